@@ -1,0 +1,227 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const nanos = (name: string) => bigint(name, { mode: "bigint" });
+
+export const userRole = pgEnum("user_role", ["admin", "investigator", "tenant_viewer", "auditor"]);
+
+export const tenants = pgTable(
+  "tenants",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    retentionDays: integer("retention_days").notNull().default(14),
+    keptRetentionDays: integer("kept_retention_days").notNull().default(30),
+    slowThresholdMs: integer("slow_threshold_ms").notNull().default(2000),
+    keepRatio: real("keep_ratio").notNull().default(1),
+    legalHold: boolean("legal_hold").notNull().default(false),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    // Same rule as lib/tenants/tenant-id.ts: the database refuses what the app would refuse.
+    check("tenants_id_format", sql`${t.id} ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' AND ${t.id} NOT LIKE '%..%'`),
+    check("tenants_retention_range", sql`${t.retentionDays} BETWEEN 1 AND 90`),
+    check(
+      "tenants_kept_retention_range",
+      sql`${t.keptRetentionDays} BETWEEN ${t.retentionDays} AND 180`,
+    ),
+    check("tenants_slow_threshold_positive", sql`${t.slowThresholdMs} > 0`),
+    check("tenants_keep_ratio_range", sql`${t.keepRatio} > 0 AND ${t.keepRatio} <= 1`),
+  ],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull().unique(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    role: userRole("role"),
+    disabled: boolean("disabled").notNull().default(false),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [check("users_email_lowercase", sql`${t.email} = lower(${t.email})`)],
+);
+
+export const userTenantScopes = pgTable(
+  "user_tenant_scopes",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.tenantId] })],
+);
+
+export const ingestKeys = pgTable(
+  "ingest_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    // The first characters of the key, shown in the admin list so a key can be recognised.
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull().unique(),
+    // NULL means a platform collector key that may write any tenant named in the spans.
+    tenantId: text("tenant_id").references(() => tenants.id, { onDelete: "cascade" }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    revokedAt: ts("revoked_at"),
+    lastUsedAt: ts("last_used_at"),
+  },
+);
+
+/**
+ * One row per OTLP span. The migration turns this into a table partitioned by day on
+ * start_time (drizzle cannot express partitioning), so the purge can drop whole days.
+ */
+export const spans = pgTable(
+  "spans",
+  {
+    tenantId: text("tenant_id").notNull(),
+    traceId: uuid("trace_id").notNull(),
+    spanId: bigint("span_id", { mode: "bigint" }).notNull(),
+    parentSpanId: bigint("parent_span_id", { mode: "bigint" }),
+    requestId: text("request_id"),
+    service: text("service").notNull(),
+    name: text("name").notNull(),
+    kind: smallint("kind").notNull().default(0),
+    startTime: ts("start_time").notNull(),
+    durationNs: nanos("duration_ns").notNull(),
+    statusCode: smallint("status_code").notNull().default(0),
+    statusMessage: text("status_message"),
+    attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
+    events: jsonb("events").$type<SpanEvent[]>().notNull().default([]),
+    links: jsonb("links").$type<SpanLink[]>().notNull().default([]),
+    resourceId: bigint("resource_id", { mode: "bigint" }).notNull(),
+    droppedAttributesCount: integer("dropped_attributes_count").notNull().default(0),
+    droppedEventsCount: integer("dropped_events_count").notNull().default(0),
+    droppedLinksCount: integer("dropped_links_count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.traceId, t.spanId, t.startTime] })],
+);
+
+/** Resource attributes, stored once per distinct resource instead of on every span. */
+export const resources = pgTable(
+  "resources",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: bigint("id", { mode: "bigint" }).notNull(),
+    attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull(),
+    firstSeen: ts("first_seen").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/** One summary row per trace, maintained at ingest; trace search reads only this table. */
+export const traces = pgTable(
+  "traces",
+  {
+    tenantId: text("tenant_id").notNull(),
+    traceId: uuid("trace_id").notNull(),
+    startTime: ts("start_time").notNull(),
+    endTime: ts("end_time").notNull(),
+    durationNs: nanos("duration_ns").notNull(),
+    rootSpanId: bigint("root_span_id", { mode: "bigint" }),
+    rootService: text("root_service"),
+    rootName: text("root_name"),
+    requestId: text("request_id"),
+    spanCount: integer("span_count").notNull(),
+    errorCount: integer("error_count").notNull().default(0),
+    services: text("services").array().notNull(),
+    hasError: boolean("has_error").notNull().default(false),
+    isSlow: boolean("is_slow").notNull().default(false),
+    isSecurity: boolean("is_security").notNull().default(false),
+    sampleWeight: real("sample_weight").notNull().default(1),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.traceId] }),
+    index("traces_tenant_start_idx").on(t.tenantId, t.startTime.desc()),
+    index("traces_start_idx").on(t.startTime.desc()),
+    index("traces_trace_id_idx").on(t.traceId),
+    index("traces_request_id_idx").on(t.requestId).where(sql`${t.requestId} IS NOT NULL`),
+    index("traces_tenant_root_idx").on(t.tenantId, t.rootService, t.rootName, t.startTime.desc()),
+    index("traces_tenant_errors_idx").on(t.tenantId, t.startTime.desc()).where(sql`${t.hasError}`),
+  ],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: ts("at").notNull().defaultNow(),
+    actorId: uuid("actor_id"),
+    actorEmail: text("actor_email"),
+    role: text("role"),
+    action: text("action").notNull(),
+    resource: text("resource"),
+    tenants: text("tenants").array().notNull().default(sql`'{}'::text[]`),
+    outcome: text("outcome").notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    requestId: text("request_id"),
+    traceId: text("trace_id"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    prevHash: text("prev_hash"),
+    hash: text("hash"),
+  },
+  (t) => [
+    index("audit_log_at_idx").on(t.at.desc()),
+    index("audit_log_actor_at_idx").on(t.actorId, t.at.desc()),
+    index("audit_log_tenants_idx").using("gin", t.tenants),
+  ],
+);
+
+export const retentionRuns = pgTable(
+  "retention_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    startedAt: ts("started_at").notNull().defaultNow(),
+    finishedAt: ts("finished_at"),
+    outcome: text("outcome").notNull().default("running"),
+    counts: jsonb("counts").$type<Record<string, unknown>>().notNull().default({}),
+    partitionsDropped: text("partitions_dropped").array().notNull().default(sql`'{}'::text[]`),
+    heldTenants: text("held_tenants").array().notNull().default(sql`'{}'::text[]`),
+    error: text("error"),
+  },
+  (t) => [index("retention_runs_started_idx").on(t.startedAt.desc())],
+);
+
+export interface SpanEvent {
+  name: string;
+  timeUnixNano: string;
+  attributes: Record<string, unknown>;
+}
+
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  attributes: Record<string, unknown>;
+}
+
+export type Tenant = typeof tenants.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type UserRole = (typeof userRole.enumValues)[number];
+export type SpanRow = typeof spans.$inferInsert;
+export type TraceRow = typeof traces.$inferSelect;

@@ -1,0 +1,22 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@\//, replacement: `${root}/` },
+      // Tests run server modules directly; the marker only guards client bundles.
+      { find: /^server-only$/, replacement: path.join(root, "node_modules/server-only/empty.js") },
+    ],
+  },
+  test: {
+    include: ["{lib,db,app,components,scripts}/**/*.test.{ts,tsx}"],
+    globalSetup: ["db/testing/global-setup.ts"],
+    pool: "forks",
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
