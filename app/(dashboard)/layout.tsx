@@ -1,0 +1,26 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import { navItemsFor } from "@/lib/auth/navigation";
+import { Nav } from "@/components/shell/nav";
+import { UserMenu } from "@/components/shell/user-menu";
+import { NoAccess } from "@/components/shell/no-access";
+
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  const user = await getCurrentUser();
+  if (!user) redirect("/login");
+  return (
+    <div className="flex min-h-screen flex-col">
+      <header className="flex h-11 items-center gap-4 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-900">
+        <Link href="/traces" className="font-semibold tracking-tight">
+          Trace Explorer
+        </Link>
+        <Nav items={navItemsFor(user.role)} />
+        <div className="ml-auto">
+          <UserMenu user={user} />
+        </div>
+      </header>
+      <main className="flex-1 p-4">{user.role ? children : <NoAccess what="anything in Trace Explorer yet" />}</main>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { expect, test } from "@playwright/test";
+import { demoLogin, signIn } from "../fixtures/demo";
+
+test("the demo admin signs in and sees the shell with every section", async ({ page }) => {
+  await signIn(page, demoLogin("admin"));
+  await expect(page).toHaveURL(/\/traces$/);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const section of ["Traces", "Latency", "Investigate", "Audit", "Admin"]) {
+    await expect(nav.getByRole("link", { name: section })).toBeVisible();
+  }
+  await page.getByTestId("user-menu").click();
+  await expect(page.getByTestId("user-role")).toHaveText("Admin");
+  await expect(page.getByTestId("user-scope")).toHaveText("All tenants");
+  // Demo data is there: the first start seeded traces across tenants.
+  await expect(page.getByTestId("recent-traces").locator("tbody tr")).toHaveCount(50);
+});
+
+test("a wrong password is refused with one message that does not say which part was wrong", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill(demoLogin("admin").email);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Wrong e-mail or password.");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("signed-out visitors are sent to the login page", async ({ page }) => {
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+});
+
+test("a tenant viewer sees only their tenants and no admin section", async ({ page }) => {
+  const viewer = demoLogin("tenant_viewer");
+  await signIn(page, viewer);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" })).toHaveCount(0);
+  const tenantCells = page.getByTestId("recent-traces").locator("tbody tr td:nth-child(2)");
+  await expect(tenantCells.first()).toBeVisible();
+  const seen = new Set(await tenantCells.allTextContents());
+  expect([...seen].every((t) => viewer.tenants.includes(t))).toBe(true);
+  await page.goto("/admin");
+  await expect(page.getByRole("alert")).toContainText("No access");
+});
+
+test("an auditor is refused trace data", async ({ page }) => {
+  await signIn(page, demoLogin("auditor"));
+  await page.goto("/traces");
+  await expect(page.getByRole("alert")).toContainText("No access");
+  await expect(page.getByTestId("recent-traces")).toHaveCount(0);
+});
+
+test("signing out ends the session", async ({ page }) => {
+  await signIn(page, demoLogin("investigator"));
+  await page.getByTestId("user-menu").click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/traces");
+  await expect(page).toHaveURL(/\/login/);
+});

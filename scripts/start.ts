@@ -1,0 +1,75 @@
+import { StartupError } from "../db/embedded";
+import { runMigrations } from "../db/migrate";
+import { openDatabase, redactUrl, type Database } from "./startup/database";
+import { seedDemoOnFirstStart } from "./startup/demo";
+import { LocalState } from "./startup/local-state";
+import { assertPortFree, buildIfStale, startNext, waitUntilServing } from "./startup/next-server";
+
+/**
+ * `npm run dev` and `npm start`: the database (embedded unless DATABASE_URL is set),
+ * migrations, demo data on the first embedded start, then the Next.js server. This process
+ * owns the embedded Postgres for the app's whole life and stops it on exit.
+ */
+const mode = process.argv[2] === "dev" ? "dev" : "start";
+const log = (line: string) => console.log(`[trace-explorer] ${line}`);
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  await assertPortFree(port);
+  const state = new LocalState();
+  if (mode === "start") buildIfStale(log);
+
+  let db: Database | undefined;
+  let shuttingDown = false;
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    if (db?.embedded) log("Stopping the embedded PostgreSQL…");
+    await db?.stop();
+    process.exit(code);
+  };
+
+  try {
+    db = await openDatabase(state);
+    log(db.embedded ? "Embedded PostgreSQL is running." : `Using DATABASE_URL ${redactUrl(db.url)}.`);
+    try {
+      await runMigrations(db.url);
+    } catch (cause) {
+      throw new StartupError(`Migrating the database failed: ${(cause as Error).message}`, { cause });
+    }
+    const logins = db.embedded ? await seedDemoOnFirstStart(db.url, state, log) : [];
+
+    const authSecret = process.env.AUTH_SECRET ?? (db.embedded ? state.secret("auth") : undefined);
+    if (!authSecret) throw new StartupError("AUTH_SECRET must be set when DATABASE_URL points at your own database.");
+    const child = startNext(mode, port, {
+      ...process.env,
+      DATABASE_URL: db.url,
+      AUTH_SECRET: authSecret,
+      CRON_SECRET: process.env.CRON_SECRET ?? (db.embedded ? state.secret("cron") : undefined),
+      AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? "true",
+      NEXT_TELEMETRY_DISABLED: "1",
+    });
+    process.on("SIGINT", () => child.kill("SIGTERM"));
+    process.on("SIGTERM", () => child.kill("SIGTERM"));
+    child.on("exit", (code, signal) => void shutdown(signal === "SIGTERM" || signal === "SIGINT" ? 0 : (code ?? 1)));
+
+    await waitUntilServing(port, child);
+    const lines = [
+      "",
+      `Trace Explorer is running at http://localhost:${port}`,
+      `Database: ${db.embedded ? db.url : redactUrl(db.url)}${db.embedded ? `  (also in ${state.file("database-url")})` : ""}`,
+    ];
+    if (logins.length > 0) {
+      lines.push(`Demo logins (also in ${state.file("demo-logins.json")}):`);
+      for (const l of logins) lines.push(`  ${l.role.padEnd(14)} ${l.email.padEnd(26)} ${l.password}${l.tenants.length ? `  tenants: ${l.tenants.join(", ")}` : ""}`);
+    }
+    lines.push("Press Ctrl-C to stop.", "");
+    console.log(lines.join("\n"));
+  } catch (error) {
+    const message = error instanceof StartupError ? error.message : `Unexpected failure: ${(error as Error).message}`;
+    console.error(`\n[trace-explorer] ${message}`);
+    await shutdown(1);
+  }
+}
+
+void main();

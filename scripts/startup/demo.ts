@@ -1,0 +1,30 @@
+import { connect } from "../../db/connect";
+import { DEMO_TENANTS, generateDemoTraces, seedTenants } from "../../db/demo";
+import { createDemoUsers, type DemoLogin } from "../../db/demo/users";
+import type { LocalState } from "./local-state";
+
+/**
+ * Fills an embedded database with demo tenants, users and traces the first time it starts.
+ * "First" means the database has no users (they are written last): a restart never reseeds
+ * or changes passwords.
+ */
+export async function seedDemoOnFirstStart(url: string, state: LocalState, log: (line: string) => void): Promise<DemoLogin[]> {
+  const sql = connect(url, { max: 2, applicationName: "trace-explorer-seed" });
+  try {
+    const [{ count }] = (await sql`SELECT count(*)::int AS count FROM users`) as unknown as [{ count: number }];
+    if (count > 0) return state.readDemoLogins() ?? [];
+    const traces = Number(process.env.DEMO_TRACES ?? 3000);
+    log(`First start: filling the database with demo data (${traces} traces)…`);
+    // A first start cut off mid-seed left traces but no users; start the seed over cleanly.
+    await sql`TRUNCATE spans, traces, resources`;
+    await seedTenants(sql);
+    const result = await generateDemoTraces(sql, { traces });
+    log(`Demo data: ${result.traces} traces, ${result.spans} spans in ${(result.ms / 1000).toFixed(1)} s.`);
+    const [first, second] = DEMO_TENANTS;
+    const logins = await createDemoUsers(sql, [first!.id, second!.id]);
+    state.writeDemoLogins(logins);
+    return logins;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,58 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { StartupError } from "../../db/embedded";
+
+const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
+const SOURCE_DIRS = ["app", "components", "lib", "db", "public"];
+const SOURCE_FILES = ["next.config.ts", "proxy.ts", "package.json", "postcss.config.mjs"];
+
+export async function assertPortFree(port: number): Promise<void> {
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, () => probe.close(() => resolve(true)));
+  });
+  if (!free) throw new StartupError(`Port ${port} is already in use. Stop what listens there, or start with PORT=<other port>.`);
+}
+
+function newestMtime(target: string): number {
+  if (!fs.existsSync(target)) return 0;
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+/** `npm start` builds first when there is no build or the sources changed since the last one. */
+export function buildIfStale(log: (line: string) => void): void {
+  const buildId = path.resolve(".next/BUILD_ID");
+  const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  const changedAt = Math.max(...[...SOURCE_DIRS, ...SOURCE_FILES].map((p) => newestMtime(path.resolve(p))));
+  if (builtAt > changedAt) return;
+  log(builtAt === 0 ? "No production build yet: building…" : "Sources changed since the last build: rebuilding…");
+  const build = spawnSync(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit", env: process.env });
+  if (build.status !== 0) throw new StartupError("next build failed; see the output above.");
+}
+
+export function startNext(mode: "dev" | "start", port: number, env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, [NEXT_BIN, mode, "--port", String(port)], { stdio: ["ignore", "inherit", "inherit"], env });
+}
+
+/** Resolves once /api/health answers at all (the app is up), or rejects after the timeout. */
+export async function waitUntilServing(port: number, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new StartupError(`The Next.js server exited with code ${child.exitCode} before it was ready.`);
+    try {
+      const res = await fetch(`http://localhost:${port}/api/health`);
+      if (res.status === 200 || res.status === 503) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new StartupError(`The app did not answer on port ${port} within ${timeoutMs / 1000} s.`);
+}

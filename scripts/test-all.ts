@@ -1,0 +1,57 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+/**
+ * `npm test`: typecheck, lint, vitest, then Playwright against a production build. Ends with
+ * the one line CI reads, `N passed, N failed`, summed from the runners' JSON reports (the
+ * typecheck and the lint count as one check each).
+ */
+const resultsDir = path.resolve(".data/test-results");
+fs.rmSync(resultsDir, { recursive: true, force: true });
+fs.mkdirSync(resultsDir, { recursive: true });
+
+const bin = (name: string) => path.resolve("node_modules/.bin", name);
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+let passed = 0;
+let failed = 0;
+
+function run(label: string, command: string, args: string[]): boolean {
+  console.log(`\n=== ${label} ===`);
+  const result = spawnSync(command, args, { stdio: "inherit", env });
+  return result.status === 0;
+}
+
+function check(label: string, command: string, args: string[]): void {
+  if (run(label, command, args)) passed++;
+  else failed++;
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+check("typecheck", bin("tsc"), ["--noEmit"]);
+check("lint", bin("eslint"), ["--max-warnings", "0", "."]);
+
+const vitestJson = path.join(resultsDir, "vitest.json");
+const vitestOk = run("vitest", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
+const vitest = readJson<{ numPassedTests: number; numFailedTests: number }>(vitestJson);
+passed += vitest?.numPassedTests ?? 0;
+failed += vitest?.numFailedTests ?? 0;
+if (!vitestOk && (vitest?.numFailedTests ?? 0) === 0) failed++; // a crash before any test ran
+
+const e2eOk = run("playwright", bin("playwright"), ["test"]);
+const e2e = readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>(
+  path.join(resultsDir, "playwright.json"),
+);
+passed += (e2e?.stats.expected ?? 0) + (e2e?.stats.flaky ?? 0);
+failed += e2e?.stats.unexpected ?? 0;
+if (!e2eOk && (e2e?.stats.unexpected ?? 0) === 0) failed++;
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
