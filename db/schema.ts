@@ -157,12 +157,12 @@ export const traces = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.traceId] }),
-    index("traces_tenant_start_idx").on(t.tenantId, t.startTime.desc()),
-    index("traces_start_idx").on(t.startTime.desc()),
+    index("traces_tenant_start_idx").on(t.tenantId, t.startTime.desc().nullsFirst()),
+    index("traces_start_idx").on(t.startTime.desc().nullsFirst()),
     index("traces_trace_id_idx").on(t.traceId),
     index("traces_request_id_idx").on(t.requestId).where(sql`${t.requestId} IS NOT NULL`),
-    index("traces_tenant_root_idx").on(t.tenantId, t.rootService, t.rootName, t.startTime.desc()),
-    index("traces_tenant_errors_idx").on(t.tenantId, t.startTime.desc()).where(sql`${t.hasError}`),
+    index("traces_tenant_root_idx").on(t.tenantId, t.rootService, t.rootName, t.startTime.desc().nullsFirst()),
+    index("traces_tenant_errors_idx").on(t.tenantId, t.startTime.desc().nullsFirst()).where(sql`${t.hasError}`),
   ],
 );
 
@@ -187,8 +187,8 @@ export const auditLog = pgTable(
     hash: text("hash"),
   },
   (t) => [
-    index("audit_log_at_idx").on(t.at.desc()),
-    index("audit_log_actor_at_idx").on(t.actorId, t.at.desc()),
+    index("audit_log_at_idx").on(t.at.desc().nullsFirst()),
+    index("audit_log_actor_at_idx").on(t.actorId, t.at.desc().nullsFirst()),
     index("audit_log_tenants_idx").using("gin", t.tenants),
   ],
 );
@@ -205,7 +205,7 @@ export const retentionRuns = pgTable(
     heldTenants: text("held_tenants").array().notNull().default(sql`'{}'::text[]`),
     error: text("error"),
   },
-  (t) => [index("retention_runs_started_idx").on(t.startedAt.desc())],
+  (t) => [index("retention_runs_started_idx").on(t.startedAt.desc().nullsFirst())],
 );
 
 export interface SpanEvent {

@@ -132,13 +132,13 @@ ALTER TABLE "ingest_keys" ADD CONSTRAINT "ingest_keys_tenant_id_tenants_id_fk" F
 ALTER TABLE "ingest_keys" ADD CONSTRAINT "ingest_keys_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_tenant_scopes" ADD CONSTRAINT "user_tenant_scopes_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "user_tenant_scopes" ADD CONSTRAINT "user_tenant_scopes_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "audit_log_at_idx" ON "audit_log" USING btree ("at" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "audit_log_actor_at_idx" ON "audit_log" USING btree ("actor_id","at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "audit_log_at_idx" ON "audit_log" USING btree ("at" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "audit_log_actor_at_idx" ON "audit_log" USING btree ("actor_id","at" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "audit_log_tenants_idx" ON "audit_log" USING gin ("tenants");--> statement-breakpoint
-CREATE INDEX "retention_runs_started_idx" ON "retention_runs" USING btree ("started_at" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "traces_tenant_start_idx" ON "traces" USING btree ("tenant_id","start_time" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "traces_start_idx" ON "traces" USING btree ("start_time" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "retention_runs_started_idx" ON "retention_runs" USING btree ("started_at" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "traces_tenant_start_idx" ON "traces" USING btree ("tenant_id","start_time" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "traces_start_idx" ON "traces" USING btree ("start_time" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "traces_trace_id_idx" ON "traces" USING btree ("trace_id");--> statement-breakpoint
 CREATE INDEX "traces_request_id_idx" ON "traces" USING btree ("request_id") WHERE "traces"."request_id" IS NOT NULL;--> statement-breakpoint
-CREATE INDEX "traces_tenant_root_idx" ON "traces" USING btree ("tenant_id","root_service","root_name","start_time" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "traces_tenant_errors_idx" ON "traces" USING btree ("tenant_id","start_time" DESC NULLS LAST) WHERE "traces"."has_error";
+CREATE INDEX "traces_tenant_root_idx" ON "traces" USING btree ("tenant_id","root_service","root_name","start_time" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "traces_tenant_errors_idx" ON "traces" USING btree ("tenant_id","start_time" DESC NULLS FIRST) WHERE "traces"."has_error";
