@@ -12,8 +12,13 @@ const globalForDb = globalThis as unknown as { traceExplorerDb?: Cached };
 
 function client(): Cached {
   if (!globalForDb.traceExplorerDb) {
-    const sql = connect(env().DATABASE_URL, { max: env().DATABASE_POOL_MAX });
-    globalForDb.traceExplorerDb = { sql, db: makeDb(sql) };
+    const { DATABASE_URL, DATABASE_POOL_MAX } = env();
+    globalForDb.traceExplorerDb = {
+      // Trace reads and ingest: raw SQL, most of the connections.
+      sql: connect(DATABASE_URL, { max: DATABASE_POOL_MAX }),
+      // Users, tenants, keys and audit through drizzle: few, short queries.
+      db: makeDb(DATABASE_URL, { max: Math.max(2, Math.ceil(DATABASE_POOL_MAX / 4)) }),
+    };
   }
   return globalForDb.traceExplorerDb;
 }

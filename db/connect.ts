@@ -22,6 +22,10 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
   });
 }
 
-export function makeDb(sql: Sql) {
-  return drizzle(sql, { schema });
+/**
+ * drizzle over a client of its own: drizzle replaces the client's date and JSON parsers with
+ * pass-throughs, which would change what raw queries on a shared client return.
+ */
+export function makeDb(url: string, options: ConnectOptions = {}) {
+  return drizzle(connect(url, options), { schema });
 }

@@ -13,11 +13,16 @@ import { assertPortFree, buildIfStale, startNext, waitUntilServing } from "./sta
 const mode = process.argv[2] === "dev" ? "dev" : "start";
 const log = (line: string) => console.log(`[trace-explorer] ${line}`);
 
+/** One line from an error and its causes (drizzle wraps the database's own message). */
+function describeError(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error; e instanceof Error; e = e.cause) parts.push(e.message.replace(/\s*params:.*$/s, "").trim());
+  return parts.join(": ") || String(error);
+}
+
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
-  await assertPortFree(port);
   const state = new LocalState();
-  if (mode === "start") buildIfStale(log);
 
   let db: Database | undefined;
   let shuttingDown = false;
@@ -30,12 +35,14 @@ async function main(): Promise<void> {
   };
 
   try {
+    await assertPortFree(port);
+    if (mode === "start") buildIfStale(log);
     db = await openDatabase(state);
     log(db.embedded ? "Embedded PostgreSQL is running." : `Using DATABASE_URL ${redactUrl(db.url)}.`);
     try {
       await runMigrations(db.url);
     } catch (cause) {
-      throw new StartupError(`Migrating the database failed: ${(cause as Error).message}`, { cause });
+      throw new StartupError(`Migrating the database failed: ${describeError(cause)}`, { cause });
     }
     const logins = db.embedded ? await seedDemoOnFirstStart(db.url, state, log) : [];
 

@@ -37,12 +37,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const url = adminUrl.replace(/\/postgres$/, `/${name}`);
   const sql = connect(url, { max: 5 });
+  const db = makeDb(url, { max: 2 });
   return {
     url,
     sql,
-    db: makeDb(sql),
+    db,
     drop: async () => {
       await sql.end({ timeout: 5 });
+      await db.$client.end({ timeout: 5 });
       const cleanup = connect(adminUrl, { max: 1 });
       await cleanup.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await cleanup.end();

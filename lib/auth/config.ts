@@ -10,9 +10,6 @@ export const authConfig = {
   session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
   providers: [],
   callbacks: {
-    authorized({ auth }) {
-      return Boolean(auth?.user);
-    },
     jwt({ token, user }) {
       if (user?.id) token.sub = user.id;
       return token;

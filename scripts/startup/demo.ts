@@ -1,5 +1,5 @@
 import { connect } from "../../db/connect";
-import { DEMO_TENANTS, generateDemoTraces, seedTenants } from "../../db/demo";
+import { DEMO_TENANTS, generateDemoTraces, seedTenants } from "../../db/demo/index";
 import { createDemoUsers, type DemoLogin } from "../../db/demo/users";
 import type { LocalState } from "./local-state";
 
