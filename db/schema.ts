@@ -170,6 +170,9 @@ export const auditLog = pgTable(
   "audit_log",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
+    // Position in the hash chain, assigned by the insert trigger under a lock; ids from the
+    // sequence can commit out of order, the chain cannot.
+    seq: bigint("seq", { mode: "number" }).unique(),
     at: ts("at").notNull().defaultNow(),
     actorId: uuid("actor_id"),
     actorEmail: text("actor_email"),
