@@ -8,7 +8,7 @@ import { PageHeader } from "./page-header";
  * plainly instead of showing empty charts.
  */
 export async function ComingSoon({ action, title, description }: { action: Action; title: string; description: string }) {
-  const access = await pageAccess(action);
+  const access = await pageAccess(action, { audit: `${title.toLowerCase()}.view`, resource: `/${title.toLowerCase()}` });
   if (!access.allowed) return <NoAccess what="this section" />;
   return (
     <>

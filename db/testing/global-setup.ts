@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbedded, type EmbeddedServer } from "../embedded";
@@ -6,19 +8,32 @@ import { connect } from "../connect";
 import { TEMPLATE_DATABASE } from "./test-db";
 
 let server: EmbeddedServer | undefined;
+let dir: string | undefined;
+
+/** A port the OS says is free now, so concurrent test runs never collide. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 /**
  * One embedded PostgreSQL for the whole run, with a migrated template database; each test
  * file clones the template into a database of its own (see test-db.ts).
  */
 export async function setup(project: TestProject) {
-  const dir = path.resolve(process.env.TEST_PG_DIR ?? ".data/test-postgres");
-  const port = Number(process.env.TEST_PG_PORT ?? 54339);
+  // A cluster of this run's own, removed at the end: runs in parallel do not share state.
+  dir = path.resolve(process.env.TEST_PG_DIR ?? ".data/test-postgres", String(process.pid));
+  fs.rmSync(dir, { recursive: true, force: true });
+  const port = process.env.TEST_PG_PORT ? Number(process.env.TEST_PG_PORT) : await freePort();
   server = await startEmbedded({ dir, port, database: "postgres", logFile: path.join(dir, "postgres.log") });
   const admin = connect(server.url, { max: 1 });
   try {
-    const stale = await admin`SELECT datname FROM pg_database WHERE datname LIKE 'test_%' OR datname = ${TEMPLATE_DATABASE}`;
-    for (const { datname } of stale) await admin.unsafe(`DROP DATABASE "${datname}" WITH (FORCE)`);
     await admin.unsafe(`CREATE DATABASE "${TEMPLATE_DATABASE}"`);
   } finally {
     await admin.end();
@@ -29,6 +44,7 @@ export async function setup(project: TestProject) {
 
 export async function teardown() {
   await server?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 declare module "vitest" {

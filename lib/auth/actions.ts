@@ -1,6 +1,11 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import { headers } from "next/headers";
+import { getSql } from "@/db/client";
+import { recordAudit } from "@/lib/audit/record";
+import { requestMetaFrom } from "@/lib/audit/request-meta";
+import { getCurrentUser } from "./current-user";
 import { safeCallbackPath } from "./callback-path";
 import { signIn, signOut } from "./index";
 
@@ -23,5 +28,14 @@ export async function signInWithCredentials(_prev: SignInState, form: FormData):
 }
 
 export async function signOutAction(): Promise<void> {
+  const user = await getCurrentUser();
+  if (user) {
+    await recordAudit(getSql(), {
+      actor: { id: user.id, email: user.email, role: user.role },
+      action: "auth.sign_out",
+      outcome: "success",
+      request: requestMetaFrom(await headers()),
+    });
+  }
   await signOut({ redirectTo: "/login" });
 }

@@ -3,8 +3,10 @@ import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { authConfig } from "./config";
+import { getSql } from "@/db/client";
+import { requestMetaFrom } from "@/lib/audit/request-meta";
+import { checkCredentials } from "./sign-in";
 import { findUserForSignIn } from "./users";
-import { verifyPassword } from "./password";
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().max(320).pipe(z.email()),
@@ -23,14 +25,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   providers: [
     Credentials({
       credentials: { email: { type: "email" }, password: { type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
-        const user = await findUserForSignIn(parsed.data.email);
-        const ok = await verifyPassword(user?.passwordHash ?? null, parsed.data.password);
+        const { email, password } = parsed.data;
+        const result = await checkCredentials(getSql(), findUserForSignIn, email, password, requestMetaFrom(request.headers));
         // One answer for every failure, so a caller cannot tell which part was wrong.
-        if (!user || !ok || user.disabled) return null;
-        return { id: user.id, email: user.email, name: user.name };
+        return result.ok ? { id: result.user.id, email: result.user.email, name: result.user.name } : null;
       },
     }),
   ],

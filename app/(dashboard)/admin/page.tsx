@@ -11,7 +11,7 @@ const th = "py-1.5 pr-4 text-left text-xs font-medium text-zinc-500";
 const td = "py-1 pr-4";
 
 export default async function AdminPage() {
-  const access = await pageAccess("admin");
+  const access = await pageAccess("admin", { audit: "admin.view", resource: "/admin" });
   if (!access.allowed) return <NoAccess what="administration" />;
   const [tenantRows, userRows] = await Promise.all([listTenants(), listUsers()]);
   return (

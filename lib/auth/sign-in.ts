@@ -1,0 +1,41 @@
+import type { Sql } from "@/db/connect";
+import { recordAudit, type RequestMeta } from "@/lib/audit/record";
+import { verifyPassword } from "./password";
+import { signInThrottled } from "./sign-in-limits";
+import type { User } from "@/db/schema";
+
+export type SignInOutcome = { ok: true; user: User } | { ok: false; reason: "invalid" | "throttled" };
+
+/**
+ * Checks credentials and audits the attempt. Every failure looks the same to the caller, and
+ * throttled attempts are refused before the password is even checked.
+ */
+export async function checkCredentials(
+  sql: Sql,
+  findUser: (email: string) => Promise<User | undefined>,
+  email: string,
+  password: string,
+  request: RequestMeta,
+): Promise<SignInOutcome> {
+  const audit = (outcome: "success" | "failure" | "denied", user: User | undefined, reason?: string) =>
+    recordAudit(sql, {
+      actor: { id: user?.id ?? null, email, role: user?.role ?? null },
+      action: "auth.sign_in",
+      outcome,
+      details: reason ? { reason } : {},
+      request,
+    });
+
+  if (await signInThrottled(sql, email, request.ip)) {
+    await audit("denied", undefined, "throttled");
+    return { ok: false, reason: "throttled" };
+  }
+  const user = await findUser(email);
+  const passwordOk = await verifyPassword(user?.passwordHash ?? null, password);
+  if (!user || !passwordOk || user.disabled) {
+    await audit("failure", undefined, !user ? "unknown_account" : user.disabled ? "disabled" : "wrong_password");
+    return { ok: false, reason: "invalid" };
+  }
+  await audit("success", user);
+  return { ok: true, user };
+}
