@@ -6,7 +6,6 @@ const MAX_TEXT = 512;
  * forge a line or an entry (OWASP ASVS V16, Logging Cheat Sheet); long values are cut.
  */
 export function encodeAuditText(value: string, max = MAX_TEXT): string {
-  // eslint-disable-next-line no-control-regex
   const escaped = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
     const code = c.charCodeAt(0);
     if (c === "\n") return "\\n";
