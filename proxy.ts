@@ -1,34 +1,42 @@
 import NextAuth from "next-auth";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { authConfig } from "@/lib/auth/config";
+import { contentSecurityPolicy, newNonce } from "@/lib/security/csp";
 import { isValidRequestId, newRequestId } from "@/lib/tracing/ids";
 
 const { auth } = NextAuth(authConfig);
 
-// A convenience redirect to the login page, and a request id for every page request (kept
-// when the upstream sent a valid one), which the audit rows and logs of the page carry.
-// Every page and route handler checks the session and role itself: nothing depends on this.
-const redirectSignedOut = auth((request) => {
+/**
+ * For every page: a request id (kept when the upstream sent a valid one) that the page's
+ * audit rows and logs carry, a nonce-based CSP, and a convenience redirect of signed-out
+ * visitors to the login page. Every page and route handler checks the session and role
+ * itself: no access decision depends on this running.
+ */
+const pageProxy = auth((request) => {
   const upstream = request.headers.get("x-request-id");
   const requestId = isValidRequestId(upstream) ? upstream : newRequestId();
-  if (!request.auth?.user) {
+  const csp = contentSecurityPolicy(newNonce());
+
+  let response: NextResponse;
+  if (!request.auth?.user && request.nextUrl.pathname !== "/login") {
     const login = new URL("/login", request.nextUrl);
     login.searchParams.set("callbackUrl", `${request.nextUrl.pathname}${request.nextUrl.search}`);
-    const response = NextResponse.redirect(login);
-    response.headers.set("x-request-id", requestId);
-    return response;
+    response = NextResponse.redirect(login);
+  } else {
+    const forwarded = new Headers(request.headers);
+    forwarded.set("x-request-id", requestId);
+    forwarded.set("content-security-policy", csp);
+    response = NextResponse.next({ request: { headers: forwarded } });
   }
-  const forwarded = new Headers(request.headers);
-  forwarded.set("x-request-id", requestId);
-  const response = NextResponse.next({ request: { headers: forwarded } });
   response.headers.set("x-request-id", requestId);
+  response.headers.set("content-security-policy", csp);
   return response;
 });
 
 export function proxy(request: NextRequest, event: NextFetchEvent) {
-  return redirectSignedOut(request, event as never);
+  return pageProxy(request, event as never);
 }
 
 export const config = {
-  matcher: ["/((?!api|v1|_next/static|_next/image|favicon.ico|login).*)"],
+  matcher: ["/((?!api|v1|_next/static|_next/image|favicon.ico).*)"],
 };
