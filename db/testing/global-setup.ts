@@ -1,26 +1,14 @@
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbedded, type EmbeddedServer } from "../embedded";
 import { runMigrations } from "../migrate";
 import { connect } from "../connect";
+import { freePort } from "./free-port";
 import { TEMPLATE_DATABASE } from "./test-db";
 
 let server: EmbeddedServer | undefined;
 let dir: string | undefined;
-
-/** A port the OS says is free now, so concurrent test runs never collide. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * One embedded PostgreSQL for the whole run, with a migrated template database; each test
