@@ -1,0 +1,32 @@
+/**
+ * Fields for PostgreSQL's COPY text format: tab-separated columns, newline-terminated rows,
+ * `\N` for NULL, and backslash escapes for the characters that would break that framing.
+ */
+
+export const COPY_NULL = "\\N";
+
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const ESCAPABLE = /[\\\t\n\r]/g;
+const ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+export function copyText(value: string): string {
+  // Most fields need no escaping; testing first avoids a replace on the hot path.
+  return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPABLE, (c) => ESCAPES[c]!) : value;
+}
+
+export function copyNullable(value: string | null | undefined): string {
+  return value == null ? COPY_NULL : copyText(value);
+}
+
+/** A jsonb field: JSON text escapes newlines itself, but its backslashes must be doubled. */
+export function copyJson(value: unknown): string {
+  return copyText(JSON.stringify(value));
+}
+
+const PLAIN_ELEMENT = /^[A-Za-z0-9_.:/-]+$/;
+
+/** A text[] literal; elements outside a plain identifier alphabet are quoted. */
+export function copyTextArray(values: readonly string[]): string {
+  const elements = values.map((v) => (PLAIN_ELEMENT.test(v) && v.toUpperCase() !== "NULL" ? v : `"${v.replace(/["\\]/g, "\\$&")}"`));
+  return copyText(`{${elements.join(",")}}`);
+}

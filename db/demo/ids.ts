@@ -1,0 +1,38 @@
+/**
+ * OTel ids as the schema stores them: the 32-hex trace id goes into a `uuid` column and the
+ * 16-hex span id into a signed `bigint` (the same 64 bits, read as two's complement).
+ */
+
+const HEX16 = /^[0-9a-f]{16}$/i;
+const HEX32 = /^[0-9a-f]{32}$/i;
+
+export function spanIdToBigint(hex: string): bigint {
+  if (!HEX16.test(hex)) throw new Error(`Not a 16-hex span id: ${JSON.stringify(hex)}`);
+  return BigInt.asIntN(64, BigInt(`0x${hex}`));
+}
+
+export function bigintToSpanId(id: bigint): string {
+  return BigInt.asUintN(64, id).toString(16).padStart(16, "0");
+}
+
+export function traceIdToUuid(hex: string): string {
+  if (!HEX32.test(hex)) throw new Error(`Not a 32-hex trace id: ${JSON.stringify(hex)}`);
+  const h = hex.toLowerCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export function uuidToTraceId(uuid: string): string {
+  const hex = uuid.replace(/-/g, "").toLowerCase();
+  if (!HEX32.test(hex)) throw new Error(`Not a uuid: ${JSON.stringify(uuid)}`);
+  return hex;
+}
+
+/** 8 lowercase hex digits of an unsigned 32-bit number. */
+export function hex32(n: number): string {
+  return (n >>> 0).toString(16).padStart(8, "0");
+}
+
+/** The signed decimal text of the 64-bit id made of two unsigned 32-bit halves. */
+export function spanIdDecimal(hi: number, lo: number): string {
+  return BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString();
+}
