@@ -1,0 +1,187 @@
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  context,
+  createContextKey,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  trace,
+} from "@opentelemetry/api";
+import { ExportResultCode, W3CTraceContextPropagator } from "@opentelemetry/core";
+import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace";
+import pino from "pino";
+import { createLogger } from "../lib/tracing/logger";
+import { closeRequestScope, openRequestScope, type IncomingRequestInfo } from "../lib/tracing/request-scope";
+import { initTracing } from "../lib/tracing/setup";
+
+// Cost per request of lib/tracing against the same handler on the plain OpenTelemetry SDK, in
+// one process and one run. Both sides: extract an upstream traceparent, start a server span,
+// run the handler in its context, write one pino JSON line carrying the trace and span ids
+// (added by hand on the plain side), end the span, and export it through a BatchSpanProcessor
+// to an exporter that discards it. The library side also makes the request id, binds it to
+// the context, prepares the response headers, stamps request/tenant ids on the span, buffers
+// and decides tail sampling, and sanitizes the span before export.
+//
+// Two informational runs: the same request made low-priority, so the library buffers its span
+// for the tail decision instead of passing it through (ratio 1: every trace is still kept and
+// exported); and the plain SDK doing by hand what ADR-012 asks beyond trace ids (a request id
+// in the context, request_id and tenant_id on the log line, x-request-id and traceparent
+// response headers), to show how much of the difference is that data rather than the library.
+//
+// Usage: npm run bench -- tracing-overhead   (ITERATIONS and ROUNDS override the defaults)
+
+const ITERATIONS = Number(process.env.ITERATIONS ?? 100_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 10);
+const WARMUP = 50_000;
+const YIELD_EVERY = 1000;
+
+class DiscardingExporter implements SpanExporter {
+  exported = 0;
+  export(spans: ReadableSpan[], done: (result: { code: ExportResultCode }) => void): void {
+    this.exported += spans.length;
+    done({ code: ExportResultCode.SUCCESS });
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const nowhere = { write: () => {} };
+const headers: Record<string, string> = {
+  traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+  accept: "application/json",
+};
+const request: IncomingRequestInfo = {
+  method: "GET",
+  route: "/api/items/[id]",
+  path: "/api/items/42",
+  header: (name) => headers[name],
+};
+
+// --- plain OpenTelemetry SDK -------------------------------------------------------------
+const plainExporter = new DiscardingExporter();
+const plainProvider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: plainExporter })] });
+const plainTracer = plainProvider.getTracer("bench");
+const propagator = new W3CTraceContextPropagator();
+const plainLog = pino({ level: "info" }, nowhere);
+
+async function plainRequest(): Promise<void> {
+  const parent = propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
+  const span = plainTracer.startSpan(
+    `${request.method} ${request.route}`,
+    { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "http.route": request.route, "url.path": request.path } },
+    parent,
+  );
+  await context.with(trace.setSpan(parent, span), async () => {
+    const ids = span.spanContext();
+    plainLog.info({ trace_id: ids.traceId, span_id: ids.spanId }, "item served");
+  });
+  span.setAttribute("http.response.status_code", 200);
+  span.end();
+}
+
+const requestIdKey = createContextKey("bench.request_id");
+
+async function handRolledRequest(): Promise<void> {
+  const extracted = propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
+  const requestId = randomUUID();
+  const parent = extracted.setValue(requestIdKey, requestId);
+  const span = plainTracer.startSpan(
+    `${request.method} ${request.route}`,
+    {
+      kind: SpanKind.SERVER,
+      attributes: { "http.request.method": request.method, "http.route": request.route, "url.path": request.path, "request.id": requestId },
+    },
+    parent,
+  );
+  const ctx = trace.setSpan(parent, span);
+  const responseHeaders: Record<string, string> = { "x-request-id": requestId };
+  propagator.inject(ctx, responseHeaders, defaultTextMapSetter);
+  await context.with(ctx, async () => {
+    const ids = span.spanContext();
+    plainLog.info({ trace_id: ids.traceId, span_id: ids.spanId, request_id: context.active().getValue(requestIdKey), tenant_id: null }, "item served");
+  });
+  span.setAttribute("http.response.status_code", 200);
+  span.end();
+}
+
+// --- lib/tracing ---------------------------------------------------------------------------
+const libExporter = new DiscardingExporter();
+const libLog = createLogger({ destination: nowhere });
+
+async function libraryRequest(): Promise<void> {
+  const scope = openRequestScope(request);
+  await context.with(scope.context, async () => {
+    libLog.info("item served");
+  });
+  closeRequestScope(scope, 200);
+}
+
+async function lowPriorityRequest(): Promise<void> {
+  const scope = openRequestScope(request, { priority: "low" });
+  await context.with(scope.context, async () => {
+    libLog.info("item served");
+  });
+  closeRequestScope(scope, 200);
+}
+
+async function timeRun(run: () => Promise<void>, n: number): Promise<number> {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) {
+    await run();
+    if (i % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
+  }
+  return Number(process.hrtime.bigint() - start) / 1000 / n;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  // Registers the AsyncLocalStorage context manager both sides use, and the library's pipeline.
+  const tracing = await initTracing({ serviceName: "bench", exporter: libExporter, sampling: { lowPriorityRatio: 1 } });
+  const runs = [
+    { name: "plain OpenTelemetry SDK", run: plainRequest, times: [] as number[] },
+    { name: "lib/tracing", run: libraryRequest, times: [] as number[] },
+    { name: "lib/tracing, low priority", run: lowPriorityRequest, times: [] as number[] },
+    { name: "plain SDK + ADR-012 ids by hand", run: handRolledRequest, times: [] as number[] },
+  ];
+  for (const { run } of runs) await timeRun(run, WARMUP);
+
+  const ratios: number[] = [];
+  const handRatios: number[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    // Rotate the order so no run always follows the same one; compare within each round, as
+    // the machine's background load drifts between rounds.
+    for (let i = 0; i < runs.length; i++) {
+      const entry = runs[(round + i) % runs.length]!;
+      entry.times.push(await timeRun(entry.run, ITERATIONS));
+    }
+    ratios.push(runs[1]!.times.at(-1)! / runs[0]!.times.at(-1)!);
+    handRatios.push(runs[1]!.times.at(-1)! / runs[3]!.times.at(-1)!);
+    console.log(`round ${round}: ${runs.map((r) => `${r.name} ${r.times.at(-1)!.toFixed(2)} µs`).join(", ")}`);
+  }
+  await plainProvider.forceFlush();
+  await tracing.forceFlush();
+
+  const total = WARMUP + ROUNDS * ITERATIONS;
+  console.log(`\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`);
+  console.log(`iterations: ${ITERATIONS} per run × ${ROUNDS} rounds after ${WARMUP} warm-up each; medians`);
+  console.log(`spans exported: plain SDK ${plainExporter.exported}/${2 * total}, lib/tracing ${libExporter.exported}/${2 * total}`);
+  for (const r of runs) console.log(`${r.name.padEnd(32)} ${median(r.times).toFixed(2)} µs/request`);
+  console.log(`ratio lib/tracing ÷ plain SDK:     ${median(ratios).toFixed(2)}× (median of per-round ratios; target ≤ 1.20×, < 20 µs)`);
+  console.log(`ratio lib/tracing ÷ ids by hand:  ${median(handRatios).toFixed(2)}×`);
+
+  await plainProvider.shutdown();
+  await tracing.shutdown();
+  if (plainExporter.exported !== 2 * total || libExporter.exported !== 2 * total) {
+    console.error("not every span reached the exporter: the comparison would not be fair");
+    process.exit(1);
+  }
+}
+
+await main();

@@ -1,0 +1,77 @@
+import { context } from "@opentelemetry/api";
+import {
+  bindTenant,
+  closeRequestScope,
+  openRequestScope,
+  type RequestScope,
+  type RequestTracingOptions,
+} from "./request-scope";
+
+type MaybePromise<T> = T | Promise<T>;
+
+export interface WithTracingOptions<Ctx> extends RequestTracingOptions {
+  /** The route template, e.g. "/api/traces/[traceId]". */
+  route: string;
+  /**
+   * The tenant of the authenticated caller (session, API key), or none. Never read it from a
+   * request header: a header is whatever the client chose to send.
+   */
+  tenant?: (req: Request, ctx: Ctx) => MaybePromise<string | null | undefined>;
+}
+
+/**
+ * Wraps an App Router route handler (or any `(Request) => Response` server code): the handler
+ * and everything it awaits run in the request's scope, and the response carries `x-request-id`
+ * and `traceparent`.
+ */
+export function withTracing<Ctx = unknown>(
+  handler: (req: Request, ctx: Ctx) => MaybePromise<Response>,
+  options: WithTracingOptions<Ctx>,
+): (req: Request, ctx: Ctx) => Promise<Response> {
+  return (req, ctx) => {
+    const scope = openRequestScope(
+      { method: req.method, route: options.route, path: pathOf(req.url), header: (name) => req.headers.get(name) },
+      options,
+    );
+    return context.with(scope.context, () => run(scope, handler, options, req, ctx));
+  };
+}
+
+async function run<Ctx>(
+  scope: RequestScope,
+  handler: (req: Request, ctx: Ctx) => MaybePromise<Response>,
+  options: WithTracingOptions<Ctx>,
+  req: Request,
+  ctx: Ctx,
+): Promise<Response> {
+  let response: Response;
+  try {
+    const bound = options.tenant ? bindTenant(scope, await options.tenant(req, ctx)) : scope;
+    response = await context.with(bound.context, () => handler(req, ctx));
+  } catch (error) {
+    closeRequestScope(scope, 500, error);
+    throw error;
+  }
+  response = withHeaders(response, scope.responseHeaders);
+  closeRequestScope(scope, response.status);
+  return response;
+}
+
+function withHeaders(response: Response, headers: Readonly<Record<string, string>>): Response {
+  try {
+    for (const name in headers) response.headers.set(name, headers[name] as string);
+    return response;
+  } catch {
+    // Response.redirect() and fetched responses have immutable headers: copy, then set.
+    const copy = new Response(response.body, response);
+    for (const name in headers) copy.headers.set(name, headers[name] as string);
+    return copy;
+  }
+}
+
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const end = url.search(/[?#]/);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
+}

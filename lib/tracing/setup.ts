@@ -1,0 +1,105 @@
+import { context, propagation, trace, type Attributes } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  AlwaysOffSampler,
+  BatchSpanProcessor,
+  SimpleSpanProcessor,
+  TracerProvider,
+  type SpanExporter,
+  type SpanProcessor,
+} from "@opentelemetry/sdk-trace";
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+import { CorrelationAttributesProcessor } from "./correlation-processor";
+import { HeadSampler } from "./head-sampler";
+import { SanitizingExporter } from "./sanitizing-exporter";
+import { TailSamplingProcessor, type TailSamplingOptions, type TailSamplingStats } from "./tail-sampling";
+import { INSTRUMENTATION_NAME, installTracer } from "./tracer";
+
+export interface TracingConfig {
+  serviceName: string;
+  serviceVersion?: string;
+  resourceAttributes?: Attributes;
+  /** OTLP/HTTP (protobuf) traces endpoint, e.g. http://localhost:3000/v1/traces. */
+  exportUrl?: string;
+  /** Headers sent with each export, e.g. `{ authorization: "Bearer <ingest key>" }`. */
+  exportHeaders?: Record<string, string>;
+  /** An exporter to use instead of OTLP (tests, benchmarks). */
+  exporter?: SpanExporter;
+  /** "batch" (default) exports in the background; "simple" exports each kept span at once. */
+  processor?: "batch" | "simple";
+  sampling?: Partial<TailSamplingOptions>;
+  /** Request paths never traced; the explorer's own ingest route by default. */
+  ignorePaths?: readonly string[];
+}
+
+export interface TracingHandle {
+  provider: TracerProvider;
+  /** True when spans are exported; false when they only give ids to logs and responses. */
+  exporting: boolean;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+  samplingStats(): TailSamplingStats | undefined;
+}
+
+const installed = Symbol.for("trace-explorer.lib-tracing.handle");
+const globalSlot = globalThis as { [installed]?: TracingHandle };
+
+/**
+ * Registers OpenTelemetry for this process: AsyncLocalStorage context, W3C Trace Context
+ * propagation, and a tracer provider. With an exporter, every span gets the scope's request
+ * and tenant ids, then goes through tail sampling and the sanitizer to the exporter; without one, spans are not recorded at all but still give every
+ * request, job and log line real W3C trace and span ids.
+ *
+ * Calling it again replaces the previous setup (tests, dev-server reloads).
+ */
+export async function initTracing(config: TracingConfig): Promise<TracingHandle> {
+  await globalSlot[installed]?.shutdown();
+
+  const exporter = config.exporter ?? (config.exportUrl ? new OTLPTraceExporter({ url: config.exportUrl, headers: config.exportHeaders }) : undefined);
+  let tail: TailSamplingProcessor | undefined;
+  const spanProcessors: SpanProcessor[] = [];
+  if (exporter) {
+    const clean = new SanitizingExporter(exporter);
+    const out = config.processor === "simple" ? new SimpleSpanProcessor({ exporter: clean }) : new BatchSpanProcessor({ exporter: clean });
+    tail = new TailSamplingProcessor(out, config.sampling);
+    spanProcessors.push(new CorrelationAttributesProcessor(), tail);
+  }
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({
+      ...config.resourceAttributes,
+      [ATTR_SERVICE_NAME]: config.serviceName,
+      ...(config.serviceVersion ? { [ATTR_SERVICE_VERSION]: config.serviceVersion } : {}),
+    }),
+    sampler: exporter ? new HeadSampler(config.ignorePaths ?? ["/v1/traces"]) : new AlwaysOffSampler(),
+    spanProcessors,
+  });
+
+  context.disable();
+  propagation.disable();
+  trace.disable();
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  installTracer(provider.getTracer(INSTRUMENTATION_NAME));
+
+  const handle: TracingHandle = {
+    provider,
+    exporting: exporter !== undefined,
+    forceFlush: () => provider.forceFlush(),
+    shutdown: async () => {
+      if (globalSlot[installed] !== handle) return;
+      delete globalSlot[installed];
+      installTracer(undefined);
+      await provider.shutdown();
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    },
+    samplingStats: () => tail?.stats(),
+  };
+  globalSlot[installed] = handle;
+  return handle;
+}
