@@ -20,6 +20,6 @@ test("viewing traces, a denied section and signing in each write one audit row",
   const searches = byAction("trace.search");
   expect(searches.length).toBeGreaterThanOrEqual(1);
   expect(searches[0]).toMatchObject({ outcome: "allowed", tenants: viewer.tenants });
-  expect(searches[0]!.request_id).toMatch(/^[0-9a-f-]{36}$/);
+  expect(searches[0]!.request_id).toMatch(/^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$/);
   expect(byAction("admin.view")).toMatchObject([{ outcome: "denied", actor_email: viewer.email }]);
 });

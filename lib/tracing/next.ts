@@ -9,14 +9,14 @@ import {
 
 type MaybePromise<T> = T | Promise<T>;
 
-export interface WithTracingOptions<Ctx> extends RequestTracingOptions {
+export interface WithTracingOptions<Ctx, Req extends Request = Request> extends RequestTracingOptions {
   /** The route template, e.g. "/api/traces/[traceId]". */
   route: string;
   /**
    * The tenant of the authenticated caller (session, API key), or none. Never read it from a
    * request header: a header is whatever the client chose to send.
    */
-  tenant?: (req: Request, ctx: Ctx) => MaybePromise<string | null | undefined>;
+  tenant?: (req: Req, ctx: Ctx) => MaybePromise<string | null | undefined>;
 }
 
 /**
@@ -24,10 +24,10 @@ export interface WithTracingOptions<Ctx> extends RequestTracingOptions {
  * and everything it awaits run in the request's scope, and the response carries `x-request-id`
  * and `traceparent`.
  */
-export function withTracing<Ctx = unknown>(
-  handler: (req: Request, ctx: Ctx) => MaybePromise<Response>,
-  options: WithTracingOptions<Ctx>,
-): (req: Request, ctx: Ctx) => Promise<Response> {
+export function withTracing<Ctx = unknown, Req extends Request = Request>(
+  handler: (req: Req, ctx: Ctx) => MaybePromise<Response>,
+  options: WithTracingOptions<Ctx, Req>,
+): (req: Req, ctx: Ctx) => Promise<Response> {
   return (req, ctx) => {
     const scope = openRequestScope(
       { method: req.method, route: options.route, path: pathOf(req.url), header: (name) => req.headers.get(name) },
@@ -37,11 +37,11 @@ export function withTracing<Ctx = unknown>(
   };
 }
 
-async function run<Ctx>(
+async function run<Ctx, Req extends Request>(
   scope: RequestScope,
-  handler: (req: Request, ctx: Ctx) => MaybePromise<Response>,
-  options: WithTracingOptions<Ctx>,
-  req: Request,
+  handler: (req: Req, ctx: Ctx) => MaybePromise<Response>,
+  options: WithTracingOptions<Ctx, Req>,
+  req: Req,
   ctx: Ctx,
 ): Promise<Response> {
   let response: Response;

@@ -1,11 +1,15 @@
 import { checkHealth } from "@/lib/health/check";
+import { withTracing } from "@/lib/tracing";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  const health = await checkHealth();
-  return Response.json(health, {
-    status: health.database.ready ? 200 : 503,
-    headers: { "cache-control": "no-store" },
-  });
-}
+export const GET = withTracing(
+  async () => {
+    const health = await checkHealth();
+    return Response.json(health, {
+      status: health.database.ready ? 200 : 503,
+      headers: { "cache-control": "no-store" },
+    });
+  },
+  { route: "/api/health" },
+);

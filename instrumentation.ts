@@ -1,0 +1,7 @@
+// The explorer traces itself with its own ADR-012 library. Export stays off unless an OTLP
+// endpoint is configured (lib/tracing/env-config.ts); /v1/traces is never traced.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { initTracing, tracingConfigFromEnv } = await import("@/lib/tracing");
+  await initTracing(tracingConfigFromEnv("trace-explorer"));
+}
