@@ -1,4 +1,5 @@
 import type { Attributes, AttributeValue } from "@opentelemetry/api";
+import { luhn, SECRET_NAME_PATTERN } from "../redaction/shared";
 
 export const REDACTED = "[REDACTED]";
 
@@ -39,8 +40,7 @@ export function isSensitiveKey(key: string): boolean {
 }
 
 // One pass over each string: the alternatives are tried at each position in this order.
-// Parameter and JSON key names whose value is a secret, with any prefix ("csrf_token", "X-Amz-Signature").
-const SECRET_NAMES = String.raw`[\w-]*?(?:token|secret|password|passwd|pwd|api[_-]?key|signature|credential|session_?id|auth|authorization|cookie)`;
+
 const VALUE_PATTERN = new RegExp(
   [
     String.raw`(?<pem>-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$))`,
@@ -48,8 +48,8 @@ const VALUE_PATTERN = new RegExp(
     String.raw`(?<scheme>\b(?:bearer|basic|digest)\s+)(?=[A-Za-z0-9\-._~+/]*\d)[A-Za-z0-9\-._~+/]{8,}=*`,
     String.raw`(?<jwt>\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)`,
     String.raw`(?<userinfo>\b[a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@`,
-    String.raw`(?<param>\b${SECRET_NAMES}=)[^&\s#"',;]+`,
-    String.raw`(?<jsonkey>"${SECRET_NAMES}"\s*:\s*)"[^"]*"`,
+    String.raw`(?<param>\b${SECRET_NAME_PATTERN}=)[^&\s#"',;]+`,
+    String.raw`(?<jsonkey>"${SECRET_NAME_PATTERN}"\s*:\s*)"[^"]*"`,
     String.raw`(?<cloud>\b(?:(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|xox[abposr]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35}|sk-[A-Za-z0-9_-]{20,})\b)`,
     String.raw`(?<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})`,
     String.raw`(?<card>(?<![0-9A-Za-z])[2-6](?:[ -]?\d){12,18}(?![0-9A-Za-z]))`,
@@ -57,19 +57,6 @@ const VALUE_PATTERN = new RegExp(
   ].join("|"),
   "gi",
 );
-
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
 
 function replaceMatch(match: string, ...args: unknown[]): string {
   const groups = args[args.length - 1] as Record<string, string | undefined>;

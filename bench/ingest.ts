@@ -1,0 +1,314 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { connect, makeDb, type Sql } from "../db/connect";
+import { CopyWriter } from "../db/demo/copy-stream";
+import { startEmbedded } from "../db/embedded";
+import { runMigrations } from "../db/migrate";
+import { defaultIngestConfig, ingestConfigFromEnv } from "../lib/ingest/config";
+import { decodeProtobuf } from "../lib/ingest/decode-protobuf";
+import { enforceTenants, type TenantPolicy } from "../lib/ingest/enforce-tenant";
+import { createIngestHandler } from "../lib/ingest/handler";
+import { createIngestKey } from "../lib/ingest/keys";
+import { serveHandler } from "../lib/ingest/node-server";
+import { normalizeRequest } from "../lib/ingest/normalize";
+import { Redactor } from "../lib/ingest/redact";
+import { SPAN_COLUMNS, spanCopyText } from "../lib/ingest/span-copy";
+import { encodeRequest, syntheticRequest } from "../lib/ingest/testing/synthetic";
+
+// End-to-end OTLP/HTTP ingest throughput against a raw COPY of the same rows into the same
+// table, in one run on one database.
+//
+//   npm run bench -- ingest                               the real Next production server
+//                                                         (scripts/start.ts start, fresh data dir)
+//   INGEST_BENCH_SERVER=node npm run bench -- ingest      the same handler on plain node:http
+//   INGEST_BENCH_NODELAY=1 npm run bench -- ingest        the server's database sockets with TCP_NODELAY
+//
+// Load: INGEST_BENCH_EXPORTERS concurrent clients (keep-alive), each posting
+// INGEST_BENCH_BATCH-span protobuf bodies back to back, INGEST_BENCH_SPANS spans in total, all
+// ids unique; bodies are encoded before timing starts. Baseline: the same requests decoded and
+// normalised (untimed) into the same `spans` rows, COPYed over one connection with TCP_NODELAY,
+// in INGEST_BENCH_COPY_ROWS-row transactions (the best case), then in request-sized ones.
+// Tables are truncated and checkpointed before each phase. CPU time of the Postgres and
+// server processes during the ingest phase is read from /proc.
+
+const env = (name: string, fallback: number) => Number(process.env[`INGEST_BENCH_${name}`] ?? fallback);
+const SPANS = env("SPANS", 200_000);
+const BATCH = env("BATCH", 512);
+const EXPORTERS = env("EXPORTERS", 4);
+const COPY_ROWS = env("COPY_ROWS", 8192);
+const SERVER = process.env.INGEST_BENCH_SERVER === "node" ? "node" : "next";
+// Give the server's database sockets TCP_NODELAY, as db/connect.ts should (see NO_DELAY_MODULE).
+const SERVER_NODELAY = process.env.INGEST_BENCH_NODELAY === "1";
+const TENANTS = ["acme", "globex", "initech"];
+const SPANS_PER_TRACE = 16;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dataDir = path.join(root, ".data", "bench-ingest");
+const PORT = env("PORT", 3190);
+const PG_PORT = env("PG_PORT", 54381);
+
+const log = (line: string) => console.log(`[bench/ingest] ${line}`);
+
+interface Target {
+  url: string;
+  databaseUrl: string;
+  stop: () => Promise<void>;
+}
+
+async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`no answer from ${url} within ${timeoutMs / 1000} s`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+/** The real app: scripts/start.ts start on a fresh data folder (its own embedded Postgres). */
+async function startNextServer(): Promise<Target> {
+  const appDir = path.join(dataDir, "app");
+  fs.rmSync(appDir, { recursive: true, force: true });
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts"), "start"], {
+    cwd: root,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...serverEnv(), PORT: String(PORT), TE_DATA_DIR: appDir, EMBEDDED_PG_PORT: String(PG_PORT), DEMO_TRACES: "1", DATABASE_URL: "" },
+  });
+  await waitFor(`http://127.0.0.1:${PORT}/api/health`, child, 600_000);
+  return {
+    url: `http://127.0.0.1:${PORT}/v1/traces`,
+    databaseUrl: fs.readFileSync(path.join(appDir, "database-url"), "utf8").trim(),
+    stop: () => stopChild(child),
+  };
+}
+
+/** The same handler on node:http in a child process, so client and server do not share a thread. */
+async function startNodeServer(): Promise<Target> {
+  const pgDir = path.join(dataDir, "postgres");
+  fs.rmSync(pgDir, { recursive: true, force: true });
+  const pg = await startEmbedded({ dir: pgDir, port: PG_PORT, database: "bench", logFile: path.join(dataDir, "postgres.log") });
+  await runMigrations(pg.url);
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--serve"], {
+    cwd: root,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...serverEnv(), DATABASE_URL: pg.url, PORT: String(PORT) },
+  });
+  await waitFor(`http://127.0.0.1:${PORT}/`, child, 60_000);
+  return {
+    url: `http://127.0.0.1:${PORT}/v1/traces`,
+    databaseUrl: pg.url,
+    stop: async () => {
+      await stopChild(child);
+      await pg.stop();
+    },
+  };
+}
+
+/**
+ * A module that turns on TCP_NODELAY for every socket a process opens. postgres.js leaves
+ * Nagle's algorithm on, and a COPY's final small CopyDone then waits ~40 ms for the delayed
+ * ACK of the data before it. db/connect.ts should set it; until it does, the benchmark can
+ * show the difference by loading this into the server (INGEST_BENCH_NODELAY=1).
+ */
+const NO_DELAY_MODULE =
+  "data:text/javascript," +
+  encodeURIComponent(
+    'import net from "node:net"; const connect = net.Socket.prototype.connect; ' +
+      "net.Socket.prototype.connect = function (...args) { this.setNoDelay(true); return connect.apply(this, args); };",
+  );
+
+const serverEnv = (): NodeJS.ProcessEnv =>
+  SERVER_NODELAY ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import=${NO_DELAY_MODULE}`.trim() } : process.env;
+
+async function serve(): Promise<void> {
+  // The app's pool size (DATABASE_POOL_MAX default) and the handler configured as the route does.
+  const sql = connect(process.env.DATABASE_URL!, { max: 10 });
+  const handler = createIngestHandler({ sql, config: ingestConfigFromEnv(process.env) });
+  await serveHandler(handler, Number(process.env.PORT));
+}
+
+async function truncate(sql: Sql): Promise<void> {
+  await sql`TRUNCATE spans, traces, resources, ingest_counters, trace_sampling_pending`;
+  await sql`VACUUM ANALYZE spans`;
+  await sql`CHECKPOINT`;
+}
+
+interface Run {
+  spans: number;
+  seconds: number;
+  latenciesMs: number[];
+}
+
+function post(agent: http.Agent, url: URL, body: Uint8Array, key: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/x-protobuf", "content-length": body.byteLength, authorization: `Bearer ${key}` },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function runHttp(url: string, bodies: Uint8Array[], key: string): Promise<Run> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: EXPORTERS });
+  const target = new URL(url);
+  const latenciesMs: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: EXPORTERS }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const t0 = performance.now();
+        // An exporter retries 429/503 after a pause, as the OTLP exporters do.
+        for (let status = await post(agent, target, body, key); status !== 200; status = await post(agent, target, body, key)) {
+          if (status !== 429 && status !== 503) throw new Error(`ingest answered ${status}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        latenciesMs.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { spans: bodies.length * BATCH, seconds, latenciesMs };
+}
+
+async function runCopy(databaseUrl: string, rows: string[], batch: number): Promise<Run> {
+  // Raw COPY at its best: TCP_NODELAY (see main), as the superuser (no row-level security).
+  const sql = connect(databaseUrl, { max: 1 });
+  const latenciesMs: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += batch) {
+    const t0 = performance.now();
+    await sql.begin(async (tx) => {
+      const copy = await CopyWriter.open(tx, `COPY spans (${SPAN_COLUMNS}) FROM STDIN`);
+      copy.write(rows.slice(i, i + batch).join(""));
+      await copy.end();
+    });
+    latenciesMs.push(performance.now() - t0);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await sql.end();
+  return { spans: rows.length, seconds, latenciesMs };
+}
+
+/** CPU seconds used so far by processes named `names` (all of them, except this one). */
+function cpuSeconds(names: readonly string[]): number {
+  const ticks = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      if (!names.some((n) => comm.startsWith(n))) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) / ticks;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return total;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0]!.toFixed(1);
+  await import(NO_DELAY_MODULE);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  fs.chmodSync(dataDir, 0o755);
+  log(`server: ${SERVER === "next" ? "Next production server (scripts/start.ts start)" : "node:http with the same handler"}`);
+  const target = SERVER === "next" ? await startNextServer() : await startNodeServer();
+  const sql = connect(target.databaseUrl, { max: 2 });
+  const db = makeDb(target.databaseUrl, { max: 1 });
+  try {
+    for (const id of TENANTS) await sql`INSERT INTO tenants (id, name) VALUES (${id}, ${id}) ON CONFLICT (id) DO NOTHING`;
+    const { key } = await createIngestKey(db, { tenantId: null, name: "bench collector" });
+
+    const batches = Math.ceil(SPANS / BATCH);
+    log(`encoding ${batches} requests of ${BATCH} spans…`);
+    const startMs = Date.now() - 60_000;
+    const requests = Array.from({ length: batches }, (_, i) =>
+      syntheticRequest({ spans: BATCH, tenants: TENANTS, spansPerTrace: SPANS_PER_TRACE, startMs: startMs + i }),
+    );
+    const bodies = requests.map(encodeRequest);
+    const warmup = Array.from({ length: 40 }, (_, i) => encodeRequest(syntheticRequest({ spans: BATCH, tenants: TENANTS, spansPerTrace: SPANS_PER_TRACE, startMs: startMs - 1000 - i })));
+
+    // The baseline's rows: exactly what ingest stores for the same requests.
+    const redactor = new Redactor(defaultIngestConfig.redaction);
+    const tenants = new Map<string, TenantPolicy>(TENANTS.map((id) => [id, { id, keptRetentionDays: 30, slowThresholdMs: 2000, keepRatio: 1 }]));
+    const rows = bodies.map((body) => {
+      const entries = normalizeRequest(decodeProtobuf(body), redactor, defaultIngestConfig.limits.span);
+      const { accepted } = enforceTenants(entries, { key: { keyId: "bench", tenantId: null }, tenants, storedOwners: new Map(), now: new Date(), futureToleranceMs: 86_400_000 });
+      return spanCopyText(accepted);
+    });
+    const copyRows = rows.flatMap((text) => text.split(/(?<=\n)/));
+
+    log("warming up…");
+    await runHttp(target.url, warmup, key);
+    await truncate(sql);
+
+    log(`raw COPY of ${copyRows.length} rows in ${COPY_ROWS}-row transactions, then in ${BATCH}-row ones…`);
+    const copy = await runCopy(target.databaseUrl, copyRows, COPY_ROWS);
+    await truncate(sql);
+    const smallCopy = await runCopy(target.databaseUrl, copyRows, BATCH);
+    await truncate(sql);
+
+    log(`POST /v1/traces: ${batches} requests, ${EXPORTERS} concurrent exporters…`);
+    const cpuBefore = { pg: cpuSeconds(["postgres"]), server: cpuSeconds(["node", "next-server"]) };
+    const ingest = await runHttp(target.url, bodies, key);
+    const cpu = { pg: cpuSeconds(["postgres"]) - cpuBefore.pg, server: cpuSeconds(["node", "next-server"]) - cpuBefore.server };
+    const [stored] = await sql<{ spans: number; traces: number }[]>`SELECT (SELECT count(*) FROM spans)::int AS spans, (SELECT count(*) FROM traces)::int AS traces`;
+    if (stored!.spans !== ingest.spans) throw new Error(`stored ${stored!.spans} spans, sent ${ingest.spans}`);
+
+    const copyRate = copy.spans / copy.seconds;
+    const smallCopyRate = smallCopy.spans / smallCopy.seconds;
+    const ingestRate = ingest.spans / ingest.seconds;
+    const lines = [
+      `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${loadAtStart} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end`,
+      `server: ${SERVER} (database sockets TCP_NODELAY ${SERVER_NODELAY ? "on" : "off"}); ${EXPORTERS} exporters × ${BATCH}-span protobuf batches; ${ingest.spans} spans, ${stored!.traces} traces`,
+      `raw COPY (${COPY_ROWS}-row batches): ${Math.round(copyRate)} spans/s; in ${BATCH}-row batches: ${Math.round(smallCopyRate)} spans/s`,
+      `POST /v1/traces end to end: ${Math.round(ingestRate)} spans/s = ${((100 * ingestRate) / copyRate).toFixed(0)}% of raw COPY (${((100 * ingestRate) / smallCopyRate).toFixed(0)}% of ${BATCH}-row COPY)`,
+      `CPU during the ingest run: postgres ${((1e6 * cpu.pg) / ingest.spans).toFixed(1)} µs/span, server ${((1e6 * cpu.server) / ingest.spans).toFixed(1)} µs/span`,
+      `latency per ${BATCH}-span batch: p50 ${percentile(ingest.latenciesMs, 50).toFixed(1)} ms, p99 ${percentile(ingest.latenciesMs, 99).toFixed(1)} ms, max ${Math.max(...ingest.latenciesMs).toFixed(1)} ms`,
+    ];
+    for (const line of lines) log(line);
+  } finally {
+    await sql.end();
+    await db.$client.end();
+    await target.stop();
+  }
+}
+
+if (process.argv.includes("--serve")) await serve();
+else await main();

@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { defaultLimits, type IngestLimits } from "./limits";
+import { defaultRedactionRules, type RedactionRules, type ValueRule } from "./redact";
+
+export interface IngestConfig {
+  limits: IngestLimits;
+  /** Requests writing at once; more wait in a queue of `maxQueued`, beyond which 429. */
+  maxConcurrent: number;
+  maxQueued: number;
+  /** Retry-After for 429 (overloaded) and 503 (database unavailable), in seconds. */
+  overloadedRetryAfterSeconds: number;
+  unavailableRetryAfterSeconds: number;
+  /** Spans may start this far ahead of the server's clock. */
+  futureToleranceMs: number;
+  lockTimeoutMs: number;
+  keyCacheMs: number;
+  keyTouchEveryMs: number;
+  redaction: RedactionRules;
+}
+
+export const defaultIngestConfig: IngestConfig = {
+  limits: defaultLimits,
+  maxConcurrent: 4,
+  maxQueued: 64,
+  overloadedRetryAfterSeconds: 1,
+  unavailableRetryAfterSeconds: 5,
+  futureToleranceMs: 86_400_000,
+  lockTimeoutMs: 5_000,
+  keyCacheMs: 5_000,
+  keyTouchEveryMs: 60_000,
+  redaction: defaultRedactionRules,
+};
+
+const count = (max: number) => z.coerce.number().int().min(1).max(max).optional();
+
+const extraPatterns = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON array" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.array(
+      z.object({
+        name: z.string().regex(/^[a-z0-9_]{1,40}$/, "a rule name is 1 to 40 of a-z, 0-9 and _"),
+        pattern: z.string().min(1),
+        flags: z.string().regex(/^[imsu]*$/, "flags may be i, m, s and u").default(""),
+      }),
+    ),
+  )
+  .transform((rules, ctx): ValueRule[] =>
+    rules.flatMap((r) => {
+      try {
+        return [{ name: r.name, pattern: new RegExp(r.pattern, `${r.flags}g`) }];
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `rule ${r.name}: ${(error as Error).message}` });
+        return [];
+      }
+    }),
+  );
+
+const envSchema = z.object({
+  INGEST_MAX_BODY_BYTES: count(1024 * 1024 * 1024),
+  INGEST_MAX_SPANS_PER_REQUEST: count(1_000_000),
+  INGEST_ATTRIBUTE_COUNT_LIMIT: count(10_000),
+  INGEST_ATTRIBUTE_VALUE_LENGTH_LIMIT: count(1024 * 1024),
+  INGEST_EVENT_COUNT_LIMIT: count(10_000),
+  INGEST_LINK_COUNT_LIMIT: count(10_000),
+  INGEST_MAX_CONCURRENT: count(64),
+  INGEST_MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).optional(),
+  /** Extra sensitive key words or phrases, comma-separated ("member id, pin"). */
+  INGEST_REDACT_KEYS: z.string().optional(),
+  /** Extra value rules: [{"name": "employee_id", "pattern": "EMP-\\d{6}", "flags": "i"}]. */
+  INGEST_REDACT_PATTERNS: extraPatterns.optional(),
+});
+
+/** The ingest settings from the environment over the defaults; one readable error for bad values. */
+export function ingestConfigFromEnv(env: Record<string, string | undefined>): IngestConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid ingest settings: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  const e = parsed.data;
+  const d = defaultIngestConfig;
+  return {
+    ...d,
+    limits: {
+      maxBodyBytes: e.INGEST_MAX_BODY_BYTES ?? d.limits.maxBodyBytes,
+      maxSpansPerRequest: e.INGEST_MAX_SPANS_PER_REQUEST ?? d.limits.maxSpansPerRequest,
+      span: {
+        ...d.limits.span,
+        attributeCount: e.INGEST_ATTRIBUTE_COUNT_LIMIT ?? d.limits.span.attributeCount,
+        attributeValueLength: e.INGEST_ATTRIBUTE_VALUE_LENGTH_LIMIT ?? d.limits.span.attributeValueLength,
+        eventCount: e.INGEST_EVENT_COUNT_LIMIT ?? d.limits.span.eventCount,
+        linkCount: e.INGEST_LINK_COUNT_LIMIT ?? d.limits.span.linkCount,
+      },
+    },
+    maxConcurrent: e.INGEST_MAX_CONCURRENT ?? d.maxConcurrent,
+    maxQueued: e.INGEST_MAX_QUEUED ?? d.maxQueued,
+    redaction: {
+      sensitiveKeys: [...d.redaction.sensitiveKeys, ...(e.INGEST_REDACT_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean)],
+      valueRules: [...d.redaction.valueRules, ...(e.INGEST_REDACT_PATTERNS ?? [])],
+    },
+  };
+}

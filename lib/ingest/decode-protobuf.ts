@@ -1,0 +1,61 @@
+import { opentelemetry } from "./proto/otlp.js";
+import { DecodeError, hexOf, uint64, type OtlpRequest, type OtlpSpan } from "./otlp";
+
+type PbSpan = opentelemetry.proto.trace.v1.Span.$Properties;
+type PbScopeSpans = { spans?: PbSpan[] | null };
+
+const ExportTraceServiceRequest = opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+
+function span(s: PbSpan): OtlpSpan {
+  return {
+    traceId: hexOf(s.traceId),
+    spanId: hexOf(s.spanId),
+    parentSpanId: hexOf(s.parentSpanId),
+    name: s.name ?? "",
+    kind: s.kind ?? 0,
+    startTimeUnixNano: uint64(s.startTimeUnixNano),
+    endTimeUnixNano: uint64(s.endTimeUnixNano),
+    // The decoded KeyValue messages are passed on as they are: normalisation reads them once.
+    attributes: s.attributes ?? [],
+    droppedAttributesCount: s.droppedAttributesCount ?? 0,
+    events: (s.events ?? []).map((e) => ({
+      timeUnixNano: uint64(e.timeUnixNano),
+      name: e.name ?? "",
+      attributes: e.attributes ?? [],
+      droppedAttributesCount: e.droppedAttributesCount ?? 0,
+    })),
+    droppedEventsCount: s.droppedEventsCount ?? 0,
+    links: (s.links ?? []).map((l) => ({
+      traceId: hexOf(l.traceId),
+      spanId: hexOf(l.spanId),
+      attributes: l.attributes ?? [],
+      droppedAttributesCount: l.droppedAttributesCount ?? 0,
+    })),
+    droppedLinksCount: s.droppedLinksCount ?? 0,
+    statusCode: s.status?.code ?? 0,
+    statusMessage: s.status?.message ?? "",
+  };
+}
+
+function spansOf(scopes: PbScopeSpans[] | null | undefined, out: OtlpSpan[]): void {
+  for (const scope of scopes ?? []) for (const s of scope.spans ?? []) out.push(span(s));
+}
+
+/** Decodes an `application/x-protobuf` ExportTraceServiceRequest with the generated code. */
+export function decodeProtobuf(body: Uint8Array): OtlpRequest {
+  let message: opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+  try {
+    message = ExportTraceServiceRequest.decode(body);
+  } catch (error) {
+    throw new DecodeError(`The body is not a valid protobuf ExportTraceServiceRequest: ${(error as Error).message}`);
+  }
+  return {
+    resourceSpans: (message.resourceSpans ?? []).map((rs) => {
+      const spans: OtlpSpan[] = [];
+      spansOf(rs.scopeSpans, spans);
+      // Exporters older than OTLP 0.15 put spans here; the field is deprecated but still decoded.
+      spansOf(rs.instrumentationLibrarySpans, spans);
+      return { resource: rs.resource?.attributes ?? [], spans };
+    }),
+  };
+}

@@ -1,0 +1,145 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { decodeJson } from "./decode-json";
+import { decodeProtobuf } from "./decode-protobuf";
+import { normalizeRequest } from "./normalize";
+import { defaultLimits } from "./limits";
+import { DecodeError, type OtlpRequest } from "./otlp";
+import { defaultRedactionRules, Redactor } from "./redact";
+import { encodeRequest, fixed64 } from "./testing/synthetic";
+
+const traceId = randomBytes(16);
+const spanId = randomBytes(8);
+const parentSpanId = randomBytes(8);
+const start = 1_795_556_270_826_000_123n;
+const end = start + 1_234_567_891n;
+
+const json = (body: unknown) => decodeJson(Buffer.from(JSON.stringify(body)));
+const redactor = new Redactor(defaultRedactionRules);
+/** What ends up stored, which is what both encodings must agree on. */
+const stored = (request: OtlpRequest) => normalizeRequest(request, redactor, defaultLimits.span);
+
+const pb = encodeRequest({
+  resourceSpans: [
+    {
+      resource: { attributes: [{ key: "service.name", value: { stringValue: "api" } }] },
+      scopeSpans: [
+        {
+          scope: { name: "lib", version: "1" },
+          spans: [
+            {
+              traceId,
+              spanId,
+              parentSpanId,
+              name: "GET /",
+              kind: 2,
+              startTimeUnixNano: fixed64(start),
+              endTimeUnixNano: fixed64(end),
+              attributes: [
+                { key: "s", value: { stringValue: "x" } },
+                { key: "b", value: { boolValue: true } },
+                { key: "i", value: { intValue: fixed64(9_007_199_254_740_993n) as never } },
+                { key: "small", value: { intValue: -42 } },
+                { key: "d", value: { doubleValue: 1.5 } },
+                { key: "a", value: { arrayValue: { values: [{ stringValue: "p" }, { intValue: 1 }] } } },
+                { key: "kv", value: { kvlistValue: { values: [{ key: "nested", value: { boolValue: false } }] } } },
+                { key: "bytes", value: { bytesValue: Buffer.from("hi") } },
+                { key: "empty", value: {} },
+              ],
+              events: [{ timeUnixNano: fixed64(start + 5n), name: "retry", attributes: [{ key: "attempt", value: { intValue: 2 } }] }],
+              links: [{ traceId: randomBytes(16), spanId: randomBytes(8), attributes: [] }],
+              status: { code: 2, message: "boom" },
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
+const jsonBody = {
+  resourceSpans: [
+    {
+      resource: { attributes: [{ key: "service.name", value: { stringValue: "api" } }], unknownField: 1 },
+      scopeSpans: [
+        {
+          scope: { name: "lib", version: "1" },
+          spans: [
+            {
+              traceId: traceId.toString("hex").toUpperCase(),
+              spanId: spanId.toString("hex"),
+              parentSpanId: parentSpanId.toString("hex"),
+              name: "GET /",
+              kind: 2,
+              startTimeUnixNano: String(start),
+              endTimeUnixNano: String(end),
+              attributes: [
+                { key: "s", value: { stringValue: "x" } },
+                { key: "b", value: { boolValue: true } },
+                { key: "i", value: { intValue: "9007199254740993" } },
+                { key: "small", value: { intValue: -42 } },
+                { key: "d", value: { doubleValue: 1.5 } },
+                { key: "a", value: { arrayValue: { values: [{ stringValue: "p" }, { intValue: "1" }] } } },
+                { key: "kv", value: { kvlistValue: { values: [{ key: "nested", value: { boolValue: false } }] } } },
+                { key: "bytes", value: { bytesValue: Buffer.from("hi").toString("base64") } },
+                { key: "empty", value: {} },
+              ],
+              events: [{ timeUnixNano: String(start + 5n), name: "retry", attributes: [{ key: "attempt", value: { intValue: "2" } }] }],
+              links: [],
+              status: { code: 2, message: "boom" },
+              flags: 257,
+              futureField: { anything: true },
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+describe("protobuf and JSON", () => {
+  it("decode to the same stored span (JSON: hex ids, integer enums, int64 as strings, unknown fields ignored)", () => {
+    const [fromPb] = stored(decodeProtobuf(pb));
+    const [fromJson] = stored(json(jsonBody));
+    const { links: _pbLinks, ...pbSpan } = fromPb!.span!;
+    const { links: _jsonLinks, ...jsonSpan } = fromJson!.span!;
+    expect(jsonSpan).toEqual(pbSpan);
+    expect(pbSpan).toMatchObject({
+      name: "GET /",
+      kind: 2,
+      startNs: start,
+      durationNs: 1_234_567_891n,
+      statusCode: 2,
+      statusMessage: "boom",
+      attributes: { s: "x", b: true, i: "9007199254740993", small: -42, d: 1.5, a: ["p", 1], kv: { nested: false }, bytes: "aGk=", empty: null },
+      events: [{ name: "retry", timeUnixNano: String(start + 5n), attributes: { attempt: 2 } }],
+    });
+  });
+
+  it("accept enum names in JSON too", () => {
+    const body = structuredClone(jsonBody);
+    Object.assign(body.resourceSpans[0]!.scopeSpans[0]!.spans[0]!, { kind: "SPAN_KIND_CLIENT", status: { code: "STATUS_CODE_OK" } });
+    expect(json(body).resourceSpans[0]!.spans[0]).toMatchObject({ kind: 3, statusCode: 1 });
+  });
+
+  it("read spans from the deprecated instrumentation_library_spans as well", () => {
+    const body = { resourceSpans: [{ instrumentationLibrarySpans: [{ spans: [jsonBody.resourceSpans[0]!.scopeSpans[0]!.spans[0]] }] }] };
+    expect(json(body).resourceSpans[0]!.spans).toHaveLength(1);
+  });
+});
+
+describe("malformed input", () => {
+  it("protobuf: truncated, wrong wire types and invalid UTF-8 are DecodeErrors", () => {
+    expect(() => decodeProtobuf(pb.subarray(0, pb.length - 3))).toThrow(DecodeError);
+    expect(() => decodeProtobuf(Buffer.from([0x0a, 0x05, 0x0a, 0x03, 0x0a, 0x01, 0xff]))).toThrow(DecodeError);
+  });
+
+  it("JSON: says where the problem is", () => {
+    expect(() => decodeJson(Buffer.from("[1,2"))).toThrow(/not valid JSON/);
+    expect(() => decodeJson(Buffer.from([0x7b, 0xff, 0x7d]))).toThrow(/not valid JSON/);
+    expect(() => json({ resourceSpans: {} })).toThrow(/resourceSpans: /);
+    expect(() => json({ resourceSpans: [{ scopeSpans: [{ spans: [{ startTimeUnixNano: "-1" }] }] }] })).toThrow(/spans\.0\.startTimeUnixNano/);
+    expect(() => json({ resourceSpans: [{ scopeSpans: [{ spans: [{ startTimeUnixNano: "18446744073709551616" }] }] }] })).toThrow(/unsigned 64-bit/);
+    expect(() => json({ resourceSpans: [{ resource: { attributes: [{ key: "k", value: { intValue: "9223372036854775808" } }] } }] })).toThrow(/64-bit integer/);
+  });
+});

@@ -1,0 +1,143 @@
+import type { Sql } from "@/db/connect";
+import { KeyAuthenticator, type KeyCheck } from "./authenticate";
+import { BodyTooLargeError, gunzipBounded, readBody } from "./body";
+import { defaultIngestConfig, type IngestConfig } from "./config";
+import { describeDatabaseError, isTransientDatabaseError } from "./db-errors";
+import { decodeJson } from "./decode-json";
+import { decodeProtobuf } from "./decode-protobuf";
+import { normalizeRequest, type NormalizedEntry } from "./normalize";
+import { DecodeError, spanCount, type OtlpRequest } from "./otlp";
+import { Redactor } from "./redact";
+import { refusalMessage } from "./refusals";
+import { encodingOf, exportResponseBody, otlpResponse, RpcCode, statusBody, type Encoding } from "./response";
+import { Semaphore } from "./semaphore";
+import { SpanStore } from "./store";
+
+/** Where ingest reports what it could not do; values never appear, only codes and counts. */
+export interface IngestLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface IngestHandlerOptions {
+  sql: Sql;
+  config?: IngestConfig;
+  log?: IngestLog;
+  now?: () => Date;
+}
+
+export type IngestHandler = (request: Request) => Promise<Response>;
+
+const consoleLog: IngestLog = {
+  warn: (fields, message) => console.warn(message, fields),
+  error: (fields, message) => console.error(message, fields),
+};
+
+/**
+ * `POST /v1/traces` as a function of a Web Request: OTLP/HTTP with protobuf or JSON bodies,
+ * gzip or not. decode → validate and normalise → redact → enforce tenants → store, with the
+ * status codes and bodies the OTLP specification prescribes.
+ */
+export function createIngestHandler(options: IngestHandlerOptions): IngestHandler {
+  const config = options.config ?? defaultIngestConfig;
+  const log = options.log ?? consoleLog;
+  const now = options.now ?? (() => new Date());
+  const redactor = new Redactor(config.redaction);
+  const store = new SpanStore(options.sql, { futureToleranceMs: config.futureToleranceMs, lockTimeoutMs: config.lockTimeoutMs });
+  const slots = new Semaphore(config.maxConcurrent, config.maxQueued);
+  const keys = new KeyAuthenticator(options.sql, {
+    cacheMs: config.keyCacheMs,
+    touchEveryMs: config.keyTouchEveryMs,
+    onTouchError: (error) => log.warn({ error: describeDatabaseError(error) }, "ingest: could not record a key's last use"),
+  });
+
+  const fail = (encoding: Encoding, status: number, code: number, message: string, headers?: Record<string, string>) =>
+    otlpResponse(status, encoding, statusBody(encoding, code, message), headers);
+  const unavailable = (encoding: Encoding, error: unknown) => {
+    log.warn({ error: describeDatabaseError(error) }, "ingest: database unavailable");
+    return fail(encoding, 503, RpcCode.UNAVAILABLE, "The trace store is unavailable; retry later.", {
+      "retry-after": String(config.unavailableRetryAfterSeconds),
+    });
+  };
+
+  /**
+   * The body as rows to store, or the response refusing it. A function of its own, so the raw
+   * body and the decoded messages are garbage once it returns, not kept alive (and promoted to
+   * the old generation) for as long as the database write takes.
+   */
+  async function prepare(request: Request, encoding: Encoding, gzip: boolean): Promise<{ entries: NormalizedEntry[]; total: number } | Response> {
+    let otlp: OtlpRequest;
+    try {
+      const { maxBodyBytes } = config.limits;
+      const raw = await readBody(request, maxBodyBytes);
+      const body = gzip ? await gunzipBounded(raw, maxBodyBytes) : raw;
+      // An empty body is the empty request, in either encoding.
+      otlp = body.length === 0 ? { resourceSpans: [] } : encoding === "protobuf" ? decodeProtobuf(body) : decodeJson(body);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return fail(encoding, 413, RpcCode.INVALID_ARGUMENT, error.message);
+      if (error instanceof DecodeError) return fail(encoding, 400, RpcCode.INVALID_ARGUMENT, error.message);
+      throw error;
+    }
+    const total = spanCount(otlp);
+    if (total > config.limits.maxSpansPerRequest) {
+      return fail(encoding, 413, RpcCode.INVALID_ARGUMENT, `The request has ${total} spans, over the limit of ${config.limits.maxSpansPerRequest}; send smaller batches.`);
+    }
+    return { entries: normalizeRequest(otlp, redactor, config.limits.span), total };
+  }
+
+  return async function handle(request: Request): Promise<Response> {
+    const declared = encodingOf(request.headers.get("content-type"));
+    // An unsupported type cannot be answered in its own encoding; JSON is readable anywhere.
+    const encoding: Encoding = declared ?? "json";
+
+    let auth: KeyCheck;
+    try {
+      auth = await keys.check(request.headers.get("authorization"));
+    } catch (error) {
+      if (isTransientDatabaseError(error)) return unavailable(encoding, error);
+      throw error;
+    }
+    if (!auth.ok) {
+      return fail(encoding, auth.status, auth.status === 401 ? RpcCode.UNAUTHENTICATED : RpcCode.PERMISSION_DENIED, auth.message, {
+        ...(auth.status === 401 ? { "www-authenticate": 'Bearer realm="otlp"' } : {}),
+      });
+    }
+    if (!declared) {
+      return fail("json", 415, RpcCode.INVALID_ARGUMENT, "Unsupported Content-Type: send application/x-protobuf or application/json.");
+    }
+    const contentEncoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+    if (contentEncoding !== "identity" && contentEncoding !== "gzip") {
+      return fail(encoding, 415, RpcCode.INVALID_ARGUMENT, `Unsupported Content-Encoding "${contentEncoding}": send gzip or no encoding.`);
+    }
+
+    const acquired = slots.tryAcquire();
+    if (!acquired) {
+      return fail(encoding, 429, RpcCode.RESOURCE_EXHAUSTED, "Too many concurrent exports; retry later.", {
+        "retry-after": String(config.overloadedRetryAfterSeconds),
+      });
+    }
+    const release = await acquired;
+    try {
+      const prepared = await prepare(request, encoding, contentEncoding === "gzip");
+      if (prepared instanceof Response) return prepared;
+      const { entries, total } = prepared;
+      if (total === 0) return otlpResponse(200, encoding, exportResponseBody(encoding));
+
+      let result;
+      try {
+        result = await store.store(entries, auth.key, now());
+      } catch (error) {
+        if (isTransientDatabaseError(error)) return unavailable(encoding, error);
+        log.error({ error: describeDatabaseError(error), keyId: auth.key.keyId }, "ingest: writing spans failed");
+        return fail(encoding, 500, RpcCode.INTERNAL, "Writing the spans failed; nothing was stored.");
+      }
+
+      let rejected = 0;
+      for (const n of result.refused.values()) rejected += n;
+      if (rejected === 0) return otlpResponse(200, encoding, exportResponseBody(encoding));
+      return otlpResponse(200, encoding, exportResponseBody(encoding, { rejectedSpans: rejected, errorMessage: refusalMessage(result.refused, total) }));
+    } finally {
+      release();
+    }
+  };
+}

@@ -1,0 +1,93 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/connect";
+import { ingestKeys, tenants } from "@/db/schema";
+import { tenantIdSchema } from "@/lib/tenants/tenant-id";
+
+/**
+ * Ingest keys: `te_` and 32 random bytes in base64url. Only the SHA-256 of a key is stored (a
+ * slow password hash buys nothing for 256 random bits), and the key is shown once, at creation.
+ */
+const KEY_PREFIX = "te_";
+const KEY_BYTES = 32;
+/** Characters of the key kept in clear, so an admin can tell keys apart. */
+const SHOWN_PREFIX_LENGTH = KEY_PREFIX.length + 6;
+const KEY_FORMAT = /^te_[A-Za-z0-9_-]{43}$/;
+
+export function generateIngestKey(): string {
+  return KEY_PREFIX + randomBytes(KEY_BYTES).toString("base64url");
+}
+
+export function hashIngestKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+export function looksLikeIngestKey(value: string): boolean {
+  return KEY_FORMAT.test(value);
+}
+
+export class IngestKeyError extends Error {
+  override readonly name = "IngestKeyError";
+}
+
+export interface CreatedIngestKey {
+  id: string;
+  /** The secret itself: returned once, never stored. */
+  key: string;
+  prefix: string;
+  name: string;
+  tenantId: string | null;
+}
+
+const createInput = z.object({
+  tenantId: tenantIdSchema.nullable(),
+  name: z.string().trim().min(1, "A key name cannot be empty.").max(200).optional(),
+  createdBy: z.uuid().optional(),
+});
+
+/** A key for one tenant, or with `tenantId: null` a platform collector key for any tenant. */
+export async function createIngestKey(db: Db, input: z.input<typeof createInput>): Promise<CreatedIngestKey> {
+  const parsed = createInput.safeParse(input);
+  if (!parsed.success) throw new IngestKeyError(parsed.error.issues.map((i) => i.message).join(" "));
+  const { tenantId, createdBy } = parsed.data;
+  if (tenantId !== null) {
+    const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId));
+    if (!tenant) throw new IngestKeyError(`There is no tenant "${tenantId}".`);
+  }
+  const key = generateIngestKey();
+  const name = parsed.data.name ?? (tenantId ? `${tenantId} ingest key` : "platform collector key");
+  const [row] = await db
+    .insert(ingestKeys)
+    .values({ name, prefix: key.slice(0, SHOWN_PREFIX_LENGTH), keyHash: hashIngestKey(key), tenantId, createdBy })
+    .returning({ id: ingestKeys.id, prefix: ingestKeys.prefix });
+  return { id: row!.id, key, prefix: row!.prefix, name, tenantId };
+}
+
+export type IngestKeyInfo = Omit<typeof ingestKeys.$inferSelect, "keyHash" | "createdBy">;
+
+export async function listIngestKeys(db: Db): Promise<IngestKeyInfo[]> {
+  return db
+    .select({
+      id: ingestKeys.id,
+      name: ingestKeys.name,
+      prefix: ingestKeys.prefix,
+      tenantId: ingestKeys.tenantId,
+      createdAt: ingestKeys.createdAt,
+      revokedAt: ingestKeys.revokedAt,
+      lastUsedAt: ingestKeys.lastUsedAt,
+    })
+    .from(ingestKeys)
+    .orderBy(asc(ingestKeys.createdAt));
+}
+
+/** Revokes a key at once for every new request; false when there is no such active key. */
+export async function revokeIngestKey(db: Db, id: string): Promise<boolean> {
+  if (!z.uuid().safeParse(id).success) throw new IngestKeyError(`"${id}" is not a key id (a UUID, as \`list\` shows).`);
+  const revoked = await db
+    .update(ingestKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(ingestKeys.id, id), isNull(ingestKeys.revokedAt)))
+    .returning({ id: ingestKeys.id });
+  return revoked.length > 0;
+}

@@ -1,0 +1,280 @@
+import { resourceId } from "@/db/demo/resources";
+import { spanIdToBigint, traceIdToUuid } from "@/db/demo/ids";
+import type { SpanEvent, SpanLink } from "@/db/schema";
+import type { SpanLimits } from "./limits";
+import { storableText, truncate } from "./limits";
+import { uint64, type AnyValue, type Int64, type KeyValue, type OtlpEvent, type OtlpLink, type OtlpRequest, type OtlpSpan } from "./otlp";
+import type { RedactionCounts, Redactor } from "./redact";
+import type { RefusalReason } from "./refusals";
+
+/** An attribute value as stored in the jsonb columns. */
+export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
+export type Attributes = Record<string, AttributeValue>;
+
+const ATTR_TENANT_ID = "tenant.id";
+const ATTR_REQUEST_ID = "request.id";
+const ATTR_SERVICE_NAME = "service.name";
+/** What OpenTelemetry SDKs report when no service name was configured. */
+const UNKNOWN_SERVICE = "unknown_service";
+
+export interface NormalizedResource {
+  /** Signed 64-bit id (decimal) derived from the redacted attributes, as `resources.id`. */
+  id: string;
+  attributes: Attributes;
+  service: string;
+  tenantClaim: string | undefined;
+  requestId: string | null;
+  redactions: RedactionCounts;
+  truncatedValues: number;
+}
+
+/** What ingest's own limits removed from one span (the row's dropped counts include the exporter's). */
+export interface LimitCounts {
+  attributes: number;
+  events: number;
+  links: number;
+  truncatedValues: number;
+}
+
+/** One span as a `spans` row, before tenant enforcement decides whether it is stored. */
+export interface NormalizedSpan {
+  /** `tenant.id` as the span names it; the resource's claim is on `resource`. */
+  tenantClaim: string | undefined;
+  /** The trace id as a uuid, the span ids as signed 64-bit decimals (see db/demo/ids.ts). */
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  requestId: string | null;
+  service: string;
+  name: string;
+  kind: number;
+  startNs: bigint;
+  durationNs: bigint;
+  statusCode: number;
+  statusMessage: string | null;
+  attributes: Attributes;
+  events: SpanEvent[];
+  links: SpanLink[];
+  resource: NormalizedResource;
+  droppedAttributesCount: number;
+  droppedEventsCount: number;
+  droppedLinksCount: number;
+  redactions: RedactionCounts;
+  limited: LimitCounts;
+}
+
+export type NormalizedEntry = { span: NormalizedSpan; refused?: undefined } | { span?: undefined; refused: RefusalReason };
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+const ZERO_TRACE = "0".repeat(32);
+const ZERO_SPAN = "0".repeat(16);
+const MAX_KIND = 5;
+const MAX_STATUS = 2;
+// Longer is a broken clock, and start + duration must stay within a bigint in the summary.
+const MAX_DURATION_NS = 400n * 86_400n * 1_000_000_000n;
+// dropped_*_count columns are int4; OTLP sends uint32.
+const MAX_INT4 = 2 ** 31 - 1;
+const int4 = (n: number) => Math.min(n, MAX_INT4);
+
+const validTraceId = (hex: string) => TRACE_ID.test(hex) && hex !== ZERO_TRACE;
+const validSpanId = (hex: string) => SPAN_ID.test(hex) && hex !== ZERO_SPAN;
+
+function int64Value(value: Int64): number | string {
+  const n = BigInt.asIntN(64, uint64(value));
+  // Beyond 2^53 a JSON number would silently change the value; the decimal text does not.
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
+}
+
+/**
+ * Turns OTLP values into stored JSON in one pass, applying the limits and redaction to every
+ * string and key on the way, and counting what they did for one span (or resource).
+ */
+class Cleaner {
+  redactions: RedactionCounts = {};
+  truncatedValues = 0;
+  droppedAttributes = 0;
+
+  constructor(
+    private readonly redactor: Redactor,
+    private readonly limits: SpanLimits,
+    /** Keys already seen in this request that needed no change, with their sensitivity. */
+    private readonly keys: Map<string, boolean>,
+  ) {}
+
+  text(value: string): string {
+    // Redact the whole value first: a secret cut in half by the limit would escape the patterns.
+    const clean = this.redactor.text(storableText(value), this.redactions);
+    if (clean.length <= this.limits.attributeValueLength) return clean;
+    this.truncatedValues++;
+    return truncate(clean, this.limits.attributeValueLength);
+  }
+
+  value(value: AnyValue | null | undefined): AttributeValue {
+    if (!value) return null;
+    if (value.stringValue != null) return this.text(value.stringValue);
+    if (value.boolValue != null) return value.boolValue;
+    if (value.intValue != null) return this.redactor.number(int64Value(value.intValue), this.redactions);
+    if (value.doubleValue != null) return Number.isFinite(value.doubleValue) ? value.doubleValue : String(value.doubleValue);
+    if (value.arrayValue != null) return (value.arrayValue.values ?? []).map((v) => this.value(v));
+    if (value.kvlistValue != null) {
+      const out: Attributes = {};
+      for (const kv of value.kvlistValue.values ?? []) this.entry(out, kv);
+      return out;
+    }
+    if (value.bytesValue != null) return Buffer.from(value.bytesValue).toString("base64");
+    return null;
+  }
+
+  /** Key-value pairs as one object: the first of a repeated key, at most `maxCount` of them. */
+  attributes(list: readonly KeyValue[], maxCount: number): { attributes: Attributes; dropped: number } {
+    const attributes: Attributes = {};
+    let kept = 0;
+    let dropped = 0;
+    for (const kv of list) {
+      if (kept >= maxCount || !this.entry(attributes, kv)) dropped++;
+      else kept++;
+    }
+    this.droppedAttributes += dropped;
+    return { attributes, dropped };
+  }
+
+  private entry(out: Attributes, kv: KeyValue): boolean {
+    const raw = kv.key ?? "";
+    let key = raw;
+    let sensitive = this.keys.get(raw);
+    if (sensitive === undefined) {
+      key = this.text(raw);
+      sensitive = this.redactor.isSensitiveKey(key);
+      // Only unchanged keys are remembered: a redacted one must be counted every time.
+      if (key === raw) this.keys.set(raw, sensitive);
+    }
+    // Stored values are never undefined, so this finds a repeated key without hasOwn's cost.
+    if (out[key] !== undefined) return false;
+    out[key] = sensitive ? this.redactor.sensitiveValue(this.redactions) : this.value(kv.value);
+    return true;
+  }
+}
+
+function stringAttribute(attributes: Attributes, key: string): string | undefined {
+  const value = attributes[key];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** `tenant.id` as claimed: any value, validated later, so a malformed claim is refused, not ignored. */
+function tenantClaimOf(attributes: Attributes): string | undefined {
+  const value = attributes[ATTR_TENANT_ID];
+  return value === undefined ? undefined : typeof value === "string" ? value : JSON.stringify(value);
+}
+
+interface Context {
+  redactor: Redactor;
+  limits: SpanLimits;
+  keys: Map<string, boolean>;
+}
+
+const cleanerFor = (ctx: Context) => new Cleaner(ctx.redactor, ctx.limits, ctx.keys);
+
+function normalizeResource(list: readonly KeyValue[], ctx: Context): NormalizedResource {
+  const { limits } = ctx;
+  const cleaner = cleanerFor(ctx);
+  const { attributes } = cleaner.attributes(list, limits.attributeCount);
+  return {
+    id: resourceId(attributes).toString(),
+    attributes,
+    service: stringAttribute(attributes, ATTR_SERVICE_NAME) || UNKNOWN_SERVICE,
+    tenantClaim: tenantClaimOf(attributes),
+    requestId: stringAttribute(attributes, ATTR_REQUEST_ID) ?? null,
+    redactions: cleaner.redactions,
+    truncatedValues: cleaner.truncatedValues,
+  };
+}
+
+function normalizeEvents(events: readonly OtlpEvent[], cleaner: Cleaner, limits: SpanLimits): SpanEvent[] {
+  if (events.length === 0) return [];
+  return events.slice(0, limits.eventCount).map((e) => {
+    const { attributes, dropped } = cleaner.attributes(e.attributes, limits.attributesPerEventOrLink);
+    const droppedAttributesCount = int4(e.droppedAttributesCount + dropped);
+    return {
+      name: cleaner.text(e.name),
+      timeUnixNano: e.timeUnixNano.toString(),
+      attributes,
+      ...(droppedAttributesCount > 0 ? { droppedAttributesCount } : {}),
+    };
+  });
+}
+
+function normalizeLinks(links: readonly OtlpLink[], cleaner: Cleaner, limits: SpanLimits): SpanLink[] {
+  const out: SpanLink[] = [];
+  for (const l of links) {
+    // A link to an invalid span context points nowhere; it is counted as dropped.
+    if (out.length >= limits.linkCount || !validTraceId(l.traceId) || !validSpanId(l.spanId)) continue;
+    const { attributes, dropped } = cleaner.attributes(l.attributes, limits.attributesPerEventOrLink);
+    const droppedAttributesCount = int4(l.droppedAttributesCount + dropped);
+    out.push({ traceId: l.traceId, spanId: l.spanId, attributes, ...(droppedAttributesCount > 0 ? { droppedAttributesCount } : {}) });
+  }
+  return out;
+}
+
+function validate(span: OtlpSpan): RefusalReason | undefined {
+  if (!validTraceId(span.traceId)) return "invalid_trace_id";
+  if (!validSpanId(span.spanId)) return "invalid_span_id";
+  if (span.parentSpanId !== "" && !SPAN_ID.test(span.parentSpanId)) return "invalid_parent_span_id";
+  if (span.startTimeUnixNano === 0n) return "missing_start_time";
+  if (span.endTimeUnixNano < span.startTimeUnixNano) return "ends_before_start";
+  if (span.endTimeUnixNano - span.startTimeUnixNano > MAX_DURATION_NS) return "implausible_duration";
+  return undefined;
+}
+
+function normalizeSpan(span: OtlpSpan, resource: NormalizedResource, ctx: Context): NormalizedEntry {
+  const invalid = validate(span);
+  if (invalid) return { refused: invalid };
+  const { limits } = ctx;
+  const cleaner = cleanerFor(ctx);
+  const { attributes, dropped } = cleaner.attributes(span.attributes, limits.attributeCount);
+  const events = normalizeEvents(span.events, cleaner, limits);
+  const links = normalizeLinks(span.links, cleaner, limits);
+  return {
+    span: {
+      tenantClaim: tenantClaimOf(attributes),
+      traceId: traceIdToUuid(span.traceId),
+      spanId: spanIdToBigint(span.spanId).toString(),
+      // An all-zero parent is how some exporters write "no parent".
+      parentSpanId: span.parentSpanId === "" || span.parentSpanId === ZERO_SPAN ? null : spanIdToBigint(span.parentSpanId).toString(),
+      requestId: stringAttribute(attributes, ATTR_REQUEST_ID) ?? resource.requestId,
+      service: resource.service,
+      name: cleaner.text(span.name),
+      kind: span.kind >= 0 && span.kind <= MAX_KIND ? span.kind : 0,
+      startNs: span.startTimeUnixNano,
+      durationNs: span.endTimeUnixNano - span.startTimeUnixNano,
+      statusCode: span.statusCode >= 0 && span.statusCode <= MAX_STATUS ? span.statusCode : 0,
+      statusMessage: span.statusMessage === "" ? null : cleaner.text(span.statusMessage),
+      attributes,
+      events,
+      links,
+      resource,
+      droppedAttributesCount: int4(span.droppedAttributesCount + dropped),
+      droppedEventsCount: int4(span.droppedEventsCount + span.events.length - events.length),
+      droppedLinksCount: int4(span.droppedLinksCount + span.links.length - links.length),
+      redactions: cleaner.redactions,
+      limited: {
+        attributes: cleaner.droppedAttributes,
+        events: span.events.length - events.length,
+        links: span.links.length - links.length,
+        truncatedValues: cleaner.truncatedValues,
+      },
+    },
+  };
+}
+
+/** Every span of the request, in request order, as a row or as the reason it is refused. */
+export function normalizeRequest(request: OtlpRequest, redactor: Redactor, limits: SpanLimits): NormalizedEntry[] {
+  const ctx: Context = { redactor, limits, keys: new Map() };
+  const out: NormalizedEntry[] = [];
+  for (const rs of request.resourceSpans) {
+    if (rs.spans.length === 0) continue;
+    const resource = normalizeResource(rs.resource, ctx);
+    for (const span of rs.spans) out.push(normalizeSpan(span, resource, ctx));
+  }
+  return out;
+}

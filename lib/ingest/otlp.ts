@@ -1,0 +1,91 @@
+/**
+ * An OTLP export request as both decoders (protobuf and JSON) hand it to normalisation. Key
+ * values keep the protobuf message shape (protobufjs's decoded objects fit it as they are, so
+ * the protobuf path copies no attribute); ids are lowercase hex whatever their length, so
+ * validation can refuse a bad one span by span; times are nanosecond bigints.
+ */
+
+/** protobufjs returns 64-bit integers as Long ({ low, high }) or, without long.js, numbers. */
+export type Int64 = number | bigint | { low: number; high: number; unsigned?: boolean };
+
+export interface AnyValue {
+  stringValue?: string | null;
+  boolValue?: boolean | null;
+  intValue?: Int64 | null;
+  doubleValue?: number | null;
+  arrayValue?: { values?: AnyValue[] | null } | null;
+  kvlistValue?: { values?: KeyValue[] | null } | null;
+  bytesValue?: Uint8Array | null;
+}
+
+export interface KeyValue {
+  key?: string | null;
+  value?: AnyValue | null;
+}
+
+export interface OtlpEvent {
+  timeUnixNano: bigint;
+  name: string;
+  attributes: readonly KeyValue[];
+  droppedAttributesCount: number;
+}
+
+export interface OtlpLink {
+  traceId: string;
+  spanId: string;
+  attributes: readonly KeyValue[];
+  droppedAttributesCount: number;
+}
+
+export interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+  attributes: readonly KeyValue[];
+  droppedAttributesCount: number;
+  events: OtlpEvent[];
+  droppedEventsCount: number;
+  links: OtlpLink[];
+  droppedLinksCount: number;
+  statusCode: number;
+  statusMessage: string;
+}
+
+export interface OtlpResourceSpans {
+  resource: readonly KeyValue[];
+  /** Spans of every instrumentation scope of this resource, in request order. */
+  spans: OtlpSpan[];
+}
+
+export interface OtlpRequest {
+  resourceSpans: OtlpResourceSpans[];
+}
+
+/** The body is not a valid OTLP request; the message says what is wrong (HTTP 400). */
+export class DecodeError extends Error {
+  override readonly name = "DecodeError";
+}
+
+export function spanCount(request: OtlpRequest): number {
+  let n = 0;
+  for (const rs of request.resourceSpans) n += rs.spans.length;
+  return n;
+}
+
+/** An unsigned 64-bit value as a bigint, from whichever form the decoder produced. */
+export function uint64(value: Int64 | null | undefined): bigint {
+  if (value == null) return 0n;
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number") return BigInt(Math.trunc(value));
+  return (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
+}
+
+/** Lowercase hex of an id's bytes; empty for none. */
+export function hexOf(bytes: Uint8Array | null | undefined): string {
+  if (!bytes || bytes.length === 0) return "";
+  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString("hex");
+}

@@ -1,0 +1,28 @@
+import { copyJson, copyNullable, copyText, COPY_NULL } from "@/db/demo/copy-text";
+import { TimestampFormatter } from "@/db/demo/timestamp";
+import type { AcceptedSpan } from "./enforce-tenant";
+
+export const SPAN_COLUMNS =
+  "tenant_id, trace_id, span_id, parent_span_id, request_id, service, name, kind, start_time, duration_ns, " +
+  "status_code, status_message, attributes, events, links, resource_id, " +
+  "dropped_attributes_count, dropped_events_count, dropped_links_count";
+
+/** Epoch microseconds of a nanosecond time: `start_time` keeps microseconds, `duration_ns` all of it. */
+function epochMicros(ns: bigint): number {
+  return Number(ns / 1000n);
+}
+
+/** The spans as COPY text rows in SPAN_COLUMNS order. */
+export function spanCopyText(spans: readonly AcceptedSpan[]): string {
+  const time = new TimestampFormatter();
+  let out = "";
+  for (const { tenantId, span: s } of spans) {
+    out +=
+      `${copyText(tenantId)}\t${s.traceId}\t${s.spanId}\t${s.parentSpanId ?? COPY_NULL}\t${copyNullable(s.requestId)}\t` +
+      `${copyText(s.service)}\t${copyText(s.name)}\t${s.kind}\t${time.format(epochMicros(s.startNs))}\t${s.durationNs}\t` +
+      `${s.statusCode}\t${copyNullable(s.statusMessage)}\t${copyJson(s.attributes)}\t` +
+      `${s.events.length > 0 ? copyJson(s.events) : "[]"}\t${s.links.length > 0 ? copyJson(s.links) : "[]"}\t${s.resource.id}\t` +
+      `${s.droppedAttributesCount}\t${s.droppedEventsCount}\t${s.droppedLinksCount}\n`;
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { makeDb, type Db } from "../db/connect";
+import { isTransientDatabaseError } from "../lib/ingest/db-errors";
+import { createIngestKey, IngestKeyError, listIngestKeys, revokeIngestKey } from "../lib/ingest/keys";
+
+const USAGE = `Usage:
+  npm run ingest-key -- create --tenant <tenant id> [--name <name>]   a key that writes one tenant
+  npm run ingest-key -- create --platform [--name <name>]             a collector key for any tenant
+  npm run ingest-key -- list
+  npm run ingest-key -- revoke <key id>
+
+The database is DATABASE_URL, or the one \`npm run dev\` / \`npm start\` wrote to .data/database-url.`;
+
+class UsageError extends Error {}
+
+const command = z.discriminatedUnion("command", [
+  z.object({ command: z.literal("create"), tenant: z.string().optional(), platform: z.boolean(), name: z.string().optional() })
+    .refine((c) => (c.tenant === undefined) !== !c.platform, { message: "create needs exactly one of --tenant <id> or --platform." }),
+  z.object({ command: z.literal("list") }),
+  z.object({ command: z.literal("revoke"), id: z.string({ error: "revoke needs the id of the key (see `list`)." }) }),
+]);
+
+function parse(argv: string[]): z.infer<typeof command> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { tenant: { type: "string" }, platform: { type: "boolean", default: false }, name: { type: "string" } },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const [name, ...rest] = parsed.positionals;
+  const [id, ...extra] = name === "revoke" ? rest : [undefined, ...rest];
+  if (extra.length > 0) throw new UsageError(`Unexpected arguments: ${extra.join(" ")}`);
+  const result = command.safeParse({ command: name, id, ...parsed.values });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new UsageError(issue?.code === "invalid_union" || issue?.path[0] === "command" ? `Unknown command "${name ?? ""}".` : (issue?.message ?? "Invalid arguments."));
+  }
+  return result.data;
+}
+
+function databaseUrl(): string {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  const file = path.resolve(process.env.TE_DATA_DIR ?? ".data", "database-url");
+  if (!fs.existsSync(file)) {
+    throw new UsageError(`DATABASE_URL is not set and ${file} does not exist: start the app once (npm run dev) or set DATABASE_URL.`);
+  }
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+const date = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 19) : "—");
+
+async function run(db: Db, cmd: z.infer<typeof command>): Promise<void> {
+  switch (cmd.command) {
+    case "create": {
+      const created = await createIngestKey(db, { tenantId: cmd.platform ? null : cmd.tenant!, name: cmd.name });
+      console.log(`Created ${created.tenantId ? `a key for tenant ${created.tenantId}` : "a platform collector key"}: "${created.name}" (id ${created.id}).`);
+      console.log("The key is shown once; store it now:\n");
+      console.log(`  ${created.key}\n`);
+      console.log(`Exporters send it as: Authorization: Bearer ${created.prefix}…`);
+      return;
+    }
+    case "list": {
+      const keys = await listIngestKeys(db);
+      if (keys.length === 0) {
+        console.log("No ingest keys yet. Create one with: npm run ingest-key -- create --tenant <id>");
+        return;
+      }
+      for (const k of keys) {
+        const state = k.revokedAt ? `revoked ${date(k.revokedAt)}` : "active";
+        console.log(`${k.id}  ${k.prefix}…  ${(k.tenantId ?? "(platform)").padEnd(16)} ${state.padEnd(28)} last used ${date(k.lastUsedAt)}  ${k.name}`);
+      }
+      return;
+    }
+    case "revoke": {
+      const revoked = await revokeIngestKey(db, cmd.id);
+      if (!revoked) throw new UsageError(`No active key with id ${cmd.id} (see \`list\`).`);
+      console.log(`Revoked key ${cmd.id}: exports with it are refused from now on.`);
+      return;
+    }
+  }
+}
+
+/** One line for the terminal: our own errors as they are, the database's by its root cause. */
+function describe(error: unknown): string {
+  if (error instanceof UsageError || error instanceof IngestKeyError) return error.message;
+  // drizzle wraps the driver's error in "Failed query: <sql>"; the cause is what matters.
+  let root = error;
+  while (root instanceof Error && root.cause) root = root.cause;
+  const code = (root as { code?: string }).code;
+  const message = root instanceof Error ? root.message : String(root);
+  if (isTransientDatabaseError(root)) return `Cannot reach the database: ${message}`;
+  return `Failed: ${message}${code ? ` (${code})` : ""}`;
+}
+
+async function main(): Promise<void> {
+  let cmd;
+  try {
+    cmd = parse(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  let db: Db | undefined;
+  try {
+    db = makeDb(databaseUrl(), { max: 1, applicationName: "trace-explorer-ingest-key" });
+    await run(db, cmd);
+  } catch (error) {
+    console.error(describe(error));
+    process.exitCode = 1;
+  } finally {
+    await db?.$client.end({ timeout: 5 });
+  }
+}
+
+void main();
