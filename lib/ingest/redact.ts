@@ -5,7 +5,7 @@
  * addresses, Luhn-valid card numbers, ...). A redacted value reads `[REDACTED:<rule>]`.
  */
 
-import { luhn, SECRET_NAME_PATTERN } from "../redaction/shared";
+import { keyWords, luhn, SECRET_NAME_PATTERN } from "../redaction/shared";
 
 export interface ValueRule {
   /** Names the rule in the marker and in the per-tenant counters (`[REDACTED:email]`). */
@@ -100,14 +100,6 @@ export const defaultRedactionRules: RedactionRules = {
   ],
 };
 
-function wordsOf(key: string): string[] {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w.length > 0);
-}
-
 const CACHE_LIMIT = 10_000;
 /** Longer values are rarely repeated; caching them would only cost memory. */
 const CACHED_VALUE_LENGTH = 512;
@@ -125,7 +117,7 @@ export class Redactor {
 
   constructor(rules: RedactionRules) {
     for (const entry of rules.sensitiveKeys) {
-      const words = wordsOf(entry);
+      const words = keyWords(entry);
       if (words.length === 1) this.words.add(words[0]!);
       else if (words.length > 1) this.phrases.push(words);
     }
@@ -140,7 +132,7 @@ export class Redactor {
   isSensitiveKey(key: string): boolean {
     const cached = this.keyCache.get(key);
     if (cached !== undefined) return cached;
-    const words = wordsOf(key);
+    const words = keyWords(key);
     const sensitive =
       words.some((w) => this.words.has(w)) ||
       this.phrases.some((phrase) => words.some((_, i) => phrase.every((p, j) => words[i + j] === p)));

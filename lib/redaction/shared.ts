@@ -19,3 +19,12 @@ export function luhn(digits: string): boolean {
   }
   return sum % 10 === 0;
 }
+
+/** An attribute key as lowercase words, split at separators and camelCase humps: "X-Api-Key" → x api key. */
+export function keyWords(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0);
+}

@@ -1,5 +1,5 @@
 import type { Attributes, AttributeValue } from "@opentelemetry/api";
-import { luhn, SECRET_NAME_PATTERN } from "../redaction/shared";
+import { keyWords, luhn, SECRET_NAME_PATTERN } from "../redaction/shared";
 
 export const REDACTED = "[REDACTED]";
 
@@ -19,18 +19,10 @@ const SENSITIVE_PAIRS = new Set([
 const keyCache = new Map<string, boolean>();
 const KEY_CACHE_LIMIT = 10_000;
 
-function wordsOf(key: string): string[] {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w.length > 0);
-}
-
 export function isSensitiveKey(key: string): boolean {
   const cached = keyCache.get(key);
   if (cached !== undefined) return cached;
-  const words = wordsOf(key);
+  const words = keyWords(key);
   let sensitive = words.some((w) => SENSITIVE_WORDS.has(w));
   for (let i = 0; !sensitive && i < words.length - 1; i++) sensitive = SENSITIVE_PAIRS.has(`${words[i]} ${words[i + 1]}`);
   // Attribute keys are few in practice; the bound only guards against keys built from data.
