@@ -25,12 +25,12 @@ import { encodeRequest, syntheticRequest } from "../lib/ingest/testing/synthetic
 //   npm run bench -- ingest                               the real Next production server
 //                                                         (scripts/start.ts start, fresh data dir)
 //   INGEST_BENCH_SERVER=node npm run bench -- ingest      the same handler on plain node:http
-//   INGEST_BENCH_NODELAY=1 npm run bench -- ingest        the server's database sockets with TCP_NODELAY
 //
 // Load: INGEST_BENCH_EXPORTERS concurrent clients (keep-alive), each posting
 // INGEST_BENCH_BATCH-span protobuf bodies back to back, INGEST_BENCH_SPANS spans in total, all
 // ids unique; bodies are encoded before timing starts. Baseline: the same requests decoded and
-// normalised (untimed) into the same `spans` rows, COPYed over one connection with TCP_NODELAY,
+// normalised (untimed) into the same `spans` rows, COPYed over one connection (TCP_NODELAY, as
+// every connection from db/connect.ts),
 // in INGEST_BENCH_COPY_ROWS-row transactions (the best case), then in request-sized ones.
 // Tables are truncated and checkpointed before each phase. CPU time of the Postgres and
 // server processes during the ingest phase is read from /proc.
@@ -41,8 +41,6 @@ const BATCH = env("BATCH", 512);
 const EXPORTERS = env("EXPORTERS", 4);
 const COPY_ROWS = env("COPY_ROWS", 8192);
 const SERVER = process.env.INGEST_BENCH_SERVER === "node" ? "node" : "next";
-// Give the server's database sockets TCP_NODELAY, as db/connect.ts should (see NO_DELAY_MODULE).
-const SERVER_NODELAY = process.env.INGEST_BENCH_NODELAY === "1";
 const TENANTS = ["acme", "globex", "initech"];
 const SPANS_PER_TRACE = 16;
 
@@ -88,7 +86,7 @@ async function startNextServer(): Promise<Target> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts"), "start"], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...serverEnv(), PORT: String(PORT), TE_DATA_DIR: appDir, EMBEDDED_PG_PORT: String(PG_PORT), DEMO_TRACES: "1", DATABASE_URL: "" },
+    env: { ...process.env, PORT: String(PORT), TE_DATA_DIR: appDir, EMBEDDED_PG_PORT: String(PG_PORT), DEMO_TRACES: "1", DATABASE_URL: "" },
   });
   await waitFor(`http://127.0.0.1:${PORT}/api/health`, child, 600_000);
   return {
@@ -107,7 +105,7 @@ async function startNodeServer(): Promise<Target> {
   const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--serve"], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...serverEnv(), DATABASE_URL: pg.url, PORT: String(PORT) },
+    env: { ...process.env, DATABASE_URL: pg.url, PORT: String(PORT) },
   });
   await waitFor(`http://127.0.0.1:${PORT}/`, child, 60_000);
   return {
@@ -119,22 +117,6 @@ async function startNodeServer(): Promise<Target> {
     },
   };
 }
-
-/**
- * A module that turns on TCP_NODELAY for every socket a process opens. postgres.js leaves
- * Nagle's algorithm on, and a COPY's final small CopyDone then waits ~40 ms for the delayed
- * ACK of the data before it. db/connect.ts should set it; until it does, the benchmark can
- * show the difference by loading this into the server (INGEST_BENCH_NODELAY=1).
- */
-const NO_DELAY_MODULE =
-  "data:text/javascript," +
-  encodeURIComponent(
-    'import net from "node:net"; const connect = net.Socket.prototype.connect; ' +
-      "net.Socket.prototype.connect = function (...args) { this.setNoDelay(true); return connect.apply(this, args); };",
-  );
-
-const serverEnv = (): NodeJS.ProcessEnv =>
-  SERVER_NODELAY ? { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import=${NO_DELAY_MODULE}`.trim() } : process.env;
 
 async function serve(): Promise<void> {
   // The app's pool size (DATABASE_POOL_MAX default) and the handler configured as the route does.
@@ -200,7 +182,7 @@ async function runHttp(url: string, bodies: Uint8Array[], key: string): Promise<
 }
 
 async function runCopy(databaseUrl: string, rows: string[], batch: number): Promise<Run> {
-  // Raw COPY at its best: TCP_NODELAY (see main), as the superuser (no row-level security).
+  // Raw COPY at its best: TCP_NODELAY (db/connect.ts), as the superuser (no row-level security).
   const sql = connect(databaseUrl, { max: 1 });
   const latenciesMs: number[] = [];
   const started = performance.now();
@@ -244,7 +226,6 @@ function percentile(values: number[], p: number): number {
 
 async function main(): Promise<void> {
   const loadAtStart = os.loadavg()[0]!.toFixed(1);
-  await import(NO_DELAY_MODULE);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   fs.chmodSync(dataDir, 0o755);
   log(`server: ${SERVER === "next" ? "Next production server (scripts/start.ts start)" : "node:http with the same handler"}`);
@@ -296,7 +277,7 @@ async function main(): Promise<void> {
     const ingestRate = ingest.spans / ingest.seconds;
     const lines = [
       `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${loadAtStart} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end`,
-      `server: ${SERVER} (database sockets TCP_NODELAY ${SERVER_NODELAY ? "on" : "off"}); ${EXPORTERS} exporters × ${BATCH}-span protobuf batches; ${ingest.spans} spans, ${stored!.traces} traces`,
+      `server: ${SERVER}; ${EXPORTERS} exporters × ${BATCH}-span protobuf batches; ${ingest.spans} spans, ${stored!.traces} traces`,
       `raw COPY (${COPY_ROWS}-row batches): ${Math.round(copyRate)} spans/s; in ${BATCH}-row batches: ${Math.round(smallCopyRate)} spans/s`,
       `POST /v1/traces end to end: ${Math.round(ingestRate)} spans/s = ${((100 * ingestRate) / copyRate).toFixed(0)}% of raw COPY (${((100 * ingestRate) / smallCopyRate).toFixed(0)}% of ${BATCH}-row COPY)`,
       `CPU during the ingest run: postgres ${((1e6 * cpu.pg) / ingest.spans).toFixed(1)} µs/span, server ${((1e6 * cpu.server) / ingest.spans).toFixed(1)} µs/span`,
