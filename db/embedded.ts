@@ -20,11 +20,12 @@ export interface EmbeddedServer {
 
 export class StartupError extends Error {}
 
-function portIsFree(port: number): Promise<boolean> {
+/** Whether nothing listens on the port yet; without a host, on any address. */
+export function portIsFree(port: number, host?: string): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = net.createServer();
     probe.once("error", () => resolve(false));
-    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
   });
 }
 
@@ -47,7 +48,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   const password = readOrCreateSecret(path.join(options.dir, "superuser-password"));
   const log = fs.createWriteStream(options.logFile, { flags: "a" });
 
-  if (!(await portIsFree(options.port))) {
+  if (!(await portIsFree(options.port, "127.0.0.1"))) {
     throw new StartupError(
       `Port ${options.port} is already in use, so the embedded PostgreSQL cannot start. ` +
         `Stop whatever listens there, or choose another port with EMBEDDED_PG_PORT.`,

@@ -1,20 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
-import { StartupError } from "../../db/embedded";
+import { portIsFree, StartupError } from "../../db/embedded";
 
 const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
 const SOURCE_DIRS = ["app", "components", "lib", "db", "public"];
 const SOURCE_FILES = ["next.config.ts", "proxy.ts", "package.json", "postcss.config.mjs"];
 
 export async function assertPortFree(port: number): Promise<void> {
-  const free = await new Promise<boolean>((resolve) => {
-    const probe = net.createServer();
-    probe.once("error", () => resolve(false));
-    probe.listen(port, () => probe.close(() => resolve(true)));
-  });
-  if (!free) throw new StartupError(`Port ${port} is already in use. Stop what listens there, or start with PORT=<other port>.`);
+  if (!(await portIsFree(port))) throw new StartupError(`Port ${port} is already in use. Stop what listens there, or start with PORT=<other port>.`);
 }
 
 function newestMtime(target: string): number {
