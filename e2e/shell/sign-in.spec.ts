@@ -51,8 +51,13 @@ test("an auditor is refused trace data", async ({ page }) => {
 
 test("signing out ends the session", async ({ page }) => {
   await signIn(page, demoLogin("investigator"));
+  // A submit clicked while React is still hydrating the page can be dropped; wait until the
+  // page has settled (scripts loaded, prefetches done), as a person's first click would.
+  await page.waitForLoadState("networkidle");
   await page.getByTestId("user-menu").click();
+  const signOut = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/traces"));
   await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut;
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/traces");
   await expect(page).toHaveURL(/\/login/);
