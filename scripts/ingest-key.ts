@@ -3,7 +3,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { makeDb, type Db } from "../db/connect";
-import { isTransientDatabaseError } from "../lib/ingest/db-errors";
+import { isTransientDatabaseError } from "../db/errors";
 import { createIngestKey, IngestKeyError, listIngestKeys, revokeIngestKey } from "../lib/ingest/keys";
 
 const USAGE = `Usage:

@@ -5,6 +5,7 @@ import { navItemsFor } from "@/lib/auth/navigation";
 import { Nav } from "@/components/shell/nav";
 import { UserMenu } from "@/components/shell/user-menu";
 import { NoAccess } from "@/components/shell/no-access";
+import { QueryProvider } from "@/components/query-provider";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await getCurrentUser();
@@ -12,7 +13,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
   return (
     <div className="flex min-h-screen flex-col">
       <header className="flex h-11 items-center gap-4 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-900">
-        <Link href="/traces" className="font-semibold tracking-tight">
+        <Link href="/traces" prefetch={false} className="font-semibold tracking-tight">
           Trace Explorer
         </Link>
         <Nav items={navItemsFor(user.role)} />
@@ -20,7 +21,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <UserMenu user={user} />
         </div>
       </header>
-      <main className="flex-1 p-4">{user.role ? children : <NoAccess what="anything in Trace Explorer yet" />}</main>
+      <main className="flex-1 p-4">{user.role ? <QueryProvider>{children}</QueryProvider> : <NoAccess what="anything in Trace Explorer yet" />}</main>
     </div>
   );
 }

@@ -18,6 +18,8 @@ export function Nav({ items }: { items: NavItem[] }) {
           <Link
             key={item.href}
             href={item.href}
+            // A prefetch renders the page on the server, and every render of a trace page is an audited read.
+            prefetch={false}
             aria-current={active ? "page" : undefined}
             className={`rounded px-2.5 py-1 ${
               active

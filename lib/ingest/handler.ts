@@ -2,7 +2,7 @@ import type { Sql } from "@/db/connect";
 import { KeyAuthenticator, type KeyCheck } from "./authenticate";
 import { BodyTooLargeError, gunzipBounded, readBody } from "./body";
 import { defaultIngestConfig, type IngestConfig } from "./config";
-import { describeDatabaseError, isTransientDatabaseError } from "./db-errors";
+import { describeDatabaseError, isTransientDatabaseError } from "@/db/errors";
 import { decodeJson } from "./decode-json";
 import { decodeProtobuf } from "./decode-protobuf";
 import { normalizeRequest, type NormalizedEntry } from "./normalize";

@@ -2,7 +2,7 @@ import type { TransactionSql } from "postgres";
 import type { Sql } from "@/db/connect";
 import { CopyWriter } from "@/db/demo/copy-stream";
 import { COUNTER } from "./counters";
-import { isMissingPartition, isRetryableConflict } from "./db-errors";
+import { isMissingPartition, isRetryableConflict } from "@/db/errors";
 import { claimedTenantIds, enforceTenants, traceIdsOf, type AcceptedSpan, type Enforcement, type KeyScope, type TenantPolicy } from "./enforce-tenant";
 import type { NormalizedEntry, NormalizedResource } from "./normalize";
 import type { RefusalReason } from "./refusals";

@@ -1,0 +1,84 @@
+"use client";
+
+import { useState } from "react";
+import { TIME_PRESET_NAMES, type TimePreset } from "@/lib/filters/time-range";
+import { useUrlParams } from "./use-url-params";
+
+const LABELS: Record<TimePreset, string> = {
+  "15m": "Last 15 minutes",
+  "1h": "Last hour",
+  "6h": "Last 6 hours",
+  "24h": "Last 24 hours",
+  "7d": "Last 7 days",
+  "14d": "Last 14 days",
+  "30d": "Last 30 days",
+};
+
+/** `datetime-local` speaks the browser's time zone; the URL always holds UTC instants. */
+function toLocalInput(iso: string | null): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+function fromLocalInput(value: string): string | null {
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** Preset or absolute window, written to `range` or `from`/`to` in the URL. */
+export function TimeRangePicker({ defaultPreset = "24h" }: { defaultPreset?: TimePreset }) {
+  const { params, setParams } = useUrlParams();
+  const absolute = params.has("from") && params.has("to");
+  const [custom, setCustom] = useState(absolute);
+  const [from, setFrom] = useState(toLocalInput(params.get("from")));
+  const [to, setTo] = useState(toLocalInput(params.get("to")));
+  const preset = (params.get("range") as TimePreset | null) ?? defaultPreset;
+
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <label className="sr-only" htmlFor="time-range">
+        Time range
+      </label>
+      <select
+        id="time-range"
+        className="rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
+        value={custom ? "custom" : preset}
+        onChange={(e) => {
+          if (e.target.value === "custom") {
+            setCustom(true);
+            return;
+          }
+          setCustom(false);
+          setParams({ range: e.target.value, from: null, to: null });
+        }}
+      >
+        {TIME_PRESET_NAMES.map((name) => (
+          <option key={name} value={name}>
+            {LABELS[name]}
+          </option>
+        ))}
+        <option value="custom">Custom range…</option>
+      </select>
+      {custom && (
+        <form
+          className="flex items-center gap-1"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const f = fromLocalInput(from);
+            const t = fromLocalInput(to);
+            if (f && t) setParams({ range: null, from: f, to: t });
+          }}
+        >
+          <input aria-label="From" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} className="rounded border border-zinc-300 px-1 py-0.5 dark:border-zinc-700 dark:bg-zinc-900" />
+          <span>–</span>
+          <input aria-label="To" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} className="rounded border border-zinc-300 px-1 py-0.5 dark:border-zinc-700 dark:bg-zinc-900" />
+          <button type="submit" className="rounded bg-zinc-800 px-2 py-0.5 text-white dark:bg-zinc-200 dark:text-zinc-900">
+            Apply
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+import "server-only";
+import { z } from "zod";
+import { authorize, type AccessRequest } from "@/lib/auth/gate";
+import type { Action } from "@/lib/auth/roles";
+import type { TenantScope } from "@/lib/auth/scope";
+import type { AccessProfile } from "@/lib/auth/users";
+import { AuditWriteError } from "@/lib/audit/record";
+import { isTransientDatabaseError } from "@/db/errors";
+import { logger, withTracing } from "@/lib/tracing";
+
+export interface ApiContext<Q, P> {
+  req: Request;
+  query: Q;
+  params: P;
+  user: AccessProfile;
+  scope: TenantScope;
+}
+
+export interface ApiRouteOptions<Q, P> {
+  /** The route template, e.g. "/api/traces/[traceId]"; names the request span. */
+  route: string;
+  action: Action;
+  /** Validates the query string (all values are strings). */
+  query?: z.ZodType<Q>;
+  /** Validates the dynamic route segments. */
+  params?: z.ZodType<P>;
+  /** What the audit row says about this call, from the validated input. */
+  access: (query: Q, params: P) => AccessRequest;
+  /** The audit verb when the input does not validate (the attempt is still recorded). */
+  audit: string;
+}
+
+const NO_STORE = { "cache-control": "no-store" };
+
+/** A JSON error body: `{ error: message }` and the status, never a stack trace. */
+export function jsonError(status: number, message: string, extra?: Record<string, unknown>, headers?: HeadersInit): Response {
+  return Response.json({ error: message, ...extra }, { status, headers: { ...NO_STORE, ...headers } });
+}
+
+/** The first problem of a failed validation, said as `field: message`. */
+export function describeIssues(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "invalid input";
+  return issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message;
+}
+
+function searchParamsObject(url: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of new URL(url).searchParams) {
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+/**
+ * A read route of the JSON API: validate input, ask the one gate (which writes exactly one
+ * audit row, also for invalid input and denials), then run the handler. Answers 400 for bad
+ * input, 401 signed out, 403 forbidden, 503 with Retry-After when the database or the audit
+ * log cannot be reached, and a bare 500 otherwise.
+ */
+export function apiRoute<Q = Record<string, never>, P = Record<string, never>>(
+  options: ApiRouteOptions<Q, P>,
+  handler: (ctx: ApiContext<Q, P>) => Promise<Response>,
+) {
+  return withTracing<{ params: Promise<unknown> }>(
+    async (req, ctx) => {
+      try {
+        const query = (options.query ?? z.object({})).safeParse(searchParamsObject(req.url));
+        const params = (options.params ?? z.object({})).safeParse((await ctx?.params) ?? {});
+        if (!query.success || !params.success) {
+          const message = describeIssues((query.error ?? params.error) as z.ZodError);
+          const decision = await authorize(options.action, {
+            audit: options.audit,
+            resource: new URL(req.url).pathname,
+            details: { rejected: "invalid input", problem: message },
+          });
+          if (!decision.allowed) return denied(decision.reason);
+          return jsonError(400, message);
+        }
+        const decision = await authorize(options.action, options.access(query.data as Q, params.data as P));
+        if (!decision.allowed) return denied(decision.reason);
+        return await handler({ req, query: query.data as Q, params: params.data as P, user: decision.user, scope: decision.scope });
+      } catch (error) {
+        return failure(error, options.route);
+      }
+    },
+    { route: options.route },
+  );
+}
+
+function denied(reason: "signed-out" | "forbidden"): Response {
+  return reason === "signed-out" ? jsonError(401, "sign in required") : jsonError(403, "your role or tenant scope does not allow this");
+}
+
+/** Maps a thrown error to a status without leaking its details to the client. */
+export function failure(error: unknown, route: string): Response {
+  if (error instanceof AuditWriteError || isTransientDatabaseError(error)) {
+    logger.warn({ route, err: error instanceof Error ? error.name : String(error) }, "database unavailable");
+    return jsonError(503, "the database is unavailable; try again shortly", undefined, { "retry-after": "5" });
+  }
+  logger.error({ route, err: error }, "request failed");
+  return jsonError(500, "internal error");
+}
