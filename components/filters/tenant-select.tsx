@@ -1,11 +1,7 @@
 "use client";
 
+import type { TenantOption } from "@/lib/tenants/in-scope";
 import { useUrlParams } from "./use-url-params";
-
-export interface TenantOption {
-  id: string;
-  name: string;
-}
 
 /**
  * Multi-select of the tenants in the caller's scope (the server passes only those), written
