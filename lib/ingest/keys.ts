@@ -19,6 +19,11 @@ export function generateIngestKey(): string {
   return KEY_PREFIX + randomBytes(KEY_BYTES).toString("base64url");
 }
 
+/** The part of a key kept in clear so an admin can tell keys apart. */
+export function ingestKeyPrefix(key: string): string {
+  return key.slice(0, SHOWN_PREFIX_LENGTH);
+}
+
 export function hashIngestKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
@@ -59,7 +64,7 @@ export async function createIngestKey(db: Db, input: z.input<typeof createInput>
   const name = parsed.data.name ?? (tenantId ? `${tenantId} ingest key` : "platform collector key");
   const [row] = await db
     .insert(ingestKeys)
-    .values({ name, prefix: key.slice(0, SHOWN_PREFIX_LENGTH), keyHash: hashIngestKey(key), tenantId, createdBy })
+    .values({ name, prefix: ingestKeyPrefix(key), keyHash: hashIngestKey(key), tenantId, createdBy })
     .returning({ id: ingestKeys.id, prefix: ingestKeys.prefix });
   return { id: row!.id, key, prefix: row!.prefix, name, tenantId };
 }
