@@ -1,3 +1,4 @@
+import "server-only";
 import type { Sql } from "@/db/connect";
 import { generateIngestKey, hashIngestKey, ingestKeyPrefix } from "@/lib/ingest/keys";
 import { AdminRefusal, applyAdminChange, refused, type AdminContext, type AdminResult } from "./change";

@@ -7,7 +7,8 @@ import { recordAudit } from "@/lib/audit/record";
 import { requestMetaFrom } from "@/lib/audit/request-meta";
 import { getCurrentUser } from "./current-user";
 import { safeCallbackPath } from "./callback-path";
-import { signIn, signOut } from "./index";
+import { oidc, signIn, signOut } from "./index";
+import { OIDC_PROVIDER_ID } from "./oidc-provider";
 
 export interface SignInState {
   error?: string;
@@ -25,6 +26,12 @@ export async function signInWithCredentials(_prev: SignInState, form: FormData):
     if (error instanceof AuthError) return { error: "Wrong e-mail or password." };
     throw error;
   }
+}
+
+/** Starts single sign-on; Auth.js redirects to the identity provider. */
+export async function signInWithOidc(form: FormData): Promise<void> {
+  if (!oidc) throw new Error("Single sign-on is not configured.");
+  await signIn(OIDC_PROVIDER_ID, { redirectTo: safeCallbackPath(form.get("callbackUrl")) });
 }
 
 export async function signOutAction(): Promise<void> {

@@ -1,16 +1,24 @@
 import "server-only";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { authorize, type AccessRequest } from "./gate";
 import type { Action } from "./roles";
 import type { TenantScope } from "./scope";
 import type { AccessProfile } from "./users";
 
-export type PageAccess = { allowed: true; user: AccessProfile; scope: TenantScope } | { allowed: false; user: AccessProfile };
+export interface PageAccess {
+  allowed: true;
+  user: AccessProfile;
+  scope: TenantScope;
+}
 
-/** For pages: the gate's decision; signed-out visitors go to the login page. */
+/**
+ * For pages: the gate's decision. Signed-out visitors go to the login page; a signed-in user
+ * without the permission gets HTTP 403 and the "No access" page (app/forbidden.tsx), so the
+ * page itself only ever renders for an allowed caller.
+ */
 export async function pageAccess(action: Action, access: AccessRequest): Promise<PageAccess> {
   const decision = await authorize(action, access);
   if (decision.allowed) return decision;
   if (!decision.user) redirect("/login");
-  return { allowed: false, user: decision.user };
+  forbidden();
 }

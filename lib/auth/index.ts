@@ -2,9 +2,12 @@ import "server-only";
 import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
+import { headers } from "next/headers";
 import { authConfig } from "./config";
 import { getSql } from "@/db/client";
 import { requestMetaFrom } from "@/lib/audit/request-meta";
+import { oidcConfigFrom } from "./oidc-config";
+import { oidcProvider, oidcSignIn } from "./oidc-provider";
 import { checkCredentials } from "./sign-in";
 import { findUserForSignIn } from "./users";
 
@@ -13,8 +16,17 @@ const credentialsSchema = z.object({
   password: z.string().min(1).max(1024),
 });
 
+/** Single sign-on, when AUTH_OIDC_ISSUER is set; the login page shows its button only then. */
+export const oidc = oidcConfigFrom(process.env);
+
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
+  // Auth.js errors (a refused single sign-on, a missing CSRF token) land on the login form.
+  pages: { ...authConfig.pages, error: "/login" },
+  callbacks: {
+    ...authConfig.callbacks,
+    ...(oidc && { signIn: oidcSignIn({ sql: getSql, config: oidc, request: async () => requestMetaFrom(await headers()) }) }),
+  },
   logger: {
     // A wrong password is an expected outcome, answered on the form; not a server error.
     error(error) {
@@ -34,5 +46,6 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         return result.ok ? { id: result.user.id, email: result.user.email, name: result.user.name } : null;
       },
     }),
+    ...(oidc ? [oidcProvider(oidc)] : []),
   ],
 });

@@ -1,75 +1,37 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { pageAccess } from "@/lib/auth/guard";
-import { listTenants, listUsers } from "@/lib/admin/overview";
-import { ROLE_LABELS } from "@/lib/auth/roles";
-import { NoAccess } from "@/components/shell/no-access";
 import { PageHeader } from "@/components/shell/page-header";
 
 export const metadata: Metadata = { title: "Admin" };
 
-const th = "py-1.5 pr-4 text-left text-xs font-medium text-zinc-500";
-const td = "py-1 pr-4";
+const SECTIONS = [
+  { href: "/admin/users", title: "Users", text: "Create users, set their role and tenant scope, disable or enable them." },
+  { href: "/admin/ingest-keys", title: "Ingest keys", text: "Create and revoke the keys exporters send spans with." },
+  { href: "/admin/retention", title: "Retention", text: "Retention per tenant, legal holds and the purge runs (ADR-010)." },
+  { href: "/admin/tenants", title: "Tenants", text: "Every tenant with its retention, slow threshold and keep ratio." },
+];
 
 export default async function AdminPage() {
-  const access = await pageAccess("admin", { audit: "admin.view", resource: "/admin" });
-  if (!access.allowed) return <NoAccess what="administration" />;
-  const [tenantRows, userRows] = await Promise.all([listTenants(), listUsers()]);
+  await pageAccess("admin", { audit: "admin.view", resource: "/admin" });
   return (
-    <div className="space-y-8">
-      <section>
-        <PageHeader title="Tenants and retention" />
-        <table className="border-collapse" data-testid="tenants-table">
-          <thead>
-            <tr className="border-b border-zinc-200 dark:border-zinc-800">
-              <th className={th}>Tenant</th>
-              <th className={th}>Standard retention</th>
-              <th className={th}>Kept-trace retention</th>
-              <th className={th}>Slow threshold</th>
-              <th className={th}>Keep ratio</th>
-              <th className={th}>Legal hold</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tenantRows.map((t) => (
-              <tr key={t.id} className="border-b border-zinc-100 dark:border-zinc-900">
-                <td className={td}>
-                  {t.name} <span className="text-zinc-500">({t.id})</span>
-                </td>
-                <td className={td}>{t.retentionDays} days</td>
-                <td className={td}>{t.keptRetentionDays} days</td>
-                <td className={td}>{t.slowThresholdMs} ms</td>
-                <td className={td}>{t.keepRatio}</td>
-                <td className={td}>{t.legalHold ? "On" : "Off"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section>
-        <PageHeader title="Users" />
-        <table className="border-collapse" data-testid="users-table">
-          <thead>
-            <tr className="border-b border-zinc-200 dark:border-zinc-800">
-              <th className={th}>User</th>
-              <th className={th}>Role</th>
-              <th className={th}>Tenant scope</th>
-              <th className={th}>Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {userRows.map((u) => (
-              <tr key={u.id} className="border-b border-zinc-100 dark:border-zinc-900">
-                <td className={td}>
-                  {u.name} <span className="text-zinc-500">{u.email}</span>
-                </td>
-                <td className={td}>{u.role ? ROLE_LABELS[u.role] : "No role"}</td>
-                <td className={td}>{u.role === "tenant_viewer" ? u.tenantIds.join(", ") || "none" : "—"}</td>
-                <td className={td}>{u.disabled ? "Disabled" : "Active"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-    </div>
+    <>
+      <PageHeader title="Admin" />
+      <ul className="grid max-w-3xl gap-3 sm:grid-cols-2">
+        {SECTIONS.map((section) => (
+          <li key={section.href}>
+            {/* Each admin page is an audited read: no prefetch. */}
+            <Link
+              href={section.href}
+              prefetch={false}
+              className="block rounded-lg border border-zinc-200 p-4 hover:border-sky-500 dark:border-zinc-800"
+            >
+              <span className="font-medium">{section.title}</span>
+              <span className="mt-1 block text-zinc-600 dark:text-zinc-400">{section.text}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }

@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+import { pageAccess } from "@/lib/auth/guard";
+import { listTenants } from "@/lib/admin/overview";
+import { AdminHeader } from "@/components/admin/admin-header";
+import { td, th } from "@/components/admin/styles";
+
+export const metadata: Metadata = { title: "Tenants" };
+
+export default async function TenantsPage() {
+  await pageAccess("admin", { audit: "admin.view", resource: "/admin/tenants" });
+  const tenants = await listTenants();
+  return (
+    <>
+      <AdminHeader title="Tenants" />
+      <table className="border-collapse" data-testid="tenants-table">
+        <thead>
+          <tr className="border-b border-zinc-200 dark:border-zinc-800">
+            <th className={th}>Tenant</th>
+            <th className={th}>Standard retention</th>
+            <th className={th}>Kept-trace retention</th>
+            <th className={th}>Slow threshold</th>
+            <th className={th}>Keep ratio</th>
+            <th className={th}>Legal hold</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tenants.map((t) => (
+            <tr key={t.id} className="border-b border-zinc-100 dark:border-zinc-900">
+              <td className={td}>
+                {t.name} <span className="text-zinc-500">({t.id})</span>
+              </td>
+              <td className={td}>{t.retentionDays} days</td>
+              <td className={td}>{t.keptRetentionDays} days</td>
+              <td className={td}>{t.slowThresholdMs} ms</td>
+              <td className={td}>{t.keepRatio}</td>
+              <td className={td}>{t.legalHold ? "On" : "Off"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
