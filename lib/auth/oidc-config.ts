@@ -13,11 +13,17 @@ export interface OidcConfig {
   roleMap: ReadonlyMap<string, UserRole | null>;
 }
 
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
 const roleName = z.enum([...userRole.enumValues, "none"]).transform((r) => (r === "none" ? null : r));
 
 const schema = z.object({
-  AUTH_OIDC_ISSUER: z.url({ protocol: /^https?$/, error: "AUTH_OIDC_ISSUER must be the issuer's http(s) URL" }),
-  AUTH_OIDC_CLIENT_ID: z.string().min(1, "AUTH_OIDC_CLIENT_ID is required with AUTH_OIDC_ISSUER"),
+  // The ID token's signature is not checked when it comes straight from the token endpoint
+  // (OIDC Core 3.1.3.7): TLS authenticates it, so plain http is only for an issuer on this machine.
+  AUTH_OIDC_ISSUER: z
+    .url({ protocol: /^https?$/, error: "AUTH_OIDC_ISSUER must be the issuer's https URL" })
+    .refine((url) => url.startsWith("https:") || LOOPBACK.test(new URL(url).hostname), "AUTH_OIDC_ISSUER must use https (http only for localhost)"),
+  AUTH_OIDC_CLIENT_ID: z.string({ error: "AUTH_OIDC_CLIENT_ID is required with AUTH_OIDC_ISSUER" }).min(1, "AUTH_OIDC_CLIENT_ID is required with AUTH_OIDC_ISSUER"),
   AUTH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   AUTH_OIDC_NAME: z.string().trim().min(1).max(60).default("Single sign-on"),
   AUTH_OIDC_ROLE_CLAIM: z.string().trim().min(1).optional(),
