@@ -1,20 +1,11 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import { z } from "zod";
 import type { TenantScope } from "@/lib/auth/scope";
 import type { SpanPage } from "@/lib/waterfall/span-page";
 import { withTenantScope } from "@/db/scoped";
 import { findTraceHeader, type TraceHeader } from "./trace-header";
+import { DEFAULT_PAGE_SPANS } from "./spans-cursor";
 import { spanWhere } from "./trace-span";
-
-export const DEFAULT_PAGE_SPANS = 5_000;
-export const MAX_PAGE_SPANS = 20_000;
-
-/** The cursor is the signed decimal span id the previous page ended with. */
-export const spanCursor = z.string().regex(/^-?\d{1,19}$/, "not a page cursor").refine((v) => {
-  const n = BigInt(v);
-  return n >= -(2n ** 63n) && n < 2n ** 63n;
-}, "not a page cursor");
 
 export interface SpanPageRequest {
   traceId: string;

@@ -3,9 +3,8 @@ import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
 import { withTenantScope } from "@/db/scoped";
 import { findTraceHeader } from "./trace-header";
+import { MAX_FIND_RESULTS } from "./trace-find-limits";
 import { spanWhere } from "./trace-span";
-
-export const MAX_FIND_RESULTS = 10_000;
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
