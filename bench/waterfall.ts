@@ -172,6 +172,8 @@ async function main(): Promise<void> {
     });
     try {
       const page = await browser.newPage({ baseURL: BASE, viewport: { width: 1440, height: 900 } });
+      // tsx names functions with an `__name` helper that does not exist in the page.
+      await page.addInitScript("globalThis.__name = (f) => f");
       await page.goto("/login");
       await page.getByLabel("E-mail").fill(USER.email);
       await page.getByLabel("Password").fill(USER.password);
