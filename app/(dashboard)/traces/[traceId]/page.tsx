@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { pageAccess } from "@/lib/auth/guard";
+import { isValidTenantId } from "@/lib/tenants/tenant-id";
+import { parseTraceId } from "@/lib/traces/trace-id";
+import { traceViewAccess } from "@/lib/traces/trace-page-access";
+import { NoAccess } from "@/components/shell/no-access";
+import { TraceMessage } from "@/components/waterfall/trace-message";
+import { TraceView } from "@/components/waterfall/trace-view";
+
+export const metadata: Metadata = { title: "Trace" };
+
+interface Props {
+  params: Promise<{ traceId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+export default async function TracePage({ params, searchParams }: Props) {
+  const { traceId: raw } = await params;
+  const search = await searchParams;
+  const tenantParam = typeof search.tenant === "string" ? search.tenant : undefined;
+  const traceId = parseTraceId(decodeURIComponent(raw));
+  if (!traceId || (tenantParam !== undefined && !isValidTenantId(tenantParam))) {
+    const access = await pageAccess("traces:read", { audit: "trace.view", resource: raw, details: { rejected: "invalid trace id or tenant" } });
+    if (!access.allowed) return <NoAccess what="reading trace data" />;
+    return (
+      <TraceMessage title="Not a trace id">
+        “{raw.slice(0, 80)}” is not a trace id. A trace id is 32 hexadecimal digits, e.g. <code>4bf92f3577b34da6a3ce929d0e0e4736</code>.
+      </TraceMessage>
+    );
+  }
+  const view = await traceViewAccess(traceId, tenantParam);
+  if (!view.access.allowed) return <NoAccess what="reading trace data" />;
+  if (!("header" in view) || !view.header) {
+    return (
+      <TraceMessage title="Trace not found">
+        No trace <code>{traceId}</code> in your tenants within their retention window.{" "}
+        <Link href="/traces" prefetch={false} className="underline">
+          Search traces
+        </Link>
+      </TraceMessage>
+    );
+  }
+  const span = typeof search.span === "string" ? search.span.toLowerCase() : null;
+  return <TraceView header={view.header} initialSpan={span} />;
+}

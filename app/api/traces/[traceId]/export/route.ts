@@ -1,0 +1,22 @@
+import { apiRoute, jsonError } from "@/lib/http/api-route";
+import { otlpExportResponse } from "@/lib/traces/otlp-export-response";
+import { loadTraceHeader } from "@/lib/traces/trace-header";
+import { tenantQuery, traceAccess, traceParams } from "@/lib/traces/trace-route-params";
+
+export const dynamic = "force-dynamic";
+
+/** The trace as an OTLP/JSON file that POST /v1/traces takes back. */
+export const GET = apiRoute(
+  {
+    route: "/api/traces/[traceId]/export",
+    action: "traces:read",
+    query: tenantQuery,
+    params: traceParams,
+    audit: "trace.export",
+    access: (q, p) => traceAccess("trace.export", p.traceId, q.tenant, { format: "otlp-json" }),
+  },
+  async ({ query, params, scope }) => {
+    const header = await loadTraceHeader(scope, params.traceId, query.tenant);
+    return header ? otlpExportResponse(scope, header) : jsonError(404, "trace not found");
+  },
+);

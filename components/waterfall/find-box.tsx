@@ -1,0 +1,53 @@
+"use client";
+
+import { useEffect, useState } from "react";
+
+interface Props {
+  text: string;
+  onText: (text: string) => void;
+  count: number;
+  current: number;
+  searching: boolean;
+  onStep: (delta: 1 | -1) => void;
+}
+
+/** Find in trace: type, then Enter / Shift+Enter (or the arrows) to step through the matches. */
+export function FindBox({ text, onText, count, current, searching, onStep }: Props) {
+  return (
+    <div className="flex items-center gap-1" role="search">
+      <input
+        type="search"
+        aria-label="Find in trace"
+        placeholder="Find: name, service, attribute value"
+        value={text}
+        onChange={(e) => onText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter") {
+            e.preventDefault();
+            onStep(e.shiftKey ? -1 : 1);
+          }
+        }}
+        className="w-64 rounded border border-zinc-300 bg-white px-2 py-0.5 text-xs dark:border-zinc-700 dark:bg-zinc-900"
+      />
+      <span className="min-w-16 text-xs text-zinc-500" data-testid="find-count" aria-live="polite">
+        {text.trim() === "" ? "" : count === 0 ? (searching ? "searching…" : "no match") : `${current + 1} / ${count}${searching ? "…" : ""}`}
+      </span>
+      <button type="button" aria-label="Previous match" disabled={count === 0} onClick={() => onStep(-1)} className="rounded px-1 text-xs hover:bg-zinc-100 disabled:opacity-40 dark:hover:bg-zinc-800">
+        ↑
+      </button>
+      <button type="button" aria-label="Next match" disabled={count === 0} onClick={() => onStep(1)} className="rounded px-1 text-xs hover:bg-zinc-100 disabled:opacity-40 dark:hover:bg-zinc-800">
+        ↓
+      </button>
+    </div>
+  );
+}
+
+/** `value` once it has stopped changing for `ms`. */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}

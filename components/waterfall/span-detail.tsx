@@ -1,0 +1,196 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { formatDuration } from "@/lib/format/duration";
+import type { SpanDetail as Detail } from "@/lib/traces/trace-span";
+import { isDescendant, requestSpanOf } from "@/lib/waterfall/lineage";
+import { SPAN_KIND_LABELS, SPAN_KIND_SERVER } from "@/lib/waterfall/span-page";
+import type { TraceModel } from "@/lib/waterfall/trace-model";
+
+interface Props {
+  model: TraceModel;
+  span: number;
+  traceId: string;
+  tenant: string;
+  selfTime: number | undefined;
+  onSelect: (span: number) => void;
+  onClose: () => void;
+}
+
+const STATUS = ["unset", "ok", "error"];
+
+async function fetchDetail(traceId: string, tenant: string, spanId: string): Promise<Detail> {
+  const response = await fetch(`/api/traces/${traceId}/spans/${spanId}?tenant=${encodeURIComponent(tenant)}`);
+  if (!response.ok) throw new Error(((await response.json().catch(() => ({}))) as { error?: string }).error ?? `error ${response.status}`);
+  return (await response.json()) as Detail;
+}
+
+function show(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function KeyValues({ values }: { values: Record<string, unknown> }) {
+  const entries = Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return <p className="text-zinc-500">none</p>;
+  return (
+    <dl className="grid grid-cols-[minmax(0,2fr)_minmax(0,3fr)] gap-x-2 gap-y-0.5">
+      {entries.map(([k, v]) => (
+        <div key={k} className="contents">
+          <dt className="truncate text-zinc-500" title={k}>
+            {k}
+          </dt>
+          <dd className="break-all font-mono">{show(v)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="border-t border-zinc-200 px-3 py-2 dark:border-zinc-800">
+      <h3 className="mb-1 font-semibold">{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+/** A link to another span of this trace: selects it in place, and is a real link to copy. */
+function SpanLink({ model, span, traceId, tenant, onSelect, children }: { model: TraceModel; span: number; traceId: string; tenant: string; onSelect: (span: number) => void; children: React.ReactNode }) {
+  return (
+    <a
+      href={`/traces/${traceId}?tenant=${encodeURIComponent(tenant)}&span=${model.ids[span]}`}
+      className="text-sky-700 underline dark:text-sky-400"
+      onClick={(e) => {
+        e.preventDefault();
+        onSelect(span);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, onClose }: Props) {
+  const spanId = model.ids[span]!;
+  const query = useQuery({ queryKey: ["trace-span", traceId, tenant, spanId], queryFn: () => fetchDetail(traceId, tenant, spanId), staleTime: Infinity });
+  const d = query.data;
+  const name = model.names[model.name[span]!]!;
+  const service = model.services[model.service[span]!]!;
+  const isAsync = d !== undefined && Object.keys(d.attributes).some((k) => k.startsWith("job.") || k.startsWith("event."));
+  const request = isAsync ? requestSpanOf(model, span) : -1;
+  const triggered =
+    d && model.kind[span] === SPAN_KIND_SERVER
+      ? d.asyncWork.map((w) => ({ ...w, index: model.indexOf.get(w.spanId) ?? -1 })).filter((w) => w.index >= 0 && isDescendant(model, w.index, span))
+      : [];
+
+  return (
+    <aside aria-label="Span details" data-testid="span-detail" className="flex w-[420px] shrink-0 flex-col overflow-auto border-l border-zinc-200 text-xs dark:border-zinc-800">
+      <div className="flex items-start gap-2 px-3 py-2">
+        <div className="min-w-0 flex-1">
+          <p className="text-zinc-500">{service}</p>
+          <h2 className="break-words text-sm font-semibold">{name}</h2>
+          <p className="font-mono text-zinc-500">{spanId}</p>
+        </div>
+        <button type="button" onClick={onClose} aria-label="Close details" className="rounded px-1.5 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
+          ✕
+        </button>
+      </div>
+      <Section title="Timing">
+        <dl className="grid grid-cols-2 gap-y-0.5">
+          <dt className="text-zinc-500">Duration</dt>
+          <dd>{formatDuration(Math.round(model.duration[span]!))}</dd>
+          <dt className="text-zinc-500">Starts after trace start</dt>
+          <dd>{formatDuration(Math.round(model.start[span]!))}</dd>
+          <dt className="text-zinc-500">Self time</dt>
+          <dd>{selfTime === undefined ? "…" : formatDuration(Math.round(selfTime))}</dd>
+          <dt className="text-zinc-500">Kind</dt>
+          <dd>{SPAN_KIND_LABELS[model.kind[span]!] ?? model.kind[span]}</dd>
+          <dt className="text-zinc-500">Status</dt>
+          <dd data-testid="span-status" className={model.status[span] === 2 ? "font-semibold text-red-600" : ""}>
+            {STATUS[model.status[span]!] ?? model.status[span]}
+            {d?.statusMessage ? `: ${d.statusMessage}` : ""}
+          </dd>
+          {d?.start && (
+            <>
+              <dt className="text-zinc-500">Start (UTC)</dt>
+              <dd>{d.start.replace("T", " ").replace("Z", "")}</dd>
+            </>
+          )}
+        </dl>
+      </Section>
+      {query.isError && <p className="px-3 py-2 text-red-600">Could not load the span: {query.error.message}</p>}
+      {query.isPending && <p className="px-3 py-2 text-zinc-500">Loading…</p>}
+      {d && (
+        <>
+          {isAsync && request >= 0 && (
+            <Section title="Triggered by">
+              <p data-testid="triggered-by">
+                Triggered by request <span className="font-mono">{d.requestId ?? "(no request id)"}</span>:{" "}
+                <SpanLink model={model} span={request} traceId={traceId} tenant={tenant} onSelect={onSelect}>
+                  {model.services[model.service[request]!]} {model.names[model.name[request]!]}
+                </SpanLink>
+              </p>
+            </Section>
+          )}
+          {triggered.length > 0 && (
+            <Section title={`Jobs and events it triggered (${triggered.length})`}>
+              <ul data-testid="triggered-work" className="space-y-0.5">
+                {triggered.map((w) => (
+                  <li key={w.spanId}>
+                    <span className="mr-1 rounded bg-zinc-100 px-1 text-[10px] uppercase dark:bg-zinc-800">{w.kind}</span>
+                    <SpanLink model={model} span={w.index} traceId={traceId} tenant={tenant} onSelect={onSelect}>
+                      {w.label ?? w.name}
+                    </SpanLink>
+                    {w.attempt && <span className="text-zinc-500"> attempt {w.attempt}</span>}
+                    {w.outcome && <span className="text-zinc-500"> · {w.outcome}</span>}
+                    {w.error && <span className="text-red-600"> · error</span>}
+                  </li>
+                ))}
+              </ul>
+            </Section>
+          )}
+          <Section title="Attributes">
+            <KeyValues values={d.attributes} />
+            {d.dropped.attributes > 0 && <p className="text-zinc-500">{d.dropped.attributes} dropped</p>}
+          </Section>
+          <Section title="Resource">
+            <KeyValues values={d.resource} />
+          </Section>
+          <Section title={`Events (${d.events.length})`}>
+            {d.events.length === 0 && <p className="text-zinc-500">none</p>}
+            {d.events.map((e, k) => (
+              <div key={k} className="mb-1.5">
+                <p>
+                  <span className="font-medium">{e.name}</span> <span className="text-zinc-500">at {formatDuration(Math.max(0, Math.round(e.offsetNs - model.start[span]!)))} into the span</span>
+                </p>
+                <KeyValues values={e.attributes} />
+              </div>
+            ))}
+          </Section>
+          <Section title={`Links (${d.links.length})`}>
+            {d.links.length === 0 && <p className="text-zinc-500">none</p>}
+            {d.links.map((l, k) => {
+              const local = l.traceId === traceId ? model.indexOf.get(l.spanId) : undefined;
+              return (
+                <div key={k} className="mb-1.5" data-testid="span-link">
+                  {local !== undefined ? (
+                    <SpanLink model={model} span={local} traceId={traceId} tenant={tenant} onSelect={onSelect}>
+                      span {l.spanId} in this trace ({model.names[model.name[local]!]})
+                    </SpanLink>
+                  ) : (
+                    <Link prefetch={false} href={`/traces/${l.traceId}?span=${l.spanId}`} className="text-sky-700 underline dark:text-sky-400">
+                      trace {l.traceId}, span {l.spanId}
+                    </Link>
+                  )}
+                  <KeyValues values={l.attributes} />
+                </div>
+              );
+            })}
+          </Section>
+        </>
+      )}
+    </aside>
+  );
+}

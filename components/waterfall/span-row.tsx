@@ -1,0 +1,125 @@
+"use client";
+
+import { memo } from "react";
+import { formatDuration } from "@/lib/format/duration";
+import { serviceColor } from "@/lib/waterfall/colors";
+import { STATUS_ERROR } from "@/lib/waterfall/span-page";
+import { fractionOf, type ViewWindow } from "@/lib/waterfall/time-axis";
+import type { TraceModel } from "@/lib/waterfall/trace-model";
+import { childCount } from "@/lib/waterfall/trace-model";
+import { guidesFor, type Guide } from "@/lib/waterfall/tree-rows";
+import { INDENT, NAME_WIDTH, ROW_HEIGHT } from "./layout";
+
+export interface SpanRowProps {
+  model: TraceModel;
+  span: number;
+  top: number;
+  view: ViewWindow;
+  selected: boolean;
+  /** 0 no match, 1 a find match, 2 the current match. */
+  match: 0 | 1 | 2;
+  collapsed: boolean;
+  /** Critical-path stretches of this span ([start, end] pairs), when highlighted. */
+  critical: number[] | undefined;
+  onSelect: (span: number) => void;
+  onToggle: (span: number) => void;
+}
+
+const pct = (f: number) => `${(f * 100).toFixed(4)}%`;
+
+function GuideCell({ guide }: { guide: Guide }) {
+  return (
+    <span className="relative inline-block h-full shrink-0" style={{ width: INDENT }} aria-hidden>
+      {guide !== "none" && (
+        <span
+          className="absolute left-1.5 top-0 border-l border-zinc-300 dark:border-zinc-700"
+          style={{ height: guide === "elbow" ? "50%" : "100%" }}
+        />
+      )}
+      {(guide === "tee" || guide === "elbow") && <span className="absolute left-1.5 top-1/2 w-2 border-t border-zinc-300 dark:border-zinc-700" />}
+    </span>
+  );
+}
+
+/** One span: its name with the indent guides, and its bar on the time axis. */
+export const SpanRow = memo(function SpanRow({ model, span, top, view, selected, match, collapsed, critical, onSelect, onToggle }: SpanRowProps) {
+  const kids = childCount(model, span);
+  const service = model.services[model.service[span]!]!;
+  const name = model.names[model.name[span]!]!;
+  const error = model.status[span] === STATUS_ERROR;
+  const color = serviceColor(model.service[span]!);
+  const start = model.start[span]!;
+  const duration = model.duration[span]!;
+  const left = fractionOf(view, start);
+  const width = Math.max(0, fractionOf(view, start + duration) - left);
+  const labelLeft = left + width < 0.8;
+  const events = model.events.get(span);
+  return (
+    <div
+      role="treeitem"
+      aria-level={model.depth[span]! + 1}
+      aria-expanded={kids > 0 ? !collapsed : undefined}
+      aria-selected={selected}
+      aria-label={`${service} ${name}`}
+      data-span-id={model.ids[span]}
+      data-match={match || undefined}
+      className={`absolute left-0 flex w-full cursor-pointer text-xs ${
+        selected ? "bg-sky-100 dark:bg-sky-950" : match === 2 ? "bg-amber-200 dark:bg-amber-900" : match === 1 ? "bg-amber-50 dark:bg-amber-950/40" : "hover:bg-zinc-50 dark:hover:bg-zinc-900"
+      }`}
+      style={{ height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
+      onClick={() => onSelect(span)}
+    >
+      <div className="flex shrink-0 items-center overflow-hidden whitespace-nowrap pr-2" style={{ width: NAME_WIDTH }}>
+        {guidesFor(model, span).map((g, level) => (
+          <GuideCell key={level} guide={g} />
+        ))}
+        {kids > 0 ? (
+          <button
+            type="button"
+            tabIndex={-1}
+            aria-label={collapsed ? `Expand ${name}` : `Collapse ${name}`}
+            className="mr-0.5 w-4 shrink-0 text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100"
+            onClick={(e) => {
+              e.stopPropagation();
+              onToggle(span);
+            }}
+          >
+            {collapsed ? "▸" : "▾"}
+          </button>
+        ) : (
+          <span className="mr-0.5 w-4 shrink-0" />
+        )}
+        <span className="mr-1.5 inline-block h-2.5 w-1 shrink-0 rounded-sm" style={{ background: color }} aria-hidden />
+        <span className="mr-1 shrink-0 text-zinc-500">{service}</span>
+        <span className={`truncate ${error ? "text-red-700 dark:text-red-400" : ""}`}>{name}</span>
+        {error && (
+          <span className="ml-1 shrink-0 font-bold text-red-600" title="error status" data-testid="error-marker">
+            !
+          </span>
+        )}
+        {collapsed && <span className="ml-1 shrink-0 rounded bg-zinc-200 px-1 text-[10px] text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400">{kids}</span>}
+      </div>
+      <div className="relative flex-1 overflow-hidden border-l border-zinc-200 dark:border-zinc-800">
+        <div
+          className={`absolute top-1.5 h-3 rounded-sm ${error ? "ring-1 ring-red-600" : ""}`}
+          style={{ left: pct(left), width: `max(1px, ${pct(width)})`, background: error ? "#dc2626" : color, opacity: critical ? 1 : 0.75 }}
+        />
+        {critical &&
+          Array.from({ length: critical.length / 2 }, (_, k) => {
+            const a = fractionOf(view, critical[2 * k]!);
+            const b = fractionOf(view, critical[2 * k + 1]!);
+            return <div key={k} className="absolute top-[18px] h-0.5 bg-zinc-900 dark:bg-white" style={{ left: pct(a), width: `max(1px, ${pct(b - a)})` }} data-testid="critical-segment" />;
+          })}
+        {events?.map((t, k) => (
+          <div key={k} className="absolute top-1 h-4 w-px bg-zinc-900 dark:bg-zinc-100" style={{ left: pct(fractionOf(view, t)) }} title="span event" />
+        ))}
+        <span
+          className="absolute top-1 whitespace-nowrap px-1 text-[11px] text-zinc-600 dark:text-zinc-400"
+          style={labelLeft ? { left: pct(left + width) } : { right: pct(1 - left) }}
+        >
+          {formatDuration(Math.round(duration))}
+        </span>
+      </div>
+    </div>
+  );
+});

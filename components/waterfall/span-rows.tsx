@@ -1,0 +1,82 @@
+"use client";
+
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, type KeyboardEvent, type RefObject } from "react";
+import type { ViewWindow } from "@/lib/waterfall/time-axis";
+import type { TraceModel } from "@/lib/waterfall/trace-model";
+import type { VisibleRows } from "@/lib/waterfall/tree-rows";
+import { ROW_HEIGHT } from "./layout";
+import { SpanRow } from "./span-row";
+
+export interface ScrollRequest {
+  row: number;
+  /** A new number asks again for the same row. */
+  seq: number;
+}
+
+interface Props {
+  model: TraceModel;
+  rows: VisibleRows;
+  view: ViewWindow;
+  selected: number;
+  collapsed: ReadonlySet<number>;
+  matches: Uint8Array | null;
+  currentMatch: number;
+  critical: Map<number, number[]> | null;
+  scrollRef: RefObject<HTMLDivElement | null>;
+  scrollTo: ScrollRequest | null;
+  onSelect: (span: number) => void;
+  onToggle: (span: number) => void;
+  onKeyDown: (event: KeyboardEvent<HTMLDivElement>) => void;
+}
+
+/** The virtualized span tree: only the rows on screen (plus a few) are in the DOM. */
+export function SpanRows(props: Props) {
+  const { model, rows, view, selected, collapsed, matches, currentMatch, critical, scrollRef, scrollTo } = props;
+  // The virtualizer re-renders this component on scroll itself; nothing here relies on memoizing it.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (row) => rows.span[row]!,
+  });
+
+  useEffect(() => {
+    if (scrollTo && scrollTo.row >= 0) virtualizer.scrollToIndex(scrollTo.row, { align: "auto" });
+  }, [scrollTo, virtualizer]);
+
+  return (
+    <div
+      ref={scrollRef}
+      role="tree"
+      aria-label="Spans"
+      tabIndex={0}
+      data-testid="waterfall"
+      className="relative min-h-0 flex-1 overflow-auto outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+      onKeyDown={props.onKeyDown}
+    >
+      <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const span = rows.span[item.index]!;
+          return (
+            <SpanRow
+              key={item.key}
+              model={model}
+              span={span}
+              top={item.start}
+              view={view}
+              selected={span === selected}
+              match={span === currentMatch ? 2 : matches?.[span] ? 1 : 0}
+              collapsed={collapsed.has(span)}
+              critical={critical?.get(span)}
+              onSelect={props.onSelect}
+              onToggle={props.onToggle}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+"use client";
+
+import { useRef, useState, type PointerEvent } from "react";
+import { formatDuration } from "@/lib/format/duration";
+import { fractionOf, ticks, zoomed, type ViewWindow } from "@/lib/waterfall/time-axis";
+import { NAME_WIDTH } from "./layout";
+
+/** Time ticks over the timeline column; dragging across it zooms to the dragged range. */
+export function TimeRuler({ view, onZoom }: { view: ViewWindow; onZoom: (view: ViewWindow) => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
+  const at = (e: PointerEvent) => {
+    const box = ref.current!.getBoundingClientRect();
+    return Math.min(1, Math.max(0, (e.clientX - box.left) / box.width));
+  };
+  return (
+    <div className="flex h-6 select-none border-b border-zinc-200 text-[11px] text-zinc-500 dark:border-zinc-800">
+      <div className="shrink-0 px-2 leading-6" style={{ width: NAME_WIDTH }}>
+        Drag on the time axis to zoom
+      </div>
+      <div
+        ref={ref}
+        data-testid="time-ruler"
+        className="relative flex-1 cursor-crosshair border-l border-zinc-200 dark:border-zinc-800"
+        onPointerDown={(e) => {
+          e.currentTarget.setPointerCapture(e.pointerId);
+          const f = at(e);
+          setDrag({ from: f, to: f });
+        }}
+        onPointerMove={(e) => drag && setDrag({ from: drag.from, to: at(e) })}
+        onPointerUp={() => {
+          if (drag && Math.abs(drag.to - drag.from) > 0.005) onZoom(zoomed(view, drag.from, drag.to));
+          setDrag(null);
+        }}
+      >
+        {ticks(view).map((t) => (
+          <span key={t} className="absolute top-0 h-full border-l border-zinc-300 pl-1 leading-6 dark:border-zinc-700" style={{ left: `${fractionOf(view, t) * 100}%` }}>
+            {formatDuration(Math.round(t))}
+          </span>
+        ))}
+        {drag && (
+          <span
+            className="absolute top-0 h-full bg-sky-400/30"
+            style={{ left: `${Math.min(drag.from, drag.to) * 100}%`, width: `${Math.abs(drag.to - drag.from) * 100}%` }}
+          />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import { formatDuration } from "@/lib/format/duration";
+import type { TraceHeader } from "@/lib/traces/trace-header";
+
+/** The trace at a glance: what it was, whose, when, how long, how big, how deep. */
+export function TraceSummary({ header, depth }: { header: TraceHeader; depth: number | null }) {
+  const facts: [string, React.ReactNode][] = [
+    ["Tenant", header.tenantId],
+    ["Request id", header.requestId ?? "—"],
+    ["Start (UTC)", header.start.replace("T", " ").replace("Z", "")],
+    ["Duration", formatDuration(BigInt(header.durationNs))],
+    ["Spans", header.spanCount.toLocaleString("en-US")],
+    ["Services", header.services.length],
+    ["Errors", <span key="e" className={header.errorCount > 0 ? "font-semibold text-red-600" : ""}>{header.errorCount}</span>],
+    ["Depth", depth ?? "…"],
+  ];
+  return (
+    <header className="mb-2">
+      <h1 className="text-base font-semibold" data-testid="trace-root">
+        <span className="text-zinc-500">{header.rootService ?? "?"}</span> {header.rootName ?? "(root span missing)"}
+        {header.isSlow && <span className="ml-2 rounded bg-amber-100 px-1.5 text-xs font-normal text-amber-800 dark:bg-amber-950 dark:text-amber-300">slow</span>}
+        {header.isSecurity && <span className="ml-2 rounded bg-violet-100 px-1.5 text-xs font-normal text-violet-800 dark:bg-violet-950 dark:text-violet-300">security</span>}
+      </h1>
+      <p className="font-mono text-xs text-zinc-500">trace {header.traceId}</p>
+      <dl className="mt-1 flex flex-wrap gap-x-5 gap-y-0.5 text-xs" data-testid="trace-facts">
+        {facts.map(([k, v]) => (
+          <div key={k} className="flex gap-1">
+            <dt className="text-zinc-500">{k}</dt>
+            <dd className="font-medium">{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </header>
+  );
+}

@@ -1,0 +1,233 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import type { TraceHeader } from "@/lib/traces/trace-header";
+import { matchSpans } from "@/lib/waterfall/find";
+import type { ViewWindow } from "@/lib/waterfall/time-axis";
+import { childCount, type TraceModel } from "@/lib/waterfall/trace-model";
+import { collapseAll, collapseAtDepth, revealed, toggled, visibleRows } from "@/lib/waterfall/tree-rows";
+import { CriticalPathSummary } from "./critical-path-summary";
+import { FindBox, useDebounced } from "./find-box";
+import { Minimap } from "./minimap";
+import { SpanDetail } from "./span-detail";
+import { SpanRows, type ScrollRequest } from "./span-rows";
+import { TimeRuler } from "./time-ruler";
+import { Toolbar } from "./toolbar";
+import { TraceSummary } from "./trace-summary";
+import { useTraceAnalysis } from "./trace-analysis";
+import { useTraceModel } from "./use-trace-model";
+
+interface Props {
+  header: TraceHeader;
+  /** `?span=`: the span to select and scroll to once the trace is loaded. */
+  initialSpan: string | null;
+}
+
+export function TraceView({ header, initialSpan }: Props) {
+  const load = useTraceModel(header.traceId, header.tenantId);
+  return (
+    <div className="flex h-[calc(100vh-5.5rem)] flex-col">
+      <TraceSummary header={header} depth={load.state === "ready" ? load.model.maxDepth + 1 : null} />
+      {load.state === "loading" && (
+        <p className="text-sm text-zinc-500" role="status">
+          Loading spans… {load.loaded.toLocaleString("en-US")} of {header.spanCount.toLocaleString("en-US")}
+        </p>
+      )}
+      {load.state === "error" && (
+        <p role="alert" className="text-sm text-red-600">
+          Could not load the spans: {load.message}
+        </p>
+      )}
+      {load.state === "ready" && <Waterfall header={header} model={load.model} initialSpan={initialSpan} />}
+    </div>
+  );
+}
+
+function spanUrl(header: TraceHeader, spanId: string | null): string {
+  const query = new URLSearchParams(window.location.search);
+  query.set("tenant", header.tenantId);
+  if (spanId) query.set("span", spanId);
+  else query.delete("span");
+  return `${window.location.pathname}?${query}`;
+}
+
+function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model: TraceModel; initialSpan: string | null }) {
+  const full = useMemo<ViewWindow>(() => ({ start: 0, end: Math.max(1, model.end) }), [model]);
+  const [view, setView] = useState<ViewWindow>(full);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(() => new Set());
+  const initial = initialSpan === null ? -1 : (model.indexOf.get(initialSpan) ?? -1);
+  const [selected, setSelected] = useState(initial);
+  const [detailOpen, setDetailOpen] = useState(initial >= 0);
+  const [scrollTo, setScrollTo] = useState<ScrollRequest | null>(null);
+  const [showCritical, setShowCritical] = useState(true);
+  const [findText, setFindText] = useState("");
+  const [matchIndex, setMatchIndex] = useState(0);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const analysis = useTraceAnalysis(model);
+
+  const rows = useMemo(() => visibleRows(model, collapsed), [model, collapsed]);
+  const treeOrder = useMemo(() => visibleRows(model, new Set()).rowOf, [model]);
+
+  const settledFind = useDebounced(findText.trim(), 300);
+  const attributeFind = useQuery({
+    queryKey: ["trace-find", header.traceId, header.tenantId, settledFind],
+    enabled: settledFind.length >= 2,
+    staleTime: Infinity,
+    queryFn: async () => {
+      const query = new URLSearchParams({ tenant: header.tenantId, q: settledFind });
+      const response = await fetch(`/api/traces/${header.traceId}/find?${query}`);
+      if (!response.ok) throw new Error(`find failed: ${response.status}`);
+      return ((await response.json()) as { ids: string[] }).ids;
+    },
+  });
+  const serverIds = settledFind === findText.trim() ? attributeFind.data : undefined;
+  const matches = useMemo(() => matchSpans(model, findText, treeOrder, serverIds ?? []), [model, findText, treeOrder, serverIds]);
+  const matchFlags = useMemo(() => {
+    if (matches.length === 0) return null;
+    const flags = new Uint8Array(model.size);
+    for (const i of matches) flags[i] = 1;
+    return flags;
+  }, [matches, model]);
+  const currentMatch = matches.length > 0 ? matches[Math.min(matchIndex, matches.length - 1)]! : -1;
+
+  /** Selects a span: shows its row (expanding ancestors), scrolls to it, and records it in the URL. */
+  const select = useCallback(
+    (span: number, openDetail?: boolean) => {
+      setSelected(span);
+      if (openDetail !== undefined) setDetailOpen(openDetail);
+      setCollapsed((c) => revealed(model, c, span));
+      window.history.replaceState(window.history.state, "", spanUrl(header, span >= 0 ? model.ids[span]! : null));
+    },
+    [model, header],
+  );
+
+  // A span hidden under collapsed ancestors gets a row only after the re-render that expands them.
+  const pendingScroll = useRef(initial);
+  useEffect(() => {
+    const span = pendingScroll.current;
+    if (span < 0 || rows.rowOf[span]! < 0) return;
+    pendingScroll.current = -1;
+    setScrollTo((s) => ({ row: rows.rowOf[span]!, seq: (s?.seq ?? 0) + 1 }));
+  }, [rows]);
+  const selectAndScroll = useCallback(
+    (span: number, openDetail?: boolean) => {
+      select(span, openDetail);
+      const row = rows.rowOf[span]!;
+      if (row >= 0) setScrollTo((s) => ({ row, seq: (s?.seq ?? 0) + 1 }));
+      else pendingScroll.current = span;
+    },
+    [select, rows],
+  );
+
+  const onRowSelect = useCallback((span: number) => select(span, true), [select]);
+  const onToggle = useCallback((span: number) => setCollapsed((c) => toggled(c, span)), []);
+
+  const step = (delta: 1 | -1) => {
+    if (matches.length === 0) return;
+    const next = (Math.min(matchIndex, matches.length - 1) + delta + matches.length) % matches.length;
+    setMatchIndex(next);
+    selectAndScroll(matches[next]!);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const row = selected >= 0 ? rows.rowOf[selected]! : -1;
+    const go = (r: number) => {
+      if (r < 0 || r >= rows.count) return;
+      const span = rows.span[r]!;
+      setSelected(span);
+      window.history.replaceState(window.history.state, "", spanUrl(header, model.ids[span]!));
+      setScrollTo((s) => ({ row: r, seq: (s?.seq ?? 0) + 1 }));
+    };
+    switch (e.key) {
+      case "ArrowDown":
+        go(row + 1);
+        break;
+      case "ArrowUp":
+        go(row < 0 ? 0 : row - 1);
+        break;
+      case "ArrowLeft":
+        if (selected < 0) return;
+        if (childCount(model, selected) > 0 && !collapsed.has(selected)) setCollapsed(toggled(collapsed, selected));
+        else if (model.parent[selected]! >= 0) go(rows.rowOf[model.parent[selected]!]!);
+        break;
+      case "ArrowRight":
+        if (selected < 0) return;
+        if (collapsed.has(selected)) setCollapsed(toggled(collapsed, selected));
+        else if (childCount(model, selected) > 0) go(row + 1);
+        break;
+      case "Enter":
+        if (selected >= 0) setDetailOpen(true);
+        break;
+      case "Escape":
+        setDetailOpen(false);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  const zoomedIn = view.start > full.start || view.end < full.end;
+  return (
+    <>
+      <CriticalPathSummary services={model.services} critical={analysis?.critical ?? null} />
+      <Toolbar
+        maxDepth={model.maxDepth}
+        zoomedIn={zoomedIn}
+        showCritical={showCritical}
+        criticalReady={analysis !== null}
+        exportHref={`/api/traces/${header.traceId}/export?tenant=${encodeURIComponent(header.tenantId)}`}
+        onExpandAll={() => setCollapsed(new Set())}
+        onCollapseAll={() => setCollapsed(collapseAll(model))}
+        onDepth={(depth) => setCollapsed(collapseAtDepth(model, depth - 1))}
+        onResetZoom={() => setView(full)}
+        onCritical={setShowCritical}
+      >
+        <FindBox
+          text={findText}
+          onText={(t) => {
+            setFindText(t);
+            setMatchIndex(0);
+          }}
+          count={matches.length}
+          current={Math.min(matchIndex, Math.max(0, matches.length - 1))}
+          searching={attributeFind.isFetching || settledFind !== findText.trim()}
+          onStep={step}
+        />
+      </Toolbar>
+      <div className="flex min-h-0 flex-1 rounded border border-zinc-200 dark:border-zinc-800">
+        <div className="flex min-w-0 flex-1 flex-col">
+          <Minimap model={model} rows={rows} view={view} scrollRef={scrollRef} onView={setView} />
+          <TimeRuler view={view} onZoom={setView} />
+          <SpanRows
+            model={model}
+            rows={rows}
+            view={view}
+            selected={selected}
+            collapsed={collapsed}
+            matches={matchFlags}
+            currentMatch={currentMatch}
+            critical={showCritical ? (analysis?.segments ?? null) : null}
+            scrollRef={scrollRef}
+            scrollTo={scrollTo}
+            onSelect={onRowSelect}
+            onToggle={onToggle}
+            onKeyDown={onKeyDown}
+          />
+        </div>
+        {detailOpen && selected >= 0 && (
+          <SpanDetail
+            model={model}
+            span={selected}
+            traceId={header.traceId}
+            tenant={header.tenantId}
+            selfTime={analysis?.self.get(model.ids[selected]!)}
+            onSelect={(span) => selectAndScroll(span, true)}
+            onClose={() => setDetailOpen(false)}
+          />
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,128 @@
+import "server-only";
+import type { TransactionSql } from "postgres";
+import type { SpanEvent, SpanLink } from "@/db/schema";
+import type { TraceHeader } from "./trace-header";
+import { spanWhere } from "./trace-span";
+
+/**
+ * A trace as an OTLP/JSON ExportTraceServiceRequest (hex ids, integer enums, resourceSpans
+ * grouped by resource), the body POST /v1/traces takes back. Written in pieces so a
+ * 100,000-span trace is never one string in memory.
+ */
+
+type AnyValue =
+  | { stringValue: string }
+  | { boolValue: boolean }
+  | { intValue: string }
+  | { doubleValue: number }
+  | { arrayValue: { values: AnyValue[] } }
+  | { kvlistValue: { values: KeyValue[] } }
+  | Record<string, never>;
+interface KeyValue {
+  key: string;
+  value: AnyValue;
+}
+
+/** A stored attribute value back into OTLP's AnyValue (ingest's mapping, reversed). */
+export function anyValue(value: unknown): AnyValue {
+  if (typeof value === "string") return { stringValue: value };
+  if (typeof value === "boolean") return { boolValue: value };
+  if (typeof value === "number") return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
+  if (Array.isArray(value)) return { arrayValue: { values: value.map(anyValue) } };
+  if (value !== null && typeof value === "object") return { kvlistValue: { values: keyValues(value as Record<string, unknown>) } };
+  return {};
+}
+
+export function keyValues(attributes: Record<string, unknown>): KeyValue[] {
+  return Object.entries(attributes).map(([key, value]) => ({ key, value: anyValue(value) }));
+}
+
+export interface ExportRow {
+  resourceId: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  kind: number;
+  startUs: string;
+  durationNs: string;
+  statusCode: number;
+  statusMessage: string | null;
+  attributes: Record<string, unknown>;
+  events: (SpanEvent & { droppedAttributesCount?: number })[];
+  links: (SpanLink & { droppedAttributesCount?: number })[];
+  droppedAttributesCount: number;
+  droppedEventsCount: number;
+  droppedLinksCount: number;
+}
+
+export function otlpSpan(row: ExportRow): Record<string, unknown> {
+  const start = BigInt(row.startUs) * 1000n;
+  return {
+    traceId: row.traceId,
+    spanId: row.spanId,
+    ...(row.parentSpanId ? { parentSpanId: row.parentSpanId } : {}),
+    name: row.name,
+    kind: row.kind,
+    startTimeUnixNano: start.toString(),
+    endTimeUnixNano: (start + BigInt(row.durationNs)).toString(),
+    attributes: keyValues(row.attributes),
+    droppedAttributesCount: row.droppedAttributesCount,
+    events: row.events.map((e) => ({
+      timeUnixNano: e.timeUnixNano,
+      name: e.name,
+      attributes: keyValues(e.attributes),
+      droppedAttributesCount: e.droppedAttributesCount ?? 0,
+    })),
+    droppedEventsCount: row.droppedEventsCount,
+    links: row.links.map((l) => ({
+      traceId: l.traceId,
+      spanId: l.spanId,
+      attributes: keyValues(l.attributes),
+      droppedAttributesCount: l.droppedAttributesCount ?? 0,
+    })),
+    droppedLinksCount: row.droppedLinksCount,
+    status: { code: row.statusCode, ...(row.statusMessage ? { message: row.statusMessage } : {}) },
+  };
+}
+
+const SCOPE = { name: "trace-explorer.export", version: "1" };
+
+/** Writes the export request for the trace in chunks; `write` may wait (backpressure). */
+export async function writeOtlpExport(tx: TransactionSql, header: TraceHeader, write: (chunk: string) => Promise<void>): Promise<void> {
+  const where = spanWhere(tx, header);
+  const resources = await tx<{ id: string; attributes: Record<string, unknown> }[]>`
+    SELECT r.id::text AS id, r.attributes FROM resources r
+    WHERE r.tenant_id = ${header.tenantId}
+      AND r.id IN (SELECT DISTINCT s.resource_id FROM spans s WHERE ${where})`;
+  const resourceAttributes = new Map(resources.map((r) => [r.id, r.attributes]));
+
+  await write('{"resourceSpans":[');
+  let current: string | null = null;
+  let first = true;
+  const cursor = tx<ExportRow[]>`
+    SELECT s.resource_id::text AS "resourceId", replace(s.trace_id::text, '-', '') AS "traceId",
+           lpad(to_hex(s.span_id), 16, '0') AS "spanId",
+           CASE WHEN s.parent_span_id IS NULL THEN NULL ELSE lpad(to_hex(s.parent_span_id), 16, '0') END AS "parentSpanId",
+           s.name, s.kind, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS "startUs",
+           s.duration_ns::text AS "durationNs", s.status_code AS "statusCode", s.status_message AS "statusMessage",
+           s.attributes, s.events, s.links, s.dropped_attributes_count AS "droppedAttributesCount",
+           s.dropped_events_count AS "droppedEventsCount", s.dropped_links_count AS "droppedLinksCount"
+    FROM spans s WHERE ${where}
+    ORDER BY s.resource_id, s.span_id`.cursor(2_000);
+  for await (const rows of cursor) {
+    let chunk = "";
+    for (const row of rows) {
+      if (row.resourceId !== current) {
+        const resource = { attributes: keyValues(resourceAttributes.get(row.resourceId) ?? {}) };
+        chunk += `${current === null ? "" : "]}]},"}{"resource":${JSON.stringify(resource)},"scopeSpans":[{"scope":${JSON.stringify(SCOPE)},"spans":[`;
+        current = row.resourceId;
+        first = true;
+      }
+      chunk += `${first ? "" : ","}${JSON.stringify(otlpSpan(row))}`;
+      first = false;
+    }
+    await write(chunk);
+  }
+  await write(current === null ? "]}" : "]}]}]}");
+}

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TransactionSql } from "postgres";
+import type { TenantScope } from "@/lib/auth/scope";
+import { enterReaderScope } from "@/db/reader-scope";
+import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
+import { TraceModelBuilder } from "@/lib/waterfall/trace-model";
+import { visibleRows } from "@/lib/waterfall/tree-rows";
+import { readSpanPage } from "./spans-page";
+import { findInTrace } from "./trace-find";
+import { findTraceHeader } from "./trace-header";
+import { readSpanDetail } from "./trace-span";
+import { insertSyntheticTrace } from "./trace-synthetic";
+
+let t: TestDatabase;
+const BIG = "0af7651916cd43dd8448eb211c80319c";
+const BETA = "4bf92f3577b34da6a3ce929d0e0e4736";
+const EXPIRED = "5bf92f3577b34da6a3ce929d0e0e4737";
+const BIG_SPANS = 12_345;
+
+const ALPHA: TenantScope = { all: false, tenantIds: ["alpha"] };
+const BETA_ONLY: TenantScope = { all: false, tenantIds: ["beta"] };
+const ALL: TenantScope = { all: true };
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await t.sql`INSERT INTO tenants (id, name, retention_days, kept_retention_days) VALUES ('alpha', 'Alpha', 14, 30), ('beta', 'Beta', 14, 30)`;
+  await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: BIG, spans: BIG_SPANS });
+  await insertSyntheticTrace(t.sql, { tenant: "beta", traceId: BETA, spans: 20 });
+  // Older than alpha's retention (14 days) and not a kept trace: invisible before any purge.
+  await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: EXPIRED, spans: 10, start: new Date(Date.now() - 20 * 86_400_000) });
+  await t.sql`UPDATE traces SET has_error = false, error_count = 0 WHERE trace_id = ${"5bf92f35-77b3-4da6-a3ce-929d0e0e4737"}::uuid`;
+});
+
+afterAll(async () => {
+  await t.drop();
+});
+
+function asReader<T>(scope: TenantScope, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  return t.sql.begin(async (tx) => {
+    await enterReaderScope(tx, scope);
+    return fn(tx);
+  }) as Promise<T>;
+}
+
+async function allPages(scope: TenantScope, traceId: string, limit: number) {
+  const builder = new TraceModelBuilder();
+  let cursor: string | undefined;
+  let pages = 0;
+  for (;;) {
+    const page = await asReader(scope, (tx) => readSpanPage(tx, scope, { traceId, cursor, limit }));
+    if (!page) return null;
+    pages++;
+    builder.add(page);
+    if (page.next === null) break;
+    cursor = page.next;
+  }
+  return { model: builder.build(), pages };
+}
+
+describe("span pages", () => {
+  it("pages through every span exactly once and the pages make one tree", async () => {
+    const result = await allPages(ALPHA, BIG, 5_000);
+    expect(result!.pages).toBe(3);
+    const { model } = result!;
+    expect(model.size).toBe(BIG_SPANS);
+    expect(new Set(model.ids).size).toBe(BIG_SPANS);
+    const stored = await t.sql<{ id: string }[]>`
+      SELECT lpad(to_hex(span_id), 16, '0') AS id FROM spans WHERE trace_id = ${"0af76519-16cd-43dd-8448-eb211c80319c"}::uuid`;
+    expect(new Set(model.ids)).toEqual(new Set(stored.map((r) => r.id)));
+    expect(model.roots.length).toBe(1);
+    expect(visibleRows(model, new Set()).count).toBe(BIG_SPANS);
+    expect(model.services.length).toBe(6);
+    // Times are relative to the trace's start: the root starts at 0, the last span 10 µs apart.
+    expect(model.start[model.roots[0]!]).toBe(0);
+    expect(Math.max(...model.start)).toBe((BIG_SPANS - 1) * 10_000);
+    expect(model.events.size).toBe(Math.ceil((BIG_SPANS - 1) / 50));
+  });
+
+  it("gives the same spans whatever the page size", async () => {
+    const small = await allPages(ALL, BETA, 7);
+    const large = await allPages(ALL, BETA, 5_000);
+    expect(small!.pages).toBe(3);
+    expect(small!.model.ids).toEqual(large!.model.ids);
+  });
+
+  it("shows another tenant's trace to nobody outside that tenant, even when asked by tenant", async () => {
+    expect(await allPages(BETA_ONLY, BIG, 5_000)).toBeNull();
+    expect(await asReader(BETA_ONLY, (tx) => readSpanPage(tx, BETA_ONLY, { traceId: BIG, tenant: "alpha" }))).toBeNull();
+    expect(await asReader(BETA_ONLY, (tx) => findTraceHeader(tx, BETA_ONLY, BIG))).toBeNull();
+    expect(await asReader(ALPHA, (tx) => readSpanPage(tx, ALPHA, { traceId: BIG, tenant: "beta" }))).toBeNull();
+    const beta = await asReader(BETA_ONLY, (tx) => findTraceHeader(tx, BETA_ONLY, BETA));
+    expect(beta).toMatchObject({ tenantId: "beta", spanCount: 20 });
+  });
+
+  it("relies on its own tenant filter too, not only on row-level security", async () => {
+    // As the table owner (no RLS), a beta scope still sees nothing of alpha.
+    const page = await t.sql.begin((tx) => readSpanPage(tx, BETA_ONLY, { traceId: BIG }));
+    expect(page).toBeNull();
+  });
+
+  it("hides a trace past its tenant's retention", async () => {
+    expect(await allPages(ALPHA, EXPIRED, 5_000)).toBeNull();
+    expect(await asReader(ALL, (tx) => findTraceHeader(tx, ALL, EXPIRED))).toBeNull();
+  });
+
+  it("describes the trace in its header", async () => {
+    const header = await asReader(ALPHA, (tx) => findTraceHeader(tx, ALPHA, BIG));
+    expect(header).toMatchObject({
+      traceId: BIG,
+      tenantId: "alpha",
+      rootService: "edge-gateway",
+      rootName: "GET /synthetic",
+      spanCount: BIG_SPANS,
+      hasError: true,
+    });
+    expect(header!.start).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  });
+});
+
+describe("span detail and find", () => {
+  it("returns attributes, resource, events and the trace's jobs", async () => {
+    const { model } = (await allPages(ALPHA, BIG, 20_000))!;
+    const withEvent = [...model.events.keys()][0]!;
+    const detail = await asReader(ALPHA, (tx) => readSpanDetail(tx, ALPHA, { traceId: BIG, spanId: model.ids[withEvent]! }));
+    expect(detail!.events[0]).toMatchObject({ name: "checkpoint" });
+    expect(detail!.events[0]!.offsetNs).toBe(model.events.get(withEvent)![0]);
+    expect(detail!.resource["service.name"]).toBe(detail!.service);
+    expect(detail!.attributes["tenant.id"]).toBe("alpha");
+    expect(detail!.asyncWork.length).toBe(1000);
+    expect(detail!.asyncWork[0]).toMatchObject({ kind: "job", label: "reindex" });
+    const other = await asReader(BETA_ONLY, (tx) => readSpanDetail(tx, BETA_ONLY, { traceId: BIG, spanId: model.ids[withEvent]! }));
+    expect(other).toBeNull();
+  });
+
+  it("finds spans by attribute value and status message, escaping LIKE wildcards", async () => {
+    const byStatus = await asReader(ALPHA, (tx) => findInTrace(tx, ALPHA, { traceId: BIG, text: "SYNTHETIC failure 10190" }));
+    expect(byStatus).toHaveLength(1);
+    const byAttribute = await asReader(ALPHA, (tx) => findInTrace(tx, ALPHA, { traceId: BIG, text: "where id = 999" }));
+    expect(byAttribute!.length).toBe(12);
+    expect(await asReader(ALPHA, (tx) => findInTrace(tx, ALPHA, { traceId: BIG, text: "%" }))).toEqual([]);
+    expect(await asReader(BETA_ONLY, (tx) => findInTrace(tx, BETA_ONLY, { traceId: BIG, text: "failure" }))).toBeNull();
+  });
+});

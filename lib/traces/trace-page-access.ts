@@ -1,0 +1,24 @@
+import "server-only";
+import { pageAccess, type PageAccess } from "@/lib/auth/guard";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import { roleAllows } from "@/lib/auth/roles";
+import { scopeOf } from "@/lib/auth/scope";
+import { loadTraceHeader, type TraceHeader } from "./trace-header";
+
+export type TraceViewDecision = { access: PageAccess & { allowed: false } } | { access: PageAccess & { allowed: true }; header: TraceHeader | null };
+
+/**
+ * The waterfall page's one gate decision, with the trace's tenant in its audit row. The
+ * tenant is looked up first in the caller's own scope (never beyond it), so a trace the caller
+ * may not see is audited, and answered, exactly like one that does not exist.
+ */
+export async function traceViewAccess(traceId: string, tenant: string | undefined): Promise<TraceViewDecision> {
+  const user = await getCurrentUser();
+  const header = user && roleAllows(user.role, "traces:read") ? await loadTraceHeader(scopeOf(user), traceId, tenant) : null;
+  const access = await pageAccess("traces:read", {
+    audit: "trace.view",
+    resource: traceId,
+    ...(header ? { tenants: [header.tenantId] } : { details: { found: false } }),
+  });
+  return access.allowed ? { access, header } : { access };
+}

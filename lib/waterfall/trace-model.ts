@@ -1,0 +1,187 @@
+import type { SpanPage } from "./span-page";
+
+/**
+ * A whole trace in the browser, one slot per span in typed arrays (100,000 spans are a few
+ * megabytes and no per-span objects), with the tree built once: children in start order.
+ * Times are nanoseconds since the trace's start, the unit of lib/traces/critical-path.ts.
+ */
+export interface TraceModel {
+  size: number;
+  ids: string[];
+  indexOf: Map<string, number>;
+  /** Parent's index, or -1 for a root (no parent, or a parent that is not in the trace). */
+  parent: Int32Array;
+  start: Float64Array;
+  duration: Float64Array;
+  service: Uint16Array;
+  services: string[];
+  name: Uint32Array;
+  names: string[];
+  kind: Uint8Array;
+  status: Uint8Array;
+  /** Event times (ns since the trace's start) of the spans that have events. */
+  events: Map<number, number[]>;
+  /** Roots in start order. */
+  roots: Int32Array;
+  /** Children of span i are childList[childOffset[i] .. childOffset[i + 1]), in start order. */
+  childOffset: Int32Array;
+  childList: Int32Array;
+  depth: Uint16Array;
+  /** 1 when the span is the last of its siblings (draws the └ of the indent guide). */
+  last: Uint8Array;
+  maxDepth: number;
+  /** End of the latest span, ns since the trace's start. */
+  end: number;
+}
+
+/** Accumulates pages as they arrive; `build()` makes the model once all are in. */
+export class TraceModelBuilder {
+  private readonly ids: string[] = [];
+  private readonly parents: string[] = [];
+  private readonly starts: number[] = [];
+  private readonly durations: number[] = [];
+  private readonly serviceIdx: number[] = [];
+  private readonly nameIdx: number[] = [];
+  private readonly kinds: number[] = [];
+  private readonly statuses: number[] = [];
+  private readonly events = new Map<number, number[]>();
+  private readonly services: string[] = [];
+  private readonly serviceIndex = new Map<string, number>();
+  private readonly names: string[] = [];
+  private readonly nameIndex = new Map<string, number>();
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  add(page: SpanPage): void {
+    const base = this.ids.length;
+    const serviceMap = page.serviceTable.map((s) => intern(s, this.services, this.serviceIndex));
+    const nameMap = page.nameTable.map((n) => intern(n, this.names, this.nameIndex));
+    for (let i = 0; i < page.ids.length; i++) {
+      this.ids.push(page.ids[i]!);
+      this.parents.push(page.parents[i]!);
+      this.starts.push(page.starts[i]! * 1000);
+      this.durations.push(page.durations[i]!);
+      this.serviceIdx.push(serviceMap[page.services[i]!]!);
+      this.nameIdx.push(nameMap[page.names[i]!]!);
+      this.kinds.push(page.kinds[i]!);
+      this.statuses.push(page.statuses[i]!);
+    }
+    const ev = page.events;
+    for (let p = 0; p < ev.length; ) {
+      const row = ev[p]!;
+      const count = ev[p + 1]!;
+      this.events.set(base + row, ev.slice(p + 2, p + 2 + count));
+      p += 2 + count;
+    }
+  }
+
+  build(): TraceModel {
+    const size = this.ids.length;
+    const indexOf = new Map<string, number>();
+    for (let i = 0; i < size; i++) indexOf.set(this.ids[i]!, i);
+    const parent = new Int32Array(size);
+    for (let i = 0; i < size; i++) {
+      const p = this.parents[i]!;
+      const pi = p === "" ? undefined : indexOf.get(p);
+      parent[i] = pi === undefined || pi === i ? -1 : pi;
+    }
+    return buildTree({
+      ids: this.ids,
+      indexOf,
+      parent,
+      start: Float64Array.from(this.starts),
+      duration: Float64Array.from(this.durations),
+      service: Uint16Array.from(this.serviceIdx),
+      services: this.services,
+      name: Uint32Array.from(this.nameIdx),
+      names: this.names,
+      kind: Uint8Array.from(this.kinds),
+      status: Uint8Array.from(this.statuses),
+      events: this.events,
+    });
+  }
+}
+
+function intern(value: string, list: string[], index: Map<string, number>): number {
+  let i = index.get(value);
+  if (i === undefined) {
+    i = list.length;
+    list.push(value);
+    index.set(value, i);
+  }
+  return i;
+}
+
+type Columns = Omit<TraceModel, "size" | "roots" | "childOffset" | "childList" | "depth" | "last" | "maxDepth" | "end">;
+
+/**
+ * Children lists in start order (ties by id, so the order is stable), depths, and roots.
+ * Spans caught in a parent cycle are reachable from no root; the first of each such group
+ * in start order becomes a root, so every span is shown exactly once.
+ */
+export function buildTree(columns: Columns): TraceModel {
+  const { parent, start, ids } = columns;
+  const size = parent.length;
+  const order = new Int32Array(size);
+  for (let i = 0; i < size; i++) order[i] = i;
+  order.sort((a, b) => start[a]! - start[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+
+  const childOffset = new Int32Array(size + 1);
+  for (let i = 0; i < size; i++) if (parent[i]! >= 0) childOffset[parent[i]! + 1]!++;
+  for (let i = 0; i < size; i++) childOffset[i + 1]! += childOffset[i]!;
+  const fill = childOffset.slice(0, size);
+  const childList = new Int32Array(childOffset[size]!);
+  const rootList: number[] = [];
+  for (let k = 0; k < size; k++) {
+    const i = order[k]!;
+    const p = parent[i]!;
+    if (p < 0) rootList.push(i);
+    else childList[fill[p]!++] = i;
+  }
+
+  const depth = new Uint16Array(size);
+  const visited = new Uint8Array(size);
+  let maxDepth = 0;
+  const walk = (root: number) => {
+    const stack = [root];
+    depth[root] = 0;
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      visited[i] = 1;
+      const d = depth[i]!;
+      if (d > maxDepth) maxDepth = d;
+      for (let c = childOffset[i]!; c < childOffset[i + 1]!; c++) {
+        const child = childList[c]!;
+        if (visited[child]) continue;
+        depth[child] = Math.min(d + 1, 65535);
+        stack.push(child);
+      }
+    }
+  };
+  for (const r of rootList) walk(r);
+  if (rootList.length < size) {
+    for (let k = 0; k < size; k++) {
+      const i = order[k]!;
+      if (visited[i]) continue;
+      parent[i] = -1;
+      rootList.push(i);
+      walk(i);
+    }
+    rootList.sort((a, b) => start[a]! - start[b]!);
+  }
+
+  const roots = Int32Array.from(rootList);
+  const last = new Uint8Array(size);
+  if (roots.length > 0) last[roots[roots.length - 1]!] = 1;
+  for (let i = 0; i < size; i++) if (childOffset[i + 1]! > childOffset[i]!) last[childList[childOffset[i + 1]! - 1]!] = 1;
+
+  let end = 0;
+  for (let i = 0; i < size; i++) end = Math.max(end, start[i]! + columns.duration[i]!);
+  return { ...columns, size, roots, childOffset, childList, depth, last, maxDepth, end };
+}
+
+export function childCount(model: TraceModel, span: number): number {
+  return model.childOffset[span + 1]! - model.childOffset[span]!;
+}
