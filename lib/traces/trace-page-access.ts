@@ -5,7 +5,10 @@ import { roleAllows } from "@/lib/auth/roles";
 import { scopeOf } from "@/lib/auth/scope";
 import { loadTraceHeader, type TraceHeader } from "./trace-header";
 
-export type TraceViewDecision = { access: PageAccess & { allowed: false } } | { access: PageAccess & { allowed: true }; header: TraceHeader | null };
+export interface TraceViewDecision {
+  access: PageAccess;
+  header: TraceHeader | null;
+}
 
 /**
  * The waterfall page's one gate decision, with the trace's tenant in its audit row. The
@@ -20,5 +23,5 @@ export async function traceViewAccess(traceId: string, tenant: string | undefine
     resource: traceId,
     ...(header ? { tenants: [header.tenantId] } : { details: { found: false } }),
   });
-  return access.allowed ? { access, header } : { access };
+  return { access, header };
 }

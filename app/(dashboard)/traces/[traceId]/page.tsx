@@ -4,7 +4,6 @@ import { pageAccess } from "@/lib/auth/guard";
 import { isValidTenantId } from "@/lib/tenants/tenant-id";
 import { parseTraceId } from "@/lib/traces/trace-id";
 import { traceViewAccess } from "@/lib/traces/trace-page-access";
-import { NoAccess } from "@/components/shell/no-access";
 import { TraceMessage } from "@/components/waterfall/trace-message";
 import { TraceView } from "@/components/waterfall/trace-view";
 
@@ -21,8 +20,7 @@ export default async function TracePage({ params, searchParams }: Props) {
   const tenantParam = typeof search.tenant === "string" ? search.tenant : undefined;
   const traceId = parseTraceId(decodeURIComponent(raw));
   if (!traceId || (tenantParam !== undefined && !isValidTenantId(tenantParam))) {
-    const access = await pageAccess("traces:read", { audit: "trace.view", resource: raw, details: { rejected: "invalid trace id or tenant" } });
-    if (!access.allowed) return <NoAccess what="reading trace data" />;
+    await pageAccess("traces:read", { audit: "trace.view", resource: raw, details: { rejected: "invalid trace id or tenant" } });
     return (
       <TraceMessage title="Not a trace id">
         “{raw.slice(0, 80)}” is not a trace id. A trace id is 32 hexadecimal digits, e.g. <code>4bf92f3577b34da6a3ce929d0e0e4736</code>.
@@ -30,8 +28,7 @@ export default async function TracePage({ params, searchParams }: Props) {
     );
   }
   const view = await traceViewAccess(traceId, tenantParam);
-  if (!view.access.allowed) return <NoAccess what="reading trace data" />;
-  if (!("header" in view) || !view.header) {
+  if (!view.header) {
     return (
       <TraceMessage title="Trace not found">
         No trace <code>{traceId}</code> in your tenants within their retention window.{" "}
