@@ -15,24 +15,25 @@ function record(r: Omit<AuditRow, "seq"> & { seq: string }): string {
 
 /**
  * Every row matching the filters as CSV, newest first, read through a server-side cursor a
- * batch at a time: the export never holds more than one batch, whatever the window.
+ * batch at a time: the export never holds more than one batch, whatever the window. The first
+ * batch is read before the stream is handed over, so a database failure is still an error
+ * status rather than a cut-off download.
  */
-export function auditCsvStream(sql: Sql, filters: AuditFilters): ReadableStream<Uint8Array> {
+export async function auditCsvStream(sql: Sql, filters: AuditFilters, batch = BATCH): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   const batches = sql<(Omit<AuditRow, "seq"> & { seq: string })[]>`
     SELECT ${auditColumns(sql)} FROM audit_log a
     WHERE ${auditWhere(sql, filters)}
     ORDER BY a.seq DESC`
-    .cursor(BATCH)
+    .cursor(batch)
     [Symbol.asyncIterator]();
-  let headerSent = false;
+  const first = await batches.next();
   return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(csvLine(HEADER) + (first.done ? "" : first.value.map(record).join(""))));
+      if (first.done) controller.close();
+    },
     async pull(controller) {
-      if (!headerSent) {
-        headerSent = true;
-        controller.enqueue(encoder.encode(csvLine(HEADER)));
-        return;
-      }
       const next = await batches.next();
       if (next.done) controller.close();
       else controller.enqueue(encoder.encode(next.value.map(record).join("")));
