@@ -5,7 +5,6 @@ import { connect, type Sql } from "../db/connect";
 import { runMigrations } from "../db/migrate";
 import { enterReaderScope } from "../db/reader-scope";
 import { recordAudit, type AuditRecord } from "../lib/audit/record";
-import { withinRetention } from "../lib/traces/retention-filter";
 import { benchDatabase } from "./lib/bench-database";
 
 // What the audit log adds to a trace search request, in one process and one run, on the
@@ -23,11 +22,13 @@ const WARMUP = 100;
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const PREFILL = Number(process.env.AUDIT_PREFILL ?? 1_000_000);
 
-// lib/ modules are marked server-only; run under the condition Next's server uses.
+// lib/traces is marked server-only: run under the condition Next's server uses, and import it
+// only once running so.
 if (!process.execArgv.some((a) => a.includes("react-server"))) {
   const run = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", fileURLToPath(import.meta.url)], { stdio: "inherit" });
   process.exit(run.status ?? 1);
 }
+const { withinRetention } = await import("../lib/traces/retention-filter");
 
 const scope = { all: false as const, tenantIds: ["acme", "globex"] };
 const auditRow: AuditRecord = {

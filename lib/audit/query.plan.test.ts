@@ -5,6 +5,7 @@ import type { Sql } from "@/db/connect";
 import { privilegedAccessSummary } from "./summary";
 import { auditFilterParams } from "./query-params";
 import { queryAuditLog } from "./query";
+import { recordAudit } from "./record";
 
 const ROWS = 200_000;
 
@@ -74,5 +75,28 @@ describe("the tenant filter on a big audit log", () => {
     const page = await queryAuditLog(t.sql, rare(), undefined, 1000);
     const [{ n }] = (await t.sql`SELECT count(*)::int AS n FROM audit_log WHERE 'rare' = ANY(tenants) AND action <> 'admin.view'`) as unknown as [{ n: number }];
     expect(page.rows).toHaveLength(n);
+  });
+});
+
+describe("the chain trigger on a big audit log", () => {
+  /** audit_log's scan counters, flushed from this session first. */
+  async function scans(sql: Sql) {
+    await sql`SELECT pg_stat_force_next_flush()`;
+    const [row] = await sql<{ seq: number; idx: number }[]>`
+      SELECT seq_scan::int AS seq, idx_scan::int AS idx FROM pg_stat_user_tables WHERE relname = 'audit_log'`;
+    return row!;
+  }
+
+  it("finds the previous row through the seq index instead of scanning the log", async () => {
+    const one = postgres(t.url, { max: 1, onnotice: () => {} });
+    try {
+      const before = await scans(one);
+      await recordAudit(one, { actor: { id: null, email: "a@demo.test", role: "auditor" }, action: "audit.view", outcome: "allowed", request: { ip: null, userAgent: null, requestId: null, traceId: null } });
+      const after = await scans(one);
+      expect(after.seq - before.seq).toBe(0);
+      expect(after.idx).toBeGreaterThan(before.idx);
+    } finally {
+      await one.end();
+    }
   });
 });
