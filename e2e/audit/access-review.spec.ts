@@ -33,7 +33,7 @@ test("an auditor asks who accessed a tenant's data and finds the viewer's trace 
   await expect(summary.getByTestId("trace-accesses")).not.toHaveText("0");
 });
 
-test("the CSV export holds the filtered rows and is itself audited", async ({ page }) => {
+test("the CSV export holds the filtered rows and is itself audited; the chain checks out", async ({ page }) => {
   const sql = e2eDatabase();
   const auditor = demoLogin("auditor");
   const viewer = demoLogin("tenant_viewer");
@@ -56,6 +56,11 @@ test("the CSV export holds the filtered rows and is itself audited", async ({ pa
       return rows[0]?.details?.filters;
     })
     .toMatchObject({ tenant: [tenant], data: "trace" });
+
+  await page.getByRole("button", { name: "Verify audit chain" }).click();
+  await expect(page.getByTestId("chain-status")).toContainText(/Intact: [\d,]+ rows checked/);
+  const [verify] = await sql`SELECT outcome FROM audit_log WHERE action = 'audit.verify' AND actor_email = ${auditor.email} ORDER BY seq DESC LIMIT 1`;
+  expect(verify).toEqual({ outcome: "allowed" });
   await sql.end();
 });
 
