@@ -1,0 +1,76 @@
+"use server";
+
+import { headers } from "next/headers";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getSql } from "@/db/client";
+import { isTransientDatabaseError } from "@/db/errors";
+import { reviewDecisions } from "@/db/schema-review";
+import { AuditWriteError, recordAudit } from "@/lib/audit/record";
+import { requestMetaFrom } from "@/lib/audit/request-meta";
+import { recordReview, ReviewRefused } from "@/lib/audit/review";
+import { REVIEW_PERIODS } from "@/lib/audit/review-period";
+import { verifyAuditChain, type ChainReport } from "@/lib/audit/verify";
+import { authorize } from "@/lib/auth/gate";
+import { describeIssues } from "@/lib/http/api-route";
+
+export interface ReviewState {
+  ok?: string;
+  error?: string;
+}
+
+const reviewForm = z.object({
+  subjectId: z.uuid("subjectId: not a user id"),
+  decision: z.enum(reviewDecisions, { message: "decision: keep or revoke" }),
+  note: z.string().trim().max(2000, "note: at most 2000 characters"),
+  period: z.enum(REVIEW_PERIODS, { message: `period: one of ${REVIEW_PERIODS.join(", ")}` }),
+});
+
+const UNAVAILABLE = "The database is unavailable; nothing was recorded. Try again shortly.";
+
+/** One review decision. The gate's row says who reviewed whom and how, never the note itself. */
+export async function submitReview(_prev: ReviewState, form: FormData): Promise<ReviewState> {
+  const parsed = reviewForm.safeParse({
+    subjectId: form.get("subjectId"),
+    decision: form.get("decision"),
+    note: form.get("note") ?? "",
+    period: form.get("period"),
+  });
+  const input = parsed.data;
+  const details = input
+    ? { subject: input.subjectId, decision: input.decision, noteLength: input.note.length, period: input.period }
+    : { rejected: "invalid input", problem: describeIssues(parsed.error!) };
+  try {
+    const decision = await authorize("audit:read", { audit: "audit.review", resource: "/audit", details });
+    if (!decision.allowed) return { error: "Your role does not allow access reviews." };
+    if (!input) return { error: describeIssues(parsed.error!) };
+    const request = requestMetaFrom(await headers());
+    const reviewer = { id: decision.user.id, email: decision.user.email, role: decision.user.role };
+    try {
+      const result = await recordReview(getSql(), { reviewer, ...input, request });
+      revalidatePath("/audit");
+      return { ok: `${result.revoked ? "Revoked and disabled" : "Kept"} for ${result.periodLabel}.` };
+    } catch (error) {
+      if (!(error instanceof ReviewRefused)) throw error;
+      await recordAudit(getSql(), { actor: reviewer, action: "audit.review", resource: "/audit", outcome: "failure", details: { ...details, reason: error.reason }, request });
+      return { error: error.message };
+    }
+  } catch (error) {
+    if (error instanceof AuditWriteError || isTransientDatabaseError(error)) return { error: UNAVAILABLE };
+    throw error;
+  }
+}
+
+export type ChainState = { report?: ChainReport; error?: string };
+
+/** Recomputes the whole hash chain: on demand only, it reads every audit row. */
+export async function checkAuditChain(): Promise<ChainState> {
+  try {
+    const decision = await authorize("audit:read", { audit: "audit.verify", resource: "/audit" });
+    if (!decision.allowed) return { error: "Your role does not allow checking the audit log." };
+    return { report: await verifyAuditChain(getSql()) };
+  } catch (error) {
+    if (error instanceof AuditWriteError || isTransientDatabaseError(error)) return { error: UNAVAILABLE };
+    throw error;
+  }
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { detailLines, utcTimestamp } from "./query-display";
+
+describe("detailLines", () => {
+  it("shows stored escapes as they are and escapes raw control characters", () => {
+    expect(detailLines({ note: "line1\\r\\nFAKE ENTRY", raw: "a\r\nb\u001b[31m", n: 3, filters: { tenant: ["acme"] } })).toEqual([
+      "note: line1\\r\\nFAKE ENTRY",
+      "raw: a\\r\\nb\\u001b[31m",
+      "n: 3",
+      'filters: {"tenant":["acme"]}',
+    ]);
+  });
+
+  it("never puts a line break in a line", () => {
+    expect(detailLines({ "k\ney": "v\u2028w" }).join("")).not.toMatch(/[\r\n\u2028]/);
+  });
+});
+
+describe("utcTimestamp", () => {
+  it("is millisecond precise and says UTC", () => {
+    expect(utcTimestamp(new Date("2026-05-20T10:00:00.123Z"))).toBe("2026-05-20 10:00:00.123 UTC");
+  });
+});
