@@ -1,0 +1,11 @@
+import { bigintToSpanId, uuidToTraceId } from "@/db/demo/ids";
+
+/** Where a trace opens in the explorer: `/traces/<32-hex id>`, on one span when given. */
+export function traceHref(traceId: string, spanId?: string | null): string {
+  return `/traces/${traceId}${spanId ? `?span=${spanId}` : ""}`;
+}
+
+/** Ids as the database returns them (uuid, signed bigint) to their OTel hex form. */
+export function hexIds(traceUuid: string, spanId: bigint | null): { traceId: string; spanId: string | null } {
+  return { traceId: uuidToTraceId(traceUuid), spanId: spanId === null ? null : bigintToSpanId(spanId) };
+}
