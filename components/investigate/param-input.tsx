@@ -10,8 +10,6 @@ export function ParamInput({ name, label, placeholder, type = "text", width = "w
   return (
     <form
       className="flex items-center gap-1"
-      role="search"
-      aria-label={label}
       onSubmit={(e) => {
         e.preventDefault();
         setParams({ [name]: value.trim() || null });
