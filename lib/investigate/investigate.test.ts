@@ -170,6 +170,8 @@ describe("job lineage", () => {
     expect(found).toHaveLength(1);
     const trace = found[0]!;
     expect(trace).toMatchObject({ matched: "job", requestId: job!.request_id, traceId: uuidToTraceId(job!.trace_id), capped: false });
+    // Every span of the trace is read, also one that starts in the trace's last millisecond.
+    expect(trace.loadedSpans).toBe(trace.spanCount);
     const request = trace.nodes[0]!;
     expect(request).toMatchObject({ kind: "request", id: job!.request_id, depth: 0 });
     // send-receipt is enqueued by the subscription.changed handler: request → event → job.

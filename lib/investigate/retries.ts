@@ -2,7 +2,7 @@ import "server-only";
 import type { TransactionSql } from "postgres";
 import { withinRetention } from "@/lib/traces/retention-filter";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
-import { hexIds } from "./trace-link";
+import { hexIds, roundUpMs } from "./trace-link";
 
 export type RetryOutcome = "succeeded" | "failed" | "retrying";
 
@@ -126,7 +126,7 @@ export async function retryLoops(tx: TransactionSql, tenants: TenantFilter, wind
     tenant_id: g.tenant_id,
     trace_id: g.trace_id,
     from: g.trace_start,
-    to: g.trace_end,
+    to: roundUpMs(g.trace_end),
     job_id: g.is_job ? g.job_id : null,
     parent_span_id: g.is_job || g.parent_span_id === null ? null : g.parent_span_id.toString(),
     name: g.name,

@@ -3,7 +3,7 @@ import type { TransactionSql } from "postgres";
 import { criticalPath, type TimedSpan } from "@/lib/traces/critical-path";
 import { withinRetention } from "@/lib/traces/retention-filter";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
-import { hexIds } from "./trace-link";
+import { hexIds, roundUpMs } from "./trace-link";
 
 export interface ServiceTime {
   service: string;
@@ -83,7 +83,7 @@ export async function slowRequests(tx: TransactionSql, tenants: TenantFilter, wi
     LIMIT ${limit}`;
   if (roots.length === 0) return [];
 
-  const wanted = roots.map((r, idx) => ({ idx, tenant_id: r.tenant_id, trace_id: r.trace_id, from: r.start_time, to: r.end_time }));
+  const wanted = roots.map((r, idx) => ({ idx, tenant_id: r.tenant_id, trace_id: r.trace_id, from: r.start_time, to: roundUpMs(r.end_time) }));
   const spans = await tx<SpanRow[]>`
     SELECT g.idx, s.span_id, s.parent_span_id, s.service, s.start_ns, s.duration_ns
     FROM jsonb_to_recordset((${JSON.stringify(wanted)}::text)::jsonb)

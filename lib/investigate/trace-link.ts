@@ -9,3 +9,11 @@ export function traceHref(traceId: string, spanId?: string | null): string {
 export function hexIds(traceUuid: string, spanId: bigint | null): { traceId: string; spanId: string | null } {
   return { traceId: uuidToTraceId(traceUuid), spanId: spanId === null ? null : bigintToSpanId(spanId) };
 }
+
+/**
+ * A timestamp read back from the database has millisecond precision while the column has
+ * microseconds: an upper bound passed back must round up, or the last spans fall outside.
+ */
+export function roundUpMs(date: Date): Date {
+  return new Date(date.getTime() + 1);
+}

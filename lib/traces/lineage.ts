@@ -1,7 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import { tenantCondition, type TenantFilter, type Window } from "@/lib/investigate/tenant-filter";
-import { hexIds } from "@/lib/investigate/trace-link";
+import { hexIds, roundUpMs } from "@/lib/investigate/trace-link";
 import { buildLineage, type LineageNode, type LineageSpan } from "./lineage-tree";
 import { withinRetention } from "./retention-filter";
 
@@ -64,13 +64,10 @@ interface SpanRow {
 export async function findLineage(tx: TransactionSql, tenants: TenantFilter, window: Window, id: string): Promise<LineageTrace[]> {
   const matches = await tx<MatchRow[]>`
     WITH m AS MATERIALIZED (
-      SELECT s.tenant_id, s.trace_id, 'job' AS matched FROM spans s
-      WHERE s.attributes ? 'job.id' AND s.attributes->>'job.id' = ${id}
-        AND s.start_time >= ${window.from} AND s.start_time < ${window.to} AND ${tenantCondition(tx, "s.tenant_id", tenants)}
-      UNION
-      SELECT s.tenant_id, s.trace_id, 'event' FROM spans s
-      WHERE s.attributes ? 'event.id' AND s.attributes->>'event.id' = ${id}
-        AND s.start_time >= ${window.from} AND s.start_time < ${window.to} AND ${tenantCondition(tx, "s.tenant_id", tenants)}
+      -- Job and event ids through a lookup that can use the indexes under row-level security
+      -- (migration investigate); it returns only tenants this transaction may see.
+      SELECT f.tenant_id, f.trace_id, f.matched FROM investigate_spans_with_id(${id}, ${window.from}, ${window.to}) f
+      WHERE ${tenantCondition(tx, "f.tenant_id", tenants)}
       UNION
       SELECT t.tenant_id, t.trace_id, 'request' FROM traces t
       WHERE t.request_id = ${id}
@@ -86,7 +83,7 @@ export async function findLineage(tx: TransactionSql, tenants: TenantFilter, win
   if (matches.length === 0) return [];
   const shown = [...matches].sort((a, b) => b.start_time.getTime() - a.start_time.getTime()).slice(0, LINEAGE_TRACES_LIMIT);
 
-  const wanted = shown.map((m, idx) => ({ idx, tenant_id: m.tenant_id, trace_id: m.trace_id, from: m.start_time, to: m.end_time }));
+  const wanted = shown.map((m, idx) => ({ idx, tenant_id: m.tenant_id, trace_id: m.trace_id, from: m.start_time, to: roundUpMs(m.end_time) }));
   const spans = await tx<SpanRow[]>`
     SELECT g.idx, s.*
     FROM jsonb_to_recordset((${JSON.stringify(wanted)}::text)::jsonb)

@@ -35,7 +35,8 @@ export default async function InvestigatePage({ searchParams }: { searchParams: 
   const access = await pageAccess("traces:read", {
     audit: `investigate.${view}`,
     resource: "/investigate",
-    tenants: parsed.ok ? parsed.filters.tenants : undefined,
+    // No tenant picked: the gate records the caller's whole scope.
+    tenants: parsed.ok && parsed.filters.tenants.length > 0 ? parsed.filters.tenants : undefined,
     details: parsed.ok ? auditDetails(parsed.filters) : { view, rejected: "invalid input", problem: parsed.problem },
   });
   if (!access.allowed) return <NoAccess what="reading trace data" />;
