@@ -1,8 +1,70 @@
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/shell/coming-soon";
+import { pageAccess } from "@/lib/auth/guard";
+import { investigate } from "@/lib/investigate/run";
+import { auditDetails, defaultPreset, parseInvestigateParams, RETRY_THRESHOLD } from "@/lib/investigate/search-params";
+import { tenantsInScope } from "@/lib/tenants/in-scope";
+import { TenantSelect } from "@/components/filters/tenant-select";
+import { TimeRangePicker } from "@/components/filters/time-range-picker";
+import { ErrorsView } from "@/components/investigate/errors-view";
+import { LineageView } from "@/components/investigate/lineage-view";
+import { ParamInput } from "@/components/investigate/param-input";
+import { RetriesView } from "@/components/investigate/retries-view";
+import { SlowView } from "@/components/investigate/slow-view";
+import { questionOf, ViewTabs } from "@/components/investigate/view-tabs";
+import { NoAccess } from "@/components/shell/no-access";
+import { PageHeader } from "@/components/shell/page-header";
 
 export const metadata: Metadata = { title: "Investigate" };
 
-export default function InvestigatePage() {
-  return <ComingSoon action="traces:read" title="Investigate" description="Errors by tenant, retry loops, slow requests and job lineage." />;
+type SearchParams = Record<string, string | string[] | undefined>;
+
+/** The filters every tab shares (tenants and time range), carried over when switching tabs. */
+function sharedParams(raw: SearchParams): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const key of ["tenant", "range", "from", "to"]) {
+    const value = raw[key];
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) out.append(key, v);
+  }
+  return out;
+}
+
+export default async function InvestigatePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const raw = await searchParams;
+  const parsed = parseInvestigateParams(raw);
+  const view = parsed.ok ? parsed.filters.view : parsed.view;
+  const access = await pageAccess("traces:read", {
+    audit: `investigate.${view}`,
+    resource: "/investigate",
+    // No tenant picked: the gate records the caller's whole scope.
+    tenants: parsed.ok && parsed.filters.tenants.length > 0 ? parsed.filters.tenants : undefined,
+    details: parsed.ok ? auditDetails(parsed.filters) : { view, rejected: "invalid input", problem: parsed.problem },
+  });
+  if (!access.allowed) return <NoAccess what="reading trace data" />;
+  const [tenants, result] = await Promise.all([tenantsInScope(access.scope), parsed.ok ? investigate(access.scope, parsed.filters) : null]);
+  const key = (name: string) => `${view}:${name}:${String(raw[name] ?? "")}`;
+
+  return (
+    <>
+      <PageHeader title="Investigate">
+        <span className="text-zinc-500">{questionOf(view)}</span>
+      </PageHeader>
+      <ViewTabs current={view} shared={sharedParams(raw)} />
+      <div className="mb-4 flex flex-wrap items-center gap-3">
+        <TimeRangePicker key={key("range")} defaultPreset={defaultPreset(view)} />
+        <TenantSelect tenants={tenants} />
+        {view === "errors" && <ParamInput key={key("q")} name="q" label="Error contains" placeholder="type or message" />}
+        {view === "retries" && <ParamInput key={key("n")} name="n" type="number" width="w-20" label={`Ran more than (${RETRY_THRESHOLD.min}–${RETRY_THRESHOLD.max}) times`} />}
+        {view === "lineage" && <ParamInput key={key("id")} name="id" label="Job, event or request id" placeholder="job_…, evt_… or req_…" width="w-72" button="Find" />}
+      </div>
+      {!parsed.ok && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+          Invalid filter: {parsed.problem}
+        </p>
+      )}
+      {result?.view === "errors" && <ErrorsView tenants={result.tenants} />}
+      {result?.view === "retries" && parsed.ok && <RetriesView loops={result.loops} n={parsed.filters.n} />}
+      {result?.view === "slow" && <SlowView requests={result.requests} />}
+      {result?.view === "lineage" && parsed.ok && <LineageView traces={result.traces} id={parsed.filters.id} />}
+    </>
+  );
 }

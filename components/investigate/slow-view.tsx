@@ -1,0 +1,66 @@
+import { formatDuration } from "@/lib/format/duration";
+import type { SlowRequest } from "@/lib/investigate/slow";
+import { TraceLink, utc } from "./trace-link";
+
+export function SlowView({ requests }: { requests: SlowRequest[] }) {
+  if (requests.length === 0) return <p className="text-zinc-500">No request was slower than its tenant&apos;s slow threshold in these tenants and this time range.</p>;
+  return (
+    <table className="w-full border-collapse" data-testid="slow-requests">
+      <thead>
+        <tr className="border-b border-zinc-200 text-left text-xs text-zinc-500 dark:border-zinc-800">
+          <th className="py-1 pr-3 font-medium">Start (UTC)</th>
+          <th className="py-1 pr-3 font-medium">Tenant</th>
+          <th className="py-1 pr-3 font-medium">Request</th>
+          <th className="py-1 pr-3 text-right font-medium">Duration</th>
+          <th className="py-1 pr-3 font-medium">Critical path dominated by</th>
+          <th className="py-1 font-medium">Trace</th>
+        </tr>
+      </thead>
+      <tbody>
+        {requests.map((r) => {
+          const [top, ...rest] = r.services;
+          return (
+            <tr key={`${r.tenantId}/${r.traceId}`} className="border-b border-zinc-100 align-top dark:border-zinc-900" data-testid="slow-request">
+              <td className="py-1 pr-3 whitespace-nowrap text-zinc-500">{utc(r.start)}</td>
+              <td className="py-1 pr-3">{r.tenantId}</td>
+              <td className="py-1 pr-3">
+                <span className="text-zinc-500">{r.rootService}</span> {r.rootName}
+                {r.requestId ? <div className="text-xs text-zinc-500">{r.requestId}</div> : null}
+              </td>
+              <td className="py-1 pr-3 text-right">{formatDuration(r.durationNs)}</td>
+              <td className="py-1 pr-3">
+                {top ? (
+                  <>
+                    <span className="font-medium" data-testid="dominant-service">
+                      {top.service}
+                    </span>{" "}
+                    <span className="text-zinc-500">
+                      {formatDuration(top.timeNs)} ({Math.round(top.share * 100)}%)
+                    </span>
+                    {rest.length > 0 && (
+                      <div className="text-xs text-zinc-500">
+                        then {rest.slice(0, 2).map((s) => `${s.service} ${Math.round(s.share * 100)}%`).join(", ")}
+                      </div>
+                    )}
+                  </>
+                ) : (
+                  <span className="text-zinc-500">no spans</span>
+                )}
+                {r.capped && (
+                  <div className="text-xs text-amber-700 dark:text-amber-400">
+                    from the first {r.loadedSpans.toLocaleString("en-US")} of {r.spanCount.toLocaleString("en-US")} spans
+                  </div>
+                )}
+              </td>
+              <td className="py-1">
+                <TraceLink traceId={r.traceId} spanId={r.rootSpanId} label={`Trace of slow request ${r.rootName ?? ""}`}>
+                  {r.traceId.slice(0, 8)}…
+                </TraceLink>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

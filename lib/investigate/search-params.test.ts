@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { parseInvestigateParams } from "./search-params";
+
+const now = new Date("2026-03-01T12:00:00Z");
+
+describe("parseInvestigateParams", () => {
+  it("defaults to errors over the last 24 hours, retries with n = 3, lineage over 7 days", () => {
+    const errors = parseInvestigateParams({}, now);
+    expect(errors).toMatchObject({ ok: true, filters: { view: "errors", n: 3, tenants: [], q: "", id: "" } });
+    if (errors.ok) expect(errors.filters.window.from.toISOString()).toBe("2026-02-28T12:00:00.000Z");
+    const lineage = parseInvestigateParams({ view: "lineage", id: "job_0123abcd" }, now);
+    if (!lineage.ok) throw new Error(lineage.problem);
+    expect(lineage.filters.window.preset).toBe("7d");
+    expect(lineage.filters.id).toBe("job_0123abcd");
+  });
+
+  it("reads repeated tenants, sorted and without duplicates", () => {
+    const r = parseInvestigateParams({ tenant: ["globex", "acme", "globex"], view: "retries", n: "5" }, now);
+    expect(r).toMatchObject({ ok: true, filters: { tenants: ["acme", "globex"], n: 5 } });
+  });
+
+  it.each([
+    [{ view: "everything" }, /^view: view must be one of/],
+    [{ view: "retries", n: "0" }, /^n: n must be a whole number from 1 to 100/],
+    [{ view: "retries", n: "101" }, /^n: /],
+    [{ view: "retries", n: "3; DROP TABLE spans" }, /^n: /],
+    [{ view: "lineage", id: "' OR 1=1 --" }, /^id: an id is letters/],
+    [{ view: "lineage", id: "x".repeat(10_000) }, /^id: an id is at most 128 characters/],
+    [{ q: "y".repeat(10_000) }, /^q: the error text filter may be at most 200 characters/],
+    [{ tenant: "acme/../globex" }, /^tenant: A tenant id/],
+    [{ from: "2026-01-01T00:00:00Z" }, /from and to must be given together/],
+    [{ range: "1y" }, /^range: /],
+  ])("refuses %j with a clear message", (raw, message) => {
+    const r = parseInvestigateParams(raw as Record<string, string>, now);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problem).toMatch(message);
+  });
+});

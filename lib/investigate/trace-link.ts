@@ -1,0 +1,19 @@
+import { bigintToSpanId, uuidToTraceId } from "@/db/demo/ids";
+
+/** Where a trace opens in the explorer: `/traces/<32-hex id>`, on one span when given. */
+export function traceHref(traceId: string, spanId?: string | null): string {
+  return `/traces/${traceId}${spanId ? `?span=${spanId}` : ""}`;
+}
+
+/** Ids as the database returns them (uuid, signed bigint) to their OTel hex form. */
+export function hexIds(traceUuid: string, spanId: bigint | null): { traceId: string; spanId: string | null } {
+  return { traceId: uuidToTraceId(traceUuid), spanId: spanId === null ? null : bigintToSpanId(spanId) };
+}
+
+/**
+ * A timestamp read back from the database has millisecond precision while the column has
+ * microseconds: an upper bound passed back must round up, or the last spans fall outside.
+ */
+export function roundUpMs(date: Date): Date {
+  return new Date(date.getTime() + 1);
+}
