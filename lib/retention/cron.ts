@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { isTransientDatabaseError } from "@/db/errors";
 import { AuditWriteError, recordAudit } from "@/lib/audit/record";
