@@ -4,4 +4,9 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { initTracing, tracingConfigFromEnv } = await import("@/lib/tracing");
   await initTracing(tracingConfigFromEnv("trace-explorer"));
+  // The embedded default has no external scheduler: the start script asks for the in-process one.
+  if (process.env.TE_SCHEDULER === "on") {
+    const { startAppScheduler } = await import("@/lib/retention/app-scheduler");
+    startAppScheduler();
+  }
 }

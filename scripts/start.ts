@@ -48,11 +48,14 @@ async function main(): Promise<void> {
 
     const authSecret = process.env.AUTH_SECRET ?? (db.embedded ? state.secret("auth") : undefined);
     if (!authSecret) throw new StartupError("AUTH_SECRET must be set when DATABASE_URL points at your own database.");
+    const cronSecret = process.env.CRON_SECRET ?? (db.embedded ? state.secret("cron") : undefined);
     const child = startNext(mode, port, {
       ...process.env,
       DATABASE_URL: db.url,
       AUTH_SECRET: authSecret,
-      CRON_SECRET: process.env.CRON_SECRET ?? (db.embedded ? state.secret("cron") : undefined),
+      CRON_SECRET: cronSecret,
+      // The embedded default has no external scheduler: purge and tail sampling run in-process.
+      TE_SCHEDULER: process.env.TE_SCHEDULER ?? (db.embedded ? "on" : "off"),
       AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? "true",
       NEXT_TELEMETRY_DISABLED: "1",
     });
@@ -69,6 +72,15 @@ async function main(): Promise<void> {
     if (logins.length > 0) {
       lines.push(`Demo logins (also in ${state.file("demo-logins.json")}):`);
       for (const l of logins) lines.push(`  ${l.role.padEnd(14)} ${l.email.padEnd(26)} ${l.password}${l.tenants.length ? `  tenants: ${l.tenants.join(", ")}` : ""}`);
+    }
+    if (cronSecret) {
+      const secret = process.env.CRON_SECRET ? "$CRON_SECRET" : `$(cat '${state.file("cron.secret")}')`;
+      lines.push(
+        `Retention purge (ADR-010): ${db.embedded && !process.env.TE_SCHEDULER ? "runs hourly in-process; " : ""}run it now with`,
+        `  curl -X POST -H "Authorization: Bearer ${secret}" http://localhost:${port}/api/cron/retention`,
+      );
+    } else {
+      lines.push("Retention purge: set CRON_SECRET (32+ characters) to enable POST /api/cron/retention for your scheduler.");
     }
     lines.push("Press Ctrl-C to stop.", "");
     console.log(lines.join("\n"));

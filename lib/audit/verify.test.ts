@@ -39,3 +39,20 @@ describe("verifyAuditChain", () => {
     expect((await verifyAuditChain(t.sql)).firstBroken).toMatchObject({ seq: 3, reason: "link broken" });
   });
 });
+
+describe("verifyAuditChain across an audit retention cut", () => {
+  it("accepts the first rows removed with a recorded cut, and names a removal nobody recorded", async () => {
+    // Row 2 is already gone (above); removing the rest of the head leaves row 4 first.
+    await tamper(`DELETE FROM audit_log WHERE seq <= 3`);
+    expect((await verifyAuditChain(t.sql)).firstBroken).toMatchObject({ seq: 4, reason: "unrecorded removal" });
+    await t.sql`
+      INSERT INTO audit_log (action, outcome, details)
+      VALUES ('audit.retention', 'success', ${t.sql.json({ removed: 2, throughSeq: 3, throughHash: "forged" })})`;
+    expect((await verifyAuditChain(t.sql)).firstBroken).toMatchObject({ seq: 4, reason: "unrecorded removal" });
+    const [three] = await t.sql<{ hash: string }[]>`SELECT prev_hash AS hash FROM audit_log WHERE seq = 4`;
+    await t.sql`
+      INSERT INTO audit_log (action, outcome, details)
+      VALUES ('audit.retention', 'success', ${t.sql.json({ removed: 3, throughSeq: 3, throughHash: three!.hash })})`;
+    expect(await verifyAuditChain(t.sql)).toMatchObject({ firstBroken: null });
+  });
+});

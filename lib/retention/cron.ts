@@ -1,0 +1,72 @@
+import "server-only";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { isTransientDatabaseError } from "@/db/errors";
+import { AuditWriteError, recordAudit } from "@/lib/audit/record";
+import { requestMetaFrom } from "@/lib/audit/request-meta";
+import { logger } from "@/lib/tracing";
+import { runRetention, type RetentionDatabase } from "./run";
+
+export const CRON_ROUTE = "/api/cron/retention";
+
+export interface CronDeps {
+  db: RetentionDatabase;
+  /** CRON_SECRET; unset means the route refuses every call. */
+  secret: string | undefined;
+}
+
+// Not lib/http/api-route's helpers: those pull in the session gate, which this route never uses.
+function jsonError(status: number, message: string, extra?: Record<string, unknown>, headers?: Record<string, string>): Response {
+  return Response.json({ error: message, ...extra }, { status, headers: { "cache-control": "no-store", ...headers } });
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/** Equal-length digests compared in constant time: neither the secret nor its length leaks. */
+function secretMatches(header: string | null, secret: string): boolean {
+  const match = /^Bearer (.+)$/.exec(header ?? "");
+  return match !== null && timingSafeEqual(digest(match[1]!), digest(secret));
+}
+
+/**
+ * `POST /api/cron/retention`: the scheduled ADR-010 purge, authenticated by the shared cron
+ * secret and never by a session. 405 for other methods, 503 when no secret is configured, 401
+ * (audited) for a missing or wrong secret, 409 with the running run's id when one is running,
+ * otherwise the run's id and counts.
+ */
+export async function handleCronRequest(req: Request, deps: CronDeps): Promise<Response> {
+  if (req.method !== "POST") return jsonError(405, "use POST", undefined, { allow: "POST" });
+  if (!deps.secret) {
+    return jsonError(503, "CRON_SECRET is not set on the server, so the scheduled purge is disabled; set it (32+ characters) and restart.");
+  }
+  try {
+    if (!secretMatches(req.headers.get("authorization"), deps.secret)) {
+      await recordAudit(deps.db.sql, {
+        actor: { id: null, email: null, role: null },
+        action: "retention.run",
+        resource: CRON_ROUTE,
+        outcome: "denied",
+        details: { reason: req.headers.has("authorization") ? "wrong secret" : "missing secret" },
+        request: requestMetaFrom(req.headers),
+      });
+      return jsonError(401, "a valid Authorization: Bearer <CRON_SECRET> header is required", undefined, { "www-authenticate": "Bearer" });
+    }
+    const result = await runRetention(deps.db, { trigger: "cron" });
+    if (result.status === "busy") return jsonError(409, "a retention run is already running", { runId: result.runId });
+    const body = {
+      runId: result.runId,
+      outcome: result.status,
+      counts: result.counts,
+      partitionsDropped: result.partitionsDropped,
+      heldTenants: result.heldTenants,
+      error: result.error,
+    };
+    return Response.json(body, { status: result.status === "completed" ? 200 : 500, headers: { "cache-control": "no-store" } });
+  } catch (error) {
+    if (error instanceof AuditWriteError || isTransientDatabaseError(error)) {
+      logger.warn({ route: CRON_ROUTE, err: error instanceof Error ? error.name : String(error) }, "database unavailable");
+      return jsonError(503, "the database is unavailable; try again shortly", undefined, { "retry-after": "60" });
+    }
+    logger.error({ route: CRON_ROUTE, err: error }, "retention run failed");
+    return jsonError(500, "internal error");
+  }
+}

@@ -1,0 +1,49 @@
+import type { Sql } from "@/db/connect";
+import { DERIVED_TABLES, FIXED_AGE_TABLES } from "./derived-tables";
+import type { BatchOptions } from "./purge-traces";
+import { lockedTransaction } from "./transaction";
+import type { TenantPolicy } from "./tenants";
+
+const DAY_MS = 86_400_000;
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+function ident(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`not a plain identifier: ${name}`);
+  return `"${name}"`;
+}
+
+/** Deletes rows matching `where` a batch at a time; (tableoid, ctid) also works on partitioned tables. */
+async function deleteInBatches(sql: Sql, table: string, where: string, params: unknown[], options: BatchOptions): Promise<number> {
+  const statement = `
+    DELETE FROM ${ident(table)} WHERE (tableoid, ctid) IN (
+      SELECT tableoid, ctid FROM ${ident(table)} WHERE ${where} LIMIT ${Number(options.batchSize)})`;
+  let total = 0;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const result = await lockedTransaction(sql, (tx) => tx.unsafe(statement, params as never[]));
+    total += result.count;
+    if (result.count < options.batchSize) return total;
+  }
+}
+
+/** One tenant's expired rows in every derived table, by the class each table follows. */
+export async function purgeDerived(sql: Sql, tenant: TenantPolicy, options: BatchOptions): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const d of DERIVED_TABLES) {
+    const cutoff = d.retention === "standard" ? tenant.standardCutoff : tenant.keptCutoff;
+    const n = await deleteInBatches(sql, d.table, `${ident(d.tenantColumn)} = $1 AND ${ident(d.timeColumn)} < $2`, [tenant.id, cutoff], options);
+    if (n > 0) counts[d.table] = n;
+  }
+  return counts;
+}
+
+/** Tables with one retention for everyone (run records, isolation violations). */
+export async function purgeFixedAge(sql: Sql, now: Date, options: BatchOptions): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const f of FIXED_AGE_TABLES) {
+    const cutoff = new Date(now.getTime() - f.days * DAY_MS);
+    const n = await deleteInBatches(sql, f.table, `${ident(f.timeColumn)} < $1`, [cutoff], options);
+    if (n > 0) counts[f.table] = n;
+  }
+  return counts;
+}

@@ -1,0 +1,100 @@
+import type { Sql } from "@/db/connect";
+import { lockedTransaction } from "./transaction";
+import type { TenantPolicy } from "./tenants";
+
+export interface ClassCounts {
+  traces: number;
+  spans: number;
+}
+
+export interface TracePurgeCounts {
+  standard: ClassCounts;
+  kept: ClassCounts;
+  /** Spans left past the kept-trace cutoff without their trace (a run cut off earlier). */
+  strandedSpans: number;
+}
+
+export interface BatchOptions {
+  batchSize: number;
+  /** Checked between batches: a run stopped here leaves only whole batches done. */
+  signal?: AbortSignal;
+}
+
+/** Row locks wait at most this long; ingest holds its locks for one short transaction. */
+const LOCK_TIMEOUT = "2s";
+
+interface Doomed {
+  trace_id: string;
+  start_time: Date;
+  end_time: Date;
+  kept: boolean;
+}
+
+/**
+ * Expired traces of one tenant (ADR-010: measured from the trace's start, per class), a batch
+ * at a time. Each batch deletes the traces' spans and summaries in one transaction, so a run cut
+ * off anywhere leaves whole traces or none. Summaries ingest is updating right now are skipped
+ * (SKIP LOCKED) and left for the next run rather than waited for.
+ */
+export async function purgeExpiredTraces(sql: Sql, tenant: TenantPolicy, options: BatchOptions): Promise<TracePurgeCounts> {
+  const counts: TracePurgeCounts = { standard: { traces: 0, spans: 0 }, kept: { traces: 0, spans: 0 }, strandedSpans: 0 };
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const taken = await lockedTransaction(sql, async (tx) => {
+      await tx`SELECT set_config('lock_timeout', ${LOCK_TIMEOUT}, true)`;
+      const doomed = await tx<Doomed[]>`
+        SELECT trace_id, start_time, end_time, (has_error OR is_slow OR is_security) AS kept
+        FROM traces
+        WHERE tenant_id = ${tenant.id} AND start_time < ${tenant.standardCutoff}
+          AND (start_time < ${tenant.keptCutoff} OR NOT (has_error OR is_slow OR is_security))
+        ORDER BY start_time
+        LIMIT ${options.batchSize}
+        FOR UPDATE SKIP LOCKED`;
+      for (const kept of [false, true]) {
+        const group = doomed.filter((d) => d.kept === kept);
+        if (group.length === 0) continue;
+        // A trace's spans start between its start and end: those bounds prune the partitions.
+        const from = new Date(Math.min(...group.map((d) => d.start_time.getTime())));
+        const to = new Date(Math.max(...group.map((d) => d.end_time.getTime())));
+        const ids = group.map((d) => d.trace_id);
+        const spans = await tx`
+          DELETE FROM spans WHERE tenant_id = ${tenant.id} AND trace_id = ANY(${ids}::uuid[])
+            AND start_time >= ${from} AND start_time <= ${to}`;
+        await tx`DELETE FROM traces WHERE tenant_id = ${tenant.id} AND trace_id = ANY(${ids}::uuid[])`;
+        const c = kept ? counts.kept : counts.standard;
+        c.traces += group.length;
+        c.spans += spans.count;
+      }
+      return doomed.length;
+    });
+    if (taken < options.batchSize) break;
+  }
+  counts.strandedSpans = await purgeStrandedSpans(sql, tenant, options);
+  return counts;
+}
+
+/**
+ * Spans that started before the tenant's kept-trace cutoff are expired whatever their trace:
+ * a span never starts before its trace. Catches spans whose summary went first (a skipped
+ * locked trace, an older partial run); partition pruning keeps this to the oldest days.
+ */
+async function purgeStrandedSpans(sql: Sql, tenant: TenantPolicy, options: BatchOptions): Promise<number> {
+  let total = 0;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const deleted = await lockedTransaction(sql, async (tx) => {
+      await tx`SELECT set_config('lock_timeout', ${LOCK_TIMEOUT}, true)`;
+      const result = await tx`
+        DELETE FROM spans s USING (
+          SELECT trace_id, span_id, start_time FROM spans
+          WHERE tenant_id = ${tenant.id} AND start_time < ${tenant.keptCutoff}
+          LIMIT ${options.batchSize}
+        ) d
+        WHERE s.tenant_id = ${tenant.id} AND s.trace_id = d.trace_id AND s.span_id = d.span_id
+          AND s.start_time = d.start_time AND s.start_time < ${tenant.keptCutoff}`;
+      return result.count;
+    });
+    total += deleted;
+    if (deleted < options.batchSize) return total;
+  }
+}

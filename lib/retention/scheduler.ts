@@ -1,0 +1,83 @@
+import { applyTailSampling } from "@/lib/ingest/tail-sampling";
+import { runRetention, summarize, type RetentionDatabase } from "./run";
+
+export interface SchedulerLog {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface SchedulerOptions {
+  db: RetentionDatabase;
+  log: SchedulerLog;
+  /** ADR-010 recommends hourly. */
+  purgeEveryMs?: number;
+  /** The first purge waits this long after start, so it does not compete with the app's start. */
+  firstPurgeAfterMs?: number;
+  samplingEveryMs?: number;
+  /** Tail sampling decides a trace once it received no span for this long. */
+  decisionWindowMinutes?: number;
+}
+
+export interface Scheduler {
+  /** Stops the timers and any purge in flight between two batches (the next run finishes it). */
+  stop(): Promise<void>;
+}
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+/** Runs `task` every `everyMs`, never two at once: a tick that finds the last one busy is skipped. */
+function every(everyMs: number, firstAfterMs: number, task: () => Promise<void>) {
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = task().finally(() => {
+      running = null;
+    });
+  };
+  const first = setTimeout(() => {
+    tick();
+    interval.refresh();
+  }, firstAfterMs);
+  const interval = setInterval(tick, everyMs);
+  first.unref();
+  interval.unref();
+  return async () => {
+    clearTimeout(first);
+    clearInterval(interval);
+    await running;
+  };
+}
+
+/**
+ * The embedded default's in-process scheduler: the ADR-010 purge hourly and ingest tail sampling
+ * every minute. With your own database, call POST /api/cron/retention from your scheduler
+ * instead (or as well: the purge's lock makes a second caller a no-op answered 409).
+ */
+export function startScheduler(options: SchedulerOptions): Scheduler {
+  const { db, log } = options;
+  const abort = new AbortController();
+  const stopPurge = every(options.purgeEveryMs ?? HOUR, options.firstPurgeAfterMs ?? 2 * MINUTE, async () => {
+    try {
+      const result = await runRetention(db, { trigger: "scheduler", signal: abort.signal });
+      if (result.status === "busy") log.info({ runId: result.runId }, "retention: a run is already in progress");
+      else log.info({ runId: result.runId, outcome: result.status, ...summarize(result.counts), error: result.error }, "retention run finished");
+    } catch (error) {
+      log.warn({ err: error instanceof Error ? error.message : String(error) }, "retention run could not start");
+    }
+  });
+  const stopSampling = every(options.samplingEveryMs ?? MINUTE, options.samplingEveryMs ?? MINUTE, async () => {
+    try {
+      const result = await applyTailSampling(db.sql, { now: new Date(), decisionWindowMinutes: options.decisionWindowMinutes ?? 5 });
+      if (result.decided > 0) log.info({ ...result }, "tail sampling decided traces");
+    } catch (error) {
+      log.warn({ err: error instanceof Error ? error.message : String(error) }, "tail sampling failed");
+    }
+  });
+  return {
+    async stop() {
+      abort.abort();
+      await Promise.all([stopPurge(), stopSampling()]);
+    },
+  };
+}
