@@ -1,0 +1,117 @@
+import type { Who } from "./who";
+
+/** The trace ids and span ids a route needs, one set from a tenant the viewer has and one it has not. */
+export interface Fixture {
+  own: { tenant: string; traceId: string; spanId: string };
+  other: { tenant: string; traceId: string; spanId: string };
+}
+
+export type Variant = "own" | "other";
+export type Kind = "page" | "api";
+
+export interface Expected {
+  status: number;
+  /** The one audit row the call must write (null: none). */
+  audit: { action: string; outcome: "allowed" | "denied" } | null;
+}
+
+export interface RouteCase {
+  name: string;
+  kind: Kind;
+  /** Whether the route reads one tenant's data, so "own" and "other" differ for a tenant_viewer. */
+  tenantAware: boolean;
+  path: (f: Fixture, v: Variant) => string;
+  /** The role-table permission the route needs. */
+  roles: readonly Who[];
+  action: string;
+  /** What a tenant_viewer gets for another tenant's data when allowed to ask (404 hides existence). */
+  otherTenant?: Expected;
+}
+
+const TRACE_ROLES = ["admin", "investigator", "tenant_viewer"] as const;
+const AUDIT_ROLES = ["admin", "auditor"] as const;
+const ADMIN_ROLES = ["admin"] as const;
+
+const t = (f: Fixture, v: Variant) => f[v];
+
+export const ROUTES: RouteCase[] = [
+  { name: "trace search page", kind: "page", tenantAware: true, roles: TRACE_ROLES, action: "trace.search", path: (f, v) => `/traces?tenant=${t(f, v).tenant}` },
+  {
+    name: "waterfall page",
+    kind: "page",
+    tenantAware: true,
+    roles: TRACE_ROLES,
+    action: "trace.view",
+    path: (f, v) => `/traces/${t(f, v).traceId}`,
+    // Answered like a trace that does not exist, and audited as a view that found nothing.
+    otherTenant: { status: 200, audit: { action: "trace.view", outcome: "allowed" } },
+  },
+  { name: "latency page", kind: "page", tenantAware: true, roles: TRACE_ROLES, action: "latency.query", path: (f, v) => `/latency?tenant=${t(f, v).tenant}` },
+  { name: "investigate page", kind: "page", tenantAware: true, roles: TRACE_ROLES, action: "investigate.errors", path: (f, v) => `/investigate?view=errors&tenant=${t(f, v).tenant}` },
+  { name: "access review page", kind: "page", tenantAware: false, roles: AUDIT_ROLES, action: "audit.view", path: () => "/audit" },
+  { name: "admin index", kind: "page", tenantAware: false, roles: ADMIN_ROLES, action: "admin.view", path: () => "/admin" },
+  { name: "admin users", kind: "page", tenantAware: false, roles: ADMIN_ROLES, action: "admin.view", path: () => "/admin/users" },
+  { name: "admin ingest keys", kind: "page", tenantAware: false, roles: ADMIN_ROLES, action: "admin.view", path: () => "/admin/ingest-keys" },
+  { name: "admin tenants", kind: "page", tenantAware: false, roles: ADMIN_ROLES, action: "admin.view", path: () => "/admin/tenants" },
+  { name: "admin retention", kind: "page", tenantAware: false, roles: ADMIN_ROLES, action: "admin.retention.view", path: () => "/admin/retention" },
+  {
+    name: "trace API",
+    kind: "api",
+    tenantAware: true,
+    roles: TRACE_ROLES,
+    action: "trace.view",
+    path: (f, v) => `/api/traces/${t(f, v).traceId}`,
+    otherTenant: { status: 404, audit: { action: "trace.view", outcome: "allowed" } },
+  },
+  {
+    name: "span stream API",
+    kind: "api",
+    tenantAware: true,
+    roles: TRACE_ROLES,
+    action: "trace.spans",
+    path: (f, v) => `/api/traces/${t(f, v).traceId}/spans`,
+    otherTenant: { status: 404, audit: { action: "trace.spans", outcome: "allowed" } },
+  },
+  {
+    name: "span detail API",
+    kind: "api",
+    tenantAware: true,
+    roles: TRACE_ROLES,
+    action: "trace.span",
+    path: (f, v) => `/api/traces/${t(f, v).traceId}/spans/${t(f, v).spanId}`,
+    otherTenant: { status: 404, audit: { action: "trace.span", outcome: "allowed" } },
+  },
+  {
+    name: "find in trace API",
+    kind: "api",
+    tenantAware: true,
+    roles: TRACE_ROLES,
+    action: "trace.find",
+    path: (f, v) => `/api/traces/${t(f, v).traceId}/find?q=http`,
+    otherTenant: { status: 404, audit: { action: "trace.find", outcome: "allowed" } },
+  },
+  {
+    name: "OTLP export API",
+    kind: "api",
+    tenantAware: true,
+    roles: TRACE_ROLES,
+    action: "trace.export",
+    path: (f, v) => `/api/traces/${t(f, v).traceId}/export`,
+    otherTenant: { status: 404, audit: { action: "trace.export", outcome: "allowed" } },
+  },
+  { name: "audit CSV export", kind: "api", tenantAware: false, roles: AUDIT_ROLES, action: "audit.export", path: () => "/api/audit/export" },
+];
+
+/** The matrix's rule: what `who` gets from `route` for the variant. */
+export function expected(route: RouteCase, who: Who, variant: Variant): Expected {
+  if (who === "anonymous") {
+    // Pages: the proxy sends signed-out visitors to the login page before anything renders.
+    // API routes: the gate itself answers, and records the attempt.
+    return route.kind === "page" ? { status: 307, audit: null } : { status: 401, audit: { action: route.action, outcome: "denied" } };
+  }
+  if (!route.roles.includes(who)) return { status: 403, audit: { action: route.action, outcome: "denied" } };
+  if (route.tenantAware && variant === "other" && who === "tenant_viewer") {
+    return route.otherTenant ?? { status: 403, audit: { action: route.action, outcome: "denied" } };
+  }
+  return { status: 200, audit: { action: route.action, outcome: "allowed" } };
+}
