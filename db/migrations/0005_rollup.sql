@@ -1,5 +1,6 @@
 CREATE TABLE "span_rollup" (
 	"tenant_id" text NOT NULL,
+	"grain" smallint NOT NULL,
 	"minute" timestamp with time zone NOT NULL,
 	"service" text NOT NULL,
 	"operation" text NOT NULL,
@@ -20,9 +21,10 @@ CREATE TABLE "span_rollup" (
 	"wait_weighted" double precision DEFAULT 0 NOT NULL,
 	"wait_buckets" smallint[] DEFAULT '{}'::smallint[] NOT NULL,
 	"wait_weights" double precision[] DEFAULT '{}'::float8[] NOT NULL,
-	CONSTRAINT "span_rollup_tenant_id_minute_service_operation_kind_job_name_pk" PRIMARY KEY("tenant_id","minute","service","operation","kind","job_name")
+	CONSTRAINT "span_rollup_tenant_id_grain_minute_service_operation_kind_job_name_pk" PRIMARY KEY("tenant_id","grain","minute","service","operation","kind","job_name")
 );
 --> statement-breakpoint
+CREATE INDEX "span_rollup_grain_minute_idx" ON "span_rollup" USING btree ("grain","minute");--> statement-breakpoint
 -- custom SQL
 -- The latency histogram's bucket of a duration: bucket b holds [1.05^b, 1.05^(b+1)) ns, so a
 -- percentile read at a bucket's geometric middle is within 2.5% (lib/latency/buckets.ts).

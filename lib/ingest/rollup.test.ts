@@ -47,7 +47,7 @@ async function rollupAndExact() {
   const rollup = await t.sql`
     SELECT minute, service, operation, kind, job_name, span_count::int, error_count::int, retry_count::int,
            duration_sum_ns::bigint::text AS duration_sum, weighted_count, buckets, weights
-    FROM span_rollup ORDER BY minute, service, operation, kind, job_name`;
+    FROM span_rollup WHERE grain = 1 ORDER BY minute, service, operation, kind, job_name`;
   const exact = await t.sql`
     SELECT minute, service, operation, kind, job_name, count(*)::int AS span_count,
            (count(*) FILTER (WHERE status_code = 2))::int AS error_count,
@@ -57,6 +57,11 @@ async function rollupAndExact() {
     FROM (SELECT *, date_trunc('minute', start_time) AS minute, name AS operation, coalesce(attributes ->> 'job.name', '') AS job_name,
                  rollup_bucket(duration_ns) AS b, 1 / coalesce((attributes ->> 'sampling.ratio')::float8, 1) AS w FROM spans) s
     GROUP BY minute, service, operation, kind, job_name ORDER BY minute, service, operation, kind, job_name`;
+  // The coarser grains hold the same totals.
+  const grains = await t.sql<{ grain: number; n: number; w: number; d: string }[]>`
+    SELECT grain, sum(span_count)::int AS n, sum(weighted_count) AS w, sum(duration_sum_ns)::text AS d FROM span_rollup GROUP BY grain ORDER BY grain`;
+  if (grains.length > 0) expect(new Set(grains.map((g) => JSON.stringify([g.n, g.w, g.d]))).size).toBe(1);
+  expect(grains.map((g) => g.grain)).toEqual(grains.length > 0 ? [1, 15, 60] : []);
   return { rollup: rollup.map(({ weights: _w, ...r }) => r), exact };
 }
 
@@ -94,7 +99,7 @@ describe("the latency rollup at ingest", () => {
 
   it("merges histograms of later requests into the same minute", async () => {
     for (const ms of [5n, 50n, 500n, 5n]) await send([{ traceId: id16(), spanId: id8(), name: "GET /c", startNs: minuteAgo(4), durationNs: ms * MS }]);
-    const [row] = await t.sql<{ buckets: number[]; weights: number[] }[]>`SELECT buckets, weights FROM span_rollup`;
+    const [row] = await t.sql<{ buckets: number[]; weights: number[] }[]>`SELECT buckets, weights FROM span_rollup WHERE grain = 1`;
     expect(row!.buckets).toHaveLength(3);
     expect(row!.buckets).toEqual([...row!.buckets].sort((a, b) => a - b));
     expect(row!.weights).toEqual([2, 1, 1]);
@@ -119,7 +124,7 @@ describe("the latency rollup at ingest", () => {
         await send([enqueue]);
       }
       const rows = await t.sql<{ span_count: number; retry_count: number; wait_count: number; wait_sum_ns: string }[]>`
-        SELECT span_count::int, retry_count::int, wait_count::int, wait_sum_ns::text FROM span_rollup WHERE kind = 5`;
+        SELECT span_count::int, retry_count::int, wait_count::int, wait_sum_ns::text FROM span_rollup WHERE kind = 5 AND grain = 1`;
       expect(rows).toEqual([{ span_count: 2, retry_count: 1, wait_count: 1, wait_sum_ns: String(300n * MS) }]);
     }
   });
@@ -134,8 +139,8 @@ describe("rebuilding the rollup from stored spans", () => {
       { traceId: trace, spanId: id8(), parentSpanId: producer, name: "process x", kind: 5, startNs: minuteAgo(6) + 10n * MS, durationNs: 7n * MS, attributes: { "job.name": "x", "job.attempt": 1 } },
       { traceId: id16(), spanId: id8(), name: "GET /d", startNs: minuteAgo(2), durationNs: 33n * MS, attributes: { "sampling.ratio": 0.5 } },
     ]);
-    const before = await t.sql`SELECT * FROM span_rollup ORDER BY minute, operation`;
+    const before = await t.sql`SELECT * FROM span_rollup ORDER BY grain, minute, operation`;
     await rebuildRollupSince(t.sql, new Date(Date.now() - 3_600_000));
-    expect(await t.sql`SELECT * FROM span_rollup ORDER BY minute, operation`).toEqual(before);
+    expect(await t.sql`SELECT * FROM span_rollup ORDER BY grain, minute, operation`).toEqual(before);
   });
 });

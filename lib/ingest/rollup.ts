@@ -26,34 +26,47 @@ const epochNs = (t: string) => `((extract(epoch FROM ${t}) * 1000000)::bigint * 
 
 const waitNs = (c: string, p: string) => `greatest(0, ${epochNs(`${c}.start_time`)} - ${epochNs(`${p}.start_time`)} - ${p}.duration_ns)`;
 
-const KEY = "tenant_id, minute, service, operation, kind, job_name";
+const KEY = "tenant_id, grain, minute, service, operation, kind, job_name";
+
+/** The grains kept (db/schema-rollup.ts): per operation by minute and hour, per tenant by quarter hour. */
+const GRAINS = [
+  { minutes: 1, perOperation: true },
+  { minutes: 60, perOperation: true },
+  { minutes: 15, perOperation: false },
+] as const;
+type Grain = (typeof GRAINS)[number];
+
+/** The key columns of a span's row at a grain, in KEY order. */
+const keyOf = (g: Grain, jobName: string) =>
+  `tenant_id, ${g.minutes}::smallint AS grain, date_bin('${g.minutes} minutes', start_time, 'epoch') AS minute, ` +
+  (g.perOperation
+    ? `service, name AS operation, kind, ${jobName} AS job_name`
+    : `'' AS service, '' AS operation, 0::smallint AS kind, '' AS job_name`);
 
 /**
  * Aggregates `src` (spans with their weight) and `waits` (first attempts with their queue
  * wait) into rollup rows and adds them to the stored ones. Rows are written in key order so
  * concurrent requests lock shared rows in the same order.
  */
-const upsert = (src: string, waits: string) => `
+const upsert = (g: Grain, src: string, waits: string) => `
   WITH src AS (${src}),
   waits AS (${waits}),
   span_buckets AS (
-    SELECT tenant_id, date_trunc('minute', start_time) AS minute, service, name AS operation, kind,
-           coalesce(attributes ->> 'job.name', '') AS job_name, rollup_bucket(duration_ns) AS b,
+    SELECT ${keyOf(g, "coalesce(attributes ->> 'job.name', '')")}, rollup_bucket(duration_ns) AS b,
            count(*) AS n, count(*) FILTER (WHERE status_code = 2) AS e,
            count(*) FILTER (WHERE ${isRetry("attributes")}) AS r, sum(duration_ns) AS d,
            sum(weight) AS w, coalesce(sum(weight) FILTER (WHERE status_code = 2), 0) AS we,
            coalesce(sum(weight) FILTER (WHERE ${isRetry("attributes")}), 0) AS wr, sum(weight * duration_ns) AS wd
-    FROM src GROUP BY 1, 2, 3, 4, 5, 6, 7
+    FROM src GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
   ), span_rows AS (
     SELECT ${KEY}, sum(n)::bigint AS n, sum(e)::bigint AS e, sum(r)::bigint AS r, sum(d)::bigint AS d,
            sum(w) AS w, sum(we) AS we, sum(wr) AS wr, sum(wd) AS wd,
            array_agg(b ORDER BY b) AS buckets, array_agg(w ORDER BY b) AS weights
     FROM span_buckets GROUP BY ${KEY}
   ), wait_buckets AS (
-    SELECT tenant_id, date_trunc('minute', start_time) AS minute, service, name AS operation, kind,
-           attributes ->> 'job.name' AS job_name, rollup_bucket(wait_ns) AS b,
+    SELECT ${keyOf(g, "attributes ->> 'job.name'")}, rollup_bucket(wait_ns) AS b,
            count(*) AS n, sum(wait_ns) AS d, sum(weight) AS w
-    FROM waits GROUP BY 1, 2, 3, 4, 5, 6, 7
+    FROM waits GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
   ), wait_rows AS (
     SELECT ${KEY}, sum(n)::bigint AS wn, sum(d)::bigint AS wd_ns, sum(w) AS ww,
            array_agg(b ORDER BY b) AS wait_buckets, array_agg(w ORDER BY b) AS wait_weights
@@ -113,7 +126,7 @@ const WAITS_NOW = `
   FROM src p JOIN spans c ON c.tenant_id = p.tenant_id AND c.trace_id = p.trace_id AND c.parent_span_id = p.span_id
   WHERE p.kind = ${PRODUCER} AND ${isFirstAttempt("c")} AND c.xmin <> pg_current_xact_id()::xid`;
 
-const ROLLUP_INSERTED = upsert(INSERTED_NOW, WAITS_NOW);
+const ROLLUP_INSERTED = GRAINS.map((g) => upsert(g, INSERTED_NOW, WAITS_NOW));
 
 /**
  * Folds the spans the ingest transaction inserted from its staging table into the rollup.
@@ -121,7 +134,8 @@ const ROLLUP_INSERTED = upsert(INSERTED_NOW, WAITS_NOW);
  * nothing and so adds nothing.
  */
 export async function rollupInsertedSpans(tx: TransactionSql): Promise<void> {
-  await tx.unsafe(ROLLUP_INSERTED, [], { prepare: true });
+  // Pipelined: one round trip for the three grains.
+  await Promise.all(ROLLUP_INSERTED.map((statement) => tx.unsafe(statement, [], { prepare: true })));
 }
 
 const SPANS_SINCE = `
@@ -134,7 +148,7 @@ const WAITS_SINCE = `
   FROM src c JOIN spans p ON p.tenant_id = c.tenant_id AND p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
   WHERE ${isFirstAttempt("c")} AND p.kind = ${PRODUCER}`;
 
-const REBUILD_SINCE = upsert(SPANS_SINCE, WAITS_SINCE);
+const REBUILD_SINCE = GRAINS.map((g) => upsert(g, SPANS_SINCE, WAITS_SINCE));
 
 /**
  * Recomputes every rollup minute from `from` on out of the stored spans: for writers that
@@ -142,10 +156,11 @@ const REBUILD_SINCE = upsert(SPANS_SINCE, WAITS_SINCE);
  * rebuild commits, so a span is neither missed nor counted twice.
  */
 export async function rebuildRollupSince(sql: Sql, from: Date): Promise<void> {
-  const minute = new Date(Math.floor(from.getTime() / 60_000) * 60_000);
+  // From a whole day, so every grain's periods are recomputed whole.
+  const day = new Date(Math.floor(from.getTime() / 86_400_000) * 86_400_000);
   await sql.begin(async (tx) => {
     await tx`LOCK TABLE span_rollup IN EXCLUSIVE MODE`;
-    await tx`DELETE FROM span_rollup WHERE minute >= ${minute}`;
-    await tx.unsafe(REBUILD_SINCE, [minute]);
+    await tx`DELETE FROM span_rollup WHERE minute >= ${day}`;
+    for (const statement of REBUILD_SINCE) await tx.unsafe(statement, [day]);
   });
 }

@@ -7,7 +7,7 @@ import type { TenantScope } from "@/lib/auth/scope";
 import { rebuildRollupSince } from "@/lib/ingest/rollup";
 import { displayBucketOf } from "./buckets";
 import { latencyFilters, type LatencyParams } from "./params";
-import { buildLatencyReport } from "./report";
+import { buildLatencyReport } from "./queries";
 
 let t: TestDatabase;
 const HOUR = 3_600_000;
@@ -192,7 +192,8 @@ describe("tenant isolation and retention", () => {
     expect(tenants).toEqual([{ tenant_id: "acme" }]);
   });
 
-  it("hides minutes past the tenant's standard retention, before any purge", async () => {
+  // Whole rollup periods only: a quarter hour straddling the cut is hidden, never half shown.
+  it("hides periods past the tenant's standard retention, before any purge", async () => {
     const before = await report(ACME, { from: new Date(NOW.getTime() - 48 * HOUR), step: "1d" });
     await t.sql`UPDATE tenants SET retention_days = 1 WHERE id = 'acme'`;
     try {
@@ -200,7 +201,7 @@ describe("tenant isolation and retention", () => {
       expect(after.spans).toBeLessThan(before.spans);
       const [exact] = await t.sql<{ n: number }[]>`
         SELECT count(*)::int AS n FROM spans WHERE tenant_id = 'acme' AND start_time < ${NOW}
-          AND date_trunc('minute', start_time) >= now() - interval '1 day'`;
+          AND date_bin('15 minutes', start_time, 'epoch') >= now() - interval '1 day'`;
       expect(after.spans).toBe(exact!.n);
     } finally {
       await t.sql`UPDATE tenants SET retention_days = 14 WHERE id = 'acme'`;
