@@ -22,6 +22,7 @@ export function TrafficCharts({ series, stepMinutes, context }: Props) {
     if (point) router.push(traceSearchHref({ ...context, from: new Date(point.t), to: stepEnd(point.t, stepMinutes), status: errors ? "error" : undefined }));
   };
   const chart = (key: "perMinute" | "errorRate", color: string, format: (v: number) => string) => (
+    <div className="h-48">
     <ResponsiveContainer width="100%" height="100%">
       <BarChart data={series} className="cursor-pointer" onClick={(e) => open(e.activeTooltipIndex, key === "errorRate")}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
@@ -31,14 +32,15 @@ export function TrafficCharts({ series, stepMinutes, context }: Props) {
         <Bar dataKey={key} fill={color} isAnimationActive={false} />
       </BarChart>
     </ResponsiveContainer>
+    </div>
   );
   return (
     <div className="grid gap-4 md:grid-cols-2">
-      <figure data-testid="throughput-chart" className="h-48">
+      <figure data-testid="throughput-chart">
         <figcaption className="text-xs text-zinc-500">Throughput (spans per minute)</figcaption>
         {chart("perMinute", "#6366f1", round)}
       </figure>
-      <figure data-testid="error-rate-chart" className="h-48">
+      <figure data-testid="error-rate-chart">
         <figcaption className="text-xs text-zinc-500">Error rate</figcaption>
         {chart("errorRate", "#ef4444", (v) => `${(v * 100).toFixed(1)}%`)}
       </figure>

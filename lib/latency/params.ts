@@ -49,6 +49,11 @@ export function latencyFilters(params: LatencyParams, now = new Date()): Latency
   };
 }
 
+/** The tenants the gate must check and record: only those picked; none means the caller's whole scope. */
+export function requestedTenants(f: LatencyFilters): string[] | undefined {
+  return f.tenants.length > 0 ? f.tenants : undefined;
+}
+
 /** What the audit row records of a latency query. */
 export function auditDetails(f: LatencyFilters): Record<string, unknown> {
   return {

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { pageAccess } from "@/lib/auth/guard";
 import { TimeRangeError } from "@/lib/filters/time-range";
 import { describeIssues } from "@/lib/http/api-route";
-import { auditDetails, latencyFilters, latencyParams } from "@/lib/latency/params";
+import { auditDetails, latencyFilters, latencyParams, requestedTenants } from "@/lib/latency/params";
 import { latencyOptions, latencyReport } from "@/lib/latency/report";
 import { autoStep } from "@/lib/latency/step";
 import { tenantsInScope } from "@/lib/tenants/in-scope";
@@ -24,7 +24,7 @@ export default async function LatencyPage({ searchParams }: { searchParams: Sear
   const access = await pageAccess("traces:read", {
     audit: "latency.query",
     resource: "/latency",
-    tenants: filters?.tenants,
+    tenants: filters ? requestedTenants(filters) : undefined,
     details: filters ? auditDetails(filters) : { rejected: "invalid input", problem },
   });
   if (!access.allowed) return <NoAccess what="reading latency figures of these tenants" />;

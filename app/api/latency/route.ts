@@ -1,6 +1,6 @@
 import { apiRoute, jsonError } from "@/lib/http/api-route";
 import { TimeRangeError } from "@/lib/filters/time-range";
-import { auditDetails, latencyFilters, latencyParams } from "@/lib/latency/params";
+import { auditDetails, latencyFilters, latencyParams, requestedTenants } from "@/lib/latency/params";
 import { latencyReport } from "@/lib/latency/report";
 
 export const dynamic = "force-dynamic";
@@ -15,7 +15,7 @@ export const GET = apiRoute(
     access: (q) => {
       try {
         const f = latencyFilters(q);
-        return { audit: "latency.query", resource: "/api/latency", tenants: f.tenants, details: auditDetails(f) };
+        return { audit: "latency.query", resource: "/api/latency", tenants: requestedTenants(f), details: auditDetails(f) };
       } catch (error) {
         if (!(error instanceof TimeRangeError)) throw error;
         return { audit: "latency.query", resource: "/api/latency", details: { rejected: "invalid input", problem: error.message } };
