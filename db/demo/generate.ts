@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { Sql } from "../connect";
+import { rebuildRollupSince } from "../../lib/ingest/rollup";
 import { copyBatches } from "./copy-batches";
 import { demoResources, type DemoResource, type ServiceName } from "./resources";
 import { DemoTraceSource } from "./source";
@@ -101,5 +102,6 @@ export async function generateDemoTraces(sql: Sql, options: SeedOptions): Promis
     },
     options.onProgress,
   );
+  await rebuildRollupSince(sql, new Date(window.fromMs));
   return { traces: source.traces, spans: source.spans, ms: performance.now() - started };
 }

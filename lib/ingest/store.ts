@@ -6,6 +6,7 @@ import { isMissingPartition, isRetryableConflict } from "@/db/errors";
 import { claimedTenantIds, enforceTenants, traceIdsOf, type AcceptedSpan, type Enforcement, type KeyScope, type TenantPolicy } from "./enforce-tenant";
 import type { NormalizedEntry, NormalizedResource } from "./normalize";
 import type { RefusalReason } from "./refusals";
+import { rollupInsertedSpans } from "./rollup";
 import { spanCopyText } from "./span-copy";
 import { COPY_STAGING, CREATE_STAGING, MOVE_STAGED_SPANS } from "./store-sql";
 
@@ -131,6 +132,7 @@ export class SpanStore {
     const sampled = [...tenants.values()].filter((t) => t.keepRatio < 1).map((t) => t.id);
     // Prepared: the statement is planned once per connection, not on every request.
     const rows = await tx.unsafe<{ tenant_id: string; stored: number }[]>(MOVE_STAGED_SPANS, [sampled], { prepare: true });
+    await rollupInsertedSpans(tx);
     return new Map(rows.map((r) => [r.tenant_id, r.stored]));
   }
 

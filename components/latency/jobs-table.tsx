@@ -1,0 +1,46 @@
+import { formatDuration } from "@/lib/format/duration";
+import type { JobRow } from "@/lib/latency/types";
+
+const ns = (v: number | null) => (v === null ? "–" : formatDuration(v));
+const count = (v: number) => Math.round(v).toLocaleString("en-US");
+
+/** Per job name: queue wait (enqueue to worker start), run time per attempt, retries and failures. */
+export function JobsTable({ jobs }: { jobs: JobRow[] }) {
+  return (
+    <section data-testid="jobs-table">
+      <h2 className="mb-1 text-sm font-semibold">Jobs</h2>
+      {jobs.length === 0 ? (
+        <p className="text-zinc-500">No job runs in this window.</p>
+      ) : (
+        <table className="w-full border-collapse">
+          <thead>
+            <tr className="border-b border-zinc-200 text-left text-xs text-zinc-500 dark:border-zinc-800">
+              <th className="py-1.5 pr-3 font-medium">Job</th>
+              <th className="py-1.5 pr-3 text-right font-medium">Attempts</th>
+              <th className="py-1.5 pr-3 text-right font-medium">Retries</th>
+              <th className="py-1.5 pr-3 text-right font-medium">Failed attempts</th>
+              <th className="py-1.5 pr-3 text-right font-medium">Queue wait p50 / p95</th>
+              <th className="py-1.5 pr-3 text-right font-medium">Run time p50 / p95</th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((j) => (
+              <tr key={j.job} className="border-b border-zinc-100 dark:border-zinc-900">
+                <td className="py-1 pr-3">{j.job}</td>
+                <td className="py-1 pr-3 text-right">{count(j.attempts)}</td>
+                <td className="py-1 pr-3 text-right">{count(j.retries)}</td>
+                <td className="py-1 pr-3 text-right">{count(j.failures)}</td>
+                <td className="py-1 pr-3 text-right whitespace-nowrap">
+                  {ns(j.waitP50Ns)} / {ns(j.waitP95Ns)}
+                </td>
+                <td className="py-1 pr-3 text-right whitespace-nowrap">
+                  {ns(j.runP50Ns)} / {ns(j.runP95Ns)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

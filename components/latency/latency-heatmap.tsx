@@ -1,0 +1,48 @@
+import Link from "next/link";
+import { displayLowerNs, displayUpperNs } from "@/lib/latency/buckets";
+import { formatDuration } from "@/lib/format/duration";
+import { traceSearchHref } from "@/lib/latency/links";
+import type { HeatmapCell } from "@/lib/latency/types";
+import { stepEnd, timeLabel, type LinkContext } from "./view-context";
+
+/** Time × latency band; darker is more spans (log scale). Each cell links to its traces. */
+export function LatencyHeatmap({ cells, steps, stepMinutes, context }: { cells: HeatmapCell[]; steps: string[]; stepMinutes: number; context: LinkContext }) {
+  if (cells.length === 0) return null;
+  const buckets = [...new Set(cells.map((c) => c.bucket))].sort((a, b) => b - a);
+  const byKey = new Map(cells.map((c) => [`${c.t}|${c.bucket}`, c.weight]));
+  const max = Math.log1p(Math.max(...cells.map((c) => c.weight)));
+  return (
+    <figure data-testid="latency-heatmap">
+      <figcaption className="text-xs text-zinc-500">Heatmap: time × latency band</figcaption>
+      <div className="flex gap-1 text-[10px] text-zinc-500">
+        <div className="flex flex-col">
+          {buckets.map((b) => (
+            <div key={b} className="flex h-3 items-center justify-end whitespace-nowrap">
+              {formatDuration(displayLowerNs(b))}
+            </div>
+          ))}
+        </div>
+        <div className="grid flex-1" style={{ gridTemplateColumns: `repeat(${steps.length}, minmax(0, 1fr))` }}>
+          {buckets.flatMap((b) =>
+            steps.map((t) => {
+              const weight = byKey.get(`${t}|${b}`) ?? 0;
+              if (weight === 0) return <div key={`${t}|${b}`} className="h-3" />;
+              const label = `${timeLabel(t, stepMinutes)}, ${formatDuration(displayLowerNs(b))}–${formatDuration(displayUpperNs(b))}: ${Math.round(weight).toLocaleString("en-US")} spans`;
+              return (
+                <Link
+                  key={`${t}|${b}`}
+                  prefetch={false}
+                  href={traceSearchHref({ ...context, from: new Date(t), to: stepEnd(t, stepMinutes), minNs: displayLowerNs(b), maxNs: displayUpperNs(b) })}
+                  title={label}
+                  aria-label={label}
+                  className="block h-3 bg-orange-600 hover:outline hover:outline-1 hover:outline-zinc-900"
+                  style={{ opacity: 0.15 + (0.85 * Math.log1p(weight)) / max }}
+                />
+              );
+            }),
+          )}
+        </div>
+      </div>
+    </figure>
+  );
+}

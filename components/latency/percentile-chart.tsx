@@ -1,0 +1,50 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { bucketLowerNs } from "@/lib/latency/buckets";
+import { formatDuration } from "@/lib/format/duration";
+import { traceSearchHref } from "@/lib/latency/links";
+import type { SeriesPoint } from "@/lib/latency/types";
+import { stepEnd, timeLabel, type LinkContext } from "./view-context";
+
+const LINES = [
+  { key: "p50", color: "#0ea5e9" },
+  { key: "p90", color: "#22c55e" },
+  { key: "p95", color: "#f59e0b" },
+  { key: "p99", color: "#ef4444" },
+] as const;
+
+// A percentile read at a bucket's middle; the search starts at that bucket's lower edge so
+// the spans that made the point are included.
+const lowerEdge = (ns: number) => bucketLowerNs(Math.floor(Math.log(ns) / Math.log(1.05) - 0.5));
+
+/** p50–p99 over time; a click opens that step's traces at or above its p95. */
+export function PercentileChart({ series, stepMinutes, context }: { series: SeriesPoint[]; stepMinutes: number; context: LinkContext }) {
+  const router = useRouter();
+  return (
+    <figure data-testid="percentile-chart" className="h-64">
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart
+          data={series}
+          className="cursor-pointer"
+          onClick={(e) => {
+            const point = series[Number(e.activeTooltipIndex)];
+            if (!point) return;
+            router.push(traceSearchHref({ ...context, from: new Date(point.t), to: stepEnd(point.t, stepMinutes), minNs: point.p95 === null ? null : lowerEdge(point.p95) }));
+          }}
+        >
+          <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
+          <XAxis dataKey="t" tickFormatter={(t: string) => timeLabel(t, stepMinutes)} fontSize={11} minTickGap={24} />
+          <YAxis scale="log" domain={["auto", "auto"]} tickFormatter={(v: number) => formatDuration(v)} fontSize={11} width={64} allowDataOverflow />
+          <Tooltip labelFormatter={(t) => String(t).replace("T", " ").slice(0, 16)} formatter={(v) => formatDuration(Number(v))} />
+          <Legend />
+          {LINES.map((l) => (
+            <Line key={l.key} type="monotone" dataKey={l.key} stroke={l.color} dot={false} isAnimationActive={false} connectNulls />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+      <figcaption className="sr-only">Latency percentiles over time; click a point for that window&apos;s slowest traces.</figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,146 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
+import { rebuildRollupSince } from "./rollup";
+import { keyFor, postOtlp, seedTenant, startIngestServer, type IngestServer } from "./testing/fixtures";
+import { encodeRequest, requestOf, type PlainValue, type SpanSpec } from "./testing/synthetic";
+
+let t: TestDatabase;
+let server: IngestServer;
+let key: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedTenant(t.sql, "acme");
+  key = await keyFor(t, "acme");
+  server = await startIngestServer(t);
+});
+afterAll(async () => {
+  await server.close();
+  await t.drop();
+});
+beforeEach(async () => {
+  await t.sql`TRUNCATE spans, traces, resources, span_rollup, ingest_counters, trace_sampling_pending`;
+});
+
+const MS = 1_000_000n;
+const minuteAgo = (n: number) => BigInt(Math.floor(Date.now() / 60_000 - n) * 60_000) * MS;
+const id16 = () => randomBytes(16);
+const id8 = () => randomBytes(8);
+
+type KindedSpan = SpanSpec & { kind?: number; service?: string };
+
+/** Sends spans through the real ingest handler, one resource per service; `kind` is patched in. */
+async function send(spans: KindedSpan[]): Promise<void> {
+  const services = [...new Set(spans.map((s) => s.service ?? "api"))];
+  const request = requestOf(services.map((service) => ({ attributes: { "service.name": service } as Record<string, PlainValue>, spans: spans.filter((s) => (s.service ?? "api") === service) })));
+  services.forEach((service, r) => {
+    const sent = spans.filter((s) => (s.service ?? "api") === service);
+    request.resourceSpans![r]!.scopeSpans![0]!.spans!.forEach((span, i) => (span.kind = sent[i]!.kind ?? 2));
+  });
+  const res = await postOtlp(server.endpoint, { body: encodeRequest(request), key });
+  expect(res.status).toBe(200);
+}
+
+/** The rollup next to the same figures computed exactly from the stored spans. */
+async function rollupAndExact() {
+  const rollup = await t.sql`
+    SELECT minute, service, operation, kind, job_name, span_count::int, error_count::int, retry_count::int,
+           duration_sum_ns::bigint::text AS duration_sum, weighted_count, buckets, weights
+    FROM span_rollup WHERE grain = 1 ORDER BY minute, service, operation, kind, job_name`;
+  const exact = await t.sql`
+    SELECT minute, service, operation, kind, job_name, count(*)::int AS span_count,
+           (count(*) FILTER (WHERE status_code = 2))::int AS error_count,
+           (count(*) FILTER (WHERE (attributes ->> 'job.attempt')::int > 1))::int AS retry_count,
+           sum(duration_ns)::bigint::text AS duration_sum, sum(w)::float8 AS weighted_count,
+           array_agg(DISTINCT b ORDER BY b) AS buckets
+    FROM (SELECT *, date_trunc('minute', start_time) AS minute, name AS operation, coalesce(attributes ->> 'job.name', '') AS job_name,
+                 rollup_bucket(duration_ns) AS b, 1 / coalesce((attributes ->> 'sampling.ratio')::float8, 1) AS w FROM spans) s
+    GROUP BY minute, service, operation, kind, job_name ORDER BY minute, service, operation, kind, job_name`;
+  // The coarser grains hold the same totals.
+  const grains = await t.sql<{ grain: number; n: number; w: number; d: string }[]>`
+    SELECT grain, sum(span_count)::int AS n, sum(weighted_count) AS w, sum(duration_sum_ns)::text AS d FROM span_rollup GROUP BY grain ORDER BY grain`;
+  if (grains.length > 0) expect(new Set(grains.map((g) => JSON.stringify([g.n, g.w, g.d]))).size).toBe(1);
+  expect(grains.map((g) => g.grain)).toEqual(grains.length > 0 ? [1, 15, 60] : []);
+  return { rollup: rollup.map(({ weights: _w, ...r }) => r), exact };
+}
+
+describe("the latency rollup at ingest", () => {
+  it("counts exactly the spans stored, per minute and operation, with their histogram", async () => {
+    const trace = id16();
+    const root = id8();
+    await send([
+      { traceId: trace, spanId: root, name: "GET /a", startNs: minuteAgo(3), durationNs: 250n * MS },
+      { traceId: trace, spanId: id8(), parentSpanId: root, name: "SELECT", kind: 3, service: "db", startNs: minuteAgo(3) + MS, durationNs: 12n * MS },
+      { traceId: trace, spanId: id8(), parentSpanId: root, name: "SELECT", kind: 3, service: "db", startNs: minuteAgo(3) + 2n * MS, durationNs: 40n * MS, status: { code: 2 } },
+      { traceId: id16(), spanId: id8(), name: "GET /a", startNs: minuteAgo(2), durationNs: 1500n * MS, attributes: { "sampling.ratio": 0.25 } },
+    ]);
+    const { rollup, exact } = await rollupAndExact();
+    expect(rollup).toHaveLength(3);
+    expect(rollup).toEqual(exact);
+    const sampled = rollup.find((r) => Number(r.weighted_count) === 4);
+    expect(sampled).toMatchObject({ operation: "GET /a", span_count: 1 });
+  });
+
+  it("adds nothing when an export is retried, and only the new spans of a partly stored one", async () => {
+    const spans: KindedSpan[] = [
+      { traceId: id16(), spanId: id8(), name: "GET /b", startNs: minuteAgo(1), durationNs: 80n * MS },
+      { traceId: id16(), spanId: id8(), name: "GET /b", startNs: minuteAgo(1), durationNs: 90n * MS },
+    ];
+    await send(spans);
+    const once = await rollupAndExact();
+    await send(spans);
+    expect(await rollupAndExact()).toEqual(once);
+    await send([...spans, { traceId: id16(), spanId: id8(), name: "GET /b", startNs: minuteAgo(1), durationNs: 95n * MS }]);
+    const { rollup, exact } = await rollupAndExact();
+    expect(rollup).toEqual(exact);
+    expect(rollup[0]).toMatchObject({ span_count: 3 });
+  });
+
+  it("merges histograms of later requests into the same minute", async () => {
+    for (const ms of [5n, 50n, 500n, 5n]) await send([{ traceId: id16(), spanId: id8(), name: "GET /c", startNs: minuteAgo(4), durationNs: ms * MS }]);
+    const [row] = await t.sql<{ buckets: number[]; weights: number[] }[]>`SELECT buckets, weights FROM span_rollup WHERE grain = 1`;
+    expect(row!.buckets).toHaveLength(3);
+    expect(row!.buckets).toEqual([...row!.buckets].sort((a, b) => a - b));
+    expect(row!.weights).toEqual([2, 1, 1]);
+  });
+
+  it("records a job's queue wait and retries, whichever of enqueue and worker arrives first", async () => {
+    for (const producerFirst of [true, false]) {
+      await t.sql`TRUNCATE spans, traces, span_rollup`;
+      const trace = id16();
+      const producer = id8();
+      const enqueue: KindedSpan = { traceId: trace, spanId: producer, name: "enqueue send-email", kind: 4, startNs: minuteAgo(5), durationNs: 2n * MS, attributes: { "job.name": "send-email" } };
+      const job = { "job.name": "send-email" };
+      const attempts: KindedSpan[] = [
+        { traceId: trace, spanId: id8(), parentSpanId: producer, service: "worker", name: "process send-email", kind: 5, startNs: minuteAgo(5) + 302n * MS, durationNs: 30n * MS, attributes: { ...job, "job.attempt": 1 }, status: { code: 2 } },
+        { traceId: trace, spanId: id8(), parentSpanId: producer, service: "worker", name: "process send-email", kind: 5, startNs: minuteAgo(5) + 2400n * MS, durationNs: 20n * MS, attributes: { ...job, "job.attempt": 2 } },
+      ];
+      if (producerFirst) {
+        await send([enqueue]);
+        await send(attempts);
+      } else {
+        await send(attempts);
+        await send([enqueue]);
+      }
+      const rows = await t.sql<{ span_count: number; retry_count: number; wait_count: number; wait_sum_ns: string }[]>`
+        SELECT span_count::int, retry_count::int, wait_count::int, wait_sum_ns::text FROM span_rollup WHERE kind = 5 AND grain = 1`;
+      expect(rows).toEqual([{ span_count: 2, retry_count: 1, wait_count: 1, wait_sum_ns: String(300n * MS) }]);
+    }
+  });
+});
+
+describe("rebuilding the rollup from stored spans", () => {
+  it("gives the same rows as ingest did", async () => {
+    const trace = id16();
+    const producer = id8();
+    await send([
+      { traceId: trace, spanId: producer, name: "enqueue x", kind: 4, startNs: minuteAgo(6), durationNs: 1n * MS, attributes: { "job.name": "x" } },
+      { traceId: trace, spanId: id8(), parentSpanId: producer, name: "process x", kind: 5, startNs: minuteAgo(6) + 10n * MS, durationNs: 7n * MS, attributes: { "job.name": "x", "job.attempt": 1 } },
+      { traceId: id16(), spanId: id8(), name: "GET /d", startNs: minuteAgo(2), durationNs: 33n * MS, attributes: { "sampling.ratio": 0.5 } },
+    ]);
+    const before = await t.sql`SELECT * FROM span_rollup ORDER BY grain, minute, operation`;
+    await rebuildRollupSince(t.sql, new Date(Date.now() - 3_600_000));
+    expect(await t.sql`SELECT * FROM span_rollup ORDER BY grain, minute, operation`).toEqual(before);
+  });
+});

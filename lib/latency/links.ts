@@ -1,0 +1,29 @@
+import { durationParam } from "./duration-param";
+
+export interface TraceSearchLink {
+  from: Date;
+  to: Date;
+  minNs?: number | null;
+  maxNs?: number | null;
+  tenants: readonly string[];
+  service: string | null;
+  operation: string | null;
+  status?: "error" | "ok";
+}
+
+/**
+ * The trace search narrowed to what a chart element stands for: its time window and duration
+ * band, with the view's tenant, service and operation filters carried over.
+ */
+export function traceSearchHref(link: TraceSearchLink): string {
+  const params = new URLSearchParams();
+  params.set("from", link.from.toISOString());
+  params.set("to", link.to.toISOString());
+  if (link.minNs != null) params.set("minDuration", durationParam(link.minNs));
+  if (link.maxNs != null) params.set("maxDuration", durationParam(link.maxNs));
+  for (const t of link.tenants) params.append("tenant", t);
+  if (link.service) params.set("service", link.service);
+  if (link.operation) params.set("operation", link.operation);
+  if (link.status) params.set("status", link.status);
+  return `/traces?${params.toString()}`;
+}
