@@ -48,6 +48,28 @@ const upstreamGetter = {
   keys: () => [],
 };
 
+// One name string per route and method, made once: no concatenation per request, and the
+// exporter's sanitizer finds the name in its cache by a hash the string already carries.
+const spanNames = new Map<string, Map<string, string>>();
+const SPAN_NAME_ROUTES = 1000;
+// Clients choose the method: past a handful per route, names are made per request instead.
+const SPAN_NAME_METHODS = 16;
+
+function spanName(method: string, route: string): string {
+  let byMethod = spanNames.get(route);
+  if (byMethod === undefined) {
+    if (spanNames.size >= SPAN_NAME_ROUTES) spanNames.clear();
+    byMethod = new Map();
+    spanNames.set(route, byMethod);
+  }
+  let name = byMethod.get(method);
+  if (name === undefined) {
+    name = `${method} ${route}`;
+    if (byMethod.size < SPAN_NAME_METHODS) byMethod.set(method, name);
+  }
+  return name;
+}
+
 /**
  * Opens the scope of one request: accepts a valid upstream traceparent and x-request-id or
  * makes new ones (a malformed header counts as absent and is noted on the span), and starts
@@ -89,7 +111,7 @@ export function openRequestScope(req: IncomingRequestInfo, options: RequestTraci
   if (options.security) attributes[ATTR_SECURITY_OPERATION] = true;
 
   const kind = inherited === undefined ? SpanKind.SERVER : SpanKind.INTERNAL;
-  const span = tracer().startSpan(`${req.method} ${req.route}`, { kind, attributes }, parent);
+  const span = tracer().startSpan(spanName(req.method, req.route), { kind, attributes }, parent);
   // Only the header names: the rejected values are untrusted input and stay out of the trace.
   if (rejected) for (const header of rejected) span.addEvent("upstream_header_rejected", { header });
 
