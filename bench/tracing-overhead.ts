@@ -30,6 +30,10 @@ import { initTracing } from "../lib/tracing/setup";
 // in the context, request_id and tenant_id on the log line, x-request-id and traceparent
 // response headers), to show how much of the difference is that data rather than the library.
 //
+// Each run is timed on two clocks, elapsed and the process's CPU time; on a shared machine
+// the elapsed time also counts the time other processes hold the core, so the CPU figures
+// are the steadier comparison. Ratios are taken within each round, then the median is shown.
+//
 // Usage: npm run bench -- tracing-overhead   (ITERATIONS and ROUNDS override the defaults)
 
 const ITERATIONS = Number(process.env.ITERATIONS ?? 100_000);
