@@ -104,15 +104,18 @@ function keyKind(key: string): KeyKind {
 }
 
 // Span names come from a few route templates and operation names, so each is checked once.
-// (A name made from a raw path only costs the cache its slot.)
+// (A name made from a raw path only costs the cache its slot; a long one, say a query used as
+// a name, is checked every time rather than kept.)
 const names = new Map<string, string>();
 const NAME_CACHE_LIMIT = 1000;
+const CACHED_NAME_LENGTH = 200;
 
 /** sanitizeString for span and event names. */
 export function sanitizeName(name: string): string {
   let clean = names.get(name);
   if (clean === undefined) {
     clean = sanitizeString(name);
+    if (name.length > CACHED_NAME_LENGTH) return clean;
     if (names.size >= NAME_CACHE_LIMIT) names.clear();
     names.set(name, clean);
   }
