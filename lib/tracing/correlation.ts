@@ -1,6 +1,7 @@
 import { INVALID_TRACEID, context, createContextKey, trace, type Attributes, type Context } from "@opentelemetry/api";
 import { ATTR_REQUEST_ID, ATTR_TENANT_ID } from "./attributes";
 import { TenantConflictError } from "./errors";
+import { LinkedContext } from "./linked-context";
 
 // The keys stay private to this module, and index.ts re-exports only the readers: code outside
 // the library cannot change a scope's request or tenant id once the scope is open.
@@ -46,13 +47,13 @@ export function correlationAttributes(ctx: Context): Attributes {
 
 /** Library-internal: opens a scope's correlation. A scope that already has one keeps it. */
 export function withRequestId(ctx: Context, requestId: string): Context {
-  return requestIdOf(ctx) === undefined ? ctx.setValue(REQUEST_ID, requestId) : ctx;
+  return requestIdOf(ctx) === undefined ? new LinkedContext(ctx, REQUEST_ID, requestId) : ctx;
 }
 
 /** Library-internal: binds the tenant once; a different tenant later is an error, never a switch. */
 export function withTenantId(ctx: Context, tenantId: string): Context {
   const existing = tenantIdOf(ctx);
-  if (existing === undefined) return ctx.setValue(TENANT_ID, tenantId);
+  if (existing === undefined) return new LinkedContext(ctx, TENANT_ID, tenantId);
   if (existing !== tenantId) throw new TenantConflictError(existing, tenantId);
   return ctx;
 }

@@ -14,6 +14,13 @@ const PATH_ATTRIBUTES = ["http.route", "url.path", "http.target", "next.route"] 
 const RECORD: SamplingResult = Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED });
 const DROP: SamplingResult = Object.freeze({ decision: SamplingDecision.NOT_RECORD });
 
+// A local root without an upstream tracestate gets the same fresh one for its priority every
+// time: TraceState is immutable, so one per priority serves every such root.
+function freshResult(priority: Priority): SamplingResult {
+  return Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED, traceState: new TraceState().set(PRIORITY_TRACESTATE_KEY, priority) });
+}
+const FRESH: Readonly<Record<Priority, SamplingResult>> = { low: freshResult("low"), normal: freshResult("normal"), high: freshResult("high") };
+
 export function isPriority(value: unknown): value is Priority {
   return typeof value === "string" && (PRIORITIES as readonly string[]).includes(value);
 }
@@ -40,7 +47,8 @@ export class HeadSampler implements Sampler {
     if (this.isIgnored(attributes)) return DROP;
     const priority = attributes[ATTR_SAMPLING_PRIORITY];
     if (!isPriority(priority)) return RECORD;
-    const state = parent?.traceState ?? new TraceState();
+    const state = parent?.traceState;
+    if (state === undefined) return FRESH[priority];
     return { decision: SamplingDecision.RECORD_AND_SAMPLED, traceState: state.set(PRIORITY_TRACESTATE_KEY, priority) };
   }
 

@@ -37,6 +37,18 @@ describe("logger", () => {
     expect(lines()[0]).not.toHaveProperty("context");
   });
 
+  it("keeps a caller's own context field inside a scope, and its own ids outside none", async () => {
+    const { logger, lines, raw } = captureLogs();
+    logger.info({ context: "import", request_id: "made-up-id" }, "outside");
+    await withSpan("import", async () => logger.info({ context: "import" }, "inside"));
+    const [outside, inside] = lines();
+    expect(outside).toMatchObject({ context: "none", request_id: null });
+    expect(inside).toMatchObject({ context: "import", trace_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    // Each field once: the caller's copy is dropped, not written beside the library's.
+    for (const line of raw()) expect(line.match(/"context"/g)).toHaveLength(1);
+    expect(raw()[0]).not.toContain("made-up-id");
+  });
+
   it("redacts known secret fields at the top level, one level down and in headers", () => {
     const { logger, lines } = captureLogs();
     logger.info(

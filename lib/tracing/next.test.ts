@@ -68,6 +68,26 @@ describe("withTracing", () => {
     expect(span!.events.map((e) => e.attributes?.header)).toEqual([header]);
   });
 
+  it("notes both headers, traceparent first, when both are malformed", async () => {
+    const res = await call({ traceparent: "garbage", "x-request-id": "short" });
+    const seen = await res.json();
+    expect(seen.requestId).not.toBe("short");
+    const [span] = capture.spans();
+    expect(span!.parentSpanContext).toBeUndefined();
+    expect(span!.events.map((e) => [e.name, e.attributes?.header])).toEqual([
+      ["upstream_header_rejected", "traceparent"],
+      ["upstream_header_rejected", "x-request-id"],
+    ]);
+  });
+
+  it("continues the upstream tracestate along with the traceparent", async () => {
+    const caller = withTracing(async () => Response.json(outgoingHeaders()), { route: "/caller" });
+    const res = await call({ traceparent: UPSTREAM, tracestate: "vendor=abc,te-priority=normal" }, caller);
+    const headers = await res.json();
+    expect(headers.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+    expect(headers.tracestate).toBe("vendor=abc,te-priority=normal");
+  });
+
   it("generates ids for a request that brings none", async () => {
     const first = await (await call()).json();
     const second = await (await call()).json();
@@ -121,6 +141,33 @@ describe("withTracing", () => {
     const seen = await (await call({}, relabel)).json();
     const line = logs.lines().find((l) => l.msg === "relabel attempt");
     expect(line).toMatchObject({ request_id: seen.requestId, tenant_id: "acme", trace_id: seen.traceId, span_id: seen.spanId });
+  });
+
+  it("gives each line the ids of its own request when requests interleave", async () => {
+    const interleaved = withTracing(
+      async (req) => {
+        const who = new URL(req.url).searchParams.get("who");
+        logs.logger.info({ who }, "first");
+        await new Promise((r) => setTimeout(r, 5));
+        logs.logger.child({ step: 2, request_id: "forged-by-binding" }).info({ who }, "second");
+        return Response.json(getCorrelation());
+      },
+      { route: "/interleaved", tenant: (req) => new URL(req.url).searchParams.get("who") },
+    );
+    const [a, b] = await Promise.all(
+      ["acme", "globex"].map(async (who) => (await interleaved(new Request(`http://localhost/interleaved?who=${who}`), {})).json()),
+    );
+    for (const [who, ids] of [["acme", a], ["globex", b]] as const) {
+      const lines = logs.lines().filter((l) => l.who === who);
+      expect(lines.map((l) => l.msg)).toEqual(["first", "second"]);
+      for (const line of lines) {
+        expect(line).toMatchObject({ request_id: ids.requestId, tenant_id: who, trace_id: ids.traceId, span_id: ids.spanId });
+      }
+    }
+    // A binding of the same name as an id is dropped, not written next to the real one.
+    const raw = logs.raw().filter((l) => l.includes('"msg":"second"'));
+    expect(raw).toHaveLength(2);
+    for (const line of raw) expect(line).not.toContain("forged-by-binding");
   });
 
   it("marks the span failed on a thrown error or a 5xx, and still answers redirects with the ids", async () => {

@@ -46,8 +46,9 @@ async function run<Ctx, Req extends Request>(
 ): Promise<Response> {
   let response: Response;
   try {
+    // Already inside the scope's context: a second context.with() only when a tenant joins it.
     const bound = options.tenant ? bindTenant(scope, await options.tenant(req, ctx)) : scope;
-    response = await context.with(bound.context, () => handler(req, ctx));
+    response = await (bound === scope ? handler(req, ctx) : context.with(bound.context, () => handler(req, ctx)));
   } catch (error) {
     closeRequestScope(scope, 500, error);
     throw error;

@@ -8,6 +8,8 @@ import { formatTraceparent, w3c } from "./trace-metadata";
 import { tracer } from "./tracer";
 
 export const REQUEST_ID_HEADER = "x-request-id";
+const TRACEPARENT_HEADER = "traceparent";
+const NO_OPTIONS: RequestTracingOptions = Object.freeze({});
 
 /** What the request wrappers know about an incoming request, whatever the framework. */
 export interface IncomingRequestInfo {
@@ -35,17 +37,45 @@ export interface RequestScope {
   readonly responseHeaders: Readonly<Record<string, string>>;
 }
 
-const headerGetter = {
-  get: (req: IncomingRequestInfo, key: string) => req.header(key) ?? undefined,
+// The upstream traceparent, already read, and the request for the rest: each header is read
+// once (a fetch Headers lookup normalizes the name every time).
+interface UpstreamCarrier {
+  traceparent: string;
+  req: IncomingRequestInfo;
+}
+const upstreamGetter = {
+  get: (carrier: UpstreamCarrier, key: string) => (key === TRACEPARENT_HEADER ? carrier.traceparent : (carrier.req.header(key) ?? undefined)),
   keys: () => [],
 };
+
+// One name string per route and method, made once: no concatenation per request, and the
+// exporter's sanitizer finds the name in its cache by a hash the string already carries.
+const spanNames = new Map<string, Map<string, string>>();
+const SPAN_NAME_ROUTES = 1000;
+// Clients choose the method: past a handful per route, names are made per request instead.
+const SPAN_NAME_METHODS = 16;
+
+function spanName(method: string, route: string): string {
+  let byMethod = spanNames.get(route);
+  if (byMethod === undefined) {
+    if (spanNames.size >= SPAN_NAME_ROUTES) spanNames.clear();
+    byMethod = new Map();
+    spanNames.set(route, byMethod);
+  }
+  let name = byMethod.get(method);
+  if (name === undefined) {
+    name = `${method} ${route}`;
+    if (byMethod.size < SPAN_NAME_METHODS) byMethod.set(method, name);
+  }
+  return name;
+}
 
 /**
  * Opens the scope of one request: accepts a valid upstream traceparent and x-request-id or
  * makes new ones (a malformed header counts as absent and is noted on the span), and starts
  * the server span. Inside an already open request scope the ids stay as they are.
  */
-export function openRequestScope(req: IncomingRequestInfo, options: RequestTracingOptions = {}): RequestScope {
+export function openRequestScope(req: IncomingRequestInfo, options: RequestTracingOptions = NO_OPTIONS): RequestScope {
   const active = context.active();
   const inherited = requestIdOf(active);
   let rejected: string[] | undefined;
@@ -55,21 +85,21 @@ export function openRequestScope(req: IncomingRequestInfo, options: RequestTraci
     parent = active;
     requestId = inherited;
   } else {
-    const framework = frameworkSpanContext(active);
-    if (framework) {
-      parent = framework;
-    } else {
-      parent = w3c.extract(ROOT_CONTEXT, req, headerGetter);
-      if (req.header("traceparent") != null && trace.getSpanContext(parent) === undefined) rejected = ["traceparent"];
-    }
+    parent = frameworkSpanContext(active) ?? ROOT_CONTEXT;
+    const traceparent = parent === ROOT_CONTEXT ? req.header(TRACEPARENT_HEADER) : undefined;
     const upstream = req.header(REQUEST_ID_HEADER);
     if (isValidRequestId(upstream)) {
       requestId = upstream;
     } else {
       requestId = newRequestId();
-      if (upstream != null) (rejected ??= []).push(REQUEST_ID_HEADER);
+      if (upstream != null) rejected = [REQUEST_ID_HEADER];
     }
     parent = withRequestId(parent, requestId);
+    if (traceparent != null) {
+      const extracted = w3c.extract(parent, { traceparent, req }, upstreamGetter);
+      if (extracted === parent) (rejected ??= []).unshift(TRACEPARENT_HEADER);
+      parent = extracted;
+    }
   }
 
   let attributes: Attributes =
@@ -81,13 +111,13 @@ export function openRequestScope(req: IncomingRequestInfo, options: RequestTraci
   if (options.security) attributes[ATTR_SECURITY_OPERATION] = true;
 
   const kind = inherited === undefined ? SpanKind.SERVER : SpanKind.INTERNAL;
-  const span = tracer().startSpan(`${req.method} ${req.route}`, { kind, attributes }, parent);
+  const span = tracer().startSpan(spanName(req.method, req.route), { kind, attributes }, parent);
   // Only the header names: the rejected values are untrusted input and stay out of the trace.
   if (rejected) for (const header of rejected) span.addEvent("upstream_header_rejected", { header });
 
-  const responseHeaders: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
   const traceparent = formatTraceparent(span.spanContext());
-  if (traceparent !== undefined) responseHeaders.traceparent = traceparent;
+  const responseHeaders: Record<string, string> =
+    traceparent === undefined ? { [REQUEST_ID_HEADER]: requestId } : { [REQUEST_ID_HEADER]: requestId, [TRACEPARENT_HEADER]: traceparent };
   return { context: trace.setSpan(parent, span), span, requestId, responseHeaders };
 }
 

@@ -147,4 +147,27 @@ describe("sanitizer", () => {
     expect(a!.resource).toBe(b!.resource);
     expect(a!.resource.attributes["deploy.token"]).toBe("[REDACTED]");
   });
+
+  it("masks a repeated span name, key and resource every time, not only the first", () => {
+    const exporter = new InMemorySpanExporter();
+    const sanitizing = new SanitizingExporter(exporter);
+    const provider = new TracerProvider({
+      resource: resourceFromAttributes({ "service.name": "svc", "deploy.token": "abc" }),
+      spanProcessors: [new SimpleSpanProcessor({ exporter: sanitizing })],
+    });
+    const tracer = provider.getTracer("t");
+    for (let i = 0; i < 3; i++) {
+      const span = tracer.startSpan("reset for ann@example.com", { attributes: { "user.password": `hunter${i}`, "url.path": `/reset/ann${i}@example.com` } }, ROOT_CONTEXT);
+      span.addEvent("mail to ann@example.com");
+      span.end();
+    }
+    const spans = exporter.getFinishedSpans();
+    expect(spans).toHaveLength(3);
+    for (const span of spans) {
+      expect(span.name).toBe("reset for [EMAIL]");
+      expect(span.events[0]!.name).toBe("mail to [EMAIL]");
+      expect(span.attributes).toEqual({ "user.password": "[REDACTED]", "url.path": "/reset/[EMAIL]" });
+      expect(span.resource.attributes["deploy.token"]).toBe("[REDACTED]");
+    }
+  });
 });

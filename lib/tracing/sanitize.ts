@@ -85,6 +85,43 @@ const TRUSTED_KEYS = new Set([
   "messaging.operation.type", "messaging.destination.name", "messaging.message.id",
 ]);
 
+const TRUSTED = 0;
+const SENSITIVE = 1;
+const CHECK_VALUE = 2;
+type KeyKind = typeof TRUSTED | typeof SENSITIVE | typeof CHECK_VALUE;
+
+// What to do with an attribute key, in one lookup per key and span.
+const keyKinds = new Map<string, KeyKind>();
+
+function keyKind(key: string): KeyKind {
+  let kind = keyKinds.get(key);
+  if (kind === undefined) {
+    kind = TRUSTED_KEYS.has(key) ? TRUSTED : isSensitiveKey(key) ? SENSITIVE : CHECK_VALUE;
+    if (keyKinds.size >= KEY_CACHE_LIMIT) keyKinds.clear();
+    keyKinds.set(key, kind);
+  }
+  return kind;
+}
+
+// Span names come from a few route templates and operation names, so each is checked once.
+// (A name made from a raw path only costs the cache its slot; a long one, say a query used as
+// a name, is checked every time rather than kept.)
+const names = new Map<string, string>();
+const NAME_CACHE_LIMIT = 1000;
+const CACHED_NAME_LENGTH = 200;
+
+/** sanitizeString for span and event names. */
+export function sanitizeName(name: string): string {
+  let clean = names.get(name);
+  if (clean === undefined) {
+    clean = sanitizeString(name);
+    if (name.length > CACHED_NAME_LENGTH) return clean;
+    if (names.size >= NAME_CACHE_LIMIT) names.clear();
+    names.set(name, clean);
+  }
+  return clean;
+}
+
 function sanitizeValue(value: AttributeValue): AttributeValue {
   if (typeof value === "string") return sanitizeString(value);
   if (!Array.isArray(value)) return value;
@@ -107,8 +144,9 @@ export function sanitizeAttributes(attributes: Attributes): Attributes {
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined) continue;
-    if (TRUSTED_KEYS.has(key)) continue;
-    const clean = isSensitiveKey(key) ? REDACTED : sanitizeValue(value);
+    const kind = keyKind(key);
+    if (kind === TRUSTED) continue;
+    const clean = kind === SENSITIVE ? REDACTED : sanitizeValue(value);
     if (clean !== value) {
       out ??= { ...attributes };
       out[key] = clean;

@@ -2,7 +2,7 @@ import type { Link } from "@opentelemetry/api";
 import type { ExportResult } from "@opentelemetry/core";
 import { resourceFromAttributes, type Resource } from "@opentelemetry/resources";
 import type { ReadableSpan, SpanExporter, TimedEvent } from "@opentelemetry/sdk-trace";
-import { sanitizeAttributes, sanitizeString } from "./sanitize";
+import { sanitizeAttributes, sanitizeName, sanitizeString } from "./sanitize";
 
 /**
  * Sanitizes every span on its way out: name, attributes, events, links, status message and
@@ -13,6 +13,8 @@ export class SanitizingExporter implements SpanExporter {
   // Spans share a handful of resource objects, and OTLP groups spans by resource identity:
   // sanitize each once and hand out the same copy every time.
   private readonly resources = new WeakMap<Resource, Resource>();
+  private lastResource: Resource | undefined;
+  private lastClean: Resource | undefined;
 
   constructor(private readonly next: SpanExporter) {}
 
@@ -32,7 +34,7 @@ export class SanitizingExporter implements SpanExporter {
   }
 
   sanitize(span: ReadableSpan): ReadableSpan {
-    const name = sanitizeString(span.name);
+    const name = sanitizeName(span.name);
     const attributes = sanitizeAttributes(span.attributes);
     const events = sanitizeEvents(span.events);
     const links = sanitizeLinks(span.links);
@@ -69,20 +71,25 @@ export class SanitizingExporter implements SpanExporter {
   }
 
   private sanitizeResource(resource: Resource): Resource {
+    // Nearly always the provider's one resource: skip even the WeakMap lookup for it.
+    if (resource === this.lastResource && this.lastClean) return this.lastClean;
     let clean = this.resources.get(resource);
     if (!clean) {
       const attributes = sanitizeAttributes(resource.attributes);
       clean = attributes === resource.attributes ? resource : resourceFromAttributes(attributes, { schemaUrl: resource.schemaUrl });
       this.resources.set(resource, clean);
     }
+    this.lastResource = resource;
+    this.lastClean = clean;
     return clean;
   }
 }
 
 function sanitizeEvents(events: TimedEvent[]): TimedEvent[] {
+  if (events.length === 0) return events;
   let out: TimedEvent[] | undefined;
   events.forEach((event, i) => {
-    const name = sanitizeString(event.name);
+    const name = sanitizeName(event.name);
     const attributes = event.attributes && sanitizeAttributes(event.attributes);
     if (name !== event.name || attributes !== event.attributes) {
       out ??= [...events];
@@ -93,6 +100,7 @@ function sanitizeEvents(events: TimedEvent[]): TimedEvent[] {
 }
 
 function sanitizeLinks(links: Link[]): Link[] {
+  if (links.length === 0) return links;
   let out: Link[] | undefined;
   links.forEach((link, i) => {
     const attributes = link.attributes && sanitizeAttributes(link.attributes);

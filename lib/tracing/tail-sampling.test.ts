@@ -99,6 +99,19 @@ describe("tail sampling", () => {
     expect(frontend.exportedSpans().every((x) => x.attributes["sampling.ratio"] === 0.3)).toBe(true);
   });
 
+  it("puts a root's declared priority in front of the upstream tracestate, and in a fresh one without it", () => {
+    const s = service({ lowPriorityRatio: 1 });
+    const upstream = remoteParent(ids.generateTraceId(), "vendor=abc,te-priority=normal");
+    const continued = s.root("GET /feed", { "sampling.priority": "low" }, upstream);
+    const fresh = s.root("GET /feed", { "sampling.priority": "high" });
+    const again = s.root("GET /feed", { "sampling.priority": "low" });
+    expect(continued.spanContext().traceState?.serialize()).toBe("te-priority=low,vendor=abc");
+    expect(fresh.spanContext().traceState?.serialize()).toBe("te-priority=high");
+    expect(again.spanContext().traceState?.serialize()).toBe("te-priority=low");
+    for (const span of [continued, fresh, again]) span.end();
+    expect(s.exported()).toHaveLength(3);
+  });
+
   it("bounds the spans buffered per trace and counts the overflow", () => {
     const s = service({ maxSpansPerTrace: 3, lowPriorityRatio: 1 });
     const root = s.root("POST /import", { "sampling.priority": "low" });

@@ -13,11 +13,11 @@ export interface LogLine {
   [key: string]: unknown;
 }
 
-/** A logger whose JSON lines are kept in memory, parsed, for assertions. */
-export function captureLogs(): { logger: Logger; lines: () => LogLine[] } {
+/** A logger whose JSON lines are kept in memory, parsed (and as written), for assertions. */
+export function captureLogs(): { logger: Logger; lines: () => LogLine[]; raw: () => string[] } {
   const raw: string[] = [];
   const logger = createLogger({ level: "debug", destination: { write: (line: string) => void raw.push(line) } });
-  return { logger, lines: () => raw.map((line) => JSON.parse(line) as LogLine) };
+  return { logger, lines: () => raw.map((line) => JSON.parse(line) as LogLine), raw: () => [...raw] };
 }
 
 /** initTracing with an in-memory exporter that receives each kept span as its trace ends. */
