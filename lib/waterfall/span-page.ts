@@ -1,9 +1,10 @@
 /**
- * The wire format of one page of a trace's spans (GET /api/traces/[traceId]/spans): columns
- * rather than objects, and names and services as indexes into per-page tables, so a page of
- * thousands of spans is small and parses fast. Times are relative to the trace's start.
+ * The wire format of one chunk of a trace's spans (GET /api/traces/[traceId]/spans streams one
+ * chunk per line): columns rather than objects, and names and services as indexes into
+ * per-chunk tables, so thousands of spans are small and parse fast. Times are relative to the
+ * trace's start.
  */
-export interface SpanPage {
+export interface SpanChunk {
   /** 16-hex span ids. */
   ids: string[];
   /** 16-hex parent span ids; "" for a root. */
@@ -24,8 +25,6 @@ export interface SpanPage {
   statuses: number[];
   /** Span events as ticks: `[row, eventCount, t1, t2, …]` repeated, times in ns since the trace's start. */
   events: number[];
-  /** The cursor of the next page, or null when this was the last. */
-  next: string | null;
 }
 
 export const SPAN_KIND_LABELS = ["unspecified", "internal", "server", "client", "producer", "consumer"] as const;

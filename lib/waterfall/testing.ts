@@ -1,4 +1,4 @@
-import type { SpanPage } from "./span-page";
+import type { SpanChunk } from "./span-page";
 
 export interface SimpleSpan {
   id: string;
@@ -18,7 +18,7 @@ export interface SimpleSpan {
 const hex = (id: string) => id.padStart(16, "0");
 
 /** A span page from readable test data (ids are padded to 16 hex digits). */
-export function pageOf(spans: readonly SimpleSpan[], next: string | null = null): SpanPage {
+export function pageOf(spans: readonly SimpleSpan[]): SpanChunk {
   const serviceTable: string[] = [];
   const nameTable: string[] = [];
   const at = (table: string[], v: string) => (table.includes(v) ? table.indexOf(v) : table.push(v) - 1);
@@ -38,12 +38,11 @@ export function pageOf(spans: readonly SimpleSpan[], next: string | null = null)
     kinds: spans.map((s) => s.kind ?? 1),
     statuses: spans.map((s) => s.status ?? 0),
     events,
-    next,
   };
 }
 
 /** A trace of `size` spans: a root and a tree of the given fan-out, starts increasing. */
-export function widePage(size: number, fanout = 8): SpanPage {
+export function widePage(size: number, fanout = 8): SpanChunk {
   const ids: string[] = [];
   const parents: string[] = [];
   const starts: number[] = [];
@@ -67,6 +66,5 @@ export function widePage(size: number, fanout = 8): SpanPage {
     kinds: ids.map(() => 1),
     statuses: zeros,
     events: [],
-    next: null,
   };
 }
