@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import type { TraceHeader } from "@/lib/traces/trace-header";
 import { matchSpans } from "@/lib/waterfall/find";
 import type { ViewWindow } from "@/lib/waterfall/time-axis";
+import { selfTimeOf } from "@/lib/waterfall/trace-analysis";
 import { childCount, type TraceModel } from "@/lib/waterfall/trace-model";
 import { collapseAll, collapseAtDepth, revealed, toggled, visibleRows } from "@/lib/waterfall/tree-rows";
 import { CriticalPathSummary } from "./critical-path-summary";
@@ -171,7 +172,7 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
   const zoomedIn = view.start > full.start || view.end < full.end;
   return (
     <>
-      <CriticalPathSummary services={model.services} critical={analysis?.critical ?? null} />
+      <CriticalPathSummary services={model.services} byService={analysis?.byService ?? null} />
       <Toolbar
         maxDepth={model.maxDepth}
         zoomedIn={zoomedIn}
@@ -222,7 +223,7 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
             span={selected}
             traceId={header.traceId}
             tenant={header.tenantId}
-            selfTime={analysis?.self.get(model.ids[selected]!)}
+            selfTime={selfTimeOf(model, selected)}
             onSelect={(span) => selectAndScroll(span, true)}
             onClose={() => setDetailOpen(false)}
           />
