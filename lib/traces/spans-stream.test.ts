@@ -3,9 +3,10 @@ import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
 import { enterReaderScope } from "@/db/reader-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
+import type { SpanChunk } from "@/lib/waterfall/span-page";
 import { TraceModelBuilder } from "@/lib/waterfall/trace-model";
 import { visibleRows } from "@/lib/waterfall/tree-rows";
-import { spanChunks } from "./spans-stream";
+import { spanChunkLines } from "./spans-stream";
 import { findInTrace } from "./trace-find";
 import { findTraceHeader } from "./trace-header";
 import { readSpanDetail } from "./trace-span";
@@ -49,9 +50,10 @@ async function allChunks(scope: TenantScope, traceId: string, chunkSpans: number
     if (!header) return null;
     const builder = new TraceModelBuilder();
     let chunks = 0;
-    for await (const chunk of spanChunks(tx, header, chunkSpans)) {
+    for await (const line of spanChunkLines(tx, header, chunkSpans)) {
       chunks++;
-      builder.add(chunk);
+      expect(line.endsWith("\n")).toBe(true);
+      builder.add(JSON.parse(line) as SpanChunk);
     }
     return { model: builder.build(), chunks };
   });
@@ -100,7 +102,7 @@ describe("span stream", () => {
     const alpha = (await t.sql.begin((tx) => findTraceHeader(tx, ALPHA, BIG)))!;
     const read = await t.sql.begin(async (tx) => {
       let spans = 0;
-      for await (const chunk of spanChunks(tx, { ...alpha, tenantId: "beta" })) spans += chunk.ids.length;
+      for await (const line of spanChunkLines(tx, { ...alpha, tenantId: "beta" })) spans += (JSON.parse(line) as SpanChunk).length;
       return spans;
     });
     expect(read).toBe(0);

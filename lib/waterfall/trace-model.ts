@@ -34,7 +34,7 @@ export interface TraceModel {
   end: number;
 }
 
-/** Accumulates pages as they arrive; `build()` makes the model once all are in. */
+/** Accumulates chunks as they arrive; `build()` makes the model once all are in. */
 export class TraceModelBuilder {
   private readonly ids: string[] = [];
   private readonly parents: string[] = [];
@@ -54,26 +54,17 @@ export class TraceModelBuilder {
     return this.ids.length;
   }
 
-  add(page: SpanChunk): void {
-    const base = this.ids.length;
-    const serviceMap = page.serviceTable.map((s) => intern(s, this.services, this.serviceIndex));
-    const nameMap = page.nameTable.map((n) => intern(n, this.names, this.nameIndex));
-    for (let i = 0; i < page.ids.length; i++) {
-      this.ids.push(page.ids[i]!);
-      this.parents.push(page.parents[i]!);
-      this.starts.push(page.starts[i]! * 1000);
-      this.durations.push(page.durations[i]!);
-      this.serviceIdx.push(serviceMap[page.services[i]!]!);
-      this.nameIdx.push(nameMap[page.names[i]!]!);
-      this.kinds.push(page.kinds[i]!);
-      this.statuses.push(page.statuses[i]!);
-    }
-    const ev = page.events;
-    for (let p = 0; p < ev.length; ) {
-      const row = ev[p]!;
-      const count = ev[p + 1]!;
-      this.events.set(base + row, ev.slice(p + 2, p + 2 + count));
-      p += 2 + count;
+  add(chunk: SpanChunk): void {
+    for (const [id, parent, start, duration, service, name, kind, status, events] of chunk) {
+      if (events) this.events.set(this.ids.length, events);
+      this.ids.push(id);
+      this.parents.push(parent);
+      this.starts.push(start * 1000);
+      this.durations.push(duration);
+      this.serviceIdx.push(intern(service, this.services, this.serviceIndex));
+      this.nameIdx.push(intern(name, this.names, this.nameIndex));
+      this.kinds.push(kind);
+      this.statuses.push(status);
     }
   }
 
