@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { preload } from "react-dom";
 import type { TraceHeader } from "@/lib/traces/trace-header";
 import { matchSpans } from "@/lib/waterfall/find";
 import type { ViewWindow } from "@/lib/waterfall/time-axis";
@@ -17,7 +18,7 @@ import { TimeRuler } from "./time-ruler";
 import { Toolbar } from "./toolbar";
 import { TraceSummary } from "./trace-summary";
 import { useTraceAnalysis } from "./trace-analysis";
-import { useTraceModel } from "./use-trace-model";
+import { spansUrl, useTraceModel } from "./use-trace-model";
 
 interface Props {
   header: TraceHeader;
@@ -26,6 +27,8 @@ interface Props {
 }
 
 export function TraceView({ header, initialSpan }: Props) {
+  // The download starts with the HTML, not after hydration: the fetch in useTraceModel takes it over.
+  preload(spansUrl(header.traceId, header.tenantId), { as: "fetch", crossOrigin: "anonymous" });
   const load = useTraceModel(header.traceId, header.tenantId);
   return (
     <div className="flex h-[calc(100vh-5.5rem)] flex-col">

@@ -9,6 +9,11 @@ export type TraceLoad =
   | { state: "error"; message: string }
   | { state: "ready"; model: TraceModel };
 
+/** The span stream's URL; the page preloads exactly this, so the fetch below picks up the preloaded response. */
+export function spansUrl(traceId: string, tenant: string): string {
+  return `/api/traces/${traceId}/spans?${new URLSearchParams({ tenant })}`;
+}
+
 /**
  * Reads the span stream (one NDJSON chunk per line) and adds each chunk to the model as it
  * arrives, so parsing overlaps the download; the tree is built once the stream ends.
@@ -18,7 +23,7 @@ export function useTraceModel(traceId: string, tenant: string): TraceLoad {
   useEffect(() => {
     const abort = new AbortController();
     (async () => {
-      const response = await fetch(`/api/traces/${traceId}/spans?${new URLSearchParams({ tenant })}`, { signal: abort.signal });
+      const response = await fetch(spansUrl(traceId, tenant), { signal: abort.signal });
       if (!response.ok || !response.body) {
         const body = (await response.json().catch(() => ({}))) as { error?: string };
         throw new Error(body.error ?? `the server answered ${response.status}`);
