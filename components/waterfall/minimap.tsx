@@ -32,7 +32,8 @@ export function Minimap({ model, rows, view, scrollRef, onView }: Props) {
   // MAX_DRAWN rows evenly spread plus every error: the strip is 64 pixels tall, so more bars
   // would only overdraw the same pixels.
   useEffect(() => {
-    const timer = setTimeout(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const draw = () => {
       const canvas = canvasRef.current;
       if (!canvas) return;
       const width = canvas.clientWidth;
@@ -50,8 +51,15 @@ export function Minimap({ model, rows, view, scrollRef, onView }: Props) {
       const stride = Math.max(1, rows.count / MAX_DRAWN);
       for (let k = 0; k < rows.count; k += stride) bar(Math.floor(k), serviceColor(model.service[rows.span[Math.floor(k)]!]!));
       for (let r = 0; r < rows.count; r++) if (model.status[rows.span[r]!] === STATUS_ERROR) bar(r, "#dc2626");
-    }, 0);
-    return () => clearTimeout(timer);
+    };
+    // A timeout set in the frame's callback runs after that frame is painted.
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(draw, 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, [model, rows, total]);
 
   // The box follows scrolling without re-rendering React.
