@@ -9,6 +9,7 @@ import type { VisibleRows } from "@/lib/waterfall/tree-rows";
 import { NAME_WIDTH } from "./layout";
 
 const HEIGHT = 64;
+const MAX_DRAWN = 8_192;
 
 interface Props {
   model: TraceModel;
@@ -27,22 +28,38 @@ export function Minimap({ model, rows, view, scrollRef, onView }: Props) {
   const boxRef = useRef<HTMLDivElement>(null);
   const total = Math.max(1, model.end);
 
+  // Drawn after the rows have painted (an expand shows its rows first), and at most
+  // MAX_DRAWN rows evenly spread plus every error: the strip is 64 pixels tall, so more bars
+  // would only overdraw the same pixels.
   useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas) return;
-    const width = canvas.clientWidth;
-    canvas.width = width;
-    canvas.height = HEIGHT;
-    const ctx = canvas.getContext("2d")!;
-    ctx.clearRect(0, 0, width, HEIGHT);
-    const perRow = HEIGHT / Math.max(1, rows.count);
-    const h = Math.max(1, perRow);
-    for (let r = 0; r < rows.count; r++) {
-      const i = rows.span[r]!;
-      ctx.fillStyle = model.status[i] === STATUS_ERROR ? "#dc2626" : serviceColor(model.service[i]!);
-      const x = (model.start[i]! / total) * width;
-      ctx.fillRect(x, r * perRow, Math.max(1, (model.duration[i]! / total) * width), h);
-    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const draw = () => {
+      const canvas = canvasRef.current;
+      if (!canvas) return;
+      const width = canvas.clientWidth;
+      canvas.width = width;
+      canvas.height = HEIGHT;
+      const ctx = canvas.getContext("2d")!;
+      ctx.clearRect(0, 0, width, HEIGHT);
+      const perRow = HEIGHT / Math.max(1, rows.count);
+      const h = Math.max(1, perRow);
+      const bar = (r: number, color: string) => {
+        const i = rows.span[r]!;
+        ctx.fillStyle = color;
+        ctx.fillRect((model.start[i]! / total) * width, r * perRow, Math.max(1, (model.duration[i]! / total) * width), h);
+      };
+      const stride = Math.max(1, rows.count / MAX_DRAWN);
+      for (let k = 0; k < rows.count; k += stride) bar(Math.floor(k), serviceColor(model.service[rows.span[Math.floor(k)]!]!));
+      for (let r = 0; r < rows.count; r++) if (model.status[rows.span[r]!] === STATUS_ERROR) bar(r, "#dc2626");
+    };
+    // A timeout set in the frame's callback runs after that frame is painted.
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(draw, 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, [model, rows, total]);
 
   // The box follows scrolling without re-rendering React.

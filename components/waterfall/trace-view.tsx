@@ -2,9 +2,11 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { preload } from "react-dom";
 import type { TraceHeader } from "@/lib/traces/trace-header";
 import { matchSpans } from "@/lib/waterfall/find";
 import type { ViewWindow } from "@/lib/waterfall/time-axis";
+import { selfTimeOf } from "@/lib/waterfall/trace-analysis";
 import { childCount, type TraceModel } from "@/lib/waterfall/trace-model";
 import { collapseAll, collapseAtDepth, revealed, toggled, visibleRows } from "@/lib/waterfall/tree-rows";
 import { CriticalPathSummary } from "./critical-path-summary";
@@ -16,7 +18,7 @@ import { TimeRuler } from "./time-ruler";
 import { Toolbar } from "./toolbar";
 import { TraceSummary } from "./trace-summary";
 import { useTraceAnalysis } from "./trace-analysis";
-import { useTraceModel } from "./use-trace-model";
+import { spansUrl, useTraceModel } from "./use-trace-model";
 
 interface Props {
   header: TraceHeader;
@@ -25,6 +27,8 @@ interface Props {
 }
 
 export function TraceView({ header, initialSpan }: Props) {
+  // The download starts with the HTML, not after hydration: the fetch in useTraceModel takes it over.
+  preload(spansUrl(header.traceId, header.tenantId), { as: "fetch", crossOrigin: "anonymous" });
   const load = useTraceModel(header.traceId, header.tenantId);
   return (
     <div className="flex h-[calc(100vh-5.5rem)] flex-col">
@@ -171,7 +175,7 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
   const zoomedIn = view.start > full.start || view.end < full.end;
   return (
     <>
-      <CriticalPathSummary services={model.services} critical={analysis?.critical ?? null} />
+      <CriticalPathSummary services={model.services} byService={analysis?.byService ?? null} />
       <Toolbar
         maxDepth={model.maxDepth}
         zoomedIn={zoomedIn}
@@ -222,7 +226,7 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
             span={selected}
             traceId={header.traceId}
             tenant={header.tenantId}
-            selfTime={analysis?.self.get(model.ids[selected]!)}
+            selfTime={selfTimeOf(model, selected)}
             onSelect={(span) => selectAndScroll(span, true)}
             onClose={() => setDetailOpen(false)}
           />

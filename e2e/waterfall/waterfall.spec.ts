@@ -176,7 +176,7 @@ test.describe("access to a trace", () => {
     expect(await response.json()).toEqual({ error: "traceId: not a trace id (32 hex digits)" });
   });
 
-  test("one audit row with the trace's tenant per view", async ({ page }) => {
+  test("one audit row with the trace's tenant per view, and one for the whole span stream", async ({ page }) => {
     const investigator = demoLogin("investigator");
     const sql = e2eDatabase();
     const [t] = await sql<{ traceId: string; tenant: string }[]>`
@@ -184,10 +184,13 @@ test.describe("access to a trace", () => {
     const [{ before }] = (await sql`SELECT coalesce(max(seq), 0)::int AS before FROM audit_log`) as unknown as [{ before: number }];
     await signIn(page, investigator);
     await page.goto(`/traces/${t!.traceId}`);
-    await expect(page.getByTestId("waterfall")).toBeVisible();
+    await expect(page.getByRole("treeitem").first()).toBeVisible();
     const views = await sql`
       SELECT tenants, outcome FROM audit_log WHERE seq > ${before} AND action = 'trace.view' AND resource = ${t!.traceId}`;
+    const spanReads = await sql`
+      SELECT tenants, outcome FROM audit_log WHERE seq > ${before} AND action = 'trace.spans' AND resource = ${t!.traceId}`;
     await sql.end();
     expect(views).toEqual([{ tenants: [t!.tenant], outcome: "allowed" }]);
+    expect(spanReads).toEqual([{ tenants: [t!.tenant], outcome: "allowed" }]);
   });
 });

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
 import { MAX_FIND_TEXT } from "./trace-find-limits";
-import { spanCursorSchema, MAX_PAGE_SPANS } from "./spans-cursor";
 import { spanIdParam, traceIdParam } from "./trace-id";
 
 /** The inputs of /api/traces/[traceId]/…, validated once for every route. */
@@ -10,11 +9,6 @@ export const spanParams = z.object({ traceId: traceIdParam, spanId: spanIdParam 
 
 /** `tenant` picks the tenant when one trace id exists in several; the page always sends it. */
 export const tenantQuery = z.object({ tenant: tenantIdSchema.optional() });
-
-export const spanPageQuery = tenantQuery.extend({
-  cursor: spanCursorSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SPANS).optional(),
-});
 
 export const findQuery = tenantQuery.extend({ q: z.string().trim().min(1, "q: empty search").max(MAX_FIND_TEXT) });
 

@@ -1,32 +1,29 @@
 /**
- * The wire format of one page of a trace's spans (GET /api/traces/[traceId]/spans): columns
- * rather than objects, and names and services as indexes into per-page tables, so a page of
- * thousands of spans is small and parses fast. Times are relative to the trace's start.
+ * One span on the wire (GET /api/traces/[traceId]/spans streams one JSON array of these per
+ * line): a tuple rather than an object, formatted by Postgres itself so the server only
+ * concatenates text. Times are relative to the trace's start.
  */
-export interface SpanPage {
-  /** 16-hex span ids. */
-  ids: string[];
-  /** 16-hex parent span ids; "" for a root. */
-  parents: string[];
+export type SpanTuple = [
+  /** 16-hex span id. */
+  id: string,
+  /** 16-hex parent span id; "" for a root. */
+  parent: string,
   /** Start, microseconds since the trace's start (the stored precision). */
-  starts: number[];
+  start: number,
   /** Duration in nanoseconds. */
-  durations: number[];
-  /** Index into `serviceTable` per span. */
-  services: number[];
-  serviceTable: string[];
-  /** Index into `nameTable` per span. */
-  names: number[];
-  nameTable: string[];
+  duration: number,
+  service: string,
+  name: string,
   /** OTLP span kind (0 unspecified … 5 consumer). */
-  kinds: number[];
+  kind: number,
   /** OTLP status code (0 unset, 1 ok, 2 error). */
-  statuses: number[];
-  /** Span events as ticks: `[row, eventCount, t1, t2, …]` repeated, times in ns since the trace's start. */
-  events: number[];
-  /** The cursor of the next page, or null when this was the last. */
-  next: string | null;
-}
+  status: number,
+  /** Span event times in ns since the trace's start, or null without events. */
+  events: number[] | null,
+];
+
+/** One line of the span stream. */
+export type SpanChunk = SpanTuple[];
 
 export const SPAN_KIND_LABELS = ["unspecified", "internal", "server", "client", "producer", "consumer"] as const;
 export const SPAN_KIND_SERVER = 2;

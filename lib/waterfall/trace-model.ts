@@ -1,4 +1,4 @@
-import type { SpanPage } from "./span-page";
+import type { SpanChunk } from "./span-page";
 
 /**
  * A whole trace in the browser, one slot per span in typed arrays (100,000 spans are a few
@@ -34,7 +34,7 @@ export interface TraceModel {
   end: number;
 }
 
-/** Accumulates pages as they arrive; `build()` makes the model once all are in. */
+/** Accumulates chunks as they arrive; `build()` makes the model once all are in. */
 export class TraceModelBuilder {
   private readonly ids: string[] = [];
   private readonly parents: string[] = [];
@@ -54,26 +54,17 @@ export class TraceModelBuilder {
     return this.ids.length;
   }
 
-  add(page: SpanPage): void {
-    const base = this.ids.length;
-    const serviceMap = page.serviceTable.map((s) => intern(s, this.services, this.serviceIndex));
-    const nameMap = page.nameTable.map((n) => intern(n, this.names, this.nameIndex));
-    for (let i = 0; i < page.ids.length; i++) {
-      this.ids.push(page.ids[i]!);
-      this.parents.push(page.parents[i]!);
-      this.starts.push(page.starts[i]! * 1000);
-      this.durations.push(page.durations[i]!);
-      this.serviceIdx.push(serviceMap[page.services[i]!]!);
-      this.nameIdx.push(nameMap[page.names[i]!]!);
-      this.kinds.push(page.kinds[i]!);
-      this.statuses.push(page.statuses[i]!);
-    }
-    const ev = page.events;
-    for (let p = 0; p < ev.length; ) {
-      const row = ev[p]!;
-      const count = ev[p + 1]!;
-      this.events.set(base + row, ev.slice(p + 2, p + 2 + count));
-      p += 2 + count;
+  add(chunk: SpanChunk): void {
+    for (const [id, parent, start, duration, service, name, kind, status, events] of chunk) {
+      if (events) this.events.set(this.ids.length, events);
+      this.ids.push(id);
+      this.parents.push(parent);
+      this.starts.push(start * 1000);
+      this.durations.push(duration);
+      this.serviceIdx.push(intern(service, this.services, this.serviceIndex));
+      this.nameIdx.push(intern(name, this.names, this.nameIndex));
+      this.kinds.push(kind);
+      this.statuses.push(status);
     }
   }
 
@@ -124,22 +115,24 @@ type Columns = Omit<TraceModel, "size" | "roots" | "childOffset" | "childList" |
 export function buildTree(columns: Columns): TraceModel {
   const { parent, start, ids } = columns;
   const size = parent.length;
-  const order = new Int32Array(size);
-  for (let i = 0; i < size; i++) order[i] = i;
-  order.sort((a, b) => start[a]! - start[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+  const before = (a: number, b: number) => start[a]! - start[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0);
 
+  // Children grouped by parent in arrival order, then each group sorted on its own: groups are
+  // small and usually already in order (spans arrive roughly in start order), which a check
+  // finds in one pass, where one sort of all spans would cost n log n comparisons.
   const childOffset = new Int32Array(size + 1);
   for (let i = 0; i < size; i++) if (parent[i]! >= 0) childOffset[parent[i]! + 1]!++;
   for (let i = 0; i < size; i++) childOffset[i + 1]! += childOffset[i]!;
   const fill = childOffset.slice(0, size);
   const childList = new Int32Array(childOffset[size]!);
   const rootList: number[] = [];
-  for (let k = 0; k < size; k++) {
-    const i = order[k]!;
+  for (let i = 0; i < size; i++) {
     const p = parent[i]!;
     if (p < 0) rootList.push(i);
     else childList[fill[p]!++] = i;
   }
+  for (let i = 0; i < size; i++) sortRange(childList, childOffset[i]!, childOffset[i + 1]!, before);
+  rootList.sort(before);
 
   const depth = new Uint16Array(size);
   const visited = new Uint8Array(size);
@@ -162,6 +155,7 @@ export function buildTree(columns: Columns): TraceModel {
   };
   for (const r of rootList) walk(r);
   if (rootList.length < size) {
+    const order = Int32Array.from({ length: size }, (_, i) => i).sort(before);
     for (let k = 0; k < size; k++) {
       const i = order[k]!;
       if (visited[i]) continue;
@@ -169,7 +163,7 @@ export function buildTree(columns: Columns): TraceModel {
       rootList.push(i);
       walk(i);
     }
-    rootList.sort((a, b) => start[a]! - start[b]!);
+    rootList.sort(before);
   }
 
   const roots = Int32Array.from(rootList);
@@ -180,6 +174,15 @@ export function buildTree(columns: Columns): TraceModel {
   let end = 0;
   for (let i = 0; i < size; i++) end = Math.max(end, start[i]! + columns.duration[i]!);
   return { ...columns, size, roots, childOffset, childList, depth, last, maxDepth, end };
+}
+
+function sortRange(list: Int32Array, from: number, to: number, before: (a: number, b: number) => number): void {
+  for (let k = from + 1; k < to; k++) {
+    if (before(list[k - 1]!, list[k]!) > 0) {
+      list.subarray(from, to).sort(before);
+      return;
+    }
+  }
 }
 
 export function childCount(model: TraceModel, span: number): number {

@@ -3,9 +3,10 @@ import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
 import { enterReaderScope } from "@/db/reader-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
+import type { SpanChunk } from "@/lib/waterfall/span-page";
 import { TraceModelBuilder } from "@/lib/waterfall/trace-model";
 import { visibleRows } from "@/lib/waterfall/tree-rows";
-import { readSpanPage } from "./spans-page";
+import { spanChunkLines } from "./spans-stream";
 import { findInTrace } from "./trace-find";
 import { findTraceHeader } from "./trace-header";
 import { readSpanDetail } from "./trace-span";
@@ -42,25 +43,26 @@ function asReader<T>(scope: TenantScope, fn: (tx: TransactionSql) => Promise<T>)
   }) as Promise<T>;
 }
 
-async function allPages(scope: TenantScope, traceId: string, limit: number) {
-  const builder = new TraceModelBuilder();
-  let cursor: string | undefined;
-  let pages = 0;
-  for (;;) {
-    const page = await asReader(scope, (tx) => readSpanPage(tx, scope, { traceId, cursor, limit }));
-    if (!page) return null;
-    pages++;
-    builder.add(page);
-    if (page.next === null) break;
-    cursor = page.next;
-  }
-  return { model: builder.build(), pages };
+/** What the spans route streams, read through the same header lookup; null when the trace is not visible. */
+async function allChunks(scope: TenantScope, traceId: string, chunkSpans: number, tenant?: string) {
+  return asReader(scope, async (tx) => {
+    const header = await findTraceHeader(tx, scope, traceId, tenant);
+    if (!header) return null;
+    const builder = new TraceModelBuilder();
+    let chunks = 0;
+    for await (const line of spanChunkLines(tx, header, chunkSpans)) {
+      chunks++;
+      expect(line.endsWith("\n")).toBe(true);
+      builder.add(JSON.parse(line) as SpanChunk);
+    }
+    return { model: builder.build(), chunks };
+  });
 }
 
-describe("span pages", () => {
-  it("pages through every span exactly once and the pages make one tree", async () => {
-    const result = await allPages(ALPHA, BIG, 5_000);
-    expect(result!.pages).toBe(3);
+describe("span stream", () => {
+  it("streams every span exactly once and the chunks make one tree", async () => {
+    const result = await allChunks(ALPHA, BIG, 5_000);
+    expect(result!.chunks).toBe(3);
     const { model } = result!;
     expect(model.size).toBe(BIG_SPANS);
     expect(new Set(model.ids).size).toBe(BIG_SPANS);
@@ -76,30 +78,38 @@ describe("span pages", () => {
     expect(model.events.size).toBe(Math.ceil((BIG_SPANS - 1) / 50));
   });
 
-  it("gives the same spans whatever the page size", async () => {
-    const small = await allPages(ALL, BETA, 7);
-    const large = await allPages(ALL, BETA, 5_000);
-    expect(small!.pages).toBe(3);
-    expect(small!.model.ids).toEqual(large!.model.ids);
+  it("gives the same tree whatever the chunk size", async () => {
+    const small = await allChunks(ALL, BETA, 7);
+    const large = await allChunks(ALL, BETA, 5_000);
+    expect(small!.chunks).toBe(3);
+    const inTreeOrder = (m: NonNullable<typeof small>["model"]) => Array.from(visibleRows(m, new Set()).span, (i) => m.ids[i]);
+    expect(inTreeOrder(small!.model)).toEqual(inTreeOrder(large!.model));
   });
 
   it("shows another tenant's trace to nobody outside that tenant, even when asked by tenant", async () => {
-    expect(await allPages(BETA_ONLY, BIG, 5_000)).toBeNull();
-    expect(await asReader(BETA_ONLY, (tx) => readSpanPage(tx, BETA_ONLY, { traceId: BIG, tenant: "alpha" }))).toBeNull();
+    expect(await allChunks(BETA_ONLY, BIG, 5_000)).toBeNull();
+    expect(await allChunks(BETA_ONLY, BIG, 5_000, "alpha")).toBeNull();
     expect(await asReader(BETA_ONLY, (tx) => findTraceHeader(tx, BETA_ONLY, BIG))).toBeNull();
-    expect(await asReader(ALPHA, (tx) => readSpanPage(tx, ALPHA, { traceId: BIG, tenant: "beta" }))).toBeNull();
+    expect(await allChunks(ALPHA, BIG, 5_000, "beta")).toBeNull();
     const beta = await asReader(BETA_ONLY, (tx) => findTraceHeader(tx, BETA_ONLY, BETA));
     expect(beta).toMatchObject({ tenantId: "beta", spanCount: 20 });
   });
 
   it("relies on its own tenant filter too, not only on row-level security", async () => {
     // As the table owner (no RLS), a beta scope still sees nothing of alpha.
-    const page = await t.sql.begin((tx) => readSpanPage(tx, BETA_ONLY, { traceId: BIG }));
-    expect(page).toBeNull();
+    expect(await t.sql.begin((tx) => findTraceHeader(tx, BETA_ONLY, BIG))).toBeNull();
+    // Even with alpha's trace id and times, the span read filters on the header's tenant itself.
+    const alpha = (await t.sql.begin((tx) => findTraceHeader(tx, ALPHA, BIG)))!;
+    const read = await t.sql.begin(async (tx) => {
+      let spans = 0;
+      for await (const line of spanChunkLines(tx, { ...alpha, tenantId: "beta" })) spans += (JSON.parse(line) as SpanChunk).length;
+      return spans;
+    });
+    expect(read).toBe(0);
   });
 
   it("hides a trace past its tenant's retention", async () => {
-    expect(await allPages(ALPHA, EXPIRED, 5_000)).toBeNull();
+    expect(await allChunks(ALPHA, EXPIRED, 5_000)).toBeNull();
     expect(await asReader(ALL, (tx) => findTraceHeader(tx, ALL, EXPIRED))).toBeNull();
   });
 
@@ -119,7 +129,7 @@ describe("span pages", () => {
 
 describe("span detail and find", () => {
   it("returns attributes, resource, events and the trace's jobs", async () => {
-    const { model } = (await allPages(ALPHA, BIG, 20_000))!;
+    const { model } = (await allChunks(ALPHA, BIG, 20_000))!;
     const withEvent = [...model.events.keys()][0]!;
     const detail = await asReader(ALPHA, (tx) => readSpanDetail(tx, ALPHA, { traceId: BIG, spanId: model.ids[withEvent]! }));
     expect(detail!.events[0]).toMatchObject({ name: "checkpoint" });
