@@ -7,6 +7,7 @@ import { claimedTenantIds, enforceTenants, traceIdsOf, type AcceptedSpan, type E
 import type { NormalizedEntry, NormalizedResource } from "./normalize";
 import type { RefusalReason } from "./refusals";
 import { spanCopyText } from "./span-copy";
+import { foldTraceAttributes } from "./trace-attributes";
 import { COPY_STAGING, CREATE_STAGING, MOVE_STAGED_SPANS } from "./store-sql";
 
 export interface StoreOptions {
@@ -131,6 +132,7 @@ export class SpanStore {
     const sampled = [...tenants.values()].filter((t) => t.keepRatio < 1).map((t) => t.id);
     // Prepared: the statement is planned once per connection, not on every request.
     const rows = await tx.unsafe<{ tenant_id: string; stored: number }[]>(MOVE_STAGED_SPANS, [sampled], { prepare: true });
+    await foldTraceAttributes(tx);
     return new Map(rows.map((r) => [r.tenant_id, r.stored]));
   }
 

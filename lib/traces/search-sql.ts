@@ -1,0 +1,111 @@
+import "server-only";
+import type { PendingQuery, Row, TransactionSql } from "postgres";
+import type { TenantScope } from "@/lib/auth/scope";
+import { resolveTimeRange } from "@/lib/filters/time-range";
+import type { SearchCursor } from "./search-cursor";
+import type { AttributeCondition, SearchFilters, SortKey } from "./search-params";
+import { withinRetention } from "./retention-filter";
+
+type Fragment = PendingQuery<Row[]>;
+
+/** The summary column each sort walks; whitelisted here, never taken from input. */
+export const SORT_COLUMNS: Record<SortKey, string> = {
+  start: "t.start_time",
+  duration: "t.duration_ns",
+  spans: "t.span_count",
+  errors: "t.error_count",
+};
+
+/** Attribute keys a lookup by id matches besides the trace id and request id. */
+export const LOOKUP_ATTRIBUTE_KEYS = ["job.id", "event.id"] as const;
+
+const TRACE_ID = /^[0-9a-f]{32}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The tenants a search covers: the ones asked for (the gate checked they are in scope), else the scope. */
+export function searchTenants(scope: TenantScope, asked: readonly string[] | undefined): readonly string[] | null {
+  if (asked && asked.length > 0) return scope.all ? asked : asked.filter((t) => scope.tenantIds.includes(t));
+  return scope.all ? null : scope.tenantIds;
+}
+
+function and(tx: TransactionSql, parts: Fragment[]): Fragment {
+  return parts.reduce((acc, p) => tx`${acc} AND ${p}`, tx`true`);
+}
+
+/** `{"key": [value]}` as jsonb, bound as text: postgres.js would JSON-encode a string bound to jsonb once more. */
+function contains(tx: TransactionSql, key: string, value: string | number | boolean): Fragment {
+  return tx`t.attributes @> (${JSON.stringify({ [key]: [value] })}::text)::jsonb`;
+}
+
+/** Values are typed in the summary; "503" typed in a filter also matches the number 503, "true" the boolean. */
+function equals(tx: TransactionSql, key: string, value: string | number): Fragment {
+  const text = String(value);
+  const alternatives = [contains(tx, key, text)];
+  const n = Number(text);
+  if (text.trim() !== "" && Number.isFinite(n)) alternatives.push(contains(tx, key, n));
+  if (text === "true" || text === "false") alternatives.push(contains(tx, key, text === "true"));
+  return tx`(${alternatives.reduce((acc, a) => tx`${acc} OR ${a}`)})`;
+}
+
+/** One attribute condition against the trace's summary (lib/ingest/trace-attributes.ts). */
+export function attributeCondition(tx: TransactionSql, c: AttributeCondition): Fragment {
+  switch (c.op) {
+    case "exists":
+      return tx`t.attributes ? ${c.key}`;
+    case "=":
+      return equals(tx, c.key, c.value!);
+    case "!=":
+      // Some span has the key and none has it with this value.
+      return tx`(t.attributes ? ${c.key} AND NOT ${equals(tx, c.key, c.value!)})`;
+    case ">":
+    case "<": {
+      const path = c.op === ">" ? "$[*] ? (@ > $v)" : "$[*] ? (@ < $v)";
+      return tx`(t.attributes ? ${c.key} AND jsonb_path_exists(t.attributes -> ${c.key}, ${path}::jsonpath, jsonb_build_object('v', ${c.value as number}::float8)))`;
+    }
+  }
+}
+
+/** A direct lookup: the trace id, the request id, or a job or event id of one of its spans. */
+function lookup(tx: TransactionSql, q: string): Fragment {
+  const alternatives = [tx`t.request_id = ${q}`, ...LOOKUP_ATTRIBUTE_KEYS.map((k) => contains(tx, k, q))];
+  if (TRACE_ID.test(q)) {
+    const hex = q.replace(/-/g, "").toLowerCase();
+    alternatives.push(tx`t.trace_id = ${`${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`}::uuid`);
+  }
+  return tx`(${alternatives.reduce((acc, a) => tx`${acc} OR ${a}`)})`;
+}
+
+/**
+ * Every filter of a search except the cursor, over `traces t JOIN tenants n`. A lookup by id
+ * ignores the time window (a pasted id should be found wherever it falls within retention).
+ */
+export function searchWhere(tx: TransactionSql, scope: TenantScope, f: SearchFilters, now: Date): Fragment {
+  const parts: Fragment[] = [withinRetention(tx)];
+  const tenants = searchTenants(scope, f.tenant);
+  if (tenants) parts.push(tx`t.tenant_id = ANY(${tenants as string[]}::text[])`);
+  if (f.q) parts.push(lookup(tx, f.q));
+  else {
+    const range = resolveTimeRange(f, "24h", now);
+    parts.push(tx`t.start_time >= ${range.from} AND t.start_time < ${range.to}`);
+  }
+  if (f.service) parts.push(tx`t.services @> ARRAY[${f.service}]::text[]`);
+  if (f.operation) parts.push(tx`t.root_name = ${f.operation}`);
+  if (f.status) parts.push(f.status === "error" ? tx`t.has_error` : tx`NOT t.has_error`);
+  if (f.minDuration !== undefined) parts.push(tx`t.duration_ns >= ${f.minDuration.toString()}::bigint`);
+  if (f.maxDuration !== undefined) parts.push(tx`t.duration_ns <= ${f.maxDuration.toString()}::bigint`);
+  for (const c of f.attr ?? []) parts.push(attributeCondition(tx, c));
+  return and(tx, parts);
+}
+
+/** The sort column as a value comparable with a cursor's: start times in microseconds. */
+function cursorValue(tx: TransactionSql, c: SearchCursor): Fragment {
+  return c.sort === "start" ? tx`(timestamptz 'epoch' + ${c.value}::bigint * interval '1 microsecond')` : tx`${c.value}::bigint`;
+}
+
+/** Rows after the cursor's row in the sort order; ties broken by (tenant, trace). */
+export function afterCursor(tx: TransactionSql, c: SearchCursor): Fragment {
+  const col = tx(SORT_COLUMNS[c.sort]);
+  const v = cursorValue(tx, c);
+  return c.dir === "desc"
+    ? tx`${col} <= ${v} AND (${col} < ${v} OR (t.tenant_id, t.trace_id) < (${c.tenantId}, ${c.traceId}::uuid))`
+    : tx`${col} >= ${v} AND (${col} > ${v} OR (t.tenant_id, t.trace_id) > (${c.tenantId}, ${c.traceId}::uuid))`;
+}

@@ -1,0 +1,67 @@
+import "server-only";
+import type { TransactionSql } from "postgres";
+import type { TenantScope } from "@/lib/auth/scope";
+import { withTenantScope } from "@/db/scoped";
+import { decodeCursor, encodeCursor } from "./search-cursor";
+import type { SearchFilters } from "./search-params";
+import { afterCursor, searchWhere, SORT_COLUMNS } from "./search-sql";
+
+export { CursorError } from "./search-cursor";
+
+/** One result row; JSON-safe (durations in nanoseconds fit a double up to 104 days). */
+export interface TraceHit {
+  traceId: string;
+  tenantId: string;
+  startTime: string;
+  durationNs: number;
+  rootService: string | null;
+  rootName: string | null;
+  requestId: string | null;
+  spanCount: number;
+  errorCount: number;
+  services: string[];
+}
+
+export interface SearchResult {
+  traces: TraceHit[];
+  /** The next page's cursor, or null on the last page. */
+  nextCursor: string | null;
+}
+
+interface HitRow extends TraceHit {
+  sortValue: string;
+}
+
+/**
+ * One page of traces matching the filters, read from the traces summary only (never spans),
+ * within the caller's scope and every tenant's retention, in keyset order. The transaction is
+ * the caller's: under the reader role and row-level security (withTenantScope).
+ */
+export async function searchTracesIn(tx: TransactionSql, scope: TenantScope, f: SearchFilters, now = new Date()): Promise<SearchResult> {
+  const cursor = f.cursor ? decodeCursor(f.cursor, f.sort, f.dir) : null;
+  const col = tx(SORT_COLUMNS[f.sort]);
+  const dir = f.dir === "desc" ? tx`DESC` : tx`ASC`;
+  const sortValue = f.sort === "start" ? tx`((extract(epoch FROM t.start_time) * 1000000)::bigint)::text` : tx`${col}::text`;
+  const rows = await tx<HitRow[]>`
+    SELECT t.trace_id AS "traceId", t.tenant_id AS "tenantId",
+           to_char(t.start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "startTime",
+           t.duration_ns::float8 AS "durationNs", t.root_service AS "rootService", t.root_name AS "rootName",
+           t.request_id AS "requestId", t.span_count AS "spanCount", t.error_count AS "errorCount", t.services,
+           ${sortValue} AS "sortValue"
+    FROM traces t JOIN tenants n ON n.id = t.tenant_id
+    WHERE ${searchWhere(tx, scope, f, now)} AND ${cursor ? afterCursor(tx, cursor) : tx`true`}
+    ORDER BY ${col} ${dir}, t.tenant_id ${dir}, t.trace_id ${dir}
+    LIMIT ${f.limit + 1}`;
+  const page = rows.slice(0, f.limit);
+  const last = page[page.length - 1];
+  const nextCursor =
+    rows.length > f.limit && last
+      ? encodeCursor({ sort: f.sort, dir: f.dir, value: last.sortValue, tenantId: last.tenantId, traceId: last.traceId })
+      : null;
+  return { traces: page.map(({ sortValue: _, ...hit }) => hit), nextCursor };
+}
+
+/** `searchTracesIn` under the caller's tenant scope. */
+export function searchTraces(scope: TenantScope, f: SearchFilters): Promise<SearchResult> {
+  return withTenantScope(scope, (tx) => searchTracesIn(tx, scope, f));
+}
