@@ -16,8 +16,11 @@ export const TRACE_ATTRIBUTE_LIMITS = {
   valueLength: 128,
 } as const;
 
-/** Already columns of `traces` (tenant_id, request_id): summarising them again would only cost space. */
-export const UNSUMMARISED_KEYS: readonly string[] = ["tenant.id", "request.id"];
+/**
+ * Already columns of `traces` (tenant_id, request_id), or statements and stack traces that
+ * nobody looks up by equality and that would otherwise be most of the summary's bytes.
+ */
+export const UNSUMMARISED_KEYS: readonly string[] = ["tenant.id", "request.id", "db.query.text", "db.statement", "exception.stacktrace"];
 
 type Scalar = string | number | boolean;
 
