@@ -22,10 +22,15 @@ function rawOf(params: URLSearchParams): RawSearchParams {
 
 /**
  * The search filters. Tenants and the time range apply at once; the rest apply on "Search".
- * The URL is the state: the page keys this form on the query string, so back and forward
- * show the filters of that entry.
+ * The URL is the state: the fields are keyed on the query string, so back and forward (which
+ * may restore a kept page with its typed-in state) show the filters of that entry.
  */
 export function SearchForm({ tenants }: { tenants: readonly TenantOption[] }) {
+  const { params } = useUrlParams();
+  return <SearchFields key={params.toString()} tenants={tenants} />;
+}
+
+function SearchFields({ tenants }: { tenants: readonly TenantOption[] }) {
   const { params, setParams } = useUrlParams();
   const [service, setService] = useState(params.get("service") ?? "");
   const [operation, setOperation] = useState(params.get("operation") ?? "");

@@ -17,7 +17,7 @@ beforeAll(async () => {
     INSERT INTO traces (tenant_id, trace_id, start_time, end_time, duration_ns, root_span_id, root_service,
                         root_name, request_id, span_count, error_count, services, has_error)
     SELECT 'tenant' || (i % 8), md5(i::text)::uuid, now() - (i * 10 || ' seconds')::interval, now(),
-           (i % 1000) * 1000000, i, 'svc' || (i % 12), 'op' || (i % 40), 'req-' || i, 5,
+           (i % 1000) * 1000000, i, 'svc' || (i % 12), 'op' || (i % 40), 'req-' || i, (i % 37) + 1,
            CASE WHEN i % 50 = 0 THEN 1 ELSE 0 END, ARRAY['svc' || (i % 12)], i % 50 = 0
     FROM generate_series(1, 60000) AS i`;
   await t.sql`ANALYZE traces`;
@@ -64,5 +64,14 @@ describe("trace search plans under row-level security", () => {
     const p = await plan({ all: true }, `SELECT * FROM (SELECT * FROM traces t WHERE t.request_id = 'req-777' OFFSET 0) t JOIN tenants n ON n.id = t.tenant_id ORDER BY t.start_time DESC LIMIT 51`);
     expect(p).toContain("traces_request_id_idx");
     expect(p).not.toContain('"Seq Scan", "Parallel Aware": false, "Async Capable": false, "Relation Name": "traces"');
+  });
+});
+
+describe("sorts by counts", () => {
+  it("most errors first walks traces_error_count_idx, most spans first traces_span_count_idx", async () => {
+    const errors = await plan({ all: true }, PAGE.replace("%s", "").replace("%s", "t.error_count DESC, t.tenant_id DESC, t.trace_id DESC"));
+    expect(errors).toContain("traces_error_count_idx");
+    const spans = await plan({ all: true }, PAGE.replace("%s", "").replace("%s", "t.span_count DESC, t.tenant_id DESC, t.trace_id DESC"));
+    expect(spans).toContain("traces_span_count_idx");
   });
 });

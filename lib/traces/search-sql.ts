@@ -32,18 +32,28 @@ function and(tx: TransactionSql, parts: Fragment[]): Fragment {
 }
 
 /** `{"key": [value]}` as jsonb, bound as text: postgres.js would JSON-encode a string bound to jsonb once more. */
-function contains(tx: TransactionSql, key: string, value: string | number | boolean): Fragment {
-  return tx`t.attributes @> (${JSON.stringify({ [key]: [value] })}::text)::jsonb`;
+function filterJson(tx: TransactionSql, key: string, value: string | number | boolean): Fragment {
+  return tx`(${JSON.stringify({ [key]: [value] })}::text)::jsonb`;
+}
+
+/**
+ * Traces whose summary holds any of these key/value pairs, found through the GIN index by the
+ * `traces_matching_attributes` probe (row-level security keeps `@>` off the index for the
+ * reader role; the probe applies the same tenant rule).
+ */
+function matching(tx: TransactionSql, pairs: [string, string | number | boolean][]): Fragment {
+  const probes = pairs.map(([k, v]) => tx`SELECT * FROM traces_matching_attributes(${filterJson(tx, k, v)})`);
+  return tx`(t.tenant_id, t.trace_id) IN (${probes.reduce((acc, p) => tx`${acc} UNION ALL ${p}`)})`;
 }
 
 /** Values are typed in the summary; "503" typed in a filter also matches the number 503, "true" the boolean. */
 function equals(tx: TransactionSql, key: string, value: string | number): Fragment {
   const text = String(value);
-  const alternatives = [contains(tx, key, text)];
+  const pairs: [string, string | number | boolean][] = [[key, text]];
   const n = Number(text);
-  if (text.trim() !== "" && Number.isFinite(n)) alternatives.push(contains(tx, key, n));
-  if (text === "true" || text === "false") alternatives.push(contains(tx, key, text === "true"));
-  return tx`(${alternatives.reduce((acc, a) => tx`${acc} OR ${a}`)})`;
+  if (text.trim() !== "" && Number.isFinite(n)) pairs.push([key, n]);
+  if (text === "true" || text === "false") pairs.push([key, text === "true"]);
+  return matching(tx, pairs);
 }
 
 /** One attribute condition against the trace's summary (lib/ingest/trace-attributes.ts). */
@@ -71,7 +81,7 @@ export function attributeCondition(tx: TransactionSql, c: AttributeCondition): F
 export type LookupStep = "ids" | "attributes";
 
 export function lookup(tx: TransactionSql, q: string, step: LookupStep): Fragment {
-  if (step === "attributes") return tx`(${LOOKUP_ATTRIBUTE_KEYS.map((k) => contains(tx, k, q)).reduce((acc, a) => tx`${acc} OR ${a}`)})`;
+  if (step === "attributes") return matching(tx, LOOKUP_ATTRIBUTE_KEYS.map((k) => [k, q]));
   if (!TRACE_ID.test(q)) return tx`t.request_id = ${q}`;
   const hex = q.replace(/-/g, "").toLowerCase();
   const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

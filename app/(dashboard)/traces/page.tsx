@@ -24,7 +24,7 @@ export default async function TracesPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <PageHeader title="Traces" />
-      <SearchForm key={key} tenants={tenants} />
+      <SearchForm tenants={tenants} />
       {parsed.ok ? (
         <Suspense key={key} fallback={<p className="text-zinc-500" data-testid="searching">Searching…</p>}>
           <SearchResults scope={access.scope} filters={parsed.filters} />
