@@ -45,7 +45,7 @@ export async function searchTracesIn(tx: TransactionSql, scope: TenantScope, f: 
   await tx`SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`;
   if (!f.q) return page(tx, scope, f, cursor, null, now);
   const byIds = await page(tx, scope, f, cursor, { q: f.q, step: "ids" }, now);
-  return byIds.traces.length > 0 || cursor ? byIds : page(tx, scope, f, cursor, { q: f.q, step: "attributes" }, now);
+  return byIds.traces.length > 0 ? byIds : page(tx, scope, f, cursor, { q: f.q, step: "attributes" }, now);
 }
 
 async function page(
