@@ -1,4 +1,5 @@
 import { copyJson, copyNullable, copyText, copyTextArray, COPY_NULL } from "./copy-text";
+import { TraceAttributeSummary } from "../../lib/ingest/trace-attributes";
 import { hex32 } from "./ids";
 import { SERVICES, type DemoResource, type ServiceName } from "./resources";
 import { epochNanosText, TimestampFormatter } from "./timestamp";
@@ -10,7 +11,7 @@ export const SPAN_COPY_COLUMNS =
 
 export const TRACE_COPY_COLUMNS =
   "tenant_id, trace_id, start_time, end_time, duration_ns, root_span_id, root_service, root_name, request_id, " +
-  "span_count, error_count, services, has_error, is_slow, is_security, sample_weight";
+  "span_count, error_count, services, has_error, is_slow, is_security, sample_weight, attributes";
 
 const SERVICE_INDEX = new Map<ServiceName, number>(SERVICES.map((s, i) => [s, i]));
 
@@ -39,6 +40,7 @@ export class TraceRowWriter {
     let security = false;
     let root: DemoSpan | null = null;
     const services = new Set<ServiceName>();
+    const attributes = new TraceAttributeSummary();
 
     for (const span of trace.spans) {
       if (span.start < minStart) minStart = span.start;
@@ -48,6 +50,7 @@ export class TraceRowWriter {
       if (span.attributes["security.operation"] === true) security = true;
       if (span.parent === null) root = span;
       services.add(span.service);
+      attributes.add(span.attributes);
 
       const pods = this.resources.get(span.service)!;
       const resource = pods[(podSalt + SERVICE_INDEX.get(span.service)! * 7) % pods.length]!;
@@ -68,7 +71,7 @@ export class TraceRowWriter {
     return (
       `${tenant}\t${traceId}\t${this.time.format(startUs)}\t${this.time.format(startUs + Math.floor(durationNs / 1000))}\t` +
       `${durationNs}\t${root.id}\t${root.service}\t${copyText(root.name)}\t${requestId}\t${trace.spans.length}\t${errors}\t` +
-      `${copyTextArray([...services].sort())}\t${errors > 0 ? "t" : "f"}\t${isSlow ? "t" : "f"}\t${security ? "t" : "f"}\t1\n`
+      `${copyTextArray([...services].sort())}\t${errors > 0 ? "t" : "f"}\t${isSlow ? "t" : "f"}\t${security ? "t" : "f"}\t1\t${copyJson(attributes)}\n`
     );
   }
 

@@ -8,7 +8,7 @@ test("viewing traces, a denied section and signing in each write one audit row",
   const [{ before }] = (await sql`SELECT coalesce(max(seq), 0)::int AS before FROM audit_log`) as unknown as [{ before: number }];
 
   await signIn(page, viewer);
-  await expect(page.getByTestId("recent-traces")).toBeVisible();
+  await expect(page.getByTestId("trace-results")).toBeVisible();
   await page.goto("/admin");
   await expect(page.getByRole("heading", { name: "No access" })).toBeVisible();
 

@@ -15,7 +15,7 @@ for (const headers of BYPASS_HEADERS) {
       const response = await request.get(path, { headers, maxRedirects: 0 });
       expect(response.status(), path).toBe(307);
       expect(response.headers()["location"], path).toContain("/login");
-      expect(await response.text(), path).not.toContain("recent-traces");
+      expect(await response.text(), path).not.toContain("trace-results");
     }
     const ingest = await request.post("/v1/traces", {
       headers: { ...headers, "content-type": "application/json" },

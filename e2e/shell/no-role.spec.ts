@@ -15,7 +15,7 @@ test("a signed-in user with no role sees only a clear no-access page", async ({ 
     await page.goto(path);
     await expect(page.getByRole("heading", { name: "No access" })).toBeVisible();
   }
-  await expect(page.getByTestId("recent-traces")).toHaveCount(0);
+  await expect(page.getByTestId("trace-results")).toHaveCount(0);
 });
 
 test("disabling a signed-in user cuts access on the next request", async ({ page }) => {
@@ -23,7 +23,7 @@ test("disabling a signed-in user cuts access on the next request", async ({ page
   const user = { email: "leaver@demo.test", password: "leaver-password-1", role: "investigator" as const };
   await createUser(sql, user);
   await signIn(page, user);
-  await expect(page.getByTestId("recent-traces")).toBeVisible();
+  await expect(page.getByTestId("trace-results")).toBeVisible();
 
   await sql`UPDATE users SET disabled = true WHERE email = ${user.email}`;
   await sql.end();

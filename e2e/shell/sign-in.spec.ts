@@ -12,7 +12,7 @@ test("the demo admin signs in and sees the shell with every section", async ({ p
   await expect(page.getByTestId("user-role")).toHaveText("Admin");
   await expect(page.getByTestId("user-scope")).toHaveText("All tenants");
   // Demo data is there: the first start seeded traces across tenants.
-  await expect(page.getByTestId("recent-traces").locator("tbody tr")).toHaveCount(50);
+  await expect(page.getByTestId("trace-results").locator("tbody tr")).toHaveCount(50);
 });
 
 test("a wrong password is refused with one message that does not say which part was wrong", async ({ page }) => {
@@ -34,7 +34,7 @@ test("a tenant viewer sees only their tenants and no admin section", async ({ pa
   const viewer = demoLogin("tenant_viewer");
   await signIn(page, viewer);
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" })).toHaveCount(0);
-  const tenantCells = page.getByTestId("recent-traces").locator("tbody tr td:nth-child(2)");
+  const tenantCells = page.getByTestId("trace-results").locator("tbody tr td:nth-child(2)");
   await expect(tenantCells.first()).toBeVisible();
   const seen = new Set(await tenantCells.allTextContents());
   expect([...seen].every((t) => viewer.tenants.includes(t))).toBe(true);
@@ -46,7 +46,7 @@ test("an auditor is refused trace data", async ({ page }) => {
   await signIn(page, demoLogin("auditor"));
   await page.goto("/traces");
   await expect(page.getByRole("heading", { name: "No access" })).toBeVisible();
-  await expect(page.getByTestId("recent-traces")).toHaveCount(0);
+  await expect(page.getByTestId("trace-results")).toHaveCount(0);
 });
 
 test("signing out ends the session", async ({ page }) => {

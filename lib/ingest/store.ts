@@ -8,6 +8,7 @@ import type { NormalizedEntry, NormalizedResource } from "./normalize";
 import type { RefusalReason } from "./refusals";
 import { rollupInsertedSpans } from "./rollup";
 import { spanCopyText } from "./span-copy";
+import { foldTraceAttributes } from "./trace-attributes";
 import { COPY_STAGING, CREATE_STAGING, MOVE_STAGED_SPANS } from "./store-sql";
 
 export interface StoreOptions {
@@ -133,6 +134,7 @@ export class SpanStore {
     // Prepared: the statement is planned once per connection, not on every request.
     const rows = await tx.unsafe<{ tenant_id: string; stored: number }[]>(MOVE_STAGED_SPANS, [sampled], { prepare: true });
     await rollupInsertedSpans(tx);
+    await foldTraceAttributes(tx);
     return new Map(rows.map((r) => [r.tenant_id, r.stored]));
   }
 

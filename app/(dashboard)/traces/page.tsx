@@ -1,20 +1,39 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { pageAccess } from "@/lib/auth/guard";
-import { recentTraces } from "@/lib/traces/recent";
+import { tenantsInScope } from "@/lib/tenants/in-scope";
+import { parseSearch, searchDetails, serializeSearch, type RawSearchParams } from "@/lib/traces/search-params";
 import { NoAccess } from "@/components/shell/no-access";
 import { PageHeader } from "@/components/shell/page-header";
-import { RecentTracesTable } from "@/components/traces/recent-traces-table";
+import { SearchForm } from "@/components/search/search-form";
+import { SearchResults } from "@/components/search/search-results";
 
 export const metadata: Metadata = { title: "Traces" };
 
-export default async function TracesPage() {
-  const access = await pageAccess("traces:read", { audit: "trace.search", resource: "/traces", details: { view: "recent", limit: 50 } });
+export default async function TracesPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const parsed = parseSearch(await searchParams);
+  const access = await pageAccess("traces:read", {
+    audit: "trace.search",
+    resource: "/traces",
+    tenants: parsed.ok ? parsed.filters.tenant : undefined,
+    details: parsed.ok ? searchDetails(parsed.filters) : { rejected: "invalid input", problem: parsed.message },
+  });
   if (!access.allowed) return <NoAccess what="reading trace data" />;
-  const traces = await recentTraces(access.scope);
+  const tenants = await tenantsInScope(access.scope);
+  const key = parsed.ok ? serializeSearch(parsed.filters).toString() : "invalid";
   return (
     <>
-      <PageHeader title="Recent traces" />
-      <RecentTracesTable traces={traces} />
+      <PageHeader title="Traces" />
+      <SearchForm tenants={tenants} />
+      {parsed.ok ? (
+        <Suspense key={key} fallback={<p className="text-zinc-500" data-testid="searching">Searching…</p>}>
+          <SearchResults scope={access.scope} filters={parsed.filters} />
+        </Suspense>
+      ) : (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+          {parsed.message}
+        </p>
+      )}
     </>
   );
 }

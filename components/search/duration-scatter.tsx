@@ -1,0 +1,99 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useRef, useState } from "react";
+import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
+import { useUrlParams } from "@/components/filters/use-url-params";
+import { formatDuration } from "@/lib/format/duration";
+import { traceHref } from "./trace-href";
+
+export interface ScatterPoint {
+  traceId: string;
+  /** Start, milliseconds since the epoch. */
+  t: number;
+  ms: number;
+  error: boolean;
+  label: string;
+}
+
+// Fixed geometry, so a dragged pixel range converts to a time window.
+const MARGIN = { top: 8, right: 16, bottom: 4, left: 8 };
+const Y_AXIS_WIDTH = 60;
+const MIN_DRAG_PX = 6;
+
+const tickTime = (ms: number) => new Date(ms).toLocaleString(undefined, { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false });
+
+/**
+ * Duration over start time of the results: errors in red; a click opens the trace, a
+ * horizontal drag narrows the time window (from/to in the URL).
+ */
+export function DurationScatter({ points, domain }: { points: ScatterPoint[]; domain: [number, number] }) {
+  const router = useRouter();
+  const { setParams } = useUrlParams();
+  const box = useRef<HTMLDivElement>(null);
+  const [drag, setDrag] = useState<{ start: number; end: number } | null>(null);
+
+  const xOf = (e: React.MouseEvent) => e.clientX - (box.current?.getBoundingClientRect().left ?? 0);
+  const timeAt = (px: number) => {
+    const width = box.current?.getBoundingClientRect().width ?? 1;
+    const left = MARGIN.left + Y_AXIS_WIDTH;
+    const fraction = Math.min(1, Math.max(0, (px - left) / Math.max(1, width - left - MARGIN.right)));
+    return domain[0] + fraction * (domain[1] - domain[0]);
+  };
+  const finish = () => {
+    if (drag && Math.abs(drag.end - drag.start) >= MIN_DRAG_PX) {
+      const [a, b] = [timeAt(Math.min(drag.start, drag.end)), timeAt(Math.max(drag.start, drag.end))];
+      setParams({ range: null, from: new Date(Math.floor(a)).toISOString(), to: new Date(Math.ceil(b)).toISOString() });
+    }
+    setDrag(null);
+  };
+
+  const ok = points.filter((p) => !p.error);
+  const errors = points.filter((p) => p.error);
+  const open = (item: { payload?: ScatterPoint }) => {
+    if (item.payload) router.push(traceHref(item.payload.traceId));
+  };
+
+  return (
+    <div
+      ref={box}
+      className="relative mb-4 h-56 select-none rounded border border-zinc-200 dark:border-zinc-800"
+      data-testid="duration-scatter"
+      aria-label="Duration over time of the results; drag to select a time window"
+      onMouseDown={(e) => setDrag({ start: xOf(e), end: xOf(e) })}
+      onMouseMove={(e) => drag && setDrag({ ...drag, end: xOf(e) })}
+      onMouseUp={finish}
+      onMouseLeave={() => setDrag(null)}
+    >
+      <ResponsiveContainer width="100%" height="100%">
+        <ScatterChart margin={MARGIN}>
+          <CartesianGrid strokeDasharray="3 3" className="opacity-40" />
+          <XAxis type="number" dataKey="t" domain={domain} tickFormatter={tickTime} fontSize={11} />
+          <YAxis type="number" dataKey="ms" width={Y_AXIS_WIDTH} tickFormatter={(ms: number) => formatDuration(ms * 1e6)} fontSize={11} />
+          <Tooltip
+            cursor={false}
+            content={({ payload }) => {
+              const p = payload?.[0]?.payload as ScatterPoint | undefined;
+              return p ? (
+                <div className="rounded border border-zinc-300 bg-white px-2 py-1 text-xs shadow dark:border-zinc-700 dark:bg-zinc-900">
+                  <div>{p.label}</div>
+                  <div>
+                    {formatDuration(p.ms * 1e6)} · {new Date(p.t).toLocaleString()}
+                  </div>
+                </div>
+              ) : null;
+            }}
+          />
+          <Scatter name="ok" data={ok} fill="#3b82f6" isAnimationActive={false} onClick={open} className="cursor-pointer" />
+          <Scatter name="errors" data={errors} fill="#dc2626" isAnimationActive={false} onClick={open} className="cursor-pointer" />
+        </ScatterChart>
+      </ResponsiveContainer>
+      {drag && Math.abs(drag.end - drag.start) >= MIN_DRAG_PX && (
+        <div
+          className="pointer-events-none absolute top-0 bottom-0 bg-blue-500/15"
+          style={{ left: Math.min(drag.start, drag.end), width: Math.abs(drag.end - drag.start) }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import "server-only";
+import Link from "next/link";
+import type { TenantScope } from "@/lib/auth/scope";
+import { isTransientDatabaseError } from "@/db/errors";
+import { resolveTimeRange } from "@/lib/filters/time-range";
+import { CursorError, searchTraces } from "@/lib/traces/search";
+import { serializeSearch, type SearchFilters } from "@/lib/traces/search-params";
+import { DurationScatter } from "./duration-scatter";
+import { ResultsTable } from "./results-table";
+
+function Problem({ children }: { children: React.ReactNode }) {
+  return (
+    <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+      {children}
+    </p>
+  );
+}
+
+/** One page of results: the scatter plot, the table, and the link to the next page. */
+export async function SearchResults({ scope, filters }: { scope: TenantScope; filters: SearchFilters }) {
+  let result;
+  try {
+    result = await searchTraces(scope, filters);
+  } catch (error) {
+    if (error instanceof CursorError) return <Problem>{error.message}</Problem>;
+    if (isTransientDatabaseError(error)) return <Problem>The database is unavailable; try again shortly.</Problem>;
+    throw error;
+  }
+  const { traces, nextCursor } = result;
+  if (traces.length === 0) {
+    return (
+      <p className="text-zinc-500" data-testid="no-results">
+        {filters.cursor ? "No more traces." : "No traces match these filters in the chosen time range (within your tenants' retention)."}
+      </p>
+    );
+  }
+  const points = traces.map((t) => ({ traceId: t.traceId, t: Date.parse(t.startTime), ms: t.durationNs / 1e6, error: t.errorCount > 0, label: `${t.rootService ?? "?"} ${t.rootName ?? ""}` }));
+  const range = resolveTimeRange(filters);
+  const domain: [number, number] = filters.q
+    ? [Math.min(...points.map((p) => p.t)) - 1000, Math.max(...points.map((p) => p.t)) + 1000]
+    : [range.from.getTime(), range.to.getTime()];
+  return (
+    <>
+      <DurationScatter points={points} domain={domain} />
+      <ResultsTable traces={traces} filters={filters} />
+      <nav className="mt-3 flex gap-4 text-sm" aria-label="Pages">
+        {filters.cursor && (
+          <Link href={`/traces?${serializeSearch({ ...filters, cursor: undefined })}`} prefetch={false} className="underline">
+            First page
+          </Link>
+        )}
+        {nextCursor && (
+          <Link href={`/traces?${serializeSearch({ ...filters, cursor: nextCursor })}`} prefetch={false} className="underline">
+            Next page →
+          </Link>
+        )}
+      </nav>
+    </>
+  );
+}
