@@ -40,6 +40,17 @@ function rollupRows(tx: TransactionSql, scope: TenantScope, f: LatencyFilters, p
   return tx`(${union}) r JOIN tenants n ON n.id = r.tenant_id AND r.minute >= now() - make_interval(days => n.retention_days)`;
 }
 
+/**
+ * Merging histograms groups hundreds of thousands of (group, bucket) cells into a few tens of
+ * thousands. The planner, which sees neither unnest's row count nor the RLS filter's
+ * selectivity, sorts those cells (two to three times slower than hashing them, on disk at the
+ * default work_mem) and loops over tenants rescanning every rollup row per tenant. For this
+ * transaction only: hash in memory, join by hash.
+ */
+async function planForHistograms(tx: TransactionSql): Promise<void> {
+  await tx`SELECT set_config('work_mem', '64MB', true), set_config('enable_sort', 'off', true), set_config('enable_nestloop', 'off', true)`;
+}
+
 const perStepQuantiles = (tx: TransactionSql) => tx`
   ${quantileBucket(tx, QUANTILES.p50)} AS p50, ${quantileBucket(tx, QUANTILES.p90)} AS p90,
   ${quantileBucket(tx, QUANTILES.p95)} AS p95, ${quantileBucket(tx, QUANTILES.p99)} AS p99`;
@@ -91,24 +102,28 @@ async function series(tx: TransactionSql, scope: TenantScope, f: LatencyFilters)
 }
 
 export async function operationsReport(tx: TransactionSql, scope: TenantScope, f: LatencyFilters): Promise<OperationRow[]> {
+  await planForHistograms(tx);
   const length = f.range.to.getTime() - f.range.from.getTime();
   const rows = () =>
     rollupRows(tx, scope, f, [
       { from: new Date(f.range.from.getTime() - length), to: f.range.from, grains: [HOUR_GRAIN], current: false },
       { ...f.range, grains: [HOUR_GRAIN] },
     ]);
+  // One scan of the rollup rows feeds both the histograms and the totals.
   const groups = await tx<{ service: string; operation: string; cur: boolean; w: number; we: number; wd: number; p95: number | null }[]>`
-    WITH cells AS (
-      SELECT r.service, r.operation, r.cur, u.b, sum(u.w) AS w
-      FROM ${rows()}, unnest(r.buckets, r.weights) AS u(b, w)
+    WITH picked AS MATERIALIZED (
+      SELECT r.service, r.operation, r.cur, r.weighted_count, r.weighted_errors, r.weighted_duration_ns, r.buckets, r.weights
+      FROM ${rows()}
+    ), cells AS MATERIALIZED (
+      SELECT p.service, p.operation, p.cur, u.b, sum(u.w) AS w
+      FROM picked p, unnest(p.buckets, p.weights) AS u(b, w)
       GROUP BY 1, 2, 3, 4
     ), p95 AS (
       SELECT service, operation, cur, ${quantileBucket(tx, QUANTILES.p95)} AS p95
       FROM (${cumulative(tx, tx`service, operation, cur`)}) c GROUP BY 1, 2, 3
     ), totals AS (
-      SELECT r.service, r.operation, r.cur, sum(r.weighted_count) AS w, sum(r.weighted_errors) AS we,
-             sum(r.weighted_duration_ns) AS wd
-      FROM ${rows()} GROUP BY 1, 2, 3
+      SELECT service, operation, cur, sum(weighted_count) AS w, sum(weighted_errors) AS we, sum(weighted_duration_ns) AS wd
+      FROM picked GROUP BY 1, 2, 3
     )
     SELECT totals.*, p95.p95 FROM totals LEFT JOIN p95 USING (service, operation, cur)`;
   const key = (r: { service: string; operation: string }) => `${r.service}\0${r.operation}`;
@@ -130,6 +145,7 @@ export async function operationsReport(tx: TransactionSql, scope: TenantScope, f
 }
 
 export async function jobsReport(tx: TransactionSql, scope: TenantScope, f: LatencyFilters): Promise<JobRow[]> {
+  await planForHistograms(tx);
   const rows = () => rollupRows(tx, scope, f, [{ ...f.range, grains: [HOUR_GRAIN] }], false);
   const [totals, figures] = await Promise.all([
     tx<{ job: string; n: number; w: number; we: number; wr: number; wait_n: number }[]>`
@@ -175,6 +191,7 @@ export async function buildLatencyReport(tx: TransactionSql, scope: TenantScope,
 
 /** The charts' figures: per-step percentiles, throughput and error rate, the histogram and the heatmap. */
 export async function chartsReport(tx: TransactionSql, scope: TenantScope, f: LatencyFilters): Promise<Omit<LatencyReport, "operations" | "jobs">> {
+  await planForHistograms(tx);
   const s = await series(tx, scope, f);
   const steps = new Map(s.figures.filter((r) => r.kind === "step").map((r) => [r.t!.getTime(), r]));
   const points: SeriesPoint[] = s.totals.map((r) => ({
