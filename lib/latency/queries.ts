@@ -2,8 +2,9 @@
 // tests and bench/latency.ts run the very same queries; lib/latency/report.ts opens the scope.
 import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
-import { addTo, quantileNs, toDisplayBuckets, displayLowerNs, displayUpperNs, totalWeight } from "./buckets";
+import { displayLowerNs, displayUpperNs } from "./buckets";
 import type { LatencyFilters } from "./params";
+import { cumulative, displayBucket, middleNs, quantileBucket } from "./sql-quantiles";
 import { chartGrains, coverWindow, HOUR_GRAIN } from "./tiers";
 import type { JobRow, LatencyReport, OperationRow, SeriesPoint } from "./types";
 
@@ -39,110 +40,145 @@ function rollupRows(tx: TransactionSql, scope: TenantScope, f: LatencyFilters, p
   return tx`(${union}) r JOIN tenants n ON n.id = r.tenant_id AND r.minute >= now() - make_interval(days => n.retention_days)`;
 }
 
-const histOf = (rows: readonly { b: number; w: number }[]) => {
-  const hist = new Map<number, number>();
-  for (const r of rows) addTo(hist, r.b, r.w);
-  return hist;
-};
-
-function quantiles(hist: Map<number, number>) {
-  return {
-    p50: quantileNs(hist, QUANTILES.p50),
-    p90: quantileNs(hist, QUANTILES.p90),
-    p95: quantileNs(hist, QUANTILES.p95),
-    p99: quantileNs(hist, QUANTILES.p99),
-  };
+/**
+ * Merging histograms groups hundreds of thousands of (group, bucket) cells into a few tens of
+ * thousands. The planner, which sees neither unnest's row count nor the RLS filter's
+ * selectivity, sorts those cells (two to three times slower than hashing them, on disk at the
+ * default work_mem) and loops over tenants rescanning every rollup row per tenant. For this
+ * transaction only: hash in memory, join by hash.
+ */
+async function planForHistograms(tx: TransactionSql): Promise<void> {
+  await tx`SELECT set_config('work_mem', '64MB', true), set_config('enable_sort', 'off', true), set_config('enable_nestloop', 'off', true)`;
 }
 
+const perStepQuantiles = (tx: TransactionSql) => tx`
+  ${quantileBucket(tx, QUANTILES.p50)} AS p50, ${quantileBucket(tx, QUANTILES.p90)} AS p90,
+  ${quantileBucket(tx, QUANTILES.p95)} AS p95, ${quantileBucket(tx, QUANTILES.p99)} AS p99`;
+
+interface QuantileBuckets {
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+const quantiles = (q: QuantileBuckets | undefined) => ({
+  p50: middleNs(q?.p50 ?? null),
+  p90: middleNs(q?.p90 ?? null),
+  p95: middleNs(q?.p95 ?? null),
+  p99: middleNs(q?.p99 ?? null),
+});
+
+/**
+ * Per step: totals, and from one pass over the histograms the step's quantiles ('step'
+ * rows), the whole window's ('all', t null) and the display bands per step ('band').
+ */
 async function series(tx: TransactionSql, scope: TenantScope, f: LatencyFilters) {
   const stepS = f.stepMinutes * 60;
   const at = tx`to_timestamp(floor(extract(epoch FROM r.minute) / ${stepS}) * ${stepS})`;
   const grains = chartGrains(f.stepMinutes, !f.service && !f.operation);
   const rows = () => rollupRows(tx, scope, f, [{ ...f.range, grains }]);
-  const [totals, buckets] = await Promise.all([
+  const [totals, figures] = await Promise.all([
     tx<{ t: Date; n: number; w: number; we: number }[]>`
       SELECT ${at} AS t, sum(r.span_count)::float8 AS n, sum(r.weighted_count) AS w, sum(r.weighted_errors) AS we
       FROM ${rows()} GROUP BY 1 ORDER BY 1`,
-    tx<{ t: Date; b: number; w: number }[]>`
-      SELECT ${at} AS t, u.b, sum(u.w) AS w
-      FROM ${rows()}, unnest(r.buckets, r.weights) AS u(b, w)
-      GROUP BY 1, 2`,
+    tx<({ kind: "step" | "all"; t: Date | null; band: null; w: null } & QuantileBuckets | { kind: "band"; t: Date; band: number; w: number; p50: null; p90: null; p95: null; p99: null })[]>`
+      WITH step_cells AS MATERIALIZED (
+        SELECT ${at} AS t, u.b, sum(u.w) AS w
+        FROM ${rows()}, unnest(r.buckets, r.weights) AS u(b, w)
+        GROUP BY 1, 2
+      ), steps AS (
+        WITH cells AS (SELECT * FROM step_cells) SELECT t, ${perStepQuantiles(tx)} FROM (${cumulative(tx, tx`t`)}) c GROUP BY t
+      ), overall AS (
+        WITH cells AS (SELECT b, sum(w) AS w FROM step_cells GROUP BY b) SELECT ${perStepQuantiles(tx)} FROM (${cumulative(tx, tx`true`)}) c
+      )
+      SELECT 'step' AS kind, t, NULL::int AS band, NULL::float8 AS w, p50, p90, p95, p99 FROM steps
+      UNION ALL
+      SELECT 'all', NULL, NULL, NULL, p50, p90, p95, p99 FROM overall
+      UNION ALL
+      SELECT 'band', t, ${displayBucket(tx, tx`b`)}, sum(w), NULL, NULL, NULL, NULL FROM step_cells GROUP BY 2, 3`,
   ]);
-  return { totals, buckets };
+  return { totals, figures };
 }
 
 export async function operationsReport(tx: TransactionSql, scope: TenantScope, f: LatencyFilters): Promise<OperationRow[]> {
+  await planForHistograms(tx);
   const length = f.range.to.getTime() - f.range.from.getTime();
   const rows = () =>
     rollupRows(tx, scope, f, [
       { from: new Date(f.range.from.getTime() - length), to: f.range.from, grains: [HOUR_GRAIN], current: false },
       { ...f.range, grains: [HOUR_GRAIN] },
     ]);
-  const [totals, buckets] = await Promise.all([
-    tx<{ service: string; operation: string; cur: boolean; w: number; we: number; wd: number }[]>`
-      SELECT r.service, r.operation, r.cur, sum(r.weighted_count) AS w, sum(r.weighted_errors) AS we,
-             sum(r.weighted_duration_ns) AS wd
-      FROM ${rows()} GROUP BY 1, 2, 3`,
-    tx<{ service: string; operation: string; cur: boolean; b: number; w: number }[]>`
-      SELECT r.service, r.operation, r.cur, u.b, sum(u.w) AS w
-      FROM ${rows()}, unnest(r.buckets, r.weights) AS u(b, w)
-      GROUP BY 1, 2, 3, 4`,
-  ]);
-  const key = (r: { service: string; operation: string; cur: boolean }) => `${r.cur ? 1 : 0}\0${r.service}\0${r.operation}`;
-  const hists = new Map<string, Map<number, number>>();
-  for (const r of buckets) {
-    const k = key(r);
-    if (!hists.has(k)) hists.set(k, new Map());
-    addTo(hists.get(k)!, r.b, r.w);
-  }
-  const previous = new Map(totals.filter((t) => !t.cur).map((t) => [key({ ...t, cur: true }), t]));
-  return totals
-    .filter((t) => t.cur)
-    .map((t) => {
-      const prev = previous.get(key(t));
-      const prevHist = hists.get(key({ ...t, cur: false }));
+  // One scan of the rollup rows feeds both the histograms and the totals.
+  const groups = await tx<{ service: string; operation: string; cur: boolean; w: number; we: number; wd: number; p95: number | null }[]>`
+    WITH picked AS MATERIALIZED (
+      SELECT r.service, r.operation, r.cur, r.weighted_count, r.weighted_errors, r.weighted_duration_ns, r.buckets, r.weights
+      FROM ${rows()}
+    ), cells AS MATERIALIZED (
+      SELECT p.service, p.operation, p.cur, u.b, sum(u.w) AS w
+      FROM picked p, unnest(p.buckets, p.weights) AS u(b, w)
+      GROUP BY 1, 2, 3, 4
+    ), p95 AS (
+      SELECT service, operation, cur, ${quantileBucket(tx, QUANTILES.p95)} AS p95
+      FROM (${cumulative(tx, tx`service, operation, cur`)}) c GROUP BY 1, 2, 3
+    ), totals AS (
+      SELECT service, operation, cur, sum(weighted_count) AS w, sum(weighted_errors) AS we, sum(weighted_duration_ns) AS wd
+      FROM picked GROUP BY 1, 2, 3
+    )
+    SELECT totals.*, p95.p95 FROM totals LEFT JOIN p95 USING (service, operation, cur)`;
+  const key = (r: { service: string; operation: string }) => `${r.service}\0${r.operation}`;
+  const previous = new Map(groups.filter((g) => !g.cur).map((g) => [key(g), g]));
+  return groups
+    .filter((g) => g.cur)
+    .map((g) => {
+      const prev = previous.get(key(g));
       return {
-        service: t.service,
-        operation: t.operation,
-        count: t.w,
-        p95Ns: quantileNs(hists.get(key(t)) ?? new Map(), QUANTILES.p95),
-        errorRate: t.w > 0 ? t.we / t.w : 0,
-        totalNs: t.wd,
-        previous: prev && prev.w > 0 ? { count: prev.w, p95Ns: prevHist ? quantileNs(prevHist, QUANTILES.p95) : null, errorRate: prev.we / prev.w, totalNs: prev.wd } : null,
+        service: g.service,
+        operation: g.operation,
+        count: g.w,
+        p95Ns: middleNs(g.p95),
+        errorRate: g.w > 0 ? g.we / g.w : 0,
+        totalNs: g.wd,
+        previous: prev && prev.w > 0 ? { count: prev.w, p95Ns: middleNs(prev.p95), errorRate: prev.we / prev.w, totalNs: prev.wd } : null,
       };
     });
 }
 
 export async function jobsReport(tx: TransactionSql, scope: TenantScope, f: LatencyFilters): Promise<JobRow[]> {
+  await planForHistograms(tx);
   const rows = () => rollupRows(tx, scope, f, [{ ...f.range, grains: [HOUR_GRAIN] }], false);
-  const [totals, buckets] = await Promise.all([
+  const [totals, figures] = await Promise.all([
     tx<{ job: string; n: number; w: number; we: number; wr: number; wait_n: number }[]>`
       SELECT r.job_name AS job, sum(r.span_count)::float8 AS n, sum(r.weighted_count) AS w, sum(r.weighted_errors) AS we,
              sum(r.weighted_retries) AS wr, sum(r.wait_count)::float8 AS wait_n
       FROM ${rows()}
       WHERE r.job_name <> '' AND r.kind = 5 GROUP BY 1 ORDER BY 1`,
-    tx<{ job: string; wait: boolean; b: number; w: number }[]>`
-      SELECT r.job_name AS job, false AS wait, u.b, sum(u.w) AS w
-      FROM ${rows()}, unnest(r.buckets, r.weights) AS u(b, w)
-      WHERE r.job_name <> '' AND r.kind = 5 GROUP BY 1, 2, 3
-      UNION ALL
-      SELECT r.job_name, true, u.b, sum(u.w)
-      FROM ${rows()}, unnest(r.wait_buckets, r.wait_weights) AS u(b, w)
-      WHERE r.job_name <> '' AND r.kind = 5 GROUP BY 1, 2, 3`,
+    tx<{ job: string; wait: boolean; weight: number; p50: number | null; p95: number | null }[]>`
+      WITH cells AS (
+        SELECT r.job_name AS job, false AS wait, u.b, sum(u.w) AS w
+        FROM ${rows()}, unnest(r.buckets, r.weights) AS u(b, w)
+        WHERE r.job_name <> '' AND r.kind = 5 GROUP BY 1, 2, 3
+        UNION ALL
+        SELECT r.job_name, true, u.b, sum(u.w)
+        FROM ${rows()}, unnest(r.wait_buckets, r.wait_weights) AS u(b, w)
+        WHERE r.job_name <> '' AND r.kind = 5 GROUP BY 1, 2, 3
+      )
+      SELECT job, wait, max(total) AS weight, ${quantileBucket(tx, QUANTILES.p50)} AS p50, ${quantileBucket(tx, QUANTILES.p95)} AS p95
+      FROM (${cumulative(tx, tx`job, wait`)}) c GROUP BY 1, 2`,
   ]);
   return totals.map((t) => {
-    const run = histOf(buckets.filter((b) => b.job === t.job && !b.wait));
-    const wait = histOf(buckets.filter((b) => b.job === t.job && b.wait));
+    const run = figures.find((r) => r.job === t.job && !r.wait);
+    const wait = figures.find((r) => r.job === t.job && r.wait);
     return {
       job: t.job,
       attempts: t.w,
       retries: t.wr,
       failures: t.we,
-      runP50Ns: quantileNs(run, QUANTILES.p50),
-      runP95Ns: quantileNs(run, QUANTILES.p95),
-      waitP50Ns: quantileNs(wait, QUANTILES.p50),
-      waitP95Ns: quantileNs(wait, QUANTILES.p95),
-      waits: totalWeight(wait),
+      runP50Ns: middleNs(run?.p50 ?? null),
+      runP95Ns: middleNs(run?.p95 ?? null),
+      waitP50Ns: middleNs(wait?.p50 ?? null),
+      waitP95Ns: middleNs(wait?.p95 ?? null),
+      waits: wait?.weight ?? 0,
     };
   });
 }
@@ -155,24 +191,21 @@ export async function buildLatencyReport(tx: TransactionSql, scope: TenantScope,
 
 /** The charts' figures: per-step percentiles, throughput and error rate, the histogram and the heatmap. */
 export async function chartsReport(tx: TransactionSql, scope: TenantScope, f: LatencyFilters): Promise<Omit<LatencyReport, "operations" | "jobs">> {
+  await planForHistograms(tx);
   const s = await series(tx, scope, f);
-  const perStep = new Map<number, Map<number, number>>();
-  const overall = new Map<number, number>();
-  for (const r of s.buckets) {
-    const t = r.t.getTime();
-    if (!perStep.has(t)) perStep.set(t, new Map());
-    addTo(perStep.get(t)!, r.b, r.w);
-    addTo(overall, r.b, r.w);
-  }
+  const steps = new Map(s.figures.filter((r) => r.kind === "step").map((r) => [r.t!.getTime(), r]));
   const points: SeriesPoint[] = s.totals.map((r) => ({
     t: r.t.toISOString(),
     count: r.w,
     perMinute: r.w / f.stepMinutes,
     errorRate: r.w > 0 ? r.we / r.w : 0,
-    ...quantiles(perStep.get(r.t.getTime()) ?? new Map()),
+    ...quantiles(steps.get(r.t.getTime())),
   }));
-  const heatmap = [...perStep].flatMap(([t, hist]) => [...toDisplayBuckets(hist)].map(([bucket, weight]) => ({ t: new Date(t).toISOString(), bucket, weight })));
-  const histogram = [...toDisplayBuckets(overall)]
+  const bands = s.figures.filter((r) => r.kind === "band");
+  const heatmap = bands.map((r) => ({ t: r.t.toISOString(), bucket: r.band, weight: r.w }));
+  const bars = new Map<number, number>();
+  for (const r of bands) bars.set(r.band, (bars.get(r.band) ?? 0) + r.w);
+  const histogram = [...bars]
     .sort(([a], [b]) => a - b)
     .map(([bucket, weight]) => ({ bucket, lowerNs: displayLowerNs(bucket), upperNs: displayUpperNs(bucket), weight }));
   const spans = s.totals.reduce((a, r) => a + r.n, 0);
@@ -185,7 +218,7 @@ export async function chartsReport(tx: TransactionSql, scope: TenantScope, f: La
     weighted,
     // Head- or tail-sampled spans stand for more traffic than was stored.
     estimated: Math.abs(weighted - spans) > 1e-6 * Math.max(1, spans),
-    overall: quantiles(overall),
+    overall: quantiles(s.figures.find((r) => r.kind === "all")),
     series: points,
     histogram,
     heatmap,

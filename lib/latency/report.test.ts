@@ -7,6 +7,7 @@ import type { TenantScope } from "@/lib/auth/scope";
 import { rebuildRollupSince } from "@/lib/ingest/rollup";
 import { displayBucketOf } from "./buckets";
 import { latencyFilters, type LatencyParams } from "./params";
+import { cumulative, quantileBucket } from "./sql-quantiles";
 import { buildLatencyReport } from "./queries";
 
 let t: TestDatabase;
@@ -53,6 +54,20 @@ const within = (estimate: number | null, exact: number) => {
 };
 
 describe("the latency report against exact SQL over the same spans", () => {
+  it("takes a quantile in SQL as the first bucket reaching its share of the weight", async () => {
+    const rows = await t.sql.begin(
+      (tx) => tx<{ g: string; q50: number | null; q51: number | null; q90: number | null; q99: number | null }[]>`
+        WITH cells AS (SELECT * FROM (VALUES ('a', 100, 50::float8), ('a', 200, 40), ('a', 300, 10), ('empty', 7, 0)) AS v(g, b, w))
+        SELECT g, ${quantileBucket(tx, 0.5)} AS q50, ${quantileBucket(tx, 0.51)} AS q51, ${quantileBucket(tx, 0.9)} AS q90,
+               ${quantileBucket(tx, 0.99)} AS q99
+        FROM (${cumulative(tx, tx`g`)}) c GROUP BY g ORDER BY g`,
+    );
+    expect(rows).toEqual([
+      { g: "a", q50: 100, q51: 200, q90: 200, q99: 300 },
+      { g: "empty", q50: null, q51: null, q90: null, q99: null },
+    ]);
+  });
+
   it("gives each step's re-weighted throughput, error rate and percentiles", async () => {
     const r = await report(ALL);
     const exact = await t.sql<{ step: Date; w: number; we: number; n: number; p50: number; p90: number; p95: number; p99: number }[]>`

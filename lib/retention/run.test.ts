@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { verifyAuditChain } from "@/lib/audit/verify";
+import { rebuildRollupSince } from "@/lib/ingest/rollup";
 import { runRetention, RETENTION_LOCK_KEY, type RunResult } from "./run";
 import { currentState, expectedSurvivors, seedHistory, type HistoryTenant } from "./testing/history";
 
@@ -37,10 +38,18 @@ describe("a purge run over 60 days of data", () => {
   let expected: Awaited<ReturnType<typeof expectedSurvivors>>;
   let before: Awaited<ReturnType<typeof currentState>>;
   let heldBefore: readonly object[];
+  let heldRollupBefore: readonly object[];
+  let rollupOldestBefore: Map<string, Date>;
 
   beforeAll(async () => {
     t = await createTestDatabase();
     await seedHistory(t.sql, now, TENANTS);
+    // The latency rollup of the same spans, every grain, as the demo seed writes it.
+    await rebuildRollupSince(t.sql, new Date(now.getTime() - 61 * 86_400_000));
+    heldRollupBefore = await t.sql`SELECT * FROM span_rollup WHERE tenant_id = 'held' ORDER BY grain, minute, service, operation, kind, job_name`;
+    rollupOldestBefore = new Map(
+      (await t.sql<{ tenant_id: string; oldest: Date }[]>`SELECT tenant_id, min(minute) AS oldest FROM span_rollup GROUP BY 1`).map((r) => [r.tenant_id, r.oldest]),
+    );
     expected = await expectedSurvivors(t.sql, now);
     before = await currentState(t.sql);
     heldBefore = await t.sql`SELECT * FROM spans WHERE tenant_id = 'held' ORDER BY trace_id, span_id`;
@@ -90,6 +99,22 @@ describe("a purge run over 60 days of data", () => {
     const day = (daysBack: number) => new Date(now.getTime() - daysBack * 86_400_000).toISOString().slice(0, 10);
     expect(counters.find((c) => c.tenant_id === "short")!.oldest >= day(20)).toBe(true);
     expect(counters.find((c) => c.tenant_id === "held")!.oldest).toBe(day(39));
+
+    // The latency rollup goes with each tenant's standard retention, every grain; held rows stay.
+    const rollup = await t.sql<{ tenant_id: string; grain: number; oldest: Date }[]>`
+      SELECT tenant_id, grain, min(minute) AS oldest FROM span_rollup GROUP BY 1, 2 ORDER BY 1, 2`;
+    for (const tenant of TENANTS.filter((x) => !x.legalHold)) {
+      const cutoff = now.getTime() - tenant.retentionDays * 86_400_000;
+      expect(rollupOldestBefore.get(tenant.id)!.getTime()).toBeLessThan(cutoff);
+      const grains = rollup.filter((r) => r.tenant_id === tenant.id);
+      expect(grains.map((r) => r.grain)).toEqual([1, 15, 60]);
+      for (const g of grains) {
+        expect(g.oldest.getTime()).toBeGreaterThanOrEqual(cutoff);
+        // Only the expired periods went: the first period from the cutoff on is still there.
+        expect(g.oldest.getTime()).toBeLessThan(cutoff + g.grain * 60_000 + 86_400_000);
+      }
+    }
+    expect(await t.sql`SELECT * FROM span_rollup WHERE tenant_id = 'held' ORDER BY grain, minute, service, operation, kind, job_name`).toEqual(heldRollupBefore);
 
     const [run] = await t.sql<{ outcome: string; finished_at: Date | null; held_tenants: string[]; counts: { tenants: Record<string, { standard: { traces: number } }> } }[]>`
       SELECT outcome, finished_at, held_tenants, counts FROM retention_runs`;
