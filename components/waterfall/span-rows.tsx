@@ -1,12 +1,12 @@
 "use client";
 
+import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, type KeyboardEvent, type RefObject } from "react";
 import type { ViewWindow } from "@/lib/waterfall/time-axis";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import type { VisibleRows } from "@/lib/waterfall/tree-rows";
 import { ROW_HEIGHT } from "./layout";
 import { SpanRow } from "./span-row";
-import { useRowWindow } from "./use-row-window";
 
 export interface ScrollRequest {
   row: number;
@@ -30,34 +30,29 @@ interface Props {
   onKeyDown: (event: KeyboardEvent<HTMLDivElement>) => void;
 }
 
-/** The windowed span tree: only the rows on screen (plus a few) are in the DOM. */
+/*
+ * Module-level so the virtualizer's options keep their identity between renders: its layout is
+ * memoized on count and getItemKey, and rebuilds (one pass over every row) only when they change,
+ * i.e. on expand/collapse, not on scroll. No getItemKey (the index is the key) and no
+ * measureElement, as every row has the same height.
+ */
+const rowHeight = () => ROW_HEIGHT;
+
+/** The virtualized span tree: only the rows on screen (plus a few) are in the DOM. */
 export function SpanRows(props: Props) {
   const { model, rows, view, selected, collapsed, matches, currentMatch, critical, scrollRef, scrollTo } = props;
-  const { first, end, scrollToRow } = useRowWindow(scrollRef, rows.count, ROW_HEIGHT, 8);
+  // The virtualizer re-renders this component on scroll itself; nothing here relies on memoizing it.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: rowHeight,
+    overscan: 8,
+  });
 
   useEffect(() => {
-    if (scrollTo && scrollTo.row >= 0) scrollToRow(scrollTo.row);
-  }, [scrollTo, scrollToRow]);
-
-  const items = [];
-  for (let row = first; row < end; row++) {
-    const span = rows.span[row]!;
-    items.push(
-      <SpanRow
-        key={span}
-        model={model}
-        span={span}
-        top={row * ROW_HEIGHT}
-        view={view}
-        selected={span === selected}
-        match={span === currentMatch ? 2 : matches?.[span] ? 1 : 0}
-        collapsed={collapsed.has(span)}
-        critical={critical?.get(span)}
-        onSelect={props.onSelect}
-        onToggle={props.onToggle}
-      />,
-    );
-  }
+    if (scrollTo && scrollTo.row >= 0) virtualizer.scrollToIndex(scrollTo.row, { align: "auto" });
+  }, [scrollTo, virtualizer]);
 
   return (
     <div
@@ -69,8 +64,25 @@ export function SpanRows(props: Props) {
       className="relative min-h-0 flex-1 overflow-auto outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
       onKeyDown={props.onKeyDown}
     >
-      <div style={{ height: rows.count * ROW_HEIGHT, position: "relative" }}>
-        {items}
+      <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const span = rows.span[item.index]!;
+          return (
+            <SpanRow
+              key={span}
+              model={model}
+              span={span}
+              top={item.start}
+              view={view}
+              selected={span === selected}
+              match={span === currentMatch ? 2 : matches?.[span] ? 1 : 0}
+              collapsed={collapsed.has(span)}
+              critical={critical?.get(span)}
+              onSelect={props.onSelect}
+              onToggle={props.onToggle}
+            />
+          );
+        })}
       </div>
     </div>
   );
