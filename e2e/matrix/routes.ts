@@ -99,6 +99,16 @@ export const ROUTES: RouteCase[] = [
     path: (f, v) => `/api/traces/${t(f, v).traceId}/export`,
     otherTenant: { status: 404, audit: { action: "trace.export", outcome: "allowed" } },
   },
+  { name: "search API", kind: "api", tenantAware: true, roles: TRACE_ROLES, action: "trace.search", path: (f, v) => `/api/traces?tenant=${t(f, v).tenant}` },
+  {
+    name: "autocomplete API",
+    kind: "api",
+    tenantAware: true,
+    roles: TRACE_ROLES,
+    action: "trace.autocomplete",
+    path: (f, v) => `/api/autocomplete?field=service&prefix=a&tenant=${t(f, v).tenant}`,
+  },
+  { name: "latency API", kind: "api", tenantAware: true, roles: TRACE_ROLES, action: "latency.query", path: (f, v) => `/api/latency?range=24h&tenant=${t(f, v).tenant}` },
   { name: "audit CSV export", kind: "api", tenantAware: false, roles: AUDIT_ROLES, action: "audit.export", path: () => "/api/audit/export" },
 ];
 
