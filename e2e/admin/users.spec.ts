@@ -3,7 +3,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { demoLogin, signIn } from "../fixtures/demo";
 import { e2eDatabase } from "../fixtures/db";
 
-const tenantCells = (page: Page) => page.getByTestId("recent-traces").locator("tbody tr td:nth-child(2)");
+const tenantCells = (page: Page) => page.getByTestId("trace-results").locator("tbody tr td:nth-child(2)");
 
 async function tenantsShown(page: Page): Promise<string[]> {
   await expect(tenantCells(page).first()).toBeVisible();

@@ -14,7 +14,7 @@ test("an auditor asks who accessed a tenant's data and finds the viewer's trace 
   const viewer = demoLogin("tenant_viewer");
   const tenant = viewer.tenants[0]!;
   const viewerPage = await signedIn(browser, viewer);
-  await expect(viewerPage.getByTestId("recent-traces")).toBeVisible();
+  await expect(viewerPage.getByTestId("trace-results")).toBeVisible();
 
   const page = await signedIn(browser, demoLogin("auditor"));
   await page.goto("/audit");

@@ -128,5 +128,5 @@ test("the sign-out server action replayed from another origin leaves the session
   const forged = await page.request.post(original!.url(), { headers, data: original!.postDataBuffer() ?? "", maxRedirects: 0 });
   expect(forged.status()).toBe(500);
   await page.goto("/traces");
-  await expect(page.getByTestId("recent-traces")).toBeVisible();
+  await expect(page.getByTestId("trace-results")).toBeVisible();
 });

@@ -18,7 +18,7 @@ test("pages carry a nonce CSP and the hardening headers, and the app still hydra
   await signIn(page, demoLogin("admin"));
   await page.getByTestId("user-menu").click();
   await expect(page.getByTestId("user-role")).toBeVisible();
-  await page.getByRole("link", { name: "Admin" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
   await expect(page).toHaveURL(/\/admin$/);
   expect(violations).toEqual([]);
 });
