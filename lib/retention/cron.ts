@@ -4,7 +4,8 @@ import { isTransientDatabaseError } from "@/db/errors";
 import { AuditWriteError, recordAudit } from "@/lib/audit/record";
 import { requestMetaFrom } from "@/lib/audit/request-meta";
 import { logger } from "@/lib/tracing";
-import { runRetention, type RetentionDatabase } from "./run";
+import type { RetentionDatabase } from "./run";
+import { runRetentionJob } from "./traced-run";
 
 export const CRON_ROUTE = "/api/cron/retention";
 
@@ -50,7 +51,7 @@ export async function handleCronRequest(req: Request, deps: CronDeps): Promise<R
       });
       return jsonError(401, "a valid Authorization: Bearer <CRON_SECRET> header is required", undefined, { "www-authenticate": "Bearer" });
     }
-    const result = await runRetention(deps.db, { trigger: "cron" });
+    const result = await runRetentionJob(deps.db, { trigger: "cron" });
     if (result.status === "busy") return jsonError(409, "a retention run is already running", { runId: result.runId });
     const body = {
       runId: result.runId,

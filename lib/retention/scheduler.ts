@@ -1,5 +1,6 @@
 import { applyTailSampling } from "@/lib/ingest/tail-sampling";
-import { runRetention, summarize, type RetentionDatabase } from "./run";
+import { summarize, type RetentionDatabase } from "./run";
+import { runRetentionJob } from "./traced-run";
 
 export interface SchedulerLog {
   info(fields: Record<string, unknown>, message: string): void;
@@ -59,7 +60,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const abort = new AbortController();
   const stopPurge = every(options.purgeEveryMs ?? HOUR, options.firstPurgeAfterMs ?? 2 * MINUTE, async () => {
     try {
-      const result = await runRetention(db, { trigger: "scheduler", signal: abort.signal });
+      const result = await runRetentionJob(db, { trigger: "scheduler", signal: abort.signal });
       if (result.status === "busy") log.info({ runId: result.runId }, "retention: a run is already in progress");
       else log.info({ runId: result.runId, outcome: result.status, ...summarize(result.counts), error: result.error }, "retention run finished");
     } catch (error) {

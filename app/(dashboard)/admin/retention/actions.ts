@@ -5,7 +5,8 @@ import { getSql } from "@/db/client";
 import { authorize } from "@/lib/auth/gate";
 import { env } from "@/lib/config/env";
 import { retentionSettingsSchema } from "@/lib/retention/policy";
-import { runRetention, summarize } from "@/lib/retention/run";
+import { summarize } from "@/lib/retention/run";
+import { runRetentionJob } from "@/lib/retention/traced-run";
 import { updateTenantRetention } from "@/lib/retention/settings";
 import { isValidTenantId } from "@/lib/tenants/tenant-id";
 import type { ActionState } from "@/components/retention/action-state";
@@ -49,7 +50,7 @@ export async function updateRetentionAction(_prev: ActionState, form: FormData):
 export async function runNowAction(): Promise<ActionState> {
   const decision = await authorize("admin", { audit: "admin.retention.run_now", resource: PAGE });
   if (!decision.allowed) return { error: "Your role does not allow running the purge." };
-  const result = await runRetention({ sql: getSql(), url: env().DATABASE_URL }, { trigger: `admin:${decision.user.email}` });
+  const result = await runRetentionJob({ sql: getSql(), url: env().DATABASE_URL }, { trigger: `admin:${decision.user.email}` });
   revalidatePath(PAGE);
   if (result.status === "busy") return { error: `A run is already in progress${result.runId ? ` (${result.runId})` : ""}; try again when it has finished.` };
   const { traces, spans } = summarize(result.counts);
