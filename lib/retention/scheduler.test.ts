@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { startScheduler } from "./scheduler";
+import { captureSpans } from "@/lib/tracing/testing/capture";
 
 let t: TestDatabase;
+// The purge runs as a traced job, and no job runs without trace metadata: tracing is on, as in the app.
+let tracing: Awaited<ReturnType<typeof captureSpans>>;
 beforeAll(async () => {
+  tracing = await captureSpans({ serviceName: "retention-test" });
   t = await createTestDatabase();
 });
 afterAll(async () => {
+  await tracing?.tracing.shutdown();
   await t.drop();
 });
 

@@ -3,12 +3,16 @@ import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { handleCronRequest } from "@/lib/retention/cron";
 import { RETENTION_LOCK_KEY } from "@/lib/retention/transaction";
 import { connect } from "@/db/connect";
+import { captureSpans } from "@/lib/tracing/testing/capture";
 
 const SECRET = "s".repeat(20) + "-cron-secret-for-tests-0123456789";
 let t: TestDatabase;
+// The purge runs as a traced job, and no job runs without trace metadata: tracing is on, as in the app.
+let tracing: Awaited<ReturnType<typeof captureSpans>>;
 let route: typeof import("./route");
 
 beforeAll(async () => {
+  tracing = await captureSpans({ serviceName: "retention-test" });
   t = await createTestDatabase();
   process.env.DATABASE_URL = t.url;
   process.env.AUTH_SECRET = "a".repeat(40);
@@ -16,6 +20,7 @@ beforeAll(async () => {
   route = await import("./route");
 });
 afterAll(async () => {
+  await tracing?.tracing.shutdown();
   await t.drop();
 });
 
