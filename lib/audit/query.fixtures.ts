@@ -42,5 +42,7 @@ export async function seedAuditLog(sql: Sql): Promise<void> {
       details: { note: "line1\r\nFAKE ENTRY", formula: "=HYPERLINK(\"http://evil\")" },
       request: { ip: "10.0.0.1", userAgent: "Mozilla/5.0\r\nInjected: yes", requestId: "req-00000001", traceId: "0af7651916cd43dd8448eb211c80319c" },
     });
+    // Time filters speak milliseconds: keep each entry in a millisecond of its own.
+    await new Promise((r) => setTimeout(r, 2));
   }
 }

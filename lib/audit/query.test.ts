@@ -88,9 +88,15 @@ describe("queryAuditLog filters", () => {
   it("by time window", async () => {
     const future = { from: new Date(Date.now() + 3_600_000).toISOString(), to: new Date(Date.now() + 7_200_000).toISOString() };
     expect(await found(future)).toEqual([]);
-    const [{ at }] = (await t.sql`SELECT at FROM audit_log ORDER BY seq LIMIT 1 OFFSET 5`) as unknown as [{ at: Date }];
-    const page = await queryAuditLog(t.sql, auditFilterParams.parse({ from: at.toISOString(), to: new Date(Date.now() + 60_000).toISOString() }), undefined, 100);
-    expect(page.rows).toHaveLength(ENTRIES.length - 5);
+    // The URL speaks milliseconds and rows are written microseconds apart: start the window on
+    // the next whole millisecond after the sixth row, and expect exactly the rows from there on.
+    const [{ from, later }] = (await t.sql`
+      WITH cut AS (SELECT date_trunc('milliseconds', at) + interval '1 millisecond' AS from FROM audit_log ORDER BY seq LIMIT 1 OFFSET 5)
+      SELECT cut.from, (SELECT count(*)::int FROM audit_log WHERE at >= cut.from) AS later FROM cut`) as unknown as [{ from: Date; later: number }];
+    expect(later).toBeGreaterThan(0);
+    expect(later).toBeLessThan(ENTRIES.length);
+    const page = await queryAuditLog(t.sql, auditFilterParams.parse({ from: from.toISOString(), to: new Date(Date.now() + 60_000).toISOString() }), undefined, 100);
+    expect(page.rows).toHaveLength(later);
   });
 
   it("combined: who read tenant acme's trace data, allowed only", async () => {
