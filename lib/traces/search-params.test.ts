@@ -98,7 +98,6 @@ describe("search URL parameters", () => {
     [{ service: "x' OR 1=1 --" }, "service: must not contain quotes"],
     [{ operation: "a; DROP TABLE traces" }, "operation: must not contain quotes"],
     [{ q: "1' UNION SELECT" }, "q: must be a trace id"],
-    [{ attr: "job.id = 1'--" }, "attr.0: the value of job.id must not contain quotes"],
     [{ attr: "'; DROP TABLE x; --" }, 'attr.0: "'],
     [{ tenant: "acme'--" }, "tenant.0: A tenant id"],
     [{ service: "a".repeat(10_000) }, "service: must be at most 200 characters"],

@@ -28,14 +28,17 @@ export const MAX_ATTRIBUTE_VALUE_LENGTH = 128;
 const SQL_SYNTAX = /['";\\]|--|\/\*|\*\//;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-export function text(max: number) {
+function anyText(max: number) {
   return z
     .string()
     .trim()
     .min(1, "must not be empty")
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), "must not contain control characters")
-    .refine((s) => !SQL_SYNTAX.test(s), "must not contain quotes, semicolons, backslashes or SQL comment markers");
+    .refine((s) => !CONTROL.test(s), "must not contain control characters");
+}
+
+export function text(max: number) {
+  return anyText(max).refine((s) => !SQL_SYNTAX.test(s), "must not contain quotes, semicolons, backslashes or SQL comment markers");
 }
 
 /** Trace ids (32 hex or a uuid), request ids and job ids. */
@@ -51,7 +54,8 @@ export interface AttributeCondition {
   value?: string | number;
 }
 
-const conditionValue = text(MAX_ATTRIBUTE_VALUE_LENGTH);
+// Attribute values are data (a SQL statement, a name like O'Brien): any text, as a bound parameter.
+const conditionValue = anyText(MAX_ATTRIBUTE_VALUE_LENGTH);
 
 /** `key = value`, `key != value`, `key > 500`, `key < 0.5` or `key exists`. */
 export function parseCondition(raw: string): { ok: true; condition: AttributeCondition } | { ok: false; message: string } {

@@ -117,6 +117,10 @@ describe("searchTraces filters", () => {
     expect(await ids(ALL, { attr: "http.response.status_code != 500" })).toEqual([A1, A3]);
     expect(await ids(ALL, { attr: "feature_flag.key exists" })).toEqual([A3]);
     expect(await ids(ALL, { attr: ["http.response.status_code exists", "job.id exists"] })).toEqual([A2]);
+    // A value is data, quotes and all: it matches nothing here, and changes nothing.
+    expect(await ids(ALL, { attr: "job.id = job_42' OR '1'='1" })).toEqual([]);
+    expect(await ids(ALL, { ...notBulk, attr: "job.id != x'; DROP TABLE traces; --" })).toEqual([B1, A2]);
+    expect(await ids(ALL, { ...notBulk })).toEqual([B1, A1, A2, A3]);
   });
 
   it("looks a trace up by trace id (hex or uuid), request id or job id, whatever the time window", async () => {
