@@ -25,7 +25,7 @@ CREATE INDEX IF NOT EXISTS "traces_slow_idx" ON "traces" ("start_time" DESC) WHE
 -- caller still filters tenants in SQL and reads the traces under RLS.
 CREATE OR REPLACE FUNCTION investigate_spans_with_id(p_id text, p_from timestamptz, p_to timestamptz)
 RETURNS TABLE (tenant_id text, trace_id uuid, matched text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
   SELECT s.tenant_id, s.trace_id, 'job' FROM spans s
   WHERE s.attributes ? 'job.id' AND s.attributes ->> 'job.id' = p_id
