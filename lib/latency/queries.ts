@@ -109,23 +109,26 @@ export async function operationsReport(tx: TransactionSql, scope: TenantScope, f
       { from: new Date(f.range.from.getTime() - length), to: f.range.from, grains: [HOUR_GRAIN], current: false },
       { ...f.range, grains: [HOUR_GRAIN] },
     ]);
-  // One scan of the rollup rows feeds both the histograms and the totals.
+  // One scan of the rollup rows feeds both the totals and the histograms. The histogram cells
+  // (about 600k for 24 h + the previous 24 h) are grouped by a group number, not by the
+  // service and operation texts, and unnested in the select list (one ProjectSet instead of a
+  // function scan per row): together about twice as fast.
   const groups = await tx<{ service: string; operation: string; cur: boolean; w: number; we: number; wd: number; p95: number | null }[]>`
     WITH picked AS MATERIALIZED (
       SELECT r.service, r.operation, r.cur, r.weighted_count, r.weighted_errors, r.weighted_duration_ns, r.buckets, r.weights
       FROM ${rows()}
-    ), cells AS MATERIALIZED (
-      SELECT p.service, p.operation, p.cur, u.b, sum(u.w) AS w
-      FROM picked p, unnest(p.buckets, p.weights) AS u(b, w)
-      GROUP BY 1, 2, 3, 4
-    ), p95 AS (
-      SELECT service, operation, cur, ${quantileBucket(tx, QUANTILES.p95)} AS p95
-      FROM (${cumulative(tx, tx`service, operation, cur`)}) c GROUP BY 1, 2, 3
-    ), totals AS (
-      SELECT service, operation, cur, sum(weighted_count) AS w, sum(weighted_errors) AS we, sum(weighted_duration_ns) AS wd
+    ), totals AS MATERIALIZED (
+      SELECT service, operation, cur, row_number() OVER () AS g,
+             sum(weighted_count) AS w, sum(weighted_errors) AS we, sum(weighted_duration_ns) AS wd
       FROM picked GROUP BY 1, 2, 3
+    ), cells AS (
+      SELECT g, b, sum(w) AS w
+      FROM (SELECT t.g, unnest(p.buckets) AS b, unnest(p.weights) AS w FROM picked p JOIN totals t USING (service, operation, cur)) u
+      GROUP BY 1, 2
+    ), p95 AS (
+      SELECT g, ${quantileBucket(tx, QUANTILES.p95)} AS p95 FROM (${cumulative(tx, tx`g`)}) c GROUP BY 1
     )
-    SELECT totals.*, p95.p95 FROM totals LEFT JOIN p95 USING (service, operation, cur)`;
+    SELECT totals.service, totals.operation, totals.cur, totals.w, totals.we, totals.wd, p95.p95 FROM totals LEFT JOIN p95 USING (g)`;
   const key = (r: { service: string; operation: string }) => `${r.service}\0${r.operation}`;
   const previous = new Map(groups.filter((g) => !g.cur).map((g) => [key(g), g]));
   return groups
