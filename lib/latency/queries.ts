@@ -84,8 +84,8 @@ async function series(tx: TransactionSql, scope: TenantScope, f: LatencyFilters)
       FROM ${rows()} GROUP BY 1 ORDER BY 1`,
     tx<({ kind: "step" | "all"; t: Date | null; band: null; w: null } & QuantileBuckets | { kind: "band"; t: Date; band: number; w: number; p50: null; p90: null; p95: null; p99: null })[]>`
       WITH step_cells AS MATERIALIZED (
-        SELECT ${at} AS t, u.b, sum(u.w) AS w
-        FROM ${rows()}, unnest(r.buckets, r.weights) AS u(b, w)
+        SELECT t, b, sum(w) AS w
+        FROM (SELECT ${at} AS t, unnest(r.buckets) AS b, unnest(r.weights) AS w FROM ${rows()}) u
         GROUP BY 1, 2
       ), steps AS (
         WITH cells AS (SELECT * FROM step_cells) SELECT t, ${perStepQuantiles(tx)} FROM (${cumulative(tx, tx`t`)}) c GROUP BY t
@@ -158,13 +158,13 @@ export async function jobsReport(tx: TransactionSql, scope: TenantScope, f: Late
       WHERE r.job_name <> '' AND r.kind = 5 GROUP BY 1 ORDER BY 1`,
     tx<{ job: string; wait: boolean; weight: number; p50: number | null; p95: number | null }[]>`
       WITH cells AS (
-        SELECT r.job_name AS job, false AS wait, u.b, sum(u.w) AS w
-        FROM ${rows()}, unnest(r.buckets, r.weights) AS u(b, w)
-        WHERE r.job_name <> '' AND r.kind = 5 GROUP BY 1, 2, 3
+        SELECT job, false AS wait, b, sum(w) AS w
+        FROM (SELECT r.job_name AS job, unnest(r.buckets) AS b, unnest(r.weights) AS w FROM ${rows()} WHERE r.job_name <> '' AND r.kind = 5) u
+        GROUP BY 1, 2, 3
         UNION ALL
-        SELECT r.job_name, true, u.b, sum(u.w)
-        FROM ${rows()}, unnest(r.wait_buckets, r.wait_weights) AS u(b, w)
-        WHERE r.job_name <> '' AND r.kind = 5 GROUP BY 1, 2, 3
+        SELECT job, true, b, sum(w)
+        FROM (SELECT r.job_name AS job, unnest(r.wait_buckets) AS b, unnest(r.wait_weights) AS w FROM ${rows()} WHERE r.job_name <> '' AND r.kind = 5) u
+        GROUP BY 1, 2, 3
       )
       SELECT job, wait, max(total) AS weight, ${quantileBucket(tx, QUANTILES.p50)} AS p50, ${quantileBucket(tx, QUANTILES.p95)} AS p95
       FROM (${cumulative(tx, tx`job, wait`)}) c GROUP BY 1, 2`,
