@@ -112,7 +112,8 @@ export async function operationsReport(tx: TransactionSql, scope: TenantScope, f
   // One scan of the rollup rows feeds both the totals and the histograms. The histogram cells
   // (about 600k for 24 h + the previous 24 h) are grouped by a group number, not by the
   // service and operation texts, and unnested in the select list (one ProjectSet instead of a
-  // function scan per row): together about twice as fast.
+  // function scan per row). MATERIALIZED so that they are hashed: otherwise, thinking RLS
+  // leaves a dozen rows, the planner sorts all ~600k cells for the window that follows.
   const groups = await tx<{ service: string; operation: string; cur: boolean; w: number; we: number; wd: number; p95: number | null }[]>`
     WITH picked AS MATERIALIZED (
       SELECT r.service, r.operation, r.cur, r.weighted_count, r.weighted_errors, r.weighted_duration_ns, r.buckets, r.weights
@@ -121,7 +122,7 @@ export async function operationsReport(tx: TransactionSql, scope: TenantScope, f
       SELECT service, operation, cur, row_number() OVER () AS g,
              sum(weighted_count) AS w, sum(weighted_errors) AS we, sum(weighted_duration_ns) AS wd
       FROM picked GROUP BY 1, 2, 3
-    ), cells AS (
+    ), cells AS MATERIALIZED (
       SELECT g, b, sum(w) AS w
       FROM (SELECT t.g, unnest(p.buckets) AS b, unnest(p.weights) AS w FROM picked p JOIN totals t USING (service, operation, cur)) u
       GROUP BY 1, 2
