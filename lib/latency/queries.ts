@@ -84,8 +84,8 @@ async function series(tx: TransactionSql, scope: TenantScope, f: LatencyFilters)
       FROM ${rows()} GROUP BY 1 ORDER BY 1`,
     tx<({ kind: "step" | "all"; t: Date | null; band: null; w: null } & QuantileBuckets | { kind: "band"; t: Date; band: number; w: number; p50: null; p90: null; p95: null; p99: null })[]>`
       WITH step_cells AS MATERIALIZED (
-        SELECT ${at} AS t, u.b, sum(u.w) AS w
-        FROM ${rows()}, unnest(r.buckets, r.weights) AS u(b, w)
+        SELECT t, b, sum(w) AS w
+        FROM (SELECT ${at} AS t, unnest(r.buckets) AS b, unnest(r.weights) AS w FROM ${rows()}) u
         GROUP BY 1, 2
       ), steps AS (
         WITH cells AS (SELECT * FROM step_cells) SELECT t, ${perStepQuantiles(tx)} FROM (${cumulative(tx, tx`t`)}) c GROUP BY t
@@ -109,23 +109,27 @@ export async function operationsReport(tx: TransactionSql, scope: TenantScope, f
       { from: new Date(f.range.from.getTime() - length), to: f.range.from, grains: [HOUR_GRAIN], current: false },
       { ...f.range, grains: [HOUR_GRAIN] },
     ]);
-  // One scan of the rollup rows feeds both the histograms and the totals.
+  // One scan of the rollup rows feeds both the totals and the histograms. The histogram cells
+  // (about 600k for 24 h + the previous 24 h) are grouped by a group number, not by the
+  // service and operation texts, and unnested in the select list (one ProjectSet instead of a
+  // function scan per row). MATERIALIZED so that they are hashed: otherwise, thinking RLS
+  // leaves a dozen rows, the planner sorts all ~600k cells for the window that follows.
   const groups = await tx<{ service: string; operation: string; cur: boolean; w: number; we: number; wd: number; p95: number | null }[]>`
     WITH picked AS MATERIALIZED (
       SELECT r.service, r.operation, r.cur, r.weighted_count, r.weighted_errors, r.weighted_duration_ns, r.buckets, r.weights
       FROM ${rows()}
-    ), cells AS MATERIALIZED (
-      SELECT p.service, p.operation, p.cur, u.b, sum(u.w) AS w
-      FROM picked p, unnest(p.buckets, p.weights) AS u(b, w)
-      GROUP BY 1, 2, 3, 4
-    ), p95 AS (
-      SELECT service, operation, cur, ${quantileBucket(tx, QUANTILES.p95)} AS p95
-      FROM (${cumulative(tx, tx`service, operation, cur`)}) c GROUP BY 1, 2, 3
-    ), totals AS (
-      SELECT service, operation, cur, sum(weighted_count) AS w, sum(weighted_errors) AS we, sum(weighted_duration_ns) AS wd
+    ), totals AS MATERIALIZED (
+      SELECT service, operation, cur, row_number() OVER () AS g,
+             sum(weighted_count) AS w, sum(weighted_errors) AS we, sum(weighted_duration_ns) AS wd
       FROM picked GROUP BY 1, 2, 3
+    ), cells AS MATERIALIZED (
+      SELECT g, b, sum(w) AS w
+      FROM (SELECT t.g, unnest(p.buckets) AS b, unnest(p.weights) AS w FROM picked p JOIN totals t USING (service, operation, cur)) u
+      GROUP BY 1, 2
+    ), p95 AS (
+      SELECT g, ${quantileBucket(tx, QUANTILES.p95)} AS p95 FROM (${cumulative(tx, tx`g`)}) c GROUP BY 1
     )
-    SELECT totals.*, p95.p95 FROM totals LEFT JOIN p95 USING (service, operation, cur)`;
+    SELECT totals.service, totals.operation, totals.cur, totals.w, totals.we, totals.wd, p95.p95 FROM totals LEFT JOIN p95 USING (g)`;
   const key = (r: { service: string; operation: string }) => `${r.service}\0${r.operation}`;
   const previous = new Map(groups.filter((g) => !g.cur).map((g) => [key(g), g]));
   return groups
@@ -155,13 +159,13 @@ export async function jobsReport(tx: TransactionSql, scope: TenantScope, f: Late
       WHERE r.job_name <> '' AND r.kind = 5 GROUP BY 1 ORDER BY 1`,
     tx<{ job: string; wait: boolean; weight: number; p50: number | null; p95: number | null }[]>`
       WITH cells AS (
-        SELECT r.job_name AS job, false AS wait, u.b, sum(u.w) AS w
-        FROM ${rows()}, unnest(r.buckets, r.weights) AS u(b, w)
-        WHERE r.job_name <> '' AND r.kind = 5 GROUP BY 1, 2, 3
+        SELECT job, false AS wait, b, sum(w) AS w
+        FROM (SELECT r.job_name AS job, unnest(r.buckets) AS b, unnest(r.weights) AS w FROM ${rows()} WHERE r.job_name <> '' AND r.kind = 5) u
+        GROUP BY 1, 2, 3
         UNION ALL
-        SELECT r.job_name, true, u.b, sum(u.w)
-        FROM ${rows()}, unnest(r.wait_buckets, r.wait_weights) AS u(b, w)
-        WHERE r.job_name <> '' AND r.kind = 5 GROUP BY 1, 2, 3
+        SELECT job, true, b, sum(w)
+        FROM (SELECT r.job_name AS job, unnest(r.wait_buckets) AS b, unnest(r.wait_weights) AS w FROM ${rows()} WHERE r.job_name <> '' AND r.kind = 5) u
+        GROUP BY 1, 2, 3
       )
       SELECT job, wait, max(total) AS weight, ${quantileBucket(tx, QUANTILES.p50)} AS p50, ${quantileBucket(tx, QUANTILES.p95)} AS p95
       FROM (${cumulative(tx, tx`job, wait`)}) c GROUP BY 1, 2`,
