@@ -93,7 +93,9 @@ test.describe("the waterfall", () => {
     // The request lists the job it triggered, and the link goes back to it.
     const work = page.getByTestId("triggered-work");
     await expect(work).toBeVisible();
-    await work.getByRole("link").first().click();
+    // The request may have triggered events too; the job is among its work, and leads back.
+    await work.locator(`a[href$="span=${trace.jobSpan}"]`).click();
+    await expect(selectedRow(page)).toHaveAttribute("data-span-id", trace.jobSpan);
     await expect(selectedRow(page)).toHaveAttribute("aria-label", /job-worker/);
   });
 
