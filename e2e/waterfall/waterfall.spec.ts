@@ -163,7 +163,7 @@ test.describe("access to a trace", () => {
       expect(response.status()).toBe(404);
       expect(await response.json()).toEqual({ error: "trace not found" });
     }
-    const [audit] = await sql`SELECT outcome, tenants, resource FROM audit_log WHERE action = 'trace.view' AND resource = ${other!.traceId} ORDER BY seq LIMIT 1`;
+    const [audit] = await sql`SELECT outcome, tenants, resource FROM audit_log WHERE action = 'trace.view' AND resource = ${other!.traceId} AND actor_email = ${viewer.email} ORDER BY seq DESC LIMIT 1`;
     await sql.end();
     expect(audit).toMatchObject({ outcome: "allowed", resource: other!.traceId });
     expect(audit!.tenants).not.toContain(other!.tenant);

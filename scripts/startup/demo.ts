@@ -18,7 +18,9 @@ export async function seedDemoOnFirstStart(url: string, state: LocalState, log: 
     // A first start cut off mid-seed left traces but no users; start the seed over cleanly.
     await sql`TRUNCATE spans, traces, resources`;
     await seedTenants(sql);
-    const result = await generateDemoTraces(sql, { traces });
+    // A fixed DEMO_SEED writes the same traces every first start (the browser tests use one).
+    const seed = process.env.DEMO_SEED ? Number(process.env.DEMO_SEED) : undefined;
+    const result = await generateDemoTraces(sql, { traces, seed });
     log(`Demo data: ${result.traces} traces, ${result.spans} spans in ${(result.ms / 1000).toFixed(1)} s.`);
     const [first, second] = DEMO_TENANTS;
     const logins = await createDemoUsers(sql, [first!.id, second!.id]);
