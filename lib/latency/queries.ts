@@ -130,7 +130,7 @@ export async function operationsReport(tx: TransactionSql, scope: TenantScope, f
       { ...f.range, grains: OPERATION_GRAINS },
     ]);
   // One scan of the rollup rows feeds both the totals and the histograms. The histogram cells
-  // (about 600k for 24 h + the previous 24 h) are grouped by a group number, not by the
+  // (about 390k for a rolling 24 h + the previous 24 h, 6-hour blocks and edges) are grouped by a group number, not by the
   // service and operation texts, and unnested in the select list (one ProjectSet instead of a
   // function scan per row). MATERIALIZED so that they are hashed: otherwise, thinking RLS
   // leaves a dozen rows, the planner sorts all ~600k cells for the window that follows.
