@@ -9,7 +9,7 @@ const weight = (name: string) => doublePrecision(name).notNull().default(0);
  * Latency rollup per tenant, service, operation, span kind, job name and minute, maintained at
  * ingest (lib/ingest/rollup.ts) so the latency views never scan spans. Coarser grains of the
  * same figures let long windows read few rows (lib/latency/tiers.ts): `grain` is the period in
- * minutes starting at `minute` — 1 and 60 per operation, and 15 for a tenant's total over all
+ * minutes starting at `minute` — 1, 60 and 360 per operation, and 15 for a tenant's total over all
  * operations (service, operation and job name '', kind 0). Histograms are sparse:
  * `buckets` holds the log-bucket indexes present (growth 1.05, see rollup_bucket) in ascending
  * order and `weights` the re-weighted span count of each. Queue wait (enqueue to a job's first

@@ -61,7 +61,17 @@ async function rollupAndExact() {
   const grains = await t.sql<{ grain: number; n: number; w: number; d: string }[]>`
     SELECT grain, sum(span_count)::int AS n, sum(weighted_count) AS w, sum(duration_sum_ns)::text AS d FROM span_rollup GROUP BY grain ORDER BY grain`;
   if (grains.length > 0) expect(new Set(grains.map((g) => JSON.stringify([g.n, g.w, g.d]))).size).toBe(1);
-  expect(grains.map((g) => g.grain)).toEqual(grains.length > 0 ? [1, 15, 60] : []);
+  expect(grains.map((g) => g.grain)).toEqual(grains.length > 0 ? [1, 15, 60, 360] : []);
+  // Each six-hour row is its hours merged: counts, and the histogram bucket by bucket.
+  const blocks = (grain: number) => t.sql`
+    WITH r AS (SELECT date_bin('6 hours', minute, 'epoch') AS block, service, operation, kind, job_name, span_count, wait_count, buckets, weights
+               FROM span_rollup WHERE grain = ${grain}),
+    totals AS (SELECT block, service, operation, kind, job_name, sum(span_count)::int AS n, sum(wait_count)::int AS waits FROM r GROUP BY 1, 2, 3, 4, 5),
+    cells AS (SELECT block, service, operation, kind, job_name, b, sum(w) AS w FROM r, unnest(buckets, weights) AS u(b, w) GROUP BY 1, 2, 3, 4, 5, 6)
+    SELECT totals.*, array_agg(b ORDER BY b) AS buckets, array_agg(w ORDER BY b) AS weights
+    FROM totals JOIN cells USING (block, service, operation, kind, job_name)
+    GROUP BY block, service, operation, kind, job_name, n, waits ORDER BY 1, 2, 3, 4, 5`;
+  expect(await blocks(360)).toEqual(await blocks(60));
   return { rollup: rollup.map(({ weights: _w, ...r }) => r), exact };
 }
 
@@ -97,8 +107,23 @@ describe("the latency rollup at ingest", () => {
     expect(rollup[0]).toMatchObject({ span_count: 3 });
   });
 
+  it("keeps a six-hour row per operation that merges its hours, and adds nothing on a retry", async () => {
+    const block = BigInt(Math.floor((Date.now() - 86_400_000) / 21_600_000) * 21_600_000) * MS;
+    const spans: KindedSpan[] = [10n, 70n, 70n, 200n].map((minutes, i) => ({
+      traceId: id16(), spanId: id8(), name: "GET /six", startNs: block + minutes * 60_000n * MS, durationNs: BigInt(10 + i * 40) * MS,
+    }));
+    await send(spans);
+    await send(spans);
+    await rollupAndExact();
+    const rows = await t.sql<{ grain: number; rows: number; n: number }[]>`
+      SELECT grain, count(*)::int AS rows, sum(span_count)::int AS n FROM span_rollup WHERE operation = 'GET /six' AND grain IN (60, 360) GROUP BY 1 ORDER BY 1`;
+    expect(rows).toEqual([{ grain: 60, rows: 3, n: 4 }, { grain: 360, rows: 1, n: 4 }]);
+  });
+
   it("merges histograms of later requests into the same minute", async () => {
-    for (const ms of [5n, 50n, 500n, 5n]) await send([{ traceId: id16(), spanId: id8(), name: "GET /c", startNs: minuteAgo(4), durationNs: ms * MS }]);
+    // One start for all four: the minute may turn between two requests.
+    const start = minuteAgo(4);
+    for (const ms of [5n, 50n, 500n, 5n]) await send([{ traceId: id16(), spanId: id8(), name: "GET /c", startNs: start, durationNs: ms * MS }]);
     const [row] = await t.sql<{ buckets: number[]; weights: number[] }[]>`SELECT buckets, weights FROM span_rollup WHERE grain = 1`;
     expect(row!.buckets).toHaveLength(3);
     expect(row!.buckets).toEqual([...row!.buckets].sort((a, b) => a - b));

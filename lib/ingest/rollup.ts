@@ -28,10 +28,11 @@ const waitNs = (c: string, p: string) => `greatest(0, ${epochNs(`${c}.start_time
 
 const KEY = "tenant_id, grain, minute, service, operation, kind, job_name";
 
-/** The grains kept (db/schema-rollup.ts): per operation by minute and hour, per tenant by quarter hour. */
+/** The grains kept (db/schema-rollup.ts): per operation by minute, hour and six hours, per tenant by quarter hour. */
 const GRAINS = [
   { minutes: 1, perOperation: true },
   { minutes: 60, perOperation: true },
+  { minutes: 360, perOperation: true },
   { minutes: 15, perOperation: false },
 ] as const;
 type Grain = (typeof GRAINS)[number];
@@ -134,7 +135,7 @@ const ROLLUP_INSERTED = GRAINS.map((g) => upsert(g, INSERTED_NOW, WAITS_NOW));
  * nothing and so adds nothing.
  */
 export async function rollupInsertedSpans(tx: TransactionSql): Promise<void> {
-  // Pipelined: one round trip for the three grains.
+  // Pipelined: one round trip for every grain.
   await Promise.all(ROLLUP_INSERTED.map((statement) => tx.unsafe(statement, [], { prepare: true })));
 }
 

@@ -1,11 +1,11 @@
 // Takes the caller's transaction (already in their reader scope), so the page, the API, the
 // tests and bench/latency.ts run the very same queries; lib/latency/report.ts opens the scope.
-import type { TransactionSql } from "postgres";
+import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
 import { displayLowerNs, displayUpperNs } from "./buckets";
 import type { LatencyFilters } from "./params";
 import { cumulative, displayBucket, middleNs, quantileBucket } from "./sql-quantiles";
-import { chartGrains, coverWindow, HOUR_GRAIN } from "./tiers";
+import { chartGrains, coverWindow, HOUR_GRAIN, OPERATION_GRAINS, type Piece } from "./tiers";
 import type { JobRow, LatencyReport, OperationRow, SeriesPoint } from "./types";
 
 const QUANTILES = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 } as const;
@@ -30,14 +30,34 @@ function rollupRows(tx: TransactionSql, scope: TenantScope, f: LatencyFilters, p
     ${scope.all ? tx`` : tx`AND r.tenant_id = ANY(${[...scope.tenantIds]}::text[])`}
     ${byOperation && f.service ? tx`AND r.service = ${f.service}` : tx``}
     ${byOperation && f.operation ? tx`AND r.operation = ${f.operation}` : tx``}`;
+  const select = (p: Piece, current: boolean) => tx`
+    SELECT r.*, ${current}::boolean AS cur FROM span_rollup r
+    WHERE r.grain = ${p.grain} AND r.minute >= ${p.from} AND r.minute < ${p.to} ${filters}`;
   const selects = parts.flatMap((part) =>
-    coverWindow(part.from, part.to, part.grains).map(
-      (p) => tx`SELECT r.*, ${part.current ?? true}::boolean AS cur FROM span_rollup r
-                WHERE r.grain = ${p.grain} AND r.minute >= ${p.from} AND r.minute < ${p.to} ${filters}`,
-    ),
+    coverWindow(part.from, part.to, part.grains).flatMap((p) => {
+      const current = part.current ?? true;
+      return p.grain > HOUR_GRAIN ? [select(p, current), straddlingHours(tx, p, current, filters)] : [select(p, current)];
+    }),
   );
   const union = selects.length === 0 ? tx`SELECT r.*, true AS cur FROM span_rollup r WHERE false` : selects.reduce((all, one) => tx`${all} UNION ALL ${one}`);
   return tx`(${union}) r JOIN tenants n ON n.id = r.tenant_id AND r.minute >= now() - make_interval(days => n.retention_days)`;
+}
+
+/**
+ * A block coarser than an hour that starts before its tenant's retention cutoff is hidden
+ * whole, like every period straddling the cut (and the purge deletes it by its start); this
+ * reads the hours of such blocks instead, so the cut stays at the hour as before. The upper
+ * bound (the latest block any tenant's cutoff falls in) keeps the index range empty unless a
+ * window reaches back to a cutoff.
+ */
+function straddlingHours(tx: TransactionSql, p: Piece, current: boolean, filters: PendingQuery<Row[]>) {
+  const block = `${p.grain} minutes`;
+  return tx`
+    SELECT r.*, ${current}::boolean AS cur FROM span_rollup r
+    WHERE r.grain = ${HOUR_GRAIN} AND r.minute >= ${p.from}
+      AND r.minute < least(${p.to}::timestamptz, (SELECT date_bin(${block}::interval, max(now() - make_interval(days => retention_days)), 'epoch') + ${block}::interval FROM tenants))
+      AND date_bin(${block}::interval, r.minute, 'epoch') < (SELECT now() - make_interval(days => c.retention_days) FROM tenants c WHERE c.id = r.tenant_id)
+      ${filters}`;
 }
 
 /**
@@ -106,11 +126,11 @@ export async function operationsReport(tx: TransactionSql, scope: TenantScope, f
   const length = f.range.to.getTime() - f.range.from.getTime();
   const rows = () =>
     rollupRows(tx, scope, f, [
-      { from: new Date(f.range.from.getTime() - length), to: f.range.from, grains: [HOUR_GRAIN], current: false },
-      { ...f.range, grains: [HOUR_GRAIN] },
+      { from: new Date(f.range.from.getTime() - length), to: f.range.from, grains: OPERATION_GRAINS, current: false },
+      { ...f.range, grains: OPERATION_GRAINS },
     ]);
   // One scan of the rollup rows feeds both the totals and the histograms. The histogram cells
-  // (about 600k for 24 h + the previous 24 h) are grouped by a group number, not by the
+  // (about 390k for a rolling 24 h + the previous 24 h, 6-hour blocks and edges) are grouped by a group number, not by the
   // service and operation texts, and unnested in the select list (one ProjectSet instead of a
   // function scan per row). MATERIALIZED so that they are hashed: otherwise, thinking RLS
   // leaves a dozen rows, the planner sorts all ~600k cells for the window that follows.
@@ -150,7 +170,7 @@ export async function operationsReport(tx: TransactionSql, scope: TenantScope, f
 
 export async function jobsReport(tx: TransactionSql, scope: TenantScope, f: LatencyFilters): Promise<JobRow[]> {
   await planForHistograms(tx);
-  const rows = () => rollupRows(tx, scope, f, [{ ...f.range, grains: [HOUR_GRAIN] }], false);
+  const rows = () => rollupRows(tx, scope, f, [{ ...f.range, grains: OPERATION_GRAINS }], false);
   const [totals, figures] = await Promise.all([
     tx<{ job: string; n: number; w: number; we: number; wr: number; wait_n: number }[]>`
       SELECT r.job_name AS job, sum(r.span_count)::float8 AS n, sum(r.weighted_count) AS w, sum(r.weighted_errors) AS we,
@@ -232,6 +252,6 @@ export async function chartsReport(tx: TransactionSql, scope: TenantScope, f: La
 /** Services and operations seen in the window, for the filters; only the caller's tenants. */
 export function operationOptions(tx: TransactionSql, scope: TenantScope, f: LatencyFilters) {
   return tx<{ service: string; operation: string }[]>`
-    SELECT DISTINCT r.service, r.operation FROM ${rollupRows(tx, scope, { ...f, service: null, operation: null }, [{ ...f.range, grains: [HOUR_GRAIN] }])}
+    SELECT DISTINCT r.service, r.operation FROM ${rollupRows(tx, scope, { ...f, service: null, operation: null }, [{ ...f.range, grains: OPERATION_GRAINS }])}
     ORDER BY 1, 2 LIMIT 2000`;
 }

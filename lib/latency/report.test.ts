@@ -207,7 +207,7 @@ describe("tenant isolation and retention", () => {
     expect(tenants).toEqual([{ tenant_id: "acme" }]);
   });
 
-  // Whole rollup periods only: a quarter hour straddling the cut is hidden, never half shown.
+  // Whole rollup periods only: a quarter hour or an hour straddling the cut is hidden, never half shown.
   it("hides periods past the tenant's standard retention, before any purge", async () => {
     const before = await report(ACME, { from: new Date(NOW.getTime() - 48 * HOUR), step: "1d" });
     await t.sql`UPDATE tenants SET retention_days = 1 WHERE id = 'acme'`;
@@ -218,6 +218,12 @@ describe("tenant isolation and retention", () => {
         SELECT count(*)::int AS n FROM spans WHERE tenant_id = 'acme' AND start_time < ${NOW}
           AND date_bin('15 minutes', start_time, 'epoch') >= now() - interval '1 day'`;
       expect(after.spans).toBe(exact!.n);
+      // The table reads six-hour blocks; one straddling the cut gives way to its hours.
+      const [hours] = await t.sql<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM spans WHERE tenant_id = 'acme' AND start_time < ${NOW}
+          AND date_bin('1 hour', start_time, 'epoch') >= now() - interval '1 day'`;
+      expect(after.operations.reduce((sum, o) => sum + o.count, 0)).toBe(hours!.n);
+      expect(before.operations.reduce((sum, o) => sum + o.count, 0)).toBeGreaterThan(hours!.n);
     } finally {
       await t.sql`UPDATE tenants SET retention_days = 14 WHERE id = 'acme'`;
     }

@@ -16,10 +16,16 @@ describe("covering a window with rollup grains", () => {
     for (let i = 1; i < pieces.length; i++) expect(pieces[i]!.from).toEqual(pieces[i - 1]!.to);
   });
 
+  it("covers a rolling day with six-hour blocks, then hours, then minutes", () => {
+    const pieces = coverWindow(new Date("2026-01-01T13:20:00Z"), new Date("2026-01-02T13:20:00Z"), [360, 60]);
+    expect(pieces.map(show)).toEqual(["1:13:20-14:00", "60:14:00-18:00", "360:18:00-12:00", "60:12:00-13:00", "1:13:00-13:20"]);
+  });
+
   it("lets a chart read only grains that fit its step", () => {
     expect(chartGrains(15, true)).toEqual([15]);
     expect(chartGrains(5, true)).toEqual([]);
     expect(chartGrains(180, false)).toEqual([60]);
     expect(chartGrains(30, false)).toEqual([]);
+    expect(chartGrains(720, false)).toEqual([360, 60]);
   });
 });

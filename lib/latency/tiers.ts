@@ -14,6 +14,13 @@ const MINUTE = 60_000;
 /** The tenant totals grain: all operations of a tenant per quarter hour. */
 export const TOTALS_GRAIN = 15;
 export const HOUR_GRAIN = 60;
+/**
+ * Six hours per operation: a rolling 24 h window holds three or four whole blocks, where a day
+ * grain would fit none unless the window were aligned to UTC days.
+ */
+export const SIX_HOUR_GRAIN = 360;
+/** The per-operation grains, coarsest first, for views that need no step (tables). */
+export const OPERATION_GRAINS = [SIX_HOUR_GRAIN, HOUR_GRAIN] as const;
 
 function cover(fromMs: number, toMs: number, grains: readonly number[]): Piece[] {
   const [grain, ...finer] = grains;
@@ -39,6 +46,6 @@ export function coverWindow(from: Date, to: Date, grains: readonly number[]): Pi
  * operation read tenant totals; filtered ones read hours of the operations.
  */
 export function chartGrains(stepMinutes: number, allOperations: boolean): number[] {
-  const grain = allOperations ? TOTALS_GRAIN : HOUR_GRAIN;
-  return stepMinutes % grain === 0 ? [grain] : [];
+  const grains = allOperations ? [TOTALS_GRAIN] : OPERATION_GRAINS;
+  return grains.filter((grain) => stepMinutes % grain === 0);
 }

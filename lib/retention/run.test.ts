@@ -107,7 +107,7 @@ describe("a purge run over 60 days of data", () => {
       const cutoff = now.getTime() - tenant.retentionDays * 86_400_000;
       expect(rollupOldestBefore.get(tenant.id)!.getTime()).toBeLessThan(cutoff);
       const grains = rollup.filter((r) => r.tenant_id === tenant.id);
-      expect(grains.map((r) => r.grain)).toEqual([1, 15, 60]);
+      expect(grains.map((r) => r.grain)).toEqual([1, 15, 60, 360]);
       for (const g of grains) {
         expect(g.oldest.getTime()).toBeGreaterThanOrEqual(cutoff);
         // Only the expired periods went: the first period from the cutoff on is still there.
