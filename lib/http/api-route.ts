@@ -4,9 +4,8 @@ import { authorize, type AccessRequest } from "@/lib/auth/gate";
 import type { Action } from "@/lib/auth/roles";
 import type { TenantScope } from "@/lib/auth/scope";
 import type { AccessProfile } from "@/lib/auth/users";
-import { AuditWriteError } from "@/lib/audit/record";
-import { isTransientDatabaseError } from "@/db/errors";
-import { logger, withTracing } from "@/lib/tracing";
+import { withTracing } from "@/lib/tracing";
+import { failure, jsonError } from "./responses";
 
 export interface ApiContext<Q, P> {
   req: Request;
@@ -28,13 +27,6 @@ export interface ApiRouteOptions<Q, P> {
   access: (query: Q, params: P) => AccessRequest;
   /** The audit verb when the input does not validate (the attempt is still recorded). */
   audit: string;
-}
-
-const NO_STORE = { "cache-control": "no-store" };
-
-/** A JSON error body: `{ error: message }` and the status, never a stack trace. */
-export function jsonError(status: number, message: string, extra?: Record<string, unknown>, headers?: HeadersInit): Response {
-  return Response.json({ error: message, ...extra }, { status, headers: { ...NO_STORE, ...headers } });
 }
 
 /** The first problem of a failed validation, said as `field: message`. */
@@ -91,14 +83,4 @@ export function apiRoute<Q = Record<string, never>, P = Record<string, never>>(
 
 function denied(reason: "signed-out" | "forbidden"): Response {
   return reason === "signed-out" ? jsonError(401, "sign in required") : jsonError(403, "your role or tenant scope does not allow this");
-}
-
-/** Maps a thrown error to a status without leaking its details to the client. */
-export function failure(error: unknown, route: string): Response {
-  if (error instanceof AuditWriteError || isTransientDatabaseError(error)) {
-    logger.warn({ route, err: error instanceof Error ? error.name : String(error) }, "database unavailable");
-    return jsonError(503, "the database is unavailable; try again shortly", undefined, { "retry-after": "5" });
-  }
-  logger.error({ route, err: error }, "request failed");
-  return jsonError(500, "internal error");
 }

@@ -1,9 +1,8 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
-import { isTransientDatabaseError } from "@/db/errors";
-import { AuditWriteError, recordAudit } from "@/lib/audit/record";
+import { recordAudit } from "@/lib/audit/record";
 import { requestMetaFrom } from "@/lib/audit/request-meta";
-import { logger } from "@/lib/tracing";
+import { failure, jsonError } from "@/lib/http/responses";
 import type { RetentionDatabase } from "./run";
 import { runRetentionJob } from "./traced-run";
 
@@ -13,11 +12,6 @@ export interface CronDeps {
   db: RetentionDatabase;
   /** CRON_SECRET; unset means the route refuses every call. */
   secret: string | undefined;
-}
-
-// Not lib/http/api-route's helpers: those pull in the session gate, which this route never uses.
-function jsonError(status: number, message: string, extra?: Record<string, unknown>, headers?: Record<string, string>): Response {
-  return Response.json({ error: message, ...extra }, { status, headers: { "cache-control": "no-store", ...headers } });
 }
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
@@ -63,11 +57,6 @@ export async function handleCronRequest(req: Request, deps: CronDeps): Promise<R
     };
     return Response.json(body, { status: result.status === "completed" ? 200 : 500, headers: { "cache-control": "no-store" } });
   } catch (error) {
-    if (error instanceof AuditWriteError || isTransientDatabaseError(error)) {
-      logger.warn({ route: CRON_ROUTE, err: error instanceof Error ? error.name : String(error) }, "database unavailable");
-      return jsonError(503, "the database is unavailable; try again shortly", undefined, { "retry-after": "60" });
-    }
-    logger.error({ route: CRON_ROUTE, err: error }, "retention run failed");
-    return jsonError(500, "internal error");
+    return failure(error, CRON_ROUTE, { retryAfterSeconds: 60, logMessage: "retention run failed" });
   }
 }

@@ -1,4 +1,5 @@
-import { apiRoute, jsonError } from "@/lib/http/api-route";
+import { apiRoute } from "@/lib/http/api-route";
+import { jsonError } from "@/lib/http/responses";
 import { TimeRangeError } from "@/lib/filters/time-range";
 import { auditDetails, latencyFilters, latencyParams, requestedTenants } from "@/lib/latency/params";
 import { latencyReport } from "@/lib/latency/report";

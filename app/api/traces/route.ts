@@ -1,4 +1,5 @@
-import { apiRoute, jsonError } from "@/lib/http/api-route";
+import { apiRoute } from "@/lib/http/api-route";
+import { jsonError } from "@/lib/http/responses";
 import { CursorError, searchTraces } from "@/lib/traces/search";
 import { searchDetails, searchParamsSchema } from "@/lib/traces/search-params";
 

@@ -1,4 +1,5 @@
-import { apiRoute, jsonError } from "@/lib/http/api-route";
+import { apiRoute } from "@/lib/http/api-route";
+import { jsonError } from "@/lib/http/responses";
 import { otlpExportResponse } from "@/lib/traces/otlp-export-response";
 import { loadTraceHeader } from "@/lib/traces/trace-header";
 import { tenantQuery, traceAccess, traceParams } from "@/lib/traces/trace-route-params";

@@ -1,4 +1,5 @@
-import { apiRoute, jsonError } from "@/lib/http/api-route";
+import { apiRoute } from "@/lib/http/api-route";
+import { jsonError } from "@/lib/http/responses";
 import { findSpans } from "@/lib/traces/trace-find";
 import { findQuery, traceAccess, traceParams } from "@/lib/traces/trace-route-params";
 

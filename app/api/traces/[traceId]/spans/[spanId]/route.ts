@@ -1,4 +1,5 @@
-import { apiRoute, jsonError } from "@/lib/http/api-route";
+import { apiRoute } from "@/lib/http/api-route";
+import { jsonError } from "@/lib/http/responses";
 import { loadSpanDetail } from "@/lib/traces/trace-span";
 import { spanParams, tenantQuery, traceAccess } from "@/lib/traces/trace-route-params";
 
