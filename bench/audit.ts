@@ -9,8 +9,8 @@ import { benchDatabase } from "./lib/bench-database";
 
 // What the audit log adds to a trace search request, in one process and one run, on the
 // 5-million-span bench database: (a) the search alone, the newest 50 traces of a tenant
-// viewer's two tenants under the reader role and row-level security, as lib/traces/recent.ts
-// runs it; (b) the gate's audit row (recordAudit), then the same search. The two alternate
+// viewer's two tenants under the reader role and row-level security (the query of the
+// dashboard's first traces page); (b) the gate's audit row (recordAudit), then the same search. The two alternate
 // request by request, so both see the same noise. Then the audit insert alone with 1, 4 and
 // 16 concurrent writers (the chain trigger serialises inserts on one lock), on the bench
 // database and on a scratch database whose log already holds AUDIT_PREFILL rows.

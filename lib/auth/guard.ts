@@ -6,7 +6,6 @@ import type { TenantScope } from "./scope";
 import type { AccessProfile } from "./users";
 
 export interface PageAccess {
-  allowed: true;
   user: AccessProfile;
   scope: TenantScope;
 }

@@ -3,7 +3,6 @@ import { getSql } from "@/db/client";
 import { pageAccess } from "@/lib/auth/guard";
 import { recentRuns } from "@/lib/retention/runs";
 import { listTenantRetention } from "@/lib/retention/settings";
-import { NoAccess } from "@/components/shell/no-access";
 import { PageHeader } from "@/components/shell/page-header";
 import { RunHistory } from "@/components/retention/run-history";
 import { RunNowButton } from "@/components/retention/run-now-button";
@@ -14,8 +13,7 @@ export const metadata: Metadata = { title: "Retention" };
 export const dynamic = "force-dynamic";
 
 export default async function RetentionPage() {
-  const access = await pageAccess("admin", { audit: "admin.retention.view", resource: "/admin/retention" });
-  if (!access.allowed) return <NoAccess what="retention administration" />;
+  await pageAccess("admin", { audit: "admin.retention.view", resource: "/admin/retention" });
   const [tenants, runs] = await Promise.all([listTenantRetention(getSql()), recentRuns(getSql())]);
   return (
     <div className="space-y-8">

@@ -27,8 +27,8 @@ export default async function TracePage({ params, searchParams }: Props) {
       </TraceMessage>
     );
   }
-  const view = await traceViewAccess(traceId, tenantParam);
-  if (!view.header) {
+  const header = await traceViewAccess(traceId, tenantParam);
+  if (!header) {
     return (
       <TraceMessage title="Trace not found">
         No trace <code>{traceId}</code> in your tenants within their retention window.{" "}
@@ -39,5 +39,5 @@ export default async function TracePage({ params, searchParams }: Props) {
     );
   }
   const span = typeof search.span === "string" ? search.span.toLowerCase() : null;
-  return <TraceView header={view.header} initialSpan={span} />;
+  return <TraceView header={header} initialSpan={span} />;
 }
