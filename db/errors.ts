@@ -30,6 +30,11 @@ export function isRetryableConflict(error: unknown): boolean {
   return code === "40P01" || code === "40001";
 }
 
+/** A row with this key exists already (another transaction stored it first). */
+export function isUniqueViolation(error: unknown): boolean {
+  return codeOf(error) === "23505";
+}
+
 /** A span's day has no partition (the purge dropped it after we cached that it existed). */
 export function isMissingPartition(error: unknown): boolean {
   return codeOf(error) === "23514" && /no partition/i.test((error as Error).message);

@@ -50,3 +50,33 @@ export const spanRollup = pgTable(
 );
 
 export type SpanRollupRow = typeof spanRollup.$inferSelect;
+
+/**
+ * What ingest transactions added to the rollup and the folder (lib/ingest/rollup-fold.ts) has
+ * not yet merged into `span_rollup`: one row per request and minute-grain key, insert-only, so
+ * concurrent ingest never waits on another's rollup rows. Folding deletes the rows it merges,
+ * in one transaction, so each is counted exactly once.
+ */
+export const spanRollupDelta = pgTable("span_rollup_delta", {
+  tenantId: text("tenant_id").notNull(),
+  minute: ts("minute").notNull(),
+  service: text("service").notNull(),
+  operation: text("operation").notNull(),
+  kind: smallint("kind").notNull(),
+  jobName: text("job_name").notNull().default(""),
+  spanCount: count("span_count"),
+  errorCount: count("error_count"),
+  retryCount: count("retry_count"),
+  durationSumNs: count("duration_sum_ns"),
+  weightedCount: weight("weighted_count"),
+  weightedErrors: weight("weighted_errors"),
+  weightedRetries: weight("weighted_retries"),
+  weightedDurationNs: weight("weighted_duration_ns"),
+  buckets: smallint("buckets").array().notNull().default(sql`'{}'::smallint[]`),
+  weights: doublePrecision("weights").array().notNull().default(sql`'{}'::float8[]`),
+  waitCount: count("wait_count"),
+  waitSumNs: count("wait_sum_ns"),
+  waitWeighted: weight("wait_weighted"),
+  waitBuckets: smallint("wait_buckets").array().notNull().default(sql`'{}'::smallint[]`),
+  waitWeights: doublePrecision("wait_weights").array().notNull().default(sql`'{}'::float8[]`),
+});

@@ -15,6 +15,8 @@ export interface IngestConfig {
   lockTimeoutMs: number;
   keyCacheMs: number;
   keyTouchEveryMs: number;
+  /** How soon ingested spans reach the latency rollup (lib/ingest/rollup-folder.ts). */
+  rollupFoldIntervalMs: number;
   redaction: RedactionRules;
 }
 
@@ -28,6 +30,7 @@ export const defaultIngestConfig: IngestConfig = {
   lockTimeoutMs: 5_000,
   keyCacheMs: 5_000,
   keyTouchEveryMs: 60_000,
+  rollupFoldIntervalMs: 1_000,
   redaction: defaultRedactionRules,
 };
 
@@ -72,6 +75,7 @@ const envSchema = z.object({
   INGEST_LINK_COUNT_LIMIT: count(10_000),
   INGEST_MAX_CONCURRENT: count(64),
   INGEST_MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).optional(),
+  INGEST_ROLLUP_FOLD_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).optional(),
   /** Extra sensitive key words or phrases, comma-separated ("member id, pin"). */
   INGEST_REDACT_KEYS: z.string().optional(),
   /** Extra value rules: [{"name": "employee_id", "pattern": "EMP-\\d{6}", "flags": "i"}]. */
@@ -101,6 +105,7 @@ export function ingestConfigFromEnv(env: Record<string, string | undefined>): In
     },
     maxConcurrent: e.INGEST_MAX_CONCURRENT ?? d.maxConcurrent,
     maxQueued: e.INGEST_MAX_QUEUED ?? d.maxQueued,
+    rollupFoldIntervalMs: e.INGEST_ROLLUP_FOLD_INTERVAL_MS ?? d.rollupFoldIntervalMs,
     redaction: {
       sensitiveKeys: [...d.redaction.sensitiveKeys, ...(e.INGEST_REDACT_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean)],
       valueRules: [...d.redaction.valueRules, ...(e.INGEST_REDACT_PATTERNS ?? [])],

@@ -10,6 +10,7 @@ import { DecodeError, spanCount, type OtlpRequest } from "./otlp";
 import { Redactor } from "./redact";
 import { refusalMessage } from "./refusals";
 import { encodingOf, exportResponseBody, otlpResponse, RpcCode, statusBody, type Encoding } from "./response";
+import { RollupFolder } from "./rollup-folder";
 import { Semaphore } from "./semaphore";
 import { SpanStore } from "./store";
 
@@ -43,7 +44,14 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
   const log = options.log ?? consoleLog;
   const now = options.now ?? (() => new Date());
   const redactor = new Redactor(config.redaction);
-  const store = new SpanStore(options.sql, { futureToleranceMs: config.futureToleranceMs, lockTimeoutMs: config.lockTimeoutMs });
+  const folder = new RollupFolder(options.sql, config.rollupFoldIntervalMs, (error) =>
+    log.warn({ error: describeDatabaseError(error) }, "ingest: folding the latency rollup failed; the next fold retries"),
+  );
+  const store = new SpanStore(options.sql, {
+    futureToleranceMs: config.futureToleranceMs,
+    lockTimeoutMs: config.lockTimeoutMs,
+    onRollupWritten: () => folder.notify(),
+  });
   const slots = new Semaphore(config.maxConcurrent, config.maxQueued);
   const keys = new KeyAuthenticator(options.sql, {
     cacheMs: config.keyCacheMs,

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { rebuildRollupSince } from "./rollup";
+import { foldRollupDeltas, rebuildRollupSince } from "./rollup";
 import { keyFor, postOtlp, seedTenant, startIngestServer, type IngestServer } from "./testing/fixtures";
 import { encodeRequest, requestOf, type PlainValue, type SpanSpec } from "./testing/synthetic";
 
@@ -20,7 +20,7 @@ afterAll(async () => {
   await t.drop();
 });
 beforeEach(async () => {
-  await t.sql`TRUNCATE spans, traces, resources, span_rollup, ingest_counters, trace_sampling_pending`;
+  await t.sql`TRUNCATE spans, traces, resources, span_rollup, span_rollup_delta, ingest_counters, trace_sampling_pending`;
 });
 
 const MS = 1_000_000n;
@@ -40,6 +40,8 @@ async function send(spans: KindedSpan[]): Promise<void> {
   });
   const res = await postOtlp(server.endpoint, { body: encodeRequest(request), key });
   expect(res.status).toBe(200);
+  // Ingest writes the rollup's rows as deltas; the folder merges them shortly after.
+  await foldRollupDeltas(t.sql);
 }
 
 /** The rollup next to the same figures computed exactly from the stored spans. */

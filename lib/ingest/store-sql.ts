@@ -1,76 +1,77 @@
 import { SPAN_COLUMNS } from "./span-copy";
+import { TRACE_ATTRIBUTE_LIMITS } from "./trace-attributes";
 
 /**
- * The statements of one ingest transaction. Spans are COPYed into a temporary table first:
- * COPY cannot skip rows that already exist (a retried export), and Postgres refuses COPY into
- * a table with row-level security, as `spans` has for the ingest role.
+ * The statements of one ingest transaction (lib/ingest/store.ts). Spans are COPYed straight
+ * into their day's partition (ingest_span_partitions names them): Postgres refuses COPY into
+ * `spans` itself, which has row-level security. COPY cannot skip a row that already exists,
+ * so a request first asks which of its spans are stored (a retried export), under advisory
+ * locks on its trace ids, and sends only the others.
  */
 
-export const CREATE_STAGING = `
-  CREATE TEMP TABLE IF NOT EXISTS ingest_spans (
-    tenant_id text, trace_id uuid, span_id bigint, parent_span_id bigint, request_id text, service text,
-    name text, kind smallint, start_time timestamptz, duration_ns bigint, status_code smallint,
-    status_message text, attributes jsonb, events jsonb, links jsonb, resource_id bigint,
-    dropped_attributes_count integer, dropped_events_count integer, dropped_links_count integer
-  ) ON COMMIT DELETE ROWS`;
+const PARTITION_NAME = /^spans_p\d{8}$/;
 
-export const COPY_STAGING = `COPY pg_temp.ingest_spans (${SPAN_COLUMNS}) FROM STDIN`;
+export function copyIntoPartition(partition: string): string {
+  if (!PARTITION_NAME.test(partition)) throw new Error(`not a span partition: ${partition}`);
+  return `COPY ${partition} (${SPAN_COLUMNS}) FROM STDIN`;
+}
 
 // Microsecond start times as exact nanoseconds, so trace durations keep nanoseconds.
 const epochNs = (t: string) => `((extract(epoch FROM ${t}) * 1000000)::bigint * 1000)`;
+const fromNs = (ns: string) => `('epoch'::timestamptz + (${ns} / 1000) * interval '1 microsecond')`;
+
+/** Owners of the request's traces already stored, with what the summary merge needs. */
+export const STORED_TRACES = `
+  SELECT DISTINCT ON (trace_id) trace_id::text, tenant_id, sample_weight, root_span_id IS NOT NULL AS has_root
+  FROM traces WHERE trace_id = ANY($1::uuid[]) ORDER BY trace_id, start_time`;
+
+/** Which of the request's spans ($2 trace, $3 span, $4 start ns) are stored: only traces that exist ($1) can hold any. */
+export const STORED_SPANS = `
+  WITH stored AS MATERIALIZED (SELECT tenant_id, trace_id FROM traces WHERE trace_id = ANY($1::uuid[]))
+  SELECT k.trace_id::text, k.span_id::text, k.start_ns::text
+  FROM unnest($2::uuid[], $3::bigint[], $4::bigint[]) AS k(trace_id, span_id, start_ns)
+  JOIN stored t ON t.trace_id = k.trace_id
+  JOIN spans s ON s.tenant_id = t.tenant_id AND s.trace_id = k.trace_id AND s.span_id = k.span_id
+              AND s.start_time = ${fromNs("k.start_ns")}`;
+
+/** Stored producers among the parents ($2) of the request's first attempts, in the stored traces ($1). */
+export const STORED_PRODUCERS = `
+  SELECT p.trace_id::text, p.span_id::text, ${epochNs("p.start_time")}::text AS start_ns, p.duration_ns::text
+  FROM traces t JOIN spans p ON p.tenant_id = t.tenant_id AND p.trace_id = t.trace_id
+  WHERE t.trace_id = ANY($1::uuid[]) AND p.span_id = ANY($2::bigint[]) AND p.kind = 4`;
+
+/** Stored job runs whose parent is one of the request's producers ($2), in the stored traces ($1). */
+export const STORED_CONSUMERS = `
+  SELECT c.tenant_id, c.trace_id::text, c.span_id::text, c.parent_span_id::text, c.service, c.name, c.kind,
+         ${epochNs("c.start_time")}::text AS start_ns, c.duration_ns::text, c.status_code, c.attributes
+  FROM traces t JOIN spans c ON c.tenant_id = t.tenant_id AND c.trace_id = t.trace_id
+  WHERE t.trace_id = ANY($1::uuid[]) AND c.parent_span_id = ANY($2::bigint[]) AND c.kind = 5 AND c.attributes ? 'job.name'`;
 
 /**
- * Moves the staged spans into `spans`, skipping those already stored (a retried export), and
- * folds only the spans really inserted into their traces' summaries: one statement, so a
- * summary can never count a span twice or miss one. A late span extends its trace's time
- * range and counts, adds its service, sets flags, and supplies the root when it is the root.
- * New traces of the tenants in $1 (those keeping only a share of standard traces) are queued
- * for tail sampling. Returns the stored spans per tenant.
+ * Inserts the new traces' summaries and folds the others into the stored rows (summaries from
+ * trace-summaries.ts, only of spans inserted now, so a span is never counted twice). A late
+ * span extends its trace's time range and counts, adds its service, sets flags, and supplies
+ * the root when it is the root. New traces of the tenants in $16 (those keeping only a share of
+ * standard traces) are queued for tail sampling.
  */
-export const MOVE_STAGED_SPANS = `
-  WITH inserted AS (
-    INSERT INTO spans (${SPAN_COLUMNS})
-    SELECT ${SPAN_COLUMNS} FROM pg_temp.ingest_spans
-    ON CONFLICT DO NOTHING
-    RETURNING tenant_id, trace_id, span_id, parent_span_id, request_id, service, name, start_time, duration_ns, status_code,
-              ${epochNs("start_time")} AS start_ns,
-              attributes @> '{"security.operation": true}' AS is_security,
-              attributes -> 'sampling.ratio' AS sampling_ratio
-  ), per_trace AS (
-    SELECT tenant_id, trace_id,
-           min(start_time) AS start_time,
-           min(start_ns) AS start_ns,
-           max(start_ns + duration_ns) AS end_ns,
-           count(*)::integer AS span_count,
-           (count(*) FILTER (WHERE status_code = 2))::integer AS error_count,
-           array_agg(DISTINCT service ORDER BY service) AS services,
-           bool_or(is_security) AS is_security,
-           (array_agg(span_id ORDER BY start_ns, span_id) FILTER (WHERE parent_span_id IS NULL))[1] AS root_span_id,
-           (array_agg(service ORDER BY start_ns, span_id) FILTER (WHERE parent_span_id IS NULL))[1] AS root_service,
-           (array_agg(name ORDER BY start_ns, span_id) FILTER (WHERE parent_span_id IS NULL))[1] AS root_name,
-           (array_agg(duration_ns ORDER BY start_ns, span_id) FILTER (WHERE parent_span_id IS NULL))[1] AS root_duration_ns,
-           (array_agg(sampling_ratio ORDER BY start_ns, span_id) FILTER (WHERE parent_span_id IS NULL))[1] AS root_sampling_ratio,
-           (array_agg(request_id ORDER BY parent_span_id IS NOT NULL, start_ns) FILTER (WHERE request_id IS NOT NULL))[1] AS request_id
-    FROM inserted
-    GROUP BY tenant_id, trace_id
+export const MERGE_TRACE_SUMMARIES = `
+  WITH u AS (
+    SELECT * FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::bigint[], $5::integer[], $6::integer[], $7::text[],
+                         $8::text[], $9::bigint[], $10::text[], $11::text[], $12::bigint[], $13::float8[], $14::text[], $15::text[])
+      AS u(tenant_id, trace_id, start_ns, end_ns, span_count, error_count, services, is_security,
+           root_span_id, root_service, root_name, root_duration_ns, root_weight, request_id, attributes)
   ), summaries AS (
     INSERT INTO traces AS t (tenant_id, trace_id, start_time, end_time, duration_ns, root_span_id, root_service, root_name,
-                             request_id, span_count, error_count, services, has_error, is_slow, is_security, sample_weight, updated_at)
-    SELECT p.tenant_id, p.trace_id,
-           p.start_time,
-           p.start_time + ((p.end_ns - p.start_ns) / 1000) * interval '1 microsecond',
-           p.end_ns - p.start_ns,
-           p.root_span_id, p.root_service, p.root_name, p.request_id, p.span_count, p.error_count, p.services,
-           p.error_count > 0,
-           COALESCE(p.root_duration_ns > tn.slow_threshold_ms::bigint * 1000000, false),
-           p.is_security,
-           -- A root kept by head sampling at ratio r (lib/tracing writes sampling.ratio) stands for 1/r traces.
-           CASE WHEN jsonb_typeof(p.root_sampling_ratio) = 'number'
-                 AND (p.root_sampling_ratio)::float8 > 0 AND (p.root_sampling_ratio)::float8 <= 1
-                THEN 1 / (p.root_sampling_ratio)::float8 ELSE 1 END,
-           now()
-    FROM per_trace p JOIN tenants tn ON tn.id = p.tenant_id
-    ORDER BY p.tenant_id, p.trace_id
+                             request_id, span_count, error_count, services, has_error, is_slow, is_security, sample_weight,
+                             attributes, updated_at)
+    SELECT u.tenant_id, u.trace_id, ${fromNs("u.start_ns")}, ${fromNs("u.end_ns")}, u.end_ns - u.start_ns,
+           u.root_span_id, u.root_service, u.root_name, u.request_id, u.span_count, u.error_count,
+           ARRAY(SELECT s FROM jsonb_array_elements_text(u.services::jsonb) AS s ORDER BY s),
+           u.error_count > 0,
+           COALESCE(u.root_duration_ns > tn.slow_threshold_ms::bigint * 1000000, false),
+           u.is_security::boolean, u.root_weight, u.attributes::jsonb, now()
+    FROM u JOIN tenants tn ON tn.id = u.tenant_id
+    ORDER BY u.tenant_id, u.trace_id
     ON CONFLICT (tenant_id, trace_id) DO UPDATE SET
       start_time = LEAST(t.start_time, EXCLUDED.start_time),
       end_time = GREATEST(t.end_time, EXCLUDED.end_time),
@@ -81,6 +82,7 @@ export const MOVE_STAGED_SPANS = `
       root_name = CASE WHEN t.root_span_id IS NULL THEN EXCLUDED.root_name ELSE t.root_name END,
       request_id = CASE WHEN t.root_span_id IS NULL AND EXCLUDED.root_span_id IS NOT NULL
                         THEN COALESCE(EXCLUDED.request_id, t.request_id) ELSE COALESCE(t.request_id, EXCLUDED.request_id) END,
+      -- A root kept by head sampling at ratio r stands for 1/r traces.
       sample_weight = CASE WHEN t.root_span_id IS NULL AND EXCLUDED.root_span_id IS NOT NULL
                            THEN t.sample_weight * EXCLUDED.sample_weight ELSE t.sample_weight END,
       span_count = t.span_count + EXCLUDED.span_count,
@@ -89,11 +91,25 @@ export const MOVE_STAGED_SPANS = `
       has_error = t.has_error OR EXCLUDED.has_error,
       is_slow = t.is_slow OR EXCLUDED.is_slow,
       is_security = t.is_security OR EXCLUDED.is_security,
+      attributes = trace_attributes_merge(t.attributes, EXCLUDED.attributes, ${TRACE_ATTRIBUTE_LIMITS.keys}, ${TRACE_ATTRIBUTE_LIMITS.valuesPerKey}),
       updated_at = now()
     RETURNING t.tenant_id, t.trace_id, t.xmax = 0 AS created
-  ), queued AS (
-    INSERT INTO trace_sampling_pending (tenant_id, trace_id)
-    SELECT tenant_id, trace_id FROM summaries WHERE created AND tenant_id = ANY($1::text[])
-    ON CONFLICT DO NOTHING
   )
-  SELECT tenant_id, count(*)::integer AS stored FROM inserted GROUP BY tenant_id`;
+  INSERT INTO trace_sampling_pending (tenant_id, trace_id)
+  SELECT tenant_id, trace_id FROM summaries WHERE created AND tenant_id = ANY($16::text[])
+  ON CONFLICT DO NOTHING`;
+
+/** The transaction's rollup rows, for the folder to merge (lib/ingest/rollup-delta.ts). */
+export const INSERT_ROLLUP_DELTA = `
+  INSERT INTO span_rollup_delta (tenant_id, minute, service, operation, kind, job_name, span_count, error_count, retry_count,
+                                 duration_sum_ns, weighted_count, weighted_errors, weighted_retries, weighted_duration_ns,
+                                 buckets, weights, wait_count, wait_sum_ns, wait_weighted, wait_buckets, wait_weights)
+  SELECT tenant_id, minute, service, operation, kind, job_name, span_count, error_count, retry_count,
+         duration_sum_ns, weighted_count, weighted_errors, weighted_retries, weighted_duration_ns,
+         buckets::smallint[], weights::float8[], wait_count, wait_sum_ns, wait_weighted, wait_buckets::smallint[], wait_weights::float8[]
+  FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::bigint[], $8::bigint[],
+              $9::bigint[], $10::bigint[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::text[], $16::text[],
+              $17::bigint[], $18::bigint[], $19::float8[], $20::text[], $21::text[])
+    AS u(tenant_id, minute, service, operation, kind, job_name, span_count, error_count, retry_count,
+         duration_sum_ns, weighted_count, weighted_errors, weighted_retries, weighted_duration_ns,
+         buckets, weights, wait_count, wait_sum_ns, wait_weighted, wait_buckets, wait_weights)`;

@@ -2,20 +2,23 @@ import type { TransactionSql } from "postgres";
 import type { Sql } from "@/db/connect";
 import { CopyWriter } from "@/db/demo/copy-stream";
 import { COUNTER } from "./counters";
-import { isMissingPartition, isRetryableConflict } from "@/db/errors";
+import { isMissingPartition, isRetryableConflict, isUniqueViolation } from "@/db/errors";
 import { claimedTenantIds, enforceTenants, traceIdsOf, type AcceptedSpan, type Enforcement, type KeyScope, type TenantPolicy } from "./enforce-tenant";
 import type { NormalizedEntry, NormalizedResource } from "./normalize";
 import type { RefusalReason } from "./refusals";
-import { rollupInsertedSpans } from "./rollup";
+import { queueWaitNs, RollupDelta, type RollupSpan } from "./rollup-delta";
+import { headSamplingWeight, isFirstAttempt, SPAN_KIND_PRODUCER, storedStartNs } from "./span-facts";
 import { spanCopyText } from "./span-copy";
-import { foldTraceAttributes } from "./trace-attributes";
-import { COPY_STAGING, CREATE_STAGING, MOVE_STAGED_SPANS } from "./store-sql";
+import { copyIntoPartition, INSERT_ROLLUP_DELTA, MERGE_TRACE_SUMMARIES, STORED_CONSUMERS, STORED_PRODUCERS, STORED_SPANS, STORED_TRACES } from "./store-sql";
+import { rootWeight, summarizeTraces, summaryColumns } from "./trace-summaries";
 
 export interface StoreOptions {
   /** How far ahead of now a span may start (clock skew). */
   futureToleranceMs: number;
   /** A write waiting longer than this for a lock gives up (HTTP 503) instead of piling up. */
   lockTimeoutMs: number;
+  /** Called after a transaction that added rollup rows committed (the folder merges them). */
+  onRollupWritten?: () => void;
 }
 
 export interface StoreResult {
@@ -32,16 +35,14 @@ function utcDay(ns: bigint): string {
   return new Date(Number(ns / 1_000_000n)).toISOString().slice(0, 10);
 }
 
-function daysBetween(from: string, to: string): string[] {
-  const days: string[] = [];
-  for (let t = Date.parse(from); t <= Date.parse(to); t += DAY_MS) days.push(new Date(t).toISOString().slice(0, 10));
-  return days;
-}
+const partitionOf = (day: string) => `spans_p${day.replaceAll("-", "")}`;
 
 /** The first 64 bits of a trace id, as the key of its transaction-scoped advisory lock. */
 function lockKey(traceUuid: string): bigint {
   return BigInt.asIntN(64, BigInt(`0x${traceUuid.slice(0, 8)}${traceUuid.slice(9, 13)}${traceUuid.slice(14, 18)}`));
 }
+
+const spanKey = (traceId: string, spanId: string) => `${traceId}/${spanId}`;
 
 interface TenantRow {
   id: string;
@@ -50,16 +51,53 @@ interface TenantRow {
   keep_ratio: number;
 }
 
+interface StoredTrace {
+  trace_id: string;
+  tenant_id: string;
+  sample_weight: number;
+  has_root: boolean;
+}
+
+interface StoredProducer {
+  trace_id: string;
+  span_id: string;
+  start_ns: string;
+  duration_ns: string;
+}
+
+interface StoredConsumer {
+  tenant_id: string;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  service: string;
+  name: string;
+  kind: number;
+  start_ns: string;
+  duration_ns: string;
+  status_code: number;
+  attributes: RollupSpan["attributes"];
+}
+
+/** What the request's first lookups found stored. */
+interface Stored {
+  tenants: Map<string, TenantPolicy>;
+  traces: Map<string, StoredTrace>;
+  spans: Set<string>;
+  producers: Map<string, StoredProducer>;
+  consumers: StoredConsumer[];
+}
+
 /**
  * Writes one request's spans in one transaction, as the ingest role: all of them or none.
  * Tenant enforcement runs inside it, against the tenants and trace owners it reads, while
  * advisory locks on the request's trace ids keep a concurrent request from giving one trace
- * two owners. Spans already stored (a retried export) are skipped by the primary key.
+ * two owners or storing one span twice. Spans already stored (a retried export) are skipped.
+ * The traces' summaries and the latency rollup rows are computed here from the new spans and
+ * written with one statement each; the rollup rows go to `span_rollup_delta`, insert-only, so
+ * concurrent requests never wait for each other's rollup rows.
  */
 export class SpanStore {
-  // Days whose partition is known to exist, so most requests skip ensure_span_partitions.
-  private readonly partitionDays = new Set<string>();
-
   constructor(
     private readonly sql: Sql,
     private readonly options: StoreOptions,
@@ -68,89 +106,144 @@ export class SpanStore {
   async store(entries: readonly NormalizedEntry[], key: KeyScope, now: Date): Promise<StoreResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(entries, key, now);
+        const result = await this.attempt(entries, key, now);
+        if (result.stored > 0) this.options.onRollupWritten?.();
+        return result;
       } catch (error) {
-        if (attempt >= MAX_ATTEMPTS) throw error;
-        if (isMissingPartition(error)) this.partitionDays.clear();
-        else if (!isRetryableConflict(error)) throw error;
+        // A unique violation means another writer stored one of these spans first: the next
+        // attempt finds it stored and skips it.
+        if (attempt >= MAX_ATTEMPTS || !(isMissingPartition(error) || isRetryableConflict(error) || isUniqueViolation(error))) throw error;
       }
     }
   }
 
   private async attempt(entries: readonly NormalizedEntry[], key: KeyScope, now: Date): Promise<StoreResult> {
-    const traceIds = traceIdsOf(entries);
-    const locks = [...new Set(traceIds.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
-    const tenantIds = claimedTenantIds(entries, key);
-
     return (await this.sql.begin(async (tx) => {
-      // Pipelined: one round trip for the role, the locks and both lookups.
-      const [, , tenantRows, ownerRows] = await Promise.all([
-        // SET LOCAL ROLE and SET LOCAL lock_timeout, as one prepared statement.
-        tx`SELECT set_config('role', 'te_writer', true), set_config('lock_timeout', ${`${this.options.lockTimeoutMs}ms`}, true)`,
-        tx`SELECT pg_advisory_xact_lock(k) FROM unnest(${locks}::bigint[]) AS k`,
-        tx<TenantRow[]>`
-          SELECT id, kept_retention_days, slow_threshold_ms, keep_ratio FROM tenants WHERE id = ANY(${tenantIds}::text[])`,
-        tx<{ trace_id: string; tenant_id: string }[]>`
-          SELECT DISTINCT ON (trace_id) trace_id, tenant_id FROM traces
-          WHERE trace_id = ANY(${traceIds}::uuid[]) ORDER BY trace_id, start_time`,
-      ]);
-      const tenants = new Map<string, TenantPolicy>(
-        tenantRows.map((t) => [t.id, { id: t.id, keptRetentionDays: t.kept_retention_days, slowThresholdMs: t.slow_threshold_ms, keepRatio: t.keep_ratio }]),
-      );
-      const storedOwners = new Map(ownerRows.map((r) => [r.trace_id, r.tenant_id]));
-      const decision = enforceTenants(entries, { key, tenants, storedOwners, now, futureToleranceMs: this.options.futureToleranceMs });
+      const stored = await this.lookup(tx, entries, key, now);
+      const decision = enforceTenants(entries, { key, tenants: stored.tenants, storedOwners: new Map([...stored.traces].map(([id, t]) => [id, t.tenant_id])), now, futureToleranceMs: this.options.futureToleranceMs });
 
-      const stored = decision.accepted.length > 0 ? await this.write(tx, decision.accepted, tenants) : new Map<string, number>();
-      const accepted = new Map<string, number>();
-      for (const { tenantId } of decision.accepted) accepted.set(tenantId, (accepted.get(tenantId) ?? 0) + 1);
-      let total = 0;
-      for (const [tenantId, n] of accepted) {
-        const s = stored.get(tenantId) ?? 0;
-        decision.counters.add(tenantId, COUNTER.stored, s);
-        decision.counters.add(tenantId, COUNTER.duplicates, n - s);
-        total += s;
+      // The spans to insert: accepted, not stored, each once.
+      const fresh: AcceptedSpan[] = [];
+      const seen = new Set<string>();
+      for (const a of decision.accepted) {
+        const id = `${spanKey(a.span.traceId, a.span.spanId)}/${storedStartNs(a.span.startNs)}`;
+        if (stored.spans.has(id) || seen.has(id)) continue;
+        seen.add(id);
+        fresh.push(a);
       }
-      await this.record(tx, decision, key, now);
-      return { stored: total, duplicates: decision.accepted.length - total, refused: decision.refused };
+
+      const counted = new Map<string, { accepted: number; stored: number }>();
+      const tally = (tenantId: string) => counted.get(tenantId) ?? counted.set(tenantId, { accepted: 0, stored: 0 }).get(tenantId)!;
+      for (const { tenantId } of decision.accepted) tally(tenantId).accepted++;
+      for (const { tenantId } of fresh) tally(tenantId).stored++;
+      for (const [tenantId, n] of counted) {
+        decision.counters.add(tenantId, COUNTER.stored, n.stored);
+        decision.counters.add(tenantId, COUNTER.duplicates, n.accepted - n.stored);
+      }
+
+      await this.write(tx, fresh, decision, stored, key, now);
+      return { stored: fresh.length, duplicates: decision.accepted.length - fresh.length, refused: decision.refused };
     })) as StoreResult;
   }
 
-  /** Stages the spans with COPY and moves them in; returns the spans stored per tenant. */
-  private async write(tx: TransactionSql, spans: readonly AcceptedSpan[], tenants: ReadonlyMap<string, TenantPolicy>): Promise<Map<string, number>> {
-    // Pipelined ahead of the COPY: the staging table, the partitions and resources the spans need.
-    const pending = [tx.unsafe(CREATE_STAGING), this.ensurePartitions(tx, spans), this.upsertResources(tx, spans)];
-    // Rejections are awaited below; until then they must not count as unhandled.
-    for (const p of pending) p.catch(() => {});
-    const copy = await CopyWriter.open(tx, COPY_STAGING);
-    try {
-      copy.write(spanCopyText(spans));
-      await copy.end();
-    } catch (error) {
-      copy.abort(error instanceof Error ? error : new Error(String(error)));
-      throw error;
+  /** One round trip: the role, the locks, and everything already stored that the request touches. */
+  private async lookup(tx: TransactionSql, entries: readonly NormalizedEntry[], key: KeyScope, now: Date): Promise<Stored> {
+    // Spans starting later are refused (in_future), and their times may not even fit a timestamp.
+    const latestNs = BigInt(now.getTime() + this.options.futureToleranceMs) * 1_000_000n;
+    const traceIds = traceIdsOf(entries);
+    const locks = [...new Set(traceIds.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+    const keys = { traces: [] as string[], spans: [] as string[], starts: [] as string[] };
+    const inRequest = new Set<string>();
+    const producers: string[] = [];
+    for (const { span } of entries) {
+      if (!span) continue;
+      inRequest.add(spanKey(span.traceId, span.spanId));
+      if (span.startNs > latestNs) continue;
+      keys.traces.push(span.traceId);
+      keys.spans.push(span.spanId);
+      keys.starts.push(storedStartNs(span.startNs).toString());
+      if (span.kind === SPAN_KIND_PRODUCER) producers.push(span.spanId);
     }
-    await Promise.all(pending);
-    const sampled = [...tenants.values()].filter((t) => t.keepRatio < 1).map((t) => t.id);
-    // Prepared: the statement is planned once per connection, not on every request.
-    const rows = await tx.unsafe<{ tenant_id: string; stored: number }[]>(MOVE_STAGED_SPANS, [sampled], { prepare: true });
-    await rollupInsertedSpans(tx);
-    await foldTraceAttributes(tx);
-    return new Map(rows.map((r) => [r.tenant_id, r.stored]));
+    const parents: string[] = [];
+    for (const { span } of entries) {
+      if (span?.parentSpanId && isFirstAttempt(span.kind, span.attributes) && !inRequest.has(spanKey(span.traceId, span.parentSpanId))) parents.push(span.parentSpanId);
+    }
+
+    const [, , tenantRows, traceRows, spanRows, producerRows, consumerRows] = await Promise.all([
+      // SET LOCAL ROLE and SET LOCAL lock_timeout, as one prepared statement.
+      tx`SELECT set_config('role', 'te_writer', true), set_config('lock_timeout', ${`${this.options.lockTimeoutMs}ms`}, true)`,
+      tx`SELECT pg_advisory_xact_lock(k) FROM unnest(${locks}::bigint[]) AS k`,
+      tx<TenantRow[]>`
+        SELECT id, kept_retention_days, slow_threshold_ms, keep_ratio FROM tenants WHERE id = ANY(${claimedTenantIds(entries, key)}::text[])`,
+      tx.unsafe<StoredTrace[]>(STORED_TRACES, [traceIds], { prepare: true }),
+      tx.unsafe<{ trace_id: string; span_id: string; start_ns: string }[]>(STORED_SPANS, [traceIds, keys.traces, keys.spans, keys.starts], { prepare: true }),
+      parents.length > 0 ? tx.unsafe<StoredProducer[]>(STORED_PRODUCERS, [traceIds, parents], { prepare: true }) : [],
+      producers.length > 0 ? tx.unsafe<StoredConsumer[]>(STORED_CONSUMERS, [traceIds, producers], { prepare: true }) : [],
+    ]);
+    return {
+      tenants: new Map(tenantRows.map((t) => [t.id, { id: t.id, keptRetentionDays: t.kept_retention_days, slowThresholdMs: t.slow_threshold_ms, keepRatio: t.keep_ratio }])),
+      traces: new Map(traceRows.map((t) => [t.trace_id, t])),
+      spans: new Set(spanRows.map((s) => `${spanKey(s.trace_id, s.span_id)}/${s.start_ns}`)),
+      producers: new Map(producerRows.map((p) => [spanKey(p.trace_id, p.span_id), p])),
+      consumers: [...consumerRows],
+    };
   }
 
-  private async ensurePartitions(tx: TransactionSql, spans: readonly AcceptedSpan[]): Promise<void> {
-    let min = spans[0]!.span.startNs;
-    let max = min;
-    for (const { span } of spans) {
-      if (span.startNs < min) min = span.startNs;
-      if (span.startNs > max) max = span.startNs;
+  private async write(tx: TransactionSql, fresh: readonly AcceptedSpan[], decision: Enforcement, stored: Stored, key: KeyScope, now: Date): Promise<void> {
+    const statements: Promise<unknown>[] = [this.record(tx, decision, key, now)];
+    const byDay = new Map<string, AcceptedSpan[]>();
+    if (fresh.length > 0) {
+      const summaries = summarizeTraces(fresh);
+      const traceWeight = new Map<string, number>();
+      for (const s of summaries.values()) {
+        const before = stored.traces.get(s.traceId);
+        traceWeight.set(s.traceId, !before ? rootWeight(s) : before.has_root || !s.root ? before.sample_weight : before.sample_weight * rootWeight(s));
+      }
+      const delta = rollupOf(fresh, decision.accepted, stored, traceWeight);
+      for (const a of fresh) {
+        const day = utcDay(a.span.startNs);
+        const list = byDay.get(day);
+        if (list) list.push(a);
+        else byDay.set(day, [a]);
+      }
+      const days = [...byDay.keys()].sort();
+      const sampled = [...stored.tenants.values()].filter((t) => t.keepRatio < 1).map((t) => t.id);
+      const c = summaryColumns(summaries.values());
+      const d = delta.columns();
+      statements.push(
+        tx`SELECT ingest_span_partitions(${days[0]!}::date, ${days[days.length - 1]!}::date)`,
+        this.upsertResources(tx, fresh),
+        tx.unsafe(MERGE_TRACE_SUMMARIES, [
+          c.tenantIds, c.traceIds, c.startNs, c.endNs, c.spans, c.errors, c.services, c.security, c.rootSpanIds, c.rootServices,
+          c.rootNames, c.rootDurationNs, c.rootWeights, c.requestIds, c.attributes, sampled,
+        ], { prepare: true }),
+        tx.unsafe(INSERT_ROLLUP_DELTA, [
+          d.tenantIds, d.minutes, d.services, d.operations, d.kinds, d.jobNames, d.spans, d.errors, d.retries, d.durationNs,
+          d.weighted, d.weightedErrors, d.weightedRetries, d.weightedDurationNs, d.buckets, d.weights, d.waits, d.waitNs,
+          d.waitWeighted, d.waitBuckets, d.waitWeights,
+        ], { prepare: true }),
+      );
     }
-    const days = daysBetween(utcDay(min), utcDay(max));
-    if (days.every((d) => this.partitionDays.has(d))) return;
-    await tx`SELECT ensure_span_partitions(${days[0]!}::date, ${days[days.length - 1]!}::date)`;
-    // Cached before the commit makes them visible elsewhere; if this transaction rolls back
-    // and takes them with it, the next write finds no partition and retries uncached.
-    for (const d of days) this.partitionDays.add(d);
+    // Rejections are awaited below; until then they must not count as unhandled.
+    for (const s of statements) s.catch(() => {});
+    try {
+      // Queued behind the statements above, which the COPY's start waits for: one round trip.
+      for (const [day, spans] of byDay) {
+        const copy = await CopyWriter.open(tx, copyIntoPartition(partitionOf(day)));
+        try {
+          copy.write(spanCopyText(spans));
+          await copy.end();
+        } catch (error) {
+          copy.abort(error instanceof Error ? error : new Error(String(error)));
+          throw error;
+        }
+      }
+    } catch (error) {
+      // The first statement that failed says why; the COPY only sees an aborted transaction.
+      const failed = (await Promise.allSettled(statements)).find((r) => r.status === "rejected");
+      throw failed ? failed.reason : error;
+    }
+    await Promise.all(statements);
   }
 
   private async upsertResources(tx: TransactionSql, spans: readonly AcceptedSpan[]): Promise<void> {
@@ -184,4 +277,41 @@ export class SpanStore {
                  ${v.map((x) => x.claimedTenant)}::text[], ${v.map((x) => x.ownerTenant)}::text[], ${v.map((x) => x.spans)}::integer[])`,
     ]);
   }
+}
+
+/**
+ * The rollup rows of the new spans, and the queue waits that became known with them: a new
+ * first attempt whose producer is stored (now or before), or a new producer whose first
+ * attempt was stored before.
+ */
+function rollupOf(fresh: readonly AcceptedSpan[], accepted: readonly AcceptedSpan[], stored: Stored, traceWeight: ReadonlyMap<string, number>): RollupDelta {
+  const delta = new RollupDelta();
+  const weightOf = (traceId: string) => traceWeight.get(traceId) ?? stored.traces.get(traceId)?.sample_weight ?? 1;
+  const asRollup = ({ tenantId, span }: AcceptedSpan): RollupSpan => ({ ...span, tenantId });
+  for (const a of fresh) delta.addSpan(asRollup(a), weightOf(a.span.traceId));
+
+  const producers = new Map<string, { startNs: bigint; durationNs: bigint }>();
+  for (const p of stored.producers.values()) producers.set(spanKey(p.trace_id, p.span_id), { startNs: BigInt(p.start_ns), durationNs: BigInt(p.duration_ns) });
+  for (const { span } of accepted) if (span.kind === SPAN_KIND_PRODUCER) producers.set(spanKey(span.traceId, span.spanId), span);
+
+  for (const a of fresh) {
+    const { span } = a;
+    if (!span.parentSpanId || !isFirstAttempt(span.kind, span.attributes)) continue;
+    const producer = producers.get(spanKey(span.traceId, span.parentSpanId));
+    if (!producer) continue;
+    const consumer = asRollup(a);
+    delta.addWait({ consumer, waitNs: queueWaitNs(span.startNs, producer.startNs, producer.durationNs), weight: headSamplingWeight(consumer.attributes) ?? weightOf(span.traceId) });
+  }
+  const freshProducers = new Map<string, AcceptedSpan["span"]>();
+  for (const { span } of fresh) if (span.kind === SPAN_KIND_PRODUCER) freshProducers.set(spanKey(span.traceId, span.spanId), span);
+  for (const c of stored.consumers) {
+    const producer = freshProducers.get(spanKey(c.trace_id, c.parent_span_id));
+    if (!producer || !isFirstAttempt(c.kind, c.attributes)) continue;
+    const consumer: RollupSpan = {
+      tenantId: c.tenant_id, service: c.service, name: c.name, kind: c.kind, startNs: BigInt(c.start_ns),
+      durationNs: BigInt(c.duration_ns), statusCode: c.status_code, attributes: c.attributes,
+    };
+    delta.addWait({ consumer, waitNs: queueWaitNs(consumer.startNs, producer.startNs, producer.durationNs), weight: headSamplingWeight(consumer.attributes) ?? weightOf(c.trace_id) });
+  }
+  return delta;
 }

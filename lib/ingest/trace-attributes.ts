@@ -1,5 +1,3 @@
-import type { TransactionSql } from "postgres";
-
 /**
  * The per-trace attribute summary that trace search reads instead of scanning spans:
  * `traces.attributes` maps each span attribute key to the distinct values the trace's spans
@@ -30,7 +28,10 @@ function summarisable(key: string, value: unknown): value is Scalar {
   return typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
 }
 
-/** Builds one trace's summary in memory (the demo generator, which writes summaries itself). */
+/**
+ * Builds one trace's summary in memory: values in the order first seen (ingest merges it into
+ * the stored one with trace_attributes_merge, migration 0009; the demo generator writes it).
+ */
 export class TraceAttributeSummary {
   private readonly values = new Map<string, Map<string, Scalar>>();
 
@@ -48,42 +49,4 @@ export class TraceAttributeSummary {
     const keys = [...this.values.keys()].sort().slice(0, TRACE_ATTRIBUTE_LIMITS.keys);
     return Object.fromEntries(keys.map((k) => [k, [...this.values.get(k)!.values()]]));
   }
-}
-
-/**
- * Folds the attributes of the spans staged in `pg_temp.ingest_spans` into their traces'
- * summaries, after MOVE_STAGED_SPANS created or extended the traces rows. Merging distinct
- * values is idempotent, so spans of a retried export (staged again, not inserted) change nothing.
- */
-export async function foldTraceAttributes(tx: TransactionSql): Promise<void> {
-  const { keys, valuesPerKey, valueLength } = TRACE_ATTRIBUTE_LIMITS;
-  await tx`
-    WITH staged AS (
-      SELECT DISTINCT s.tenant_id, s.trace_id, a.key, a.value
-      FROM pg_temp.ingest_spans s, jsonb_each(s.attributes) a
-      WHERE a.key <> ALL(${UNSUMMARISED_KEYS as string[]}::text[])
-        AND (jsonb_typeof(a.value) IN ('number', 'boolean')
-             OR (jsonb_typeof(a.value) = 'string' AND length(a.value #>> '{}') <= ${valueLength}))
-    ), pairs AS (
-      SELECT t.tenant_id, t.trace_id, e.key, v.value, 0 AS fresh
-      FROM traces t
-      JOIN (SELECT DISTINCT tenant_id, trace_id FROM staged) touched USING (tenant_id, trace_id),
-           jsonb_each(t.attributes) e, jsonb_array_elements(e.value) v
-      UNION ALL
-      SELECT tenant_id, trace_id, key, value, 1 FROM staged
-    ), ranked AS (
-      SELECT tenant_id, trace_id, key, value,
-             row_number() OVER (PARTITION BY tenant_id, trace_id, key ORDER BY fresh, value) AS nth_value,
-             dense_rank() OVER (PARTITION BY tenant_id, trace_id ORDER BY key) AS nth_key
-      FROM (SELECT DISTINCT ON (tenant_id, trace_id, key, value) * FROM pairs ORDER BY tenant_id, trace_id, key, value, fresh) d
-    ), per_trace AS (
-      SELECT tenant_id, trace_id, jsonb_object_agg(key, vals) AS attributes
-      FROM (SELECT tenant_id, trace_id, key, jsonb_agg(value ORDER BY nth_value) AS vals
-            FROM ranked WHERE nth_value <= ${valuesPerKey} AND nth_key <= ${keys}
-            GROUP BY tenant_id, trace_id, key) k
-      GROUP BY tenant_id, trace_id
-    )
-    UPDATE traces t SET attributes = p.attributes
-    FROM per_trace p
-    WHERE t.tenant_id = p.tenant_id AND t.trace_id = p.trace_id AND t.attributes IS DISTINCT FROM p.attributes`;
 }

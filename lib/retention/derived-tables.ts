@@ -22,6 +22,8 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
   // The latency rollup counts standard and kept traces alike; the latency views show only
   // the standard window, so its rows go with the standard class (every grain at once).
   { table: "span_rollup", tenantColumn: "tenant_id", timeColumn: "minute", retention: "standard" },
+  // Ingest's rollup rows not folded yet (seconds old, unless no folder ran): as the rollup.
+  { table: "span_rollup_delta", tenantColumn: "tenant_id", timeColumn: "minute", retention: "standard" },
 ];
 
 /** Tables not keyed by tenant, kept for a fixed number of days (ADR-010 table). */

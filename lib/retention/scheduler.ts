@@ -1,3 +1,4 @@
+import { foldRollupDeltas } from "@/lib/ingest/rollup";
 import { applyTailSampling } from "@/lib/ingest/tail-sampling";
 import { summarize, type RetentionDatabase } from "./run";
 import { runRetentionJob } from "./traced-run";
@@ -51,8 +52,8 @@ function every(everyMs: number, firstAfterMs: number, task: () => Promise<void>)
 }
 
 /**
- * The embedded default's in-process scheduler: the ADR-010 purge hourly and ingest tail sampling
- * every minute. With your own database, call POST /api/cron/retention from your scheduler
+ * The embedded default's in-process scheduler: the ADR-010 purge hourly, ingest tail sampling
+ * every minute, and a sweep of rollup deltas no ingest process folded (one stopped first). With your own database, call POST /api/cron/retention from your scheduler
  * instead (or as well: the purge's lock makes a second caller a no-op answered 409).
  */
 export function startScheduler(options: SchedulerOptions): Scheduler {
@@ -75,10 +76,17 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       log.warn({ err: error instanceof Error ? error.message : String(error) }, "tail sampling failed");
     }
   });
+  const stopFold = every(MINUTE, MINUTE, async () => {
+    try {
+      await foldRollupDeltas(db.sql);
+    } catch (error) {
+      log.warn({ err: error instanceof Error ? error.message : String(error) }, "folding the latency rollup failed");
+    }
+  });
   return {
     async stop() {
       abort.abort();
-      await Promise.all([stopPurge(), stopSampling()]);
+      await Promise.all([stopPurge(), stopSampling(), stopFold()]);
     },
   };
 }
