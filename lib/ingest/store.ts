@@ -29,7 +29,6 @@ export interface StoreResult {
 }
 
 const MAX_ATTEMPTS = 3;
-const DAY_MS = 86_400_000;
 
 function utcDay(ns: bigint): string {
   return new Date(Number(ns / 1_000_000n)).toISOString().slice(0, 10);
