@@ -80,6 +80,8 @@ async function main() {
       { name: "min duration 1s", scope: ALL, raw: { minDuration: "1s" } },
       { name: "attribute job.name = …", scope: ALL, raw: { attr: `job.name = ${jobName}` } },
       { name: "attribute status_code > 499", scope: ALL, raw: { attr: "http.response.status_code > 499" } },
+      { name: "attribute status_code < 300 (common)", scope: ALL, raw: { attr: "http.response.status_code < 300" } },
+      { name: "attribute job.attempt > 1, viewer, 7 days", scope: VIEWER, raw: { attr: "job.attempt > 1", range: "7d" } },
       { name: "lookup by request id", scope: ALL, raw: { q: requestId } },
       { name: "lookup by job id", scope: ALL, raw: { q: jobId } },
       { name: "sort by duration", scope: ALL, raw: { sort: "duration" } },

@@ -5,6 +5,7 @@ import { resolveTimeRange } from "@/lib/filters/time-range";
 import type { SearchCursor } from "./search-cursor";
 import type { AttributeCondition, SearchFilters, SortKey } from "./search-params";
 import { withinRetention } from "./retention-filter";
+import { isNumberCondition, numberCondition, numberProbe, type SearchWindow } from "./search-numbers";
 
 type Fragment = PendingQuery<Row[]>;
 
@@ -67,10 +68,9 @@ export function attributeCondition(tx: TransactionSql, c: AttributeCondition): F
       // Some span has the key and none has it with this value.
       return tx`(t.attributes ? ${c.key} AND NOT ${equals(tx, c.key, c.value!)})`;
     case ">":
-    case "<": {
-      const path = c.op === ">" ? "$[*] ? (@ > $v)" : "$[*] ? (@ < $v)";
-      return tx`(t.attributes ? ${c.key} AND jsonb_path_exists(t.attributes -> ${c.key}, ${path}::jsonpath, jsonb_build_object('v', ${c.value as number}::float8)))`;
-    }
+    case "<":
+      if (!isNumberCondition(c)) throw new Error(`${c.key} ${c.op} needs a number`);
+      return numberCondition(tx, c);
   }
 }
 
@@ -88,25 +88,40 @@ export function lookup(tx: TransactionSql, q: string, step: LookupStep): Fragmen
   return tx`(t.request_id = ${q} OR t.trace_id = ${uuid}::uuid)`;
 }
 
+/** The tenants and time window a search covers; null for a lookup by id, which has no window. */
+export function searchWindow(scope: TenantScope, f: SearchFilters, now: Date): SearchWindow | null {
+  if (f.q) return null;
+  const range = resolveTimeRange(f, "24h", now);
+  return { tenants: searchTenants(scope, f.tenant), from: range.from, to: range.to };
+}
+
 /**
  * Every filter of a search except the lookup and the cursor, over `traces t JOIN tenants n`.
  * A lookup by id ignores the time window (a pasted id should be found wherever it falls
- * within retention).
+ * within retention). The `probed` numeric conditions also go through the index
+ * (search-numbers.ts); the others are checked row by row.
  */
-export function searchWhere(tx: TransactionSql, scope: TenantScope, f: SearchFilters, now: Date): Fragment {
+export function searchWhere(
+  tx: TransactionSql,
+  scope: TenantScope,
+  f: SearchFilters,
+  now: Date,
+  probed: ReadonlySet<AttributeCondition> = new Set(),
+): Fragment {
   const parts: Fragment[] = [withinRetention(tx)];
   const tenants = searchTenants(scope, f.tenant);
   if (tenants) parts.push(tx`t.tenant_id = ANY(${tenants as string[]}::text[])`);
-  if (!f.q) {
-    const range = resolveTimeRange(f, "24h", now);
-    parts.push(tx`t.start_time >= ${range.from} AND t.start_time < ${range.to}`);
-  }
+  const window = searchWindow(scope, f, now);
+  if (window) parts.push(tx`t.start_time >= ${window.from} AND t.start_time < ${window.to}`);
   if (f.service) parts.push(tx`t.services @> ARRAY[${f.service}]::text[]`);
   if (f.operation) parts.push(tx`t.root_name = ${f.operation}`);
   if (f.status) parts.push(f.status === "error" ? tx`t.has_error` : tx`NOT t.has_error`);
   if (f.minDuration !== undefined) parts.push(tx`t.duration_ns >= ${f.minDuration.toString()}::bigint`);
   if (f.maxDuration !== undefined) parts.push(tx`t.duration_ns <= ${f.maxDuration.toString()}::bigint`);
-  for (const c of f.attr ?? []) parts.push(attributeCondition(tx, c));
+  for (const c of f.attr ?? []) {
+    parts.push(attributeCondition(tx, c));
+    if (window && probed.has(c) && isNumberCondition(c)) parts.push(numberProbe(tx, c, window));
+  }
   return and(tx, parts);
 }
 

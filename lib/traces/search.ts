@@ -3,8 +3,9 @@ import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
 import { withTenantScope } from "@/db/scoped";
 import { decodeCursor, encodeCursor, type SearchCursor } from "./search-cursor";
-import type { SearchFilters } from "./search-params";
-import { afterCursor, searchSource, searchWhere, SORT_COLUMNS, type LookupStep } from "./search-sql";
+import { rareNumberConditions } from "./search-numbers";
+import type { AttributeCondition, SearchFilters } from "./search-params";
+import { afterCursor, searchSource, searchWhere, searchWindow, SORT_COLUMNS, type LookupStep } from "./search-sql";
 
 export { CursorError } from "./search-cursor";
 
@@ -43,9 +44,13 @@ export async function searchTracesIn(tx: TransactionSql, scope: TenantScope, f: 
   // A generic plan of this prepared statement cannot see the time window or the tenant, and
   // picks sort-the-window plans that take seconds; planning anew costs about a millisecond.
   await tx`SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`;
-  if (!f.q) return page(tx, scope, f, cursor, null, now);
-  const byIds = await page(tx, scope, f, cursor, { q: f.q, step: "ids" }, now);
-  return byIds.traces.length > 0 ? byIds : page(tx, scope, f, cursor, { q: f.q, step: "attributes" }, now);
+  if (!f.q) {
+    const window = searchWindow(scope, f, now);
+    const probed = window ? await rareNumberConditions(tx, f.attr ?? [], window) : new Set<AttributeCondition>();
+    return page(tx, scope, f, cursor, null, now, probed);
+  }
+  const byIds = await page(tx, scope, f, cursor, { q: f.q, step: "ids" }, now, new Set());
+  return byIds.traces.length > 0 ? byIds : page(tx, scope, f, cursor, { q: f.q, step: "attributes" }, now, new Set());
 }
 
 async function page(
@@ -55,6 +60,7 @@ async function page(
   cursor: SearchCursor | null,
   lookupBy: { q: string; step: LookupStep } | null,
   now: Date,
+  probed: ReadonlySet<AttributeCondition>,
 ): Promise<SearchResult> {
   const col = tx(SORT_COLUMNS[f.sort]);
   const dir = f.dir === "desc" ? tx`DESC` : tx`ASC`;
@@ -66,7 +72,7 @@ async function page(
            t.request_id AS "requestId", t.span_count AS "spanCount", t.error_count AS "errorCount", t.services,
            ${sortValue} AS "sortValue"
     FROM ${searchSource(tx, lookupBy)} JOIN tenants n ON n.id = t.tenant_id
-    WHERE ${searchWhere(tx, scope, f, now)} AND ${cursor ? afterCursor(tx, cursor) : tx`true`}
+    WHERE ${searchWhere(tx, scope, f, now, probed)} AND ${cursor ? afterCursor(tx, cursor) : tx`true`}
     ORDER BY ${col} ${dir}, t.tenant_id ${dir}, t.trace_id ${dir}
     LIMIT ${f.limit + 1}`;
   const hits = rows.slice(0, f.limit);

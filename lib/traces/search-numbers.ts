@@ -1,0 +1,58 @@
+import "server-only";
+import type { PendingQuery, Row, TransactionSql } from "postgres";
+import type { AttributeCondition } from "./search-params";
+
+type Fragment = PendingQuery<Row[]>;
+
+/**
+ * Where a search looks: its tenants (null: every tenant in scope) and time window. A lookup by
+ * id has no window.
+ */
+export interface SearchWindow {
+  tenants: readonly string[] | null;
+  from: Date;
+  to: Date;
+}
+
+/**
+ * A numeric condition estimated to match at most this many traces of the window is probed
+ * through traces_attribute_numbers_idx; a commoner one is checked row by row while the search
+ * walks the window in sort order, which then meets a page of matches within a few thousand
+ * rows. Either way the result is the same (search-numbers.test.ts); only the speed differs.
+ */
+export const NUMBER_PROBE_MAX = 3000;
+
+export type NumberCondition = AttributeCondition & { op: ">" | "<"; value: number };
+
+export function isNumberCondition(c: AttributeCondition): c is NumberCondition {
+  return (c.op === ">" || c.op === "<") && typeof c.value === "number";
+}
+
+/** The bound as exact decimal text: a float8 parameter would round it differently from the summary's numbers. */
+function bound(c: NumberCondition): string {
+  return String(c.value);
+}
+
+/** The exact condition: some number of `key` in the trace's summary is above (below) the bound. */
+export function numberCondition(tx: TransactionSql, c: NumberCondition): Fragment {
+  const path = c.op === ">" ? "$[*] ? (@ > $v)" : "$[*] ? (@ < $v)";
+  return tx`jsonb_path_exists(t.attributes -> ${c.key}, ${path}::jsonpath, jsonb_build_object('v', ${bound(c)}::numeric))`;
+}
+
+/** The traces the index finds for the condition in the window, for `t` to be one of. */
+export function numberProbe(tx: TransactionSql, c: NumberCondition, w: SearchWindow): Fragment {
+  return tx`(t.tenant_id, t.trace_id) IN (
+    SELECT * FROM traces_matching_number(${c.key}, ${c.op}, ${bound(c)}::numeric, ${w.tenants as string[] | null}::text[], ${w.from}, ${w.to}))`;
+}
+
+/** The numeric conditions rare enough in the window to probe through the index. */
+export async function rareNumberConditions(tx: TransactionSql, conditions: readonly AttributeCondition[], w: SearchWindow): Promise<Set<AttributeCondition>> {
+  const rare = new Set<AttributeCondition>();
+  for (const c of conditions) {
+    if (!isNumberCondition(c)) continue;
+    const [row] = await tx<{ estimate: number }[]>`
+      SELECT traces_matching_number_estimate(${c.key}, ${c.op}, ${bound(c)}::numeric, ${w.tenants as string[] | null}::text[], ${w.from}, ${w.to}) AS estimate`;
+    if (row && row.estimate <= NUMBER_PROBE_MAX) rare.add(c);
+  }
+  return rare;
+}
