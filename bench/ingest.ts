@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { connect, makeDb, type Sql } from "../db/connect";
 import { CopyWriter } from "../db/demo/copy-stream";
 import { startEmbedded } from "../db/embedded";
+import { serverNodeOptions } from "../scripts/startup/next-server";
 import { runMigrations } from "../db/migrate";
 import { defaultIngestConfig, ingestConfigFromEnv } from "../lib/ingest/config";
 import { decodeProtobuf } from "../lib/ingest/decode-protobuf";
@@ -105,7 +106,8 @@ async function startNodeServer(): Promise<Target> {
   const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--serve"], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, DATABASE_URL: pg.url, PORT: String(PORT) },
+    // The Node settings the app's server runs with (scripts/startup/next-server.ts).
+    env: { ...process.env, DATABASE_URL: pg.url, PORT: String(PORT), NODE_OPTIONS: serverNodeOptions(process.env.NODE_OPTIONS) },
   });
   await waitFor(`http://127.0.0.1:${PORT}/`, child, 60_000);
   return {

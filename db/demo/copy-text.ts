@@ -18,9 +18,10 @@ export function copyNullable(value: string | null | undefined): string {
   return value == null ? COPY_NULL : copyText(value);
 }
 
-/** A jsonb field: JSON text escapes newlines itself, but its backslashes must be doubled. */
+/** A jsonb field: JSON text escapes tabs and newlines itself, so only its backslashes need doubling. */
 export function copyJson(value: unknown): string {
-  return copyText(JSON.stringify(value));
+  const json = JSON.stringify(value);
+  return json.includes("\\") ? json.replaceAll("\\", "\\\\") : json;
 }
 
 const PLAIN_ELEMENT = /^[A-Za-z0-9_.:/-]+$/;

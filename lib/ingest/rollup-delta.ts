@@ -10,7 +10,6 @@ import { headSamplingWeight, isRetry, jobNameOf, STATUS_ERROR, storedStartNs } f
  */
 
 export interface RollupSpan {
-  tenantId: string;
   service: string;
   name: string;
   kind: number;
@@ -22,6 +21,7 @@ export interface RollupSpan {
 
 /** A job's first attempt whose queue wait became known in this transaction. */
 export interface QueueWait {
+  tenantId: string;
   consumer: RollupSpan;
   waitNs: bigint;
   /** The consumer's weight (head sampling, else its trace's). */
@@ -29,7 +29,7 @@ export interface QueueWait {
 }
 
 const LOG_GROWTH = Math.log(GROWTH);
-const MINUTE_US = 60_000_000n;
+const MINUTE_US = 60_000_000;
 
 /** rollup_bucket (migration 0007): bucket b holds [1.05^b, 1.05^(b+1)) ns. */
 export function rollupBucket(durationNs: bigint): number {
@@ -100,15 +100,17 @@ export interface DeltaColumns {
 export class RollupDelta {
   private readonly rows = new Map<string, DeltaRow>();
 
-  private row(span: RollupSpan): DeltaRow {
-    const minuteUs = (span.startNs / 1000n / MINUTE_US) * MINUTE_US;
+  private row(tenantId: string, span: RollupSpan): DeltaRow {
+    // Epoch microseconds are exact in a double until the year 2255.
+    const us = Number(span.startNs / 1000n);
+    const minuteUs = us - (us % MINUTE_US);
     const jobName = jobNameOf(span.attributes);
-    const id = `${span.tenantId}\0${minuteUs}\0${span.service}\0${span.name}\0${span.kind}\0${jobName}`;
+    const id = `${tenantId}\0${minuteUs}\0${span.service}\0${span.name}\0${span.kind}\0${jobName}`;
     let row = this.rows.get(id);
     if (!row) {
       row = {
-        tenantId: span.tenantId,
-        minute: new Date(Number(minuteUs / 1000n)).toISOString(),
+        tenantId,
+        minute: new Date(minuteUs / 1000).toISOString(),
         service: span.service,
         operation: span.name,
         kind: span.kind,
@@ -133,9 +135,9 @@ export class RollupDelta {
   }
 
   /** A span this transaction inserted, with its trace's sample weight. */
-  addSpan(span: RollupSpan, traceWeight: number): void {
+  addSpan(tenantId: string, span: RollupSpan, traceWeight: number): void {
     const weight = headSamplingWeight(span.attributes) ?? traceWeight;
-    const row = this.row(span);
+    const row = this.row(tenantId, span);
     const error = span.statusCode === STATUS_ERROR;
     const retry = isRetry(span.attributes);
     row.spans++;
@@ -153,8 +155,8 @@ export class RollupDelta {
     row.histogram.add(rollupBucket(span.durationNs), weight);
   }
 
-  addWait({ consumer, waitNs, weight }: QueueWait): void {
-    const row = this.row(consumer);
+  addWait({ tenantId, consumer, waitNs, weight }: QueueWait): void {
+    const row = this.row(tenantId, consumer);
     row.waits++;
     row.waitNs += waitNs;
     row.waitWeighted += weight;

@@ -145,47 +145,55 @@ export class SpanStore {
     })) as StoreResult;
   }
 
-  /** One round trip: the role, the locks, and everything already stored that the request touches. */
+  /**
+   * The role, the locks and the request's stored traces in one round trip; only when some of
+   * its traces are stored (late spans, a retried export), a second for their stored spans.
+   */
   private async lookup(tx: TransactionSql, entries: readonly NormalizedEntry[], key: KeyScope, now: Date): Promise<Stored> {
-    // Spans starting later are refused (in_future), and their times may not even fit a timestamp.
-    const latestNs = BigInt(now.getTime() + this.options.futureToleranceMs) * 1_000_000n;
     const traceIds = traceIdsOf(entries);
     const locks = [...new Set(traceIds.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
-    const keys = { traces: [] as string[], spans: [] as string[], starts: [] as string[] };
-    const inRequest = new Set<string>();
-    const producers: string[] = [];
-    for (const { span } of entries) {
-      if (!span) continue;
-      inRequest.add(spanKey(span.traceId, span.spanId));
-      if (span.startNs > latestNs) continue;
-      keys.traces.push(span.traceId);
-      keys.spans.push(span.spanId);
-      keys.starts.push(storedStartNs(span.startNs).toString());
-      if (span.kind === SPAN_KIND_PRODUCER) producers.push(span.spanId);
-    }
-    const parents: string[] = [];
-    for (const { span } of entries) {
-      if (span?.parentSpanId && isFirstAttempt(span.kind, span.attributes) && !inRequest.has(spanKey(span.traceId, span.parentSpanId))) parents.push(span.parentSpanId);
-    }
-
-    const [, , tenantRows, traceRows, spanRows, producerRows, consumerRows] = await Promise.all([
+    const [, , tenantRows, traceRows] = await Promise.all([
       // SET LOCAL ROLE and SET LOCAL lock_timeout, as one prepared statement.
       tx`SELECT set_config('role', 'te_writer', true), set_config('lock_timeout', ${`${this.options.lockTimeoutMs}ms`}, true)`,
       tx`SELECT pg_advisory_xact_lock(k) FROM unnest(${locks}::bigint[]) AS k`,
       tx<TenantRow[]>`
         SELECT id, kept_retention_days, slow_threshold_ms, keep_ratio FROM tenants WHERE id = ANY(${claimedTenantIds(entries, key)}::text[])`,
       tx.unsafe<StoredTrace[]>(STORED_TRACES, [traceIds], { prepare: true }),
-      tx.unsafe<{ trace_id: string; span_id: string; start_ns: string }[]>(STORED_SPANS, [traceIds, keys.traces, keys.spans, keys.starts], { prepare: true }),
-      parents.length > 0 ? tx.unsafe<StoredProducer[]>(STORED_PRODUCERS, [traceIds, parents], { prepare: true }) : [],
-      producers.length > 0 ? tx.unsafe<StoredConsumer[]>(STORED_CONSUMERS, [traceIds, producers], { prepare: true }) : [],
     ]);
-    return {
+    const stored: Stored = {
       tenants: new Map(tenantRows.map((t) => [t.id, { id: t.id, keptRetentionDays: t.kept_retention_days, slowThresholdMs: t.slow_threshold_ms, keepRatio: t.keep_ratio }])),
       traces: new Map(traceRows.map((t) => [t.trace_id, t])),
-      spans: new Set(spanRows.map((s) => `${spanKey(s.trace_id, s.span_id)}/${s.start_ns}`)),
-      producers: new Map(producerRows.map((p) => [spanKey(p.trace_id, p.span_id), p])),
-      consumers: [...consumerRows],
+      spans: new Set(),
+      producers: new Map(),
+      consumers: [],
     };
+    if (stored.traces.size === 0) return stored;
+
+    // Spans starting later are refused (in_future), and their times may not even fit a timestamp.
+    const latestNs = BigInt(now.getTime() + this.options.futureToleranceMs) * 1_000_000n;
+    const keys = { traces: [] as string[], spans: [] as string[], starts: [] as string[] };
+    const inRequest = new Set<string>();
+    const producers: string[] = [];
+    for (const { span } of entries) if (span) inRequest.add(spanKey(span.traceId, span.spanId));
+    const parents: string[] = [];
+    for (const { span } of entries) {
+      if (!span || !stored.traces.has(span.traceId) || span.startNs > latestNs) continue;
+      keys.traces.push(span.traceId);
+      keys.spans.push(span.spanId);
+      keys.starts.push(storedStartNs(span.startNs).toString());
+      if (span.kind === SPAN_KIND_PRODUCER) producers.push(span.spanId);
+      if (span.parentSpanId && isFirstAttempt(span.kind, span.attributes) && !inRequest.has(spanKey(span.traceId, span.parentSpanId))) parents.push(span.parentSpanId);
+    }
+    const storedIds = [...stored.traces.keys()];
+    const [spanRows, producerRows, consumerRows] = await Promise.all([
+      tx.unsafe<{ trace_id: string; span_id: string; start_ns: string }[]>(STORED_SPANS, [storedIds, keys.traces, keys.spans, keys.starts], { prepare: true }),
+      parents.length > 0 ? tx.unsafe<StoredProducer[]>(STORED_PRODUCERS, [storedIds, parents], { prepare: true }) : [],
+      producers.length > 0 ? tx.unsafe<StoredConsumer[]>(STORED_CONSUMERS, [storedIds, producers], { prepare: true }) : [],
+    ]);
+    for (const s of spanRows) stored.spans.add(`${spanKey(s.trace_id, s.span_id)}/${s.start_ns}`);
+    for (const p of producerRows) stored.producers.set(spanKey(p.trace_id, p.span_id), p);
+    stored.consumers.push(...consumerRows);
+    return stored;
   }
 
   private async write(tx: TransactionSql, fresh: readonly AcceptedSpan[], decision: Enforcement, stored: Stored, key: KeyScope, now: Date): Promise<void> {
@@ -286,20 +294,18 @@ export class SpanStore {
 function rollupOf(fresh: readonly AcceptedSpan[], accepted: readonly AcceptedSpan[], stored: Stored, traceWeight: ReadonlyMap<string, number>): RollupDelta {
   const delta = new RollupDelta();
   const weightOf = (traceId: string) => traceWeight.get(traceId) ?? stored.traces.get(traceId)?.sample_weight ?? 1;
-  const asRollup = ({ tenantId, span }: AcceptedSpan): RollupSpan => ({ ...span, tenantId });
-  for (const a of fresh) delta.addSpan(asRollup(a), weightOf(a.span.traceId));
+  for (const { tenantId, span } of fresh) delta.addSpan(tenantId, span, weightOf(span.traceId));
 
   const producers = new Map<string, { startNs: bigint; durationNs: bigint }>();
   for (const p of stored.producers.values()) producers.set(spanKey(p.trace_id, p.span_id), { startNs: BigInt(p.start_ns), durationNs: BigInt(p.duration_ns) });
   for (const { span } of accepted) if (span.kind === SPAN_KIND_PRODUCER) producers.set(spanKey(span.traceId, span.spanId), span);
 
-  for (const a of fresh) {
-    const { span } = a;
+  for (const { tenantId, span } of fresh) {
     if (!span.parentSpanId || !isFirstAttempt(span.kind, span.attributes)) continue;
     const producer = producers.get(spanKey(span.traceId, span.parentSpanId));
     if (!producer) continue;
-    const consumer = asRollup(a);
-    delta.addWait({ consumer, waitNs: queueWaitNs(span.startNs, producer.startNs, producer.durationNs), weight: headSamplingWeight(consumer.attributes) ?? weightOf(span.traceId) });
+    const waitNs = queueWaitNs(span.startNs, producer.startNs, producer.durationNs);
+    delta.addWait({ tenantId, consumer: span, waitNs, weight: headSamplingWeight(span.attributes) ?? weightOf(span.traceId) });
   }
   const freshProducers = new Map<string, AcceptedSpan["span"]>();
   for (const { span } of fresh) if (span.kind === SPAN_KIND_PRODUCER) freshProducers.set(spanKey(span.traceId, span.spanId), span);
@@ -307,10 +313,10 @@ function rollupOf(fresh: readonly AcceptedSpan[], accepted: readonly AcceptedSpa
     const producer = freshProducers.get(spanKey(c.trace_id, c.parent_span_id));
     if (!producer || !isFirstAttempt(c.kind, c.attributes)) continue;
     const consumer: RollupSpan = {
-      tenantId: c.tenant_id, service: c.service, name: c.name, kind: c.kind, startNs: BigInt(c.start_ns),
+      service: c.service, name: c.name, kind: c.kind, startNs: BigInt(c.start_ns),
       durationNs: BigInt(c.duration_ns), statusCode: c.status_code, attributes: c.attributes,
     };
-    delta.addWait({ consumer, waitNs: queueWaitNs(consumer.startNs, producer.startNs, producer.durationNs), weight: headSamplingWeight(consumer.attributes) ?? weightOf(c.trace_id) });
+    delta.addWait({ tenantId: c.tenant_id, consumer, waitNs: queueWaitNs(consumer.startNs, producer.startNs, producer.durationNs), weight: headSamplingWeight(consumer.attributes) ?? weightOf(c.trace_id) });
   }
   return delta;
 }

@@ -18,12 +18,12 @@ export const TRACE_ATTRIBUTE_LIMITS = {
  * Already columns of `traces` (tenant_id, request_id), or statements and stack traces that
  * nobody looks up by equality and that would otherwise be most of the summary's bytes.
  */
-export const UNSUMMARISED_KEYS: readonly string[] = ["tenant.id", "request.id", "db.query.text", "db.statement", "exception.stacktrace"];
+const UNSUMMARISED: ReadonlySet<string> = new Set(["tenant.id", "request.id", "db.query.text", "db.statement", "exception.stacktrace"]);
 
 type Scalar = string | number | boolean;
 
 function summarisable(key: string, value: unknown): value is Scalar {
-  if (UNSUMMARISED_KEYS.includes(key)) return false;
+  if (UNSUMMARISED.has(key)) return false;
   if (typeof value === "string") return value.length <= TRACE_ATTRIBUTE_LIMITS.valueLength;
   return typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
 }
@@ -33,20 +33,21 @@ function summarisable(key: string, value: unknown): value is Scalar {
  * the stored one with trace_attributes_merge, migration 0009; the demo generator writes it).
  */
 export class TraceAttributeSummary {
-  private readonly values = new Map<string, Map<string, Scalar>>();
+  // A Set tells 1, "1" and true apart, as the jsonb values are.
+  private readonly values = new Map<string, Set<Scalar>>();
 
   add(attributes: Readonly<Record<string, unknown>>): void {
     for (const key in attributes) {
       const value = attributes[key];
       if (!summarisable(key, value)) continue;
       let seen = this.values.get(key);
-      if (!seen) this.values.set(key, (seen = new Map()));
-      if (seen.size < TRACE_ATTRIBUTE_LIMITS.valuesPerKey) seen.set(`${typeof value}:${value}`, value);
+      if (!seen) this.values.set(key, (seen = new Set()));
+      if (seen.size < TRACE_ATTRIBUTE_LIMITS.valuesPerKey) seen.add(value);
     }
   }
 
   toJSON(): Record<string, Scalar[]> {
     const keys = [...this.values.keys()].sort().slice(0, TRACE_ATTRIBUTE_LIMITS.keys);
-    return Object.fromEntries(keys.map((k) => [k, [...this.values.get(k)!.values()]]));
+    return Object.fromEntries(keys.map((k) => [k, [...this.values.get(k)!]]));
   }
 }
