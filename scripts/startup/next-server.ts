@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { portIsFree, StartupError } from "../../db/embedded";
@@ -31,8 +31,9 @@ export function buildIfStale(log: (line: string) => void): void {
   if (build.status !== 0) throw new StartupError("next build failed; see the output above.");
 }
 
-export function startNext(mode: "dev" | "start", port: number, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [NEXT_BIN, mode, "--port", String(port)], { stdio: ["ignore", "inherit", "inherit"], env });
+/** `stdio` lets a harness (scripts/soak) send the server's output to a file instead of its terminal. */
+export function startNext(mode: "dev" | "start", port: number, env: NodeJS.ProcessEnv, stdio: StdioOptions = ["ignore", "inherit", "inherit"]): ChildProcess {
+  return spawn(process.execPath, [NEXT_BIN, mode, "--port", String(port)], { stdio, env });
 }
 
 /** Resolves once /api/health answers at all (the app is up), or rejects after the timeout. */
