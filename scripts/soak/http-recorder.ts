@@ -2,6 +2,8 @@ import diagnostics from "node:diagnostics_channel";
 import type { ClientRequest, IncomingMessage } from "node:http";
 import { RequestStats } from "./stats";
 
+export const KEEP_ALIVE_RESET = "ECONNRESET on a reused idle socket";
+
 export interface RecordedAnswer {
   at: number;
   outcome: number | string;
@@ -31,8 +33,11 @@ export class HttpRecorder {
     if (status !== 200) this.answers.push({ at: Date.now(), outcome: status, retryAfter: typeof retryAfter === "string" ? retryAfter : undefined });
   };
   private readonly onError = (message: unknown) => {
-    const { error } = message as { error: { code?: string; message?: string } };
-    const outcome = error.code ?? error.message ?? "error";
+    const { request, error } = message as { request: ClientRequest; error: { code?: string; message?: string } };
+    // The keep-alive race Node's documentation describes: the server closed an idle socket just
+    // as the client reused it, so the request never reached the app; exporters retry it.
+    const idleReset = request.reusedSocket && error.code === "ECONNRESET";
+    const outcome = idleReset ? KEEP_ALIVE_RESET : (error.code ?? error.message ?? "error");
     this.stats.record(outcome);
     this.answers.push({ at: Date.now(), outcome, retryAfter: undefined });
   };

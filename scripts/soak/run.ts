@@ -3,7 +3,7 @@ import os from "node:os";
 import { ingestConfigFromEnv } from "../../lib/ingest/config";
 import { SentSpans, SoakExporter, type ExportTally } from "./exporters";
 import { appRestart, pgRestart, type FaultOutcome } from "./faults";
-import { HttpRecorder } from "./http-recorder";
+import { HttpRecorder, KEEP_ALIVE_RESET } from "./http-recorder";
 import { appConnectionCounter, PurgeScheduler, Sampler, serverRssMb } from "./monitors";
 import { soakOptions } from "./options";
 import { burst, syntheticBody, postUntilAccepted, type BurstResult } from "./raw-ingest";
@@ -75,7 +75,10 @@ async function main(): Promise<number> {
     const script = (async () => {
       await at(0.15);
       log(`burst: ${options.burst} concurrent exports of 256 spans`);
+      const burstWindow: Window = { name: "burst", from: Date.now() };
+      windows.push(burstWindow);
       burstResult = await burst(endpoint, seeded.platformKey, SOAK_TENANTS, options.burst, sent, endAt + DRAIN_MS);
+      burstWindow.to = Date.now();
       if (options.fault === "pg-restart" || options.fault === "all") {
         await at(0.35);
         log(`fault: stopping Postgres for ${options.pgDown} s`);
@@ -111,8 +114,9 @@ async function main(): Promise<number> {
     const check = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
     const networkError = (outcome: number | string) => typeof outcome === "string";
     const appWindows = windows.filter((w) => w.name === "app-restart");
-    const unexpectedAnswers = <T extends { at: number; outcome: number | string }>(answers: T[], allowed: readonly number[]): T[] =>
-      answers.filter((a) => !(typeof a.outcome === "number" ? allowed.includes(a.outcome) : networkError(a.outcome) && within(appWindows, a.at, NETWORK_GRACE_MS)));
+    const unexpectedAnswers = <T extends { at: number; outcome: number | string }>(answers: T[], allowed: readonly (number | string)[]): T[] =>
+      answers.filter((a) => !(allowed.includes(a.outcome) || (networkError(a.outcome) && within(appWindows, a.at, NETWORK_GRACE_MS))));
+    const disturbed = (at: number) => within(windows, at, 5_000);
     const describe = (answers: { outcome: number | string }[]) => {
       const m = new Map<string, number>();
       for (const a of answers) m.set(String(a.outcome), (m.get(String(a.outcome)) ?? 0) + 1);
@@ -124,7 +128,7 @@ async function main(): Promise<number> {
     check("no half-written batch is visible", storage.summaryMismatches === 0 && storage.spansWithoutTrace === 0 && storage.spansWithoutResource === 0,
       `trace summaries disagreeing with their spans ${storage.summaryMismatches}, spans without a trace row ${storage.spansWithoutTrace}, without a resource ${storage.spansWithoutResource}`);
     check("exporters lost nothing", tally.lostSpans === 0, `re-exports after the SDK gave up ${tally.reexports}, spans lost ${tally.lostSpans}${tally.failures.length ? `: ${tally.failures.slice(0, 3).join("; ")}` : ""}`);
-    const badExports = unexpectedAnswers(recorder.answers, [200, 429, 503]);
+    const badExports = unexpectedAnswers(recorder.answers, [200, 429, 503, KEEP_ALIVE_RESET]);
     const exportsWithoutRetryAfter = recorder.answers.filter((a) => (a.outcome === 429 || a.outcome === 503) && !a.retryAfter).length;
     check("exports failed only with 429/503 + Retry-After (network errors only while the app was down)", badExports.length === 0 && exportsWithoutRetryAfter === 0,
       `unexpected: ${describe(badExports)}; 429/503 without Retry-After: ${exportsWithoutRetryAfter}`);
@@ -155,10 +159,12 @@ async function main(): Promise<number> {
       `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}; load average ${loadAtStart} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end`,
       `soak ${options.duration} s (+${Math.round(secs - options.duration)} s drain), ${options.exporters} OTel exporters × ${options.rate} spans/s, ${options.users} users, fault ${options.fault}; INGEST_MAX_CONCURRENT ${ingestConfig.maxConcurrent}, INGEST_MAX_QUEUED ${ingestConfig.maxQueued}, DATABASE_POOL_MAX ${poolMax}`,
       `spans: sent ${storage.sent} (${Math.round(storage.sent / options.duration)}/s), stored ${storage.stored}, duplicates ${storage.duplicates}, missing ${storage.missing}`,
-      `ingest (exporter requests): ${recorder.stats.summary()}`,
+      `ingest (exporter requests, 512-span batches): ${recorder.stats.summary()}`,
+      `  ${recorder.stats.summary(disturbed)}`,
       `search: ${users.search.summary()}`,
-      `open trace: ${users.trace.summary()}`,
-      `span stream: ${users.spans.summary()}`,
+      `  ${users.search.summary(disturbed)}`,
+      `open trace: ${users.trace.summary(disturbed)}`,
+      `span stream: ${users.spans.summary(disturbed)}`,
       `purge (cron): ${purge.stats.summary()}`,
       `server RSS MiB, max per tenth of the run: ${rss.series(t0, drainedAt, 10).join(" ")} (peak ${Math.round(rss.peak)})`,
       `app database connections, max per tenth: ${connectionSampler.series(t0, drainedAt, 10).join(" ")} (peak ${connectionSampler.peak})`,

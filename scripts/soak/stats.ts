@@ -1,12 +1,12 @@
 /** Outcomes of one kind of request: status counts (or error codes) and latencies of the answers. */
 export class RequestStats {
   readonly outcomes = new Map<string, number>();
-  private readonly latenciesMs: number[] = [];
+  private readonly latencies: { at: number; ms: number }[] = [];
 
   record(outcome: number | string, latencyMs?: number): void {
     const key = String(outcome);
     this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
-    if (latencyMs !== undefined && outcome === 200) this.latenciesMs.push(latencyMs);
+    if (latencyMs !== undefined && outcome === 200) this.latencies.push({ at: Date.now(), ms: latencyMs });
   }
 
   get total(): number {
@@ -19,20 +19,16 @@ export class RequestStats {
     return this.outcomes.get(String(outcome)) ?? 0;
   }
 
-  /** Outcomes other than those listed, e.g. everything but 200, 429 and 503. */
-  others(allowed: readonly (number | string)[]): Map<string, number> {
-    const names = new Set(allowed.map(String));
-    return new Map([...this.outcomes].filter(([k]) => !names.has(k)));
+  /** Latency percentile of the 200 answers, leaving out those answered while `excluded` holds. */
+  percentile(p: number, excluded: (at: number) => boolean = () => false): number {
+    return percentile(this.latencies.filter((l) => !excluded(l.at)).map((l) => l.ms), p);
   }
 
-  percentile(p: number): number {
-    return percentile(this.latenciesMs, p);
-  }
-
-  summary(): string {
+  summary(excluded?: (at: number) => boolean): string {
     const codes = [...this.outcomes].sort().map(([k, v]) => `${k}×${v}`).join(" ");
-    if (this.latenciesMs.length === 0) return codes || "none";
-    return `${codes}; 200s p50 ${this.percentile(50).toFixed(1)} ms, p99 ${this.percentile(99).toFixed(1)} ms, max ${this.percentile(100).toFixed(1)} ms`;
+    if (this.latencies.length === 0) return codes || "none";
+    const ms = (p: number) => this.percentile(p, excluded).toFixed(1);
+    return `${codes}; 200s${excluded ? " outside the burst and faults" : ""} p50 ${ms(50)} ms, p99 ${ms(99)} ms, max ${ms(100)} ms`;
   }
 }
 
