@@ -149,7 +149,7 @@ async function main(): Promise<number> {
         burst429.length > 0 && burst429.every((a) => a.retryAfter) && b.accepted === b.requests, `${b.stats.summary()}; accepted ${b.accepted}/${b.requests}`);
     }
     for (const f of faults) {
-      check(`fault ${f.name}: ingest answered 503 + Retry-After (no other error) and recovered ${f.appRestarted ? "after the restart" : "without an app restart"}`,
+      check(f.appRestarted ? `fault ${f.name}: ingest accepted again once the new server listened` : `fault ${f.name}: ingest answered 503 + Retry-After (no other error) and recovered without an app restart`,
         f.withoutRetryAfter === 0 && f.recoveredAfterMs !== null && Object.keys(f.probe).every((k) => k === "200" || k === "503"),
         `down ${f.downSeconds.toFixed(1)} s at ${f.atSeconds} s; probe answers ${JSON.stringify(f.probe)}; accepted again ${f.recoveredAfterMs} ms after the fault ended`);
     }
@@ -174,7 +174,8 @@ async function main(): Promise<number> {
     ];
     console.log(`\n${lines.join("\n")}\n`);
     if (options.json) {
-      fs.writeFileSync(options.json, JSON.stringify({ options, storage, faults, checks, ingest: Object.fromEntries(recorder.stats.outcomes), peakRssMb: rss.peak }, null, 2));
+      const p99 = { ingest: recorder.stats.percentile(99, disturbed), search: users.search.percentile(99, disturbed) };
+      fs.writeFileSync(options.json, JSON.stringify({ options, storage, faults, checks, ingest: Object.fromEntries(recorder.stats.outcomes), p99Ms: p99, peakRssMb: rss.peak }, null, 2));
     }
     const failed = checks.filter((c) => !c.ok).length;
     log(failed === 0 ? `all ${checks.length} checks passed` : `${failed} of ${checks.length} checks failed`);
