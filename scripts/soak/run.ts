@@ -158,7 +158,7 @@ async function main(): Promise<number> {
     const lines = [
       `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}; load average ${loadAtStart} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end`,
       `soak ${options.duration} s (+${Math.round(secs - options.duration)} s drain), ${options.exporters} OTel exporters × ${options.rate} spans/s, ${options.users} users, fault ${options.fault}; INGEST_MAX_CONCURRENT ${ingestConfig.maxConcurrent}, INGEST_MAX_QUEUED ${ingestConfig.maxQueued}, DATABASE_POOL_MAX ${poolMax}`,
-      `spans: sent ${storage.sent} (${Math.round(storage.sent / options.duration)}/s), stored ${storage.stored}, duplicates ${storage.duplicates}, missing ${storage.missing}`,
+      `spans: sent ${storage.sent} (${Math.round(storage.sent / options.duration)}/s), stored ${storage.stored}, duplicates ${storage.duplicates}, missing ${storage.missing}; ${storage.bytesPerSpan} bytes on disk per span (spans, traces, resources, span_rollup with indexes)`,
       `ingest (exporter requests, 512-span batches): ${recorder.stats.summary()}`,
       `  ${recorder.stats.summary(disturbed)}`,
       `search: ${users.search.summary()}`,

@@ -14,6 +14,8 @@ export interface Storage {
   spansWithoutResource: number;
   expiredLeft: { spans: number; traces: number };
   retentionRuns: Record<string, number>;
+  /** On-disk bytes (tables and indexes) of spans, traces, resources and span_rollup per stored span. */
+  bytesPerSpan: number;
   examples: string[];
 }
 
@@ -60,6 +62,10 @@ export async function verifyStorage(databaseUrl: string, sent: SentSpans, since:
         (SELECT count(*)::int FROM traces WHERE tenant_id = ${EXPIRED_TENANT}) AS expired_traces`;
     const runs = await sql<{ outcome: string; n: number }[]>`
       SELECT outcome, count(*)::int AS n FROM retention_runs WHERE started_at >= ${since} GROUP BY outcome`;
+    const [size] = await sql<{ bytes: string; spans: string }[]>`
+      SELECT (SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits WHERE inhparent = 'spans'::regclass)
+             + pg_total_relation_size('traces') + pg_total_relation_size('resources') + pg_total_relation_size('span_rollup') AS bytes,
+             (SELECT count(*) FROM spans) AS spans`;
     return {
       sent: sent.keys.size,
       stored,
@@ -71,6 +77,7 @@ export async function verifyStorage(databaseUrl: string, sent: SentSpans, since:
       spansWithoutResource: c!.unresourced,
       expiredLeft: { spans: c!.expired_spans, traces: c!.expired_traces },
       retentionRuns: Object.fromEntries(runs.map((r) => [r.outcome, r.n])),
+      bytesPerSpan: Math.round(Number(size!.bytes) / Math.max(1, Number(size!.spans))),
       examples,
     };
   } finally {
