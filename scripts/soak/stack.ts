@@ -33,6 +33,14 @@ export class Stack {
     this.baseUrl = `http://localhost:${options.port}`;
   }
 
+  /** Uncaught exceptions the server logged so far (Next logs them and keeps serving). */
+  uncaughtExceptions(): string[] {
+    const file = path.join(this.options.dataDir, "app.log");
+    if (!fs.existsSync(file)) return [];
+    const lines = fs.readFileSync(file, "utf8").split("\n");
+    return lines.flatMap((line, i) => (line.includes("uncaughtException") ? [`${line.trim()} ${lines[i + 1]?.trim() ?? ""}`] : []));
+  }
+
   get appPid(): number | undefined {
     return this.app?.exitCode === null ? this.app.pid : undefined;
   }
