@@ -47,6 +47,11 @@ export class Stack {
 
   async start(): Promise<void> {
     const { dataDir, log } = this.options;
+    // Every run starts from scratch, but never wipes a folder that is not an earlier soak's.
+    const entries = fs.existsSync(dataDir) ? fs.readdirSync(dataDir) : [];
+    if (entries.length > 0 && !entries.includes("postgres") && !entries.includes("app.log")) {
+      throw new Error(`${dataDir} is not empty and not a soak data folder; choose another --data-dir`);
+    }
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
     fs.chmodSync(dataDir, 0o755);
