@@ -3,9 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 
 /**
- * `npm test`: typecheck, lint, vitest, then Playwright against a production build. Ends with
- * the one line CI reads, `N passed, N failed`, summed from the runners' JSON reports (the
- * typecheck and the lint count as one check each).
+ * `npm test`: typecheck, lint, vitest, Playwright against a production build, then a
+ * one-minute soak on that build. Ends with the one line CI reads, `N passed, N failed`, summed
+ * from the runners' JSON reports (the typecheck, the lint and the soak count as one check each).
  */
 const resultsDir = path.resolve(".data/test-results");
 fs.rmSync(resultsDir, { recursive: true, force: true });
@@ -52,6 +52,11 @@ const e2e = readJson<{ stats: { expected: number; unexpected: number; flaky: num
 passed += (e2e?.stats.expected ?? 0) + (e2e?.stats.flaky ?? 0);
 failed += e2e?.stats.unexpected ?? 0;
 if (!e2eOk && (e2e?.stats.unexpected ?? 0) === 0) failed++;
+
+// After Playwright, so it reuses the production build Playwright's server made; its own ports.
+check("soak (1 minute, Postgres restarted mid-run)", bin("tsx"), [
+  "scripts/soak/run.ts", "--duration", "60", "--fault", "pg-restart", "--pg-down", "5", "--json", path.join(resultsDir, "soak.json"),
+]);
 
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { portIsFree, StartupError } from "../../db/embedded";
@@ -42,9 +42,10 @@ export function serverNodeOptions(current: string | undefined): string {
   return [current, "--max-semi-space-size=64"].filter(Boolean).join(" ");
 }
 
-export function startNext(mode: "dev" | "start", port: number, env: NodeJS.ProcessEnv): ChildProcess {
+/** `stdio` lets a harness (scripts/soak) send the server's output to a file instead of its terminal. */
+export function startNext(mode: "dev" | "start", port: number, env: NodeJS.ProcessEnv, stdio: StdioOptions = ["ignore", "inherit", "inherit"]): ChildProcess {
   return spawn(process.execPath, [NEXT_BIN, mode, "--port", String(port)], {
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio,
     env: { ...env, NODE_OPTIONS: serverNodeOptions(env.NODE_OPTIONS) },
   });
 }

@@ -1,0 +1,148 @@
+import fs from "node:fs";
+import { connect, type Sql } from "../../db/connect";
+import { RequestStats } from "./stats";
+
+export interface Sample {
+  at: number;
+  value: number;
+}
+
+/** The process and every descendant (Next may run its server in a child of the CLI process). */
+function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]!) ?? []));
+  return out;
+}
+
+/** Resident memory of the server's process tree in MiB (VmRSS from /proc), 0 when it is not running. */
+export function serverRssMb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  let kb = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"));
+      kb += Number(m?.[1] ?? 0);
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return kb / 1024;
+}
+
+/** Samples something every second; failures (the database is down) are skipped. */
+export class Sampler {
+  readonly samples: Sample[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  constructor(private readonly read: () => number | Promise<number>) {}
+
+  start(): void {
+    const tick = async () => {
+      try {
+        this.samples.push({ at: Date.now(), value: await this.read() });
+      } catch {
+        // Nothing to read right now (Postgres restarting); the gap shows in the series.
+      }
+    };
+    void tick();
+    this.timer = setInterval(() => void tick(), 1000);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  get peak(): number {
+    return Math.max(0, ...this.samples.map((s) => s.value));
+  }
+
+  /** The maximum of each of `buckets` equal slices of the run: a compact series for the report. */
+  series(from: number, to: number, buckets: number): number[] {
+    const width = (to - from) / buckets;
+    return Array.from({ length: buckets }, (_, i) => {
+      const inBucket = this.samples.filter((s) => s.at >= from + i * width && s.at < from + (i + 1) * width);
+      return Math.round(Math.max(0, ...inBucket.map((s) => s.value)));
+    });
+  }
+}
+
+/** The app's connections to its database (the harness's own monitor connection excluded). */
+export function appConnectionCounter(databaseUrl: () => string): { read: () => Promise<number>; end: () => Promise<void> } {
+  let sql: Sql | undefined;
+  let url = "";
+  return {
+    read: async () => {
+      if (!sql || url !== databaseUrl()) {
+        url = databaseUrl();
+        sql = connect(url, { max: 1, applicationName: "trace-explorer-soak" });
+      }
+      const [row] = await sql<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name NOT LIKE 'trace-explorer-soak%'`;
+      return row!.n;
+    },
+    end: async () => {
+      await sql?.end({ timeout: 2 });
+    },
+  };
+}
+
+export interface PurgeRun {
+  at: number;
+  status: number | string;
+  body: string;
+}
+
+/** The external scheduler of ADR-010: POST /api/cron/retention every `everyMs`, first after `firstMs`. */
+export class PurgeScheduler {
+  readonly stats = new RequestStats();
+  readonly runs: PurgeRun[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private inFlight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly secret: string,
+  ) {}
+
+  start(firstMs: number, everyMs: number): void {
+    const tick = () => {
+      this.inFlight = this.runOnce();
+    };
+    this.timers.push(setTimeout(() => {
+      tick();
+      this.timers.push(setInterval(tick, everyMs));
+    }, firstMs));
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    await this.inFlight;
+  }
+
+  async runOnce(): Promise<void> {
+    const t0 = performance.now();
+    try {
+      const res = await fetch(`${this.baseUrl}/api/cron/retention`, { method: "POST", headers: { authorization: `Bearer ${this.secret}` } });
+      const body = await res.text();
+      this.stats.record(res.status, performance.now() - t0);
+      this.runs.push({ at: Date.now(), status: res.status, body: body.slice(0, 400) });
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      this.stats.record(code);
+      this.runs.push({ at: Date.now(), status: code, body: "" });
+    }
+  }
+}

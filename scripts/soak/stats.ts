@@ -1,0 +1,52 @@
+/** Outcomes of one kind of request: status counts (or error codes) and latencies of the answers. */
+export class RequestStats {
+  readonly outcomes = new Map<string, number>();
+  private readonly latencies: { at: number; ms: number }[] = [];
+
+  record(outcome: number | string, latencyMs?: number): void {
+    const key = String(outcome);
+    this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
+    if (latencyMs !== undefined && outcome === 200) this.latencies.push({ at: Date.now(), ms: latencyMs });
+  }
+
+  get total(): number {
+    let n = 0;
+    for (const v of this.outcomes.values()) n += v;
+    return n;
+  }
+
+  count(outcome: number | string): number {
+    return this.outcomes.get(String(outcome)) ?? 0;
+  }
+
+  /** Latency percentile of the 200 answers, leaving out those answered while `excluded` holds. */
+  percentile(p: number, excluded: (at: number) => boolean = () => false): number {
+    return percentile(this.latencies.filter((l) => !excluded(l.at)).map((l) => l.ms), p);
+  }
+
+  summary(excluded?: (at: number) => boolean): string {
+    const codes = [...this.outcomes].sort().map(([k, v]) => `${k}×${v}`).join(" ");
+    if (this.latencies.length === 0) return codes || "none";
+    const ms = (p: number) => this.percentile(p, excluded).toFixed(1);
+    return `${codes}; 200s${excluded ? " outside the burst and faults" : ""} p50 ${ms(50)} ms, p99 ${ms(99)} ms, max ${ms(100)} ms`;
+  }
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A time interval during which a fault was in effect (epoch ms; `to` undefined while open). */
+export interface Window {
+  name: string;
+  from: number;
+  to?: number;
+}
+
+export function within(windows: readonly Window[], at: number, graceMs = 0): boolean {
+  return windows.some((w) => at >= w.from && at <= (w.to ?? Infinity) + graceMs);
+}
