@@ -42,9 +42,14 @@ export function serverNodeOptions(current: string | undefined): string {
   return [current, "--max-semi-space-size=64"].filter(Boolean).join(" ");
 }
 
+// Longer than any Retry-After ingest sends (5 s): with Node's default of 5 s, an exporter that
+// waits exactly that long and reuses its idle socket meets the server closing it (ECONNRESET).
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /** `stdio` lets a harness (scripts/soak) send the server's output to a file instead of its terminal. */
 export function startNext(mode: "dev" | "start", port: number, env: NodeJS.ProcessEnv, stdio: StdioOptions = ["ignore", "inherit", "inherit"]): ChildProcess {
-  return spawn(process.execPath, [NEXT_BIN, mode, "--port", String(port)], {
+  const args = [NEXT_BIN, mode, "--port", String(port), ...(mode === "start" ? ["--keepAliveTimeout", String(KEEP_ALIVE_TIMEOUT_MS)] : [])];
+  return spawn(process.execPath, args, {
     stdio,
     env: { ...env, NODE_OPTIONS: serverNodeOptions(env.NODE_OPTIONS) },
   });
