@@ -4,6 +4,7 @@ import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
 import { displayLowerNs, displayUpperNs } from "./buckets";
 import type { LatencyFilters } from "./params";
+import { addHistogramText, emptyHistogram, quantileBucketOf } from "./merged-histogram";
 import { cumulative, displayBucket, middleNs, quantileBucket } from "./sql-quantiles";
 import { chartGrains, coverWindow, HOUR_GRAIN, OPERATION_GRAINS, type Piece } from "./tiers";
 import type { JobRow, LatencyReport, OperationRow, SeriesPoint } from "./types";
@@ -129,27 +130,20 @@ export async function operationsReport(tx: TransactionSql, scope: TenantScope, f
       { from: new Date(f.range.from.getTime() - length), to: f.range.from, grains: OPERATION_GRAINS, current: false },
       { ...f.range, grains: OPERATION_GRAINS },
     ]);
-  // One scan of the rollup rows feeds both the totals and the histograms. The histogram cells
-  // (about 390k for a rolling 24 h + the previous 24 h, 6-hour blocks and edges) are grouped by a group number, not by the
-  // service and operation texts, and unnested in the select list (one ProjectSet instead of a
-  // function scan per row). MATERIALIZED so that they are hashed: otherwise, thinking RLS
-  // leaves a dozen rows, the planner sorts all ~600k cells for the window that follows.
-  const groups = await tx<{ service: string; operation: string; cur: boolean; w: number; we: number; wd: number; p95: number | null }[]>`
-    WITH picked AS MATERIALIZED (
-      SELECT r.service, r.operation, r.cur, r.weighted_count, r.weighted_errors, r.weighted_duration_ns, r.buckets, r.weights
-      FROM ${rows()}
-    ), totals AS MATERIALIZED (
-      SELECT service, operation, cur, row_number() OVER () AS g,
-             sum(weighted_count) AS w, sum(weighted_errors) AS we, sum(weighted_duration_ns) AS wd
-      FROM picked GROUP BY 1, 2, 3
-    ), cells AS MATERIALIZED (
-      SELECT g, b, sum(w) AS w
-      FROM (SELECT t.g, unnest(p.buckets) AS b, unnest(p.weights) AS w FROM picked p JOIN totals t USING (service, operation, cur)) u
-      GROUP BY 1, 2
-    ), p95 AS (
-      SELECT g, ${quantileBucket(tx, QUANTILES.p95)} AS p95 FROM (${cumulative(tx, tx`g`)}) c GROUP BY 1
-    )
-    SELECT totals.service, totals.operation, totals.cur, totals.w, totals.we, totals.wd, p95.p95 FROM totals LEFT JOIN p95 USING (g)`;
+  // One row per operation and period, its histograms concatenated as text and merged in
+  // lib/latency/merged-histogram.ts: a rolling 24 h and the previous one hold ~400k cells,
+  // which Postgres unnests and hashes about twice as slowly as it writes them out.
+  const groups = await tx<{ service: string; operation: string; cur: boolean; w: number; we: number; wd: number; buckets: string | null; weights: string | null }[]>`
+    SELECT r.service, r.operation, r.cur, sum(r.weighted_count) AS w, sum(r.weighted_errors) AS we, sum(r.weighted_duration_ns) AS wd,
+           string_agg(array_to_string(r.buckets, ','), ',') FILTER (WHERE cardinality(r.buckets) > 0) AS buckets,
+           string_agg(array_to_string(r.weights, ','), ',') FILTER (WHERE cardinality(r.buckets) > 0) AS weights
+    FROM ${rows()} GROUP BY 1, 2, 3`;
+  const p95 = (g: (typeof groups)[number]) => {
+    if (g.buckets === null || g.weights === null) return null;
+    const h = emptyHistogram();
+    addHistogramText(h, g.buckets, g.weights);
+    return middleNs(quantileBucketOf(h, QUANTILES.p95));
+  };
   const key = (r: { service: string; operation: string }) => `${r.service}\0${r.operation}`;
   const previous = new Map(groups.filter((g) => !g.cur).map((g) => [key(g), g]));
   return groups
@@ -160,10 +154,10 @@ export async function operationsReport(tx: TransactionSql, scope: TenantScope, f
         service: g.service,
         operation: g.operation,
         count: g.w,
-        p95Ns: middleNs(g.p95),
+        p95Ns: p95(g),
         errorRate: g.w > 0 ? g.we / g.w : 0,
         totalNs: g.wd,
-        previous: prev && prev.w > 0 ? { count: prev.w, p95Ns: middleNs(prev.p95), errorRate: prev.we / prev.w, totalNs: prev.wd } : null,
+        previous: prev && prev.w > 0 ? { count: prev.w, p95Ns: p95(prev), errorRate: prev.we / prev.w, totalNs: prev.wd } : null,
       };
     });
 }
