@@ -31,4 +31,12 @@ describe("histograms merged from their text form", () => {
     expect(quantileBucketOf(merged(["7", "0"]), 0.5)).toBeNull();
     expect(quantileBucketOf(emptyHistogram(), 0.5)).toBeNull();
   });
+
+  it("subtracts a histogram, leaving no bucket behind for rounding noise", () => {
+    const h = merged(["10,20,30", "0.1,0.2,5"]);
+    addHistogramText(h, "10,20", "0.30000000000000004,0.1", 1);
+    addHistogramText(h, "10,20", "0.4,0.30000000000000004", -1);
+    expect(quantileBucketOf(h, 0)).toBe(30);
+    expect(quantileBucketOf(h, 1)).toBe(30);
+  });
 });

@@ -37,10 +37,10 @@ function readNumber(text: string, from: number): [value: number, next: number] {
 }
 
 /**
- * Adds histograms given as comma-separated bucket indexes and their weights, aligned (the
- * `array_to_string` of `buckets` and of `weights` over the same rows in the same order).
+ * Adds `sign` × histograms given as comma-separated bucket indexes and their weights, aligned
+ * (the `array_to_string` of `buckets` and of `weights` over the same rows in the same order).
  */
-export function addHistogramText(into: MergedHistogram, buckets: string, weights: string): void {
+export function addHistogramText(into: MergedHistogram, buckets: string, weights: string, sign = 1): void {
   let i = 0;
   let j = 0;
   while (i < buckets.length) {
@@ -49,7 +49,7 @@ export function addHistogramText(into: MergedHistogram, buckets: string, weights
     const [w, nextJ] = readNumber(weights, j);
     if (!Number.isInteger(b) || b < 0 || b >= BUCKET_COUNT) throw new RangeError(`not a latency bucket: ${b}`);
     if (Number.isNaN(w)) throw new RangeError("a histogram weight is not a number");
-    into[b]! += w;
+    into[b]! += sign * w;
     i = nextI;
     j = nextJ;
   }
@@ -59,23 +59,21 @@ export function addHistogramText(into: MergedHistogram, buckets: string, weights
 /**
  * The q-quantile's bucket, picked as `quantileBucket` (lib/latency/sql-quantiles.ts) picks it
  * in SQL: the first bucket whose running weight reaches q of the total, within the same
- * relative tolerance; null for a histogram without weight.
+ * relative tolerance; null for a histogram without weight. A bucket left with rounding noise
+ * by a subtraction (|weight| ≤ 1e-12 of the total) counts as empty.
  */
 export function quantileBucketOf(h: MergedHistogram, q: number): number | null {
-  let total = 0;
-  let last = -1;
-  for (let b = 0; b < h.length; b++) {
-    if (h[b] !== 0) {
-      total += h[b]!;
-      last = b;
-    }
-  }
+  const total = h.reduce((sum, w) => sum + w, 0);
   if (!(total > 0)) return null;
+  const noise = total * 1e-12;
   const rank = q * total * (1 - 1e-12);
   let running = 0;
-  for (let b = 0; b <= last; b++) {
+  let last: number | null = null;
+  for (let b = 0; b < h.length; b++) {
+    if (h[b]! <= noise) continue;
     running += h[b]!;
-    if (h[b] !== 0 && running >= rank) return b;
+    if (running >= rank) return b;
+    last = b;
   }
   return last;
 }
