@@ -114,11 +114,11 @@ async function main() {
              ${sql.unsafe(QS.map(([q, v]) => `percentile_disc(${v}) WITHIN GROUP (ORDER BY duration_ns)::float8 AS ${q}_disc, percentile_cont(${v}) WITHIN GROUP (ORDER BY duration_ns) AS ${q}_cont`).join(", "))}
       FROM spans WHERE start_time >= ${from} AND start_time < ${to} ${tenant ? sql`AND tenant_id = ${tenant}` : sql``}
       GROUP BY 1 ORDER BY 1`;
-    const stats = (errors: number[]) =>
+    const stats = (errors: number[], unit = "steps") =>
       errors.length === 0
-        ? "no step"
+        ? `no ${unit}`
         : `mean ${((errors.reduce((a, b) => a + b, 0) / errors.length) * 100).toFixed(2)}%, worst ${(Math.max(...errors) * 100).toFixed(2)}%, ` +
-          `within 5% on ${errors.filter((e) => e < 0.05).length}/${errors.length} steps`;
+          `within 5% on ${errors.filter((e) => e < 0.05).length}/${errors.length} ${unit}`;
     console.log(`\nPercentile error of the rollup per 15-min step (spans are unweighted in both; exact = the same spans from the spans table):`);
     for (const [name, scope, tenant] of [["one tenant", ACME, "acme"], ["all tenants", ALL, null]] as const) {
       const [report, exact] = await Promise.all([scoped(scope, (tx) => chartsReport(tx, scope, filters())), reference(tenant)]);
@@ -152,7 +152,7 @@ async function main() {
       return e && o.p95Ns !== null ? Math.abs(o.p95Ns - e.p95) / e.p95 : Infinity;
     });
     const sameCounts = table.every((o) => exactByOp.get(`${o.service}\0${o.operation}`)?.n === Math.round(o.count)) && table.length === exactOps.length;
-    console.log(`\nOperations table p95 vs percentile_disc per operation (24 h off the blocks, all tenants, ${table.length} operations, span counts ${sameCounts ? "equal" : "DIFFERENT"}): ${stats(opErrors)}`);
+    console.log(`\nOperations table p95 vs percentile_disc per operation (24 h off the blocks, all tenants, ${table.length} operations, span counts ${sameCounts ? "equal" : "DIFFERENT"}): ${stats(opErrors, "operations")}`);
   } finally {
     await sql.end({ timeout: 5 });
     await db.server.stop();
