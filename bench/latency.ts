@@ -10,7 +10,8 @@ import { benchDatabase } from "./lib/bench-database";
 // `npm run bench -- latency`: the /latency view's queries on the 5-million-span database,
 // read from the rollup as the page does (reader role, tenant scope), against the same figure
 // computed exactly from the spans (percentile_cont) in the same run: a time ratio, and the
-// percentile error of the rollup against percentile_disc (same rank) and percentile_cont.
+// percentile error of the rollup against percentile_disc (same rank) and percentile_cont, per
+// chart step and, for the operations table, per operation.
 
 const RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 20);
 const ALL: TenantScope = { all: true };
