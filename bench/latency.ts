@@ -10,11 +10,14 @@ import { benchDatabase } from "./lib/bench-database";
 // `npm run bench -- latency`: the /latency view's queries on the 5-million-span database,
 // read from the rollup as the page does (reader role, tenant scope), against the same figure
 // computed exactly from the spans (percentile_cont) in the same run: a time ratio, and the
-// percentile error of the rollup against percentile_disc (same rank) and percentile_cont.
+// percentile error of the rollup against percentile_disc (same rank) and percentile_cont, per
+// chart step and, for the operations table, per operation.
 
 const RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 20);
 const ALL: TenantScope = { all: true };
 const ACME: TenantScope = { all: false, tenantIds: ["acme"] };
+// The demo viewer's scope (db/demo/users.ts).
+const VIEWER: TenantScope = { all: false, tenantIds: ["acme", "globex"] };
 
 const TARGET_MS = 200;
 const QS = [["p50", 0.5], ["p90", 0.9], ["p95", 0.95], ["p99", 0.99]] as const;
@@ -72,6 +75,8 @@ async function main() {
       ["operations table + previous 24 h, all tenants", ALL, () => scoped(ALL, (tx) => operationsReport(tx, ALL, filters()))],
       // As the page's rolling "24 h" preset: edges of hours and minutes around the six-hour blocks.
       ["operations table, 24 h off the blocks (-3 h 17 min)", ALL, () => scoped(ALL, (tx) => operationsReport(tx, ALL, offBlocks()))],
+      ["operations table, off the blocks, one tenant (acme)", ACME, () => scoped(ACME, (tx) => operationsReport(tx, ACME, offBlocks()))],
+      ["operations table, off the blocks, viewer (acme, globex)", VIEWER, () => scoped(VIEWER, (tx) => operationsReport(tx, VIEWER, offBlocks()))],
       ["job views, 24 h, all tenants", ALL, () => scoped(ALL, (tx) => jobsReport(tx, ALL, filters()))],
     ];
     console.log("From the rollup (reader role, tenant scope):");
@@ -110,11 +115,11 @@ async function main() {
              ${sql.unsafe(QS.map(([q, v]) => `percentile_disc(${v}) WITHIN GROUP (ORDER BY duration_ns)::float8 AS ${q}_disc, percentile_cont(${v}) WITHIN GROUP (ORDER BY duration_ns) AS ${q}_cont`).join(", "))}
       FROM spans WHERE start_time >= ${from} AND start_time < ${to} ${tenant ? sql`AND tenant_id = ${tenant}` : sql``}
       GROUP BY 1 ORDER BY 1`;
-    const stats = (errors: number[]) =>
+    const stats = (errors: number[], unit = "steps") =>
       errors.length === 0
-        ? "no step"
+        ? `no ${unit}`
         : `mean ${((errors.reduce((a, b) => a + b, 0) / errors.length) * 100).toFixed(2)}%, worst ${(Math.max(...errors) * 100).toFixed(2)}%, ` +
-          `within 5% on ${errors.filter((e) => e < 0.05).length}/${errors.length} steps`;
+          `within 5% on ${errors.filter((e) => e < 0.05).length}/${errors.length} ${unit}`;
     console.log(`\nPercentile error of the rollup per 15-min step (spans are unweighted in both; exact = the same spans from the spans table):`);
     for (const [name, scope, tenant] of [["one tenant", ACME, "acme"], ["all tenants", ALL, null]] as const) {
       const [report, exact] = await Promise.all([scoped(scope, (tx) => chartsReport(tx, scope, filters())), reference(tenant)]);
@@ -132,6 +137,23 @@ async function main() {
         if (sparse.length > 0) console.log(`    vs percentile_cont, sparse steps:              ${stats(sparse.map((e) => error(e, "cont")))}`);
       }
     }
+
+    // The table's p95 per operation against percentile_disc over the same spans (the window
+    // off the blocks, whose edges the table reads as whole periods less their outside).
+    const off = offBlocks();
+    const [table, exactOps] = await Promise.all([
+      scoped(ALL, (tx) => operationsReport(tx, ALL, off)),
+      sql<{ service: string; operation: string; n: number; p95: number }[]>`
+        SELECT service, name AS operation, count(*)::int AS n, percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ns)::float8 AS p95
+        FROM spans WHERE start_time >= ${off.range.from} AND start_time < ${off.range.to} GROUP BY 1, 2`,
+    ]);
+    const exactByOp = new Map(exactOps.map((e) => [`${e.service}\0${e.operation}`, e]));
+    const opErrors = table.map((o) => {
+      const e = exactByOp.get(`${o.service}\0${o.operation}`);
+      return e && o.p95Ns !== null ? Math.abs(o.p95Ns - e.p95) / e.p95 : Infinity;
+    });
+    const sameCounts = table.every((o) => exactByOp.get(`${o.service}\0${o.operation}`)?.n === Math.round(o.count)) && table.length === exactOps.length;
+    console.log(`\nOperations table p95 vs percentile_disc per operation (24 h off the blocks, all tenants, ${table.length} operations, span counts ${sameCounts ? "equal" : "DIFFERENT"}): ${stats(opErrors, "operations")}`);
   } finally {
     await sql.end({ timeout: 5 });
     await db.server.stop();

@@ -4,22 +4,24 @@ import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
 import { displayLowerNs, displayUpperNs } from "./buckets";
 import type { LatencyFilters } from "./params";
+import { addHistogramText, emptyHistogram, type MergedHistogram, quantileBucketOf } from "./merged-histogram";
 import { cumulative, displayBucket, middleNs, quantileBucket } from "./sql-quantiles";
-import { chartGrains, coverWindow, HOUR_GRAIN, OPERATION_GRAINS, type Piece } from "./tiers";
+import { chartGrains, coverWindow, HOUR_GRAIN, OPERATION_GRAINS, type Piece, signedCover } from "./tiers";
 import type { JobRow, LatencyReport, OperationRow, SeriesPoint } from "./types";
 
 const QUANTILES = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 } as const;
 
-/** A window of rollup rows, with the grains allowed to cover it and whether it is the current period. */
+/** A window of rollup rows, as the pieces covering it (lib/latency/tiers.ts), and whether it is the current period. */
 interface Part {
-  from: Date;
-  to: Date;
-  grains: readonly number[];
+  pieces: readonly Piece[];
   current?: boolean;
 }
 
+const part = (from: Date, to: Date, grains: readonly number[]): Part => ({ pieces: coverWindow(from, to, grains) });
+
 /**
- * The rollup rows a view may read, as a subquery `r` with `cur` (current period or not): the
+ * The rollup rows a view may read, as a subquery `r` with `cur` (current period or not) and
+ * `sign` (-1 for a subtracted piece, which only the operations table reads): the
  * caller's tenants (two layers: this filter and RLS), the windows, and nothing older than
  * the tenant's standard retention (ADR-010), before or after the purge.
  */
@@ -31,16 +33,23 @@ function rollupRows(tx: TransactionSql, scope: TenantScope, f: LatencyFilters, p
     ${byOperation && f.service ? tx`AND r.service = ${f.service}` : tx``}
     ${byOperation && f.operation ? tx`AND r.operation = ${f.operation}` : tx``}`;
   const select = (p: Piece, current: boolean) => tx`
-    SELECT r.*, ${current}::boolean AS cur FROM span_rollup r
+    SELECT r.*, ${current}::boolean AS cur, ${p.sign}::float8 AS sign FROM span_rollup r
     WHERE r.grain = ${p.grain} AND r.minute >= ${p.from} AND r.minute < ${p.to} ${filters}`;
   const selects = parts.flatMap((part) =>
-    coverWindow(part.from, part.to, part.grains).flatMap((p) => {
+    part.pieces.flatMap((p) => {
       const current = part.current ?? true;
       return p.grain > HOUR_GRAIN ? [select(p, current), straddlingHours(tx, p, current, filters)] : [select(p, current)];
     }),
   );
-  const union = selects.length === 0 ? tx`SELECT r.*, true AS cur FROM span_rollup r WHERE false` : selects.reduce((all, one) => tx`${all} UNION ALL ${one}`);
-  return tx`(${union}) r JOIN tenants n ON n.id = r.tenant_id AND r.minute >= now() - make_interval(days => n.retention_days)`;
+  const union =
+    selects.length === 0 ? tx`SELECT r.*, true AS cur, 1::float8 AS sign FROM span_rollup r WHERE false` : selects.reduce((all, one) => tx`${all} UNION ALL ${one}`);
+  // A row past the latest cutoff of any tenant is past its own: one comparison with a value
+  // computed once, where joining tenants for every row cost the operations table ~12% of its time.
+  return tx`(
+    SELECT u.* FROM (${union}) u
+    WHERE u.minute >= (SELECT max(now() - make_interval(days => retention_days)) FROM tenants)
+       OR u.minute >= (SELECT now() - make_interval(days => c.retention_days) FROM tenants c WHERE c.id = u.tenant_id)
+  ) r`;
 }
 
 /**
@@ -53,7 +62,7 @@ function rollupRows(tx: TransactionSql, scope: TenantScope, f: LatencyFilters, p
 function straddlingHours(tx: TransactionSql, p: Piece, current: boolean, filters: PendingQuery<Row[]>) {
   const block = `${p.grain} minutes`;
   return tx`
-    SELECT r.*, ${current}::boolean AS cur FROM span_rollup r
+    SELECT r.*, ${current}::boolean AS cur, ${p.sign}::float8 AS sign FROM span_rollup r
     WHERE r.grain = ${HOUR_GRAIN} AND r.minute >= ${p.from}
       AND r.minute < least(${p.to}::timestamptz, (SELECT date_bin(${block}::interval, max(now() - make_interval(days => retention_days)), 'epoch') + ${block}::interval FROM tenants))
       AND date_bin(${block}::interval, r.minute, 'epoch') < (SELECT now() - make_interval(days => c.retention_days) FROM tenants c WHERE c.id = r.tenant_id)
@@ -97,7 +106,7 @@ async function series(tx: TransactionSql, scope: TenantScope, f: LatencyFilters)
   const stepS = f.stepMinutes * 60;
   const at = tx`to_timestamp(floor(extract(epoch FROM r.minute) / ${stepS}) * ${stepS})`;
   const grains = chartGrains(f.stepMinutes, !f.service && !f.operation);
-  const rows = () => rollupRows(tx, scope, f, [{ ...f.range, grains }]);
+  const rows = () => rollupRows(tx, scope, f, [part(f.range.from, f.range.to, grains)]);
   const [totals, figures] = await Promise.all([
     tx<{ t: Date; n: number; w: number; we: number }[]>`
       SELECT ${at} AS t, sum(r.span_count)::float8 AS n, sum(r.weighted_count) AS w, sum(r.weighted_errors) AS we
@@ -121,56 +130,81 @@ async function series(tx: TransactionSql, scope: TenantScope, f: LatencyFilters)
   return { totals, figures };
 }
 
+interface OperationPeriod {
+  service: string;
+  operation: string;
+  cur: boolean;
+  spans: number;
+  w: number;
+  we: number;
+  wd: number;
+  histogram: MergedHistogram;
+}
+
+/**
+ * Each period's pieces: subtracting pieces reads fewer rows (a rolling day's 43-minute edge is
+ * its hour less 17 minutes), but is exact only when no piece starts before a tenant's
+ * retention cut, which hides a period by its start and would leave its subtracted parts alone.
+ */
+async function operationParts(tx: TransactionSql, periods: { from: Date; to: Date; current: boolean }[]): Promise<Part[]> {
+  const [latest] = await tx<{ cutoff: Date | null }[]>`SELECT max(now() - make_interval(days => retention_days)) AS cutoff FROM tenants`;
+  const cutoff = latest?.cutoff ?? null;
+  const signed = periods.map((p) => signedCover(p.from, p.to, OPERATION_GRAINS));
+  const exact = signed.every((pieces) => pieces.every((p) => cutoff === null || p.from >= cutoff));
+  return periods.map((p, i) => ({ current: p.current, pieces: exact ? signed[i]! : coverWindow(p.from, p.to, OPERATION_GRAINS) }));
+}
+
 export async function operationsReport(tx: TransactionSql, scope: TenantScope, f: LatencyFilters): Promise<OperationRow[]> {
   await planForHistograms(tx);
   const length = f.range.to.getTime() - f.range.from.getTime();
-  const rows = () =>
-    rollupRows(tx, scope, f, [
-      { from: new Date(f.range.from.getTime() - length), to: f.range.from, grains: OPERATION_GRAINS, current: false },
-      { ...f.range, grains: OPERATION_GRAINS },
-    ]);
-  // One scan of the rollup rows feeds both the totals and the histograms. The histogram cells
-  // (about 390k for a rolling 24 h + the previous 24 h, 6-hour blocks and edges) are grouped by a group number, not by the
-  // service and operation texts, and unnested in the select list (one ProjectSet instead of a
-  // function scan per row). MATERIALIZED so that they are hashed: otherwise, thinking RLS
-  // leaves a dozen rows, the planner sorts all ~600k cells for the window that follows.
-  const groups = await tx<{ service: string; operation: string; cur: boolean; w: number; we: number; wd: number; p95: number | null }[]>`
-    WITH picked AS MATERIALIZED (
-      SELECT r.service, r.operation, r.cur, r.weighted_count, r.weighted_errors, r.weighted_duration_ns, r.buckets, r.weights
-      FROM ${rows()}
-    ), totals AS MATERIALIZED (
-      SELECT service, operation, cur, row_number() OVER () AS g,
-             sum(weighted_count) AS w, sum(weighted_errors) AS we, sum(weighted_duration_ns) AS wd
-      FROM picked GROUP BY 1, 2, 3
-    ), cells AS MATERIALIZED (
-      SELECT g, b, sum(w) AS w
-      FROM (SELECT t.g, unnest(p.buckets) AS b, unnest(p.weights) AS w FROM picked p JOIN totals t USING (service, operation, cur)) u
-      GROUP BY 1, 2
-    ), p95 AS (
-      SELECT g, ${quantileBucket(tx, QUANTILES.p95)} AS p95 FROM (${cumulative(tx, tx`g`)}) c GROUP BY 1
-    )
-    SELECT totals.service, totals.operation, totals.cur, totals.w, totals.we, totals.wd, p95.p95 FROM totals LEFT JOIN p95 USING (g)`;
+  const parts = await operationParts(tx, [
+    { from: new Date(f.range.from.getTime() - length), to: f.range.from, current: false },
+    { ...f.range, current: true },
+  ]);
+  // One row per operation, period and sign, its histograms concatenated as text and merged in
+  // lib/latency/merged-histogram.ts: a rolling 24 h and the previous one hold ~400k cells,
+  // which Postgres unnests and hashes about twice as slowly as it writes them out.
+  const rows = await tx<{ service: string; operation: string; cur: boolean; sign: number; n: number; w: number; we: number; wd: number; buckets: string | null; weights: string | null }[]>`
+    SELECT r.service, r.operation, r.cur, r.sign, sum(r.span_count)::float8 AS n,
+           sum(r.weighted_count) AS w, sum(r.weighted_errors) AS we, sum(r.weighted_duration_ns) AS wd,
+           string_agg(array_to_string(r.buckets, ','), ',') FILTER (WHERE cardinality(r.buckets) > 0) AS buckets,
+           string_agg(array_to_string(r.weights, ','), ',') FILTER (WHERE cardinality(r.buckets) > 0) AS weights
+    FROM ${rollupRows(tx, scope, f, parts)} GROUP BY 1, 2, 3, 4`;
+  const periods = new Map<string, OperationPeriod>();
+  for (const r of rows) {
+    const k = `${r.cur}\0${r.service}\0${r.operation}`;
+    let p = periods.get(k);
+    if (!p) periods.set(k, (p = { service: r.service, operation: r.operation, cur: r.cur, spans: 0, w: 0, we: 0, wd: 0, histogram: emptyHistogram() }));
+    p.spans += r.sign * r.n;
+    p.w += r.sign * r.w;
+    p.we += r.sign * r.we;
+    p.wd += r.sign * r.wd;
+    if (r.buckets !== null && r.weights !== null) addHistogramText(p.histogram, r.buckets, r.weights, r.sign);
+  }
+  // Span counts are whole numbers: a period whose subtracted rows took all its spans is empty.
+  const seen = [...periods.values()].filter((p) => p.spans > 0);
   const key = (r: { service: string; operation: string }) => `${r.service}\0${r.operation}`;
-  const previous = new Map(groups.filter((g) => !g.cur).map((g) => [key(g), g]));
-  return groups
-    .filter((g) => g.cur)
-    .map((g) => {
-      const prev = previous.get(key(g));
+  const previous = new Map(seen.filter((p) => !p.cur).map((p) => [key(p), p]));
+  const p95 = (p: OperationPeriod) => middleNs(quantileBucketOf(p.histogram, QUANTILES.p95));
+  return seen
+    .filter((p) => p.cur)
+    .map((p) => {
+      const prev = previous.get(key(p));
       return {
-        service: g.service,
-        operation: g.operation,
-        count: g.w,
-        p95Ns: middleNs(g.p95),
-        errorRate: g.w > 0 ? g.we / g.w : 0,
-        totalNs: g.wd,
-        previous: prev && prev.w > 0 ? { count: prev.w, p95Ns: middleNs(prev.p95), errorRate: prev.we / prev.w, totalNs: prev.wd } : null,
+        service: p.service,
+        operation: p.operation,
+        count: p.w,
+        p95Ns: p95(p),
+        errorRate: p.w > 0 ? p.we / p.w : 0,
+        totalNs: p.wd,
+        previous: prev && prev.w > 0 ? { count: prev.w, p95Ns: p95(prev), errorRate: prev.we / prev.w, totalNs: prev.wd } : null,
       };
     });
 }
 
 export async function jobsReport(tx: TransactionSql, scope: TenantScope, f: LatencyFilters): Promise<JobRow[]> {
   await planForHistograms(tx);
-  const rows = () => rollupRows(tx, scope, f, [{ ...f.range, grains: OPERATION_GRAINS }], false);
+  const rows = () => rollupRows(tx, scope, f, [part(f.range.from, f.range.to, OPERATION_GRAINS)], false);
   const [totals, figures] = await Promise.all([
     tx<{ job: string; n: number; w: number; we: number; wr: number; wait_n: number }[]>`
       SELECT r.job_name AS job, sum(r.span_count)::float8 AS n, sum(r.weighted_count) AS w, sum(r.weighted_errors) AS we,
@@ -252,6 +286,6 @@ export async function chartsReport(tx: TransactionSql, scope: TenantScope, f: La
 /** Services and operations seen in the window, for the filters; only the caller's tenants. */
 export function operationOptions(tx: TransactionSql, scope: TenantScope, f: LatencyFilters) {
   return tx<{ service: string; operation: string }[]>`
-    SELECT DISTINCT r.service, r.operation FROM ${rollupRows(tx, scope, { ...f, service: null, operation: null }, [{ ...f.range, grains: OPERATION_GRAINS }])}
+    SELECT DISTINCT r.service, r.operation FROM ${rollupRows(tx, scope, { ...f, service: null, operation: null }, [part(f.range.from, f.range.to, OPERATION_GRAINS)])}
     ORDER BY 1, 2 LIMIT 2000`;
 }

@@ -126,33 +126,39 @@ describe("the latency report against exact SQL over the same spans", () => {
     for (const c of r.heatmap) expect(c.weight).toBeCloseTo(cells.get(`${c.t}|${c.bucket}`)!, 6);
   });
 
-  it("gives operations by p95, error rate and total time against the previous period", async () => {
-    const r = await report(ALL, { service: "web-api" });
-    const prevFrom = new Date(FROM.getTime() - 24 * HOUR);
-    const exact = await t.sql<{ operation: string; cur: boolean; w: number; we: number; wd: number; p95: number; n: number }[]>`
-      WITH s AS (${exactSpans(t.sql, prevFrom, NOW, null)})
-      SELECT name AS operation, start_time >= ${FROM} AS cur, sum(w) AS w, coalesce(sum(w) FILTER (WHERE status_code = 2), 0) AS we,
-             sum(w * duration_ns) AS wd, count(*)::int AS n,
-             percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ns)::float8 AS p95
-      FROM s WHERE service = 'web-api' GROUP BY 1, 2`;
-    const current = exact.filter((e) => e.cur);
-    expect(current.length).toBeGreaterThan(0);
-    expect(r.operations.map((o) => o.operation).sort()).toEqual(current.map((e) => e.operation).sort());
-    for (const op of r.operations) {
-      const e = current.find((x) => x.operation === op.operation)!;
-      const p = exact.find((x) => x.operation === op.operation && !x.cur);
-      expect(op.count).toBeCloseTo(e.w, 6);
-      expect(op.errorRate).toBeCloseTo(e.we / e.w, 9);
-      expect(op.totalNs / e.wd).toBeCloseTo(1, 9);
-      // p95 is compared on operations whose spans all weigh the same.
-      if (e.w === e.n) within(op.p95Ns, e.p95);
-      if (p) {
-        expect(op.previous!.count).toBeCloseTo(p.w, 6);
-        expect(op.previous!.errorRate).toBeCloseTo(p.we / p.w, 9);
-      } else expect(op.previous).toBeNull();
-    }
-    expect(r.operations.some((o) => o.previous !== null)).toBe(true);
-  });
+  // On whole hours, and on a rolling window whose edges fall 43 minutes into an hour: the table
+  // then reads each edge as its hour less 17 minutes (lib/latency/tiers.ts signedCover).
+  for (const [name, shiftMinutes] of [["on whole hours", 0], ["on a rolling window", 3 * 60 + 17]] as const) {
+    it(`gives operations by p95, error rate and total time against the previous period, ${name}`, async () => {
+      const to = new Date(NOW.getTime() - shiftMinutes * 60_000);
+      const from = new Date(to.getTime() - 24 * HOUR);
+      const r = await report(ALL, { service: "web-api", from, to });
+      const prevFrom = new Date(from.getTime() - 24 * HOUR);
+      const exact = await t.sql<{ operation: string; cur: boolean; w: number; we: number; wd: number; p95: number; n: number }[]>`
+        WITH s AS (${exactSpans(t.sql, prevFrom, to, null)})
+        SELECT name AS operation, start_time >= ${from} AS cur, sum(w) AS w, coalesce(sum(w) FILTER (WHERE status_code = 2), 0) AS we,
+               sum(w * duration_ns) AS wd, count(*)::int AS n,
+               percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_ns)::float8 AS p95
+        FROM s WHERE service = 'web-api' GROUP BY 1, 2`;
+      const current = exact.filter((e) => e.cur);
+      expect(current.length).toBeGreaterThan(0);
+      expect(r.operations.map((o) => o.operation).sort()).toEqual(current.map((e) => e.operation).sort());
+      for (const op of r.operations) {
+        const e = current.find((x) => x.operation === op.operation)!;
+        const p = exact.find((x) => x.operation === op.operation && !x.cur);
+        expect(op.count).toBeCloseTo(e.w, 6);
+        expect(op.errorRate).toBeCloseTo(e.we / e.w, 9);
+        expect(op.totalNs / e.wd).toBeCloseTo(1, 9);
+        // p95 is compared on operations whose spans all weigh the same.
+        if (e.w === e.n) within(op.p95Ns, e.p95);
+        if (p) {
+          expect(op.previous!.count).toBeCloseTo(p.w, 6);
+          expect(op.previous!.errorRate).toBeCloseTo(p.we / p.w, 9);
+        } else expect(op.previous).toBeNull();
+      }
+      expect(r.operations.some((o) => o.previous !== null)).toBe(true);
+    });
+  }
 
   it("gives each job's attempts, retries, run time and queue wait", async () => {
     // Tenants whose spans all weigh 1, so percentile_disc is the exact reference.

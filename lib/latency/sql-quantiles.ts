@@ -6,7 +6,9 @@ import { bucketMiddleNs, DISPLAY_GROUP } from "./buckets";
  * group instead of every (group, bucket) cell. A query builds a CTE `cells (<keys>, b, w)`
  * holding each group's merged histogram (bucket index b, summed weight w); `cumulative` and
  * `quantileBucket` then pick, per group, the first bucket whose cumulative weight reaches
- * q of the group's total, as percentile_disc picks the first value reaching its rank.
+ * q of the group's total, as percentile_disc picks the first value reaching its rank. The
+ * operations table merges its histograms in JavaScript instead (merged-histogram.ts), by the
+ * same rule.
  */
 
 type Fragment = PendingQuery<Row[]>;
