@@ -6,7 +6,7 @@ import { logger } from "@/lib/tracing/logger";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-// One handler per process: it owns the write slots, the key cache and the partition cache.
+// One handler per process: it owns the write slots, the key cache and the rollup folder.
 const globalForIngest = globalThis as unknown as { traceExplorerIngest?: IngestHandler };
 
 function ingest(): IngestHandler {
