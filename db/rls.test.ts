@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
-import { enterReaderScope } from "./reader-scope";
 import { createTestDatabase, type TestDatabase } from "./testing/test-db";
 
 let t: TestDatabase;
@@ -26,16 +23,9 @@ afterAll(async () => {
 });
 
 /** Runs raw SQL the way db/scoped.ts does, on the test database. */
-function asReader<T>(scope: TenantScope, fn: (tx: TransactionSql) => Promise<T>) {
-  return t.sql.begin(async (tx) => {
-    await enterReaderScope(tx, scope);
-    return fn(tx);
-  }) as Promise<T>;
-}
-
 describe("row-level security under the reader role", () => {
   it("shows a tenant-A scope zero rows of tenant B, with no WHERE clause at all", async () => {
-    const counts = await asReader({ all: false, tenantIds: ["alpha"] }, async (tx) => ({
+    const counts = await t.asReader({ all: false, tenantIds: ["alpha"] }, async (tx) => ({
       spans: await tx`SELECT DISTINCT tenant_id FROM spans`,
       traces: await tx`SELECT DISTINCT tenant_id FROM traces`,
       tenants: await tx`SELECT id FROM tenants`,
@@ -54,7 +44,7 @@ describe("row-level security under the reader role", () => {
   });
 
   it("does not carry a scope over to the next transaction on the same connection", async () => {
-    await asReader({ all: true }, (tx) => tx`SELECT 1`);
+    await t.asReader({ all: true }, (tx) => tx`SELECT 1`);
     const rows = await t.sql.begin(async (tx) => {
       await tx`SET LOCAL ROLE te_reader`;
       return tx`SELECT count(*)::int AS n FROM spans`;
@@ -64,13 +54,13 @@ describe("row-level security under the reader role", () => {
 
   it("cannot be sidestepped by reading a partition directly", async () => {
     const day = new Date().toISOString().slice(0, 10).replaceAll("-", "");
-    await expect(asReader({ all: false, tenantIds: ["alpha"] }, (tx) => tx.unsafe(`SELECT * FROM spans_p${day}`))).rejects.toThrow(
+    await expect(t.asReader({ all: false, tenantIds: ["alpha"] }, (tx) => tx.unsafe(`SELECT * FROM spans_p${day}`))).rejects.toThrow(
       /permission denied/,
     );
   });
 
   it("lets an all-tenants scope see every tenant", async () => {
-    const rows = await asReader({ all: true }, (tx) => tx`SELECT count(DISTINCT tenant_id)::int AS n FROM traces`);
+    const rows = await t.asReader({ all: true }, (tx) => tx`SELECT count(DISTINCT tenant_id)::int AS n FROM traces`);
     expect(rows[0]!.n).toBe(2);
   });
 });

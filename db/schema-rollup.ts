@@ -5,6 +5,34 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" 
 const count = (name: string) => bigint(name, { mode: "number" }).notNull().default(0);
 const weight = (name: string) => doublePrecision(name).notNull().default(0);
 
+/** What a rollup row is per, besides tenant and period (fresh builders per table). */
+const operationKey = () => ({
+  service: text("service").notNull(),
+  operation: text("operation").notNull(),
+  kind: smallint("kind").notNull(),
+  // '' when the span is not a job's: a primary key column cannot be NULL.
+  jobName: text("job_name").notNull().default(""),
+});
+
+/** The figures of one rollup row (fresh builders per table). */
+const figures = () => ({
+  spanCount: count("span_count"),
+  errorCount: count("error_count"),
+  retryCount: count("retry_count"),
+  durationSumNs: count("duration_sum_ns"),
+  weightedCount: weight("weighted_count"),
+  weightedErrors: weight("weighted_errors"),
+  weightedRetries: weight("weighted_retries"),
+  weightedDurationNs: weight("weighted_duration_ns"),
+  buckets: smallint("buckets").array().notNull().default(sql`'{}'::smallint[]`),
+  weights: doublePrecision("weights").array().notNull().default(sql`'{}'::float8[]`),
+  waitCount: count("wait_count"),
+  waitSumNs: count("wait_sum_ns"),
+  waitWeighted: weight("wait_weighted"),
+  waitBuckets: smallint("wait_buckets").array().notNull().default(sql`'{}'::smallint[]`),
+  waitWeights: doublePrecision("wait_weights").array().notNull().default(sql`'{}'::float8[]`),
+});
+
 /**
  * Latency rollup per tenant, service, operation, span kind, job name and minute, maintained at
  * ingest (lib/ingest/rollup.ts) so the latency views never scan spans. Coarser grains of the
@@ -21,26 +49,8 @@ export const spanRollup = pgTable(
     tenantId: text("tenant_id").notNull(),
     grain: smallint("grain").notNull(),
     minute: ts("minute").notNull(),
-    service: text("service").notNull(),
-    operation: text("operation").notNull(),
-    kind: smallint("kind").notNull(),
-    // '' when the span is not a job's: a primary key column cannot be NULL.
-    jobName: text("job_name").notNull().default(""),
-    spanCount: count("span_count"),
-    errorCount: count("error_count"),
-    retryCount: count("retry_count"),
-    durationSumNs: count("duration_sum_ns"),
-    weightedCount: weight("weighted_count"),
-    weightedErrors: weight("weighted_errors"),
-    weightedRetries: weight("weighted_retries"),
-    weightedDurationNs: weight("weighted_duration_ns"),
-    buckets: smallint("buckets").array().notNull().default(sql`'{}'::smallint[]`),
-    weights: doublePrecision("weights").array().notNull().default(sql`'{}'::float8[]`),
-    waitCount: count("wait_count"),
-    waitSumNs: count("wait_sum_ns"),
-    waitWeighted: weight("wait_weighted"),
-    waitBuckets: smallint("wait_buckets").array().notNull().default(sql`'{}'::smallint[]`),
-    waitWeights: doublePrecision("wait_weights").array().notNull().default(sql`'{}'::float8[]`),
+    ...operationKey(),
+    ...figures(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.grain, t.minute, t.service, t.operation, t.kind, t.jobName] }),
@@ -52,7 +62,7 @@ export const spanRollup = pgTable(
 export type SpanRollupRow = typeof spanRollup.$inferSelect;
 
 /**
- * What ingest transactions added to the rollup and the folder (lib/ingest/rollup-fold.ts) has
+ * What ingest transactions added to the rollup and the folder (lib/ingest/rollup-folder.ts) has
  * not yet merged into `span_rollup`: one row per request and minute-grain key, insert-only, so
  * concurrent ingest never waits on another's rollup rows. Folding deletes the rows it merges,
  * in one transaction, so each is counted exactly once.
@@ -60,23 +70,6 @@ export type SpanRollupRow = typeof spanRollup.$inferSelect;
 export const spanRollupDelta = pgTable("span_rollup_delta", {
   tenantId: text("tenant_id").notNull(),
   minute: ts("minute").notNull(),
-  service: text("service").notNull(),
-  operation: text("operation").notNull(),
-  kind: smallint("kind").notNull(),
-  jobName: text("job_name").notNull().default(""),
-  spanCount: count("span_count"),
-  errorCount: count("error_count"),
-  retryCount: count("retry_count"),
-  durationSumNs: count("duration_sum_ns"),
-  weightedCount: weight("weighted_count"),
-  weightedErrors: weight("weighted_errors"),
-  weightedRetries: weight("weighted_retries"),
-  weightedDurationNs: weight("weighted_duration_ns"),
-  buckets: smallint("buckets").array().notNull().default(sql`'{}'::smallint[]`),
-  weights: doublePrecision("weights").array().notNull().default(sql`'{}'::float8[]`),
-  waitCount: count("wait_count"),
-  waitSumNs: count("wait_sum_ns"),
-  waitWeighted: weight("wait_weighted"),
-  waitBuckets: smallint("wait_buckets").array().notNull().default(sql`'{}'::smallint[]`),
-  waitWeights: doublePrecision("wait_weights").array().notNull().default(sql`'{}'::float8[]`),
+  ...operationKey(),
+  ...figures(),
 });

@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
+import type { TransactionSql } from "postgres";
+import type { TenantScope } from "@/lib/auth/scope";
 import { connect, makeDb, type Db, type Sql } from "../connect";
+import { enterReaderScope } from "../reader-scope";
 
 export const TEMPLATE_DATABASE = "te_template";
 
@@ -8,6 +11,8 @@ export interface TestDatabase {
   url: string;
   sql: Sql;
   db: Db;
+  /** Runs `fn` in a transaction as the dashboard reads: te_reader, scoped to `scope`'s tenants. */
+  asReader: <T>(scope: TenantScope, fn: (tx: TransactionSql) => Promise<T>) => Promise<T>;
   drop: () => Promise<void>;
 }
 
@@ -42,6 +47,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url,
     sql,
     db,
+    asReader: <T>(scope: TenantScope, fn: (tx: TransactionSql) => Promise<T>) =>
+      sql.begin(async (tx) => {
+        await enterReaderScope(tx, scope);
+        return fn(tx);
+      }) as Promise<T>,
     drop: async () => {
       await sql.end({ timeout: 5 });
       await db.$client.end({ timeout: 5 });

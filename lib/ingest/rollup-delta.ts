@@ -1,5 +1,5 @@
 import { GROWTH } from "@/lib/latency/buckets";
-import type { Attributes } from "./normalize";
+import type { NormalizedSpan } from "./normalize";
 import { headSamplingWeight, isRetry, jobNameOf, STATUS_ERROR, storedStartNs } from "./span-facts";
 
 /**
@@ -9,15 +9,8 @@ import { headSamplingWeight, isRetry, jobNameOf, STATUS_ERROR, storedStartNs } f
  * (lib/ingest/rollup.ts), which tests hold it to.
  */
 
-export interface RollupSpan {
-  service: string;
-  name: string;
-  kind: number;
-  startNs: bigint;
-  durationNs: bigint;
-  statusCode: number;
-  attributes: Attributes;
-}
+/** What the rollup reads of a span. */
+export type RollupSpan = Pick<NormalizedSpan, "service" | "name" | "kind" | "startNs" | "durationNs" | "statusCode" | "attributes">;
 
 /** A job's first attempt whose queue wait became known in this transaction. */
 export interface QueueWait {

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
-import { enterReaderScope } from "@/db/reader-scope";
 import { generateDemoTraces, seedTenants } from "@/db/demo/index";
 import { bigintToSpanId, spanIdToBigint, traceIdToUuid, uuidToTraceId } from "@/db/demo/ids";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
@@ -29,16 +27,9 @@ afterAll(async () => {
   await t.drop();
 });
 
-function asReader<T>(scope: TenantScope, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-  return t.sql.begin(async (tx) => {
-    await enterReaderScope(tx, scope);
-    return fn(tx);
-  }) as Promise<T>;
-}
-
 describe("errors by tenant", () => {
   it("counts, first and last seen and examples match plain SQL over the error spans", async () => {
-    const view = await asReader(ALL, (tx) => errorsByTenant(tx, tenantFilter(ALL, []), window));
+    const view = await t.asReader(ALL, (tx) => errorsByTenant(tx, tenantFilter(ALL, []), window));
     const reference = await t.sql<{ tenant_id: string; service: string; type: string | null; message: string | null; spans: number; traces: number; first: Date; last: Date }[]>`
       SELECT s.tenant_id, s.service,
              jsonb_path_query_first(s.events, '$[*] ? (@.name == "exception").attributes."exception.type"') #>> '{}' AS type,
@@ -73,23 +64,23 @@ describe("errors by tenant", () => {
   });
 
   it("keeps only errors whose type or message contains the text, case-insensitively", async () => {
-    const view = await asReader(ALL, (tx) => errorsByTenant(tx, tenantFilter(ALL, []), window, "DEADLOCK"));
+    const view = await t.asReader(ALL, (tx) => errorsByTenant(tx, tenantFilter(ALL, []), window, "DEADLOCK"));
     const groups = view.flatMap((v) => v.groups);
     expect(groups.length).toBeGreaterThan(0);
     for (const g of groups) expect(`${g.type} ${g.message}`.toLowerCase()).toContain("deadlock");
   });
 
   it("shows a tenant viewer only their tenants, even when the SQL filter is bypassed", async () => {
-    const filtered = await asReader(GLOBEX, (tx) => errorsByTenant(tx, tenantFilter(GLOBEX, []), window));
+    const filtered = await t.asReader(GLOBEX, (tx) => errorsByTenant(tx, tenantFilter(GLOBEX, []), window));
     expect(filtered.map((v) => v.tenantId)).toEqual(["globex"]);
-    const rlsOnly = await asReader(GLOBEX, (tx) => errorsByTenant(tx, { all: true }, window));
+    const rlsOnly = await t.asReader(GLOBEX, (tx) => errorsByTenant(tx, { all: true }, window));
     expect(rlsOnly.map((v) => v.tenantId)).toEqual(["globex"]);
   });
 });
 
 describe("retry loops", () => {
   it("finds every job and resent operation that ran more than n times, with its outcome", async () => {
-    const view = await asReader(ALL, (tx) => retryLoops(tx, tenantFilter(ALL, []), window, 1));
+    const view = await t.asReader(ALL, (tx) => retryLoops(tx, tenantFilter(ALL, []), window, 1));
     const jobs = await t.sql<{ trace_id: string; job_id: string; attempts: number; runs: number; last_failed: boolean }[]>`
       SELECT trace_id::text, attributes->>'job.id' AS job_id, max((attributes->>'job.attempt')::int) AS attempts, count(*)::int AS runs,
              (array_agg(status_code = 2 ORDER BY (attributes->>'job.attempt')::int DESC))[1] AS last_failed
@@ -117,7 +108,7 @@ describe("retry loops", () => {
   });
 
   it("raising n keeps only the longer loops", async () => {
-    const view = await asReader(ALL, (tx) => retryLoops(tx, tenantFilter(ALL, []), window, 3));
+    const view = await t.asReader(ALL, (tx) => retryLoops(tx, tenantFilter(ALL, []), window, 3));
     const [ref] = await t.sql<{ n: number }[]>`
       SELECT count(*)::int AS n FROM (
         SELECT 1 FROM spans WHERE attributes ? 'job.attempt' AND start_time >= ${window.from} AND start_time < ${window.to}
@@ -132,7 +123,7 @@ describe("retry loops", () => {
 
 describe("slow requests", () => {
   it("lists slow roots by root duration with the service dominating each critical path", async () => {
-    const view = await asReader(ALL, (tx) => slowRequests(tx, tenantFilter(ALL, []), window, 10));
+    const view = await t.asReader(ALL, (tx) => slowRequests(tx, tenantFilter(ALL, []), window, 10));
     const ref = await t.sql<{ tenant_id: string; trace_id: string; duration_ns: bigint }[]>`
       SELECT tr.tenant_id, tr.trace_id::text, s.duration_ns FROM traces tr
       JOIN spans s ON s.tenant_id = tr.tenant_id AND s.trace_id = tr.trace_id AND s.span_id = tr.root_span_id
@@ -166,7 +157,7 @@ describe("job lineage", () => {
       ORDER BY s.start_time LIMIT 1`;
     expect(job).toBeDefined();
     const scope: TenantScope = { all: false, tenantIds: [job!.tenant_id] };
-    const found = await asReader(scope, (tx) => findLineage(tx, tenantFilter(scope, []), window, job!.job_id));
+    const found = await t.asReader(scope, (tx) => findLineage(tx, tenantFilter(scope, []), window, job!.job_id));
     expect(found).toHaveLength(1);
     const trace = found[0]!;
     expect(trace).toMatchObject({ matched: "job", requestId: job!.request_id, traceId: uuidToTraceId(job!.trace_id), capped: false });
@@ -179,7 +170,7 @@ describe("job lineage", () => {
     const parent = trace.nodes.find((n) => `${n.kind}:${n.id}` === jobNode.parent)!;
     expect(parent).toMatchObject({ kind: "event", name: "subscription.changed" });
 
-    const byRequest = await asReader(scope, (tx) => findLineage(tx, tenantFilter(scope, []), window, job!.request_id));
+    const byRequest = await t.asReader(scope, (tx) => findLineage(tx, tenantFilter(scope, []), window, job!.request_id));
     expect(byRequest.map((r) => r.matched)).toEqual(["request"]);
     const ref = await t.sql<{ job_id: string | null; event_id: string | null }[]>`
       SELECT DISTINCT attributes->>'job.id' AS job_id, attributes->>'event.id' AS event_id FROM spans
@@ -199,11 +190,11 @@ describe("job lineage", () => {
   it("finds nothing for another tenant's job id, by SQL filter and by row-level security", async () => {
     const [job] = await t.sql<{ job_id: string }[]>`
       SELECT attributes->>'job.id' AS job_id FROM spans WHERE tenant_id = 'acme' AND attributes ? 'job.id' LIMIT 1`;
-    const asGlobex = await asReader(GLOBEX, (tx) => findLineage(tx, tenantFilter(GLOBEX, []), window, job!.job_id));
+    const asGlobex = await t.asReader(GLOBEX, (tx) => findLineage(tx, tenantFilter(GLOBEX, []), window, job!.job_id));
     expect(asGlobex).toEqual([]);
-    const rlsOnly = await asReader(GLOBEX, (tx) => findLineage(tx, { all: true }, window, job!.job_id));
+    const rlsOnly = await t.asReader(GLOBEX, (tx) => findLineage(tx, { all: true }, window, job!.job_id));
     expect(rlsOnly).toEqual([]);
-    const asAll = await asReader(ALL, (tx) => findLineage(tx, tenantFilter(ALL, []), window, job!.job_id));
+    const asAll = await t.asReader(ALL, (tx) => findLineage(tx, tenantFilter(ALL, []), window, job!.job_id));
     expect(asAll.map((r) => r.tenantId)).toEqual(["acme"]);
   });
 });
@@ -226,7 +217,7 @@ describe("retention", () => {
              ('expired', ${trace}, 3, 1, 'worker', 'process x', 5, ${old}, 1000, 0, NULL, '{"job.id":"job_expired","job.attempt":3}', 1)`;
     const wide = { from: new Date(now.getTime() - 7 * 86_400_000), to: window.to };
     const only = tenantFilter(ALL, ["expired"]);
-    const seen = await asReader(ALL, async (tx) => ({
+    const seen = await t.asReader(ALL, async (tx) => ({
       errors: await errorsByTenant(tx, only, wide),
       retries: await retryLoops(tx, only, wide, 1),
       slow: await slowRequests(tx, only, wide),
@@ -235,7 +226,7 @@ describe("retention", () => {
     }));
     expect(seen).toEqual({ errors: [], retries: [], slow: [], lineage: [], byRequest: [] });
     await t.sql`UPDATE tenants SET retention_days = 30, kept_retention_days = 30 WHERE id = 'expired'`;
-    const visible = await asReader(ALL, (tx) => findLineage(tx, only, wide, "job_expired"));
+    const visible = await t.asReader(ALL, (tx) => findLineage(tx, only, wide, "job_expired"));
     expect(visible).toHaveLength(1);
   });
 });

@@ -2,7 +2,6 @@ import fc from "fast-check";
 import type { TransactionSql } from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TenantScope } from "@/lib/auth/scope";
-import { enterReaderScope } from "@/db/reader-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { suggestIn } from "./autocomplete";
 import { autocompleteParamsSchema } from "./autocomplete-params";
@@ -46,13 +45,6 @@ afterAll(async () => {
   await t.drop();
 });
 
-function asReader<T>(scope: TenantScope, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-  return t.sql.begin(async (tx) => {
-    await enterReaderScope(tx, scope);
-    return fn(tx);
-  }) as Promise<T>;
-}
-
 function filters(raw: RawSearchParams) {
   const parsed = parseSearch(raw);
   if (!parsed.ok) throw new Error(parsed.message);
@@ -61,7 +53,7 @@ function filters(raw: RawSearchParams) {
 
 async function searchIds(scope: TenantScope, raw: RawSearchParams): Promise<string[]> {
   const now = new Date();
-  const result = await asReader(scope, (tx) => searchTracesIn(tx, scope, filters(raw), now));
+  const result = await t.asReader(scope, (tx) => searchTracesIn(tx, scope, filters(raw), now));
   return result.traces.map((h) => h.traceId);
 }
 
@@ -126,7 +118,7 @@ describe("numeric conditions in trace search", () => {
 
   it("return what a plain scan returns when a common condition walks the window instead", async () => {
     await t.sql`ANALYZE traces`;
-    const rare = await asReader(ALL, async (tx) => {
+    const rare = await t.asReader(ALL, async (tx) => {
       const f = filters({ attr: ["n > 500", "n > -1"] });
       return rareNumberConditions(tx, f.attr ?? [], searchWindow(ALL, f, new Date())!);
     });
@@ -138,7 +130,7 @@ describe("numeric conditions in trace search", () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const result = await asReader(ALL, (tx) => searchTracesIn(tx, ALL, filters({ attr: "n > 500", limit: "7", ...(cursor ? { cursor } : {}) })));
+      const result = await t.asReader(ALL, (tx) => searchTracesIn(tx, ALL, filters({ attr: "n > 500", limit: "7", ...(cursor ? { cursor } : {}) })));
       seen.push(...result.traces.map((h) => h.traceId));
       cursor = result.nextCursor ?? undefined;
     } while (cursor);
@@ -153,9 +145,9 @@ describe("tenant isolation of the number probe", () => {
     expect(await searchIds(ALPHA, { attr: "n > 9999", tenant: "beta" })).toEqual([]);
     const direct = (tenants: string[] | null) => (tx: TransactionSql) =>
       tx<{ n: number }[]>`SELECT count(*)::int AS n FROM traces_matching_number('n', '>', 9999, ${tenants}::text[], '-infinity', 'infinity')`;
-    expect((await asReader(ALPHA, direct(null)))[0]!.n).toBe(0);
-    expect((await asReader(ALPHA, direct(["beta"])))[0]!.n).toBe(0);
-    expect((await asReader(BETA, direct(null)))[0]!.n).toBeGreaterThan(0);
+    expect((await t.asReader(ALPHA, direct(null)))[0]!.n).toBe(0);
+    expect((await t.asReader(ALPHA, direct(["beta"])))[0]!.n).toBe(0);
+    expect((await t.asReader(BETA, direct(null)))[0]!.n).toBeGreaterThan(0);
   });
 });
 
@@ -167,7 +159,7 @@ describe("attribute-key suggestions", () => {
       VALUES ('alpha', md5('import')::uuid, now() - interval '3 days', now(), 1, 1, 'worker', 'import', 1, 0, ARRAY['worker'], false, '{"import.rows": [12]}'),
              ('beta', md5('beta-import')::uuid, now() - interval '3 days', now(), 1, 1, 'worker', 'import', 1, 0, ARRAY['worker'], false, '{"import.secret": [1]}')`;
     const suggest = (scope: TenantScope, prefix: string) =>
-      asReader(scope, (tx) => suggestIn(tx, scope, autocompleteParamsSchema.parse({ field: "attribute_key", prefix })));
+      t.asReader(scope, (tx) => suggestIn(tx, scope, autocompleteParamsSchema.parse({ field: "attribute_key", prefix })));
     expect(await suggest(ALPHA, "im")).toEqual(["import.rows"]);
     expect(await suggest(BETA, "im")).toEqual(["import.secret"]);
     expect(await suggest(ALL, "im")).toEqual(["import.rows", "import.secret"]);

@@ -1,7 +1,5 @@
-import type { TransactionSql } from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TenantScope } from "@/lib/auth/scope";
-import { enterReaderScope } from "@/db/reader-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { suggestIn } from "./autocomplete";
 import { autocompleteParamsSchema } from "./autocomplete-params";
@@ -67,17 +65,10 @@ afterAll(async () => {
   await t.drop();
 });
 
-function asReader<T>(scope: TenantScope, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-  return t.sql.begin(async (tx) => {
-    await enterReaderScope(tx, scope);
-    return fn(tx);
-  }) as Promise<T>;
-}
-
 async function search(scope: TenantScope, raw: RawSearchParams): Promise<SearchResult> {
   const parsed = parseSearch(raw);
   if (!parsed.ok) throw new Error(parsed.message);
-  return asReader(scope, (tx) => searchTracesIn(tx, scope, parsed.filters));
+  return t.asReader(scope, (tx) => searchTracesIn(tx, scope, parsed.filters));
 }
 
 async function ids(scope: TenantScope, raw: RawSearchParams): Promise<string[]> {
@@ -192,7 +183,7 @@ describe("tenant isolation", () => {
 
   async function suggestions(scope: TenantScope, raw: Record<string, string>) {
     const p = autocompleteParamsSchema.parse(raw);
-    return asReader(scope, (tx) => suggestIn(tx, scope, p));
+    return t.asReader(scope, (tx) => suggestIn(tx, scope, p));
   }
 
   it("suggests only the caller's services, operations and attribute keys", async () => {

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
-import { enterReaderScope } from "@/db/reader-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import type { SpanChunk } from "@/lib/waterfall/span-page";
 import { TraceModelBuilder } from "@/lib/waterfall/trace-model";
@@ -36,16 +34,9 @@ afterAll(async () => {
   await t.drop();
 });
 
-function asReader<T>(scope: TenantScope, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-  return t.sql.begin(async (tx) => {
-    await enterReaderScope(tx, scope);
-    return fn(tx);
-  }) as Promise<T>;
-}
-
 /** What the spans route streams, read through the same header lookup; null when the trace is not visible. */
 async function allChunks(scope: TenantScope, traceId: string, chunkSpans: number, tenant?: string) {
-  return asReader(scope, async (tx) => {
+  return t.asReader(scope, async (tx) => {
     const header = await findTraceHeader(tx, scope, traceId, tenant);
     if (!header) return null;
     const builder = new TraceModelBuilder();
@@ -89,9 +80,9 @@ describe("span stream", () => {
   it("shows another tenant's trace to nobody outside that tenant, even when asked by tenant", async () => {
     expect(await allChunks(BETA_ONLY, BIG, 5_000)).toBeNull();
     expect(await allChunks(BETA_ONLY, BIG, 5_000, "alpha")).toBeNull();
-    expect(await asReader(BETA_ONLY, (tx) => findTraceHeader(tx, BETA_ONLY, BIG))).toBeNull();
+    expect(await t.asReader(BETA_ONLY, (tx) => findTraceHeader(tx, BETA_ONLY, BIG))).toBeNull();
     expect(await allChunks(ALPHA, BIG, 5_000, "beta")).toBeNull();
-    const beta = await asReader(BETA_ONLY, (tx) => findTraceHeader(tx, BETA_ONLY, BETA));
+    const beta = await t.asReader(BETA_ONLY, (tx) => findTraceHeader(tx, BETA_ONLY, BETA));
     expect(beta).toMatchObject({ tenantId: "beta", spanCount: 20 });
   });
 
@@ -110,11 +101,11 @@ describe("span stream", () => {
 
   it("hides a trace past its tenant's retention", async () => {
     expect(await allChunks(ALPHA, EXPIRED, 5_000)).toBeNull();
-    expect(await asReader(ALL, (tx) => findTraceHeader(tx, ALL, EXPIRED))).toBeNull();
+    expect(await t.asReader(ALL, (tx) => findTraceHeader(tx, ALL, EXPIRED))).toBeNull();
   });
 
   it("describes the trace in its header", async () => {
-    const header = await asReader(ALPHA, (tx) => findTraceHeader(tx, ALPHA, BIG));
+    const header = await t.asReader(ALPHA, (tx) => findTraceHeader(tx, ALPHA, BIG));
     expect(header).toMatchObject({
       traceId: BIG,
       tenantId: "alpha",
@@ -131,23 +122,23 @@ describe("span detail and find", () => {
   it("returns attributes, resource, events and the trace's jobs", async () => {
     const { model } = (await allChunks(ALPHA, BIG, 20_000))!;
     const withEvent = [...model.events.keys()][0]!;
-    const detail = await asReader(ALPHA, (tx) => readSpanDetail(tx, ALPHA, { traceId: BIG, spanId: model.ids[withEvent]! }));
+    const detail = await t.asReader(ALPHA, (tx) => readSpanDetail(tx, ALPHA, { traceId: BIG, spanId: model.ids[withEvent]! }));
     expect(detail!.events[0]).toMatchObject({ name: "checkpoint" });
     expect(detail!.events[0]!.offsetNs).toBe(model.events.get(withEvent)![0]);
     expect(detail!.resource["service.name"]).toBe(detail!.service);
     expect(detail!.attributes["tenant.id"]).toBe("alpha");
     expect(detail!.asyncWork.length).toBe(1000);
     expect(detail!.asyncWork[0]).toMatchObject({ kind: "job", label: "reindex" });
-    const other = await asReader(BETA_ONLY, (tx) => readSpanDetail(tx, BETA_ONLY, { traceId: BIG, spanId: model.ids[withEvent]! }));
+    const other = await t.asReader(BETA_ONLY, (tx) => readSpanDetail(tx, BETA_ONLY, { traceId: BIG, spanId: model.ids[withEvent]! }));
     expect(other).toBeNull();
   });
 
   it("finds spans by attribute value and status message, escaping LIKE wildcards", async () => {
-    const byStatus = await asReader(ALPHA, (tx) => findInTrace(tx, ALPHA, { traceId: BIG, text: "SYNTHETIC failure 10190" }));
+    const byStatus = await t.asReader(ALPHA, (tx) => findInTrace(tx, ALPHA, { traceId: BIG, text: "SYNTHETIC failure 10190" }));
     expect(byStatus).toHaveLength(1);
-    const byAttribute = await asReader(ALPHA, (tx) => findInTrace(tx, ALPHA, { traceId: BIG, text: "where id = 999" }));
+    const byAttribute = await t.asReader(ALPHA, (tx) => findInTrace(tx, ALPHA, { traceId: BIG, text: "where id = 999" }));
     expect(byAttribute!.length).toBe(12);
-    expect(await asReader(ALPHA, (tx) => findInTrace(tx, ALPHA, { traceId: BIG, text: "%" }))).toEqual([]);
-    expect(await asReader(BETA_ONLY, (tx) => findInTrace(tx, BETA_ONLY, { traceId: BIG, text: "failure" }))).toBeNull();
+    expect(await t.asReader(ALPHA, (tx) => findInTrace(tx, ALPHA, { traceId: BIG, text: "%" }))).toEqual([]);
+    expect(await t.asReader(BETA_ONLY, (tx) => findInTrace(tx, BETA_ONLY, { traceId: BIG, text: "failure" }))).toBeNull();
   });
 });
