@@ -4,6 +4,12 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { initTracing, tracingConfigFromEnv } = await import("@/lib/tracing");
   await initTracing(tracingConfigFromEnv("trace-explorer"));
+  const { otlpListenerFromEnv } = await import("@/lib/ingest/config");
+  const otlp = otlpListenerFromEnv(process.env);
+  if (otlp) {
+    const { startAppOtlpListener } = await import("@/lib/ingest/app-otlp-listener");
+    await startAppOtlpListener(otlp);
+  }
   // The embedded default has no external scheduler: the start script asks for the in-process one.
   if (process.env.TE_SCHEDULER === "on") {
     const { startAppScheduler } = await import("@/lib/retention/app-scheduler");

@@ -4,6 +4,8 @@ import { defineConfig, devices } from "@playwright/test";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_DATA_DIR = path.resolve(process.env.E2E_DATA_DIR ?? ".data/e2e");
+/** The app's OTLP port (INGEST_OTLP_PORT) during the browser tests. */
+export const E2E_OTLP_PORT = Number(process.env.E2E_OTLP_PORT ?? E2E_PORT + 1);
 
 // Debian's Chromium where it exists (no browser download needed); Playwright's own otherwise.
 const chromium = process.env.CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
@@ -45,6 +47,7 @@ export default defineConfig({
       PORT: String(E2E_PORT),
       TE_DATA_DIR: E2E_DATA_DIR,
       EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? "54359",
+      INGEST_OTLP_PORT: String(E2E_OTLP_PORT),
       DEMO_TRACES: process.env.E2E_DEMO_TRACES ?? "400",
       // The same demo traces on every run, so a spec never meets data it was not written for.
       DEMO_SEED: process.env.E2E_DEMO_SEED ?? "20261124",

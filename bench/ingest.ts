@@ -25,6 +25,8 @@ import { encodeRequest, syntheticRequest } from "../lib/ingest/testing/synthetic
 //
 //   npm run bench -- ingest                               the real Next production server
 //                                                         (scripts/start.ts start, fresh data dir)
+//   INGEST_BENCH_SERVER=otlp-port npm run bench -- ingest the same app, posting to its OTLP port
+//                                                         (INGEST_OTLP_PORT, outside Next's pipeline)
 //   INGEST_BENCH_SERVER=node npm run bench -- ingest      the same handler on plain node:http
 //
 // Load: INGEST_BENCH_EXPORTERS concurrent clients (keep-alive), each posting
@@ -41,7 +43,7 @@ const SPANS = env("SPANS", 200_000);
 const BATCH = env("BATCH", 512);
 const EXPORTERS = env("EXPORTERS", 4);
 const COPY_ROWS = env("COPY_ROWS", 8192);
-const SERVER = process.env.INGEST_BENCH_SERVER === "node" ? "node" : "next";
+const SERVER = process.env.INGEST_BENCH_SERVER === "node" ? "node" : process.env.INGEST_BENCH_SERVER === "otlp-port" ? "otlp-port" : "next";
 const TENANTS = ["acme", "globex", "initech"];
 const SPANS_PER_TRACE = 16;
 
@@ -49,6 +51,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = path.join(root, ".data", "bench-ingest");
 const PORT = env("PORT", 3190);
 const PG_PORT = env("PG_PORT", 54381);
+const OTLP_PORT = env("OTLP_PORT", 4391);
 
 const log = (line: string) => console.log(`[bench/ingest] ${line}`);
 
@@ -87,11 +90,14 @@ async function startNextServer(): Promise<Target> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts"), "start"], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, PORT: String(PORT), TE_DATA_DIR: appDir, EMBEDDED_PG_PORT: String(PG_PORT), DEMO_TRACES: "1", DATABASE_URL: "" },
+    env: {
+      ...process.env, PORT: String(PORT), TE_DATA_DIR: appDir, EMBEDDED_PG_PORT: String(PG_PORT), DEMO_TRACES: "1", DATABASE_URL: "",
+      ...(SERVER === "otlp-port" ? { INGEST_OTLP_PORT: String(OTLP_PORT) } : {}),
+    },
   });
   await waitFor(`http://127.0.0.1:${PORT}/api/health`, child, 600_000);
   return {
-    url: `http://127.0.0.1:${PORT}/v1/traces`,
+    url: `http://127.0.0.1:${SERVER === "otlp-port" ? OTLP_PORT : PORT}/v1/traces`,
     databaseUrl: fs.readFileSync(path.join(appDir, "database-url"), "utf8").trim(),
     stop: () => stopChild(child),
   };
@@ -230,8 +236,8 @@ async function main(): Promise<void> {
   const loadAtStart = os.loadavg()[0]!.toFixed(1);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   fs.chmodSync(dataDir, 0o755);
-  log(`server: ${SERVER === "next" ? "Next production server (scripts/start.ts start)" : "node:http with the same handler"}`);
-  const target = SERVER === "next" ? await startNextServer() : await startNodeServer();
+  log(`server: ${SERVER === "node" ? "node:http with the same handler" : `Next production server (scripts/start.ts start)${SERVER === "otlp-port" ? ", posting to its OTLP port" : ""}`}`);
+  const target = SERVER === "node" ? await startNodeServer() : await startNextServer();
   const sql = connect(target.databaseUrl, { max: 2 });
   const db = makeDb(target.databaseUrl, { max: 1 });
   try {

@@ -4,6 +4,7 @@ import type { Sql } from "../../db/connect";
 import { bigintToSpanId, traceIdToUuid } from "../../db/demo/ids";
 import { generateIngestKey, hashIngestKey } from "../../lib/ingest/keys";
 import { encodeRequest, requestOf } from "../../lib/ingest/testing/synthetic";
+import { E2E_OTLP_PORT } from "../../playwright.config";
 import { e2eDatabase } from "../fixtures/db";
 
 // The OTLP endpoint of the real app (next start, demo data), driven over HTTP like an exporter.
@@ -82,4 +83,22 @@ test("refuses a missing key, an unsupported media type and other methods", async
   const get = await request.get("/v1/traces");
   expect(get.status()).toBe(405);
   expect(get.headers()["allow"]).toBe("POST");
+});
+
+test("the OTLP port (INGEST_OTLP_PORT) takes what an exporter sends to its base endpoint, and serves nothing else", async ({ request }) => {
+  const traceId = randomBytes(16);
+  const spanId = randomBytes(8);
+  const body = encodeRequest(
+    requestOf([{ attributes: { "service.name": "e2e-collector" }, spans: [{ traceId, spanId, name: "GET /port", startNs: BigInt(Date.now()) * 1_000_000n, durationNs: 5_000_000n }] }]),
+  );
+  const otlp = `http://127.0.0.1:${E2E_OTLP_PORT}`;
+  const res = await request.post(`${otlp}/v1/traces`, { headers: { "content-type": "application/x-protobuf", authorization: `Bearer ${key}` }, data: Buffer.from(body) });
+  expect(res.status()).toBe(200);
+  const rows = await sql`SELECT tenant_id, name, service FROM spans WHERE trace_id = ${traceIdToUuid(traceId.toString("hex"))}::uuid`;
+  expect(rows).toEqual([{ tenant_id: "globex", name: "GET /port", service: "e2e-collector" }]);
+
+  // The dashboard is not on this port, and the same key check applies.
+  expect((await request.get(`${otlp}/traces`)).status()).toBe(404);
+  expect((await request.get(`${otlp}/v1/traces`)).status()).toBe(405);
+  expect((await request.post(`${otlp}/v1/traces`, { headers: { "content-type": "application/x-protobuf" }, data: Buffer.from(body) })).status()).toBe(401);
 });

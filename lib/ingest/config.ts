@@ -82,13 +82,18 @@ const envSchema = z.object({
   INGEST_REDACT_PATTERNS: extraPatterns.optional(),
 });
 
-/** The ingest settings from the environment over the defaults; one readable error for bad values. */
-export function ingestConfigFromEnv(env: Record<string, string | undefined>): IngestConfig {
-  const parsed = envSchema.safeParse(env);
+/** One readable error naming every bad ingest variable. */
+function parseSettings<T>(schema: z.ZodType<T>, env: Record<string, string | undefined>): T {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     throw new Error(`Invalid ingest settings: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/** The ingest settings from the environment over the defaults; one readable error for bad values. */
+export function ingestConfigFromEnv(env: Record<string, string | undefined>): IngestConfig {
+  const e = parseSettings(envSchema, env);
   const d = defaultIngestConfig;
   return {
     ...d,
@@ -111,4 +116,20 @@ export function ingestConfigFromEnv(env: Record<string, string | undefined>): In
       valueRules: [...d.redaction.valueRules, ...(e.INGEST_REDACT_PATTERNS ?? [])],
     },
   };
+}
+
+const listenerSchema = z.object({
+  INGEST_OTLP_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  INGEST_OTLP_HOST: z.string().min(1).default("0.0.0.0"),
+});
+
+export interface OtlpListenerConfig {
+  port: number;
+  host: string;
+}
+
+/** The OTLP port (lib/ingest/otlp-listener.ts) when INGEST_OTLP_PORT asks for one. */
+export function otlpListenerFromEnv(env: Record<string, string | undefined>): OtlpListenerConfig | undefined {
+  const { INGEST_OTLP_PORT: port, INGEST_OTLP_HOST: host } = parseSettings(listenerSchema, env);
+  return port === undefined ? undefined : { port, host };
 }

@@ -8,10 +8,11 @@ export interface RunningServer {
 }
 
 /**
- * Serves a Web `Request` → `Response` handler over plain node:http, as the tests and the
- * benchmark host the ingest handler without Next.
+ * Serves a Web `Request` → `Response` handler over plain node:http: the app's OTLP port
+ * (lib/ingest/otlp-listener.ts), and the tests and benchmarks hosting the ingest handler
+ * without Next. Loopback only unless a host is given.
  */
-export async function serveHandler(handler: (request: Request) => Promise<Response>, port = 0): Promise<RunningServer> {
+export async function serveHandler(handler: (request: Request) => Promise<Response>, port = 0, host = "127.0.0.1"): Promise<RunningServer> {
   const server = http.createServer((req, res) => {
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
     const headers = new Headers();
@@ -35,11 +36,15 @@ export async function serveHandler(handler: (request: Request) => Promise<Respon
         res.writeHead(500).end();
       });
   });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  // Longer than any Retry-After ingest sends, so a client never reuses a socket being closed.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
   const { port: actual } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${actual}`,
+    url: `http://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host}:${actual}`,
     close: () =>
       new Promise((resolve, reject) => {
         server.closeAllConnections();
