@@ -1,11 +1,13 @@
-import fs from "node:fs";
 import { connect } from "../db/connect";
 import { verifyAuditChain } from "../lib/audit/verify";
+import { cliDatabaseUrl, NoDatabaseError } from "./startup/cli-database";
 
 // `npm run audit:verify`: checks the audit log's hash chain; exit 1 names the first broken link.
-const url = process.env.DATABASE_URL || (fs.existsSync(".data/database-url") ? fs.readFileSync(".data/database-url", "utf8").trim() : "");
-if (!url) {
-  console.error("Set DATABASE_URL, or start the app once so .data/database-url exists.");
+let url: string;
+try {
+  url = cliDatabaseUrl();
+} catch (error) {
+  console.error(error instanceof NoDatabaseError ? error.message : String(error));
   process.exit(2);
 }
 const sql = connect(url, { max: 1, applicationName: "trace-explorer-audit-verify" });

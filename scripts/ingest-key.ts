@@ -1,10 +1,9 @@
-import fs from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { makeDb, type Db } from "../db/connect";
 import { isTransientDatabaseError } from "../db/errors";
 import { createIngestKey, IngestKeyError, listIngestKeys, revokeIngestKey } from "../lib/ingest/keys";
+import { cliDatabaseUrl, NoDatabaseError } from "./startup/cli-database";
 
 const USAGE = `Usage:
   npm run ingest-key -- create --tenant <tenant id> [--name <name>]   a key that writes one tenant
@@ -46,12 +45,11 @@ function parse(argv: string[]): z.infer<typeof command> {
 }
 
 function databaseUrl(): string {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const file = path.resolve(process.env.TE_DATA_DIR ?? ".data", "database-url");
-  if (!fs.existsSync(file)) {
-    throw new UsageError(`DATABASE_URL is not set and ${file} does not exist: start the app once (npm run dev) or set DATABASE_URL.`);
+  try {
+    return cliDatabaseUrl();
+  } catch (error) {
+    throw error instanceof NoDatabaseError ? new UsageError(error.message) : error;
   }
-  return fs.readFileSync(file, "utf8").trim();
 }
 
 const date = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 19) : "—");

@@ -1,11 +1,10 @@
-import fs from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { randomInt } from "node:crypto";
 import { z } from "zod";
 import { connect } from "../db/connect";
 import { generateDemoTraces, seedTenants } from "../db/demo/index";
 import { runMigrations } from "../db/migrate";
+import { cliDatabaseUrl } from "./startup/cli-database";
 
 // `npm run seed -- --traces N`: appends demo traces (ADR-012 platform, 8 tenants) to the
 // database the app uses. Refuses anything but a local database unless told otherwise.
@@ -59,12 +58,6 @@ function parseOptions(argv: string[]): z.infer<typeof optionsSchema> {
   return parsed.data;
 }
 
-function databaseUrl(): string {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const file = path.resolve(process.env.TE_DATA_DIR ?? ".data", "database-url");
-  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
-  throw new Error("No database: set DATABASE_URL, or run `npm start` once so .data/database-url exists.");
-}
 
 /** Local means a loopback host or a Unix socket (no host in the URL). */
 function isLocal(url: string): boolean {
@@ -81,7 +74,7 @@ const number = (n: number) => n.toLocaleString("en-US");
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const url = databaseUrl();
+  const url = cliDatabaseUrl();
   if (!isLocal(url) && !options.allowRemote) {
     throw new Error(`Refusing to seed ${new URL(url).hostname}: it is not a local database. Pass --allow-remote if you mean it.`);
   }

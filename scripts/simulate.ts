@@ -1,8 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { SpanKind } from "@opentelemetry/api";
@@ -22,6 +20,7 @@ import {
   withSpan,
   type TracingHandle,
 } from "../lib/tracing/index";
+import { cliDatabaseUrl } from "./startup/cli-database";
 
 // `npm run simulate`: a small platform whose services talk through HTTP, a pg-boss queue and
 // the outbox, instrumented only through lib/tracing and exporting OTLP to the explorer:
@@ -78,12 +77,6 @@ type Scenario = z.infer<typeof scenarioSchema>;
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug"]).catch("warn").parse(process.env.LOG_LEVEL);
 const log = createLogger({ name: `sim-${options.role}`, level: logLevel });
 
-function databaseUrl(): string {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const file = path.resolve(".data/database-url");
-  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
-  throw new Error("No database: set DATABASE_URL, or run `npm start` once so .data/database-url exists.");
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -133,8 +126,8 @@ function serve(start: () => Promise<{ port?: number; stop: () => Promise<void> }
 const SESSIONS: Record<string, string> = Object.fromEntries(TENANTS.map((t) => [`Bearer sim-session-${t}`, t]));
 
 async function api(): Promise<{ port: number; stop: () => Promise<void> }> {
-  const sql = connect(databaseUrl(), { max: 4, applicationName: "sim-api" });
-  const boss = newBoss(databaseUrl());
+  const sql = connect(cliDatabaseUrl(), { max: 4, applicationName: "sim-api" });
+  const boss = newBoss(cliDatabaseUrl());
   await boss.start();
   const queue = tracedQueue(boss, { logger: log });
   const checkout = z.object({ scenario: scenarioSchema, email: z.string() });
@@ -219,8 +212,8 @@ async function api(): Promise<{ port: number; stop: () => Promise<void> }> {
 // --- billing: the background worker -----------------------------------------------------------
 
 async function billing(): Promise<{ stop: () => Promise<void> }> {
-  const sql = connect(databaseUrl(), { max: 4, applicationName: "sim-billing" });
-  const boss = newBoss(databaseUrl());
+  const sql = connect(cliDatabaseUrl(), { max: 4, applicationName: "sim-billing" });
+  const boss = newBoss(cliDatabaseUrl());
   await boss.start();
   const queue = tracedQueue(boss, { logger: log });
   const invoice = z.object({ orderId: z.number(), scenario: scenarioSchema, email: z.string() });
@@ -253,7 +246,7 @@ async function billing(): Promise<{ stop: () => Promise<void> }> {
 // --- notifier: outbox relay and event handlers -------------------------------------------------
 
 async function notifier(): Promise<{ stop: () => Promise<void> }> {
-  const sql = connect(databaseUrl(), { max: 4, applicationName: "sim-notifier" });
+  const sql = connect(cliDatabaseUrl(), { max: 4, applicationName: "sim-notifier" });
   const relay = new OutboxRelay({
     sql,
     logger: log,
@@ -279,7 +272,7 @@ async function notifier(): Promise<{ stop: () => Promise<void> }> {
 function spawnService(role: "api" | "billing" | "notifier"): Promise<{ child: ChildProcess; port?: number }> {
   const child = fork(fileURLToPath(import.meta.url), [...process.argv.slice(2), "--role", role], {
     execArgv: process.execArgv,
-    env: { ...process.env, DATABASE_URL: databaseUrl() },
+    env: { ...process.env, DATABASE_URL: cliDatabaseUrl() },
   });
   return new Promise((resolve, reject) => {
     child.once("message", (message: { type?: string; port?: number }) => resolve({ child, port: message.port }));
@@ -304,7 +297,7 @@ function chooseRequest(): { method: string; route: string; scenario?: Scenario }
 }
 
 async function gateway(): Promise<void> {
-  const url = databaseUrl();
+  const url = cliDatabaseUrl();
   const sql = connect(url, { max: 2, applicationName: "sim-gateway" });
   await prepareDatabase(sql);
   const boss = newBoss(url);

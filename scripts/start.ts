@@ -82,7 +82,13 @@ async function main(): Promise<void> {
     } else {
       lines.push("Retention purge: set CRON_SECRET (32+ characters) to enable POST /api/cron/retention for your scheduler.");
     }
-    lines.push("Press Ctrl-C to stop.", "");
+    const otlpPort = process.env.INGEST_OTLP_PORT;
+    lines.push(
+      `Send spans (OTLP/HTTP): http://localhost:${port}/v1/traces${otlpPort ? ` or the OTLP port, http://localhost:${otlpPort}/v1/traces` : " (INGEST_OTLP_PORT=4318 adds the OTLP port)"},`,
+      "  with a key from: npm run ingest-key -- create --tenant <id>",
+      "Press Ctrl-C to stop.",
+      "",
+    );
     console.log(lines.join("\n"));
   } catch (error) {
     const message = error instanceof StartupError ? error.message : `Unexpected failure: ${(error as Error).message}`;
