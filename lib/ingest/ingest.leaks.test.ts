@@ -1,7 +1,7 @@
 import { SpanStatusCode, context, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { keyFor, seedTenant, startIngestServer, testTracing, type ExporterKind, type IngestServer } from "./testing/fixtures";
+import type { TestDatabase } from "@/db/testing/test-db";
+import { closeIngestBed, openIngestBed, testTracing, type ExporterKind, type IngestServer } from "./testing/fixtures";
 
 // Realistic secrets and personal data, each with the part that must never be found again.
 // They go in attribute keys and values, nested values, events, links, resources, span names
@@ -60,15 +60,9 @@ let server: IngestServer;
 let key: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedTenant(t.sql, "acme");
-  key = await keyFor(t, "acme");
-  server = await startIngestServer(t);
+  ({ t, server, key } = await openIngestBed("acme"));
 });
-afterAll(async () => {
-  await server.close();
-  await t.drop();
-});
+afterAll(() => closeIngestBed({ t, server }));
 
 async function sendCorpus(kind: ExporterKind): Promise<void> {
   const tracing = testTracing({

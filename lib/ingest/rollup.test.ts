@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
+import type { TestDatabase } from "@/db/testing/test-db";
 import { foldRollupDeltas, rebuildRollupSince } from "./rollup";
-import { keyFor, postOtlp, seedTenant, startIngestServer, type IngestServer } from "./testing/fixtures";
+import { closeIngestBed, openIngestBed, postOtlp, type IngestServer } from "./testing/fixtures";
 import { encodeRequest, requestOf, type PlainValue, type SpanSpec } from "./testing/synthetic";
 
 let t: TestDatabase;
@@ -10,15 +10,9 @@ let server: IngestServer;
 let key: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedTenant(t.sql, "acme");
-  key = await keyFor(t, "acme");
-  server = await startIngestServer(t);
+  ({ t, server, key } = await openIngestBed("acme"));
 });
-afterAll(async () => {
-  await server.close();
-  await t.drop();
-});
+afterAll(() => closeIngestBed({ t, server }));
 beforeEach(async () => {
   await t.sql`TRUNCATE spans, traces, resources, span_rollup, span_rollup_delta, ingest_counters, trace_sampling_pending`;
 });

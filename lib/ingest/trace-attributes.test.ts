@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { traceIdToUuid } from "@/db/demo/ids";
-import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { keyFor, postOtlp, seedTenant, startIngestServer, type IngestServer } from "./testing/fixtures";
+import type { TestDatabase } from "@/db/testing/test-db";
+import { closeIngestBed, openIngestBed, postOtlp, type IngestServer } from "./testing/fixtures";
 import { encodeRequest, requestOf, type SpanSpec } from "./testing/synthetic";
 import { TRACE_ATTRIBUTE_LIMITS, TraceAttributeSummary } from "./trace-attributes";
 
@@ -11,15 +11,9 @@ let server: IngestServer;
 let key: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await seedTenant(t.sql, "acme");
-  key = await keyFor(t, "acme");
-  server = await startIngestServer(t);
+  ({ t, server, key } = await openIngestBed("acme"));
 });
-afterAll(async () => {
-  await server.close();
-  await t.drop();
-});
+afterAll(() => closeIngestBed({ t, server }));
 
 const now = () => BigInt(Date.now()) * 1_000_000n;
 

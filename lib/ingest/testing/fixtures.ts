@@ -4,7 +4,7 @@ import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { SimpleSpanProcessor, TracerProvider, type SpanExporter } from "@opentelemetry/sdk-trace";
 import type { Sql } from "@/db/connect";
-import type { TestDatabase } from "@/db/testing/test-db";
+import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { defaultIngestConfig, type IngestConfig } from "../config";
 import { createIngestHandler, type IngestHandlerOptions, type IngestLog } from "../handler";
 import { createIngestKey } from "../keys";
@@ -28,6 +28,25 @@ export async function startIngestServer(
   const handler = createIngestHandler({ sql: t.sql, log, ...options, config: { ...defaultIngestConfig, keyCacheMs: 0, ...options.config } });
   const server = await serveHandler(handler);
   return { ...server, endpoint: `${server.url}/v1/traces`, logged };
+}
+
+export interface IngestBed {
+  t: TestDatabase;
+  server: IngestServer;
+  key: string;
+}
+
+/** A fresh database with one tenant, a key scoped to it, and the ingest handler on a real port. */
+export async function openIngestBed(tenantId: string): Promise<IngestBed> {
+  const t = await createTestDatabase();
+  await seedTenant(t.sql, tenantId);
+  const key = await keyFor(t, tenantId);
+  return { t, server: await startIngestServer(t), key };
+}
+
+export async function closeIngestBed({ t, server }: Pick<IngestBed, "t" | "server">): Promise<void> {
+  await server.close();
+  await t.drop();
 }
 
 export async function seedTenant(sql: Sql, id: string, settings: { slowThresholdMs?: number; keepRatio?: number; keptRetentionDays?: number } = {}): Promise<void> {
