@@ -30,12 +30,6 @@ export class RollupFolder {
     this.timer.unref();
   }
 
-  /** Folds now and waits for it (tests, shutdown). */
-  async flush(): Promise<void> {
-    await this.running;
-    await this.run();
-  }
-
   private run(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;

@@ -1,4 +1,6 @@
 import type { Sql } from "@/db/connect";
+import { SPAN_KIND_CONSUMER, SPAN_KIND_PRODUCER } from "./span-facts";
+import { epochNs } from "./sql-time";
 
 /**
  * Maintains `span_rollup` (db/schema-rollup.ts), the latency rollup the latency views read
@@ -6,9 +8,6 @@ import type { Sql } from "@/db/connect";
  * `span_rollup_delta` (lib/ingest/rollup-delta.ts) and `foldRollupDeltas` merges them into every
  * grain; the demo seed, which writes with COPY, rebuilds the periods it wrote from the spans.
  */
-
-const PRODUCER = 4;
-const CONSUMER = 5;
 
 // A span kept by head sampling at ratio r (lib/tracing writes sampling.ratio) stands for 1/r
 // spans; otherwise its trace's weight, which tail sampling at rest raises for kept traces.
@@ -20,9 +19,8 @@ const weightOf = (a: string, traceWeight: string) => `
 const isRetry = (a: string) => `(jsonb_typeof(${a} -> 'job.attempt') = 'number' AND (${a} ->> 'job.attempt')::float8 > 1)`;
 
 /** A job's first attempt: its queue wait is enqueue (the producer span's end) to worker start. */
-const isFirstAttempt = (c: string) => `(${c}.kind = ${CONSUMER} AND ${c}.attributes ? 'job.name' AND NOT ${isRetry(`${c}.attributes`)})`;
+const isFirstAttempt = (c: string) => `(${c}.kind = ${SPAN_KIND_CONSUMER} AND ${c}.attributes ? 'job.name' AND NOT ${isRetry(`${c}.attributes`)})`;
 
-const epochNs = (t: string) => `((extract(epoch FROM ${t}) * 1000000)::bigint * 1000)`;
 
 const waitNs = (c: string, p: string) => `greatest(0, ${epochNs(`${c}.start_time`)} - ${epochNs(`${p}.start_time`)} - ${p}.duration_ns)`;
 
@@ -120,7 +118,7 @@ const SPANS_SINCE = `
 const WAITS_SINCE = `
   SELECT ${CONSUMER_FIELDS("c")}, c.weight, ${waitNs("c", "p")} AS wait_ns
   FROM src c JOIN spans p ON p.tenant_id = c.tenant_id AND p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
-  WHERE ${isFirstAttempt("c")} AND p.kind = ${PRODUCER}`;
+  WHERE ${isFirstAttempt("c")} AND p.kind = ${SPAN_KIND_PRODUCER}`;
 
 const REBUILD_SINCE = GRAINS.map((g) => upsert(g, SPANS_SINCE, WAITS_SINCE));
 

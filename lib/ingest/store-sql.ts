@@ -1,4 +1,6 @@
+import { SPAN_KIND_CONSUMER, SPAN_KIND_PRODUCER } from "./span-facts";
 import { SPAN_COLUMNS } from "./span-copy";
+import { epochNs, fromNs } from "./sql-time";
 import { TRACE_ATTRIBUTE_LIMITS } from "./trace-attributes";
 
 /**
@@ -16,36 +18,32 @@ export function copyIntoPartition(partition: string): string {
   return `COPY ${partition} (${SPAN_COLUMNS}) FROM STDIN`;
 }
 
-// Microsecond start times as exact nanoseconds, so trace durations keep nanoseconds.
-const epochNs = (t: string) => `((extract(epoch FROM ${t}) * 1000000)::bigint * 1000)`;
-const fromNs = (ns: string) => `('epoch'::timestamptz + (${ns} / 1000) * interval '1 microsecond')`;
-
 /** Owners of the request's traces already stored, with what the summary merge needs. */
 export const STORED_TRACES = `
   SELECT DISTINCT ON (trace_id) trace_id::text, tenant_id, sample_weight, root_span_id IS NOT NULL AS has_root
   FROM traces WHERE trace_id = ANY($1::uuid[]) ORDER BY trace_id, start_time`;
 
-/** Which of the request's spans ($2 trace, $3 span, $4 start ns) are stored: only traces that exist ($1) can hold any. */
+/** Which of the request's spans ($1 tenant, $2 trace, $3 span, $4 start ns) are stored, each under its trace's owner. */
 export const STORED_SPANS = `
-  WITH stored AS MATERIALIZED (SELECT tenant_id, trace_id FROM traces WHERE trace_id = ANY($1::uuid[]))
   SELECT k.trace_id::text, k.span_id::text, k.start_ns::text
-  FROM unnest($2::uuid[], $3::bigint[], $4::bigint[]) AS k(trace_id, span_id, start_ns)
-  JOIN stored t ON t.trace_id = k.trace_id
-  JOIN spans s ON s.tenant_id = t.tenant_id AND s.trace_id = k.trace_id AND s.span_id = k.span_id
+  FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::bigint[]) AS k(tenant_id, trace_id, span_id, start_ns)
+  JOIN spans s ON s.tenant_id = k.tenant_id AND s.trace_id = k.trace_id AND s.span_id = k.span_id
               AND s.start_time = ${fromNs("k.start_ns")}`;
 
-/** Stored producers among the parents ($2) of the request's first attempts, in the stored traces ($1). */
+/** Stored producers among the parents ($3) of the request's first attempts, in the stored traces ($1 owner, $2 trace). */
 export const STORED_PRODUCERS = `
   SELECT p.trace_id::text, p.span_id::text, ${epochNs("p.start_time")}::text AS start_ns, p.duration_ns::text
-  FROM traces t JOIN spans p ON p.tenant_id = t.tenant_id AND p.trace_id = t.trace_id
-  WHERE t.trace_id = ANY($1::uuid[]) AND p.span_id = ANY($2::bigint[]) AND p.kind = 4`;
+  FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
+  JOIN spans p ON p.tenant_id = t.tenant_id AND p.trace_id = t.trace_id
+  WHERE p.span_id = ANY($3::bigint[]) AND p.kind = ${SPAN_KIND_PRODUCER}`;
 
-/** Stored job runs whose parent is one of the request's producers ($2), in the stored traces ($1). */
+/** Stored job runs whose parent is one of the request's producers ($3), in the stored traces ($1 owner, $2 trace). */
 export const STORED_CONSUMERS = `
   SELECT c.tenant_id, c.trace_id::text, c.span_id::text, c.parent_span_id::text, c.service, c.name, c.kind,
          ${epochNs("c.start_time")}::text AS start_ns, c.duration_ns::text, c.status_code, c.attributes
-  FROM traces t JOIN spans c ON c.tenant_id = t.tenant_id AND c.trace_id = t.trace_id
-  WHERE t.trace_id = ANY($1::uuid[]) AND c.parent_span_id = ANY($2::bigint[]) AND c.kind = 5 AND c.attributes ? 'job.name'`;
+  FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
+  JOIN spans c ON c.tenant_id = t.tenant_id AND c.trace_id = t.trace_id
+  WHERE c.parent_span_id = ANY($3::bigint[]) AND c.kind = ${SPAN_KIND_CONSUMER} AND c.attributes ? 'job.name'`;
 
 /**
  * Inserts the new traces' summaries and folds the others into the stored rows (summaries from

@@ -42,6 +42,8 @@ function lockKey(traceUuid: string): bigint {
 }
 
 const spanKey = (traceId: string, spanId: string) => `${traceId}/${spanId}`;
+/** A stored row's key: the span and its start (microseconds, in nanoseconds), as the primary key has it. */
+const rowKey = (traceId: string, spanId: string, startNs: bigint | string) => `${traceId}/${spanId}/${startNs}`;
 
 interface TenantRow {
   id: string;
@@ -125,7 +127,7 @@ export class SpanStore {
       const fresh: AcceptedSpan[] = [];
       const seen = new Set<string>();
       for (const a of decision.accepted) {
-        const id = `${spanKey(a.span.traceId, a.span.spanId)}/${storedStartNs(a.span.startNs)}`;
+        const id = rowKey(a.span.traceId, a.span.spanId, storedStartNs(a.span.startNs));
         if (stored.spans.has(id) || seen.has(id)) continue;
         seen.add(id);
         fresh.push(a);
@@ -171,26 +173,31 @@ export class SpanStore {
 
     // Spans starting later are refused (in_future), and their times may not even fit a timestamp.
     const latestNs = BigInt(now.getTime() + this.options.futureToleranceMs) * 1_000_000n;
-    const keys = { traces: [] as string[], spans: [] as string[], starts: [] as string[] };
+    const keys = { tenants: [] as string[], traces: [] as string[], spans: [] as string[], starts: [] as string[] };
     const inRequest = new Set<string>();
     const producers: string[] = [];
     for (const { span } of entries) if (span) inRequest.add(spanKey(span.traceId, span.spanId));
     const parents: string[] = [];
     for (const { span } of entries) {
-      if (!span || !stored.traces.has(span.traceId) || span.startNs > latestNs) continue;
+      const owner = span && stored.traces.get(span.traceId);
+      if (!span || !owner || span.startNs > latestNs) continue;
+      keys.tenants.push(owner.tenant_id);
       keys.traces.push(span.traceId);
       keys.spans.push(span.spanId);
       keys.starts.push(storedStartNs(span.startNs).toString());
       if (span.kind === SPAN_KIND_PRODUCER) producers.push(span.spanId);
       if (span.parentSpanId && isFirstAttempt(span.kind, span.attributes) && !inRequest.has(spanKey(span.traceId, span.parentSpanId))) parents.push(span.parentSpanId);
     }
-    const storedIds = [...stored.traces.keys()];
+    // The traces' owners are known from the first round trip: these read spans only.
+    const owners = [...stored.traces.values()];
+    const ownerIds = owners.map((t) => t.tenant_id);
+    const ownedTraces = owners.map((t) => t.trace_id);
     const [spanRows, producerRows, consumerRows] = await Promise.all([
-      tx.unsafe<{ trace_id: string; span_id: string; start_ns: string }[]>(STORED_SPANS, [storedIds, keys.traces, keys.spans, keys.starts], { prepare: true }),
-      parents.length > 0 ? tx.unsafe<StoredProducer[]>(STORED_PRODUCERS, [storedIds, parents], { prepare: true }) : [],
-      producers.length > 0 ? tx.unsafe<StoredConsumer[]>(STORED_CONSUMERS, [storedIds, producers], { prepare: true }) : [],
+      tx.unsafe<{ trace_id: string; span_id: string; start_ns: string }[]>(STORED_SPANS, [keys.tenants, keys.traces, keys.spans, keys.starts], { prepare: true }),
+      parents.length > 0 ? tx.unsafe<StoredProducer[]>(STORED_PRODUCERS, [ownerIds, ownedTraces, parents], { prepare: true }) : [],
+      producers.length > 0 ? tx.unsafe<StoredConsumer[]>(STORED_CONSUMERS, [ownerIds, ownedTraces, producers], { prepare: true }) : [],
     ]);
-    for (const s of spanRows) stored.spans.add(`${spanKey(s.trace_id, s.span_id)}/${s.start_ns}`);
+    for (const s of spanRows) stored.spans.add(rowKey(s.trace_id, s.span_id, s.start_ns));
     for (const p of producerRows) stored.producers.set(spanKey(p.trace_id, p.span_id), p);
     stored.consumers.push(...consumerRows);
     return stored;
