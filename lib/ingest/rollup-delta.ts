@@ -17,8 +17,8 @@ export interface QueueWait {
   tenantId: string;
   consumer: RollupSpan;
   waitNs: bigint;
-  /** The consumer's weight (head sampling, else its trace's). */
-  weight: number;
+  /** The sample weight of the consumer's trace. */
+  traceWeight: number;
 }
 
 const LOG_GROWTH = Math.log(GROWTH);
@@ -148,7 +148,8 @@ export class RollupDelta {
     row.histogram.add(rollupBucket(span.durationNs), weight);
   }
 
-  addWait({ tenantId, consumer, waitNs, weight }: QueueWait): void {
+  addWait({ tenantId, consumer, waitNs, traceWeight }: QueueWait): void {
+    const weight = headSamplingWeight(consumer.attributes) ?? traceWeight;
     const row = this.row(tenantId, consumer);
     row.waits++;
     row.waitNs += waitNs;

@@ -7,7 +7,7 @@ import { claimedTenantIds, enforceTenants, traceIdsOf, type AcceptedSpan, type E
 import type { NormalizedEntry, NormalizedResource } from "./normalize";
 import type { RefusalReason } from "./refusals";
 import { queueWaitNs, RollupDelta, type RollupSpan } from "./rollup-delta";
-import { headSamplingWeight, isFirstAttempt, SPAN_KIND_PRODUCER, storedStartNs } from "./span-facts";
+import { isFirstAttempt, SPAN_KIND_PRODUCER, storedStartNs } from "./span-facts";
 import { spanCopyText } from "./span-copy";
 import { copyIntoPartition, INSERT_ROLLUP_DELTA, MERGE_TRACE_SUMMARIES, STORED_CONSUMERS, STORED_PRODUCERS, STORED_SPANS, STORED_TRACES } from "./store-sql";
 import { rootWeight, summarizeTraces, summaryColumns } from "./trace-summaries";
@@ -300,7 +300,8 @@ export class SpanStore {
  */
 function rollupOf(fresh: readonly AcceptedSpan[], accepted: readonly AcceptedSpan[], stored: Stored, traceWeight: ReadonlyMap<string, number>): RollupDelta {
   const delta = new RollupDelta();
-  const weightOf = (traceId: string) => traceWeight.get(traceId) ?? stored.traces.get(traceId)?.sample_weight ?? 1;
+  // Every trace with a new span has its weight here, the traces of the waits included.
+  const weightOf = (traceId: string) => traceWeight.get(traceId) ?? 1;
   for (const { tenantId, span } of fresh) delta.addSpan(tenantId, span, weightOf(span.traceId));
 
   const producers = new Map<string, { startNs: bigint; durationNs: bigint }>();
@@ -312,7 +313,7 @@ function rollupOf(fresh: readonly AcceptedSpan[], accepted: readonly AcceptedSpa
     const producer = producers.get(spanKey(span.traceId, span.parentSpanId));
     if (!producer) continue;
     const waitNs = queueWaitNs(span.startNs, producer.startNs, producer.durationNs);
-    delta.addWait({ tenantId, consumer: span, waitNs, weight: headSamplingWeight(span.attributes) ?? weightOf(span.traceId) });
+    delta.addWait({ tenantId, consumer: span, waitNs, traceWeight: weightOf(span.traceId) });
   }
   const freshProducers = new Map<string, AcceptedSpan["span"]>();
   for (const { span } of fresh) if (span.kind === SPAN_KIND_PRODUCER) freshProducers.set(spanKey(span.traceId, span.spanId), span);
@@ -323,7 +324,7 @@ function rollupOf(fresh: readonly AcceptedSpan[], accepted: readonly AcceptedSpa
       service: c.service, name: c.name, kind: c.kind, startNs: BigInt(c.start_ns),
       durationNs: BigInt(c.duration_ns), statusCode: c.status_code, attributes: c.attributes,
     };
-    delta.addWait({ tenantId: c.tenant_id, consumer, waitNs: queueWaitNs(consumer.startNs, producer.startNs, producer.durationNs), weight: headSamplingWeight(consumer.attributes) ?? weightOf(c.trace_id) });
+    delta.addWait({ tenantId: c.tenant_id, consumer, waitNs: queueWaitNs(consumer.startNs, producer.startNs, producer.durationNs), traceWeight: weightOf(c.trace_id) });
   }
   return delta;
 }
