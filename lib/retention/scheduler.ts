@@ -53,19 +53,22 @@ function every(everyMs: number, firstAfterMs: number, task: () => Promise<void>)
 
 /**
  * The embedded default's in-process scheduler: the ADR-010 purge hourly, ingest tail sampling
- * every minute, and a sweep of rollup deltas no ingest process folded (one stopped first). With your own database, call POST /api/cron/retention from your scheduler
- * instead (or as well: the purge's lock makes a second caller a no-op answered 409).
+ * every minute, and a sweep of rollup deltas no ingest process folded (one stopped first). With
+ * your own database, call POST /api/cron/retention from your scheduler instead (or as well: the
+ * purge's lock makes a second caller a no-op answered 409).
  */
 export function startScheduler(options: SchedulerOptions): Scheduler {
   const { db, log } = options;
   const abort = new AbortController();
+  // A failed task is logged and tried again at its next tick.
+  const failed = (message: string) => (error: unknown) => log.warn({ err: error instanceof Error ? error.message : String(error) }, message);
   const stopPurge = every(options.purgeEveryMs ?? HOUR, options.firstPurgeAfterMs ?? 2 * MINUTE, async () => {
     try {
       const result = await runRetentionJob(db, { trigger: "scheduler", signal: abort.signal });
       if (result.status === "busy") log.info({ runId: result.runId }, "retention: a run is already in progress");
       else log.info({ runId: result.runId, outcome: result.status, ...summarize(result.counts), error: result.error }, "retention run finished");
     } catch (error) {
-      log.warn({ err: error instanceof Error ? error.message : String(error) }, "retention run could not start");
+      failed("retention run could not start")(error);
     }
   });
   const stopSampling = every(options.samplingEveryMs ?? MINUTE, options.samplingEveryMs ?? MINUTE, async () => {
@@ -73,16 +76,10 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       const result = await applyTailSampling(db.sql, { now: new Date(), decisionWindowMinutes: options.decisionWindowMinutes ?? 5 });
       if (result.decided > 0) log.info({ ...result }, "tail sampling decided traces");
     } catch (error) {
-      log.warn({ err: error instanceof Error ? error.message : String(error) }, "tail sampling failed");
+      failed("tail sampling failed")(error);
     }
   });
-  const stopFold = every(MINUTE, MINUTE, async () => {
-    try {
-      await foldRollupDeltas(db.sql);
-    } catch (error) {
-      log.warn({ err: error instanceof Error ? error.message : String(error) }, "folding the latency rollup failed");
-    }
-  });
+  const stopFold = every(MINUTE, MINUTE, () => foldRollupDeltas(db.sql).then(() => undefined, failed("folding the latency rollup failed")));
   return {
     async stop() {
       abort.abort();
