@@ -2,6 +2,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 
+/**
+ * How long an idle keep-alive connection stays open, for this server and the app's: longer than
+ * any Retry-After ingest sends (5 s), so an exporter that waited that long and reuses its idle
+ * socket never meets the server closing it (ECONNRESET; Node's default is those same 5 s).
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export interface RunningServer {
   url: string;
   close: () => Promise<void>;
@@ -36,8 +43,7 @@ export async function serveHandler(handler: (request: Request) => Promise<Respon
         res.writeHead(500).end();
       });
   });
-  // Longer than any Retry-After ingest sends, so a client never reuses a socket being closed.
-  server.keepAliveTimeout = 65_000;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, resolve);

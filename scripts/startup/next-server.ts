@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:chi
 import fs from "node:fs";
 import path from "node:path";
 import { portIsFree, StartupError } from "../../db/embedded";
+import { KEEP_ALIVE_TIMEOUT_MS } from "../../lib/ingest/node-server";
 
 const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
 const SOURCE_DIRS = ["app", "components", "lib", "db", "public"];
@@ -42,9 +43,6 @@ export function serverNodeOptions(current: string | undefined): string {
   return [current, "--max-semi-space-size=64"].filter(Boolean).join(" ");
 }
 
-// Longer than any Retry-After ingest sends (5 s): with Node's default of 5 s, an exporter that
-// waits exactly that long and reuses its idle socket meets the server closing it (ECONNRESET).
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /** `stdio` lets a harness (scripts/soak) send the server's output to a file instead of its terminal. */
 export function startNext(mode: "dev" | "start", port: number, env: NodeJS.ProcessEnv, stdio: StdioOptions = ["ignore", "inherit", "inherit"]): ChildProcess {
