@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { openChartPoint } from "../fixtures/charts";
 import { demoLogin, signIn } from "../fixtures/demo";
 
 // The latency issue's journey: from a point on the percentile chart to a slow trace's waterfall
@@ -9,14 +10,8 @@ test("from a latency spike to a slow trace's waterfall in three clicks", async (
   const chart = page.getByTestId("percentile-chart");
   await expect(chart.locator(".recharts-line-curve").first()).toBeVisible();
 
-  // Click 1: a point of the percentile chart (its tooltip shows which one is under the pointer).
-  const box = (await chart.locator(".recharts-cartesian-grid").boundingBox())!;
-  await page.mouse.move(box.x + box.width / 3, box.y + box.height / 3);
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3, { steps: 5 });
-  await expect(chart.locator(".recharts-tooltip-wrapper")).toBeVisible();
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 3);
-  await page.waitForURL(/\/traces\?/);
-  const minDuration = new URL(page.url()).searchParams.get("minDuration");
+  // Click 1: a point of the percentile chart.
+  const minDuration = (await openChartPoint(page, chart)).searchParams.get("minDuration");
   expect(minDuration).toMatch(/^\d+(\.\d+)?(ms|s)$/);
 
   // Click 2: a trace of that window at or above the point's latency.

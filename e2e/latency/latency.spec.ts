@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { openChartPoint } from "../fixtures/charts";
 import { demoLogin, signIn } from "../fixtures/demo";
 import { e2eDatabase } from "../fixtures/db";
 
@@ -16,14 +17,7 @@ test("the latency view charts the demo traffic, and a chart point opens the trac
   await expect(page.getByTestId("operations-table").locator("tbody tr").first()).toBeVisible();
   await expect(page.getByTestId("jobs-table").locator("tbody tr").first()).toBeVisible();
 
-  const box = (await chart.locator(".recharts-cartesian-grid").boundingBox())!;
-  await page.mouse.move(box.x + box.width / 3, box.y + box.height / 3);
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3, { steps: 5 });
-  // The point under the pointer is the one its tooltip shows; the click opens it.
-  await expect(chart.locator(".recharts-tooltip-wrapper")).toBeVisible();
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 3);
-  await page.waitForURL(/\/traces\?/);
-  const url = new URL(page.url());
+  const url = await openChartPoint(page, chart);
   const from = Date.parse(url.searchParams.get("from")!);
   const to = Date.parse(url.searchParams.get("to")!);
   expect(to - from).toBe(3 * 3_600_000);
