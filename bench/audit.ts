@@ -6,6 +6,7 @@ import { runMigrations } from "../db/migrate";
 import { enterReaderScope } from "../db/reader-scope";
 import { recordAudit, type AuditRecord } from "../lib/audit/record";
 import { benchDatabase } from "./lib/bench-database";
+import { percentile } from "./lib/percentile";
 
 // What the audit log adds to a trace search request, in one process and one run, on the
 // 5-million-span bench database: (a) the search alone, the newest 50 traces of a tenant
@@ -53,11 +54,6 @@ async function search(sql: Sql): Promise<number> {
   });
   return rows.length;
 }
-
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
 
 async function searchWithAndWithoutAudit(sql: Sql) {
   const plain: number[] = [];

@@ -19,6 +19,7 @@ import { normalizeRequest } from "../lib/ingest/normalize";
 import { Redactor } from "../lib/ingest/redact";
 import { SPAN_COLUMNS, spanCopyText } from "../lib/ingest/span-copy";
 import { encodeRequest, syntheticRequest } from "../lib/ingest/testing/synthetic";
+import { percentile } from "./lib/percentile";
 
 // End-to-end OTLP/HTTP ingest throughput against a raw COPY of the same rows into the same
 // table, in one run on one database.
@@ -225,11 +226,6 @@ function cpuSeconds(names: readonly string[]): number {
     }
   }
   return total;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import { enterReaderScope } from "../db/reader-scope";
 import type { TenantScope } from "../lib/auth/scope";
 import { RETRY_THRESHOLD, type InvestigateFilters, type InvestigateView } from "../lib/investigate/search-params";
 import { benchDatabase } from "./lib/bench-database";
+import { percentile } from "./lib/percentile";
 
 // `npm run bench -- investigate`: p50/p95 of each /investigate view on the 5-million-span
 // benchmark database, over a 24-hour window, for all tenants (an investigator) and for one
@@ -29,10 +30,6 @@ const TENANT = "acme";
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 const db = await benchDatabase();
 const sql = connect(db.url, { max: 2, applicationName: "bench-investigate" });

@@ -13,6 +13,7 @@ import { purgeExpiredTraces } from "../lib/retention/purge-traces";
 import { runRetention } from "../lib/retention/run";
 import { loadTenantPolicies } from "../lib/retention/tenants";
 import { RETENTION_LOCK_KEY } from "../lib/retention/transaction";
+import { percentile } from "./lib/percentile";
 
 // ADR-010 purge costs, on a scratch database of this benchmark's own embedded cluster:
 //
@@ -50,10 +51,6 @@ async function seedDay(sql: Sql, tenant: string, daysBack: number): Promise<void
     FROM traces t, generate_series(0, ${SPANS_PER_TRACE - 1}) AS k
     WHERE t.tenant_id = ${tenant}`;
   await sql`VACUUM ANALYZE spans, traces`;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 /** Posts 200-span batches from 2 exporters until `until` resolves; returns request latencies. */

@@ -4,6 +4,7 @@ import { connect, type Sql } from "../db/connect";
 import { enterReaderScope } from "../db/reader-scope";
 import type { TenantScope } from "../lib/auth/scope";
 import { benchDatabase } from "./lib/bench-database";
+import { percentile } from "./lib/percentile";
 
 // Trace search latency on the 5-million-span database (bench/lib/bench-database.ts): p50 and
 // p95 of typical filter mixes, each a whole reader transaction (BEGIN, SET ROLE and scope,
@@ -29,10 +30,6 @@ interface Mix {
   name: string;
   scope: TenantScope;
   raw: Record<string, string | string[]>;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 async function time(sql: Sql, scope: TenantScope, fn: (tx: TransactionSql) => Promise<unknown>) {

@@ -1,3 +1,4 @@
+import { percentile } from "../../bench/lib/percentile";
 /** Outcomes of one kind of request: status counts (or error codes) and latencies of the answers. */
 export class RequestStats {
   readonly outcomes = new Map<string, number>();
@@ -30,12 +31,6 @@ export class RequestStats {
     const ms = (p: number) => this.percentile(p, excluded).toFixed(1);
     return `${codes}; 200s${excluded ? " outside the burst and faults" : ""} p50 ${ms(50)} ms, p99 ${ms(99)} ms, max ${ms(100)} ms`;
   }
-}
-
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
