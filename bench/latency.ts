@@ -6,6 +6,7 @@ import type { TenantScope } from "../lib/auth/scope";
 import { latencyFilters, type LatencyFilters, type LatencyParams } from "../lib/latency/params";
 import { chartsReport, jobsReport, operationsReport } from "../lib/latency/queries";
 import { benchDatabase } from "./lib/bench-database";
+import { percentile } from "./lib/percentile";
 
 // `npm run bench -- latency`: the /latency view's queries on the 5-million-span database,
 // read from the rollup as the page does (reader role, tenant scope), against the same figure
@@ -27,11 +28,6 @@ const MIN_TAIL = 10;
 
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 const ms = (v: number) => `${v.toFixed(1)} ms`;
-
-function pct(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-}
 
 // A window start on neither a six-hour block nor an hour.
 const OFF_BLOCKS_MS = (3 * 60 + 17) * 60_000;
@@ -64,8 +60,8 @@ async function main() {
         await fn();
         runs.push(performance.now() - started);
       }
-      console.log(`${name.padEnd(52)} p50 ${ms(pct(runs, 0.5)).padStart(9)}  p95 ${ms(pct(runs, 0.95)).padStart(9)}`);
-      return pct(runs, 0.95);
+      console.log(`${name.padEnd(52)} p50 ${ms(percentile(runs, 50)).padStart(9)}  p95 ${ms(percentile(runs, 95)).padStart(9)}`);
+      return percentile(runs, 95);
     };
 
     const cases: [string, TenantScope, () => Promise<unknown>][] = [
