@@ -57,7 +57,6 @@ try {
       await run(i);
       times.push(performance.now() - started);
     }
-    times.sort((a, b) => a - b);
     return { p50: percentile(times, 50), p95: percentile(times, 95) };
   }
 

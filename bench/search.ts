@@ -42,7 +42,6 @@ async function time(sql: Sql, scope: TenantScope, fn: (tx: TransactionSql) => Pr
     });
     if (i >= WARMUP) samples.push(performance.now() - started);
   }
-  samples.sort((a, b) => a - b);
   return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
 }
 
