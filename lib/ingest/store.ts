@@ -30,8 +30,17 @@ export interface StoreResult {
 
 const MAX_ATTEMPTS = 3;
 
-function utcDay(ns: bigint): string {
-  return new Date(Number(ns / 1_000_000n)).toISOString().slice(0, 10);
+const NS_PER_DAY = 86_400_000_000_000n;
+
+/** The UTC day of a time, "YYYY-MM-DD"; one request's spans share a day or two. */
+function dayNamer(): (ns: bigint) => string {
+  const names = new Map<bigint, string>();
+  return (ns) => {
+    const day = ns / NS_PER_DAY;
+    let name = names.get(day);
+    if (name === undefined) names.set(day, (name = new Date(Number(day) * 86_400_000).toISOString().slice(0, 10)));
+    return name;
+  };
 }
 
 const partitionOf = (day: string) => `spans_p${day.replaceAll("-", "")}`;
@@ -204,7 +213,7 @@ export class SpanStore {
   }
 
   private async write(tx: TransactionSql, fresh: readonly AcceptedSpan[], decision: Enforcement, stored: Stored, key: KeyScope, now: Date): Promise<void> {
-    const statements: Promise<unknown>[] = [this.record(tx, decision, key, now)];
+    const statements: Promise<unknown>[] = [];
     const byDay = new Map<string, AcceptedSpan[]>();
     if (fresh.length > 0) {
       const summaries = summarizeTraces(fresh);
@@ -214,6 +223,7 @@ export class SpanStore {
         traceWeight.set(s.traceId, !before ? rootWeight(s) : before.has_root || !s.root ? before.sample_weight : before.sample_weight * rootWeight(s));
       }
       const delta = rollupOf(fresh, decision.accepted, stored, traceWeight);
+      const utcDay = dayNamer();
       for (const a of fresh) {
         const day = utcDay(a.span.startNs);
         const list = byDay.get(day);
@@ -229,7 +239,7 @@ export class SpanStore {
         this.upsertResources(tx, fresh),
         tx.unsafe(MERGE_TRACE_SUMMARIES, [
           c.tenantIds, c.traceIds, c.startNs, c.endNs, c.spans, c.errors, c.services, c.security, c.rootSpanIds, c.rootServices,
-          c.rootNames, c.rootDurationNs, c.rootWeights, c.requestIds, c.attributes, sampled,
+          c.rootNames, c.rootDurationNs, c.rootWeights, c.requestIds, c.attributes, sampled, c.numberCells,
         ], { prepare: true }),
         tx.unsafe(INSERT_ROLLUP_DELTA, [
           d.tenantIds, d.minutes, d.services, d.operations, d.kinds, d.jobNames, d.spans, d.errors, d.retries, d.durationNs,
@@ -258,6 +268,10 @@ export class SpanStore {
       throw failed ? failed.reason : error;
     }
     await Promise.all(statements);
+    // Last, so the day's counter rows, which every concurrent request of a tenant updates, stay
+    // locked only until the commit that follows, not while the spans are sent: issued first,
+    // they made the requests' writes take turns.
+    await this.record(tx, decision, key, now);
   }
 
   private async upsertResources(tx: TransactionSql, spans: readonly AcceptedSpan[]): Promise<void> {

@@ -58,6 +58,21 @@ describe("the per-trace attribute summary written at ingest", () => {
     expect(await summaryOf(trace)).toEqual(first);
   });
 
+  it("sends its number cells, which grow with late spans and find the trace by a number", async () => {
+    const trace = randomBytes(16);
+    const root = randomBytes(8);
+    await send([{ traceId: trace, spanId: root, startNs: now(), attributes: { "http.response.status_code": 200, "cart.total": 12.5 } }]);
+    await send([{ traceId: trace, spanId: randomBytes(8), parentSpanId: root, startNs: now(), attributes: { "cart.total": 640 } }]);
+    const uuid = traceIdToUuid(trace.toString("hex"));
+    const [row] = await t.sql<{ sent: string[]; recomputed: string[] }[]>`
+      SELECT attribute_number_cells AS sent, trace_attribute_number_cells(attributes) AS recomputed FROM traces WHERE trace_id = ${uuid}::uuid`;
+    expect([...row!.sent].sort()).toEqual([...row!.recomputed].sort());
+    expect(row!.sent).toContain("cart.total\u001f+e2:64=");
+    const found = await t.asReader({ all: true }, (tx) => tx<{ trace_id: string }[]>`
+      SELECT trace_id::text FROM traces_matching_number('cart.total', '>', 100, NULL, '-infinity', 'infinity')`);
+    expect(found.map((r) => r.trace_id)).toEqual([uuid]);
+  });
+
   it("is built the same way in memory for the demo generator", () => {
     const s = new TraceAttributeSummary();
     s.add({ "job.id": "a", "tenant.id": "acme", code: 1 });

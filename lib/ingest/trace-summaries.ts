@@ -1,5 +1,6 @@
 import type { AcceptedSpan } from "./enforce-tenant";
 import { headSamplingWeight, isSecuritySpan, STATUS_ERROR, storedStartNs } from "./span-facts";
+import { traceNumberCells } from "./number-cells";
 import { TraceAttributeSummary } from "./trace-attributes";
 
 /**
@@ -72,6 +73,7 @@ export function rootWeight(summary: TraceSummary): number {
 /** Columns for MERGE_TRACE_SUMMARIES, traces sorted so concurrent requests lock rows in one order. */
 export function summaryColumns(traces: Iterable<TraceSummary>) {
   const rows = [...traces].sort((a, b) => (a.tenantId !== b.tenantId ? (a.tenantId < b.tenantId ? -1 : 1) : a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0));
+  const attributes = rows.map((t) => t.attributes.toJSON());
   return {
     tenantIds: rows.map((t) => t.tenantId),
     traceIds: rows.map((t) => t.traceId),
@@ -88,6 +90,7 @@ export function summaryColumns(traces: Iterable<TraceSummary>) {
     rootDurationNs: rows.map((t) => t.root?.durationNs.toString() ?? null),
     rootWeights: rows.map(rootWeight),
     requestIds: rows.map((t) => t.requestId?.value ?? null),
-    attributes: rows.map((t) => JSON.stringify(t.attributes)),
+    attributes: attributes.map((a) => JSON.stringify(a)),
+    numberCells: attributes.map((a) => JSON.stringify(traceNumberCells(a))),
   };
 }
