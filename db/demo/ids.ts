@@ -11,13 +11,22 @@ export function spanIdToBigint(hex: string): bigint {
   return BigInt.asIntN(64, BigInt(`0x${hex}`));
 }
 
+/** spanIdToBigint as decimal text, for a caller that has already checked the id (ingest). */
+export function checkedSpanIdDecimal(hex: string): string {
+  return BigInt.asIntN(64, BigInt(`0x${hex}`)).toString();
+}
+
 export function bigintToSpanId(id: bigint): string {
   return BigInt.asUintN(64, id).toString(16).padStart(16, "0");
 }
 
 export function traceIdToUuid(hex: string): string {
   if (!HEX32.test(hex)) throw new Error(`Not a 32-hex trace id: ${JSON.stringify(hex)}`);
-  const h = hex.toLowerCase();
+  return checkedTraceIdUuid(hex.toLowerCase());
+}
+
+/** traceIdToUuid for a lowercase id the caller has already checked (ingest). */
+export function checkedTraceIdUuid(h: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 

@@ -1,3 +1,5 @@
+import { isUtf8 } from "node:buffer";
+import $protobuf from "protobufjs/minimal.js";
 import { opentelemetry } from "./proto/otlp.js";
 import { DecodeError, hexOf, uint64, type OtlpRequest, type OtlpSpan } from "./otlp";
 
@@ -41,11 +43,39 @@ function spansOf(scopes: PbScopeSpans[] | null | undefined, out: OtlpSpan[]): vo
   for (const scope of scopes ?? []) for (const s of scope.spans ?? []) out.push(span(s));
 }
 
+/**
+ * Strings checked and decoded by Node. protobufjs 8 refuses string fields that are not UTF-8,
+ * as proto3 requires, but does it for strings under 64 bytes (most attribute keys and values)
+ * in JavaScript, concatenating eight characters at a time: a fifth of everything ingest
+ * allocated per span, and the garbage collection that goes with it.
+ */
+class NativeUtf8Reader extends $protobuf.BufferReader {
+  override stringVerify(): string {
+    const length = this.size();
+    const start = this.pos;
+    const end = start + length;
+    if (end > this.len) throw new RangeError(`index out of range: ${start} + ${length} > ${this.len}`);
+    this.pos = end;
+    const buf = this.buf as Buffer;
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      if (buf[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (!ascii && !isUtf8(buf.subarray(start, end))) throw new Error("invalid UTF-8 in a string field");
+    return buf.toString(ascii ? "latin1" : "utf8", start, end);
+  }
+}
+
+const asBuffer = (body: Uint8Array) => (Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+
 /** Decodes an `application/x-protobuf` ExportTraceServiceRequest with the generated code. */
 export function decodeProtobuf(body: Uint8Array): OtlpRequest {
   let message: opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
   try {
-    message = ExportTraceServiceRequest.decode(body);
+    message = ExportTraceServiceRequest.decode(new NativeUtf8Reader(asBuffer(body)));
   } catch (error) {
     throw new DecodeError(`The body is not a valid protobuf ExportTraceServiceRequest: ${(error as Error).message}`);
   }

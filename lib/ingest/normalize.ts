@@ -1,5 +1,5 @@
 import { resourceId } from "@/db/demo/resources";
-import { spanIdToBigint, traceIdToUuid } from "@/db/demo/ids";
+import { checkedSpanIdDecimal, checkedTraceIdUuid } from "@/db/demo/ids";
 import type { SpanEvent, SpanLink } from "@/db/schema";
 import type { SpanLimits } from "./limits";
 import { storableText, truncate } from "./limits";
@@ -237,10 +237,11 @@ function normalizeSpan(span: OtlpSpan, resource: NormalizedResource, ctx: Contex
   return {
     span: {
       tenantClaim: tenantClaimOf(attributes),
-      traceId: traceIdToUuid(span.traceId),
-      spanId: spanIdToBigint(span.spanId).toString(),
+      // validate() checked the ids: lowercase hex of the right length.
+      traceId: checkedTraceIdUuid(span.traceId),
+      spanId: checkedSpanIdDecimal(span.spanId),
       // An all-zero parent is how some exporters write "no parent".
-      parentSpanId: span.parentSpanId === "" || span.parentSpanId === ZERO_SPAN ? null : spanIdToBigint(span.parentSpanId).toString(),
+      parentSpanId: span.parentSpanId === "" || span.parentSpanId === ZERO_SPAN ? null : checkedSpanIdDecimal(span.parentSpanId),
       requestId: stringAttribute(attributes, ATTR_REQUEST_ID) ?? resource.requestId,
       service: resource.service,
       name: cleaner.text(span.name),

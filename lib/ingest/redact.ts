@@ -145,13 +145,7 @@ export class Redactor {
   /** The text with every value-rule match replaced by its marker; counts what it replaced. */
   text(value: string, counts: RedactionCounts): string {
     if (this.cleanValues.has(value)) return value;
-    if (this.anyHint && !this.anyHint.test(value)) {
-      if (value.length <= CACHED_VALUE_LENGTH) {
-        if (this.cleanValues.size >= CACHE_LIMIT) this.cleanValues.clear();
-        this.cleanValues.add(value);
-      }
-      return value;
-    }
+    if (this.anyHint && !this.anyHint.test(value)) return this.clean(value);
     let out = value;
     for (const rule of this.rules) {
       if (rule.hint && !rule.hint.test(out)) continue;
@@ -163,7 +157,17 @@ export class Redactor {
         return `${keep ?? ""}${redactedMarker(rule.name)}`;
       });
     }
-    return out;
+    // A value the rules looked at and left alone (a query with "= $1") is as clean as one no
+    // hint matched.
+    return out === value ? this.clean(value) : out;
+  }
+
+  private clean(value: string): string {
+    if (value.length <= CACHED_VALUE_LENGTH) {
+      if (this.cleanValues.size >= CACHE_LIMIT) this.cleanValues.clear();
+      this.cleanValues.add(value);
+    }
+    return value;
   }
 
   /**
