@@ -37,7 +37,8 @@ import { percentile } from "./lib/percentile";
 // every connection from db/connect.ts),
 // in INGEST_BENCH_COPY_ROWS-row transactions (the best case), then in request-sized ones.
 // Tables are truncated and checkpointed before each phase. CPU time of the Postgres and
-// server processes during the ingest phase is read from /proc.
+// server processes during the ingest phase is read from /proc, with this process's (the load
+// generator), and Postgres's during the raw COPY: where the two cores went.
 
 const env = (name: string, fallback: number) => Number(process.env[`INGEST_BENCH_${name}`] ?? fallback);
 const SPANS = env("SPANS", 200_000);
@@ -146,6 +147,11 @@ interface Run {
   latenciesMs: number[];
 }
 
+interface CopyRun extends Run {
+  /** CPU seconds of the Postgres processes meanwhile, read before the COPY's backend exits. */
+  postgresCpu: number;
+}
+
 function post(agent: http.Agent, url: URL, body: Uint8Array, key: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -190,10 +196,12 @@ async function runHttp(url: string, bodies: Uint8Array[], key: string): Promise<
   return { spans: bodies.length * BATCH, seconds, latenciesMs };
 }
 
-async function runCopy(databaseUrl: string, rows: string[], batch: number): Promise<Run> {
+async function runCopy(databaseUrl: string, rows: string[], batch: number): Promise<CopyRun> {
   // Raw COPY at its best: TCP_NODELAY (db/connect.ts), as the superuser (no row-level security).
   const sql = connect(databaseUrl, { max: 1 });
+  await sql`SELECT 1`;
   const latenciesMs: number[] = [];
+  const cpuBefore = cpuSeconds(["postgres"]);
   const started = performance.now();
   for (let i = 0; i < rows.length; i += batch) {
     const t0 = performance.now();
@@ -205,8 +213,9 @@ async function runCopy(databaseUrl: string, rows: string[], batch: number): Prom
     latenciesMs.push(performance.now() - t0);
   }
   const seconds = (performance.now() - started) / 1000;
+  const postgresCpu = cpuSeconds(["postgres"]) - cpuBefore;
   await sql.end();
-  return { spans: rows.length, seconds, latenciesMs };
+  return { spans: rows.length, seconds, latenciesMs, postgresCpu };
 }
 
 /** CPU seconds used so far by processes named `names` (all of them, except this one). */
@@ -270,9 +279,14 @@ async function main(): Promise<void> {
     await truncate(sql);
 
     log(`POST /v1/traces: ${batches} requests, ${EXPORTERS} concurrent exporters…`);
-    const cpuBefore = { pg: cpuSeconds(["postgres"]), server: cpuSeconds(["node", "next-server"]) };
+    const cpuBefore = { pg: cpuSeconds(["postgres"]), server: cpuSeconds(["node", "next-server"]), client: process.cpuUsage() };
     const ingest = await runHttp(target.url, bodies, key);
-    const cpu = { pg: cpuSeconds(["postgres"]) - cpuBefore.pg, server: cpuSeconds(["node", "next-server"]) - cpuBefore.server };
+    const client = process.cpuUsage(cpuBefore.client);
+    const cpu = {
+      pg: cpuSeconds(["postgres"]) - cpuBefore.pg,
+      server: cpuSeconds(["node", "next-server"]) - cpuBefore.server,
+      client: (client.user + client.system) / 1e6,
+    };
     const [stored] = await sql<{ spans: number; traces: number }[]>`SELECT (SELECT count(*) FROM spans)::int AS spans, (SELECT count(*) FROM traces)::int AS traces`;
     if (stored!.spans !== ingest.spans) throw new Error(`stored ${stored!.spans} spans, sent ${ingest.spans}`);
 
@@ -284,7 +298,7 @@ async function main(): Promise<void> {
       `server: ${SERVER}; ${EXPORTERS} exporters × ${BATCH}-span protobuf batches; ${ingest.spans} spans, ${stored!.traces} traces`,
       `raw COPY (${COPY_ROWS}-row batches): ${Math.round(copyRate)} spans/s; in ${BATCH}-row batches: ${Math.round(smallCopyRate)} spans/s`,
       `POST /v1/traces end to end: ${Math.round(ingestRate)} spans/s = ${((100 * ingestRate) / copyRate).toFixed(0)}% of raw COPY (${((100 * ingestRate) / smallCopyRate).toFixed(0)}% of ${BATCH}-row COPY)`,
-      `CPU during the ingest run: postgres ${((1e6 * cpu.pg) / ingest.spans).toFixed(1)} µs/span, server ${((1e6 * cpu.server) / ingest.spans).toFixed(1)} µs/span`,
+      `CPU during the ingest run: postgres ${((1e6 * cpu.pg) / ingest.spans).toFixed(1)} µs/span, server ${((1e6 * cpu.server) / ingest.spans).toFixed(1)} µs/span, load generator ${((1e6 * cpu.client) / ingest.spans).toFixed(1)} µs/span; postgres during the raw COPY ${((1e6 * copy.postgresCpu) / copy.spans).toFixed(1)} µs/row`,
       `latency per ${BATCH}-span batch: p50 ${percentile(ingest.latenciesMs, 50).toFixed(1)} ms, p99 ${percentile(ingest.latenciesMs, 99).toFixed(1)} ms, max ${Math.max(...ingest.latenciesMs).toFixed(1)} ms`,
     ];
     for (const line of lines) log(line);
