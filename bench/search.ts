@@ -64,6 +64,10 @@ async function main() {
     const requestId = await pick(sql`SELECT request_id AS v FROM traces WHERE request_id IS NOT NULL AND tenant_id = 'acme' ORDER BY start_time DESC OFFSET 20000 LIMIT 1`);
     const jobId = await pick(sql`SELECT attributes -> 'job.id' ->> 0 AS v FROM traces WHERE attributes ? 'job.id' ORDER BY start_time DESC OFFSET 3000 LIMIT 1`);
     const jobName = await pick(sql`SELECT attributes -> 'job.name' ->> 0 AS v FROM traces WHERE attributes ? 'job.name' ORDER BY start_time DESC LIMIT 1`);
+    // The rarest job name: an equality condition the search probes through the index, where
+    // the newest one's is usually common enough to be checked while walking the window.
+    const rareJobName = await pick(sql`
+      SELECT attributes -> 'job.name' ->> 0 AS v FROM traces WHERE attributes ? 'job.name' GROUP BY 1 ORDER BY count(*), 1 LIMIT 1`);
     const operation = await pick(sql`SELECT root_name AS v FROM traces WHERE services @> ARRAY['billing-service'] GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`);
 
     const mixes: Mix[] = [
@@ -75,6 +79,7 @@ async function main() {
       { name: "errors only, viewer, 7 days", scope: VIEWER, raw: { status: "error", range: "7d" } },
       { name: "min duration 1s", scope: ALL, raw: { minDuration: "1s" } },
       { name: "attribute job.name = …", scope: ALL, raw: { attr: `job.name = ${jobName}` } },
+      { name: "attribute job.name = … (rarest), 7 days", scope: ALL, raw: { attr: `job.name = ${rareJobName}`, range: "7d" } },
       { name: "attribute status_code > 499", scope: ALL, raw: { attr: "http.response.status_code > 499" } },
       { name: "attribute status_code < 300 (common)", scope: ALL, raw: { attr: "http.response.status_code < 300" } },
       { name: "attribute job.attempt > 1, viewer, 7 days", scope: VIEWER, raw: { attr: "job.attempt > 1", range: "7d" } },

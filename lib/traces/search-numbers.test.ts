@@ -2,13 +2,14 @@ import fc from "fast-check";
 import type { TransactionSql } from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TenantScope } from "@/lib/auth/scope";
-import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
+import type { TestDatabase } from "@/db/testing/test-db";
 import { suggestIn } from "./autocomplete";
 import { autocompleteParamsSchema } from "./autocomplete-params";
 import { searchTracesIn } from "./search";
 import { rareNumberConditions } from "./search-numbers";
-import { parseSearch, type RawSearchParams } from "./search-params";
+import type { RawSearchParams } from "./search-params";
 import { searchWindow } from "./search-sql";
+import { ALL, ALPHA, BETA, filters, SCOPES, searchIds as idsIn, insertTraces, twoTenantDatabase } from "./testing/two-tenants";
 
 /**
  * Numeric attribute conditions (`key > n`, `key < n`): the index probe and the row-by-row walk
@@ -16,46 +17,26 @@ import { searchWindow } from "./search-sql";
  */
 let t: TestDatabase;
 
-const ALL: TenantScope = { all: true };
-const ALPHA: TenantScope = { all: false, tenantIds: ["alpha"] };
-const BETA: TenantScope = { all: false, tenantIds: ["beta"] };
-
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await t.sql`INSERT INTO tenants (id, name, retention_days, kept_retention_days) VALUES ('alpha', 'Alpha', 14, 30), ('beta', 'Beta', 14, 30)`;
+  t = await twoTenantDatabase();
   // 6,000 traces over the last ~17 hours: `n` mostly 0..99, rarely 500..599, sometimes
   // negative or fractional, once in a while a string or absent; beta alone has 10000+.
-  await t.sql`
-    INSERT INTO traces (tenant_id, trace_id, start_time, end_time, duration_ns, root_span_id, root_service, root_name,
-                        span_count, error_count, services, has_error, attributes)
-    SELECT CASE WHEN i % 3 = 0 THEN 'beta' ELSE 'alpha' END, md5('trace' || i)::uuid, now() - i * interval '10 seconds', now(),
-           1000000, 1, 'web', 'GET /x', 1, 0, ARRAY['web'], false,
-           CASE
-             WHEN i % 50 = 0 THEN '{}'::jsonb
-             WHEN i % 41 = 0 THEN jsonb_build_object('n', jsonb_build_array('550'))
-             WHEN i % 37 = 0 THEN jsonb_build_object('n', jsonb_build_array(500 + i % 100, i % 7))
-             WHEN i % 29 = 0 THEN jsonb_build_object('n', jsonb_build_array(-(i % 13) - 0.25))
-             WHEN i % 3 = 0 AND i % 31 = 0 THEN jsonb_build_object('n', jsonb_build_array(10000 + i))
-             ELSE jsonb_build_object('n', jsonb_build_array(i % 100, (i % 10) / 10.0))
-           END
-    FROM generate_series(1, 6000) AS i`;
+  await insertTraces(t, 6000, `
+       CASE
+         WHEN i % 50 = 0 THEN '{}'::jsonb
+         WHEN i % 41 = 0 THEN jsonb_build_object('n', jsonb_build_array('550'))
+         WHEN i % 37 = 0 THEN jsonb_build_object('n', jsonb_build_array(500 + i % 100, i % 7))
+         WHEN i % 29 = 0 THEN jsonb_build_object('n', jsonb_build_array(-(i % 13) - 0.25))
+         WHEN i % 3 = 0 AND i % 31 = 0 THEN jsonb_build_object('n', jsonb_build_array(10000 + i))
+         ELSE jsonb_build_object('n', jsonb_build_array(i % 100, (i % 10) / 10.0))
+       END`);
 });
 
 afterAll(async () => {
   await t.drop();
 });
 
-function filters(raw: RawSearchParams) {
-  const parsed = parseSearch(raw);
-  if (!parsed.ok) throw new Error(parsed.message);
-  return parsed.filters;
-}
-
-async function searchIds(scope: TenantScope, raw: RawSearchParams): Promise<string[]> {
-  const now = new Date();
-  const result = await t.asReader(scope, (tx) => searchTracesIn(tx, scope, filters(raw), now));
-  return result.traces.map((h) => h.traceId);
-}
+const searchIds = (scope: TenantScope, raw: RawSearchParams) => idsIn(t, scope, raw);
 
 /** The newest page of a plain scan, as the owner (no row-level security, no index). */
 async function scanIds(tenants: string[], op: ">" | "<", bound: string, limit = 50): Promise<string[]> {
@@ -76,7 +57,7 @@ const CONDITIONS: [">" | "<", string][] = [
 async function expectSameAsScan() {
   for (const [op, bound] of CONDITIONS) {
     const attr = `n ${op} ${bound}`;
-    for (const [scope, tenants] of [[ALL, ["alpha", "beta"]], [ALPHA, ["alpha"]], [BETA, ["beta"]]] as const) {
+    for (const [scope, tenants] of SCOPES) {
       const expected = await scanIds([...tenants], op, bound);
       expect(await searchIds(scope, { attr }), `${attr} for ${tenants.join(",")}`).toEqual(expected);
     }

@@ -48,16 +48,35 @@ function matching(tx: TransactionSql, pairs: [string, string | number | boolean]
 }
 
 /** Values are typed in the summary; "503" typed in a filter also matches the number 503, "true" the boolean. */
-function equals(tx: TransactionSql, key: string, value: string | number): Fragment {
+function equalPairs(key: string, value: string | number): [string, string | number | boolean][] {
   const text = String(value);
   const pairs: [string, string | number | boolean][] = [[key, text]];
   const n = Number(text);
   if (text.trim() !== "" && Number.isFinite(n)) pairs.push([key, n]);
   if (text === "true" || text === "false") pairs.push([key, text === "true"]);
-  return matching(tx, pairs);
+  return pairs;
 }
 
-/** One attribute condition against the trace's summary (lib/ingest/trace-attributes.ts). */
+const EQUALS_PATH = "$[*] ? (@ == $v)";
+
+/**
+ * The exact `key = value` check of one row's summary, without the index. A jsonpath test
+ * rather than `@>`: the planner guesses `@>` matches a thousandth of the rows and then sorts
+ * the whole window instead of walking it for a common value; a function gets a third.
+ */
+function equals(tx: TransactionSql, key: string, value: string | number): Fragment {
+  const checks = equalPairs(key, value).map(
+    ([, v]) => tx`jsonb_path_exists(t.attributes -> ${key}, ${EQUALS_PATH}::jsonpath, (${JSON.stringify({ v })}::text)::jsonb)`,
+  );
+  return tx`(${checks.reduce((acc, p) => tx`${acc} OR ${p}`)})`;
+}
+
+/** The traces the attributes index finds for `key = value`, for `t` to be one of. */
+export function equalityProbe(tx: TransactionSql, c: AttributeCondition): Fragment {
+  return matching(tx, equalPairs(c.key, c.value!));
+}
+
+/** One attribute condition against the trace's summary (lib/ingest/trace-attributes.ts), checked row by row. */
 export function attributeCondition(tx: TransactionSql, c: AttributeCondition): Fragment {
   switch (c.op) {
     case "exists":
@@ -98,8 +117,8 @@ export function searchWindow(scope: TenantScope, f: SearchFilters, now: Date): S
 /**
  * Every filter of a search except the lookup and the cursor, over `traces t JOIN tenants n`.
  * A lookup by id ignores the time window (a pasted id should be found wherever it falls
- * within retention). The `probed` numeric conditions also go through the index
- * (search-numbers.ts); the others are checked row by row.
+ * within retention). The `probed` conditions (search-probes.ts) also go through an index;
+ * every condition is checked row by row.
  */
 export function searchWhere(
   tx: TransactionSql,
@@ -120,7 +139,9 @@ export function searchWhere(
   if (f.maxDuration !== undefined) parts.push(tx`t.duration_ns <= ${f.maxDuration.toString()}::bigint`);
   for (const c of f.attr ?? []) {
     parts.push(attributeCondition(tx, c));
-    if (window && probed.has(c) && isNumberCondition(c)) parts.push(numberProbe(tx, c, window));
+    if (!window || !probed.has(c)) continue;
+    if (isNumberCondition(c)) parts.push(numberProbe(tx, c, window));
+    else if (c.op === "=") parts.push(equalityProbe(tx, c));
   }
   return and(tx, parts);
 }

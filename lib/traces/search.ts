@@ -3,7 +3,7 @@ import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
 import { withTenantScope } from "@/db/scoped";
 import { decodeCursor, encodeCursor, type SearchCursor } from "./search-cursor";
-import { rareNumberConditions } from "./search-numbers";
+import { probedConditions } from "./search-probes";
 import type { AttributeCondition, SearchFilters } from "./search-params";
 import { afterCursor, searchSource, searchWhere, searchWindow, SORT_COLUMNS, type LookupStep } from "./search-sql";
 
@@ -46,7 +46,7 @@ export async function searchTracesIn(tx: TransactionSql, scope: TenantScope, f: 
   await tx`SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`;
   if (!f.q) {
     const window = searchWindow(scope, f, now);
-    const probed = window ? await rareNumberConditions(tx, f.attr ?? [], window) : new Set<AttributeCondition>();
+    const probed = window ? await probedConditions(tx, f.attr ?? [], window) : new Set<AttributeCondition>();
     return page(tx, scope, f, cursor, null, now, probed);
   }
   const byIds = await page(tx, scope, f, cursor, { q: f.q, step: "ids" }, now, new Set());
