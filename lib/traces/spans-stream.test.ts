@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import type { SpanChunk } from "@/lib/waterfall/span-page";
 import { TraceModelBuilder } from "@/lib/waterfall/trace-model";
 import { visibleRows } from "@/lib/waterfall/tree-rows";
-import { spanChunkLines } from "./spans-stream";
+import { spanChunkLines, spansResponse } from "./spans-stream";
 import { findInTrace } from "./trace-find";
 import { findTraceHeader } from "./trace-header";
 import { readSpanDetail } from "./trace-span";
@@ -22,6 +22,10 @@ const ALL: TenantScope = { all: true };
 
 beforeAll(async () => {
   t = await createTestDatabase();
+  // spansResponse reads through the app's pool (db/client.ts), created on first use from the
+  // app's environment.
+  process.env.DATABASE_URL = t.url;
+  process.env.AUTH_SECRET ??= "a".repeat(40);
   await t.sql`INSERT INTO tenants (id, name, retention_days, kept_retention_days) VALUES ('alpha', 'Alpha', 14, 30), ('beta', 'Beta', 14, 30)`;
   await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: BIG, spans: BIG_SPANS });
   await insertSyntheticTrace(t.sql, { tenant: "beta", traceId: BETA, spans: 20 });
@@ -140,5 +144,21 @@ describe("span detail and find", () => {
     expect(byAttribute!.length).toBe(12);
     expect(await t.asReader(ALPHA, (tx) => findInTrace(tx, ALPHA, { traceId: BIG, text: "%" }))).toEqual([]);
     expect(await t.asReader(BETA_ONLY, (tx) => findInTrace(tx, BETA_ONLY, { traceId: BIG, text: "failure" }))).toBeNull();
+  });
+});
+
+describe("the spans response", () => {
+  it("answers with every span once the first chunk is read", async () => {
+    const header = await t.asReader(BETA_ONLY, (tx) => findTraceHeader(tx, BETA_ONLY, BETA));
+    const response = await spansResponse(BETA_ONLY, header!);
+    expect(response.status).toBe(200);
+    const lines = (await response.text()).trim().split("\n");
+    expect(lines.flatMap((l) => JSON.parse(l) as SpanChunk)).toHaveLength(20);
+  });
+
+  it("fails instead of answering when the database fails before the first chunk", async () => {
+    const header = await t.asReader(BETA_ONLY, (tx) => findTraceHeader(tx, BETA_ONLY, BETA));
+    // A start the query cannot cast: the read fails before any line, as with a database gone.
+    await expect(spansResponse(BETA_ONLY, { ...header!, startUs: "not a number" })).rejects.toThrow(/bigint/);
   });
 });

@@ -39,21 +39,37 @@ export async function* spanChunkLines(tx: TransactionSql, header: TraceHeader, c
 
 /**
  * The spans as NDJSON, one chunk per line, streamed while the transaction stays open: a slow
- * reader slows the cursor instead of filling memory. A failure after the first byte can only
- * abort the stream (the client reports it); the status was already sent.
+ * reader slows the cursor instead of filling memory. The first chunk (a whole trace of up to
+ * CHUNK_SPANS spans) is read before answering, so a database that fails before it rejects
+ * here and the route answers 503 with Retry-After; a failure after the first byte can only
+ * abort the stream (the client reports it), the status having been sent.
  */
-export function spansResponse(scope: TenantScope, header: TraceHeader): Response {
+export async function spansResponse(scope: TenantScope, header: TraceHeader): Promise<Response> {
   const encoder = new TextEncoder();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
-  withTenantScope(scope, async (tx) => {
-    for await (const line of spanChunkLines(tx, header)) await writer.write(encoder.encode(line));
-  }).then(
-    () => writer.close(),
-    (error: unknown) => {
-      logger.error({ err: error, traceId: header.traceId }, "span stream failed");
-      return writer.abort(error);
-    },
-  );
+  let state: "reading" | "streaming" | "sent" = "reading";
+  let open!: () => void;
+  const firstChunkRead = new Promise<void>((resolve) => (open = resolve));
+  const streamed = withTenantScope(scope, async (tx) => {
+    const lines = spanChunkLines(tx, header);
+    const first = await lines.next();
+    state = "streaming";
+    open();
+    if (!first.done) {
+      await writer.write(encoder.encode(first.value));
+      for await (const line of lines) await writer.write(encoder.encode(line));
+    }
+    // Closed before the commit: the client has every span whatever the commit of this
+    // read-only transaction does.
+    state = "sent";
+    await writer.close();
+  });
+  streamed.catch((error: unknown) => {
+    if (state !== "streaming") return;
+    logger.error({ err: error, traceId: header.traceId }, "span stream failed");
+    return writer.abort(error);
+  });
+  await Promise.race([firstChunkRead, streamed]);
   return new Response(readable, { headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" } });
 }

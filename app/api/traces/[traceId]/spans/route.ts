@@ -18,6 +18,6 @@ export const GET = apiRoute(
   },
   async ({ query, params, scope }) => {
     const header = await loadTraceHeader(scope, params.traceId, query.tenant);
-    return header ? spansResponse(scope, header) : jsonError(404, "trace not found");
+    return header ? await spansResponse(scope, header) : jsonError(404, "trace not found");
   },
 );
