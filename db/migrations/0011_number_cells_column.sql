@@ -29,13 +29,16 @@ DROP INDEX traces_attribute_numbers_idx;
 --> statement-breakpoint
 CREATE INDEX traces_attribute_numbers_idx ON traces USING gin (attribute_number_cells);
 --> statement-breakpoint
+-- The probe now returns the candidates its cells find without checking each trace's values:
+-- every caller (lib/traces/search-sql.ts) checks the exact condition on the rows anyway, and
+-- checking it here too read every candidate's attribute summary twice, a third of the probe's
+-- time for a condition matching 1,121 traces of a 7-day window (bench/search.ts).
 CREATE OR REPLACE FUNCTION traces_matching_number(key text, op text, bound numeric, tenants text[], since timestamptz, until timestamptz)
 RETURNS TABLE (tenant_id text, trace_id uuid)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp SET plan_cache_mode = force_custom_plan ROWS 100
 AS $$
   SELECT t.tenant_id, t.trace_id FROM traces t
   WHERE t.attribute_number_cells && attribute_key_range_cells(key, op, bound)
-    AND jsonb_path_exists(t.attributes -> key, CASE op WHEN '>' THEN '$[*] ? (@ > $v)' ELSE '$[*] ? (@ < $v)' END::jsonpath, jsonb_build_object('v', bound))
     AND t.start_time >= since AND t.start_time < until
     AND (tenants IS NULL OR t.tenant_id = ANY (tenants))
     AND app_tenant_visible(t.tenant_id)

@@ -39,7 +39,10 @@ export function numberCondition(tx: TransactionSql, c: NumberCondition): Fragmen
   return tx`jsonb_path_exists(t.attributes -> ${c.key}, ${path}::jsonpath, jsonb_build_object('v', ${bound(c)}::numeric))`;
 }
 
-/** The traces the index finds for the condition in the window, for `t` to be one of. */
+/**
+ * The traces the index finds for the condition in the window, for `t` to be one of: candidates
+ * whose cells could hold a match (migration 0011), which numberCondition then checks exactly.
+ */
 export function numberProbe(tx: TransactionSql, c: NumberCondition, w: SearchWindow): Fragment {
   return tx`(t.tenant_id, t.trace_id) IN (
     SELECT * FROM traces_matching_number(${c.key}, ${c.op}, ${bound(c)}::numeric, ${w.tenants as string[] | null}::text[], ${w.from}, ${w.to}))`;
