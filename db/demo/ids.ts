@@ -8,12 +8,12 @@ const HEX32 = /^[0-9a-f]{32}$/i;
 
 export function spanIdToBigint(hex: string): bigint {
   if (!HEX16.test(hex)) throw new Error(`Not a 16-hex span id: ${JSON.stringify(hex)}`);
-  return BigInt.asIntN(64, BigInt(`0x${hex}`));
+  return checkedSpanIdToBigint(hex);
 }
 
-/** spanIdToBigint as decimal text, for a caller that has already checked the id (ingest). */
-export function checkedSpanIdDecimal(hex: string): string {
-  return BigInt.asIntN(64, BigInt(`0x${hex}`)).toString();
+/** spanIdToBigint for an id the caller has already checked (ingest). */
+export function checkedSpanIdToBigint(hex: string): bigint {
+  return BigInt.asIntN(64, BigInt(`0x${hex}`));
 }
 
 export function bigintToSpanId(id: bigint): string {

@@ -1,5 +1,5 @@
 import { resourceId } from "@/db/demo/resources";
-import { checkedSpanIdDecimal, checkedTraceIdUuid } from "@/db/demo/ids";
+import { checkedSpanIdToBigint, checkedTraceIdUuid } from "@/db/demo/ids";
 import type { SpanEvent, SpanLink } from "@/db/schema";
 import type { SpanLimits } from "./limits";
 import { storableText, truncate } from "./limits";
@@ -239,9 +239,9 @@ function normalizeSpan(span: OtlpSpan, resource: NormalizedResource, ctx: Contex
       tenantClaim: tenantClaimOf(attributes),
       // validate() checked the ids: lowercase hex of the right length.
       traceId: checkedTraceIdUuid(span.traceId),
-      spanId: checkedSpanIdDecimal(span.spanId),
+      spanId: checkedSpanIdToBigint(span.spanId).toString(),
       // An all-zero parent is how some exporters write "no parent".
-      parentSpanId: span.parentSpanId === "" || span.parentSpanId === ZERO_SPAN ? null : checkedSpanIdDecimal(span.parentSpanId),
+      parentSpanId: span.parentSpanId === "" || span.parentSpanId === ZERO_SPAN ? null : checkedSpanIdToBigint(span.parentSpanId).toString(),
       requestId: stringAttribute(attributes, ATTR_REQUEST_ID) ?? resource.requestId,
       service: resource.service,
       name: cleaner.text(span.name),

@@ -22,15 +22,18 @@ const EQUALITY_WALK_SHARE = 0.02;
  */
 export async function probedConditions(tx: TransactionSql, conditions: readonly AttributeCondition[], w: SearchWindow): Promise<Set<AttributeCondition>> {
   const probed = await rareNumberConditions(tx, conditions, w);
-  for (const c of conditions) {
-    if (c.op !== "=") continue;
-    const tenants = w.tenants ? tx`AND t.tenant_id = ANY(${w.tenants as string[]}::text[])` : tx``;
-    const [row] = await tx<{ hits: number; n: number }[]>`
-      SELECT count(*) FILTER (WHERE ${attributeCondition(tx, c)})::int AS hits, count(*)::int AS n
-      FROM (SELECT t.attributes FROM traces t
-            WHERE t.start_time >= ${w.from} AND t.start_time < ${w.to} ${tenants}
-            ORDER BY t.start_time DESC LIMIT ${EQUALITY_SAMPLE}) t`;
-    if (!row || row.hits < row.n * EQUALITY_WALK_SHARE) probed.add(c);
-  }
+  const equalities = conditions.filter((c) => c.op === "=");
+  if (equalities.length === 0) return probed;
+  // One read of the sample for every equality condition: how many of its traces each matches.
+  const tenants = w.tenants ? tx`AND t.tenant_id = ANY(${w.tenants as string[]}::text[])` : tx``;
+  const hits = equalities.map((c) => tx`count(*) FILTER (WHERE ${attributeCondition(tx, c)})::int`);
+  const [row] = await tx<{ n: number; hits: number[] }[]>`
+    SELECT count(*)::int AS n, ARRAY[${hits.reduce((acc, h) => tx`${acc}, ${h}`)}] AS hits
+    FROM (SELECT t.attributes FROM traces t
+          WHERE t.start_time >= ${w.from} AND t.start_time < ${w.to} ${tenants}
+          ORDER BY t.start_time DESC LIMIT ${EQUALITY_SAMPLE}) t`;
+  equalities.forEach((c, i) => {
+    if (!row || row.hits[i]! < row.n * EQUALITY_WALK_SHARE) probed.add(c);
+  });
   return probed;
 }
