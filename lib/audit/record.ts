@@ -13,7 +13,10 @@ export interface AuditActor {
 export interface RequestMeta {
   ip: string | null;
   userAgent: string | null;
+  /** The server's own id of the request. */
   requestId: string | null;
+  /** An id the client sent (`x-request-id`), kept apart: anyone can send any id. */
+  clientRequestId?: string | null;
   traceId: string | null;
 }
 
@@ -43,7 +46,8 @@ const text = (value: string | null | undefined, max?: number) => (value == null 
  * is ever read without its audit row.
  */
 export async function recordAudit(sql: Sql, record: AuditRecord): Promise<void> {
-  const details = encodeAuditDetails(record.details ?? {}) as Record<string, unknown>;
+  const clientRequestId = record.request.clientRequestId;
+  const details = encodeAuditDetails({ ...record.details, ...(clientRequestId && { clientRequestId }) }) as Record<string, unknown>;
   try {
     await sql`
       INSERT INTO audit_log (actor_id, actor_email, role, action, resource, tenants, outcome,
