@@ -58,7 +58,8 @@ test("a forged X-Forwarded-For is neither stored nor a way around the sign-in th
   for (const xff of forged) {
     const { csrfToken } = await (await request.get("/api/auth/csrf")).json();
     await request.post("/api/auth/callback/credentials", {
-      headers: { "x-forwarded-for": xff, "x-real-ip": xff },
+      // Every header a client could use to name an address, the app server's own included.
+      headers: { "x-forwarded-for": xff, "x-real-ip": xff, "x-te-peer-address": xff },
       form: { csrfToken, email: victim.email, password: "wrong-password", callbackUrl: "/traces" },
       maxRedirects: 0,
     });

@@ -16,6 +16,6 @@ export const getCurrentUser = cache(async (): Promise<AccessProfile | null> => {
   const session = await auth();
   const id = userId.safeParse(session?.user?.id);
   if (!id.success) return null;
-  const [live, profile] = await Promise.all([sessionIsLive(getSql(), session?.sessionId, id.data), loadAccessProfile(id.data)]);
-  return live ? profile : null;
+  if (!(await sessionIsLive(getSql(), session?.sessionId, id.data))) return null;
+  return loadAccessProfile(id.data);
 });
