@@ -21,6 +21,19 @@ export function TraceSummary({ header, depth }: { header: TraceHeader; depth: nu
         {header.isSecurity && <span className="ml-2 rounded bg-violet-100 px-1.5 text-xs font-normal text-violet-800 dark:bg-violet-950 dark:text-violet-300">security</span>}
       </h1>
       <p className="font-mono text-xs text-zinc-500">trace {header.traceId}</p>
+      {header.otherTenants.length > 0 && (
+        <p className="text-xs" data-testid="trace-other-tenants">
+          <span className="text-zinc-500">The same trace id is a separate trace in </span>
+          {header.otherTenants.map((tenant, i) => (
+            <span key={tenant}>
+              {i > 0 && ", "}
+              <a className="underline" href={`/traces/${header.traceId}?tenant=${encodeURIComponent(tenant)}`}>
+                {tenant}
+              </a>
+            </span>
+          ))}
+        </p>
+      )}
       <dl className="mt-1 flex flex-wrap gap-x-5 gap-y-0.5 text-xs" data-testid="trace-facts">
         {facts.map(([k, v]) => (
           <div key={k} className="flex gap-1">
