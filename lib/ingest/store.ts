@@ -285,17 +285,37 @@ export class SpanStore {
     await this.record(tx, decision, key, now);
   }
 
+  /**
+   * Stores new resources and moves each one's latest span day forward, which retention purges
+   * it by (lib/retention/purge-derived.ts). The update comes first: it locks a row whose day it
+   * moves, so a purge deciding on the old day waits and then finds the new one, and a row a purge
+   * just deleted is inserted again. A row already at a later day is neither locked nor purgeable.
+   */
   private async upsertResources(tx: TransactionSql, spans: readonly AcceptedSpan[]): Promise<void> {
-    const byKey = new Map<string, { tenantId: string; resource: NormalizedResource }>();
-    for (const { tenantId, span } of spans) byKey.set(`${tenantId}\0${span.resource.id}`, { tenantId, resource: span.resource });
+    const byKey = new Map<string, { tenantId: string; resource: NormalizedResource; dayNs: bigint }>();
+    for (const { tenantId, span } of spans) {
+      const key = `${tenantId}\0${span.resource.id}`;
+      const seen = byKey.get(key);
+      if (!seen) byKey.set(key, { tenantId, resource: span.resource, dayNs: span.startNs });
+      else if (span.startNs > seen.dayNs) seen.dayNs = span.startNs;
+    }
     const rows = [...byKey.keys()].sort().map((k) => byKey.get(k)!);
-    await tx`
-      INSERT INTO resources (tenant_id, id, attributes)
-      SELECT t, i, a::jsonb
-      -- Sent as text: postgres.js would JSON-encode strings bound to jsonb[] a second time.
-      FROM unnest(${rows.map((r) => r.tenantId)}::text[], ${rows.map((r) => r.resource.id)}::bigint[],
-                  ${rows.map((r) => JSON.stringify(r.resource.attributes))}::text[]) AS u(t, i, a)
-      ON CONFLICT (tenant_id, id) DO NOTHING`;
+    const tenantIds = rows.map((r) => r.tenantId);
+    const ids = rows.map((r) => r.resource.id);
+    const utcDay = dayNamer();
+    const days = rows.map((r) => utcDay(r.dayNs));
+    await Promise.all([
+      tx`
+        UPDATE resources r SET last_span_day = u.d
+        FROM unnest(${tenantIds}::text[], ${ids}::bigint[], ${days}::date[]) AS u(t, i, d)
+        WHERE r.tenant_id = u.t AND r.id = u.i AND r.last_span_day < u.d`,
+      tx`
+        INSERT INTO resources (tenant_id, id, attributes, last_span_day)
+        SELECT t, i, a::jsonb, d
+        -- Sent as text: postgres.js would JSON-encode strings bound to jsonb[] a second time.
+        FROM unnest(${tenantIds}::text[], ${ids}::bigint[], ${rows.map((r) => JSON.stringify(r.resource.attributes))}::text[], ${days}::date[]) AS u(t, i, a, d)
+        ON CONFLICT (tenant_id, id) DO NOTHING`,
+    ]);
   }
 
   /** The request's counters and isolation violations, in the same transaction as its spans. */
