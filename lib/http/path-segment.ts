@@ -1,0 +1,11 @@
+/**
+ * A path segment percent-decoded, or null when its encoding is malformed (`%zz`, a cut-off
+ * `%E0%A4%A`, bytes that are not UTF-8): decodeURIComponent throws on those, which answered 500.
+ */
+export function decodePathSegment(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
