@@ -43,7 +43,7 @@ export function ErrorsView({ tenants }: { tenants: TenantErrors[] }) {
                   <td className="py-1 pr-3 whitespace-nowrap text-zinc-500">{utc(g.firstSeen)}</td>
                   <td className="py-1 pr-3 whitespace-nowrap text-zinc-500">{utc(g.lastSeen)}</td>
                   <td className="py-1">
-                    <TraceLink traceId={g.example.traceId} spanId={g.example.spanId} label={`Example trace of ${g.type ?? "error"} in ${g.tenantId}`}>
+                    <TraceLink traceId={g.example.traceId} tenantId={g.tenantId} spanId={g.example.spanId} label={`Example trace of ${g.type ?? "error"} in ${g.tenantId}`}>
                       {g.example.traceId.slice(0, 8)}…
                     </TraceLink>
                   </td>

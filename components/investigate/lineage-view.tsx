@@ -12,7 +12,7 @@ const OUTCOME: Record<LineageOutcome, string> = {
 
 const KIND: Record<LineageNode["kind"], string> = { request: "request", job: "job", event: "event" };
 
-function Node({ node, traceId, looked }: { node: LineageNode; traceId: string; looked: string }) {
+function Node({ node, traceId, tenantId, looked }: { node: LineageNode; traceId: string; tenantId: string; looked: string }) {
   const isLooked = node.id === looked;
   return (
     <li
@@ -24,7 +24,7 @@ function Node({ node, traceId, looked }: { node: LineageNode; traceId: string; l
       {node.depth > 0 && <span className="text-zinc-400">↳</span>}
       <span className="text-xs uppercase text-zinc-500">{KIND[node.kind]}</span>
       <span className="font-medium"><VisibleName text={node.name} /></span>
-      <TraceLink traceId={traceId} spanId={node.spanId} label={`Open ${KIND[node.kind]} ${node.id} in its trace`}>
+      <TraceLink traceId={traceId} tenantId={tenantId} spanId={node.spanId} label={`Open ${KIND[node.kind]} ${node.id} in its trace`}>
         {node.id}
       </TraceLink>
       <span className="text-zinc-500"><VisibleName text={node.service} /></span>
@@ -55,14 +55,14 @@ export function LineageView({ traces, id }: { traces: LineageTrace[] | null; id:
               <span className="text-zinc-500">
                 in tenant {t.tenantId}, {request ? <>triggered by request <span data-testid="origin-request">{request.id}</span></> : "no originating request (a scheduled or orphan trace)"}
                 {" · "}
-                <TraceLink traceId={t.traceId} label={`Open trace ${t.traceId}`}>
+                <TraceLink traceId={t.traceId} tenantId={t.tenantId} label={`Open trace ${t.traceId}`}>
                   trace {t.traceId.slice(0, 8)}…
                 </TraceLink>
               </span>
             </h2>
             <ul>
               {t.nodes.map((n) => (
-                <Node key={`${n.kind}:${n.id}`} node={n} traceId={t.traceId} looked={id} />
+                <Node key={`${n.kind}:${n.id}`} node={n} traceId={t.traceId} tenantId={t.tenantId} looked={id} />
               ))}
             </ul>
             {t.capped && (

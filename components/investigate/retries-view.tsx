@@ -69,7 +69,7 @@ export function RetriesView({ loops, n }: { loops: RetryLoop[]; n: number }) {
               {loop.requestId ? <div>{loop.requestId}</div> : null}
             </td>
             <td className="py-1">
-              <TraceLink traceId={loop.traceId} spanId={loop.lastAttemptSpanId} label={`Trace of ${loop.name} retry loop`}>
+              <TraceLink traceId={loop.traceId} tenantId={loop.tenantId} spanId={loop.lastAttemptSpanId} label={`Trace of ${loop.name} retry loop`}>
                 {loop.traceId.slice(0, 8)}…
               </TraceLink>
             </td>

@@ -54,7 +54,7 @@ export function SlowView({ requests }: { requests: SlowRequest[] }) {
                 )}
               </td>
               <td className="py-1">
-                <TraceLink traceId={r.traceId} spanId={r.rootSpanId} label={`Trace of slow request ${r.rootName ?? ""}`}>
+                <TraceLink traceId={r.traceId} tenantId={r.tenantId} spanId={r.rootSpanId} label={`Trace of slow request ${r.rootName ?? ""}`}>
                   {r.traceId.slice(0, 8)}…
                 </TraceLink>
               </td>

@@ -47,7 +47,7 @@ export function ResultsTable({ traces, filters }: { traces: TraceHit[]; filters:
             </td>
             <td className="py-1 pr-3">{t.tenantId}</td>
             <td className="py-1 pr-3">
-              <Link href={traceHref(t.traceId)} prefetch={false} className="hover:underline" data-testid="trace-link">
+              <Link href={traceHref(t.traceId, t.tenantId)} prefetch={false} className="hover:underline" data-testid="trace-link">
                 <span className="text-zinc-500"><VisibleName text={t.rootService ?? "?"} /></span> <VisibleName text={t.rootName ?? "(root span missing)"} />
               </Link>
             </td>

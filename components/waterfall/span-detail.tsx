@@ -181,7 +181,7 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, o
                       span {l.spanId} in this trace (<VisibleName text={model.names[model.name[local]!]!} />)
                     </SpanLink>
                   ) : (
-                    <Link prefetch={false} href={`/traces/${l.traceId}?span=${l.spanId}`} className="text-sky-700 underline dark:text-sky-400">
+                    <Link prefetch={false} href={`/traces/${l.traceId}?tenant=${encodeURIComponent(tenant)}&span=${l.spanId}`} className="text-sky-700 underline dark:text-sky-400">
                       trace {l.traceId}, span {l.spanId}
                     </Link>
                   )}
