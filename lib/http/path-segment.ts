@@ -9,3 +9,8 @@ export function decodePathSegment(raw: string): string | null {
     return null;
   }
 }
+
+/** Whether every segment of a raw (still percent-encoded) path decodes. */
+export function isWellFormedPath(pathname: string): boolean {
+  return pathname.split("/").every((segment) => decodePathSegment(segment) !== null);
+}
