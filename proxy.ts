@@ -1,6 +1,7 @@
 import NextAuth from "next-auth";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { authConfig } from "@/lib/auth/config";
+import { isWellFormedPath } from "@/lib/http/path-segment";
 import { contentSecurityPolicy, newNonce } from "@/lib/security/csp";
 import { CLIENT_REQUEST_ID_HEADER } from "@/lib/audit/request-meta";
 import { isValidRequestId, newRequestId } from "@/lib/tracing/ids";
@@ -36,10 +37,20 @@ const pageProxy = auth((request) => {
   return response;
 });
 
+/**
+ * Next answers a path whose percent-encoding does not decode (`/traces/%E0%A4%A`,
+ * `/api/traces/%zz`) with a bare 500 before any page or route handler runs: refused here
+ * with a 400 instead. API routes pass through otherwise; they check the session themselves.
+ */
 export function proxy(request: NextRequest, event: NextFetchEvent) {
+  const { pathname } = request.nextUrl;
+  if (!isWellFormedPath(pathname)) {
+    return NextResponse.json({ error: "malformed percent-encoding in the path" }, { status: 400, headers: { "cache-control": "no-store" } });
+  }
+  if (pathname === "/api" || pathname.startsWith("/api/")) return NextResponse.next();
   return pageProxy(request, event as never);
 }
 
 export const config = {
-  matcher: ["/((?!api|v1|_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!v1|_next/static|_next/image|favicon.ico).*)"],
 };
