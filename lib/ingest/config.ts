@@ -76,7 +76,7 @@ const envSchema = z.object({
   INGEST_MAX_CONCURRENT: count(64),
   INGEST_MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).optional(),
   INGEST_ROLLUP_FOLD_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).optional(),
-  /** Extra sensitive key words or phrases, comma-separated ("member id, pin"). */
+  /** Extra secret names, comma-separated: words, phrases, `word$`, `*stem*`, `*suffix` ("member id, pin$"). */
   INGEST_REDACT_KEYS: z.string().optional(),
   /** Extra value rules: [{"name": "employee_id", "pattern": "EMP-\\d{6}", "flags": "i"}]. */
   INGEST_REDACT_PATTERNS: extraPatterns.optional(),
