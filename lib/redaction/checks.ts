@@ -19,8 +19,13 @@ export function luhn(digits: string): boolean {
 
 const NOT_DIGIT = /\D/g;
 
+// Printed cards group their digits in fours (the last group shorter), Amex 4-6-5; any other
+// grouping (IP addresses in a list, dates, phone numbers) is not a card.
+const CARD_GROUPS = /^\d{4}([ .-])\d{4}(?:\1\d{4}){1,2}(?:\1\d{1,4})?$|^\d{4}([ .-])\d{6}\2\d{4,5}$/;
+
 export function isCardNumber(match: string): boolean {
   const digits = match.replace(NOT_DIGIT, "");
+  if (digits.length !== match.length && !CARD_GROUPS.test(match)) return false;
   return digits.length >= 13 && digits.length <= 19 && luhn(digits);
 }
 

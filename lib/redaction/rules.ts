@@ -86,9 +86,10 @@ export const DEFAULT_VALUE_RULES: readonly PatternRule[] = [
     hint: /@|%40/,
   },
   {
-    // Any separators (spaces, dashes, dots); only a Luhn-valid run of 13 to 19 digits.
+    // Spaces, dashes or dots between the groups; only a Luhn-valid run of 13 to 19 digits.
     name: "card",
-    pattern: /(?<![0-9A-Za-z])[2-6]\d(?:[ .-]?\d){11,17}(?![0-9A-Za-z])/g,
+    // Not the fraction of a decimal number (0.4111…).
+    pattern: /(?<![0-9A-Za-z])(?<!\d[.,])[2-6]\d(?:[ .-]?\d){11,17}(?![0-9A-Za-z])/g,
     hint: /[2-6]\d(?:[ .-]?\d){11}/,
     validate: isCardNumber,
   },
