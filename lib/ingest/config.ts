@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { secretNameRules } from "../redaction/names";
 import { defaultLimits, type IngestLimits } from "./limits";
 import { defaultRedactionRules, type RedactionRules, type ValueRule } from "./redact";
 
@@ -66,6 +67,17 @@ const extraPatterns = z
     }),
   );
 
+const secretNames = z
+  .string()
+  .transform((text) => text.split(",").map((k) => k.trim()).filter(Boolean))
+  .superRefine((entries, ctx) => {
+    try {
+      secretNameRules(entries);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  });
+
 const envSchema = z.object({
   INGEST_MAX_BODY_BYTES: count(1024 * 1024 * 1024),
   INGEST_MAX_SPANS_PER_REQUEST: count(1_000_000),
@@ -76,8 +88,8 @@ const envSchema = z.object({
   INGEST_MAX_CONCURRENT: count(64),
   INGEST_MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).optional(),
   INGEST_ROLLUP_FOLD_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).optional(),
-  /** Extra sensitive key words or phrases, comma-separated ("member id, pin"). */
-  INGEST_REDACT_KEYS: z.string().optional(),
+  /** Extra secret names, comma-separated: words, phrases, `word$`, `*stem*`, `*suffix` ("member id, pin$"). */
+  INGEST_REDACT_KEYS: secretNames.optional(),
   /** Extra value rules: [{"name": "employee_id", "pattern": "EMP-\\d{6}", "flags": "i"}]. */
   INGEST_REDACT_PATTERNS: extraPatterns.optional(),
 });
@@ -112,7 +124,7 @@ export function ingestConfigFromEnv(env: Record<string, string | undefined>): In
     maxQueued: e.INGEST_MAX_QUEUED ?? d.maxQueued,
     rollupFoldIntervalMs: e.INGEST_ROLLUP_FOLD_INTERVAL_MS ?? d.rollupFoldIntervalMs,
     redaction: {
-      sensitiveKeys: [...d.redaction.sensitiveKeys, ...(e.INGEST_REDACT_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean)],
+      sensitiveKeys: [...d.redaction.sensitiveKeys, ...(e.INGEST_REDACT_KEYS ?? [])],
       valueRules: [...d.redaction.valueRules, ...(e.INGEST_REDACT_PATTERNS ?? [])],
     },
   };

@@ -153,7 +153,7 @@ describe("redaction on the way in", () => {
       [str("service.name", "api"), str("deployment.owner", "erin@example.com")],
     );
     expect(s.name).toBe("login [REDACTED:email]");
-    expect(s.statusMessage).toBe("token [REDACTED:bearer] expired");
+    expect(s.statusMessage).toBe("token [REDACTED:jwt] expired");
     expect(s.attributes).toEqual({
       "http.request.header.authorization": "[REDACTED:sensitive_key]",
       headers: { cookie: "[REDACTED:sensitive_key]", accept: "json" },
@@ -163,7 +163,7 @@ describe("redaction on the way in", () => {
     });
     expect(s.events[0]!.attributes).toEqual({ "exception.message": "card [REDACTED:card] refused" });
     expect(s.links[0]!.attributes).toEqual({ password: "[REDACTED:sensitive_key]" });
-    expect(s.redactions).toEqual({ email: 3, bearer: 1, sensitive_key: 3, card: 1 });
+    expect(s.redactions).toEqual({ email: 3, jwt: 1, sensitive_key: 3, card: 1 });
     expect(s.resource.attributes).toEqual({ "service.name": "api", "deployment.owner": "[REDACTED:email]" });
     expect(s.resource.redactions).toEqual({ email: 1 });
   });

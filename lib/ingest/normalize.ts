@@ -115,14 +115,14 @@ class Cleaner {
     if (value.stringValue != null) return this.text(value.stringValue);
     if (value.boolValue != null) return value.boolValue;
     if (value.intValue != null) return this.redactor.number(int64Value(value.intValue), this.redactions);
-    if (value.doubleValue != null) return Number.isFinite(value.doubleValue) ? value.doubleValue : String(value.doubleValue);
+    if (value.doubleValue != null) return Number.isFinite(value.doubleValue) ? this.redactor.number(value.doubleValue, this.redactions) : String(value.doubleValue);
     if (value.arrayValue != null) return (value.arrayValue.values ?? []).map((v) => this.value(v));
     if (value.kvlistValue != null) {
       const out: Attributes = {};
       for (const kv of value.kvlistValue.values ?? []) this.entry(out, kv);
       return out;
     }
-    if (value.bytesValue != null) return Buffer.from(value.bytesValue).toString("base64");
+    if (value.bytesValue != null) return this.redactor.bytes(value.bytesValue, this.redactions) ?? Buffer.from(value.bytesValue).toString("base64");
     return null;
   }
 

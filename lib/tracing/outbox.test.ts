@@ -51,7 +51,7 @@ describe("outbox relay", () => {
     await expect.poll(async () => (await relay.runOnce()).failed).toBe(1);
     expect(calls).toBe(2);
     // The stored error is sanitized like an exported span.
-    expect(await statusOf(id)).toEqual({ status: "failed", attempts: 2, last_error: "ledger unavailable for [EMAIL]" });
+    expect(await statusOf(id)).toEqual({ status: "failed", attempts: 2, last_error: "ledger unavailable for [REDACTED:email]" });
 
     const consumers = capture.spans().filter((s) => s.name === "process payment.captured");
     const producer = capture.spans().find((s) => s.name === "publish payment.captured");

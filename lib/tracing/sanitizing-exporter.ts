@@ -2,7 +2,7 @@ import type { Link } from "@opentelemetry/api";
 import type { ExportResult } from "@opentelemetry/core";
 import { resourceFromAttributes, type Resource } from "@opentelemetry/resources";
 import type { ReadableSpan, SpanExporter, TimedEvent } from "@opentelemetry/sdk-trace";
-import { sanitizeAttributes, sanitizeName, sanitizeString } from "./sanitize";
+import { sanitizeAttributes, sanitizeString } from "./sanitize";
 
 /**
  * Sanitizes every span on its way out: name, attributes, events, links, status message and
@@ -34,7 +34,7 @@ export class SanitizingExporter implements SpanExporter {
   }
 
   sanitize(span: ReadableSpan): ReadableSpan {
-    const name = sanitizeName(span.name);
+    const name = sanitizeString(span.name);
     const attributes = sanitizeAttributes(span.attributes);
     const events = sanitizeEvents(span.events);
     const links = sanitizeLinks(span.links);
@@ -89,7 +89,7 @@ function sanitizeEvents(events: TimedEvent[]): TimedEvent[] {
   if (events.length === 0) return events;
   let out: TimedEvent[] | undefined;
   events.forEach((event, i) => {
-    const name = sanitizeName(event.name);
+    const name = sanitizeString(event.name);
     const attributes = event.attributes && sanitizeAttributes(event.attributes);
     if (name !== event.name || attributes !== event.attributes) {
       out ??= [...events];

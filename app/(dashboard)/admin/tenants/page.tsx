@@ -3,15 +3,22 @@ import { pageAccess } from "@/lib/auth/guard";
 import { getSql } from "@/db/client";
 import { listTenants } from "@/lib/admin/overview";
 import { recentIsolationViolations } from "@/lib/admin/isolation-log";
+import { redactionsByTenant } from "@/lib/admin/redactions";
 import { AdminHeader } from "@/components/admin/admin-header";
 import { IsolationLogTable } from "@/components/admin/isolation-log-table";
 import { td, th } from "@/components/admin/styles";
 
 export const metadata: Metadata = { title: "Tenants" };
 
+const REDACTION_DAYS = 30;
+
 export default async function TenantsPage() {
   await pageAccess("admin", { audit: "admin.view", resource: "/admin/tenants" });
-  const [tenants, violations] = await Promise.all([listTenants(), recentIsolationViolations(getSql())]);
+  const [tenants, violations, redactions] = await Promise.all([
+    listTenants(),
+    recentIsolationViolations(getSql()),
+    redactionsByTenant(getSql(), REDACTION_DAYS),
+  ]);
   return (
     <>
       <AdminHeader title="Tenants" />
@@ -24,6 +31,7 @@ export default async function TenantsPage() {
             <th className={th}>Slow threshold</th>
             <th className={th}>Keep ratio</th>
             <th className={th}>Legal hold</th>
+            <th className={th}>Redactions by rule ({REDACTION_DAYS} days)</th>
           </tr>
         </thead>
         <tbody>
@@ -37,6 +45,9 @@ export default async function TenantsPage() {
               <td className={td}>{t.slowThresholdMs} ms</td>
               <td className={td}>{t.keepRatio}</td>
               <td className={td}>{t.legalHold ? "On" : "Off"}</td>
+              <td className={td} data-testid={`redactions-${t.id}`}>
+                {(redactions.get(t.id) ?? []).map((r) => `${r.rule} ${r.count.toLocaleString("en")}`).join(" · ") || "none"}
+              </td>
             </tr>
           ))}
         </tbody>
