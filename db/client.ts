@@ -7,6 +7,13 @@ interface Cached {
   db: Db;
 }
 
+/**
+ * The backstop for a transaction this process stops driving (an abandoned download, a bug):
+ * Postgres ends the session after a minute idle inside it. No request of the app leaves its
+ * transaction idle that long; trace downloads cut theirs much sooner (lib/traces/transaction-stream.ts).
+ */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
 // Next's dev server re-evaluates modules on every change; keep one pool per process.
 const globalForDb = globalThis as unknown as { traceExplorerDb?: Cached };
 
@@ -15,9 +22,9 @@ function client(): Cached {
     const { DATABASE_URL, DATABASE_POOL_MAX } = env();
     globalForDb.traceExplorerDb = {
       // Trace reads and ingest: raw SQL, most of the connections.
-      sql: connect(DATABASE_URL, { max: DATABASE_POOL_MAX }),
+      sql: connect(DATABASE_URL, { max: DATABASE_POOL_MAX, idleInTransactionTimeoutMs: IDLE_IN_TRANSACTION_TIMEOUT_MS }),
       // Users, tenants, keys and audit through drizzle: few, short queries.
-      db: makeDb(DATABASE_URL, { max: Math.max(2, Math.ceil(DATABASE_POOL_MAX / 4)) }),
+      db: makeDb(DATABASE_URL, { max: Math.max(2, Math.ceil(DATABASE_POOL_MAX / 4)), idleInTransactionTimeoutMs: IDLE_IN_TRANSACTION_TIMEOUT_MS }),
     };
   }
   return globalForDb.traceExplorerDb;

@@ -10,6 +10,11 @@ export interface ConnectOptions {
   max?: number;
   /** Short name shown in pg_stat_activity, to tell the app, ingest and scripts apart. */
   applicationName?: string;
+  /**
+   * Postgres ends a session left idle inside a transaction this long (it holds a pool slot, its
+   * locks and an old snapshot otherwise). Unset: the server's setting (off by default).
+   */
+  idleInTransactionTimeoutMs?: number;
 }
 
 /**
@@ -41,7 +46,10 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     max: options.max ?? 10,
     onnotice: () => {},
     backoff: reconnectDelaySeconds,
-    connection: { application_name: options.applicationName ?? "trace-explorer" },
+    connection: {
+      application_name: options.applicationName ?? "trace-explorer",
+      ...(options.idleInTransactionTimeoutMs ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs } : {}),
+    },
     // bigint columns (span ids, nanosecond durations) must not lose precision.
     types: { bigint: postgres.BigInt },
     // Not in postgres.js's published types, but part of its documented options. A URL with
