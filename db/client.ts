@@ -5,6 +5,7 @@ import { connect, makeDb, type Db, type Sql } from "./connect";
 interface Cached {
   sql: Sql;
   db: Db;
+  streams?: Sql;
 }
 
 /**
@@ -36,4 +37,19 @@ export function getSql(): Sql {
 
 export function getDb(): Db {
   return client().db;
+}
+
+/**
+ * The pool of trace downloads (export, span stream), `max` connections and no more: a download
+ * holds its connection while its client reads, so downloads never take one from the pools
+ * above, which sign-in, the audit log, health, search and ingest use.
+ */
+export function getStreamSql(max: number): Sql {
+  const cached = client();
+  cached.streams ??= connect(env().DATABASE_URL, {
+    max,
+    applicationName: "trace-explorer-streams",
+    idleInTransactionTimeoutMs: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  });
+  return cached.streams;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
+import { getStreamSql } from "@/db/client";
 import { withTenantScope } from "@/db/scoped";
 import { jsonError } from "@/lib/http/responses";
 import { logger } from "@/lib/tracing";
@@ -39,8 +40,8 @@ export interface TransactionStreamOptions {
 
 /**
  * A download read from one database transaction while the client takes it, which must never
- * hold its connection for long: at most `limits.total` such streams at once (per user
- * `limits.perUser`; beyond, 429 with Retry-After), each cut (and its transaction rolled back)
+ * hold its connection for long: at most `limits.total` such streams at once, on a pool of
+ * their own that size (per user `limits.perUser`; beyond, 429 with Retry-After), each cut (and its transaction rolled back)
  * when its client takes no chunk for `stallMs` or the stream passes `maxMs`, with the same
  * bounds set in Postgres (statement_timeout, idle_in_transaction_session_timeout) in case this
  * process stops driving it. A client that goes away cancels the body, which fails the pending
@@ -98,7 +99,7 @@ export async function transactionStream(options: TransactionStreamOptions, guard
     // Closed before the commit: the client has the whole body whatever the commit of this
     // read-only transaction does.
     await writer.close();
-  }).finally(release);
+  }, getStreamSql(limits.total)).finally(release);
   streamed.catch((error: unknown) => {
     if (!started) return;
     if (error instanceof StreamCutError) logger.warn({ traceId: options.traceId, reason: error.message }, "trace download cut");
