@@ -83,7 +83,9 @@ export async function transactionStream(options: TransactionStreamOptions, guard
       await Promise.race([
         written,
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new StreamCutError(`the client took no data for ${limits.stallMs} ms`)), limits.stallMs);
+          const wait = Math.min(limits.stallMs, Math.max(0, deadline - Date.now()));
+          const why = wait < limits.stallMs ? `the download took longer than ${limits.maxMs} ms` : `the client took no data for ${limits.stallMs} ms`;
+          timer = setTimeout(() => reject(new StreamCutError(why)), wait);
         }),
       ]);
     } finally {
