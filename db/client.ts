@@ -49,6 +49,8 @@ export function getStreamSql(max: number): Sql {
   cached.streams ??= connect(env().DATABASE_URL, {
     max,
     applicationName: "trace-explorer-streams",
+    // Downloads are occasional: their connections are not kept open between them.
+    idleTimeoutSeconds: 30,
     idleInTransactionTimeoutMs: IDLE_IN_TRANSACTION_TIMEOUT_MS,
   });
   return cached.streams;

@@ -15,6 +15,8 @@ export interface ConnectOptions {
    * locks and an old snapshot otherwise). Unset: the server's setting (off by default).
    */
   idleInTransactionTimeoutMs?: number;
+  /** Seconds after which an unused connection is closed; unset: kept open. */
+  idleTimeoutSeconds?: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export function reconnectDelaySeconds(retries: number): number {
 export function connect(url: string, options: ConnectOptions = {}): Sql {
   return postgres(url, {
     max: options.max ?? 10,
+    ...(options.idleTimeoutSeconds ? { idle_timeout: options.idleTimeoutSeconds } : {}),
     onnotice: () => {},
     backoff: reconnectDelaySeconds,
     connection: {

@@ -28,7 +28,7 @@ let header: TraceHeader;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  Object.assign(process.env, { DATABASE_URL: t.url, DATABASE_POOL_MAX: "10", TRACE_STREAM_STALL_MS: String(STALL_MS) });
+  Object.assign(process.env, { DATABASE_URL: t.url, DATABASE_POOL_MAX: "10", TRACE_STREAMS_MAX: "4", TRACE_STREAM_STALL_MS: String(STALL_MS) });
   process.env.AUTH_SECRET ??= "a".repeat(40);
   await t.sql`INSERT INTO tenants (id, name, retention_days, kept_retention_days) VALUES ('alpha', 'Alpha', 14, 30), ('beta', 'Beta', 14, 30)`;
   await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: BIG, spans: 30_000 });

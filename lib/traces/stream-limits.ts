@@ -14,7 +14,7 @@ export interface StreamLimits {
 
 const count = (max: number) => z.coerce.number().int().min(1).max(max).optional();
 const schema = z.object({
-  TRACE_STREAMS_MAX: z.coerce.number().int().min(1).max(100).default(4),
+  TRACE_STREAMS_MAX: z.coerce.number().int().min(1).max(100).default(8),
   TRACE_STREAMS_PER_USER: count(100),
   TRACE_STREAM_STALL_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   TRACE_STREAM_MAX_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),

@@ -79,7 +79,9 @@ export class Adversary {
     while (!this.stopped) {
       let response: Response;
       try {
-        response = await session.fetch(`/api/traces/${TRACE_ID}/export?tenant=${ADVERSARY_TENANT}`);
+        // Uncompressed, as curl sends it: gzip would let the whole (very repetitive) file fit in
+        // the sockets' buffers, and the server would finish instead of meeting a stalled reader.
+        response = await session.fetch(`/api/traces/${TRACE_ID}/export?tenant=${ADVERSARY_TENANT}`, { headers: { "accept-encoding": "identity" } });
       } catch (error) {
         bump(this.tally.exports, (error as { cause?: { code?: string } }).cause?.code ?? "error");
         await sleep(1_000);

@@ -79,7 +79,8 @@ export class Sampler {
 }
 
 /** The app's connections to its database (the harness's own monitor connection excluded). */
-export function appConnectionCounter(databaseUrl: () => string): { read: () => Promise<number>; end: () => Promise<void> } {
+/** A number read from the database once a second over a connection of the soak's own (kept out of the counts). */
+function databaseProbe(databaseUrl: () => string, query: (sql: Sql) => Promise<number>): { read: () => Promise<number>; end: () => Promise<void> } {
   let sql: Sql | undefined;
   let url = "";
   return {
@@ -88,15 +89,31 @@ export function appConnectionCounter(databaseUrl: () => string): { read: () => P
         url = databaseUrl();
         sql = connect(url, { max: 1, applicationName: "trace-explorer-soak" });
       }
-      const [row] = await sql<{ n: number }[]>`
-        SELECT count(*)::int AS n FROM pg_stat_activity
-        WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name NOT LIKE 'trace-explorer-soak%'`;
-      return row!.n;
+      return query(sql);
     },
     end: async () => {
       await sql?.end({ timeout: 2 });
     },
   };
+}
+
+export function appConnectionCounter(databaseUrl: () => string): { read: () => Promise<number>; end: () => Promise<void> } {
+  return databaseProbe(databaseUrl, async (sql) => {
+    const [row] = await sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name NOT LIKE 'trace-explorer-soak%'`;
+    return row!.n;
+  });
+}
+
+/** Seconds the oldest open transaction of the trace downloads' pool has been open (0 when none is). */
+export function downloadTransactionAge(databaseUrl: () => string): { read: () => Promise<number>; end: () => Promise<void> } {
+  return databaseProbe(databaseUrl, async (sql) => {
+    const [row] = await sql<{ s: number }[]>`
+      SELECT coalesce(max(extract(epoch FROM now() - xact_start)), 0)::float8 AS s FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = 'trace-explorer-streams' AND xact_start IS NOT NULL`;
+    return row!.s;
+  });
 }
 
 export interface PurgeRun {
