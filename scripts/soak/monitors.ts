@@ -106,12 +106,15 @@ export function appConnectionCounter(databaseUrl: () => string): { read: () => P
   });
 }
 
-/** Seconds the oldest open transaction of the trace downloads' pool has been open (0 when none is). */
-export function downloadTransactionAge(databaseUrl: () => string): { read: () => Promise<number>; end: () => Promise<void> } {
+/**
+ * The longest a trace download's connection has been idle inside its transaction, in seconds:
+ * how long it has waited for its client since its last read from the database (0 when none waits).
+ */
+export function downloadIdleInTransaction(databaseUrl: () => string): { read: () => Promise<number>; end: () => Promise<void> } {
   return databaseProbe(databaseUrl, async (sql) => {
     const [row] = await sql<{ s: number }[]>`
-      SELECT coalesce(max(extract(epoch FROM now() - xact_start)), 0)::float8 AS s FROM pg_stat_activity
-      WHERE datname = current_database() AND application_name = 'trace-explorer-streams' AND xact_start IS NOT NULL`;
+      SELECT coalesce(max(extract(epoch FROM now() - state_change)), 0)::float8 AS s FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = 'trace-explorer-streams' AND state LIKE 'idle in transaction%'`;
     return row!.s;
   });
 }
