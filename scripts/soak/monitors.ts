@@ -79,8 +79,7 @@ export class Sampler {
 }
 
 /** The app's connections to its database (the harness's own monitor connection excluded). */
-/** A number read from the database once a second over a connection of the soak's own (kept out of the counts). */
-function databaseProbe(databaseUrl: () => string, query: (sql: Sql) => Promise<number>): { read: () => Promise<number>; end: () => Promise<void> } {
+export function appConnectionCounter(databaseUrl: () => string): { read: () => Promise<number>; end: () => Promise<void> } {
   let sql: Sql | undefined;
   let url = "";
   return {
@@ -89,34 +88,15 @@ function databaseProbe(databaseUrl: () => string, query: (sql: Sql) => Promise<n
         url = databaseUrl();
         sql = connect(url, { max: 1, applicationName: "trace-explorer-soak" });
       }
-      return query(sql);
+      const [row] = await sql<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name NOT LIKE 'trace-explorer-soak%'`;
+      return row!.n;
     },
     end: async () => {
       await sql?.end({ timeout: 2 });
     },
   };
-}
-
-export function appConnectionCounter(databaseUrl: () => string): { read: () => Promise<number>; end: () => Promise<void> } {
-  return databaseProbe(databaseUrl, async (sql) => {
-    const [row] = await sql<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM pg_stat_activity
-      WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name NOT LIKE 'trace-explorer-soak%'`;
-    return row!.n;
-  });
-}
-
-/**
- * The longest a trace download's connection has been idle inside its transaction, in seconds:
- * how long it has waited for its client since its last read from the database (0 when none waits).
- */
-export function downloadIdleInTransaction(databaseUrl: () => string): { read: () => Promise<number>; end: () => Promise<void> } {
-  return databaseProbe(databaseUrl, async (sql) => {
-    const [row] = await sql<{ s: number }[]>`
-      SELECT coalesce(max(extract(epoch FROM now() - state_change)), 0)::float8 AS s FROM pg_stat_activity
-      WHERE datname = current_database() AND application_name = 'trace-explorer-streams' AND state LIKE 'idle in transaction%'`;
-    return row!.s;
-  });
 }
 
 export interface PurgeRun {
@@ -164,5 +144,22 @@ export class PurgeScheduler {
       this.stats.record(code);
       this.runs.push({ at: Date.now(), status: code, body: "" });
     }
+  }
+}
+
+/**
+ * The app's sessions left idle inside a transaction for more than `seconds` (an abandoned
+ * download or request would show here), read once with a connection of the soak's own.
+ */
+export async function idleInTransactionSessions(databaseUrl: string, seconds: number): Promise<number> {
+  const sql = connect(databaseUrl, { max: 1, applicationName: "trace-explorer-soak" });
+  try {
+    const [row] = await sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name NOT LIKE 'trace-explorer-soak%'
+        AND state LIKE 'idle in transaction%' AND now() - state_change > make_interval(secs => ${seconds})`;
+    return row!.n;
+  } finally {
+    await sql.end();
   }
 }
