@@ -10,6 +10,13 @@ export interface ConnectOptions {
   max?: number;
   /** Short name shown in pg_stat_activity, to tell the app, ingest and scripts apart. */
   applicationName?: string;
+  /**
+   * Postgres ends a session left idle inside a transaction this long (it holds a pool slot, its
+   * locks and an old snapshot otherwise). Unset: the server's setting (off by default).
+   */
+  idleInTransactionTimeoutMs?: number;
+  /** Seconds after which an unused connection is closed; unset: kept open. */
+  idleTimeoutSeconds?: number;
 }
 
 /**
@@ -39,9 +46,13 @@ export function reconnectDelaySeconds(retries: number): number {
 export function connect(url: string, options: ConnectOptions = {}): Sql {
   return postgres(url, {
     max: options.max ?? 10,
+    ...(options.idleTimeoutSeconds ? { idle_timeout: options.idleTimeoutSeconds } : {}),
     onnotice: () => {},
     backoff: reconnectDelaySeconds,
-    connection: { application_name: options.applicationName ?? "trace-explorer" },
+    connection: {
+      application_name: options.applicationName ?? "trace-explorer",
+      ...(options.idleInTransactionTimeoutMs ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs } : {}),
+    },
     // bigint columns (span ids, nanosecond durations) must not lose precision.
     types: { bigint: postgres.BigInt },
     // Not in postgres.js's published types, but part of its documented options. A URL with

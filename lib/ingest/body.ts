@@ -9,29 +9,72 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** The request body, refused as soon as it grows past `maxBytes`, whatever Content-Length said. */
-export async function readBody(request: Request, maxBytes: number): Promise<Buffer> {
+/** The body did not arrive in time (HTTP 408); nothing of it is kept. */
+export class BodyTimeoutError extends Error {
+  override readonly name = "BodyTimeoutError";
+}
+
+/** Keeping more of the body would pass the buffer budget (HTTP 429). */
+export class BodyBufferFullError extends Error {
+  override readonly name = "BodyBufferFullError";
+}
+
+export interface BodyReadOptions {
+  maxBytes: number;
+  /** The longest wait for the next bytes. */
+  idleMs: number;
+  /** The longest the whole body may take, however steadily it drips. */
+  totalMs: number;
+  /** Accounts each chunk against a buffer budget; false refuses the body. */
+  reserve: (bytes: number) => boolean;
+}
+
+/**
+ * The request body, refused as soon as it grows past `maxBytes` (whatever Content-Length said),
+ * stalls for `idleMs`, takes longer than `totalMs` in all, or would pass the buffer budget.
+ */
+export async function readBody(request: Request, options: BodyReadOptions): Promise<Buffer> {
+  const { maxBytes } = options;
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) throw new BodyTooLargeError(maxBytes, "request body");
   if (!request.body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
+  const deadline = Date.now() + options.totalMs;
   const reader = request.body.getReader();
+  const refuse = async (error: Error): Promise<never> => {
+    await reader.cancel().catch(() => {});
+    throw error;
+  };
   for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
+    let chunk: ReadableStreamReadResult<Uint8Array> | "late";
+    let timer: NodeJS.Timeout | undefined;
     try {
-      chunk = await reader.read();
+      chunk = await Promise.race([
+        reader.read(),
+        new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), Math.max(0, Math.min(options.idleMs, deadline - Date.now()))))),
+      ]);
     } catch (error) {
       // The client went away or broke the stream mid-body.
       throw new DecodeError(`The request body could not be read: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (chunk === "late") {
+      const total = Date.now() >= deadline;
+      return refuse(
+        new BodyTimeoutError(
+          total
+            ? `The request body took longer than ${options.totalMs / 1000} s; nothing was stored. Send it faster or in smaller batches.`
+            : `No part of the request body arrived for ${options.idleMs / 1000} s; nothing was stored.`,
+        ),
+      );
     }
     const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new BodyTooLargeError(maxBytes, "request body");
-    }
+    if (size > maxBytes) return refuse(new BodyTooLargeError(maxBytes, "request body"));
+    if (!options.reserve(value.byteLength)) return refuse(new BodyBufferFullError("The server holds as many request bodies as it may; retry later."));
     chunks.push(value);
   }
   return Buffer.concat(chunks, size);

@@ -5,9 +5,19 @@ import { defaultRedactionRules, type RedactionRules, type ValueRule } from "./re
 
 export interface IngestConfig {
   limits: IngestLimits;
-  /** Requests writing at once; more wait in a queue of `maxQueued`, beyond which 429. */
+  /**
+   * Requests writing at once. Up to `maxQueued` more are admitted (their bodies read, then
+   * waiting for a slot); beyond, 429. One source (a tenant, or a key not bound to one) has at
+   * most `maxPerSource` admitted and gets slots fairly (lib/ingest/admission.ts).
+   */
   maxConcurrent: number;
   maxQueued: number;
+  maxPerSource: number;
+  /** Bytes of request bodies held at once (all sources; one source at most half, at least one body). */
+  maxBufferedBytes: number;
+  /** A body that stalls this long, or takes this long in all, is refused with 408. */
+  bodyIdleTimeoutMs: number;
+  bodyTimeoutMs: number;
   /** Retry-After for 429 (overloaded) and 503 (database unavailable), in seconds. */
   overloadedRetryAfterSeconds: number;
   unavailableRetryAfterSeconds: number;
@@ -25,6 +35,10 @@ export const defaultIngestConfig: IngestConfig = {
   limits: defaultLimits,
   maxConcurrent: 4,
   maxQueued: 64,
+  maxPerSource: 16,
+  maxBufferedBytes: 128 * 1024 * 1024,
+  bodyIdleTimeoutMs: 10_000,
+  bodyTimeoutMs: 30_000,
   overloadedRetryAfterSeconds: 1,
   unavailableRetryAfterSeconds: 5,
   futureToleranceMs: 86_400_000,
@@ -87,6 +101,10 @@ const envSchema = z.object({
   INGEST_LINK_COUNT_LIMIT: count(10_000),
   INGEST_MAX_CONCURRENT: count(64),
   INGEST_MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).optional(),
+  INGEST_MAX_PER_SOURCE: count(10_000),
+  INGEST_MAX_BUFFERED_BYTES: count(16 * 1024 * 1024 * 1024),
+  INGEST_BODY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).optional(),
+  INGEST_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
   INGEST_ROLLUP_FOLD_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).optional(),
   /** Extra secret names, comma-separated: words, phrases, `word$`, `*stem*`, `*suffix` ("member id, pin$"). */
   INGEST_REDACT_KEYS: secretNames.optional(),
@@ -122,6 +140,10 @@ export function ingestConfigFromEnv(env: Record<string, string | undefined>): In
     },
     maxConcurrent: e.INGEST_MAX_CONCURRENT ?? d.maxConcurrent,
     maxQueued: e.INGEST_MAX_QUEUED ?? d.maxQueued,
+    maxPerSource: e.INGEST_MAX_PER_SOURCE ?? d.maxPerSource,
+    maxBufferedBytes: e.INGEST_MAX_BUFFERED_BYTES ?? d.maxBufferedBytes,
+    bodyIdleTimeoutMs: e.INGEST_BODY_IDLE_TIMEOUT_MS ?? d.bodyIdleTimeoutMs,
+    bodyTimeoutMs: e.INGEST_BODY_TIMEOUT_MS ?? d.bodyTimeoutMs,
     rollupFoldIntervalMs: e.INGEST_ROLLUP_FOLD_INTERVAL_MS ?? d.rollupFoldIntervalMs,
     redaction: {
       sensitiveKeys: [...d.redaction.sensitiveKeys, ...(e.INGEST_REDACT_KEYS ?? [])],

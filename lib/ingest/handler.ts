@@ -1,6 +1,7 @@
 import type { Sql } from "@/db/connect";
 import { KeyAuthenticator, type KeyCheck } from "./authenticate";
-import { BodyTooLargeError, gunzipBounded, readBody } from "./body";
+import { IngestAdmission } from "./admission";
+import { BodyBufferFullError, BodyTimeoutError, BodyTooLargeError, gunzipBounded, readBody } from "./body";
 import { defaultIngestConfig, type IngestConfig } from "./config";
 import { describeDatabaseError, isTransientDatabaseError } from "@/db/errors";
 import { decodeJson } from "./decode-json";
@@ -11,7 +12,6 @@ import { Redactor } from "./redact";
 import { refusalMessage } from "./refusals";
 import { encodingOf, exportResponseBody, otlpResponse, RpcCode, statusBody, type Encoding } from "./response";
 import { RollupFolder } from "./rollup-folder";
-import { Semaphore } from "./semaphore";
 import { SpanStore } from "./store";
 
 /** Where ingest reports what it could not do; values never appear, only codes and counts. */
@@ -52,7 +52,14 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
     lockTimeoutMs: config.lockTimeoutMs,
     onRollupWritten: () => folder.notify(),
   });
-  const slots = new Semaphore(config.maxConcurrent, config.maxQueued);
+  const { maxBodyBytes } = config.limits;
+  const admission = new IngestAdmission({
+    maxConcurrent: config.maxConcurrent,
+    maxAdmitted: config.maxConcurrent + config.maxQueued,
+    maxAdmittedPerSource: config.maxPerSource,
+    maxBufferedBytes: config.maxBufferedBytes,
+    maxBufferedBytesPerSource: Math.min(config.maxBufferedBytes, Math.max(maxBodyBytes, Math.floor(config.maxBufferedBytes / 2))),
+  });
   const keys = new KeyAuthenticator(options.sql, {
     cacheMs: config.keyCacheMs,
     touchEveryMs: config.keyTouchEveryMs,
@@ -61,6 +68,8 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
 
   const fail = (encoding: Encoding, status: number, code: number, message: string, headers?: Record<string, string>) =>
     otlpResponse(status, encoding, statusBody(encoding, code, message), headers);
+  const overloaded = (encoding: Encoding, message: string) =>
+    fail(encoding, 429, RpcCode.RESOURCE_EXHAUSTED, message, { "retry-after": String(config.overloadedRetryAfterSeconds) });
   const unavailable = (encoding: Encoding, error: unknown) => {
     log.warn({ error: describeDatabaseError(error) }, "ingest: database unavailable");
     return fail(encoding, 503, RpcCode.UNAVAILABLE, "The trace store is unavailable; retry later.", {
@@ -69,15 +78,13 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
   };
 
   /**
-   * The body as rows to store, or the response refusing it. A function of its own, so the raw
-   * body and the decoded messages are garbage once it returns, not kept alive (and promoted to
-   * the old generation) for as long as the database write takes.
+   * The body as rows to store, or the response refusing it. A function of its own, so the
+   * decoded messages are garbage once it returns, not kept alive (and promoted to the old
+   * generation) for as long as the database write takes.
    */
-  async function prepare(request: Request, encoding: Encoding, gzip: boolean): Promise<{ entries: NormalizedEntry[]; total: number } | Response> {
+  async function prepare(raw: Buffer, encoding: Encoding, gzip: boolean): Promise<{ entries: NormalizedEntry[]; total: number } | Response> {
     let otlp: OtlpRequest;
     try {
-      const { maxBodyBytes } = config.limits;
-      const raw = await readBody(request, maxBodyBytes);
       const body = gzip ? await gunzipBounded(raw, maxBodyBytes) : raw;
       // An empty body is the empty request, in either encoding.
       otlp = body.length === 0 ? { resourceSpans: [] } : encoding === "protobuf" ? decodeProtobuf(body) : decodeJson(body);
@@ -91,6 +98,20 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
       return fail(encoding, 413, RpcCode.INVALID_ARGUMENT, `The request has ${total} spans, over the limit of ${config.limits.maxSpansPerRequest}; send smaller batches.`);
     }
     return { entries: normalizeRequest(otlp, redactor, config.limits.span), total };
+  }
+
+  /** The raw body, read within its deadlines into the admitted request's buffer budget, or the refusal. */
+  async function receive(request: Request, encoding: Encoding, reserve: (bytes: number) => boolean): Promise<Buffer | Response> {
+    try {
+      return await readBody(request, { maxBytes: maxBodyBytes, idleMs: config.bodyIdleTimeoutMs, totalMs: config.bodyTimeoutMs, reserve });
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return fail(encoding, 413, RpcCode.INVALID_ARGUMENT, error.message);
+      // The rest of a late body is not worth reading: the connection closes after the answer.
+      if (error instanceof BodyTimeoutError) return fail(encoding, 408, RpcCode.DEADLINE_EXCEEDED, error.message, { connection: "close" });
+      if (error instanceof BodyBufferFullError) return overloaded(encoding, error.message);
+      if (error instanceof DecodeError) return fail(encoding, 400, RpcCode.INVALID_ARGUMENT, error.message);
+      throw error;
+    }
   }
 
   return async function handle(request: Request): Promise<Response> {
@@ -118,15 +139,17 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
       return fail(encoding, 415, RpcCode.INVALID_ARGUMENT, `Unsupported Content-Encoding "${contentEncoding}": send gzip or no encoding.`);
     }
 
-    const acquired = slots.tryAcquire();
-    if (!acquired) {
-      return fail(encoding, 429, RpcCode.RESOURCE_EXHAUSTED, "Too many concurrent exports; retry later.", {
-        "retry-after": String(config.overloadedRetryAfterSeconds),
-      });
-    }
-    const release = await acquired;
+    // Admitted before the body is read, which then holds no write slot: a slow body only
+    // spends its source's share of admissions and buffer bytes, and only until its deadline.
+    const admitted = admission.tryAdmit(auth.key.tenantId === null ? `key:${auth.key.keyId}` : `tenant:${auth.key.tenantId}`);
+    if (!admitted) return overloaded(encoding, "Too many concurrent exports; retry later.");
     try {
-      const prepared = await prepare(request, encoding, contentEncoding === "gzip");
+      let raw: Buffer | Response | undefined = await receive(request, encoding, admitted.reserve);
+      if (raw instanceof Response) return raw;
+      await admitted.slot();
+      const prepared = await prepare(raw, encoding, contentEncoding === "gzip");
+      // Not kept alive for as long as the write takes.
+      raw = undefined;
       if (prepared instanceof Response) return prepared;
       const { entries, total } = prepared;
       if (total === 0) return otlpResponse(200, encoding, exportResponseBody(encoding));
@@ -145,7 +168,7 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
       if (rejected === 0) return otlpResponse(200, encoding, exportResponseBody(encoding));
       return otlpResponse(200, encoding, exportResponseBody(encoding, { rejectedSpans: rejected, errorMessage: refusalMessage(result.refused, total) }));
     } finally {
-      release();
+      admitted.release();
     }
   };
 }

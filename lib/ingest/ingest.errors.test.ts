@@ -159,10 +159,10 @@ describe("limits", () => {
 });
 
 describe("overload and outages", () => {
-  it("429 with Retry-After when every write slot and queue place is taken", async () => {
+  it("429 with Retry-After when every admission place is taken", async () => {
     const busy = await startIngestServer(t, { config: { maxConcurrent: 1, maxQueued: 0 } });
     try {
-      // A request whose body never finishes holds the only slot.
+      // A request whose body never finishes holds the only admission place.
       const stalled = new AbortController();
       const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new Uint8Array([0x0a])) });
       const holding = fetch(busy.endpoint, {

@@ -19,6 +19,7 @@ const CONTENT_TYPES: Record<Encoding, string> = {
 /** google.rpc.Code values used in error bodies. */
 export const RpcCode = {
   INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
   PERMISSION_DENIED: 7,
   RESOURCE_EXHAUSTED: 8,
   UNIMPLEMENTED: 12,

@@ -150,7 +150,7 @@ describe("span detail and find", () => {
 describe("the spans response", () => {
   it("answers with every span once the first chunk is read", async () => {
     const header = await t.asReader(BETA_ONLY, (tx) => findTraceHeader(tx, BETA_ONLY, BETA));
-    const response = await spansResponse(BETA_ONLY, header!);
+    const response = await spansResponse("user-1", BETA_ONLY, header!);
     expect(response.status).toBe(200);
     const lines = (await response.text()).trim().split("\n");
     expect(lines.flatMap((l) => JSON.parse(l) as SpanChunk)).toHaveLength(20);
@@ -159,6 +159,6 @@ describe("the spans response", () => {
   it("fails instead of answering when the database fails before the first chunk", async () => {
     const header = await t.asReader(BETA_ONLY, (tx) => findTraceHeader(tx, BETA_ONLY, BETA));
     // A start the query cannot cast: the read fails before any line, as with a database gone.
-    await expect(spansResponse(BETA_ONLY, { ...header!, startUs: "not a number" })).rejects.toThrow(/bigint/);
+    await expect(spansResponse("user-1", BETA_ONLY, { ...header!, startUs: "not a number" })).rejects.toThrow(/bigint/);
   });
 });

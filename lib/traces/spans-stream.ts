@@ -1,10 +1,9 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
-import { withTenantScope } from "@/db/scoped";
-import { logger } from "@/lib/tracing";
 import type { TraceHeader } from "./trace-header";
 import { spanWhere } from "./trace-span";
+import { transactionStream } from "./transaction-stream";
 
 /** Spans per chunk: small enough that the browser starts parsing early, big enough to keep round trips few. */
 export const CHUNK_SPANS = 5_000;
@@ -37,39 +36,15 @@ export async function* spanChunkLines(tx: TransactionSql, header: TraceHeader, c
   }
 }
 
-/**
- * The spans as NDJSON, one chunk per line, streamed while the transaction stays open: a slow
- * reader slows the cursor instead of filling memory. The first chunk (a whole trace of up to
- * CHUNK_SPANS spans) is read before answering, so a database that fails before it rejects
- * here and the route answers 503 with Retry-After; a failure after the first byte can only
- * abort the stream (the client reports it), the status having been sent.
- */
-export async function spansResponse(scope: TenantScope, header: TraceHeader): Promise<Response> {
-  const encoder = new TextEncoder();
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const writer = writable.getWriter();
-  let state: "reading" | "streaming" | "sent" = "reading";
-  let open!: () => void;
-  const firstChunkRead = new Promise<void>((resolve) => (open = resolve));
-  const streamed = withTenantScope(scope, async (tx) => {
-    const lines = spanChunkLines(tx, header);
-    const first = await lines.next();
-    state = "streaming";
-    open();
-    if (!first.done) {
-      await writer.write(encoder.encode(first.value));
-      for await (const line of lines) await writer.write(encoder.encode(line));
-    }
-    // Closed before the commit: the client has every span whatever the commit of this
-    // read-only transaction does.
-    state = "sent";
-    await writer.close();
+/** The spans as NDJSON, one chunk per line, read while the client takes them (lib/traces/transaction-stream.ts). */
+export function spansResponse(userId: string, scope: TenantScope, header: TraceHeader): Promise<Response> {
+  return transactionStream({
+    userId,
+    scope,
+    traceId: header.traceId,
+    headers: { "content-type": "application/x-ndjson" },
+    produce: async (tx, write) => {
+      for await (const line of spanChunkLines(tx, header)) await write(line);
+    },
   });
-  streamed.catch((error: unknown) => {
-    if (state !== "streaming") return;
-    logger.error({ err: error, traceId: header.traceId }, "span stream failed");
-    return writer.abort(error);
-  });
-  await Promise.race([firstChunkRead, streamed]);
-  return new Response(readable, { headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" } });
 }

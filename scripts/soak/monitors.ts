@@ -146,3 +146,20 @@ export class PurgeScheduler {
     }
   }
 }
+
+/**
+ * The app's sessions left idle inside a transaction for more than `seconds` (an abandoned
+ * download or request would show here), read once with a connection of the soak's own.
+ */
+export async function idleInTransactionSessions(databaseUrl: string, seconds: number): Promise<number> {
+  const sql = connect(databaseUrl, { max: 1, applicationName: "trace-explorer-soak" });
+  try {
+    const [row] = await sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name NOT LIKE 'trace-explorer-soak%'
+        AND state LIKE 'idle in transaction%' AND now() - state_change > make_interval(secs => ${seconds})`;
+    return row!.n;
+  } finally {
+    await sql.end();
+  }
+}

@@ -22,6 +22,16 @@ const schema = z.object({
   /** Concurrent requests of the backpressure burst; above INGEST_MAX_CONCURRENT + INGEST_MAX_QUEUED. */
   burst: count(160, 2_000),
   purgeEvery: seconds(60),
+  /**
+   * The adversary (scripts/soak/adversary.ts): one viewer holding stalled exports of a large
+   * trace and one key dripping slow bodies, all through the run.
+   */
+  adversary: z.enum(["on", "off"]).default("on"),
+  adversaryExports: count(10, 100),
+  adversaryDrips: count(40, 1_000),
+  adversaryTraceSpans: count(50_000, 1_000_000),
+  /** A JSON report (--json) of a run without the adversary: the users' p99 must stay within twice its own. */
+  baseline: z.string().optional(),
   maxRssMb: count(1536, 65_536),
   port: count(3170, 65_535),
   pgPort: count(54370, 65_535),

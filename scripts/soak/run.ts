@@ -1,10 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import { ingestConfigFromEnv } from "../../lib/ingest/config";
+import { streamLimitsFromEnv } from "../../lib/traces/stream-limits";
+import { Adversary, seedAdversary } from "./adversary";
 import { SentSpans, SoakExporter, type ExportTally } from "./exporters";
 import { appRestart, pgRestart, type FaultOutcome } from "./faults";
 import { HttpRecorder, KEEP_ALIVE_RESET } from "./http-recorder";
-import { appConnectionCounter, PurgeScheduler, Sampler, serverRssMb } from "./monitors";
+import { appConnectionCounter, idleInTransactionSessions, PurgeScheduler, Sampler, serverRssMb } from "./monitors";
 import { soakOptions } from "./options";
 import { burst, syntheticBody, postUntilAccepted, type BurstResult } from "./raw-ingest";
 import { EXPIRED_TENANT, expireTenant, seedSoak, SOAK_TENANTS } from "./seed";
@@ -27,6 +29,7 @@ const NETWORK_GRACE_MS = 2_000;
 async function main(): Promise<number> {
   const loadAtStart = os.loadavg()[0]!.toFixed(1);
   const ingestConfig = ingestConfigFromEnv(process.env);
+  const streamLimits = streamLimitsFromEnv(process.env);
   const poolMax = Number(process.env.DATABASE_POOL_MAX ?? 10);
   const stack = new Stack({ dataDir: options.dataDir, port: options.port, pgPort: options.pgPort, log });
   const recorder = new HttpRecorder();
@@ -37,6 +40,7 @@ async function main(): Promise<number> {
     log(`starting Postgres (port ${options.pgPort}) and the production server (port ${options.port})…`);
     await stack.start();
     const seeded = await seedSoak(stack.databaseUrl, options.users);
+    const adversarySeed = options.adversary === "on" ? await seedAdversary(stack.databaseUrl, options.adversaryTraceSpans) : undefined;
     await stack.startApp();
     const endpoint = `http://127.0.0.1:${options.port}/v1/traces`;
 
@@ -62,13 +66,18 @@ async function main(): Promise<number> {
     const durationMs = options.duration * 1000;
     const t0 = Date.now();
     const endAt = t0 + durationMs;
-    log(`soak for ${options.duration} s: ${options.exporters} exporters × ${options.rate} spans/s, ${options.users} users, purge every ${options.purgeEvery} s, fault: ${options.fault}`);
+    log(`soak for ${options.duration} s: ${options.exporters} exporters × ${options.rate} spans/s, ${options.users} users, purge every ${options.purgeEvery} s, fault: ${options.fault}, adversary: ${options.adversary}`);
     recorder.subscribe();
     rss.start();
     connectionSampler.start();
     for (const e of exporters) e.start();
     purge.start(Math.min(10_000, durationMs / 10), options.purgeEvery * 1000);
     const browsing = seeded.users.map((u) => browse(stack.baseUrl, u, users, () => Date.now() >= endAt));
+    // Held until the server cuts it: its stall timeout, and a margin.
+    const adversary = adversarySeed
+      ? new Adversary({ baseUrl: stack.baseUrl, seed: adversarySeed, exports: options.adversaryExports, drips: options.adversaryDrips, dripEveryMs: 2_000, holdMs: streamLimits.stallMs + 5_000 })
+      : undefined;
+    await adversary?.start();
 
     const at = (fraction: number) => sleep(Math.max(0, t0 + fraction * durationMs - Date.now()));
     const ctx = { stack, endpoint, platformKey: seeded.platformKey, sent, windows, t0 };
@@ -99,6 +108,7 @@ async function main(): Promise<number> {
     log("time is up: users stop, exporters drain…");
     giveUpAt = Date.now() + DRAIN_MS;
     await Promise.all(browsing);
+    await adversary?.stop();
     await script;
     await Promise.all(exporters.map((e) => e.stop()));
     await purge.stop();
@@ -108,10 +118,18 @@ async function main(): Promise<number> {
     recorder.unsubscribe();
 
     const storage = await verifyStorage(stack.databaseUrl, sent, new Date(t0));
+    // Every client has finished or gone; a transaction still idle is one nobody will end.
+    const leftIdleInTransaction = await idleInTransactionSessions(stack.databaseUrl, 2);
     const uncaught = stack.uncaughtExceptions();
 
     // The checks.
     const checks: { name: string; ok: boolean; detail: string }[] = [];
+    const userP99 = () => ({
+      ingest: recorder.stats.percentile(99, disturbed),
+      search: users.search.percentile(99, disturbed),
+      trace: users.trace.percentile(99, disturbed),
+      spans: users.spans.percentile(99, disturbed),
+    });
     const check = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
     const networkError = (outcome: number | string) => typeof outcome === "string";
     const appWindows = windows.filter((w) => w.name === "app-restart");
@@ -138,7 +156,9 @@ async function main(): Promise<number> {
     check("a tenant viewer saw only their tenant", users.leaks.length === 0, users.leaks.slice(0, 3).join("; ") || "no leak");
     check("users did search and open traces", users.search.count(200) > 0 && users.spans.count(200) > 0, `searches ${users.search.count(200)}, span streams ${users.spans.count(200)}`);
     check(`server memory stayed under ${options.maxRssMb} MiB`, rss.peak > 0 && rss.peak < options.maxRssMb, `peak RSS ${Math.round(rss.peak)} MiB`);
-    const connectionBound = poolMax + Math.max(2, Math.ceil(poolMax / 4)) + 2;
+    // The app's pool, the drizzle pool, the downloads' pool, and two for pg-boss and the scheduler.
+    const connectionBound = poolMax + Math.max(2, Math.ceil(poolMax / 4)) + streamLimits.total + 2;
+    check("no session was left idle in a transaction after the run", leftIdleInTransaction === 0, `${leftIdleInTransaction} app sessions idle in a transaction for more than 2 s`);
     check(`database connections stayed bounded (≤ ${connectionBound})`, connectionSampler.peak <= connectionBound, `peak ${connectionSampler.peak} app connections`);
     const badPurges = purge.runs.filter((r) => !(r.status === 200 || r.status === 409 || r.status === 503 || (typeof r.status === "string" && within(appWindows, r.at, NETWORK_GRACE_MS))));
     check("the purge ran on schedule and removed the expired spans", (storage.retentionRuns.completed ?? 0) > 0 && storage.expiredLeft.spans === 0 && storage.expiredLeft.traces === 0 && badPurges.length === 0,
@@ -149,6 +169,26 @@ async function main(): Promise<number> {
       check(`backpressure: a burst of ${b.requests} concurrent exports got 429 + Retry-After beyond ${ingestConfig.maxConcurrent} + ${ingestConfig.maxQueued}, and all was stored after retries`,
         burst429.length > 0 && burst429.every((a) => a.retryAfter) && b.accepted === b.requests, `${b.stats.summary()}; accepted ${b.accepted}/${b.requests}`);
     }
+    if (adversary) {
+      const a = adversary.tally;
+      const exports = [...a.exports].map(([k, v]) => `${k}×${v}`).join(" ");
+      // A download the server produced more slowly than the buffers between it and the client
+      // took it (a loaded machine) never kept the server waiting, and may complete: reported only.
+      check(`adversary: the server cut stalled exports (${streamLimits.perUser} open at a time per user, 429 + Retry-After beyond)`,
+        a.cut > 0 && [...a.exports.keys()].every((k) => k === "200" || k === "429" || k === "503"),
+        `exports ${exports}; cut ${a.cut}, read to the end after the stall ${a.completed}`);
+      const drips = [...a.drips].map(([k, v]) => `${k}×${v}`).join(" ");
+      check("adversary: every slow body was refused (408 at its deadline, 429 beyond the key's share), none stored",
+        (a.drips.get("408") ?? 0) > 0 && [...a.drips.keys()].every((k) => k === "408" || k === "429" || k === "503"), `drip sockets ${drips || "none"}`);
+    }
+    if (options.baseline) {
+      const base = JSON.parse(fs.readFileSync(options.baseline, "utf8")) as { p99Ms: Record<string, number> };
+      const now = userP99();
+      // A kind with no steady answers in either run (NaN) has nothing to compare.
+      const over = Object.entries(now).filter(([k, v]) => !(v <= 2 * base.p99Ms[k]!) && Number.isFinite(v) && Number.isFinite(base.p99Ms[k]));
+      check("other users' p99 stayed within 2× of the baseline run", over.length === 0,
+        Object.entries(now).map(([k, v]) => `${k} ${v.toFixed(1)} ms (baseline ${base.p99Ms[k]?.toFixed(1) ?? "?"} ms)`).join(", "));
+    }
     for (const f of faults) {
       check(f.appRestarted ? `fault ${f.name}: ingest accepted again once the new server listened` : `fault ${f.name}: ingest answered 503 + Retry-After (no other error) and recovered without an app restart`,
         f.withoutRetryAfter === 0 && f.recoveredAfterMs !== null && Object.keys(f.probe).every((k) => k === "200" || k === "503"),
@@ -158,7 +198,7 @@ async function main(): Promise<number> {
     const secs = (drainedAt - t0) / 1000;
     const lines = [
       `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}; load average ${loadAtStart} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end`,
-      `soak ${options.duration} s (+${Math.round(secs - options.duration)} s drain), ${options.exporters} OTel exporters × ${options.rate} spans/s, ${options.users} users, fault ${options.fault}; INGEST_MAX_CONCURRENT ${ingestConfig.maxConcurrent}, INGEST_MAX_QUEUED ${ingestConfig.maxQueued}, DATABASE_POOL_MAX ${poolMax}`,
+      `soak ${options.duration} s (+${Math.round(secs - options.duration)} s drain), ${options.exporters} OTel exporters × ${options.rate} spans/s, ${options.users} users, fault ${options.fault}, adversary ${options.adversary === "on" ? `on (${options.adversaryExports} stalled exports of a ${options.adversaryTraceSpans}-span trace, ${options.adversaryDrips} drip sockets)` : "off"}; INGEST_MAX_CONCURRENT ${ingestConfig.maxConcurrent}, INGEST_MAX_QUEUED ${ingestConfig.maxQueued}, DATABASE_POOL_MAX ${poolMax}`,
       `spans: sent ${storage.sent} (${Math.round(storage.sent / options.duration)}/s), stored ${storage.stored}, duplicates ${storage.duplicates}, missing ${storage.missing}; ${storage.bytesPerSpan} bytes on disk per span (spans, traces, resources, span_rollup with indexes)`,
       `ingest (exporter requests, 512-span batches): ${recorder.stats.summary()}`,
       `  ${recorder.stats.summary(disturbed)}`,
@@ -167,6 +207,7 @@ async function main(): Promise<number> {
       `open trace: ${users.trace.summary(disturbed)}`,
       `span stream: ${users.spans.summary(disturbed)}`,
       `purge (cron): ${purge.stats.summary()}`,
+      ...(adversary ? [`adversary: exports ${[...adversary.tally.exports].map(([k, v]) => `${k}×${v}`).join(" ")}, cut ${adversary.tally.cut}; drip sockets ${[...adversary.tally.drips].map(([k, v]) => `${k}×${v}`).join(" ")}`] : []),
       `server RSS MiB, max per tenth of the run: ${rss.series(t0, drainedAt, 10).join(" ")} (peak ${Math.round(rss.peak)})`,
       `app database connections, max per tenth: ${connectionSampler.series(t0, drainedAt, 10).join(" ")} (peak ${connectionSampler.peak})`,
       ...faults.map((f) => `fault ${f.name}: at ${f.atSeconds} s, down ${f.downSeconds.toFixed(1)} s, probe ${JSON.stringify(f.probe)}, recovered ${f.recoveredAfterMs} ms after`),
@@ -178,8 +219,7 @@ async function main(): Promise<number> {
     ];
     console.log(`\n${lines.join("\n")}\n`);
     if (options.json) {
-      const p99 = { ingest: recorder.stats.percentile(99, disturbed), search: users.search.percentile(99, disturbed) };
-      fs.writeFileSync(options.json, JSON.stringify({ options, storage, faults, checks, ingest: Object.fromEntries(recorder.stats.outcomes), p99Ms: p99, peakRssMb: rss.peak }, null, 2));
+      fs.writeFileSync(options.json, JSON.stringify({ options, storage, faults, checks, ingest: Object.fromEntries(recorder.stats.outcomes), p99Ms: userP99(), peakRssMb: rss.peak }, null, 2));
     }
     const failed = checks.filter((c) => !c.ok).length;
     log(failed === 0 ? `all ${checks.length} checks passed` : `${failed} of ${checks.length} checks failed`);

@@ -27,7 +27,7 @@ export function userTally(): UserTally {
   return { search: new RequestStats(), trace: new RequestStats(), spans: new RequestStats(), answers: [], leaks: [] };
 }
 
-class Session {
+export class Session {
   private cookies = new Map<string, string>();
   constructor(private readonly baseUrl: string) {}
 

@@ -16,8 +16,8 @@ export const GET = apiRoute(
     audit: "trace.export",
     access: (q, p) => traceAccess("trace.export", p.traceId, q.tenant, { format: "otlp-json" }),
   },
-  async ({ query, params, scope }) => {
+  async ({ query, params, scope, user }) => {
     const header = await loadTraceHeader(scope, params.traceId, query.tenant);
-    return header ? otlpExportResponse(scope, header) : jsonError(404, "trace not found");
+    return header ? await otlpExportResponse(user.id, scope, header) : jsonError(404, "trace not found");
   },
 );

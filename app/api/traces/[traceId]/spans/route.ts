@@ -16,8 +16,8 @@ export const GET = apiRoute(
     audit: "trace.spans",
     access: (q, p) => traceAccess("trace.spans", p.traceId, q.tenant),
   },
-  async ({ query, params, scope }) => {
+  async ({ query, params, scope, user }) => {
     const header = await loadTraceHeader(scope, params.traceId, query.tenant);
-    return header ? await spansResponse(scope, header) : jsonError(404, "trace not found");
+    return header ? await spansResponse(user.id, scope, header) : jsonError(404, "trace not found");
   },
 );

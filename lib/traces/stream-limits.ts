@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+/** How many trace downloads (export, span stream) may hold a database connection, and for how long. */
+export interface StreamLimits {
+  /** Streams open at once in this process, each on a connection of the downloads' own pool of this size. */
+  total: number;
+  perUser: number;
+  /** A stream whose client has not taken a chunk for this long is cut and its transaction ended. */
+  stallMs: number;
+  /** No stream holds its connection longer than this, however steadily its client reads. */
+  maxMs: number;
+  retryAfterSeconds: number;
+}
+
+const count = (max: number) => z.coerce.number().int().min(1).max(max).optional();
+const schema = z.object({
+  TRACE_STREAMS_MAX: z.coerce.number().int().min(1).max(100).default(8),
+  TRACE_STREAMS_PER_USER: count(100),
+  TRACE_STREAM_STALL_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  TRACE_STREAM_MAX_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
+});
+
+/** The limits from the environment (TRACE_STREAMS_MAX, TRACE_STREAMS_PER_USER, TRACE_STREAM_STALL_MS, TRACE_STREAM_MAX_MS). */
+export function streamLimitsFromEnv(env: Record<string, string | undefined>): StreamLimits {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid stream settings: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  const e = parsed.data;
+  return {
+    total: e.TRACE_STREAMS_MAX,
+    perUser: Math.min(e.TRACE_STREAMS_PER_USER ?? 2, e.TRACE_STREAMS_MAX),
+    stallMs: e.TRACE_STREAM_STALL_MS,
+    maxMs: e.TRACE_STREAM_MAX_MS,
+    retryAfterSeconds: 5,
+  };
+}
