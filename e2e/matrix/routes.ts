@@ -110,6 +110,7 @@ export const ROUTES: RouteCase[] = [
   },
   { name: "latency API", kind: "api", tenantAware: true, roles: TRACE_ROLES, action: "latency.query", path: (f, v) => `/api/latency?range=24h&tenant=${t(f, v).tenant}` },
   { name: "audit CSV export", kind: "api", tenantAware: false, roles: AUDIT_ROLES, action: "audit.export", path: () => "/api/audit/export" },
+  { name: "audit head", kind: "api", tenantAware: false, roles: AUDIT_ROLES, action: "audit.head", path: () => "/api/audit/head" },
 ];
 
 /** The matrix's rule: what `who` gets from `route` for the variant. */
