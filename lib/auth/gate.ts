@@ -2,6 +2,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { getSql } from "@/db/client";
 import { recordAudit, type AuditActor } from "@/lib/audit/record";
+import { dataReach } from "@/lib/audit/data-reach";
 import { requestMetaFrom } from "@/lib/audit/request-meta";
 import { getCurrentUser } from "./current-user";
 import { roleAllows, type Action } from "./roles";
@@ -15,6 +16,8 @@ export interface AccessRequest {
   /** Tenants the caller asked for explicitly; each must be in their scope. */
   tenants?: readonly string[];
   details?: Record<string, unknown>;
+  /** Tenants that hold the data this access reads, looked up across all tenants: the row names whose data was read. */
+  dataTenants?: readonly string[];
 }
 
 export type Decision =
@@ -42,14 +45,23 @@ export async function authorize(action: Action, access: AccessRequest): Promise<
         ? { allowed: true, user, scope }
         : { allowed: false, user, reason: "forbidden" };
 
-  const tenants = access.tenants ?? (scope && !scope.all ? scope.tenantIds : []);
+  // An allowed read of data only outside the scope stays allowed (it answers "not found") but
+  // is recorded as a denied probe against the tenants that hold it.
+  const reach = decision.allowed && access.dataTenants ? dataReach(access.dataTenants, inScope) : null;
+  const tenants = reach && reach.kind !== "none" ? reach.tenants : (access.tenants ?? (scope && !scope.all ? scope.tenantIds : []));
   await recordAudit(getSql(), {
     actor: actorOf(user),
     action: access.audit,
     resource: access.resource,
     tenants,
-    outcome: decision.allowed ? "allowed" : "denied",
-    details: decision.allowed ? access.details : { ...access.details, reason: decision.reason, needed: action },
+    outcome: decision.allowed && reach?.kind !== "probe" ? "allowed" : "denied",
+    details: !decision.allowed
+      ? { ...access.details, reason: decision.reason, needed: action }
+      : reach?.kind === "probe"
+        ? { ...access.details, reason: "outside-scope", found: false }
+        : reach?.kind === "none"
+          ? { ...access.details, found: false }
+          : access.details,
     request: requestMetaFrom(await headers()),
   });
   return decision;

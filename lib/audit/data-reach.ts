@@ -1,0 +1,16 @@
+/**
+ * Whose data an allowed read reaches, for its audit row (issue 15 item 8): the tenants that
+ * hold the requested data, split by the caller's scope. Data in the caller's scope names
+ * those tenants; data only outside it is a probe, recorded as denied against the tenants it
+ * touched (the caller is answered as if nothing was there); no data at all says so.
+ */
+export type DataReach =
+  | { kind: "read"; tenants: string[] }
+  | { kind: "probe"; tenants: string[] }
+  | { kind: "none" };
+
+export function dataReach(holders: readonly string[], inScope: (tenant: string) => boolean): DataReach {
+  const visible = holders.filter(inScope);
+  if (visible.length > 0) return { kind: "read", tenants: visible };
+  return holders.length > 0 ? { kind: "probe", tenants: [...holders] } : { kind: "none" };
+}
