@@ -29,3 +29,41 @@ $$;
 REVOKE ALL ON FUNCTION audit_log_head() FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION audit_log_head() TO te_reader, te_writer;
+--> statement-breakpoint
+-- Issue 15 item 7: an auditor's Revoke of anyone with more rights than a tenant viewer waits
+-- here for an admin to confirm or reject it (lib/audit/revocations.ts). Resolved once: the
+-- trigger below refuses any change but pending → confirmed/rejected, and every delete.
+CREATE TABLE "pending_revocations" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"review_id" bigint NOT NULL,
+	"requested_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"requested_by_id" uuid NOT NULL,
+	"requested_by_email" text NOT NULL,
+	"subject_id" uuid NOT NULL,
+	"subject_email" text NOT NULL,
+	"subject_role" text NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"decided_at" timestamp with time zone,
+	"decided_by_id" uuid,
+	"decided_by_email" text,
+	CONSTRAINT "pending_revocations_status" CHECK ("status" IN ('pending', 'confirmed', 'rejected')),
+	CONSTRAINT "pending_revocations_decided" CHECK (("status" = 'pending') = ("decided_at" IS NULL) AND ("decided_at" IS NULL) = ("decided_by_id" IS NULL)),
+	CONSTRAINT "pending_revocations_not_self" CHECK ("requested_by_id" <> "subject_id" AND "decided_by_id" <> "subject_id" AND "decided_by_id" <> "requested_by_id")
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX "pending_revocations_open_idx" ON "pending_revocations" ("subject_id") WHERE "status" = 'pending';
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION pending_revocations_resolve_once() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.status = 'pending' AND NEW.status <> 'pending'
+     AND (NEW.id, NEW.review_id, NEW.requested_at, NEW.requested_by_id, NEW.requested_by_email, NEW.subject_id, NEW.subject_email, NEW.subject_role)
+         IS NOT DISTINCT FROM (OLD.id, OLD.review_id, OLD.requested_at, OLD.requested_by_id, OLD.requested_by_email, OLD.subject_id, OLD.subject_email, OLD.subject_role) THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'pending_revocations: only a pending revocation may be resolved, once (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+--> statement-breakpoint
+CREATE TRIGGER pending_revocations_resolve_once BEFORE UPDATE OR DELETE ON pending_revocations FOR EACH ROW EXECUTE FUNCTION pending_revocations_resolve_once();
