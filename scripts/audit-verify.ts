@@ -1,10 +1,9 @@
-import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { connect } from "../db/connect";
 import { lastRecordedHead, parseRecordedHead, type RecordedHead } from "../lib/audit/head";
-import { auditKeyFromEnv } from "../lib/audit/mac";
 import { verifyAuditLog } from "../lib/audit/verify";
+import { cliAuditKey } from "./startup/cli-audit-key";
 import { cliDatabaseUrl, NoDatabaseError } from "./startup/cli-database";
 
 const USAGE = `Usage: npm run audit:verify -- [--head '<seq>:<mac>' | --head '<JSON from /api/audit/head>'] [--head-file <file>]
@@ -18,9 +17,7 @@ function options(): { url: string; key: string | null; head: RecordedHead | null
   const { values } = parseArgs({ options: { head: { type: "string" }, "head-file": { type: "string" } } });
   const url = cliDatabaseUrl();
   const dataDir = path.resolve(process.env.TE_DATA_DIR ?? ".data");
-  // The file the start script generates on the embedded default (scripts/startup/local-state.ts).
-  const keyFile = path.join(dataDir, "audit-hmac.secret");
-  const key = auditKeyFromEnv() ?? (fs.existsSync(keyFile) ? fs.readFileSync(keyFile, "utf8").trim() : null);
+  const key = cliAuditKey();
   if (values.head) return { url, key, head: parseRecordedHead(values.head), headSource: "--head" };
   const headFile = values["head-file"] ?? process.env.AUDIT_HEAD_FILE ?? path.join(dataDir, "audit-head.jsonl");
   const head = lastRecordedHead(headFile);

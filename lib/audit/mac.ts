@@ -15,13 +15,13 @@ export interface AuditRowContent {
   role: string | null;
   action: string;
   resource: string | null;
-  tenants: readonly string[];
+  tenants: string[];
   outcome: string;
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
   traceId: string | null;
-  details: unknown;
+  details: Record<string, unknown>;
 }
 
 /** JSON with object keys sorted at every depth: jsonb does not keep the order they were sent in. */

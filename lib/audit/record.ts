@@ -44,6 +44,24 @@ const text = (value: string | null | undefined, max?: number) => (value == null 
  * is ever read without its audit row.
  */
 export async function recordAudit(sql: Sql, record: AuditRecord): Promise<void> {
+  try {
+    const row = auditRowOf(record);
+    await sql`
+      INSERT INTO audit_log (actor_id, actor_email, role, action, resource, tenants, outcome,
+                             ip, user_agent, request_id, trace_id, details, mac)
+      VALUES (${row.actorId}, ${row.actorEmail}, ${row.role}, ${row.action}, ${row.resource}, ${row.tenants},
+              ${row.outcome}, ${row.ip}, ${row.userAgent}, ${row.requestId}, ${row.traceId},
+              ${sql.json(row.details as never)}, ${row.mac})`;
+  } catch (cause) {
+    throw new AuditWriteError(cause);
+  }
+}
+
+/**
+ * The columns one audit row is inserted with: encoded as stored, and MACed with
+ * AUDIT_HMAC_KEY when this process has it. For writers that insert through drizzle (the CLI).
+ */
+export function auditRowOf(record: AuditRecord): AuditRowContent & { mac: string | null } {
   const row: AuditRowContent = {
     actorId: record.actor.id,
     actorEmail: text(record.actor.email),
@@ -56,18 +74,8 @@ export async function recordAudit(sql: Sql, record: AuditRecord): Promise<void> 
     userAgent: text(record.request.userAgent),
     requestId: text(record.request.requestId, 128),
     traceId: text(record.request.traceId, 64),
-    details: encodeAuditDetails(record.details ?? {}),
+    details: encodeAuditDetails(record.details ?? {}) as Record<string, unknown>,
   };
-  try {
-    const key = auditKeyFromEnv();
-    const mac = key ? auditRowMac(key, row) : null;
-    await sql`
-      INSERT INTO audit_log (actor_id, actor_email, role, action, resource, tenants, outcome,
-                             ip, user_agent, request_id, trace_id, details, mac)
-      VALUES (${row.actorId}, ${row.actorEmail}, ${row.role}, ${row.action}, ${row.resource}, ${row.tenants as string[]},
-              ${row.outcome}, ${row.ip}, ${row.userAgent}, ${row.requestId}, ${row.traceId},
-              ${sql.json(row.details as never)}, ${mac})`;
-  } catch (cause) {
-    throw new AuditWriteError(cause);
-  }
+  const key = auditKeyFromEnv();
+  return { ...row, mac: key ? auditRowMac(key, row) : null };
 }
