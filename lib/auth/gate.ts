@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { getSql } from "@/db/client";
 import { recordAudit, type AuditActor } from "@/lib/audit/record";
 import { dataReach } from "@/lib/audit/data-reach";
+import { recordUnauthenticatedDenial } from "@/lib/audit/denials";
 import { requestMetaFrom } from "@/lib/audit/request-meta";
 import { getCurrentUser } from "./current-user";
 import { roleAllows, type Action } from "./roles";
@@ -49,7 +50,8 @@ export async function authorize(action: Action, access: AccessRequest): Promise<
   // is recorded as a denied probe against the tenants that hold it.
   const reach = decision.allowed && access.dataTenants ? dataReach(access.dataTenants, inScope) : null;
   const tenants = reach && reach.kind !== "none" ? reach.tenants : (access.tenants ?? (scope && !scope.all ? scope.tenantIds : []));
-  await recordAudit(getSql(), {
+  // Denials of callers with no session are aggregated per source and minute (lib/audit/denials.ts).
+  await (user ? recordAudit : recordUnauthenticatedDenial)(getSql(), {
     actor: actorOf(user),
     action: access.audit,
     resource: access.resource,
