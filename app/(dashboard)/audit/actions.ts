@@ -11,7 +11,8 @@ import { requestMetaFrom } from "@/lib/audit/request-meta";
 import { ReviewRefused, submitReview as submitAccessReview } from "@/lib/audit/review";
 import { resolveRevocation } from "@/lib/audit/revocations";
 import { REVIEW_PERIODS } from "@/lib/audit/review-period";
-import { verifyAuditChain, type ChainReport } from "@/lib/audit/verify";
+import { auditKeyFromEnv } from "@/lib/audit/mac";
+import { verifyAuditLog, type ChainReport } from "@/lib/audit/verify";
 import { authorize } from "@/lib/auth/gate";
 import { describeIssues } from "@/lib/http/api-route";
 
@@ -99,12 +100,12 @@ export async function decideRevocation(_prev: ReviewState, form: FormData): Prom
 
 export type ChainState = { report?: ChainReport; error?: string };
 
-/** Recomputes the whole hash chain: on demand only, it reads every audit row. */
+/** Recomputes the whole hash chain and every row's MAC: on demand only, it reads every audit row. */
 export async function checkAuditChain(): Promise<ChainState> {
   try {
     const decision = await authorize("audit:read", { audit: "audit.verify", resource: "/audit" });
     if (!decision.allowed) return { error: "Your role does not allow checking the audit log." };
-    return { report: await verifyAuditChain(getSql()) };
+    return { report: await verifyAuditLog(getSql(), { key: auditKeyFromEnv() }) };
   } catch (error) {
     if (error instanceof AuditWriteError || isTransientDatabaseError(error)) return { error: UNAVAILABLE };
     throw error;
