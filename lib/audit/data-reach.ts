@@ -14,3 +14,15 @@ export function dataReach(holders: readonly string[], inScope: (tenant: string) 
   if (visible.length > 0) return { kind: "read", tenants: visible };
   return holders.length > 0 ? { kind: "probe", tenants: [...holders] } : { kind: "none" };
 }
+
+/** What an allowed access's audit row says, given the tenants holding its data (when looked up). */
+export function allowedRow(
+  holders: readonly string[] | undefined,
+  inScope: (tenant: string) => boolean,
+  fallback: { tenants: readonly string[]; details?: Record<string, unknown> },
+): { tenants: readonly string[]; outcome: "allowed" | "denied"; details?: Record<string, unknown> } {
+  const reach = holders ? dataReach(holders, inScope) : null;
+  if (reach?.kind === "probe") return { tenants: reach.tenants, outcome: "denied", details: { ...fallback.details, reason: "outside-scope", found: false } };
+  if (reach?.kind === "read") return { tenants: reach.tenants, outcome: "allowed", details: fallback.details };
+  return { tenants: fallback.tenants, outcome: "allowed", details: reach ? { ...fallback.details, found: false } : fallback.details };
+}

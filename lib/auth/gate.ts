@@ -2,7 +2,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { getSql } from "@/db/client";
 import { recordAudit, type AuditActor } from "@/lib/audit/record";
-import { dataReach } from "@/lib/audit/data-reach";
+import { allowedRow } from "@/lib/audit/data-reach";
 import { recordUnauthenticatedDenial } from "@/lib/audit/denials";
 import { requestMetaFrom } from "@/lib/audit/request-meta";
 import { getCurrentUser } from "./current-user";
@@ -46,24 +46,18 @@ export async function authorize(action: Action, access: AccessRequest): Promise<
         ? { allowed: true, user, scope }
         : { allowed: false, user, reason: "forbidden" };
 
-  // An allowed read of data only outside the scope stays allowed (it answers "not found") but
-  // is recorded as a denied probe against the tenants that hold it.
-  const reach = decision.allowed && access.dataTenants ? dataReach(access.dataTenants, inScope) : null;
-  const tenants = reach && reach.kind !== "none" ? reach.tenants : (access.tenants ?? (scope && !scope.all ? scope.tenantIds : []));
+  const tenants = access.tenants ?? (scope && !scope.all ? scope.tenantIds : []);
+  // An allowed read names the tenants whose data it reads; one of data only outside the scope
+  // stays allowed (it answers "not found") but is recorded as a denied probe against them.
+  const row = decision.allowed
+    ? allowedRow(access.dataTenants, inScope, { tenants, details: access.details })
+    : { tenants, outcome: "denied" as const, details: { ...access.details, reason: decision.reason, needed: action } };
   // Denials of callers with no session are aggregated per source and minute (lib/audit/denials.ts).
   await (user ? recordAudit : recordUnauthenticatedDenial)(getSql(), {
     actor: actorOf(user),
     action: access.audit,
     resource: access.resource,
-    tenants,
-    outcome: decision.allowed && reach?.kind !== "probe" ? "allowed" : "denied",
-    details: !decision.allowed
-      ? { ...access.details, reason: decision.reason, needed: action }
-      : reach?.kind === "probe"
-        ? { ...access.details, reason: "outside-scope", found: false }
-        : reach?.kind === "none"
-          ? { ...access.details, found: false }
-          : access.details,
+    ...row,
     request: requestMetaFrom(await headers()),
   });
   return decision;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "@/db/testing/test-db";
 import type { TenantScope } from "@/lib/auth/scope";
-import { dataReach } from "@/lib/audit/data-reach";
+import { allowedRow, dataReach } from "@/lib/audit/data-reach";
 import { ALL, ALPHA, BETA, twoTenantDatabase } from "./testing/two-tenants";
 import { findTraceOwners } from "./trace-owners";
 
@@ -45,5 +45,15 @@ describe("the tenants a trace read reaches", () => {
     expect(dataReach(await owners(SHARED), inScope(ALPHA))).toEqual({ kind: "read", tenants: ["alpha"] });
     expect(dataReach(await owners(BETA_ONLY), inScope(BETA))).toEqual({ kind: "read", tenants: ["beta"] });
     expect(dataReach(await owners("4".repeat(32)), inScope(ALPHA))).toEqual({ kind: "none" });
+  });
+
+  it("the gate's row: the holders in scope, a denied probe against the others, or found: false", async () => {
+    const fallback = { tenants: ["alpha"], details: { format: "otlp-json" } };
+    expect(allowedRow(await owners(BETA_ONLY), inScope(ALPHA), fallback)).toEqual({
+      tenants: ["beta"], outcome: "denied", details: { format: "otlp-json", reason: "outside-scope", found: false },
+    });
+    expect(allowedRow(await owners(SHARED), inScope(ALL), fallback)).toEqual({ tenants: ["alpha", "beta"], outcome: "allowed", details: fallback.details });
+    expect(allowedRow(await owners("4".repeat(32)), inScope(ALPHA), fallback)).toEqual({ tenants: ["alpha"], outcome: "allowed", details: { format: "otlp-json", found: false } });
+    expect(allowedRow(undefined, inScope(ALPHA), fallback)).toEqual({ ...fallback, outcome: "allowed" });
   });
 });
