@@ -263,7 +263,7 @@ async function main(): Promise<void> {
     const tenants = new Map<string, TenantPolicy>(TENANTS.map((id) => [id, { id, keptRetentionDays: 30, slowThresholdMs: 2000, keepRatio: 1 }]));
     const rows = bodies.map((body) => {
       const entries = normalizeRequest(decodeProtobuf(body), redactor, defaultIngestConfig.limits.span);
-      const { accepted } = enforceTenants(entries, { key: { keyId: "bench", tenantId: null }, tenants, storedOwners: new Map(), now: new Date(), futureToleranceMs: 86_400_000 });
+      const { accepted } = enforceTenants(entries, { key: { keyId: "bench", tenantId: null }, tenants, storedTenants: new Map(), now: new Date(), futureToleranceMs: 86_400_000 });
       return spanCopyText(accepted);
     });
     const copyRows = rows.flatMap((text) => text.split(/(?<=\n)/));

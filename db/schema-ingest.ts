@@ -22,11 +22,13 @@ export const ingestCounters = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.day, t.counter] })],
 );
 
-export const isolationViolationReasons = ["conflicting_tenant_claims", "foreign_tenant", "mixed_trace"] as const;
+/** `mixed_trace`: refused before a trace became a tenant and an id (0014); kept for old rows. */
+export const isolationViolationReasons = ["conflicting_tenant_claims", "foreign_tenant", "mixed_trace", "shared_trace_id"] as const;
 
 /**
- * Spans refused because they tried to write across tenants: a key writing another tenant, a
- * span and its resource naming different tenants, or spans joining another tenant's trace.
+ * Attempts to write across tenants: spans refused for a key writing another tenant or a span
+ * and its resource naming different tenants, and traces started under an id another tenant
+ * holds (stored as the tenant's own: a trace is a tenant and an id).
  * Kept for admins; claimed ids are recorded only when they have a valid form.
  */
 export const ingestIsolationViolations = pgTable(
@@ -42,7 +44,7 @@ export const ingestIsolationViolations = pgTable(
     spans: integer("spans").notNull(),
   },
   (t) => [
-    check("ingest_isolation_violations_reason", sql`${t.reason} IN ('conflicting_tenant_claims', 'foreign_tenant', 'mixed_trace')`),
+    check("ingest_isolation_violations_reason", sql`${t.reason} IN ('conflicting_tenant_claims', 'foreign_tenant', 'mixed_trace', 'shared_trace_id')`),
     index("ingest_isolation_violations_at_idx").on(t.at.desc()),
   ],
 );

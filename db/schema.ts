@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -129,6 +130,8 @@ export const resources = pgTable(
     id: bigint("id", { mode: "bigint" }).notNull(),
     attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull(),
     firstSeen: ts("first_seen").notNull().defaultNow(),
+    /** The UTC day of the latest span start stored with it: retention purges it once that day has expired (0014). */
+    lastSpanDay: date("last_span_day", { mode: "string" }).notNull().default(sql`current_date`),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
 );

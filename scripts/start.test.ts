@@ -45,6 +45,16 @@ describe("start script failures end with one clear message and a non-zero exit",
     expect(output).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it.each([
+    ["TRUSTED_PROXIES", "loopback", "not an IP address, a CIDR range or a hop count"],
+    ["AUTH_SESSION_MAX_AGE_HOURS", "forever", "give a number of hours"],
+  ])("refuses an invalid %s before starting anything", async (name, value, message) => {
+    const { code, output } = await start({ PORT: "3196", [name]: value });
+    expect(code).toBe(1);
+    expect(output).toContain(message);
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+
   it("names the embedded Postgres port that is already in use", async () => {
     const busy = await occupy();
     const { code, output } = await start({ PORT: "3197", EMBEDDED_PG_PORT: String(busy.port) });

@@ -3,6 +3,8 @@ import { runMigrations } from "../db/migrate";
 import { openDatabase, redactUrl, type Database } from "./startup/database";
 import { seedDemoOnFirstStart } from "./startup/demo";
 import { LocalState } from "./startup/local-state";
+import { sessionLifetimeSeconds } from "../lib/auth/session-lifetime";
+import { parseTrustedProxies } from "../lib/security/client-address";
 import { assertPortFree, buildIfStale, startNext, waitUntilServing } from "./startup/next-server";
 
 /**
@@ -35,6 +37,13 @@ async function main(): Promise<void> {
   };
 
   try {
+    // Settings the app reads per request: a mistake stops the start, not every request.
+    try {
+      parseTrustedProxies(process.env.TRUSTED_PROXIES);
+      sessionLifetimeSeconds(process.env);
+    } catch (error) {
+      throw new StartupError((error as Error).message);
+    }
     await assertPortFree(port);
     if (mode === "start") buildIfStale(log);
     db = await openDatabase(state);

@@ -1,5 +1,6 @@
 import type { TenantErrors } from "@/lib/investigate/errors";
 import { TraceLink, utc } from "./trace-link";
+import { VisibleName } from "@/components/format/visible-name";
 
 export function ErrorsView({ tenants }: { tenants: TenantErrors[] }) {
   if (tenants.length === 0) return <p className="text-zinc-500">No errors in these tenants and this time range.</p>;
@@ -30,7 +31,7 @@ export function ErrorsView({ tenants }: { tenants: TenantErrors[] }) {
               {tenant.groups.map((g) => (
                 <tr key={`${g.service}/${g.type}/${g.message}`} className="border-b border-zinc-100 align-top dark:border-zinc-900" data-testid="error-group">
                   <td className="py-1 pr-3">{g.tenantId}</td>
-                  <td className="py-1 pr-3 text-zinc-600 dark:text-zinc-400">{g.service}</td>
+                  <td className="py-1 pr-3 text-zinc-600 dark:text-zinc-400"><VisibleName text={g.service} /></td>
                   <td className="max-w-xl py-1 pr-3">
                     <span className="font-medium text-red-700 dark:text-red-400">{g.type ?? "error status"}</span>{" "}
                     <span className="break-words text-zinc-700 dark:text-zinc-300" title={g.message ?? undefined}>
@@ -42,7 +43,7 @@ export function ErrorsView({ tenants }: { tenants: TenantErrors[] }) {
                   <td className="py-1 pr-3 whitespace-nowrap text-zinc-500">{utc(g.firstSeen)}</td>
                   <td className="py-1 pr-3 whitespace-nowrap text-zinc-500">{utc(g.lastSeen)}</td>
                   <td className="py-1">
-                    <TraceLink traceId={g.example.traceId} spanId={g.example.spanId} label={`Example trace of ${g.type ?? "error"} in ${g.tenantId}`}>
+                    <TraceLink traceId={g.example.traceId} tenantId={g.tenantId} spanId={g.example.spanId} label={`Example trace of ${g.type ?? "error"} in ${g.tenantId}`}>
                       {g.example.traceId.slice(0, 8)}…
                     </TraceLink>
                   </td>

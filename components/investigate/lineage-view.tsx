@@ -1,6 +1,7 @@
 import type { LineageTrace } from "@/lib/traces/lineage";
 import type { LineageNode, LineageOutcome } from "@/lib/traces/lineage-tree";
 import { TraceLink, utc } from "./trace-link";
+import { VisibleName } from "@/components/format/visible-name";
 
 const OUTCOME: Record<LineageOutcome, string> = {
   succeeded: "text-emerald-700 dark:text-emerald-400",
@@ -11,7 +12,7 @@ const OUTCOME: Record<LineageOutcome, string> = {
 
 const KIND: Record<LineageNode["kind"], string> = { request: "request", job: "job", event: "event" };
 
-function Node({ node, traceId, looked }: { node: LineageNode; traceId: string; looked: string }) {
+function Node({ node, traceId, tenantId, looked }: { node: LineageNode; traceId: string; tenantId: string; looked: string }) {
   const isLooked = node.id === looked;
   return (
     <li
@@ -22,15 +23,15 @@ function Node({ node, traceId, looked }: { node: LineageNode; traceId: string; l
     >
       {node.depth > 0 && <span className="text-zinc-400">↳</span>}
       <span className="text-xs uppercase text-zinc-500">{KIND[node.kind]}</span>
-      <span className="font-medium">{node.name}</span>
-      <TraceLink traceId={traceId} spanId={node.spanId} label={`Open ${KIND[node.kind]} ${node.id} in its trace`}>
+      <span className="font-medium"><VisibleName text={node.name} /></span>
+      <TraceLink traceId={traceId} tenantId={tenantId} spanId={node.spanId} label={`Open ${KIND[node.kind]} ${node.id} in its trace`}>
         {node.id}
       </TraceLink>
-      <span className="text-zinc-500">{node.service}</span>
+      <span className="text-zinc-500"><VisibleName text={node.service} /></span>
       {node.queue && <span className="text-xs text-zinc-500">queue {node.queue}</span>}
       {node.kind === "job" && <span className="text-xs text-zinc-500">{node.attempts} {node.attempts === 1 ? "attempt" : "attempts"}</span>}
       {node.kind === "event" && node.handlers.length > 0 && (
-        <span className="text-xs text-zinc-500">handled by {node.handlers.map((h) => `${h.service}${h.failed ? " (failed)" : ""}`).join(", ")}</span>
+        <span className="text-xs text-zinc-500">handled by <VisibleName text={node.handlers.map((h) => `${h.service}${h.failed ? " (failed)" : ""}`).join(", ")} /></span>
       )}
       <span className={OUTCOME[node.outcome]} data-testid="lineage-outcome">
         {node.outcome}
@@ -54,14 +55,14 @@ export function LineageView({ traces, id }: { traces: LineageTrace[] | null; id:
               <span className="text-zinc-500">
                 in tenant {t.tenantId}, {request ? <>triggered by request <span data-testid="origin-request">{request.id}</span></> : "no originating request (a scheduled or orphan trace)"}
                 {" · "}
-                <TraceLink traceId={t.traceId} label={`Open trace ${t.traceId}`}>
+                <TraceLink traceId={t.traceId} tenantId={t.tenantId} label={`Open trace ${t.traceId}`}>
                   trace {t.traceId.slice(0, 8)}…
                 </TraceLink>
               </span>
             </h2>
             <ul>
               {t.nodes.map((n) => (
-                <Node key={`${n.kind}:${n.id}`} node={n} traceId={t.traceId} looked={id} />
+                <Node key={`${n.kind}:${n.id}`} node={n} traceId={t.traceId} tenantId={t.tenantId} looked={id} />
               ))}
             </ul>
             {t.capped && (

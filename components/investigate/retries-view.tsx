@@ -1,6 +1,7 @@
 import { formatDuration } from "@/lib/format/duration";
 import type { RetryAttempt, RetryLoop, RetryOutcome } from "@/lib/investigate/retries";
 import { TraceLink, utc } from "./trace-link";
+import { VisibleName } from "@/components/format/visible-name";
 
 const OUTCOME: Record<RetryOutcome, { label: string; className: string }> = {
   succeeded: { label: "succeeded after retries", className: "text-emerald-700 dark:text-emerald-400" },
@@ -52,9 +53,9 @@ export function RetriesView({ loops, n }: { loops: RetryLoop[]; n: number }) {
           <tr key={`${loop.tenantId}/${loop.traceId}/${loop.kind}/${loop.key}/${loop.lastAttemptSpanId}`} className="border-b border-zinc-100 align-middle dark:border-zinc-900" data-testid="retry-loop">
             <td className="py-1 pr-3">{loop.tenantId}</td>
             <td className="py-1 pr-3">
-              <span className="text-xs text-zinc-500">{loop.kind === "job" ? "job" : "operation"}</span> {loop.name}
+              <span className="text-xs text-zinc-500">{loop.kind === "job" ? "job" : "operation"}</span> <VisibleName text={loop.name} />
               <div className="text-xs text-zinc-500">
-                {loop.service}
+                <VisibleName text={loop.service} />
                 {loop.kind === "job" && loop.key !== loop.name ? ` · ${loop.key}` : ""}
               </div>
             </td>
@@ -64,11 +65,11 @@ export function RetriesView({ loops, n }: { loops: RetryLoop[]; n: number }) {
             </td>
             <td className={`py-1 pr-3 ${OUTCOME[loop.outcome].className}`}>{OUTCOME[loop.outcome].label}</td>
             <td className="py-1 pr-3 text-xs text-zinc-500">
-              {loop.root.service} {loop.root.name}
+              <VisibleName text={`${loop.root.service ?? ""} ${loop.root.name ?? ""}`} />
               {loop.requestId ? <div>{loop.requestId}</div> : null}
             </td>
             <td className="py-1">
-              <TraceLink traceId={loop.traceId} spanId={loop.lastAttemptSpanId} label={`Trace of ${loop.name} retry loop`}>
+              <TraceLink traceId={loop.traceId} tenantId={loop.tenantId} spanId={loop.lastAttemptSpanId} label={`Trace of ${loop.name} retry loop`}>
                 {loop.traceId.slice(0, 8)}…
               </TraceLink>
             </td>

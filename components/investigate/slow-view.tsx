@@ -1,6 +1,7 @@
 import { formatDuration } from "@/lib/format/duration";
 import type { SlowRequest } from "@/lib/investigate/slow";
 import { TraceLink, utc } from "./trace-link";
+import { VisibleName } from "@/components/format/visible-name";
 
 export function SlowView({ requests }: { requests: SlowRequest[] }) {
   if (requests.length === 0) return <p className="text-zinc-500">No request was slower than its tenant&apos;s slow threshold in these tenants and this time range.</p>;
@@ -24,7 +25,7 @@ export function SlowView({ requests }: { requests: SlowRequest[] }) {
               <td className="py-1 pr-3 whitespace-nowrap text-zinc-500">{utc(r.start)}</td>
               <td className="py-1 pr-3">{r.tenantId}</td>
               <td className="py-1 pr-3">
-                <span className="text-zinc-500">{r.rootService}</span> {r.rootName}
+                <span className="text-zinc-500"><VisibleName text={r.rootService ?? ""} /></span> <VisibleName text={r.rootName ?? ""} />
                 {r.requestId ? <div className="text-xs text-zinc-500">{r.requestId}</div> : null}
               </td>
               <td className="py-1 pr-3 text-right">{formatDuration(r.durationNs)}</td>
@@ -32,14 +33,14 @@ export function SlowView({ requests }: { requests: SlowRequest[] }) {
                 {top ? (
                   <>
                     <span className="font-medium" data-testid="dominant-service">
-                      {top.service}
+                      <VisibleName text={top.service} />
                     </span>{" "}
                     <span className="text-zinc-500">
                       {formatDuration(top.timeNs)} ({Math.round(top.share * 100)}%)
                     </span>
                     {rest.length > 0 && (
                       <div className="text-xs text-zinc-500">
-                        then {rest.slice(0, 2).map((s) => `${s.service} ${Math.round(s.share * 100)}%`).join(", ")}
+                        then <VisibleName text={rest.slice(0, 2).map((s) => `${s.service} ${Math.round(s.share * 100)}%`).join(", ")} />
                       </div>
                     )}
                   </>
@@ -53,7 +54,7 @@ export function SlowView({ requests }: { requests: SlowRequest[] }) {
                 )}
               </td>
               <td className="py-1">
-                <TraceLink traceId={r.traceId} spanId={r.rootSpanId} label={`Trace of slow request ${r.rootName ?? ""}`}>
+                <TraceLink traceId={r.traceId} tenantId={r.tenantId} spanId={r.rootSpanId} label={`Trace of slow request ${r.rootName ?? ""}`}>
                   {r.traceId.slice(0, 8)}…
                 </TraceLink>
               </td>

@@ -1,5 +1,6 @@
 import { formatDuration } from "@/lib/format/duration";
 import type { JobRow } from "@/lib/latency/types";
+import { VisibleName } from "@/components/format/visible-name";
 
 const ns = (v: number | null) => (v === null ? "–" : formatDuration(v));
 const count = (v: number) => Math.round(v).toLocaleString("en-US");
@@ -26,7 +27,7 @@ export function JobsTable({ jobs }: { jobs: JobRow[] }) {
           <tbody>
             {jobs.map((j) => (
               <tr key={j.job} className="border-b border-zinc-100 dark:border-zinc-900">
-                <td className="py-1 pr-3">{j.job}</td>
+                <td className="py-1 pr-3"><VisibleName text={j.job} /></td>
                 <td className="py-1 pr-3 text-right">{count(j.attempts)}</td>
                 <td className="py-1 pr-3 text-right">{count(j.retries)}</td>
                 <td className="py-1 pr-3 text-right">{count(j.failures)}</td>

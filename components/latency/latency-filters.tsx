@@ -5,6 +5,7 @@ import { TimeRangePicker } from "@/components/filters/time-range-picker";
 import { useUrlParams } from "@/components/filters/use-url-params";
 import { STEP_NAMES } from "@/lib/latency/step";
 import type { TenantOption } from "@/lib/tenants/in-scope";
+import { escapeInvisible } from "@/lib/format/visible-text";
 
 const SELECT = "rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900";
 
@@ -25,7 +26,7 @@ export function LatencyFilters({ tenants, operations, autoStep }: { tenants: rea
         <option value="">All services</option>
         {services.map((s) => (
           <option key={s} value={s}>
-            {s}
+            {escapeInvisible(s)}
           </option>
         ))}
       </select>
@@ -36,7 +37,7 @@ export function LatencyFilters({ tenants, operations, autoStep }: { tenants: rea
         <option value="">All operations</option>
         {names.map((o) => (
           <option key={o} value={o}>
-            {o}
+            {escapeInvisible(o)}
           </option>
         ))}
       </select>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { formatDuration } from "@/lib/format/duration";
 import type { OperationSort } from "@/lib/latency/params";
 import type { OperationRow } from "@/lib/latency/types";
+import { VisibleName } from "@/components/format/visible-name";
 
 const SORTS: { sort: OperationSort; label: string; value: (r: OperationRow) => number }[] = [
   { sort: "p95", label: "p95", value: (r) => r.p95Ns ?? 0 },
@@ -52,10 +53,10 @@ export function OperationsTable({ rows, sort, hrefFor }: { rows: OperationRow[];
         <tbody>
           {shown.map((r) => (
             <tr key={`${r.service}\0${r.operation}`} className="border-b border-zinc-100 dark:border-zinc-900">
-              <td className="py-1 pr-3 text-zinc-500">{r.service}</td>
+              <td className="py-1 pr-3 text-zinc-500"><VisibleName text={r.service} /></td>
               <td className="py-1 pr-3">
                 <Link prefetch={false} className="hover:underline" href={hrefFor({ service: r.service, operation: r.operation })}>
-                  {r.operation}
+                  <VisibleName text={r.operation} />
                 </Link>
               </td>
               <td className="py-1 pr-3 text-right">{Math.round(r.count).toLocaleString("en-US")}</td>

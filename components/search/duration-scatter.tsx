@@ -9,6 +9,7 @@ import { traceHref } from "./trace-href";
 
 export interface ScatterPoint {
   traceId: string;
+  tenantId: string;
   /** Start, milliseconds since the epoch. */
   t: number;
   ms: number;
@@ -51,7 +52,7 @@ export function DurationScatter({ points, domain }: { points: ScatterPoint[]; do
   const ok = points.filter((p) => !p.error);
   const errors = points.filter((p) => p.error);
   const open = (item: { payload?: ScatterPoint }) => {
-    if (item.payload) router.push(traceHref(item.payload.traceId));
+    if (item.payload) router.push(traceHref(item.payload.traceId, item.payload.tenantId));
   };
 
   return (

@@ -4,6 +4,7 @@ import type { TraceHit } from "@/lib/traces/search";
 import { serializeSearch, type SearchFilters, type SortKey } from "@/lib/traces/search-params";
 import { LocalTime } from "./local-time";
 import { traceHref } from "./trace-href";
+import { VisibleName } from "@/components/format/visible-name";
 
 function sortHref(f: SearchFilters, key: SortKey): string {
   const dir = f.sort === key && f.dir === "desc" ? "asc" : "desc";
@@ -46,8 +47,8 @@ export function ResultsTable({ traces, filters }: { traces: TraceHit[]; filters:
             </td>
             <td className="py-1 pr-3">{t.tenantId}</td>
             <td className="py-1 pr-3">
-              <Link href={traceHref(t.traceId)} prefetch={false} className="hover:underline" data-testid="trace-link">
-                <span className="text-zinc-500">{t.rootService ?? "?"}</span> {t.rootName ?? "(root span missing)"}
+              <Link href={traceHref(t.traceId, t.tenantId)} prefetch={false} className="hover:underline" data-testid="trace-link">
+                <span className="text-zinc-500"><VisibleName text={t.rootService ?? "?"} /></span> <VisibleName text={t.rootName ?? "(root span missing)"} />
               </Link>
             </td>
             <td className="py-1 pr-3 whitespace-nowrap">
@@ -60,7 +61,7 @@ export function ResultsTable({ traces, filters }: { traces: TraceHit[]; filters:
             </td>
             <td className="py-1 pr-3 text-right">{t.spanCount}</td>
             <td className={`py-1 pr-3 text-right ${t.errorCount > 0 ? "font-medium text-red-600 dark:text-red-400" : ""}`}>{t.errorCount}</td>
-            <td className="py-1 text-xs text-zinc-500">{t.services.join(", ")}</td>
+            <td className="py-1 text-xs text-zinc-500"><VisibleName text={t.services.join(", ")} /></td>
           </tr>
         ))}
       </tbody>

@@ -7,6 +7,7 @@ import { CursorError, searchTraces } from "@/lib/traces/search";
 import { serializeSearch, type SearchFilters } from "@/lib/traces/search-params";
 import { DurationScatter } from "./duration-scatter";
 import { ResultsTable } from "./results-table";
+import { escapeInvisible } from "@/lib/format/visible-text";
 
 function Problem({ children }: { children: React.ReactNode }) {
   return (
@@ -34,7 +35,7 @@ export async function SearchResults({ scope, filters }: { scope: TenantScope; fi
       </p>
     );
   }
-  const points = traces.map((t) => ({ traceId: t.traceId, t: Date.parse(t.startTime), ms: t.durationNs / 1e6, error: t.errorCount > 0, label: `${t.rootService ?? "?"} ${t.rootName ?? ""}` }));
+  const points = traces.map((t) => ({ traceId: t.traceId, tenantId: t.tenantId, t: Date.parse(t.startTime), ms: t.durationNs / 1e6, error: t.errorCount > 0, label: escapeInvisible(`${t.rootService ?? "?"} ${t.rootName ?? ""}`) }));
   const range = resolveTimeRange(filters);
   const domain: [number, number] = filters.q
     ? [Math.min(...points.map((p) => p.t)) - 1000, Math.max(...points.map((p) => p.t)) + 1000]

@@ -3,6 +3,7 @@
 import { formatDuration } from "@/lib/format/duration";
 import type { CriticalPath } from "@/lib/traces/critical-path";
 import { serviceColor } from "@/lib/waterfall/colors";
+import { VisibleName } from "@/components/format/visible-name";
 
 /**
  * The service legend, doubling as the answer to "which service caused the latency?": each
@@ -18,7 +19,7 @@ export function CriticalPathSummary({ services, byService }: { services: string[
       {order.map((s) => (
         <span key={s.name} className="flex items-center gap-1" data-testid="legend-service">
           <span className="inline-block h-2.5 w-2.5 rounded-sm" style={{ background: serviceColor(s.index) }} aria-hidden />
-          <span>{s.name}</span>
+          <span><VisibleName text={s.name} /></span>
           {byService && s.time > 0 && (
             <span className="text-zinc-500">
               {formatDuration(Math.round(s.time))} ({Math.round((s.time / Math.max(1, total)) * 100)}%)

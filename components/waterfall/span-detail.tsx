@@ -7,6 +7,7 @@ import type { SpanDetail as Detail } from "@/lib/traces/trace-span";
 import { isDescendant, requestSpanOf } from "@/lib/waterfall/lineage";
 import { SPAN_KIND_LABELS, SPAN_KIND_SERVER } from "@/lib/waterfall/span-page";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
+import { VisibleName } from "@/components/format/visible-name";
 
 interface Props {
   model: TraceModel;
@@ -89,8 +90,8 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, o
     <aside aria-label="Span details" data-testid="span-detail" className="flex w-[420px] shrink-0 flex-col overflow-auto border-l border-zinc-200 text-xs dark:border-zinc-800">
       <div className="flex items-start gap-2 px-3 py-2">
         <div className="min-w-0 flex-1">
-          <p className="text-zinc-500">{service}</p>
-          <h2 className="break-words text-sm font-semibold">{name}</h2>
+          <p className="text-zinc-500"><VisibleName text={service} /></p>
+          <h2 className="break-words text-sm font-semibold"><VisibleName text={name} /></h2>
           <p className="font-mono text-zinc-500">{spanId}</p>
         </div>
         <button type="button" onClick={onClose} aria-label="Close details" className="rounded px-1.5 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800">
@@ -129,7 +130,7 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, o
               <p data-testid="triggered-by">
                 Triggered by request <span className="font-mono">{d.requestId ?? "(no request id)"}</span>:{" "}
                 <SpanLink model={model} span={request} traceId={traceId} tenant={tenant} onSelect={onSelect}>
-                  {model.services[model.service[request]!]} {model.names[model.name[request]!]}
+                  <VisibleName text={model.services[model.service[request]!]!} /> <VisibleName text={model.names[model.name[request]!]!} />
                 </SpanLink>
               </p>
             </Section>
@@ -141,7 +142,7 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, o
                   <li key={w.spanId}>
                     <span className="mr-1 rounded bg-zinc-100 px-1 text-[10px] uppercase dark:bg-zinc-800">{w.kind}</span>
                     <SpanLink model={model} span={w.index} traceId={traceId} tenant={tenant} onSelect={onSelect}>
-                      {w.label ?? w.name}
+                      <VisibleName text={w.label ?? w.name} />
                     </SpanLink>
                     {w.attempt && <span className="text-zinc-500"> attempt {w.attempt}</span>}
                     {w.outcome && <span className="text-zinc-500"> · {w.outcome}</span>}
@@ -177,10 +178,10 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, o
                 <div key={k} className="mb-1.5" data-testid="span-link">
                   {local !== undefined ? (
                     <SpanLink model={model} span={local} traceId={traceId} tenant={tenant} onSelect={onSelect}>
-                      span {l.spanId} in this trace ({model.names[model.name[local]!]})
+                      span {l.spanId} in this trace (<VisibleName text={model.names[model.name[local]!]!} />)
                     </SpanLink>
                   ) : (
-                    <Link prefetch={false} href={`/traces/${l.traceId}?span=${l.spanId}`} className="text-sky-700 underline dark:text-sky-400">
+                    <Link prefetch={false} href={`/traces/${l.traceId}?tenant=${encodeURIComponent(tenant)}&span=${l.spanId}`} className="text-sky-700 underline dark:text-sky-400">
                       trace {l.traceId}, span {l.spanId}
                     </Link>
                   )}

@@ -9,6 +9,8 @@ import type { TraceModel } from "@/lib/waterfall/trace-model";
 import { childCount } from "@/lib/waterfall/trace-model";
 import { guidesFor, type Guide } from "@/lib/waterfall/tree-rows";
 import { INDENT, NAME_WIDTH, ROW_HEIGHT } from "./layout";
+import { VisibleName } from "@/components/format/visible-name";
+import { escapeInvisible } from "@/lib/format/visible-text";
 
 export interface SpanRowProps {
   model: TraceModel;
@@ -60,7 +62,7 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
       aria-level={model.depth[span]! + 1}
       aria-expanded={kids > 0 ? !collapsed : undefined}
       aria-selected={selected}
-      aria-label={`${service} ${name}`}
+      aria-label={escapeInvisible(`${service} ${name}`)}
       data-span-id={model.ids[span]}
       data-match={match || undefined}
       className={`absolute left-0 flex w-full cursor-pointer text-xs ${
@@ -77,7 +79,7 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
           <button
             type="button"
             tabIndex={-1}
-            aria-label={collapsed ? `Expand ${name}` : `Collapse ${name}`}
+            aria-label={escapeInvisible(collapsed ? `Expand ${name}` : `Collapse ${name}`)}
             className="mr-0.5 w-4 shrink-0 text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100"
             onClick={(e) => {
               e.stopPropagation();
@@ -90,8 +92,8 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
           <span className="mr-0.5 w-4 shrink-0" />
         )}
         <span className="mr-1.5 inline-block h-2.5 w-1 shrink-0 rounded-sm" style={{ background: color }} aria-hidden />
-        <span className="mr-1 shrink-0 text-zinc-500">{service}</span>
-        <span className={`truncate ${error ? "text-red-700 dark:text-red-400" : ""}`}>{name}</span>
+        <span className="mr-1 shrink-0 text-zinc-500"><VisibleName text={service} /></span>
+        <span className={`truncate ${error ? "text-red-700 dark:text-red-400" : ""}`}><VisibleName text={name} /></span>
         {error && (
           <span className="ml-1 shrink-0 font-bold text-red-600" title="error status" data-testid="error-marker">
             !

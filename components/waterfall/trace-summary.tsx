@@ -1,5 +1,6 @@
 import { formatDuration } from "@/lib/format/duration";
 import type { TraceHeader } from "@/lib/traces/trace-header";
+import { VisibleName } from "@/components/format/visible-name";
 
 /** The trace at a glance: what it was, whose, when, how long, how big, how deep. */
 export function TraceSummary({ header, depth }: { header: TraceHeader; depth: number | null }) {
@@ -16,11 +17,24 @@ export function TraceSummary({ header, depth }: { header: TraceHeader; depth: nu
   return (
     <header className="mb-2">
       <h1 className="text-base font-semibold" data-testid="trace-root">
-        <span className="text-zinc-500">{header.rootService ?? "?"}</span> {header.rootName ?? "(root span missing)"}
+        <span className="text-zinc-500"><VisibleName text={header.rootService ?? "?"} /></span> <VisibleName text={header.rootName ?? "(root span missing)"} />
         {header.isSlow && <span className="ml-2 rounded bg-amber-100 px-1.5 text-xs font-normal text-amber-800 dark:bg-amber-950 dark:text-amber-300">slow</span>}
         {header.isSecurity && <span className="ml-2 rounded bg-violet-100 px-1.5 text-xs font-normal text-violet-800 dark:bg-violet-950 dark:text-violet-300">security</span>}
       </h1>
       <p className="font-mono text-xs text-zinc-500">trace {header.traceId}</p>
+      {header.otherTenants.length > 0 && (
+        <p className="text-xs" data-testid="trace-other-tenants">
+          <span className="text-zinc-500">The same trace id is a separate trace in </span>
+          {header.otherTenants.map((tenant, i) => (
+            <span key={tenant}>
+              {i > 0 && ", "}
+              <a className="underline" href={`/traces/${header.traceId}?tenant=${encodeURIComponent(tenant)}`}>
+                {tenant}
+              </a>
+            </span>
+          ))}
+        </p>
+      )}
       <dl className="mt-1 flex flex-wrap gap-x-5 gap-y-0.5 text-xs" data-testid="trace-facts">
         {facts.map(([k, v]) => (
           <div key={k} className="flex gap-1">

@@ -3,7 +3,8 @@ import { uuidToTraceId } from "../../db/demo/ids";
 import { demoLogin, signIn } from "../fixtures/demo";
 import { e2eDatabase } from "../fixtures/db";
 
-const TRACE_LINK = /^\/traces\/[0-9a-f]{32}(\?span=[0-9a-f]{16})?$/;
+// Each link names the trace's tenant: one id can be a trace in several tenants.
+const TRACE_LINK = /^\/traces\/[0-9a-f]{32}\?tenant=[a-z0-9_.-]+(&span=[0-9a-f]{16})?$/;
 
 async function hrefOf(page: Page, name: RegExp | string): Promise<string> {
   const href = await page.getByRole("link", { name }).first().getAttribute("href");

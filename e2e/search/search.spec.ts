@@ -65,14 +65,15 @@ test("filtering by service and errors lives in the URL: reload, shared link and 
   await expect(page.getByLabel("Status").filter({ visible: true })).toHaveValue("error");
   const first = filtered[0]!;
   await page.getByTestId("trace-link").filter({ visible: true }).first().click();
-  await expect(page).toHaveURL(new RegExp(`${first}$`));
-  expect(first).toMatch(/^\/traces\/[0-9a-f]{32}$/);
+  await expect(page).toHaveURL((url) => `${url.pathname}${url.search}` === first);
+  // Each result opens its own tenant's trace: one id can be a trace in several tenants.
+  expect(first).toMatch(/^\/traces\/[0-9a-f]{32}\?tenant=[a-z0-9_.-]+$/);
 });
 
 test("a lookup by request id finds its trace", async ({ page }) => {
   const sql = e2eDatabase();
-  const [trace] = await sql<{ trace_id: string; request_id: string }[]>`
-    SELECT trace_id, request_id FROM traces WHERE request_id IS NOT NULL AND start_time > now() - interval '3 days'
+  const [trace] = await sql<{ trace_id: string; request_id: string; tenant_id: string }[]>`
+    SELECT trace_id, request_id, tenant_id FROM traces WHERE request_id IS NOT NULL AND start_time > now() - interval '3 days'
     ORDER BY start_time LIMIT 1`;
   await sql.end();
   await signIn(page, demoLogin("investigator"));
@@ -80,7 +81,7 @@ test("a lookup by request id finds its trace", async ({ page }) => {
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL((url) => url.searchParams.get("q") === trace!.request_id);
   await expect(page.getByTestId("trace-results").filter({ visible: true }).locator("tbody tr")).toHaveCount(1);
-  expect(await resultLinks(page)).toEqual([`/traces/${hex(trace!.trace_id)}`]);
+  expect(await resultLinks(page)).toEqual([`/traces/${hex(trace!.trace_id)}?tenant=${trace!.tenant_id}`]);
 });
 
 test("bad filters get a clear message on the page and a 400 from the API, never a 500", async ({ page }) => {

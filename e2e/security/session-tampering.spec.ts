@@ -48,10 +48,17 @@ test("a token minted with another secret for the admin's id is refused, and so i
   await expectSignedOut(request, wrongSecret);
 
   const secret = fs.readFileSync(path.join(dataDir, "auth.secret"), "utf8").trim();
-  const expired = await encode({ token: { sub }, secret, salt: COOKIE, maxAge: -3600 });
+  // A token names a live server-side session (lib/auth/sessions.ts): open one as signing in would.
+  const sql = e2eDatabase();
+  const [session] = await sql<{ sid: string; end: number }[]>`
+    INSERT INTO auth_sessions (user_id, expires_at) VALUES (${sub}, now() + interval '1 hour')
+    RETURNING id AS sid, extract(epoch FROM expires_at)::float8 AS "end"`;
+  await sql.end();
+  const claims = { sub, sid: session!.sid, sessionExpiresAt: session!.end };
+  const expired = await encode({ token: claims, secret, salt: COOKIE, maxAge: -3600 });
   await expectSignedOut(request, expired);
   // Minted the same way but current, the token is accepted: the expiry alone made the difference.
-  const current = await encode({ token: { sub }, secret, salt: COOKIE, maxAge: 600 });
+  const current = await encode({ token: claims, secret, salt: COOKIE, maxAge: 600 });
   const ok = await request.get("/admin/users", { headers: { cookie: `${COOKIE}=${current}` }, maxRedirects: 0 });
   expect(ok.status()).toBe(200);
 });

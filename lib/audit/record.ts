@@ -14,7 +14,10 @@ export interface AuditActor {
 export interface RequestMeta {
   ip: string | null;
   userAgent: string | null;
+  /** The server's own id of the request. */
   requestId: string | null;
+  /** An id the client sent (`x-request-id`), kept apart: anyone can send any id. */
+  clientRequestId?: string | null;
   traceId: string | null;
 }
 
@@ -62,6 +65,7 @@ export async function recordAudit(sql: Sql, record: AuditRecord): Promise<void> 
  * AUDIT_HMAC_KEY when this process has it. For writers that insert through drizzle (the CLI).
  */
 export function auditRowOf(record: AuditRecord): AuditRowContent & { mac: string | null } {
+  const clientRequestId = record.request.clientRequestId;
   const row: AuditRowContent = {
     actorId: record.actor.id,
     actorEmail: text(record.actor.email),
@@ -74,7 +78,7 @@ export function auditRowOf(record: AuditRecord): AuditRowContent & { mac: string
     userAgent: text(record.request.userAgent),
     requestId: text(record.request.requestId, 128),
     traceId: text(record.request.traceId, 64),
-    details: encodeAuditDetails(record.details ?? {}) as Record<string, unknown>,
+    details: encodeAuditDetails({ ...record.details, ...(clientRequestId && { clientRequestId }) }) as Record<string, unknown>,
   };
   const key = auditKeyFromEnv();
   return { ...row, mac: key ? auditRowMac(key, row) : null };

@@ -1,11 +1,6 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { headers } from "next/headers";
-import { getSql } from "@/db/client";
-import { recordAudit } from "@/lib/audit/record";
-import { requestMetaFrom } from "@/lib/audit/request-meta";
-import { getCurrentUser } from "./current-user";
 import { safeCallbackPath } from "./callback-path";
 import { oidc, signIn, signOut } from "./index";
 import { OIDC_PROVIDER_ID } from "./oidc-provider";
@@ -34,15 +29,7 @@ export async function signInWithOidc(form: FormData): Promise<void> {
   await signIn(OIDC_PROVIDER_ID, { redirectTo: safeCallbackPath(form.get("callbackUrl")) });
 }
 
+/** Ends the session server-side and writes `auth.sign_out` (both in Auth.js's sign-out event). */
 export async function signOutAction(): Promise<void> {
-  const user = await getCurrentUser();
-  if (user) {
-    await recordAudit(getSql(), {
-      actor: { id: user.id, email: user.email, role: user.role },
-      action: "auth.sign_out",
-      outcome: "success",
-      request: requestMetaFrom(await headers()),
-    });
-  }
   await signOut({ redirectTo: "/login" });
 }

@@ -8,6 +8,7 @@ import { getSql } from "@/db/client";
 import { requestMetaFrom } from "@/lib/audit/request-meta";
 import { oidcConfigFrom } from "./oidc-config";
 import { oidcProvider, oidcSignIn } from "./oidc-provider";
+import { sessionLifecycle } from "./sessions";
 import { checkCredentials } from "./sign-in";
 import { findUserForSignIn } from "./users";
 
@@ -19,14 +20,19 @@ const credentialsSchema = z.object({
 /** Single sign-on, when AUTH_OIDC_ISSUER is set; the login page shows its button only then. */
 export const oidc = oidcConfigFrom(process.env);
 
+const auditRequest = async () => requestMetaFrom(await headers());
+const sessions = sessionLifecycle({ sql: getSql, request: auditRequest });
+
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
   // Auth.js errors (a refused single sign-on, a missing CSRF token) land on the login form.
   pages: { ...authConfig.pages, error: "/login" },
   callbacks: {
     ...authConfig.callbacks,
-    ...(oidc && { signIn: oidcSignIn({ sql: getSql, config: oidc, request: async () => requestMetaFrom(await headers()) }) }),
+    jwt: sessions.jwt,
+    ...(oidc && { signIn: oidcSignIn({ sql: getSql, config: oidc, request: auditRequest }) }),
   },
+  events: { signOut: sessions.signOut },
   logger: {
     // A wrong password is an expected outcome, answered on the form; not a server error.
     error(error) {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { Auth, type AuthConfig } from "@auth/core";
+import type { AuthConfig } from "@auth/core";
 import { decode } from "@auth/core/jwt";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +9,8 @@ import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { authConfig } from "./config";
 import { oidcConfigFrom, type OidcConfig } from "./oidc-config";
 import { oidcProvider, oidcSignIn } from "./oidc-provider";
+import { sessionLifecycle } from "./sessions";
+import { AuthBrowser, TEST_APP as APP } from "./testing/auth-browser";
 
 /**
  * The whole single sign-on flow through Auth.js itself (discovery, PKCE, state, nonce, ID token
@@ -89,7 +91,6 @@ class MockIssuer {
 }
 
 const SECRET = randomBytes(32).toString("base64url");
-const APP = "http://localhost:3000";
 const request = { ip: "203.0.113.9", userAgent: "vitest", requestId: null, traceId: null };
 
 let t: TestDatabase;
@@ -116,7 +117,11 @@ beforeAll(async () => {
     basePath: "/api/auth",
     pages: { ...authConfig.pages, error: "/login" },
     providers: [oidcProvider(config)],
-    callbacks: { ...authConfig.callbacks, signIn: oidcSignIn({ sql: () => t.sql, config, request: async () => request }) },
+    callbacks: {
+      ...authConfig.callbacks,
+      jwt: sessionLifecycle({ sql: () => t.sql, request: async () => request }).jwt,
+      signIn: oidcSignIn({ sql: () => t.sql, config, request: async () => request }),
+    },
     logger: { error: () => {}, warn: () => {}, debug: () => {} },
   };
 });
@@ -125,35 +130,9 @@ afterAll(async () => {
   await t.drop();
 });
 
-/** A browser's cookie jar over Auth.js's route handler. */
-class Browser {
-  private cookies = new Map<string, string>();
-
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const response = await Auth(new Request(new URL(path, APP), { ...init, headers }), auth);
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const at = pair!.indexOf("=");
-      this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-    return response;
-  }
-
-  cookie(name: string): string | undefined {
-    return this.cookies.get(name) || undefined;
-  }
-}
-
-async function signInThroughProvider(claims: Record<string, unknown>): Promise<{ browser: Browser; landing: string }> {
-  const browser = new Browser();
-  const { csrfToken } = (await (await browser.fetch("/api/auth/csrf")).json()) as { csrfToken: string };
-  const start = await browser.fetch("/api/auth/signin/oidc", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ csrfToken, callbackUrl: `${APP}/traces` }),
-  });
+async function signInThroughProvider(claims: Record<string, unknown>): Promise<{ browser: AuthBrowser; landing: string }> {
+  const browser = new AuthBrowser(() => auth);
+  const start = await browser.post("/api/auth/signin/oidc");
   const authorizationUrl = new URL(start.headers.get("location")!);
   expect(authorizationUrl.origin + authorizationUrl.pathname).toBe(`${issuer.url}/authorize`);
   expect(authorizationUrl.searchParams.get("code_challenge_method")).toBe("S256");

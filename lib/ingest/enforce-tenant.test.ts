@@ -43,30 +43,34 @@ function entry(traceId: string, spanId: string, options: { claim?: string; resou
 const options = (overrides: Partial<EnforceOptions> = {}): EnforceOptions => ({
   key: { keyId: "k", tenantId: null },
   tenants,
-  storedOwners: new Map(),
+  storedTenants: new Map(),
   now: NOW,
   futureToleranceMs: 86_400_000,
   ...overrides,
 });
 
 describe("enforceTenants", () => {
-  it("gives a trace to its stored owner before anything in the request", () => {
-    const result = enforceTenants([entry("t1", "a", { claim: "globex", parent: null }), entry("t1", "b", { claim: "acme" })], options({ storedOwners: new Map([["t1", "acme"]]) }));
-    expect(result.accepted.map((a) => [a.tenantId, a.span.spanId])).toEqual([["acme", "b"]]);
-    expect(result.violations).toEqual([{ reason: "mixed_trace", traceId: "t1", claimedTenant: "globex", ownerTenant: "acme", spans: 1 }]);
+  it("stores a span under its own tenant even when another tenant holds its trace id, and logs the newcomer", () => {
+    const result = enforceTenants([entry("t1", "a", { claim: "globex", parent: null }), entry("t1", "b", { claim: "acme" })], options({ storedTenants: new Map([["t1", ["acme"]]]) }));
+    expect(result.accepted.map((a) => [a.tenantId, a.span.spanId])).toEqual([["globex", "a"], ["acme", "b"]]);
+    expect(result.refused).toEqual(new Map());
+    expect(result.violations).toEqual([{ reason: "shared_trace_id", traceId: "t1", claimedTenant: "globex", ownerTenant: "acme", spans: 1 }]);
+    // Nothing in the newcomer's counters tells it the id was taken.
+    expect(result.counters.columns().counters.filter((c) => c.includes("isolation"))).toEqual([]);
   });
 
-  it("otherwise to the tenant of its root, else of its first span", () => {
-    const rooted = enforceTenants([entry("t1", "a", { claim: "globex" }), entry("t1", "r", { claim: "acme", parent: null })], options());
-    expect(rooted.accepted.map((a) => a.tenantId)).toEqual(["acme"]);
+  it("logs nothing for a tenant adding to its own trace, whoever else holds the id", () => {
+    const result = enforceTenants([entry("t1", "a", { claim: "globex" }), entry("t1", "b", { claim: "acme" })], options({ storedTenants: new Map([["t1", ["acme", "globex"]]]) }));
+    expect(result.accepted).toHaveLength(2);
+    expect(result.violations).toEqual([]);
+  });
+
+  it("within one request, the tenant of the root (else of the first span) holds the id; the others are logged, grouped", () => {
+    const rooted = enforceTenants([entry("t", "b", { claim: "globex" }), entry("t", "r", { claim: "acme", parent: null }), entry("t", "c", { claim: "globex" })], options());
+    expect(rooted.accepted.map((a) => a.tenantId)).toEqual(["globex", "acme", "globex"]);
+    expect(rooted.violations).toEqual([{ reason: "shared_trace_id", traceId: "t", claimedTenant: "globex", ownerTenant: "acme", spans: 2 }]);
     const rootless = enforceTenants([entry("t2", "a", { claim: "globex" }), entry("t2", "b", { claim: "acme" })], options());
-    expect(rootless.accepted.map((a) => a.tenantId)).toEqual(["globex"]);
-  });
-
-  it("groups violations of one trace and tenant into one record", () => {
-    const result = enforceTenants([entry("t", "r", { claim: "acme", parent: null }), entry("t", "b", { claim: "globex" }), entry("t", "c", { claim: "globex" })], options());
-    expect(result.violations).toEqual([{ reason: "mixed_trace", traceId: "t", claimedTenant: "globex", ownerTenant: "acme", spans: 2 }]);
-    expect(result.refused).toEqual(new Map([["mixed_trace", 1 + 1]]));
+    expect(rootless.violations).toEqual([{ reason: "shared_trace_id", traceId: "t2", claimedTenant: "acme", ownerTenant: "globex", spans: 1 }]);
   });
 
   it("bounds start times by the tenant's longest retention and a day of clock skew", () => {

@@ -21,9 +21,17 @@ export interface AcceptedSpan {
   span: NormalizedSpan;
 }
 
+/**
+ * Why an isolation violation was logged: a refusal that tried to write across tenants, or
+ * `shared_trace_id`, a tenant starting a trace under an id another tenant already holds. The
+ * latter is stored as the tenant's own trace and refuses nothing: a trace id is no claim on
+ * another tenant's data, and the sender's answer must not reveal that the id exists elsewhere.
+ */
+export type IsolationViolationReason = RefusalReason | "shared_trace_id";
+
 /** One attempt to write across tenants, for the admins' isolation log. */
 export interface IsolationViolation {
-  reason: RefusalReason;
+  reason: IsolationViolationReason;
   traceId: string;
   /** Only ids of a valid form are recorded; anything else is attacker-chosen text. */
   claimedTenant: string | null;
@@ -42,8 +50,8 @@ export interface EnforceOptions {
   key: KeyScope;
   /** The tenants that exist, among those the request names. */
   tenants: ReadonlyMap<string, TenantPolicy>;
-  /** The tenant each already stored trace of the request belongs to. */
-  storedOwners: ReadonlyMap<string, string>;
+  /** The tenants that already hold each stored trace id of the request (a trace is a tenant and an id). */
+  storedTenants: ReadonlyMap<string, readonly string[]>;
   now: Date;
   /** How far ahead of `now` a span may start (clock skew); further is refused. */
   futureToleranceMs: number;
@@ -111,9 +119,9 @@ function checkTime(span: NormalizedSpan, tenantId: string, tenants: ReadonlyMap<
 
 /**
  * Decides which spans are stored and under which tenant. A tenant-scoped key writes only its
- * own tenant; a platform key writes the tenant each span names. A trace belongs to one tenant:
- * the one it is stored under, else the tenant of its root span in this request, else of its
- * first span; spans of that trace claiming another tenant are refused as isolation violations.
+ * own tenant; a platform key writes the tenant each span names. A trace is a tenant and an id,
+ * so spans of one id for two tenants are two traces that never mix; a tenant starting a trace
+ * under an id another tenant holds is logged as an isolation violation (sharedTraceIds).
  */
 export function enforceTenants(entries: readonly NormalizedEntry[], options: EnforceOptions): Enforcement {
   const refused = new Map<RefusalReason, number>();
@@ -134,7 +142,8 @@ export function enforceTenants(entries: readonly NormalizedEntry[], options: Enf
     }
   };
 
-  const candidates: AcceptedSpan[] = [];
+  const accepted: AcceptedSpan[] = [];
+  const resourcesCounted = new Set<string>();
   for (const entry of entries) {
     if (entry.refused) {
       refuse(entry.refused, options.key.tenantId ?? undefined);
@@ -142,26 +151,36 @@ export function enforceTenants(entries: readonly NormalizedEntry[], options: Enf
     }
     const verdict = resolveTenant(entry.span, options);
     if ("refused" in verdict) refuse(verdict.refused, verdict.counted, verdict.violation);
-    else candidates.push({ tenantId: verdict.tenantId, span: entry.span });
-  }
-
-  // Owners of traces not stored yet: the root's tenant wins over request order.
-  const owners = new Map(options.storedOwners);
-  for (const c of candidates) if (c.span.parentSpanId === null && !owners.has(c.span.traceId)) owners.set(c.span.traceId, c.tenantId);
-  for (const c of candidates) if (!owners.has(c.span.traceId)) owners.set(c.span.traceId, c.tenantId);
-
-  const accepted: AcceptedSpan[] = [];
-  const resourcesCounted = new Set<string>();
-  for (const c of candidates) {
-    const owner = owners.get(c.span.traceId)!;
-    if (owner !== c.tenantId) {
-      refuse("mixed_trace", c.tenantId, { reason: "mixed_trace", traceId: c.span.traceId, claimedTenant: c.tenantId, ownerTenant: owner });
-      continue;
+    else {
+      const a = { tenantId: verdict.tenantId, span: entry.span };
+      accepted.push(a);
+      countAccepted(counters, a, resourcesCounted);
     }
-    accepted.push(c);
-    countAccepted(counters, c, resourcesCounted);
   }
-  return { accepted, refused, violations: [...violations.values()], counters };
+  return { accepted, refused, violations: [...violations.values(), ...sharedTraceIds(accepted, options.storedTenants)], counters };
+}
+
+/**
+ * The traces this request starts under an id another tenant already holds: stored, else
+ * started in this request by the tenant of the id's root span, else of its first span. Only
+ * admins see these; the sending tenant's answer and counters are those of any new trace.
+ */
+function sharedTraceIds(accepted: readonly AcceptedSpan[], storedTenants: ReadonlyMap<string, readonly string[]>): IsolationViolation[] {
+  const first = new Map<string, string>();
+  for (const [traceId, tenants] of storedTenants) if (tenants.length > 0) first.set(traceId, [...tenants].sort()[0]!);
+  for (const a of accepted) if (a.span.parentSpanId === null && !first.has(a.span.traceId)) first.set(a.span.traceId, a.tenantId);
+  for (const a of accepted) if (!first.has(a.span.traceId)) first.set(a.span.traceId, a.tenantId);
+
+  const violations = new Map<string, IsolationViolation>();
+  for (const { tenantId, span } of accepted) {
+    const holder = first.get(span.traceId)!;
+    if (holder === tenantId || storedTenants.get(span.traceId)?.includes(tenantId)) continue;
+    const id = `${span.traceId}\0${tenantId}`;
+    const seen = violations.get(id);
+    if (seen) seen.spans++;
+    else violations.set(id, { reason: "shared_trace_id", traceId: span.traceId, claimedTenant: tenantId, ownerTenant: holder, spans: 1 });
+  }
+  return [...violations.values()];
 }
 
 function countAccepted(counters: TenantCounters, { tenantId: t, span }: AcceptedSpan, resourcesCounted: Set<string>): void {

@@ -4,6 +4,10 @@ import { spanIdToBigint, traceIdToUuid } from "@/db/demo/ids";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { keyFor, postOtlp, seedTenant, startIngestServer, type IngestServer } from "./testing/fixtures";
 import { decodeExportResponse } from "./testing/responses";
+import { recentIsolationViolations } from "@/lib/admin/isolation-log";
+import { searchTracesIn } from "@/lib/traces/search";
+import { parseSearch } from "@/lib/traces/search-params";
+import { findTraceHeader } from "@/lib/traces/trace-header";
 import { encodeRequest, requestOf, type PlainValue, type SpanSpec } from "./testing/synthetic";
 
 let t: TestDatabase;
@@ -106,41 +110,94 @@ describe("a platform collector key", () => {
   });
 });
 
-describe("a trace never mixes tenants", () => {
-  it("within one request: spans of the root's trace that claim another tenant are refused", async () => {
+describe("a trace is a tenant and an id: one tenant's spans never claim another's trace id", () => {
+  const traceRows = (traceId: Buffer) =>
+    t.sql`SELECT tenant_id, span_count FROM traces WHERE trace_id = ${uuid(traceId)}::uuid ORDER BY tenant_id`;
+  const violations = () => t.sql`SELECT key_id, reason, trace_id, claimed_tenant, owner_tenant, spans FROM ingest_isolation_violations ORDER BY id`;
+  /** The raw answer, headers that differ per response left out. */
+  async function rawSend(key: string, traceId: Buffer) {
+    const res = await postOtlp(server.endpoint, { body: encodeRequest(requestOf([{ attributes: { "service.name": "probe" }, spans: [{ traceId, spanId: id8(), startNs: now() }] }])), key });
+    const headers = Object.fromEntries([...res.headers].filter(([name]) => !["date", "x-request-id"].includes(name)));
+    return { status: res.status, headers, body: Buffer.from(res.body).toString("hex") };
+  }
+
+  it("a tenant that learns another's trace id and sends a span with it changes nothing for the owner, learns nothing, and is logged for admins", async () => {
+    const globexKey = await keyFor(t, "globex");
+    const [globexKeyRow] = await t.sql<{ id: string }[]>`SELECT id FROM ingest_keys WHERE tenant_id = 'globex'`;
+    const globexKeyId = globexKeyRow!.id;
+    const traceId = id16();
+    const root = id8();
+    await send(acmeKey, [{ attributes: { "service.name": "web" }, spans: [{ traceId, spanId: root, startNs: now() }] }]);
+
+    // The attacker's answer for acme's id is byte for byte its answer for an id no one has.
+    const probe = await rawSend(globexKey, traceId);
+    const fresh = await rawSend(globexKey, id16());
+    expect(probe).toEqual(fresh);
+    expect(probe.status).toBe(200);
+
+    // Every later span of the owner is stored, in the owner's trace only.
+    const late = Array.from({ length: 5 }, () => ({ traceId, spanId: id8(), parentSpanId: root, startNs: now() }));
+    expect(await send(acmeKey, [{ attributes: { "service.name": "db" }, spans: late }])).toEqual({});
+    expect(await traceRows(traceId)).toEqual([{ tenant_id: "acme", span_count: 6 }, { tenant_id: "globex", span_count: 1 }]);
+    expect(await t.sql`SELECT count(*)::int AS n FROM spans WHERE tenant_id = 'acme' AND trace_id = ${uuid(traceId)}::uuid`).toEqual([{ n: 6 }]);
+    const acmeServices = await t.sql`SELECT services FROM traces WHERE tenant_id = 'acme' AND trace_id = ${uuid(traceId)}::uuid`;
+    expect(acmeServices).toEqual([{ services: ["db", "web"] }]);
+
+    // Admins see who collided with whom, with which key; the tenants' counters say nothing of it.
+    expect(await violations()).toEqual([
+      { key_id: globexKeyId, reason: "shared_trace_id", trace_id: uuid(traceId), claimed_tenant: "globex", owner_tenant: "acme", spans: 1 },
+    ]);
+    expect(await counters("globex")).toEqual({ "spans.stored": 2 });
+    expect(await counters("acme")).toEqual({ "spans.stored": 6 });
+    // The admins' tenants page lists it.
+    const [logged] = await recentIsolationViolations(t.sql);
+    expect(logged).toMatchObject({ reason: "shared_trace_id", traceId: traceId.toString("hex"), claimedTenant: "globex", ownerTenant: "acme", keyName: expect.any(String), spans: 1 });
+  });
+
+  it("within one request, spans of one id for two tenants become two traces, each whole", async () => {
     const traceId = id16();
     const root = id8();
     const result = await send(platformKey, [
-      // The intruder comes first in the request; the root still decides the owner.
       { attributes: { "tenant.id": "globex" }, spans: [{ traceId, spanId: id8(), parentSpanId: root, startNs: now() }] },
       { attributes: { "tenant.id": "acme" }, spans: [{ traceId, spanId: root, startNs: now() }, { traceId, spanId: id8(), parentSpanId: root, startNs: now() }] },
     ]);
-    expect(result.partialSuccess).toEqual({ rejectedSpans: 1, errorMessage: "Refused 1 of 3 spans: 1 with a trace that belongs to another tenant (isolation violation)." });
-    expect(await tenantsOf(traceId)).toEqual(["acme", "acme"]);
-    expect(await t.sql`SELECT tenant_id, span_count FROM traces`).toEqual([{ tenant_id: "acme", span_count: 2 }]);
-    expect(await counters("globex")).toEqual({ "spans.refused.mixed_trace": 1, isolation_violations: 1 });
-    const [violation] = await t.sql`SELECT reason, claimed_tenant, owner_tenant, spans FROM ingest_isolation_violations`;
-    expect(violation).toEqual({ reason: "mixed_trace", claimed_tenant: "globex", owner_tenant: "acme", spans: 1 });
+    expect(result).toEqual({});
+    expect(await tenantsOf(traceId)).toEqual(["acme", "acme", "globex"]);
+    expect(await traceRows(traceId)).toEqual([{ tenant_id: "acme", span_count: 2 }, { tenant_id: "globex", span_count: 1 }]);
+    const [violation] = await violations();
+    expect(violation).toMatchObject({ reason: "shared_trace_id", claimed_tenant: "globex", owner_tenant: "acme", spans: 1 });
   });
 
-  it("against stored data: a trace stored for one tenant refuses later spans that claim another", async () => {
+  it("an investigator looking the id up gets one result per tenant, each trace only its own spans", async () => {
     const traceId = id16();
-    await send(platformKey, [{ attributes: { "tenant.id": "acme" }, spans: [{ traceId, spanId: id8(), startNs: now() }] }]);
-    const result = await send(platformKey, [{ attributes: { "tenant.id": "globex" }, spans: [{ traceId, spanId: id8(), startNs: now() }] }]);
-    expect(result.partialSuccess?.rejectedSpans).toBe(1);
-    expect(await tenantsOf(traceId)).toEqual(["acme"]);
+    await send(platformKey, [{ attributes: { "tenant.id": "acme", "service.name": "web" }, spans: [{ traceId, spanId: id8(), startNs: now() }] }]);
+    await send(platformKey, [{ attributes: { "tenant.id": "globex", "service.name": "intruder" }, spans: [{ traceId, spanId: id8(), startNs: now() }] }]);
+    const hex = traceId.toString("hex");
+    const ALL = { all: true } as const;
+    const parsed = parseSearch({ q: hex });
+    if (!parsed.ok) throw new Error(parsed.message);
+    const found = await t.asReader(ALL, (tx) => searchTracesIn(tx, ALL, parsed.filters));
+    expect(found.traces.map((r) => [r.tenantId, r.rootService]).sort()).toEqual([["acme", "web"], ["globex", "intruder"]]);
+
+    const acme = await t.asReader(ALL, (tx) => findTraceHeader(tx, ALL, hex));
+    expect(acme).toMatchObject({ tenantId: "acme", services: ["web"], spanCount: 1, otherTenants: ["globex"] });
+    const globex = await t.asReader(ALL, (tx) => findTraceHeader(tx, ALL, hex, "globex"));
+    expect(globex).toMatchObject({ tenantId: "globex", services: ["intruder"], spanCount: 1, otherTenants: ["acme"] });
+    // A viewer of one tenant is offered nothing of the other.
+    const acmeOnly = { all: false, tenantIds: ["acme"] } as const;
+    expect(await t.asReader(acmeOnly, (tx) => findTraceHeader(tx, acmeOnly, hex))).toMatchObject({ tenantId: "acme", otherTenants: [] });
+    expect(await t.asReader(acmeOnly, (tx) => findTraceHeader(tx, acmeOnly, hex, "globex"))).toBeNull();
   });
 
-  it("under concurrent requests for one trace from two tenants, exactly one tenant gets it", async () => {
+  it("under concurrent requests for one id from two tenants, each tenant gets its whole trace and one collision is logged", async () => {
     for (let round = 0; round < 5; round++) {
       const traceId = id16();
       const results = await Promise.all(
         ["acme", "globex", "acme", "globex"].map((tenant) => send(platformKey, [{ attributes: { "tenant.id": tenant }, spans: [{ traceId, spanId: id8(), startNs: now() }] }])),
       );
-      const tenants = new Set(await tenantsOf(traceId));
-      expect(tenants.size).toBe(1);
-      expect(results.filter((r) => r.partialSuccess).length).toBe(2);
-      expect((await t.sql`SELECT tenant_id FROM traces WHERE trace_id = ${uuid(traceId)}::uuid`).length).toBe(1);
+      expect(results).toEqual([{}, {}, {}, {}]);
+      expect(await traceRows(traceId)).toEqual([{ tenant_id: "acme", span_count: 2 }, { tenant_id: "globex", span_count: 2 }]);
+      expect((await t.sql`SELECT count(*)::int AS n FROM ingest_isolation_violations WHERE trace_id = ${uuid(traceId)}::uuid`)[0]!.n).toBe(1);
     }
   });
 });

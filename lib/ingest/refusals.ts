@@ -11,7 +11,6 @@ const REFUSAL_MESSAGES = {
   invalid_tenant_id: "an invalid tenant.id (letters, digits, '_', '.', '-'; at most 63; no '..')",
   unknown_tenant: "a tenant that does not exist",
   foreign_tenant: "a tenant other than the one the key is scoped to (isolation violation)",
-  mixed_trace: "a trace that belongs to another tenant (isolation violation)",
   too_old: "a start time older than the tenant's retention",
   in_future: "a start time more than a day ahead",
 } as const;
@@ -19,7 +18,7 @@ const REFUSAL_MESSAGES = {
 export type RefusalReason = keyof typeof REFUSAL_MESSAGES;
 
 /** Reasons that are attempts to write across tenants, counted for admins to see. */
-export const ISOLATION_VIOLATIONS: ReadonlySet<RefusalReason> = new Set(["conflicting_tenant_claims", "foreign_tenant", "mixed_trace"]);
+export const ISOLATION_VIOLATIONS: ReadonlySet<RefusalReason> = new Set(["conflicting_tenant_claims", "foreign_tenant"]);
 
 /** "Refused 3 of 10 spans: 2 with a tenant that does not exist; 1 with no start time." */
 export function refusalMessage(refused: ReadonlyMap<RefusalReason, number>, total: number): string {

@@ -18,26 +18,26 @@ export function copyIntoPartition(partition: string): string {
   return `COPY ${partition} (${SPAN_COLUMNS}) FROM STDIN`;
 }
 
-/** Owners of the request's traces already stored, with what the summary merge needs. */
+/** The stored traces with the request's trace ids, of every tenant, with what the summary merge needs. */
 export const STORED_TRACES = `
-  SELECT DISTINCT ON (trace_id) trace_id::text, tenant_id, sample_weight, root_span_id IS NOT NULL AS has_root
-  FROM traces WHERE trace_id = ANY($1::uuid[]) ORDER BY trace_id, start_time`;
+  SELECT trace_id::text, tenant_id, sample_weight, root_span_id IS NOT NULL AS has_root
+  FROM traces WHERE trace_id = ANY($1::uuid[]) ORDER BY trace_id, tenant_id`;
 
-/** Which of the request's spans ($1 tenant, $2 trace, $3 span, $4 start ns) are stored, each under its trace's owner. */
+/** Which of the request's spans ($1 tenant, $2 trace, $3 span, $4 start ns) are stored. */
 export const STORED_SPANS = `
-  SELECT k.trace_id::text, k.span_id::text, k.start_ns::text
+  SELECT k.tenant_id, k.trace_id::text, k.span_id::text, k.start_ns::text
   FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::bigint[]) AS k(tenant_id, trace_id, span_id, start_ns)
   JOIN spans s ON s.tenant_id = k.tenant_id AND s.trace_id = k.trace_id AND s.span_id = k.span_id
               AND s.start_time = ${fromNs("k.start_ns")}`;
 
-/** Stored producers among the parents ($3) of the request's first attempts, in the stored traces ($1 owner, $2 trace). */
+/** Stored producers among the parents ($3) of the request's first attempts, in the stored traces ($1 tenant, $2 trace). */
 export const STORED_PRODUCERS = `
-  SELECT p.trace_id::text, p.span_id::text, ${epochNs("p.start_time")}::text AS start_ns, p.duration_ns::text
+  SELECT p.tenant_id, p.trace_id::text, p.span_id::text, ${epochNs("p.start_time")}::text AS start_ns, p.duration_ns::text
   FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
   JOIN spans p ON p.tenant_id = t.tenant_id AND p.trace_id = t.trace_id
   WHERE p.span_id = ANY($3::bigint[]) AND p.kind = ${SPAN_KIND_PRODUCER}`;
 
-/** Stored job runs whose parent is one of the request's producers ($3), in the stored traces ($1 owner, $2 trace). */
+/** Stored job runs whose parent is one of the request's producers ($3), in the stored traces ($1 tenant, $2 trace). */
 export const STORED_CONSUMERS = `
   SELECT c.tenant_id, c.trace_id::text, c.span_id::text, c.parent_span_id::text, c.service, c.name, c.kind,
          ${epochNs("c.start_time")}::text AS start_ns, c.duration_ns::text, c.status_code, c.attributes

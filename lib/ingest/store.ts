@@ -50,9 +50,11 @@ function lockKey(traceUuid: string): bigint {
   return BigInt.asIntN(64, BigInt(`0x${traceUuid.slice(0, 8)}${traceUuid.slice(9, 13)}${traceUuid.slice(14, 18)}`));
 }
 
-const spanKey = (traceId: string, spanId: string) => `${traceId}/${spanId}`;
+/** A trace is its tenant and its id: one id in two tenants is two traces that never mix. */
+const traceKey = (tenantId: string, traceId: string) => `${tenantId}/${traceId}`;
+const spanKey = (tenantId: string, traceId: string, spanId: string) => `${tenantId}/${traceId}/${spanId}`;
 /** A stored row's key: the span and its start (microseconds, in nanoseconds), as the primary key has it. */
-const rowKey = (traceId: string, spanId: string, startNs: bigint | string) => `${traceId}/${spanId}/${startNs}`;
+const rowKey = (tenantId: string, traceId: string, spanId: string, startNs: bigint | string) => `${tenantId}/${traceId}/${spanId}/${startNs}`;
 
 interface TenantRow {
   id: string;
@@ -69,6 +71,7 @@ interface StoredTrace {
 }
 
 interface StoredProducer {
+  tenant_id: string;
   trace_id: string;
   span_id: string;
   start_ns: string;
@@ -89,9 +92,10 @@ interface StoredConsumer {
   attributes: RollupSpan["attributes"];
 }
 
-/** What the request's first lookups found stored. */
+/** What the request's lookups found stored. */
 interface Stored {
   tenants: Map<string, TenantPolicy>;
+  /** By traceKey. */
   traces: Map<string, StoredTrace>;
   spans: Set<string>;
   producers: Map<string, StoredProducer>;
@@ -100,9 +104,9 @@ interface Stored {
 
 /**
  * Writes one request's spans in one transaction, as the ingest role: all of them or none.
- * Tenant enforcement runs inside it, against the tenants and trace owners it reads, while
- * advisory locks on the request's trace ids keep a concurrent request from giving one trace
- * two owners or storing one span twice. Spans already stored (a retried export) are skipped.
+ * Tenant enforcement runs inside it, against the tenants and stored traces it reads, while
+ * advisory locks on the request's trace ids keep a concurrent request from storing one span
+ * twice or missing a trace id another tenant is starting at the same time. Spans already stored (a retried export) are skipped.
  * The traces' summaries and the latency rollup rows are computed here from the new spans and
  * written with one statement each; the rollup rows go to `span_rollup_delta`, insert-only, so
  * concurrent requests never wait for each other's rollup rows.
@@ -129,14 +133,15 @@ export class SpanStore {
 
   private async attempt(entries: readonly NormalizedEntry[], key: KeyScope, now: Date): Promise<StoreResult> {
     return (await this.sql.begin(async (tx) => {
-      const stored = await this.lookup(tx, entries, key, now);
-      const decision = enforceTenants(entries, { key, tenants: stored.tenants, storedOwners: new Map([...stored.traces].map(([id, t]) => [id, t.tenant_id])), now, futureToleranceMs: this.options.futureToleranceMs });
+      const stored = await this.lookup(tx, entries, key);
+      const decision = enforceTenants(entries, { key, tenants: stored.tenants, storedTenants: tenantsByTraceId(stored.traces.values()), now, futureToleranceMs: this.options.futureToleranceMs });
+      await this.lookupSpans(tx, decision.accepted, stored);
 
       // The spans to insert: accepted, not stored, each once.
       const fresh: AcceptedSpan[] = [];
       const seen = new Set<string>();
       for (const a of decision.accepted) {
-        const id = rowKey(a.span.traceId, a.span.spanId, storedStartNs(a.span.startNs));
+        const id = rowKey(a.tenantId, a.span.traceId, a.span.spanId, storedStartNs(a.span.startNs));
         if (stored.spans.has(id) || seen.has(id)) continue;
         seen.add(id);
         fresh.push(a);
@@ -156,11 +161,8 @@ export class SpanStore {
     })) as StoreResult;
   }
 
-  /**
-   * The role, the locks and the request's stored traces in one round trip; only when some of
-   * its traces are stored (late spans, a retried export), a second for their stored spans.
-   */
-  private async lookup(tx: TransactionSql, entries: readonly NormalizedEntry[], key: KeyScope, now: Date): Promise<Stored> {
+  /** The role, the locks, the tenants and the stored traces with the request's trace ids, of any tenant, in one round trip. */
+  private async lookup(tx: TransactionSql, entries: readonly NormalizedEntry[], key: KeyScope): Promise<Stored> {
     const traceIds = traceIdsOf(entries);
     const locks = [...new Set(traceIds.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
     const [, , tenantRows, traceRows] = await Promise.all([
@@ -171,45 +173,54 @@ export class SpanStore {
         SELECT id, kept_retention_days, slow_threshold_ms, keep_ratio FROM tenants WHERE id = ANY(${claimedTenantIds(entries, key)}::text[])`,
       tx.unsafe<StoredTrace[]>(STORED_TRACES, [traceIds], { prepare: true }),
     ]);
-    const stored: Stored = {
+    return {
       tenants: new Map(tenantRows.map((t) => [t.id, { id: t.id, keptRetentionDays: t.kept_retention_days, slowThresholdMs: t.slow_threshold_ms, keepRatio: t.keep_ratio }])),
-      traces: new Map(traceRows.map((t) => [t.trace_id, t])),
+      traces: new Map(traceRows.map((t) => [traceKey(t.tenant_id, t.trace_id), t])),
       spans: new Set(),
       producers: new Map(),
       consumers: [],
     };
-    if (stored.traces.size === 0) return stored;
+  }
 
-    // Spans starting later are refused (in_future), and their times may not even fit a timestamp.
-    const latestNs = BigInt(now.getTime() + this.options.futureToleranceMs) * 1_000_000n;
+  /**
+   * Only when some accepted spans join their tenant's stored traces (late spans, a retried
+   * export), a second round trip for what of those traces is stored: the spans themselves,
+   * producers of new job runs and job runs of new producers.
+   */
+  private async lookupSpans(tx: TransactionSql, accepted: readonly AcceptedSpan[], stored: Stored): Promise<void> {
+    const joined = new Map<string, StoredTrace>();
+    for (const { tenantId, span } of accepted) {
+      const key = traceKey(tenantId, span.traceId);
+      const trace = stored.traces.get(key);
+      if (trace) joined.set(key, trace);
+    }
+    if (joined.size === 0) return;
+
     const keys = { tenants: [] as string[], traces: [] as string[], spans: [] as string[], starts: [] as string[] };
     const inRequest = new Set<string>();
     const producers: string[] = [];
-    for (const { span } of entries) if (span) inRequest.add(spanKey(span.traceId, span.spanId));
+    for (const { tenantId, span } of accepted) inRequest.add(spanKey(tenantId, span.traceId, span.spanId));
     const parents: string[] = [];
-    for (const { span } of entries) {
-      const owner = span && stored.traces.get(span.traceId);
-      if (!span || !owner || span.startNs > latestNs) continue;
-      keys.tenants.push(owner.tenant_id);
+    for (const { tenantId, span } of accepted) {
+      if (!joined.has(traceKey(tenantId, span.traceId))) continue;
+      keys.tenants.push(tenantId);
       keys.traces.push(span.traceId);
       keys.spans.push(span.spanId);
       keys.starts.push(storedStartNs(span.startNs).toString());
       if (span.kind === SPAN_KIND_PRODUCER) producers.push(span.spanId);
-      if (span.parentSpanId && isFirstAttempt(span.kind, span.attributes) && !inRequest.has(spanKey(span.traceId, span.parentSpanId))) parents.push(span.parentSpanId);
+      if (span.parentSpanId && isFirstAttempt(span.kind, span.attributes) && !inRequest.has(spanKey(tenantId, span.traceId, span.parentSpanId))) parents.push(span.parentSpanId);
     }
-    // The traces' owners are known from the first round trip: these read spans only.
-    const owners = [...stored.traces.values()];
-    const ownerIds = owners.map((t) => t.tenant_id);
-    const ownedTraces = owners.map((t) => t.trace_id);
+    const traces = [...joined.values()];
+    const ownerIds = traces.map((t) => t.tenant_id);
+    const ownedTraces = traces.map((t) => t.trace_id);
     const [spanRows, producerRows, consumerRows] = await Promise.all([
-      tx.unsafe<{ trace_id: string; span_id: string; start_ns: string }[]>(STORED_SPANS, [keys.tenants, keys.traces, keys.spans, keys.starts], { prepare: true }),
+      tx.unsafe<{ tenant_id: string; trace_id: string; span_id: string; start_ns: string }[]>(STORED_SPANS, [keys.tenants, keys.traces, keys.spans, keys.starts], { prepare: true }),
       parents.length > 0 ? tx.unsafe<StoredProducer[]>(STORED_PRODUCERS, [ownerIds, ownedTraces, parents], { prepare: true }) : [],
       producers.length > 0 ? tx.unsafe<StoredConsumer[]>(STORED_CONSUMERS, [ownerIds, ownedTraces, producers], { prepare: true }) : [],
     ]);
-    for (const s of spanRows) stored.spans.add(rowKey(s.trace_id, s.span_id, s.start_ns));
-    for (const p of producerRows) stored.producers.set(spanKey(p.trace_id, p.span_id), p);
+    for (const s of spanRows) stored.spans.add(rowKey(s.tenant_id, s.trace_id, s.span_id, s.start_ns));
+    for (const p of producerRows) stored.producers.set(spanKey(p.tenant_id, p.trace_id, p.span_id), p);
     stored.consumers.push(...consumerRows);
-    return stored;
   }
 
   private async write(tx: TransactionSql, fresh: readonly AcceptedSpan[], decision: Enforcement, stored: Stored, key: KeyScope, now: Date): Promise<void> {
@@ -219,8 +230,8 @@ export class SpanStore {
       const summaries = summarizeTraces(fresh);
       const traceWeight = new Map<string, number>();
       for (const s of summaries.values()) {
-        const before = stored.traces.get(s.traceId);
-        traceWeight.set(s.traceId, !before ? rootWeight(s) : before.has_root || !s.root ? before.sample_weight : before.sample_weight * rootWeight(s));
+        const before = stored.traces.get(traceKey(s.tenantId, s.traceId));
+        traceWeight.set(traceKey(s.tenantId, s.traceId), !before ? rootWeight(s) : before.has_root || !s.root ? before.sample_weight : before.sample_weight * rootWeight(s));
       }
       const delta = rollupOf(fresh, decision.accepted, stored, traceWeight);
       const utcDay = dayNamer();
@@ -274,17 +285,37 @@ export class SpanStore {
     await this.record(tx, decision, key, now);
   }
 
+  /**
+   * Stores new resources and moves each one's latest span day forward, which retention purges
+   * it by (lib/retention/purge-derived.ts). The update comes first: it locks a row whose day it
+   * moves, so a purge deciding on the old day waits and then finds the new one, and a row a purge
+   * just deleted is inserted again. A row already at a later day is neither locked nor purgeable.
+   */
   private async upsertResources(tx: TransactionSql, spans: readonly AcceptedSpan[]): Promise<void> {
-    const byKey = new Map<string, { tenantId: string; resource: NormalizedResource }>();
-    for (const { tenantId, span } of spans) byKey.set(`${tenantId}\0${span.resource.id}`, { tenantId, resource: span.resource });
+    const byKey = new Map<string, { tenantId: string; resource: NormalizedResource; dayNs: bigint }>();
+    for (const { tenantId, span } of spans) {
+      const key = `${tenantId}\0${span.resource.id}`;
+      const seen = byKey.get(key);
+      if (!seen) byKey.set(key, { tenantId, resource: span.resource, dayNs: span.startNs });
+      else if (span.startNs > seen.dayNs) seen.dayNs = span.startNs;
+    }
     const rows = [...byKey.keys()].sort().map((k) => byKey.get(k)!);
-    await tx`
-      INSERT INTO resources (tenant_id, id, attributes)
-      SELECT t, i, a::jsonb
-      -- Sent as text: postgres.js would JSON-encode strings bound to jsonb[] a second time.
-      FROM unnest(${rows.map((r) => r.tenantId)}::text[], ${rows.map((r) => r.resource.id)}::bigint[],
-                  ${rows.map((r) => JSON.stringify(r.resource.attributes))}::text[]) AS u(t, i, a)
-      ON CONFLICT (tenant_id, id) DO NOTHING`;
+    const tenantIds = rows.map((r) => r.tenantId);
+    const ids = rows.map((r) => r.resource.id);
+    const utcDay = dayNamer();
+    const days = rows.map((r) => utcDay(r.dayNs));
+    await Promise.all([
+      tx`
+        UPDATE resources r SET last_span_day = u.d
+        FROM unnest(${tenantIds}::text[], ${ids}::bigint[], ${days}::date[]) AS u(t, i, d)
+        WHERE r.tenant_id = u.t AND r.id = u.i AND r.last_span_day < u.d`,
+      tx`
+        INSERT INTO resources (tenant_id, id, attributes, last_span_day)
+        SELECT t, i, a::jsonb, d
+        -- Sent as text: postgres.js would JSON-encode strings bound to jsonb[] a second time.
+        FROM unnest(${tenantIds}::text[], ${ids}::bigint[], ${rows.map((r) => JSON.stringify(r.resource.attributes))}::text[], ${days}::date[]) AS u(t, i, a, d)
+        ON CONFLICT (tenant_id, id) DO NOTHING`,
+    ]);
   }
 
   /** The request's counters and isolation violations, in the same transaction as its spans. */
@@ -307,6 +338,17 @@ export class SpanStore {
   }
 }
 
+/** The tenants holding each stored trace id, for enforcement's isolation log. */
+function tenantsByTraceId(traces: Iterable<StoredTrace>): Map<string, string[]> {
+  const byId = new Map<string, string[]>();
+  for (const t of traces) {
+    const tenants = byId.get(t.trace_id);
+    if (tenants) tenants.push(t.tenant_id);
+    else byId.set(t.trace_id, [t.tenant_id]);
+  }
+  return byId;
+}
+
 /**
  * The rollup rows of the new spans, and the queue waits that became known with them: a new
  * first attempt whose producer is stored (now or before), or a new producer whose first
@@ -315,30 +357,30 @@ export class SpanStore {
 function rollupOf(fresh: readonly AcceptedSpan[], accepted: readonly AcceptedSpan[], stored: Stored, traceWeight: ReadonlyMap<string, number>): RollupDelta {
   const delta = new RollupDelta();
   // Every trace with a new span has its weight here, the traces of the waits included.
-  const weightOf = (traceId: string) => traceWeight.get(traceId) ?? 1;
-  for (const { tenantId, span } of fresh) delta.addSpan(tenantId, span, weightOf(span.traceId));
+  const weightOf = (tenantId: string, traceId: string) => traceWeight.get(traceKey(tenantId, traceId)) ?? 1;
+  for (const { tenantId, span } of fresh) delta.addSpan(tenantId, span, weightOf(tenantId, span.traceId));
 
   const producers = new Map<string, { startNs: bigint; durationNs: bigint }>();
-  for (const p of stored.producers.values()) producers.set(spanKey(p.trace_id, p.span_id), { startNs: BigInt(p.start_ns), durationNs: BigInt(p.duration_ns) });
-  for (const { span } of accepted) if (span.kind === SPAN_KIND_PRODUCER) producers.set(spanKey(span.traceId, span.spanId), span);
+  for (const p of stored.producers.values()) producers.set(spanKey(p.tenant_id, p.trace_id, p.span_id), { startNs: BigInt(p.start_ns), durationNs: BigInt(p.duration_ns) });
+  for (const { tenantId, span } of accepted) if (span.kind === SPAN_KIND_PRODUCER) producers.set(spanKey(tenantId, span.traceId, span.spanId), span);
 
   for (const { tenantId, span } of fresh) {
     if (!span.parentSpanId || !isFirstAttempt(span.kind, span.attributes)) continue;
-    const producer = producers.get(spanKey(span.traceId, span.parentSpanId));
+    const producer = producers.get(spanKey(tenantId, span.traceId, span.parentSpanId));
     if (!producer) continue;
     const waitNs = queueWaitNs(span.startNs, producer.startNs, producer.durationNs);
-    delta.addWait({ tenantId, consumer: span, waitNs, traceWeight: weightOf(span.traceId) });
+    delta.addWait({ tenantId, consumer: span, waitNs, traceWeight: weightOf(tenantId, span.traceId) });
   }
   const freshProducers = new Map<string, AcceptedSpan["span"]>();
-  for (const { span } of fresh) if (span.kind === SPAN_KIND_PRODUCER) freshProducers.set(spanKey(span.traceId, span.spanId), span);
+  for (const { tenantId, span } of fresh) if (span.kind === SPAN_KIND_PRODUCER) freshProducers.set(spanKey(tenantId, span.traceId, span.spanId), span);
   for (const c of stored.consumers) {
-    const producer = freshProducers.get(spanKey(c.trace_id, c.parent_span_id));
+    const producer = freshProducers.get(spanKey(c.tenant_id, c.trace_id, c.parent_span_id));
     if (!producer || !isFirstAttempt(c.kind, c.attributes)) continue;
     const consumer: RollupSpan = {
       service: c.service, name: c.name, kind: c.kind, startNs: BigInt(c.start_ns),
       durationNs: BigInt(c.duration_ns), statusCode: c.status_code, attributes: c.attributes,
     };
-    delta.addWait({ tenantId: c.tenant_id, consumer, waitNs: queueWaitNs(consumer.startNs, producer.startNs, producer.durationNs), traceWeight: weightOf(c.trace_id) });
+    delta.addWait({ tenantId: c.tenant_id, consumer, waitNs: queueWaitNs(consumer.startNs, producer.startNs, producer.durationNs), traceWeight: weightOf(c.tenant_id, c.trace_id) });
   }
   return delta;
 }

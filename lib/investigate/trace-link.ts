@@ -1,8 +1,13 @@
 import { bigintToSpanId, uuidToTraceId } from "@/db/demo/ids";
 
-/** Where a trace opens in the explorer: `/traces/<32-hex id>`, on one span when given. */
-export function traceHref(traceId: string, spanId?: string | null): string {
-  return `/traces/${traceId}${spanId ? `?span=${spanId}` : ""}`;
+/**
+ * Where a trace opens in the explorer: `/traces/<32-hex id>?tenant=…`, on one span when given.
+ * The tenant is part of the address: one id can be a trace in several tenants.
+ */
+export function traceHref(traceId: string, tenantId: string, spanId?: string | null): string {
+  const query = new URLSearchParams({ tenant: tenantId });
+  if (spanId) query.set("span", spanId);
+  return `/traces/${traceId}?${query}`;
 }
 
 /** Ids as the database returns them (uuid, signed bigint) to their OTel hex form. */

@@ -36,4 +36,8 @@ export interface FixedAgeTable {
 export const FIXED_AGE_TABLES: readonly FixedAgeTable[] = [
   { table: "retention_runs", timeColumn: "started_at", days: RUN_RECORD_RETENTION_DAYS },
   { table: "ingest_isolation_violations", timeColumn: "at", days: ISOLATION_VIOLATION_RETENTION_DAYS },
+  // Sign-in counters forget after a day of quiet and pause at most 15 minutes (lib/auth/sign-in-limits.ts).
+  { table: "sign_in_throttle", timeColumn: "last_attempt_at", days: 2 },
+  // An ended or expired session is refused whether its row is there or not.
+  { table: "auth_sessions", timeColumn: "expires_at", days: 1 },
 ];

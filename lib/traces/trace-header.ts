@@ -26,15 +26,21 @@ export interface TraceHeader {
   hasError: boolean;
   isSlow: boolean;
   isSecurity: boolean;
+  /**
+   * The other tenants in the caller's scope with a trace of this id: a trace is a tenant and an
+   * id, so an all-tenant caller is offered each tenant's trace, never one mixing them.
+   */
+  otherTenants: string[];
 }
 
 /**
  * The trace with this id in the caller's scope and within retention, or null: another
  * tenant's trace and an expired one look exactly like one that never existed. Should one id
- * exist in two tenants, `tenant` picks one (else the first by tenant id): never both mixed.
+ * exist in several of the caller's tenants, `tenant` picks one (else the first by tenant id)
+ * and the others are listed: never mixed.
  */
 export async function findTraceHeader(tx: TransactionSql, scope: TenantScope, traceId: string, tenant?: string): Promise<TraceHeader | null> {
-  const [row] = await tx<TraceHeader[]>`
+  const rows = await tx<Omit<TraceHeader, "otherTenants">[]>`
     SELECT replace(t.trace_id::text, '-', '') AS "traceId", t.tenant_id AS "tenantId",
            to_char(t.start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS start,
            to_char(t.end_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS end,
@@ -47,11 +53,10 @@ export async function findTraceHeader(tx: TransactionSql, scope: TenantScope, tr
     FROM traces t JOIN tenants n ON n.id = t.tenant_id
     WHERE t.trace_id = ${traceIdUuid(traceId)}::uuid
       AND ${tenantFilter(tx, scope)}
-      AND ${tenant === undefined ? tx`true` : tx`t.tenant_id = ${tenant}`}
       AND ${withinRetention(tx)}
-    ORDER BY t.tenant_id
-    LIMIT 1`;
-  return row ?? null;
+    ORDER BY t.tenant_id`;
+  const row = tenant === undefined ? rows[0] : rows.find((r) => r.tenantId === tenant);
+  return row ? { ...row, otherTenants: rows.filter((r) => r !== row).map((r) => r.tenantId) } : null;
 }
 
 export function loadTraceHeader(scope: TenantScope, traceId: string, tenant?: string): Promise<TraceHeader | null> {

@@ -52,7 +52,9 @@ describe("the tenants a trace read reaches", () => {
     expect(allowedRow(await owners(BETA_ONLY), inScope(ALPHA), fallback)).toEqual({
       tenants: ["beta"], outcome: "denied", details: { format: "otlp-json", reason: "outside-scope", found: false },
     });
-    expect(allowedRow(await owners(SHARED), inScope(ALL), fallback)).toEqual({ tenants: ["alpha", "beta"], outcome: "allowed", details: fallback.details });
+    // An all-tenant caller without ?tenant= gets the first tenant's trace (the others as links).
+    expect(allowedRow(await owners(SHARED), inScope(ALL), fallback)).toEqual({ tenants: ["alpha"], outcome: "allowed", details: fallback.details });
+    expect(allowedRow(await owners(SHARED, "beta"), inScope(ALL), fallback)).toEqual({ tenants: ["beta"], outcome: "allowed", details: fallback.details });
     expect(allowedRow(await owners("4".repeat(32)), inScope(ALPHA), fallback)).toEqual({ tenants: ["alpha"], outcome: "allowed", details: { format: "otlp-json", found: false } });
     expect(allowedRow(undefined, inScope(ALPHA), fallback)).toEqual({ ...fallback, outcome: "allowed" });
   });

@@ -1,5 +1,6 @@
 import { context } from "@opentelemetry/api";
 import {
+  REQUEST_ID_HEADER,
   bindTenant,
   closeRequestScope,
   openRequestScope,
@@ -22,7 +23,9 @@ export interface WithTracingOptions<Ctx, Req extends Request = Request> extends 
 /**
  * Wraps an App Router route handler (or any `(Request) => Response` server code): the handler
  * and everything it awaits run in the request's scope, and the response carries `x-request-id`
- * and `traceparent`.
+ * and `traceparent`. The app faces browsers, so its request id is always its own: a client's
+ * `x-request-id` would otherwise put its audit rows under another user's request. The trace
+ * continues from a valid upstream `traceparent` as in every adapter.
  */
 export function withTracing<Ctx = unknown, Req extends Request = Request>(
   handler: (req: Req, ctx: Ctx) => MaybePromise<Response>,
@@ -30,7 +33,7 @@ export function withTracing<Ctx = unknown, Req extends Request = Request>(
 ): (req: Req, ctx: Ctx) => Promise<Response> {
   return (req, ctx) => {
     const scope = openRequestScope(
-      { method: req.method, route: options.route, path: pathOf(req.url), header: (name) => req.headers.get(name) },
+      { method: req.method, route: options.route, path: pathOf(req.url), header: (name) => (name === REQUEST_ID_HEADER ? null : req.headers.get(name)) },
       options,
     );
     return context.with(scope.context, () => run(scope, handler, options, req, ctx));

@@ -3,8 +3,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { portIsFree, StartupError } from "../../db/embedded";
 import { KEEP_ALIVE_TIMEOUT_MS } from "../../lib/ingest/node-server";
+import { PEER_ADDRESS_HEADER } from "../../lib/security/client-address";
 
 const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
+const APP_SERVER = path.resolve("scripts/startup/app-server.mjs");
 const SOURCE_DIRS = ["app", "components", "lib", "db", "public"];
 const SOURCE_FILES = ["next.config.ts", "proxy.ts", "package.json", "postcss.config.mjs"];
 
@@ -44,9 +46,13 @@ export function serverNodeOptions(current: string | undefined): string {
 }
 
 
-/** `stdio` lets a harness (scripts/soak) send the server's output to a file instead of its terminal. */
+/**
+ * Next.js behind the app's own HTTP server (app-server.mjs), which tells the app each request's
+ * socket address. `stdio` lets a harness (scripts/soak) send the server's output to a file
+ * instead of its terminal.
+ */
 export function startNext(mode: "dev" | "start", port: number, env: NodeJS.ProcessEnv, stdio: StdioOptions = ["ignore", "inherit", "inherit"]): ChildProcess {
-  const args = [NEXT_BIN, mode, "--port", String(port), ...(mode === "start" ? ["--keepAliveTimeout", String(KEEP_ALIVE_TIMEOUT_MS)] : [])];
+  const args = [APP_SERVER, mode, String(port), String(mode === "start" ? KEEP_ALIVE_TIMEOUT_MS : 0), PEER_ADDRESS_HEADER];
   return spawn(process.execPath, args, {
     stdio,
     env: { ...env, NODE_OPTIONS: serverNodeOptions(env.NODE_OPTIONS) },

@@ -1,14 +1,17 @@
 import type { Metadata } from "next";
 import { pageAccess } from "@/lib/auth/guard";
+import { getSql } from "@/db/client";
 import { listTenants } from "@/lib/admin/overview";
+import { recentIsolationViolations } from "@/lib/admin/isolation-log";
 import { AdminHeader } from "@/components/admin/admin-header";
+import { IsolationLogTable } from "@/components/admin/isolation-log-table";
 import { td, th } from "@/components/admin/styles";
 
 export const metadata: Metadata = { title: "Tenants" };
 
 export default async function TenantsPage() {
   await pageAccess("admin", { audit: "admin.view", resource: "/admin/tenants" });
-  const tenants = await listTenants();
+  const [tenants, violations] = await Promise.all([listTenants(), recentIsolationViolations(getSql())]);
   return (
     <>
       <AdminHeader title="Tenants" />
@@ -38,6 +41,12 @@ export default async function TenantsPage() {
           ))}
         </tbody>
       </table>
+      <h2 className="mt-8 mb-2 font-semibold">Isolation log</h2>
+      <p className="mb-2 max-w-3xl text-zinc-600 dark:text-zinc-400">
+        Writes across tenants, newest first. A trace is a tenant and an id: a tenant that sends spans with another tenant&apos;s
+        trace id gets its own trace and an ordinary answer; only this log records it.
+      </p>
+      <IsolationLogTable rows={violations} />
     </>
   );
 }

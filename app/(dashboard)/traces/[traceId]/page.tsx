@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { pageAccess } from "@/lib/auth/guard";
+import { decodePathSegment } from "@/lib/http/path-segment";
 import { isValidTenantId } from "@/lib/tenants/tenant-id";
 import { parseTraceId } from "@/lib/traces/trace-id";
 import { traceViewAccess } from "@/lib/traces/trace-page-access";
@@ -18,9 +20,12 @@ export default async function TracePage({ params, searchParams }: Props) {
   const { traceId: raw } = await params;
   const search = await searchParams;
   const tenantParam = typeof search.tenant === "string" ? search.tenant : undefined;
-  const traceId = parseTraceId(decodeURIComponent(raw));
+  const decoded = decodePathSegment(raw);
+  const traceId = decoded === null ? null : parseTraceId(decoded);
   if (!traceId || (tenantParam !== undefined && !isValidTenantId(tenantParam))) {
     await pageAccess("traces:read", { audit: "trace.view", resource: raw, details: { rejected: "invalid trace id or tenant" } });
+    // Malformed percent-encoding is no path to anything: 404, not the 500 decoding threw.
+    if (decoded === null) notFound();
     return (
       <TraceMessage title="Not a trace id">
         “{raw.slice(0, 80)}” is not a trace id. A trace id is 32 hexadecimal digits, e.g. <code>4bf92f3577b34da6a3ce929d0e0e4736</code>.

@@ -1,0 +1,33 @@
+import { index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { users } from "./schema";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/** Sign-in attempt counters (lib/auth/sign-in-limits.ts); account '' is an address's own row. */
+export const signInThrottle = pgTable(
+  "sign_in_throttle",
+  {
+    account: text("account").notNull(),
+    address: text("address").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    strikes: integer("strikes").notNull().default(0),
+    blockedUntil: ts("blocked_until"),
+    lastAttemptAt: ts("last_attempt_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.account, t.address], name: "sign_in_throttle_pkey" }), index("sign_in_throttle_last_attempt_idx").on(t.lastAttemptAt)],
+);
+
+/** Signed-in sessions (lib/auth/sessions.ts). */
+export const authSessions = pgTable(
+  "auth_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    endedAt: ts("ended_at"),
+  },
+  (t) => [index("auth_sessions_user_idx").on(t.userId), index("auth_sessions_expires_idx").on(t.expiresAt)],
+);
