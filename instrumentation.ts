@@ -10,6 +10,8 @@ export async function register() {
     const { startAppOtlpListener } = await import("@/lib/ingest/app-otlp-listener");
     await startAppOtlpListener(otlp);
   }
+  const { startAppAuditHeadPublisher } = await import("@/lib/audit/head-publisher");
+  startAppAuditHeadPublisher();
   // The embedded default has no external scheduler: the start script asks for the in-process one.
   if (process.env.TE_SCHEDULER === "on") {
     const { startAppScheduler } = await import("@/lib/retention/app-scheduler");

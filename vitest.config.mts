@@ -17,6 +17,8 @@ export default defineConfig({
     globalSetup: ["db/testing/global-setup.ts"],
     pool: "forks",
     testTimeout: 30_000,
+    // Audit rows are written keyed, as the start script makes the app write them.
+    env: { AUDIT_HMAC_KEY: "test-audit-hmac-key-0123456789abcdef" },
     hookTimeout: 120_000,
   },
 });

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, check, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, check, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -39,3 +39,35 @@ export const accessReviews = pgTable(
 );
 
 export type AccessReview = typeof accessReviews.$inferSelect;
+
+export const revocationStatuses = ["pending", "confirmed", "rejected"] as const;
+export type RevocationStatus = (typeof revocationStatuses)[number];
+
+/**
+ * An auditor's Revoke of a user with more rights than a tenant viewer: separation of duties,
+ * an admin confirms or rejects it (lib/audit/revocations.ts). Resolved once, never removed
+ * (trigger in migration 0013); at most one open per subject.
+ */
+export const pendingRevocations = pgTable(
+  "pending_revocations",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    reviewId: bigint("review_id", { mode: "number" }).notNull(),
+    requestedAt: ts("requested_at").notNull().defaultNow(),
+    requestedById: uuid("requested_by_id").notNull(),
+    requestedByEmail: text("requested_by_email").notNull(),
+    subjectId: uuid("subject_id").notNull(),
+    subjectEmail: text("subject_email").notNull(),
+    subjectRole: text("subject_role").notNull(),
+    status: text("status", { enum: revocationStatuses }).notNull().default("pending"),
+    decidedAt: ts("decided_at"),
+    decidedById: uuid("decided_by_id"),
+    decidedByEmail: text("decided_by_email"),
+  },
+  (t) => [
+    check("pending_revocations_status", sql`${t.status} IN ('pending', 'confirmed', 'rejected')`),
+    check("pending_revocations_decided", sql`(${t.status} = 'pending') = (${t.decidedAt} IS NULL) AND (${t.decidedAt} IS NULL) = (${t.decidedById} IS NULL)`),
+    check("pending_revocations_not_self", sql`${t.requestedById} <> ${t.subjectId} AND ${t.decidedById} <> ${t.subjectId} AND ${t.decidedById} <> ${t.requestedById}`),
+    uniqueIndex("pending_revocations_open_idx").on(t.subjectId).where(sql`${t.status} = 'pending'`),
+  ],
+);

@@ -191,6 +191,9 @@ export const auditLog = pgTable(
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
     prevHash: text("prev_hash"),
     hash: text("hash"),
+    // HMAC of the row's content with AUDIT_HMAC_KEY, computed by the app (lib/audit/mac.ts);
+    // null on rows written without a key. Part of `hash`, so the chain covers it too.
+    mac: text("mac"),
   },
   (t) => [
     index("audit_log_at_idx").on(t.at.desc().nullsFirst()),

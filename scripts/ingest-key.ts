@@ -1,8 +1,13 @@
+import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { makeDb, type Db } from "../db/connect";
 import { isTransientDatabaseError } from "../db/errors";
+import { eq } from "drizzle-orm";
+import { auditLog, ingestKeys } from "../db/schema";
+import { auditRowOf, type AuditRecord } from "../lib/audit/record";
 import { createIngestKey, IngestKeyError, listIngestKeys, revokeIngestKey } from "../lib/ingest/keys";
+import { cliAuditKey } from "./startup/cli-audit-key";
 import { cliDatabaseUrl, NoDatabaseError } from "./startup/cli-database";
 
 const USAGE = `Usage:
@@ -52,12 +57,44 @@ function databaseUrl(): string {
   }
 }
 
+/**
+ * The audit row of a key change made from the command line, like the admin page's
+ * (admin.key.create / admin.key.revoke, old and new): no signed-in user, so the operating
+ * system account and host say who ran it.
+ */
+function cliAudit(action: "admin.key.create" | "admin.key.revoke", outcome: AuditRecord["outcome"], change: { resource: string; tenants: string[]; details: Record<string, unknown> }) {
+  return auditRowOf({
+    actor: { id: null, email: null, role: null },
+    action,
+    resource: change.resource,
+    tenants: change.tenants,
+    outcome,
+    details: { via: "npm run ingest-key", osUser: os.userInfo().username, host: os.hostname(), ...change.details },
+    request: { ip: null, userAgent: "trace-explorer-ingest-key", requestId: null, traceId: null },
+  });
+}
+
+// createIngestKey and revokeIngestKey only select, insert and update: a transaction serves them
+// as the client does, so the key change and its audit row commit together or not at all.
+const asDb = (tx: unknown) => tx as Db;
+
 const date = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 19) : "—");
 
 async function run(db: Db, cmd: z.infer<typeof command>): Promise<void> {
   switch (cmd.command) {
     case "create": {
-      const created = await createIngestKey(db, { tenantId: cmd.platform ? null : cmd.tenant!, name: cmd.name });
+      const tenantId = cmd.platform ? null : cmd.tenant!;
+      const created = await db
+        .transaction(async (tx) => {
+          const key = await createIngestKey(asDb(tx), { tenantId, name: cmd.name });
+          const identity = { name: key.name, prefix: key.prefix, tenantId: key.tenantId, platform: key.tenantId === null };
+          await tx.insert(auditLog).values(cliAudit("admin.key.create", "success", { resource: `ingest_key:${key.id}`, tenants: key.tenantId ? [key.tenantId] : [], details: { old: null, new: identity } }));
+          return key;
+        })
+        .catch(async (error: unknown) => {
+          if (error instanceof IngestKeyError) await db.insert(auditLog).values(cliAudit("admin.key.create", "failure", { resource: "ingest_key", tenants: tenantId ? [tenantId] : [], details: { reason: error.message } }));
+          throw error;
+        });
       console.log(`Created ${created.tenantId ? `a key for tenant ${created.tenantId}` : "a platform collector key"}: "${created.name}" (id ${created.id}).`);
       console.log("The key is shown once; store it now:\n");
       console.log(`  ${created.key}\n`);
@@ -77,8 +114,18 @@ async function run(db: Db, cmd: z.infer<typeof command>): Promise<void> {
       return;
     }
     case "revoke": {
-      const revoked = await revokeIngestKey(db, cmd.id);
-      if (!revoked) throw new UsageError(`No active key with id ${cmd.id} (see \`list\`).`);
+      const revoked = await db.transaction(async (tx) => {
+        if (!(await revokeIngestKey(asDb(tx), cmd.id))) return false;
+        const [key] = await tx.select().from(ingestKeys).where(eq(ingestKeys.id, cmd.id));
+        const identity = { name: key!.name, prefix: key!.prefix, tenantId: key!.tenantId };
+        const change = { old: { ...identity, revokedAt: null }, new: { ...identity, revokedAt: key!.revokedAt!.toISOString() } };
+        await tx.insert(auditLog).values(cliAudit("admin.key.revoke", "success", { resource: `ingest_key:${cmd.id}`, tenants: key!.tenantId ? [key!.tenantId] : [], details: change }));
+        return true;
+      });
+      if (!revoked) {
+        await db.insert(auditLog).values(cliAudit("admin.key.revoke", "failure", { resource: `ingest_key:${cmd.id}`, tenants: [], details: { reason: "no active key with this id" } }));
+        throw new UsageError(`No active key with id ${cmd.id} (see \`list\`).`);
+      }
       console.log(`Revoked key ${cmd.id}: exports with it are refused from now on.`);
       return;
     }
@@ -107,6 +154,9 @@ async function main(): Promise<void> {
   }
   let db: Db | undefined;
   try {
+    if (cmd.command !== "list" && !cliAuditKey()) {
+      throw new UsageError("AUDIT_HMAC_KEY is not set (nor .data/audit-hmac.secret): the key change's audit row could not be keyed, so nothing was changed.");
+    }
     db = makeDb(databaseUrl(), { max: 1, applicationName: "trace-explorer-ingest-key" });
     await run(db, cmd);
   } catch (error) {

@@ -57,11 +57,16 @@ async function main(): Promise<void> {
 
     const authSecret = process.env.AUTH_SECRET ?? (db.embedded ? state.secret("auth") : undefined);
     if (!authSecret) throw new StartupError("AUTH_SECRET must be set when DATABASE_URL points at your own database.");
+    // Keys the audit chain (lib/audit/mac.ts); kept outside the database on purpose.
+    const auditKey = process.env.AUDIT_HMAC_KEY ?? (db.embedded ? state.secret("audit-hmac") : undefined);
+    if (!auditKey) throw new StartupError("AUDIT_HMAC_KEY must be set when DATABASE_URL points at your own database.");
     const cronSecret = process.env.CRON_SECRET ?? (db.embedded ? state.secret("cron") : undefined);
     const child = startNext(mode, port, {
       ...process.env,
       DATABASE_URL: db.url,
       AUTH_SECRET: authSecret,
+      AUDIT_HMAC_KEY: auditKey,
+      AUDIT_HEAD_FILE: process.env.AUDIT_HEAD_FILE ?? state.file("audit-head.jsonl"),
       CRON_SECRET: cronSecret,
       // The embedded default has no external scheduler: purge and tail sampling run in-process.
       TE_SCHEDULER: process.env.TE_SCHEDULER ?? (db.embedded ? "on" : "off"),

@@ -13,7 +13,7 @@ export function ReviewForm({ subjectId, subjectEmail }: { subjectId: string; sub
       <input type="hidden" name="subjectId" value={subjectId} />
       <select name="decision" aria-label="Decision" className={field} defaultValue="keep">
         <option value="keep">Keep</option>
-        <option value="revoke">Revoke (disables the user)</option>
+        <option value="revoke">Revoke (disables the user; above tenant viewer, once an admin confirms)</option>
       </select>
       <select name="period" aria-label="Period" className={field} defaultValue="quarter">
         <option value="quarter">This quarter</option>

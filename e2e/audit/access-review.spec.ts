@@ -64,11 +64,11 @@ test("the CSV export holds the filtered rows and is itself audited; the chain ch
   await sql.end();
 });
 
-test("an auditor marks one user kept and revokes another, who is disabled at once", async ({ browser, page }) => {
+test("an auditor marks one user kept and revokes a tenant viewer, who is disabled at once", async ({ browser, page }) => {
   const sql = e2eDatabase();
   const suffix = randomBytes(4).toString("hex");
   const kept = { email: `kept-${suffix}@demo.test`, password: `pw-${suffix}-kept`, role: "investigator" as const };
-  const revoked = { email: `revoked-${suffix}@demo.test`, password: `pw-${suffix}-revoked`, role: "investigator" as const };
+  const revoked = { email: `revoked-${suffix}@demo.test`, password: `pw-${suffix}-revoked`, role: "tenant_viewer" as const, tenants: demoLogin("tenant_viewer").tenants };
   await createUser(sql, kept);
   await createUser(sql, revoked);
   const revokedPage = await signedIn(browser, revoked);
@@ -94,10 +94,11 @@ test("an auditor marks one user kept and revokes another, who is disabled at onc
 
   const [user] = await sql`SELECT disabled FROM users WHERE email = ${revoked.email}`;
   expect(user!.disabled).toBe(true);
+  // Each attempt: the gate's row, then exactly one outcome row.
   const audits = await sql`
     SELECT action, outcome, details FROM audit_log
-    WHERE actor_email = ${auditor.email} AND action IN ('audit.review', 'admin.user.disable') ORDER BY seq DESC LIMIT 3`;
-  expect(audits.map((a) => a.action)).toEqual(["admin.user.disable", "audit.review", "audit.review"]);
+    WHERE actor_email = ${auditor.email} AND action IN ('audit.review', 'admin.user.disable') ORDER BY seq DESC LIMIT 4`;
+  expect(audits.map((a) => `${a.action} ${a.outcome}`)).toEqual(["admin.user.disable success", "audit.review allowed", "audit.review success", "audit.review allowed"]);
   expect(audits[0]!.details).toMatchObject({ user: revoked.email, old: { disabled: false }, new: { disabled: true } });
   expect(audits[1]!.details).toMatchObject({ decision: "revoke", noteLength: "left the team".length });
   expect(JSON.stringify(audits)).not.toContain("left the team");
@@ -105,6 +106,32 @@ test("an auditor marks one user kept and revokes another, who is disabled at onc
   // The revoked user's next request finds no session user.
   await revokedPage.goto("/traces");
   await expect(revokedPage).toHaveURL(/\/login/);
+  await sql.end();
+});
+
+test("an auditor's revoke of an investigator waits until an admin confirms it", async ({ browser, page }) => {
+  const sql = e2eDatabase();
+  const suffix = randomBytes(4).toString("hex");
+  const subject = { email: `pending-${suffix}@demo.test`, password: `pw-${suffix}-pending`, role: "investigator" as const };
+  await createUser(sql, subject);
+
+  await signIn(page, demoLogin("auditor"));
+  await page.goto("/audit");
+  const row = page.locator(`tr[data-subject="${subject.email}"]`);
+  await row.getByLabel("Decision").selectOption("revoke");
+  await row.getByRole("button", { name: "Mark reviewed" }).click();
+  await expect(row.getByRole("status")).toContainText("an admin must confirm it");
+  const [before] = await sql`SELECT disabled FROM users WHERE email = ${subject.email}`;
+  expect(before!.disabled).toBe(false);
+  await expect(page.locator(`tr[data-pending="${subject.email}"]`)).toContainText("Waiting for an admin.");
+
+  const admin = await signedIn(browser, demoLogin("admin"));
+  await admin.goto("/audit");
+  const pending = admin.locator(`tr[data-pending="${subject.email}"]`);
+  await pending.getByRole("button", { name: "Confirm" }).click();
+  await expect(pending).toHaveCount(0);
+  const [after] = await sql`SELECT disabled FROM users WHERE email = ${subject.email}`;
+  expect(after!.disabled).toBe(true);
   await sql.end();
 });
 

@@ -43,8 +43,8 @@ export const ROUTES: RouteCase[] = [
     roles: TRACE_ROLES,
     action: "trace.view",
     path: (f, v) => `/traces/${t(f, v).traceId}`,
-    // Answered like a trace that does not exist, and audited as a view that found nothing.
-    otherTenant: { status: 200, audit: { action: "trace.view", outcome: "allowed" } },
+    // Answered like a trace that does not exist; audited as a denied probe of the other tenant.
+    otherTenant: { status: 200, audit: { action: "trace.view", outcome: "denied" } },
   },
   { name: "latency page", kind: "page", tenantAware: true, roles: TRACE_ROLES, action: "latency.query", path: (f, v) => `/latency?tenant=${t(f, v).tenant}` },
   { name: "investigate page", kind: "page", tenantAware: true, roles: TRACE_ROLES, action: "investigate.errors", path: (f, v) => `/investigate?view=errors&tenant=${t(f, v).tenant}` },
@@ -61,7 +61,7 @@ export const ROUTES: RouteCase[] = [
     roles: TRACE_ROLES,
     action: "trace.view",
     path: (f, v) => `/api/traces/${t(f, v).traceId}`,
-    otherTenant: { status: 404, audit: { action: "trace.view", outcome: "allowed" } },
+    otherTenant: { status: 404, audit: { action: "trace.view", outcome: "denied" } },
   },
   {
     name: "span stream API",
@@ -70,7 +70,7 @@ export const ROUTES: RouteCase[] = [
     roles: TRACE_ROLES,
     action: "trace.spans",
     path: (f, v) => `/api/traces/${t(f, v).traceId}/spans`,
-    otherTenant: { status: 404, audit: { action: "trace.spans", outcome: "allowed" } },
+    otherTenant: { status: 404, audit: { action: "trace.spans", outcome: "denied" } },
   },
   {
     name: "span detail API",
@@ -79,7 +79,7 @@ export const ROUTES: RouteCase[] = [
     roles: TRACE_ROLES,
     action: "trace.span",
     path: (f, v) => `/api/traces/${t(f, v).traceId}/spans/${t(f, v).spanId}`,
-    otherTenant: { status: 404, audit: { action: "trace.span", outcome: "allowed" } },
+    otherTenant: { status: 404, audit: { action: "trace.span", outcome: "denied" } },
   },
   {
     name: "find in trace API",
@@ -88,7 +88,7 @@ export const ROUTES: RouteCase[] = [
     roles: TRACE_ROLES,
     action: "trace.find",
     path: (f, v) => `/api/traces/${t(f, v).traceId}/find?q=http`,
-    otherTenant: { status: 404, audit: { action: "trace.find", outcome: "allowed" } },
+    otherTenant: { status: 404, audit: { action: "trace.find", outcome: "denied" } },
   },
   {
     name: "OTLP export API",
@@ -97,7 +97,7 @@ export const ROUTES: RouteCase[] = [
     roles: TRACE_ROLES,
     action: "trace.export",
     path: (f, v) => `/api/traces/${t(f, v).traceId}/export`,
-    otherTenant: { status: 404, audit: { action: "trace.export", outcome: "allowed" } },
+    otherTenant: { status: 404, audit: { action: "trace.export", outcome: "denied" } },
   },
   { name: "search API", kind: "api", tenantAware: true, roles: TRACE_ROLES, action: "trace.search", path: (f, v) => `/api/traces?tenant=${t(f, v).tenant}` },
   {
@@ -110,6 +110,7 @@ export const ROUTES: RouteCase[] = [
   },
   { name: "latency API", kind: "api", tenantAware: true, roles: TRACE_ROLES, action: "latency.query", path: (f, v) => `/api/latency?range=24h&tenant=${t(f, v).tenant}` },
   { name: "audit CSV export", kind: "api", tenantAware: false, roles: AUDIT_ROLES, action: "audit.export", path: () => "/api/audit/export" },
+  { name: "audit head", kind: "api", tenantAware: false, roles: AUDIT_ROLES, action: "audit.head", path: () => "/api/audit/head" },
 ];
 
 /** The matrix's rule: what `who` gets from `route` for the variant. */

@@ -32,6 +32,23 @@ describe("csvCell", () => {
     expect(csvCell('=HYPERLINK("http://evil","x")')).toBe('"\'=HYPERLINK(""http://evil"",""x"")"');
   });
 
+  it.each([
+    ["x;=cmd|' /C calc'!A0", `"x;'=cmd|' /C calc'!A0"`],
+    ["a; +1;-2;@SUM(A1)", `"a; '+1;'-2;'@SUM(A1)"`],
+    ["=1;=2", `"'=1;'=2"`],
+  ])("defuses a formula after a semicolon, where a ;-splitting spreadsheet starts a cell: %j", (input, output) => {
+    expect(csvCell(input)).toBe(output);
+  });
+
+  it("what a ;-splitting reader makes of the line starts no cell with a formula character", () => {
+    const line = csvLine(["1", "x;=cmd|' /C calc'!A0", "ua;@SUM(1)"]);
+    expect(line.trimEnd().split(";").slice(1).every((cell) => !/^[=+\-@\t\r]/.test(cell))).toBe(true);
+  });
+
+  it("leaves a semicolon followed by anything else alone", () => {
+    expect(csvCell("a;b")).toBe('"a;b"');
+  });
+
   it("writes objects as JSON, quoted", () => {
     expect(csvCell({ a: 1, b: "x" })).toBe('"{""a"":1,""b"":""x""}"');
   });

@@ -1,5 +1,6 @@
 import type { Sql } from "@/db/connect";
 import { encodeAuditDetails, encodeAuditText } from "./encode";
+import { auditKeyFromEnv, auditRowMac, type AuditRowContent } from "./mac";
 
 export type AuditOutcome = "allowed" | "denied" | "success" | "failure";
 
@@ -46,17 +47,39 @@ const text = (value: string | null | undefined, max?: number) => (value == null 
  * is ever read without its audit row.
  */
 export async function recordAudit(sql: Sql, record: AuditRecord): Promise<void> {
-  const clientRequestId = record.request.clientRequestId;
-  const details = encodeAuditDetails({ ...record.details, ...(clientRequestId && { clientRequestId }) }) as Record<string, unknown>;
   try {
+    const row = auditRowOf(record);
     await sql`
       INSERT INTO audit_log (actor_id, actor_email, role, action, resource, tenants, outcome,
-                             ip, user_agent, request_id, trace_id, details)
-      VALUES (${record.actor.id}, ${text(record.actor.email)}, ${record.actor.role}, ${encodeAuditText(record.action, 64)},
-              ${text(record.resource)}, ${(record.tenants ?? []).map((t) => encodeAuditText(t, 64))}, ${record.outcome},
-              ${text(record.request.ip, 64)}, ${text(record.request.userAgent)}, ${text(record.request.requestId, 128)},
-              ${text(record.request.traceId, 64)}, ${sql.json(details as never)})`;
+                             ip, user_agent, request_id, trace_id, details, mac)
+      VALUES (${row.actorId}, ${row.actorEmail}, ${row.role}, ${row.action}, ${row.resource}, ${row.tenants},
+              ${row.outcome}, ${row.ip}, ${row.userAgent}, ${row.requestId}, ${row.traceId},
+              ${sql.json(row.details as never)}, ${row.mac})`;
   } catch (cause) {
     throw new AuditWriteError(cause);
   }
+}
+
+/**
+ * The columns one audit row is inserted with: encoded as stored, and MACed with
+ * AUDIT_HMAC_KEY when this process has it. For writers that insert through drizzle (the CLI).
+ */
+export function auditRowOf(record: AuditRecord): AuditRowContent & { mac: string | null } {
+  const clientRequestId = record.request.clientRequestId;
+  const row: AuditRowContent = {
+    actorId: record.actor.id,
+    actorEmail: text(record.actor.email),
+    role: record.actor.role,
+    action: encodeAuditText(record.action, 64),
+    resource: text(record.resource),
+    tenants: (record.tenants ?? []).map((t) => encodeAuditText(t, 64)),
+    outcome: record.outcome,
+    ip: text(record.request.ip, 64),
+    userAgent: text(record.request.userAgent),
+    requestId: text(record.request.requestId, 128),
+    traceId: text(record.request.traceId, 64),
+    details: encodeAuditDetails({ ...record.details, ...(clientRequestId && { clientRequestId }) }) as Record<string, unknown>,
+  };
+  const key = auditKeyFromEnv();
+  return { ...row, mac: key ? auditRowMac(key, row) : null };
 }

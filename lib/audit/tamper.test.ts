@@ -64,6 +64,10 @@ describe("the app's roles cannot change the audit log", () => {
     await expect(as(role, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")).rejects.toThrow(/must be owner/);
   });
 
+  it.each(["te_reader", "te_writer", appLogin])("%s: cannot skip the triggers with session_replication_role", async (role) => {
+    await expect(as(role, "SET LOCAL session_replication_role = replica")).rejects.toThrow(/permission denied/);
+  });
+
   it.each(["te_reader", "te_writer", appLogin])("%s: an insert cannot choose its place, time or hash in the chain", async (role) => {
     await as(role, "INSERT INTO audit_log (action, outcome, seq, at, prev_hash, hash) VALUES ('forged', 'allowed', 1, '2000-01-01', 'x', 'y')");
     const [last] = await t.sql`SELECT seq::int, at, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1`;

@@ -1,14 +1,74 @@
 import type { Sql } from "@/db/connect";
+import type { RecordedHead } from "./head";
+import { auditHeadMac, auditRowMac, macsEqual } from "./mac";
 
 /** The action of the row the audit retention step writes for each cut (lib/retention). */
 export const AUDIT_CUT_ACTION = "audit.retention";
 
-type BreakReason = "content changed" | "link broken" | "unrecorded removal";
+type ChainBreak = "content changed" | "link broken" | "unrecorded removal";
+type KeyedBreak = "MAC mismatch" | "unkeyed row after keyed rows";
+type HeadBreak = "the recorded head's row is missing" | "recorded head does not match";
+type BreakReason = ChainBreak | KeyedBreak | HeadBreak;
 
 export interface ChainReport {
   rows: number;
-  /** The first row whose hash or link does not match, or null when the chain is intact. */
-  firstBroken: { seq: number; id: number; reason: BreakReason } | null;
+  /** The first row whose hash, link or MAC does not match, or null when the chain is intact. */
+  firstBroken: { seq: number; id: number | null; reason: BreakReason } | null;
+  /** With a key: rows carrying a MAC, and older rows written before the key (checked by hash only). */
+  keyed?: { rows: number; unkeyed: number };
+}
+
+export interface VerifyOptions {
+  /** AUDIT_HMAC_KEY: each row's MAC is checked, so an edit cannot be hidden by recomputing the hashes. */
+  key?: string | null;
+  /** A head recorded earlier outside the database: the rows through it must still be there, unchanged. */
+  head?: RecordedHead | null;
+}
+
+/**
+ * The unkeyed chain (below), then with a key each row's MAC, then the recorded head. Without
+ * a key only the hashes are checked, which someone who can write the table can recompute.
+ */
+export async function verifyAuditLog(sql: Sql, options: VerifyOptions = {}): Promise<ChainReport> {
+  const chain = await verifyAuditChain(sql);
+  if (!options.key) return chain;
+  const keyed = await verifyRowMacs(sql, options.key);
+  const head = options.head ? await verifyHead(sql, options.key, options.head) : null;
+  const breaks = [chain.firstBroken, keyed.firstBroken, head].filter((b) => b !== null);
+  breaks.sort((a, b) => a.seq - b.seq);
+  return { rows: chain.rows, firstBroken: breaks[0] ?? null, keyed: { rows: keyed.rows, unkeyed: keyed.unkeyed } };
+}
+
+async function verifyRowMacs(sql: Sql, key: string) {
+  let rows = 0;
+  let unkeyed = 0;
+  let firstBroken: ChainReport["firstBroken"] = null;
+  await sql<AuditRowRead[]>`
+    SELECT id::text, seq::text, actor_id AS "actorId", actor_email AS "actorEmail", role, action, resource, tenants,
+           outcome, ip, user_agent AS "userAgent", request_id AS "requestId", trace_id AS "traceId", details, mac
+    FROM audit_log ORDER BY seq`.cursor(1000, (batch) => {
+    for (const { id, seq, mac, ...content } of batch) {
+      if (firstBroken) return;
+      if (mac === null) {
+        if (rows > 0) firstBroken = { seq: Number(seq), id: Number(id), reason: "unkeyed row after keyed rows" };
+        else unkeyed++;
+        continue;
+      }
+      rows++;
+      if (!macsEqual(mac, auditRowMac(key, content))) firstBroken = { seq: Number(seq), id: Number(id), reason: "MAC mismatch" };
+    }
+  });
+  return { rows, unkeyed, firstBroken };
+}
+
+type AuditRowRead = Parameters<typeof auditRowMac>[1] & { id: string; seq: string; mac: string | null };
+
+async function verifyHead(sql: Sql, key: string, head: RecordedHead): Promise<NonNullable<ChainReport["firstBroken"]> | null> {
+  const [row] = await sql<{ id: string; hash: string | null }[]>`SELECT id::text, hash FROM audit_log WHERE seq = ${head.seq}`;
+  if (!row && (await removedByRetention(sql, head.seq))) return null;
+  if (!row) return { seq: head.seq, id: null, reason: "the recorded head's row is missing" };
+  const matches = row.hash !== null && macsEqual(head.mac, auditHeadMac(key, head.seq, row.hash));
+  return matches ? null : { seq: head.seq, id: Number(row.id), reason: "recorded head does not match" };
 }
 
 /**
@@ -50,4 +110,12 @@ export async function verifyAuditChain(sql: Sql): Promise<ChainReport> {
     firstBroken:
       result?.seq && result.id && result.reason ? { seq: Number(result.seq), id: Number(result.id), reason: result.reason } : null,
   };
+}
+
+/** Whether a recorded audit retention cut went through `seq` (the head was simply old enough). */
+async function removedByRetention(sql: Sql, seq: number): Promise<boolean> {
+  const [cut] = await sql`
+    SELECT 1 FROM audit_log WHERE action = ${AUDIT_CUT_ACTION} AND outcome = 'success'
+      AND (details->>'throughSeq')::bigint >= ${seq} LIMIT 1`;
+  return cut !== undefined;
 }

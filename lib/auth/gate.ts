@@ -2,6 +2,8 @@ import "server-only";
 import { headers } from "next/headers";
 import { getSql } from "@/db/client";
 import { recordAudit, type AuditActor } from "@/lib/audit/record";
+import { allowedRow } from "@/lib/audit/data-reach";
+import { recordUnauthenticatedDenial } from "@/lib/audit/denials";
 import { requestMetaFrom } from "@/lib/audit/request-meta";
 import { getCurrentUser } from "./current-user";
 import { roleAllows, type Action } from "./roles";
@@ -15,6 +17,8 @@ export interface AccessRequest {
   /** Tenants the caller asked for explicitly; each must be in their scope. */
   tenants?: readonly string[];
   details?: Record<string, unknown>;
+  /** Tenants that hold the data this access reads, looked up across all tenants: the row names whose data was read. */
+  dataTenants?: readonly string[];
 }
 
 export type Decision =
@@ -43,13 +47,17 @@ export async function authorize(action: Action, access: AccessRequest): Promise<
         : { allowed: false, user, reason: "forbidden" };
 
   const tenants = access.tenants ?? (scope && !scope.all ? scope.tenantIds : []);
-  await recordAudit(getSql(), {
+  // An allowed read names the tenants whose data it reads; one of data only outside the scope
+  // stays allowed (it answers "not found") but is recorded as a denied probe against them.
+  const row = decision.allowed
+    ? allowedRow(access.dataTenants, inScope, { tenants, details: access.details })
+    : { tenants, outcome: "denied" as const, details: { ...access.details, reason: decision.reason, needed: action } };
+  // Denials of callers with no session are aggregated per source and minute (lib/audit/denials.ts).
+  await (user ? recordAudit : recordUnauthenticatedDenial)(getSql(), {
     actor: actorOf(user),
     action: access.audit,
     resource: access.resource,
-    tenants,
-    outcome: decision.allowed ? "allowed" : "denied",
-    details: decision.allowed ? access.details : { ...access.details, reason: decision.reason, needed: action },
+    ...row,
     request: requestMetaFrom(await headers()),
   });
   return decision;

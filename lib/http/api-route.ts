@@ -24,7 +24,7 @@ export interface ApiRouteOptions<Q, P> {
   /** Validates the dynamic route segments. */
   params?: z.ZodType<P>;
   /** What the audit row says about this call, from the validated input. */
-  access: (query: Q, params: P) => AccessRequest;
+  access: (query: Q, params: P) => AccessRequest | Promise<AccessRequest>;
   /** The audit verb when the input does not validate (the attempt is still recorded). */
   audit: string;
 }
@@ -70,7 +70,7 @@ export function apiRoute<Q = Record<string, never>, P = Record<string, never>>(
           if (!decision.allowed) return denied(decision.reason);
           return jsonError(400, message);
         }
-        const decision = await authorize(options.action, options.access(query.data as Q, params.data as P));
+        const decision = await authorize(options.action, await options.access(query.data as Q, params.data as P));
         if (!decision.allowed) return denied(decision.reason);
         return await handler({ req, query: query.data as Q, params: params.data as P, user: decision.user, scope: decision.scope });
       } catch (error) {

@@ -8,9 +8,11 @@ import { isTransientDatabaseError } from "@/db/errors";
 import { reviewDecisions } from "@/db/schema-review";
 import { AuditWriteError, recordAudit } from "@/lib/audit/record";
 import { requestMetaFrom } from "@/lib/audit/request-meta";
-import { recordReview, ReviewRefused } from "@/lib/audit/review";
+import { ReviewRefused, submitReview as submitAccessReview } from "@/lib/audit/review";
+import { resolveRevocation } from "@/lib/audit/revocations";
 import { REVIEW_PERIODS } from "@/lib/audit/review-period";
-import { verifyAuditChain, type ChainReport } from "@/lib/audit/verify";
+import { auditKeyFromEnv } from "@/lib/audit/mac";
+import { verifyAuditLog, type ChainReport } from "@/lib/audit/verify";
 import { authorize } from "@/lib/auth/gate";
 import { describeIssues } from "@/lib/http/api-route";
 
@@ -43,17 +45,52 @@ export async function submitReview(_prev: ReviewState, form: FormData): Promise<
   try {
     const decision = await authorize("audit:read", { audit: "audit.review", resource: "/audit", details });
     if (!decision.allowed) return { error: "Your role does not allow access reviews." };
-    if (!input) return { error: describeIssues(parsed.error!) };
     const request = requestMetaFrom(await headers());
     const reviewer = { id: decision.user.id, email: decision.user.email, role: decision.user.role };
+    if (!input) {
+      await recordAudit(getSql(), { actor: reviewer, action: "audit.review", resource: "/audit", outcome: "failure", details: { ...details, reason: "invalid-input" }, request });
+      return { error: describeIssues(parsed.error!) };
+    }
     try {
-      const result = await recordReview(getSql(), { reviewer, ...input, request });
+      const result = await submitAccessReview(getSql(), { reviewer, ...input, request });
       revalidatePath("/audit");
-      return { ok: `${result.revoked ? "Revoked and disabled" : "Kept"} for ${result.periodLabel}.` };
+      const done = { kept: "Kept", revoked: "Revoked and disabled", pending: "Revocation requested; an admin must confirm it" }[result.outcome];
+      return { ok: `${done} for ${result.periodLabel}.` };
     } catch (error) {
-      if (!(error instanceof ReviewRefused)) throw error;
-      await recordAudit(getSql(), { actor: reviewer, action: "audit.review", resource: "/audit", outcome: "failure", details: { ...details, reason: error.reason }, request });
-      return { error: error.message };
+      if (error instanceof ReviewRefused) return { error: error.message };
+      throw error;
+    }
+  } catch (error) {
+    if (error instanceof AuditWriteError || isTransientDatabaseError(error)) return { error: UNAVAILABLE };
+    throw error;
+  }
+}
+
+const resolveForm = z.object({
+  pendingId: z.coerce.number().int().positive("pendingId: not a pending revocation"),
+  decision: z.enum(["confirm", "reject"], { message: "decision: confirm or reject" }),
+});
+
+/** An admin confirms or rejects an auditor's revocation (separation of duties, issue 15 item 7). */
+export async function decideRevocation(_prev: ReviewState, form: FormData): Promise<ReviewState> {
+  const parsed = resolveForm.safeParse({ pendingId: form.get("pendingId"), decision: form.get("decision") });
+  const details = parsed.success ? { pendingRevocation: parsed.data.pendingId, decision: parsed.data.decision } : { rejected: "invalid input", problem: describeIssues(parsed.error) };
+  try {
+    const decision = await authorize("admin", { audit: "admin.revocation.resolve", resource: "/audit", details });
+    if (!decision.allowed) return { error: "Only an admin can confirm or reject a revocation." };
+    const request = requestMetaFrom(await headers());
+    const admin = { id: decision.user.id, email: decision.user.email, role: decision.user.role };
+    if (!parsed.success) {
+      await recordAudit(getSql(), { actor: admin, action: "admin.revocation.resolve", resource: "/audit", outcome: "failure", details: { ...details, reason: "invalid-input" }, request });
+      return { error: describeIssues(parsed.error) };
+    }
+    try {
+      const status = await resolveRevocation(getSql(), { admin, pendingId: parsed.data.pendingId, confirm: parsed.data.decision === "confirm", request });
+      revalidatePath("/audit");
+      return { ok: status === "confirmed" ? "Revocation confirmed; the user is disabled." : "Revocation rejected; the user keeps their access." };
+    } catch (error) {
+      if (error instanceof ReviewRefused) return { error: error.message };
+      throw error;
     }
   } catch (error) {
     if (error instanceof AuditWriteError || isTransientDatabaseError(error)) return { error: UNAVAILABLE };
@@ -63,12 +100,12 @@ export async function submitReview(_prev: ReviewState, form: FormData): Promise<
 
 export type ChainState = { report?: ChainReport; error?: string };
 
-/** Recomputes the whole hash chain: on demand only, it reads every audit row. */
+/** Recomputes the whole hash chain and every row's MAC: on demand only, it reads every audit row. */
 export async function checkAuditChain(): Promise<ChainState> {
   try {
     const decision = await authorize("audit:read", { audit: "audit.verify", resource: "/audit" });
     if (!decision.allowed) return { error: "Your role does not allow checking the audit log." };
-    return { report: await verifyAuditChain(getSql()) };
+    return { report: await verifyAuditLog(getSql(), { key: auditKeyFromEnv() }) };
   } catch (error) {
     if (error instanceof AuditWriteError || isTransientDatabaseError(error)) return { error: UNAVAILABLE };
     throw error;

@@ -5,6 +5,7 @@ import { queryAuditLog } from "@/lib/audit/query";
 import { auditCursorParam, auditFilterParams, auditFiltersToParams, auditFiltersToSearch } from "@/lib/audit/query-params";
 import { utcTimestamp } from "@/lib/audit/query-display";
 import { reviewStatus } from "@/lib/audit/review";
+import { pendingRevocations } from "@/lib/audit/revocations";
 import { quarterOf } from "@/lib/audit/review-period";
 import { privilegedAccessSummary } from "@/lib/audit/summary";
 import { pageAccess } from "@/lib/auth/guard";
@@ -13,6 +14,7 @@ import { AccessSummaryTable } from "@/components/audit/access-summary-table";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { AuditTable } from "@/components/audit/audit-table";
 import { ChainStatus } from "@/components/audit/chain-status";
+import { PendingRevocations } from "@/components/audit/pending-revocations";
 import { ReviewList } from "@/components/audit/review-list";
 import { PageHeader } from "@/components/shell/page-header";
 
@@ -32,7 +34,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   });
 
   const sql = getSql();
-  const [tenants, subjects] = await Promise.all([listTenants(), reviewStatus(sql)]);
+  const [tenants, subjects, pending] = await Promise.all([listTenants(), reviewStatus(sql), pendingRevocations(sql)]);
   const tenantOptions = tenants.map((t) => ({ id: t.id, name: t.name }));
   const filterBar = <AuditFilters tenants={tenantOptions} users={subjects.map((s) => s.email)} />;
 
@@ -81,6 +83,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       {listing}
       <section>
         <PageHeader title="Periodic review" />
+        <h3 className="mb-1 text-sm font-medium">Revocations waiting for an admin</h3>
+        <PendingRevocations pending={pending} viewerId={access.user.id} viewerIsAdmin={access.user.role === "admin"} />
         <ReviewList subjects={subjects} reviewerId={access.user.id} quarter={quarterOf(new Date()).label} />
       </section>
     </>

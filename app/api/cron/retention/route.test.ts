@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { handleCronRequest } from "@/lib/retention/cron";
+import { DENIALS_WRITTEN_PER_MINUTE, flushUnauthenticatedDenials } from "@/lib/audit/denials";
+import { auditKeyFromEnv } from "@/lib/audit/mac";
+import { verifyAuditLog } from "@/lib/audit/verify";
 import { RETENTION_LOCK_KEY } from "@/lib/retention/transaction";
 import { connect } from "@/db/connect";
 import { captureSpans } from "@/lib/tracing/testing/capture";
@@ -48,6 +51,21 @@ describe("POST /api/cron/retention", () => {
       { actor_id: null, outcome: "denied", reason: "wrong secret" },
     ]);
     expect(await t.sql`SELECT 1 FROM retention_runs`).toEqual([]);
+  });
+
+  it("200 wrong secrets from one address write a handful of rows whose counts add up to 200; the chain verifies", async () => {
+    const [{ before }] = (await t.sql`SELECT coalesce(max(seq), 0)::int AS before FROM audit_log`) as unknown as [{ before: number }];
+    await flushUnauthenticatedDenials();
+    const statuses = await Promise.all(Array.from({ length: 200 }, () => call("POST", `Bearer wrong-${SECRET}`).then((r) => r.status)));
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    await flushUnauthenticatedDenials();
+    const rows = await t.sql<{ count: number | null; request_id: string | null }[]>`
+      SELECT (details->>'count')::int AS count, request_id FROM audit_log WHERE seq > ${before} AND action = 'retention.run' ORDER BY seq`;
+    // A minute boundary during the run may split it in two.
+    expect(rows.length).toBeLessThanOrEqual(2 * (DENIALS_WRITTEN_PER_MINUTE + 1));
+    expect(rows.reduce((sum, r) => sum + (r.count ?? 1), 0)).toBe(200);
+    expect(rows.filter((r) => r.count !== null).every((r) => r.request_id === null)).toBe(true);
+    expect((await verifyAuditLog(t.sql, { key: auditKeyFromEnv() })).firstBroken).toBeNull();
   });
 
   it("answers other methods with 405, even with the right secret", async () => {

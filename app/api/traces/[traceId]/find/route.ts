@@ -13,7 +13,7 @@ export const GET = apiRoute(
     query: findQuery,
     params: traceParams,
     audit: "trace.find",
-    access: (q, p) => traceAccess("trace.find", p.traceId, q.tenant),
+    access: (q, p) => traceAccess("trace.find", p.traceId, q.tenant, { q: q.q }),
   },
   async ({ query, params, scope }) => {
     const ids = await findSpans(scope, { traceId: params.traceId, tenant: query.tenant, text: query.q });
