@@ -3,7 +3,7 @@ import { checkedSpanIdToBigint, checkedTraceIdUuid } from "@/db/demo/ids";
 import type { SpanEvent, SpanLink } from "@/db/schema";
 import type { SpanLimits } from "./limits";
 import { storableText, truncate } from "./limits";
-import { uint64, type AnyValue, type Int64, type KeyValue, type OtlpEvent, type OtlpLink, type OtlpRequest, type OtlpSpan } from "./otlp";
+import { DecodeError, MAX_VALUE_DEPTH, uint64, type AnyValue, type DecodedSpan, type Int64, type KeyValue, type OtlpEvent, type OtlpLink, type OtlpRequest, type OtlpSpan } from "./otlp";
 import type { RedactionCounts, Redactor } from "./redact";
 import type { RefusalReason } from "./refusals";
 
@@ -110,16 +110,17 @@ class Cleaner {
     return truncate(clean, this.limits.attributeValueLength);
   }
 
-  value(value: AnyValue | null | undefined): AttributeValue {
+  value(value: AnyValue | null | undefined, depth = 0): AttributeValue {
     if (!value) return null;
     if (value.stringValue != null) return this.text(value.stringValue);
     if (value.boolValue != null) return value.boolValue;
     if (value.intValue != null) return this.redactor.number(int64Value(value.intValue), this.redactions);
     if (value.doubleValue != null) return Number.isFinite(value.doubleValue) ? value.doubleValue : String(value.doubleValue);
-    if (value.arrayValue != null) return (value.arrayValue.values ?? []).map((v) => this.value(v));
-    if (value.kvlistValue != null) {
-      const out: Attributes = {};
-      for (const kv of value.kvlistValue.values ?? []) this.entry(out, kv);
+    if (value.arrayValue != null || value.kvlistValue != null) {
+      if (depth >= MAX_VALUE_DEPTH) throw new DecodeError(`An attribute value nests arrays or kvlists deeper than ${MAX_VALUE_DEPTH} levels.`);
+      if (value.arrayValue != null) return (value.arrayValue.values ?? []).map((v) => this.value(v, depth + 1));
+      const out = attributeObject();
+      for (const kv of value.kvlistValue!.values ?? []) this.entry(out, kv, depth + 1);
       return out;
     }
     if (value.bytesValue != null) return Buffer.from(value.bytesValue).toString("base64");
@@ -128,7 +129,7 @@ class Cleaner {
 
   /** Key-value pairs as one object: the first of a repeated key, at most `maxCount` of them. */
   attributes(list: readonly KeyValue[], maxCount: number): { attributes: Attributes; dropped: number } {
-    const attributes: Attributes = {};
+    const attributes = attributeObject();
     let kept = 0;
     let dropped = 0;
     for (const kv of list) {
@@ -139,7 +140,7 @@ class Cleaner {
     return { attributes, dropped };
   }
 
-  private entry(out: Attributes, kv: KeyValue): boolean {
+  private entry(out: Attributes, kv: KeyValue, depth = 0): boolean {
     const raw = kv.key ?? "";
     let key = raw;
     let sensitive = this.keys.get(raw);
@@ -151,10 +152,16 @@ class Cleaner {
     }
     // Stored values are never undefined, so this finds a repeated key without hasOwn's cost.
     if (out[key] !== undefined) return false;
-    out[key] = sensitive ? this.redactor.sensitiveValue(this.redactions) : this.value(kv.value);
+    out[key] = sensitive ? this.redactor.sensitiveValue(this.redactions) : this.value(kv.value, depth);
     return true;
   }
 }
+
+/**
+ * An object with no prototype: keys such as `__proto__`, `constructor` and `toString` are
+ * attributes like any other, not inherited members that hide or replace them.
+ */
+const attributeObject = (): Attributes => Object.create(null) as Attributes;
 
 function stringAttribute(attributes: Attributes, key: string): string | undefined {
   const value = attributes[key];
@@ -226,7 +233,9 @@ function validate(span: OtlpSpan): RefusalReason | undefined {
   return undefined;
 }
 
-function normalizeSpan(span: OtlpSpan, resource: NormalizedResource, ctx: Context): NormalizedEntry {
+function normalizeSpan(decoded: DecodedSpan, resource: NormalizedResource, ctx: Context): NormalizedEntry {
+  if ("malformed" in decoded) return { refused: "malformed_span" };
+  const span: OtlpSpan = decoded;
   const invalid = validate(span);
   if (invalid) return { refused: invalid };
   const { limits } = ctx;
