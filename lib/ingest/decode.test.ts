@@ -111,7 +111,8 @@ describe("protobuf and JSON", () => {
       durationNs: 1_234_567_891n,
       statusCode: 2,
       statusMessage: "boom",
-      attributes: { s: "x", b: true, i: "9007199254740993", small: -42, d: 1.5, a: ["p", 1], kv: { nested: false }, bytes: "aGk=", empty: null },
+      // Typed as received (lib/attributes/stored-value.ts): int64 past 2^53 and bytes are tagged.
+      attributes: { s: "x", b: true, i: { $int: "9007199254740993" }, small: -42, d: 1.5, a: ["p", 1], kv: { nested: false }, bytes: { $bytes: "aGk=" }, empty: null },
       events: [{ name: "retry", timeUnixNano: String(start + 5n), attributes: { attempt: 2 } }],
     });
   });

@@ -3,6 +3,7 @@ import $protobuf from "protobufjs/minimal.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { traceIdToUuid } from "@/db/demo/ids";
+import { searchIds } from "@/lib/traces/testing/two-tenants";
 import { MAX_VALUE_DEPTH } from "./otlp";
 import { keyFor, postOtlp, seedTenant, startIngestServer, storedCounts, testTracing, type IngestServer } from "./testing/fixtures";
 import { decodeExportResponse, decodeStatus } from "./testing/responses";
@@ -203,5 +204,66 @@ describe("deep values and keys named like Object members", () => {
     expect(JSON.parse(row!.attributes)).toEqual(JSON.parse(JSON.stringify({ ...expected, nested: expected })));
     expect(JSON.parse(row!.resource)).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(({} as Record<string, unknown>).toString).toBe(Object.prototype.toString);
+  });
+});
+
+describe("attribute values keep their OTLP type and exact value", () => {
+  it("int64 past 2^53, whole and non-finite doubles, bytes, nested arrays and kvlists: stored typed, searchable as numbers", async () => {
+    const traceId = hex(16);
+    const start = nowNs();
+    const res = await postJson(
+      rawJsonBody([
+        rawSpan(
+          traceId,
+          `"startTimeUnixNano":"${start}","endTimeUnixNano":"${start + 10n}","attributes":[
+            {"key":"big","value":{"intValue":9007199254740993}},
+            {"key":"min","value":{"intValue":"-9223372036854775808"}},
+            {"key":"small","value":{"intValue":"7"}},
+            {"key":"whole","value":{"doubleValue":3.0}},
+            {"key":"half","value":{"doubleValue":2.5}},
+            {"key":"nan","value":{"doubleValue":"NaN"}},
+            {"key":"inf","value":{"doubleValue":"-Infinity"}},
+            {"key":"bytes","value":{"bytesValue":"aGk="}},
+            {"key":"text","value":{"stringValue":"3"}},
+            {"key":"list","value":{"arrayValue":{"values":[{"intValue":"9007199254740993"},{"doubleValue":1},{"stringValue":"x"}]}}},
+            {"key":"map","value":{"kvlistValue":{"values":[{"key":"$int","value":{"stringValue":"not a tag"}}]}}}
+          ]`,
+        ),
+      ]),
+    );
+    expect(res.status).toBe(200);
+    const [row] = await t.sql<{ attributes: string; summary: string; cells: string[]; sql_cells: string[] }[]>`
+      SELECT s.attributes::text AS attributes, tr.attributes::text AS summary, tr.attribute_number_cells AS cells,
+             trace_attribute_number_cells(tr.attributes) AS sql_cells
+      FROM spans s JOIN traces tr ON tr.tenant_id = s.tenant_id AND tr.trace_id = s.trace_id WHERE s.trace_id = ${traceIdToUuid(traceId)}::uuid`;
+    expect(JSON.parse(row!.attributes)).toEqual({
+      big: { $int: "9007199254740993" },
+      min: { $int: "-9223372036854775808" },
+      small: 7,
+      whole: { $double: 3 },
+      half: 2.5,
+      nan: { $double: "NaN" },
+      inf: { $double: "-Infinity" },
+      bytes: { $bytes: "aGk=" },
+      text: "3",
+      list: [{ $int: "9007199254740993" }, { $double: 1 }, "x"],
+      map: { $kvlist: { $int: "not a tag" } },
+    });
+    // The summary holds the numbers exactly (jsonb numeric), and the cells ingest computed are the SQL function's.
+    expect(row!.summary).toContain('"big": [9007199254740993]');
+    expect(row!.summary).toContain('"min": [-9223372036854775808]');
+    expect(row!.summary).toContain('"whole": [3]');
+    expect(row!.cells).toEqual(row!.sql_cells);
+
+    const scope = { all: false as const, tenantIds: ["acme"] };
+    for (const [attr, found] of [
+      ["big > 9007199254740992", true],
+      ["big < 9007199254740992", false],
+      ["min < -9223372036854775000", true],
+      ["whole > 2.9", true],
+      ["whole < 2.9", false],
+    ] as const) {
+      expect((await searchIds(t, scope, { attr })).includes(traceIdToUuid(traceId)), attr).toBe(found);
+    }
   });
 });

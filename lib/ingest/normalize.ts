@@ -1,14 +1,15 @@
 import { resourceId } from "@/db/demo/resources";
+import { storedBytes, storedDouble, storedInt, storedKvlist, type StoredValue } from "@/lib/attributes/stored-value";
 import { checkedSpanIdToBigint, checkedTraceIdUuid } from "@/db/demo/ids";
 import type { SpanEvent, SpanLink } from "@/db/schema";
 import type { SpanLimits } from "./limits";
 import { storableText, truncate } from "./limits";
-import { DecodeError, MAX_VALUE_DEPTH, uint64, type AnyValue, type DecodedSpan, type Int64, type KeyValue, type OtlpEvent, type OtlpLink, type OtlpRequest, type OtlpSpan } from "./otlp";
+import { DecodeError, MAX_VALUE_DEPTH, uint64, type AnyValue, type DecodedSpan, type KeyValue, type OtlpEvent, type OtlpLink, type OtlpRequest, type OtlpSpan } from "./otlp";
 import type { RedactionCounts, Redactor } from "./redact";
 import type { RefusalReason } from "./refusals";
 
-/** An attribute value as stored in the jsonb columns. */
-export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
+/** An attribute value as stored in the jsonb columns (lib/attributes/stored-value.ts). */
+export type AttributeValue = StoredValue;
 export type Attributes = Record<string, AttributeValue>;
 
 const ATTR_TENANT_ID = "tenant.id";
@@ -77,14 +78,11 @@ const MAX_DURATION_NS = 400n * 86_400n * 1_000_000_000n;
 const MAX_INT4 = 2 ** 31 - 1;
 const int4 = (n: number) => Math.min(n, MAX_INT4);
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 const validTraceId = (hex: string) => TRACE_ID.test(hex) && hex !== ZERO_TRACE;
 const validSpanId = (hex: string) => SPAN_ID.test(hex) && hex !== ZERO_SPAN;
-
-function int64Value(value: Int64): number | string {
-  const n = BigInt.asIntN(64, uint64(value));
-  // Beyond 2^53 a JSON number would silently change the value; the decimal text does not.
-  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
-}
 
 /**
  * Turns OTLP values into stored JSON in one pass, applying the limits and redaction to every
@@ -114,17 +112,24 @@ class Cleaner {
     if (!value) return null;
     if (value.stringValue != null) return this.text(value.stringValue);
     if (value.boolValue != null) return value.boolValue;
-    if (value.intValue != null) return this.redactor.number(int64Value(value.intValue), this.redactions);
-    if (value.doubleValue != null) return Number.isFinite(value.doubleValue) ? value.doubleValue : String(value.doubleValue);
+    if (value.intValue != null) return this.int(BigInt.asIntN(64, uint64(value.intValue)));
+    if (value.doubleValue != null) return storedDouble(value.doubleValue);
     if (value.arrayValue != null || value.kvlistValue != null) {
       if (depth >= MAX_VALUE_DEPTH) throw new DecodeError(`An attribute value nests arrays or kvlists deeper than ${MAX_VALUE_DEPTH} levels.`);
       if (value.arrayValue != null) return (value.arrayValue.values ?? []).map((v) => this.value(v, depth + 1));
       const out = attributeObject();
       for (const kv of value.kvlistValue!.values ?? []) this.entry(out, kv, depth + 1);
-      return out;
+      return storedKvlist(out);
     }
-    if (value.bytesValue != null) return Buffer.from(value.bytesValue).toString("base64");
+    if (value.bytesValue != null) return storedBytes(value.bytesValue);
     return null;
+  }
+
+  /** An int64, unless its digits are a card number (then the redaction marker, as in text). */
+  private int(n: bigint): AttributeValue {
+    const safe = n >= MIN_SAFE && n <= MAX_SAFE;
+    const checked = this.redactor.number(safe ? Number(n) : n.toString(), this.redactions);
+    return typeof checked === "number" || checked === n.toString() ? storedInt(n) : checked;
   }
 
   /** Key-value pairs as one object: the first of a repeated key, at most `maxCount` of them. */

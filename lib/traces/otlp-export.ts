@@ -1,6 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import type { SpanEvent, SpanLink } from "@/db/schema";
+import { doubleJson, typedValue, type TypedValue } from "@/lib/attributes/stored-value";
 import type { TraceHeader } from "./trace-header";
 import { spanWhere } from "./trace-span";
 
@@ -14,7 +15,8 @@ type AnyValue =
   | { stringValue: string }
   | { boolValue: boolean }
   | { intValue: string }
-  | { doubleValue: number }
+  | { doubleValue: number | string }
+  | { bytesValue: string }
   | { arrayValue: { values: AnyValue[] } }
   | { kvlistValue: { values: KeyValue[] } }
   | Record<string, never>;
@@ -23,14 +25,30 @@ interface KeyValue {
   value: AnyValue;
 }
 
-/** A stored attribute value back into OTLP's AnyValue (ingest's mapping, reversed). */
+function otlpValue(t: TypedValue): AnyValue {
+  switch (t.type) {
+    case "string":
+      return { stringValue: t.value };
+    case "bool":
+      return { boolValue: t.value };
+    case "int":
+      return { intValue: t.value.toString() };
+    case "double":
+      return { doubleValue: doubleJson(t.value) };
+    case "bytes":
+      return { bytesValue: t.base64 };
+    case "array":
+      return { arrayValue: { values: t.values.map(otlpValue) } };
+    case "kvlist":
+      return { kvlistValue: { values: t.entries.map(([key, v]) => ({ key, value: otlpValue(v) })) } };
+    case "empty":
+      return {};
+  }
+}
+
+/** A stored attribute value back into OTLP's AnyValue, with the type it was received as. */
 export function anyValue(value: unknown): AnyValue {
-  if (typeof value === "string") return { stringValue: value };
-  if (typeof value === "boolean") return { boolValue: value };
-  if (typeof value === "number") return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
-  if (Array.isArray(value)) return { arrayValue: { values: value.map(anyValue) } };
-  if (value !== null && typeof value === "object") return { kvlistValue: { values: keyValues(value as Record<string, unknown>) } };
-  return {};
+  return otlpValue(typedValue(value));
 }
 
 export function keyValues(attributes: Record<string, unknown>): KeyValue[] {
