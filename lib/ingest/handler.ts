@@ -5,7 +5,7 @@ import { defaultIngestConfig, type IngestConfig } from "./config";
 import { describeDatabaseError, isTransientDatabaseError } from "@/db/errors";
 import { decodeJson } from "./decode-json";
 import { decodeProtobuf } from "./decode-protobuf";
-import { normalizeRequest, type NormalizedEntry } from "./normalize";
+import { normalizeRequest, truncatedValues, type NormalizedEntry } from "./normalize";
 import { DecodeError, spanCount, type OtlpRequest } from "./otlp";
 import { Redactor } from "./redact";
 import { refusalMessage } from "./refusals";
@@ -40,6 +40,9 @@ interface Prepared {
 
 const NO_SPANS_JSON = "No resourceSpans found; OTLP/JSON field names are lowerCamelCase (resourceSpans, scopeSpans, startTimeUnixNano).";
 const NO_SPANS_PROTOBUF = "No resourceSpans found (field 1 of ExportTraceServiceRequest).";
+
+const truncationWarning = (n: number, limit: number) =>
+  `Cut ${n} value${n === 1 ? "" : "s"} longer than ${limit} characters; each ends with "…[truncated from <length> characters]".`;
 
 function firstMalformed(request: OtlpRequest): string | undefined {
   for (const rs of request.resourceSpans) for (const s of rs.spans) if ("malformed" in s) return s.malformed;
@@ -106,7 +109,10 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
         return fail(encoding, 413, RpcCode.INVALID_ARGUMENT, `The request has ${total} spans, over the limit of ${config.limits.maxSpansPerRequest}; send smaller batches.`);
       }
       const warnings = unrecognised ? [encoding === "json" ? NO_SPANS_JSON : NO_SPANS_PROTOBUF] : [];
-      return { entries: normalizeRequest(otlp, redactor, config.limits.span), total, warnings, malformed: firstMalformed(otlp) };
+      const entries = normalizeRequest(otlp, redactor, config.limits.span);
+      const cut = truncatedValues(entries);
+      if (cut > 0) warnings.push(truncationWarning(cut, config.limits.span.attributeValueLength));
+      return { entries, total, warnings, malformed: firstMalformed(otlp) };
     } catch (error) {
       if (error instanceof BodyTooLargeError) return fail(encoding, 413, RpcCode.INVALID_ARGUMENT, error.message);
       if (error instanceof DecodeError) return fail(encoding, 400, RpcCode.INVALID_ARGUMENT, error.message);

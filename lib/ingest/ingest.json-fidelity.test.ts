@@ -42,9 +42,11 @@ function rawSpan(traceId: string, fields: string): string {
 const postJson = (body: string) => postOtlp(server.endpoint, { body, contentType: "application/json", key });
 const answer = (body: Buffer) => JSON.parse(body.toString()) as Record<string, unknown>;
 
+/** The attribute's value as text, an int64 past 2^53 as its digits (stored tagged, lib/attributes/stored-value.ts). */
 async function attributeTexts(traceHex: string, attribute: string): Promise<string[]> {
   const rows = await t.sql<{ v: string }[]>`
-    SELECT attributes->>${attribute} AS v FROM spans WHERE trace_id = ${traceIdToUuid(traceHex)}::uuid ORDER BY name, span_id`;
+    SELECT coalesce(attributes->${attribute}->>'$int', attributes->>${attribute}) AS v FROM spans
+    WHERE trace_id = ${traceIdToUuid(traceHex)}::uuid ORDER BY name, span_id`;
   return rows.map((r) => r.v);
 }
 
@@ -97,9 +99,7 @@ describe("64-bit integers as JSON numbers", () => {
     await tracing.flush();
     await tracing.shutdown();
     const traceId = big.spanContext().traceId;
-    const [row] = await t.sql`
-      SELECT attributes->>'above.2p53' AS a, attributes->>'p62' AS b, attributes->>'negative' AS c
-      FROM spans WHERE trace_id = ${traceIdToUuid(traceId)}::uuid`;
+    const row = Object.fromEntries(await Promise.all((["above.2p53", "p62", "negative"] as const).map(async (k, i) => ["abc"[i]!, (await attributeTexts(traceId, k))[0]])));
     // JSON.stringify writes 2^62 as 4611686018427388000 (the shortest text of that double): the
     // exporter sent that integer, and that integer is stored.
     expect(row).toEqual({ a: "9007199254740994", b: "4611686018427388000", c: "-1152921504606847000" });
@@ -265,5 +265,31 @@ describe("attribute values keep their OTLP type and exact value", () => {
     ] as const) {
       expect((await searchIds(t, scope, { attr })).includes(traceIdToUuid(traceId)), attr).toBe(found);
     }
+  });
+});
+
+describe("truncation shows", () => {
+  it("a 10,000-character stack trace is cut to the limit with a marker giving its length, and the answer counts the cut", async () => {
+    const stack = Array.from({ length: 200 }, (_, i) => `    at frame${String(i).padStart(4, "0")} (/srv/app/module.js:${i}:7)`).join("\n").padEnd(10_000, "!");
+    const span = (traceId: string, value: string) => {
+      const start = nowNs();
+      return { traceId, spanId: hex(8), name: "op", startTimeUnixNano: String(start), endTimeUnixNano: String(start + 1n), attributes: [{ key: "exception.stacktrace", value: { stringValue: value } }] };
+    };
+    const traceId = hex(16);
+    const res = await postJson(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span(traceId, stack)] }] }] }));
+    expect(answer(res.body)).toEqual({
+      partialSuccess: { rejectedSpans: "0", errorMessage: 'Cut 1 value longer than 4096 characters; each ends with "…[truncated from <length> characters]".' },
+    });
+    const [stored] = await attributeTexts(traceId, "exception.stacktrace");
+    expect(stored).toHaveLength(4096);
+    expect(stored!.endsWith("…[truncated from 10000 characters]")).toBe(true);
+    expect(stack.startsWith(stored!.slice(0, 4096 - "…[truncated from 10000 characters]".length))).toBe(true);
+    expect(stored).toContain("\n    at frame0001");
+
+    // Sent again (as an export is), the marked value fits and is not cut twice.
+    const again = hex(16);
+    const res2 = await postJson(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span(again, stored!)] }] }] }));
+    expect(answer(res2.body)).toEqual({});
+    expect(await attributeTexts(again, "exception.stacktrace")).toEqual([stored]);
   });
 });

@@ -3,7 +3,7 @@ import { storedBytes, storedDouble, storedInt, storedKvlist, type StoredValue } 
 import { checkedSpanIdToBigint, checkedTraceIdUuid } from "@/db/demo/ids";
 import type { SpanEvent, SpanLink } from "@/db/schema";
 import type { SpanLimits } from "./limits";
-import { storableText, truncate } from "./limits";
+import { storableText, truncateMarked } from "./limits";
 import { DecodeError, MAX_VALUE_DEPTH, uint64, type AnyValue, type DecodedSpan, type KeyValue, type OtlpEvent, type OtlpLink, type OtlpRequest, type OtlpSpan } from "./otlp";
 import type { RedactionCounts, Redactor } from "./redact";
 import type { RefusalReason } from "./refusals";
@@ -105,7 +105,7 @@ class Cleaner {
     const clean = this.redactor.text(storableText(value), this.redactions);
     if (clean.length <= this.limits.attributeValueLength) return clean;
     this.truncatedValues++;
-    return truncate(clean, this.limits.attributeValueLength);
+    return truncateMarked(clean, this.limits.attributeValueLength);
   }
 
   value(value: AnyValue | null | undefined, depth = 0): AttributeValue {
@@ -280,6 +280,21 @@ function normalizeSpan(decoded: DecodedSpan, resource: NormalizedResource, ctx: 
       },
     },
   };
+}
+
+/** Values cut by the length limit in these entries, each resource counted once. */
+export function truncatedValues(entries: readonly NormalizedEntry[]): number {
+  let n = 0;
+  const resources = new Set<NormalizedResource>();
+  for (const { span } of entries) {
+    if (!span) continue;
+    n += span.limited.truncatedValues;
+    if (!resources.has(span.resource)) {
+      resources.add(span.resource);
+      n += span.resource.truncatedValues;
+    }
+  }
+  return n;
 }
 
 /** Every span of the request, in request order, as a row or as the reason it is refused. */
