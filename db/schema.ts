@@ -107,6 +107,8 @@ export const spans = pgTable(
     name: text("name").notNull(),
     kind: smallint("kind").notNull().default(0),
     startTime: ts("start_time").notNull(),
+    /** The start's nanoseconds below start_time's microsecond (0-999), migration 0016. */
+    startSubUsNs: smallint("start_sub_us_ns").notNull().default(0),
     durationNs: nanos("duration_ns").notNull(),
     statusCode: smallint("status_code").notNull().default(0),
     statusMessage: text("status_message"),

@@ -120,7 +120,7 @@ function request(traceId: Buffer, resources: { service: string; attributes: PbKe
 async function stored(tenant: string, traceHex: string) {
   const uuid = traceIdToUuid(traceHex);
   const spans = await t.sql`
-    SELECT s.span_id, s.parent_span_id, s.request_id, s.service, s.name, s.kind, s.start_time, s.duration_ns, s.status_code,
+    SELECT s.span_id, s.parent_span_id, s.request_id, s.service, s.name, s.kind, s.start_time, s.start_sub_us_ns, s.duration_ns, s.status_code,
            s.status_message, s.attributes::text, s.events::text, s.links::text, r.attributes::text AS resource,
            s.dropped_attributes_count, s.dropped_events_count, s.dropped_links_count
     FROM spans s JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id

@@ -63,6 +63,8 @@ export interface ExportRow {
   name: string;
   kind: number;
   startUs: string;
+  /** The start's nanoseconds below its microsecond. */
+  startSubUsNs: number;
   durationNs: string;
   statusCode: number;
   statusMessage: string | null;
@@ -75,7 +77,7 @@ export interface ExportRow {
 }
 
 export function otlpSpan(row: ExportRow): Record<string, unknown> {
-  const start = BigInt(row.startUs) * 1000n;
+  const start = BigInt(row.startUs) * 1000n + BigInt(row.startSubUsNs);
   return {
     traceId: row.traceId,
     spanId: row.spanId,
@@ -122,7 +124,7 @@ export async function writeOtlpExport(tx: TransactionSql, header: TraceHeader, w
     SELECT s.resource_id::text AS "resourceId", replace(s.trace_id::text, '-', '') AS "traceId",
            lpad(to_hex(s.span_id), 16, '0') AS "spanId",
            CASE WHEN s.parent_span_id IS NULL THEN NULL ELSE lpad(to_hex(s.parent_span_id), 16, '0') END AS "parentSpanId",
-           s.name, s.kind, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS "startUs",
+           s.name, s.kind, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS "startUs", s.start_sub_us_ns AS "startSubUsNs",
            s.duration_ns::text AS "durationNs", s.status_code AS "statusCode", s.status_message AS "statusMessage",
            s.attributes, s.events, s.links, s.dropped_attributes_count AS "droppedAttributesCount",
            s.dropped_events_count AS "droppedEventsCount", s.dropped_links_count AS "droppedLinksCount"
