@@ -217,12 +217,16 @@ export interface SpanEvent {
   name: string;
   timeUnixNano: string;
   attributes: Record<string, unknown>;
+  /** Present when the exporter or ingest's limits dropped some. */
+  droppedAttributesCount?: number;
 }
 
 export interface SpanLink {
   traceId: string;
   spanId: string;
   attributes: Record<string, unknown>;
+  /** Present when the exporter or ingest's limits dropped some. */
+  droppedAttributesCount?: number;
 }
 
 export type Tenant = typeof tenants.$inferSelect;

@@ -69,8 +69,8 @@ export interface ExportRow {
   statusCode: number;
   statusMessage: string | null;
   attributes: Record<string, unknown>;
-  events: (SpanEvent & { droppedAttributesCount?: number })[];
-  links: (SpanLink & { droppedAttributesCount?: number })[];
+  events: SpanEvent[];
+  links: SpanLink[];
   droppedAttributesCount: number;
   droppedEventsCount: number;
   droppedLinksCount: number;
