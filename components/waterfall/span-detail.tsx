@@ -70,7 +70,7 @@ function Dropped({ count, what }: { count: number | undefined; what: string }) {
   if (!count) return null;
   return (
     <p data-testid="dropped" className="text-zinc-500">
-      {count} {what} dropped
+      {what} dropped: {count}
     </p>
   );
 }
