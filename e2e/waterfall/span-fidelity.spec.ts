@@ -26,7 +26,7 @@ test("the span detail shows the parent that never arrived, dropped counts, types
   const spanId = randomBytes(8).toString("hex");
   const missingParent = randomBytes(8).toString("hex");
   const start = BigInt(Date.now() - 60_000) * 1_000_000n + 123n;
-  const stack = Array.from({ length: 300 }, (_, i) => `    at frame${i} (/srv/app.js:${i}:1)`).join("\n").padEnd(10_000, "!");
+  const stack = Array.from({ length: 300 }, (_, i) => `    at frame${i} (/srv/app.js:${i}:1)`).join("\n").padEnd(10_000, "!").slice(0, 10_000);
   const body = `{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"fidelity-e2e"}}]},"scopeSpans":[{"spans":[{
     "traceId":"${traceId}","spanId":"${spanId}","parentSpanId":"${missingParent}","name":"orphan","kind":2,
     "startTimeUnixNano":${start},"endTimeUnixNano":${start + 5_000_000n},
