@@ -102,6 +102,8 @@ export const spans = pgTable(
     traceId: uuid("trace_id").notNull(),
     spanId: bigint("span_id", { mode: "bigint" }).notNull(),
     parentSpanId: bigint("parent_span_id", { mode: "bigint" }),
+    /** W3C tracestate as received (migration 0016). */
+    traceState: text("trace_state"),
     requestId: text("request_id"),
     service: text("service").notNull(),
     name: text("name").notNull(),
@@ -224,6 +226,8 @@ export interface SpanEvent {
 export interface SpanLink {
   traceId: string;
   spanId: string;
+  /** W3C tracestate of the linked span context, when it had one. */
+  traceState?: string;
   attributes: Record<string, unknown>;
   /** Present when the exporter or ingest's limits dropped some. */
   droppedAttributesCount?: number;

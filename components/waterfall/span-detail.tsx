@@ -148,6 +148,14 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, o
           )}
           {d && (
             <>
+              {d.traceState && (
+                <>
+                  <dt className="text-zinc-500">Trace state</dt>
+                  <dd data-testid="span-trace-state" className="break-all font-mono">
+                    {d.traceState}
+                  </dd>
+                </>
+              )}
               <dt className="text-zinc-500">Parent span</dt>
               <dd data-testid="span-parent" className="font-mono">
                 {d.parentSpanId === null ? (

@@ -4,3 +4,6 @@
 -- Go, Java and .NET SDKs record. Rows written before read as 0. A constant default: adding
 -- the column rewrites no partition.
 ALTER TABLE spans ADD COLUMN start_sub_us_ns smallint NOT NULL DEFAULT 0 CHECK (start_sub_us_ns BETWEEN 0 AND 999);
+--> statement-breakpoint
+-- The span's W3C tracestate as received (a link's is in its links entry); NULL for none.
+ALTER TABLE spans ADD COLUMN trace_state text;

@@ -28,7 +28,7 @@ test("the span detail shows the parent that never arrived, dropped counts, types
   const start = BigInt(Date.now() - 60_000) * 1_000_000n + 123n;
   const stack = Array.from({ length: 300 }, (_, i) => `    at frame${i} (/srv/app.js:${i}:1)`).join("\n").padEnd(10_000, "!").slice(0, 10_000);
   const body = `{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"fidelity-e2e"}}]},"scopeSpans":[{"spans":[{
-    "traceId":"${traceId}","spanId":"${spanId}","parentSpanId":"${missingParent}","name":"orphan","kind":2,
+    "traceId":"${traceId}","spanId":"${spanId}","traceState":"rojo=00f067aa0ba902b7","parentSpanId":"${missingParent}","name":"orphan","kind":2,
     "startTimeUnixNano":${start},"endTimeUnixNano":${start + 5_000_000n},
     "attributes":[
       {"key":"big","value":{"intValue":9007199254740993}},
@@ -46,6 +46,7 @@ test("the span detail shows the parent that never arrived, dropped counts, types
   await page.goto(`/traces/${traceId}?span=${spanId}`);
   const detail = page.getByTestId("span-detail");
   await expect(detail.getByTestId("span-parent")).toHaveText(`${missingParent} (not received)`);
+  await expect(detail.getByTestId("span-trace-state")).toHaveText("rojo=00f067aa0ba902b7");
   await expect(detail).toContainText(`.${String(start % 1_000_000_000n).padStart(9, "0")}`);
   const dropped = detail.getByTestId("dropped");
   await expect(dropped).toHaveText(["attributes dropped: 4", "events dropped: 2", "attributes dropped: 5", "links dropped: 1"]);

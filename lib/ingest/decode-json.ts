@@ -123,6 +123,7 @@ const event = z.object({
 const link = z.object({
   traceId: hexId,
   spanId: hexId,
+  traceState: text,
   attributes: keyValues,
   droppedAttributesCount: uint32,
 });
@@ -131,6 +132,7 @@ const span = z
   .object({
     traceId: hexId,
     spanId: hexId,
+    traceState: text,
     parentSpanId: hexId,
     name: text,
     kind: spanKind,

@@ -12,6 +12,7 @@ function span(s: PbSpan): OtlpSpan {
   return {
     traceId: hexOf(s.traceId),
     spanId: hexOf(s.spanId),
+    traceState: s.traceState ?? "",
     parentSpanId: hexOf(s.parentSpanId),
     name: s.name ?? "",
     kind: s.kind ?? 0,
@@ -30,6 +31,7 @@ function span(s: PbSpan): OtlpSpan {
     links: (s.links ?? []).map((l) => ({
       traceId: hexOf(l.traceId),
       spanId: hexOf(l.spanId),
+      traceState: l.traceState ?? "",
       attributes: l.attributes ?? [],
       droppedAttributesCount: l.droppedAttributesCount ?? 0,
     })),

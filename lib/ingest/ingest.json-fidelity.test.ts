@@ -293,3 +293,25 @@ describe("truncation shows", () => {
     expect(await attributeTexts(again, "exception.stacktrace")).toEqual([stored]);
   });
 });
+
+describe("trace state", () => {
+  it("of the span and of each link is stored as received, in JSON and protobuf", async () => {
+    const traceId = randomBytes(16);
+    const linked = { traceId: randomBytes(16), spanId: randomBytes(8) };
+    const start = nowNs();
+    const spanOf = (state: string) => ({ traceId, spanId: randomBytes(8), traceState: state, name: state, startTimeUnixNano: fixed64(start), endTimeUnixNano: fixed64(start + 1n), links: [{ ...linked, traceState: `link ${state}` }] });
+    const pb = await postOtlp(server.endpoint, { body: encodeRequest({ resourceSpans: [{ scopeSpans: [{ spans: [spanOf("rojo=00f067aa0ba902b7")] }] }] }), key });
+    expect(pb.status).toBe(200);
+    const json = await postJson(
+      rawJsonBody([
+        rawSpan(traceId.toString("hex"), `"traceState":"congo=t61rcWkgMzE","startTimeUnixNano":"${start}","endTimeUnixNano":"${start + 1n}","links":[{"traceId":"${linked.traceId.toString("hex")}","spanId":"${linked.spanId.toString("hex")}","traceState":"link congo=t61rcWkgMzE"}]`),
+      ]),
+    );
+    expect(json.status).toBe(200);
+    const rows = await t.sql`SELECT trace_state, links->0->>'traceState' AS link_state FROM spans WHERE trace_id = ${traceIdToUuid(traceId.toString("hex"))}::uuid ORDER BY trace_state`;
+    expect(rows).toEqual([
+      { trace_state: "congo=t61rcWkgMzE", link_state: "link congo=t61rcWkgMzE" },
+      { trace_state: "rojo=00f067aa0ba902b7", link_state: "link rojo=00f067aa0ba902b7" },
+    ]);
+  });
+});

@@ -45,6 +45,8 @@ export interface NormalizedSpan {
   traceId: string;
   spanId: string;
   parentSpanId: string | null;
+  /** W3C tracestate as received; absent for none. */
+  traceState?: string;
   requestId: string | null;
   service: string;
   name: string;
@@ -223,7 +225,13 @@ function normalizeLinks(links: readonly OtlpLink[], cleaner: Cleaner, limits: Sp
     if (out.length >= limits.linkCount || !validTraceId(l.traceId) || !validSpanId(l.spanId)) continue;
     const { attributes, dropped } = cleaner.attributes(l.attributes, limits.attributesPerEventOrLink);
     const droppedAttributesCount = int4(l.droppedAttributesCount + dropped);
-    out.push({ traceId: l.traceId, spanId: l.spanId, attributes, ...(droppedAttributesCount > 0 ? { droppedAttributesCount } : {}) });
+    out.push({
+      traceId: l.traceId,
+      spanId: l.spanId,
+      ...(l.traceState ? { traceState: cleaner.text(l.traceState) } : {}),
+      attributes,
+      ...(droppedAttributesCount > 0 ? { droppedAttributesCount } : {}),
+    });
   }
   return out;
 }
@@ -256,6 +264,7 @@ function normalizeSpan(decoded: DecodedSpan, resource: NormalizedResource, ctx: 
       spanId: checkedSpanIdToBigint(span.spanId).toString(),
       // An all-zero parent is how some exporters write "no parent".
       parentSpanId: span.parentSpanId === "" || span.parentSpanId === ZERO_SPAN ? null : checkedSpanIdToBigint(span.parentSpanId).toString(),
+      ...(span.traceState ? { traceState: cleaner.text(span.traceState) } : {}),
       requestId: stringAttribute(attributes, ATTR_REQUEST_ID) ?? resource.requestId,
       service: resource.service,
       name: cleaner.text(span.name),

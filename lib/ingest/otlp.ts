@@ -33,6 +33,8 @@ export interface OtlpEvent {
 export interface OtlpLink {
   traceId: string;
   spanId: string;
+  /** W3C tracestate of the linked span context; absent or empty for none. */
+  traceState?: string;
   attributes: readonly KeyValue[];
   droppedAttributesCount: number;
 }
@@ -40,6 +42,8 @@ export interface OtlpLink {
 export interface OtlpSpan {
   traceId: string;
   spanId: string;
+  /** W3C tracestate; absent or empty for none. */
+  traceState?: string;
   parentSpanId: string;
   name: string;
   kind: number;

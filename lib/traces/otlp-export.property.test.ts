@@ -66,8 +66,11 @@ const attributes = fc.uniqueArray(fc.record({ key, value }), { maxLength: 4, sel
 
 const nonZero = (n: number) => fc.uint8Array({ minLength: n, maxLength: n }).map((b) => Buffer.from(b.map((x, i) => (i === 0 ? x | 1 : x))));
 
+const traceState = fc.option(fc.constantFrom("rojo=00f067aa0ba902b7", "congo=t61rcWkgMzE,rojo=1", "vendor@tenant=x"), { nil: undefined });
+
 const span = fc.record({
   spanId: nonZero(8),
+  traceState,
   name: text,
   kind: fc.integer({ min: 0, max: 5 }),
   offsetNs: fc.bigInt({ min: 0n, max: 10_000_000_000n }),
@@ -76,7 +79,7 @@ const span = fc.record({
   droppedAttributesCount: fc.nat({ max: 5 }),
   events: fc.array(fc.record({ offsetNs: fc.bigInt({ min: 0n, max: 1_000_000n }), name: text, attributes, droppedAttributesCount: fc.nat({ max: 3 }) }), { maxLength: 2 }),
   droppedEventsCount: fc.nat({ max: 3 }),
-  links: fc.array(fc.record({ traceId: nonZero(16), spanId: nonZero(8), attributes, droppedAttributesCount: fc.nat({ max: 3 }) }), { maxLength: 2 }),
+  links: fc.array(fc.record({ traceId: nonZero(16), spanId: nonZero(8), traceState, attributes, droppedAttributesCount: fc.nat({ max: 3 }) }), { maxLength: 2 }),
   droppedLinksCount: fc.nat({ max: 3 }),
   status: fc.record({ code: fc.integer({ min: 0, max: 2 }), message: text }),
   parent: fc.option(fc.nat(), { nil: undefined }),
@@ -97,6 +100,7 @@ function request(traceId: Buffer, resources: { service: string; attributes: PbKe
           spans: spans[i]!.map((s) => ({
             traceId,
             spanId: s.spanId,
+            traceState: s.traceState,
             parentSpanId: s.parent === undefined ? undefined : ids[s.parent % ids.length],
             name: s.name,
             kind: s.kind,
@@ -120,7 +124,7 @@ function request(traceId: Buffer, resources: { service: string; attributes: PbKe
 async function stored(tenant: string, traceHex: string) {
   const uuid = traceIdToUuid(traceHex);
   const spans = await t.sql`
-    SELECT s.span_id, s.parent_span_id, s.request_id, s.service, s.name, s.kind, s.start_time, s.start_sub_us_ns, s.duration_ns, s.status_code,
+    SELECT s.span_id, s.parent_span_id, s.trace_state, s.request_id, s.service, s.name, s.kind, s.start_time, s.start_sub_us_ns, s.duration_ns, s.status_code,
            s.status_message, s.attributes::text, s.events::text, s.links::text, r.attributes::text AS resource,
            s.dropped_attributes_count, s.dropped_events_count, s.dropped_links_count
     FROM spans s JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id

@@ -60,6 +60,7 @@ export interface ExportRow {
   traceId: string;
   spanId: string;
   parentSpanId: string | null;
+  traceState: string | null;
   name: string;
   kind: number;
   startUs: string;
@@ -81,6 +82,7 @@ export function otlpSpan(row: ExportRow): Record<string, unknown> {
   return {
     traceId: row.traceId,
     spanId: row.spanId,
+    ...(row.traceState ? { traceState: row.traceState } : {}),
     ...(row.parentSpanId ? { parentSpanId: row.parentSpanId } : {}),
     name: row.name,
     kind: row.kind,
@@ -98,6 +100,7 @@ export function otlpSpan(row: ExportRow): Record<string, unknown> {
     links: row.links.map((l) => ({
       traceId: l.traceId,
       spanId: l.spanId,
+      ...(l.traceState ? { traceState: l.traceState } : {}),
       attributes: keyValues(l.attributes),
       droppedAttributesCount: l.droppedAttributesCount ?? 0,
     })),
@@ -124,7 +127,7 @@ export async function writeOtlpExport(tx: TransactionSql, header: TraceHeader, w
     SELECT s.resource_id::text AS "resourceId", replace(s.trace_id::text, '-', '') AS "traceId",
            lpad(to_hex(s.span_id), 16, '0') AS "spanId",
            CASE WHEN s.parent_span_id IS NULL THEN NULL ELSE lpad(to_hex(s.parent_span_id), 16, '0') END AS "parentSpanId",
-           s.name, s.kind, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS "startUs", s.start_sub_us_ns AS "startSubUsNs",
+           s.trace_state AS "traceState", s.name, s.kind, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS "startUs", s.start_sub_us_ns AS "startSubUsNs",
            s.duration_ns::text AS "durationNs", s.status_code AS "statusCode", s.status_message AS "statusMessage",
            s.attributes, s.events, s.links, s.dropped_attributes_count AS "droppedAttributesCount",
            s.dropped_events_count AS "droppedEventsCount", s.dropped_links_count AS "droppedLinksCount"
