@@ -143,7 +143,7 @@ function ingestScore(redactor: Redactor): CorpusScore {
   });
   const benignAltered = benignCorpus.filter((benign) => {
     const request = leakRequest({ name: benign.name, in: "attribute", key: benign.key, value: "", secret: "none" });
-    request.resourceSpans[0]!.spans[0]!.attributes = [{ key: benign.key, value: anyValue(benign.value, "attribute") }];
+    (request.resourceSpans[0]!.spans[0] as OtlpSpan).attributes = [{ key: benign.key, value: anyValue(benign.value, "attribute") }];
     const [entry] = normalizeRequest(request, redactor, defaultLimits.span);
     return entry?.span?.attributes[benign.key] !== benign.value;
   }).length;

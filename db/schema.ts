@@ -103,11 +103,15 @@ export const spans = pgTable(
     traceId: uuid("trace_id").notNull(),
     spanId: bigint("span_id", { mode: "bigint" }).notNull(),
     parentSpanId: bigint("parent_span_id", { mode: "bigint" }),
+    /** W3C tracestate as received (migration 0016). */
+    traceState: text("trace_state"),
     requestId: text("request_id"),
     service: text("service").notNull(),
     name: text("name").notNull(),
     kind: smallint("kind").notNull().default(0),
     startTime: ts("start_time").notNull(),
+    /** The start's nanoseconds below start_time's microsecond (0-999), migration 0016. */
+    startSubUsNs: smallint("start_sub_us_ns").notNull().default(0),
     durationNs: nanos("duration_ns").notNull(),
     statusCode: smallint("status_code").notNull().default(0),
     statusMessage: text("status_message"),
@@ -221,12 +225,18 @@ export interface SpanEvent {
   name: string;
   timeUnixNano: string;
   attributes: Record<string, unknown>;
+  /** Present when the exporter or ingest's limits dropped some. */
+  droppedAttributesCount?: number;
 }
 
 export interface SpanLink {
   traceId: string;
   spanId: string;
+  /** W3C tracestate of the linked span context, when it had one. */
+  traceState?: string;
   attributes: Record<string, unknown>;
+  /** Present when the exporter or ingest's limits dropped some. */
+  droppedAttributesCount?: number;
 }
 
 export type Tenant = typeof tenants.$inferSelect;

@@ -2,6 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { displayValue, truncatedFrom } from "@/lib/attributes/display";
+import { typedValue } from "@/lib/attributes/stored-value";
 import { formatDuration } from "@/lib/format/duration";
 import type { SpanDetail as Detail } from "@/lib/traces/trace-span";
 import { isDescendant, requestSpanOf } from "@/lib/waterfall/lineage";
@@ -27,8 +29,25 @@ async function fetchDetail(traceId: string, tenant: string, spanId: string): Pro
   return (await response.json()) as Detail;
 }
 
-function show(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
+function Value({ value }: { value: unknown }) {
+  const typed = typedValue(value);
+  const cutFrom = truncatedFrom(typed);
+  return (
+    <dd className="min-w-0">
+      {/* Line breaks as sent: stack traces and SQL keep their lines. */}
+      <span data-testid="attribute-value" className="whitespace-pre-wrap break-all font-mono">
+        {displayValue(typed)}
+      </span>{" "}
+      <span data-testid="attribute-type" className="text-[10px] text-zinc-500">
+        {typed.type}
+      </span>
+      {cutFrom !== undefined && (
+        <span data-testid="attribute-truncated" className="ml-1 rounded bg-amber-100 px-1 text-[10px] text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+          truncated from {cutFrom.toLocaleString("en")} characters
+        </span>
+      )}
+    </dd>
+  );
 }
 
 function KeyValues({ values }: { values: Record<string, unknown> }) {
@@ -41,10 +60,19 @@ function KeyValues({ values }: { values: Record<string, unknown> }) {
           <dt className="truncate text-zinc-500" title={k}>
             {k}
           </dt>
-          <dd className="break-all font-mono">{show(v)}</dd>
+          <Value value={v} />
         </div>
       ))}
     </dl>
+  );
+}
+
+function Dropped({ count, what }: { count: number | undefined; what: string }) {
+  if (!count) return null;
+  return (
+    <p data-testid="dropped" className="text-zinc-500">
+      {what} dropped: {count}
+    </p>
   );
 }
 
@@ -119,6 +147,32 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, o
               <dd>{d.start.replace("T", " ").replace("Z", "")}</dd>
             </>
           )}
+          {d && (
+            <>
+              {d.traceState && (
+                <>
+                  <dt className="text-zinc-500">Trace state</dt>
+                  <dd data-testid="span-trace-state" className="break-all font-mono">
+                    {d.traceState}
+                  </dd>
+                </>
+              )}
+              <dt className="text-zinc-500">Parent span</dt>
+              <dd data-testid="span-parent" className="font-mono">
+                {d.parentSpanId === null ? (
+                  <span className="font-sans text-zinc-500">none (a root span)</span>
+                ) : model.indexOf.has(d.parentSpanId) ? (
+                  <SpanLink model={model} span={model.indexOf.get(d.parentSpanId)!} traceId={traceId} tenant={tenant} onSelect={onSelect}>
+                    {d.parentSpanId}
+                  </SpanLink>
+                ) : (
+                  <>
+                    {d.parentSpanId} <span className="font-sans text-amber-700 dark:text-amber-400">(not received)</span>
+                  </>
+                )}
+              </dd>
+            </>
+          )}
         </dl>
       </Section>
       {query.isError && <p className="px-3 py-2 text-red-600">Could not load the span: {query.error.message}</p>}
@@ -154,24 +208,27 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, o
           )}
           <Section title="Attributes">
             <KeyValues values={d.attributes} />
-            {d.dropped.attributes > 0 && <p className="text-zinc-500">{d.dropped.attributes} dropped</p>}
+            <Dropped count={d.dropped.attributes} what="attributes" />
           </Section>
           <Section title="Resource">
             <KeyValues values={d.resource} />
           </Section>
           <Section title={`Events (${d.events.length})`}>
             {d.events.length === 0 && <p className="text-zinc-500">none</p>}
+            <Dropped count={d.dropped.events} what="events" />
             {d.events.map((e, k) => (
               <div key={k} className="mb-1.5">
                 <p>
                   <span className="font-medium">{e.name}</span> <span className="text-zinc-500">at {formatDuration(Math.max(0, Math.round(e.offsetNs - model.start[span]!)))} into the span</span>
                 </p>
                 <KeyValues values={e.attributes} />
+                <Dropped count={e.droppedAttributesCount} what="attributes" />
               </div>
             ))}
           </Section>
           <Section title={`Links (${d.links.length})`}>
             {d.links.length === 0 && <p className="text-zinc-500">none</p>}
+            <Dropped count={d.dropped.links} what="links" />
             {d.links.map((l, k) => {
               const local = l.traceId === traceId ? model.indexOf.get(l.spanId) : undefined;
               return (
@@ -186,6 +243,7 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, o
                     </Link>
                   )}
                   <KeyValues values={l.attributes} />
+                  <Dropped count={l.droppedAttributesCount} what="attributes" />
                 </div>
               );
             })}

@@ -1,33 +1,74 @@
+import { isSafeNumber, LosslessNumber, parse as parseLossless } from "lossless-json";
 import { z } from "zod";
-import { DecodeError, type AnyValue, type KeyValue, type OtlpRequest } from "./otlp";
+import { DecodeError, MAX_VALUE_DEPTH, type AnyValue, type DecodedSpan, type KeyValue, type OtlpRequest } from "./otlp";
 
 // OTLP/JSON is the protobuf JSON mapping with two OTLP rules: trace and span ids are hex (not
 // base64) and enums are integers. Field names are lowerCamelCase; unknown fields are ignored
-// (z.object strips them) and a null field means its default, as in proto3 JSON.
+// (z.object strips them) and a null field means its default, as in proto3 JSON. 64-bit
+// integers may be strings or numbers: a number keeps every digit (see decodeJson).
 
-const MAX_UINT64 = (1n << 64n) - 1n;
+/**
+ * Thrown by the fast decoding (JSON.parse) on a 64-bit integer sent as a number past 2^53,
+ * whose digits JSON.parse has already rounded: the body is decoded again from its text.
+ */
+class NeedsExactNumbers extends Error {}
 
-const uint64 = z
-  .union([z.string().regex(/^\d{1,20}$/, "expected an unsigned 64-bit integer"), z.number().int().nonnegative()])
-  .nullish()
-  .transform((v, ctx) => {
-    const n = v == null ? 0n : BigInt(v);
-    if (n > MAX_UINT64) {
-      ctx.addIssue({ code: "custom", message: "expected an unsigned 64-bit integer" });
+const INTEGER_TEXT = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+
+/** The exact integer a JSON number's text denotes (1e3, 1.50e1 and 12.0 included), or undefined. */
+function exactInteger(text: string): bigint | undefined {
+  const m = INTEGER_TEXT.exec(text);
+  if (!m) return undefined;
+  const [, sign, whole, fraction = "", exp = "0"] = m;
+  const digits = (whole! + fraction).replace(/^0+(?=\d)/, "");
+  const shift = Number(exp) - fraction.length;
+  let n: bigint;
+  if (/^0+$/.test(digits)) n = 0n;
+  else if (shift >= 0) {
+    // More than 20 digits cannot be a 64-bit integer; the cap keeps 1e999999 from allocating.
+    if (digits.length + shift > 21) return undefined;
+    n = BigInt(digits) * 10n ** BigInt(shift);
+  } else {
+    const cut = digits.length + shift;
+    if (!/^0*$/.test(digits.slice(Math.max(cut, 0)))) return undefined;
+    n = cut <= 0 ? 0n : BigInt(digits.slice(0, cut));
+  }
+  return sign ? -n : n;
+}
+
+/** A JSON integer field (string or number) in [min, max], as a bigint. */
+function integer(min: bigint, max: bigint, what: string) {
+  const message = `expected ${what}`;
+  return z.unknown().transform((v, ctx): bigint => {
+    let n: bigint | undefined;
+    if (typeof v === "number") {
+      if (Number.isSafeInteger(v)) n = BigInt(v);
+      else if (Number.isInteger(v)) {
+        // A whole number past 2^53 from JSON.parse has lost digits; from the exact parse it has not.
+        if (!exact) throw new NeedsExactNumbers();
+        n = BigInt(v);
+      }
+    } else if (v instanceof LosslessNumber) n = exactInteger(v.value);
+    else if (typeof v === "string" && /^-?\d{1,20}$/.test(v)) n = BigInt(v);
+    if (n === undefined || n < min || n > max) {
+      ctx.addIssue({ code: "custom", message });
       return z.NEVER;
     }
     return n;
   });
+}
 
-const int64 = z
-  .union([z.string().regex(/^-?\d{1,19}$/, "expected a 64-bit integer"), z.number().int()])
-  .transform((v) => BigInt(v))
-  .refine((n) => BigInt.asIntN(64, n) === n, "expected a 64-bit integer");
+/** Set while decoding a body again with lossless-json (decoding is synchronous). */
+let exact = false;
 
-const uint32 = z
-  .union([z.number().int().nonnegative().max(0xffffffff), z.string().regex(/^\d{1,10}$/).transform(Number)])
+const MAX_UINT64 = (1n << 64n) - 1n;
+const uint64 = integer(0n, MAX_UINT64, "an unsigned 64-bit integer")
   .nullish()
-  .transform((v) => v ?? 0);
+  .transform((v) => v ?? 0n);
+const int64 = integer(-(1n << 63n), (1n << 63n) - 1n, "a 64-bit integer");
+const uint32 = integer(0n, 0xffffffffn, "an unsigned 32-bit integer")
+  .nullish()
+  .transform((v) => (v == null ? 0 : Number(v)));
 
 const text = z.string().nullish().transform((v) => v ?? "");
 const hexId = text.transform((v) => v.toLowerCase());
@@ -43,6 +84,7 @@ const statusCode = enumOf(["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_E
 
 const double = z.union([
   z.number(),
+  z.instanceof(LosslessNumber).transform((v) => Number(v.value)),
   z.enum(["NaN", "Infinity", "-Infinity"]).transform(Number),
   z.string().regex(/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/, "expected a number").transform(Number),
 ]);
@@ -81,6 +123,7 @@ const event = z.object({
 const link = z.object({
   traceId: hexId,
   spanId: hexId,
+  traceState: text,
   attributes: keyValues,
   droppedAttributesCount: uint32,
 });
@@ -89,6 +132,7 @@ const span = z
   .object({
     traceId: hexId,
     spanId: hexId,
+    traceState: text,
     parentSpanId: hexId,
     name: text,
     kind: spanKind,
@@ -104,45 +148,109 @@ const span = z
   })
   .transform(({ status, ...rest }) => ({ ...rest, statusCode: status?.code ?? 0, statusMessage: status?.message ?? "" }));
 
-const scopeSpans = z
-  .array(z.object({ spans: z.array(span).nullish() }))
+const resource = z.object({ attributes: keyValues }).nullish();
+
+// The envelope is read first and each span on its own, so a span that is not valid OTLP is
+// refused alone (partial_success) and the rest of the batch is stored.
+const spanList = z
+  .array(z.object({ spans: z.array(z.unknown()).nullish() }))
   .nullish()
   .transform((scopes) => (scopes ?? []).flatMap((s) => s.spans ?? []));
 
-const request = z.object({
+const envelope = z.object({
   resourceSpans: z
     .array(
-      z
-        .object({
-          resource: z.object({ attributes: keyValues }).nullish(),
-          scopeSpans,
-          // Deprecated since OTLP 0.15, still sent by old exporters.
-          instrumentationLibrarySpans: scopeSpans,
-        })
-        .transform((rs) => ({
-          resource: rs.resource?.attributes ?? [],
-          spans: [...rs.scopeSpans, ...rs.instrumentationLibrarySpans],
-        })),
+      z.object({
+        resource: z.unknown().optional(),
+        scopeSpans: spanList,
+        // Deprecated since OTLP 0.15, still sent by old exporters.
+        instrumentationLibrarySpans: spanList,
+      }),
     )
-    .nullish()
-    .transform((v) => v ?? []),
+    .nullish(),
 });
 
 const MAX_REPORTED_ISSUES = 3;
 
-/** Decodes an `application/json` ExportTraceServiceRequest (OTLP/JSON encoding). */
-export function decodeJson(body: Uint8Array): OtlpRequest {
+function describeIssues(error: z.ZodError, prefix = ""): string {
+  const issues = error.issues.slice(0, MAX_REPORTED_ISSUES).map((i) => `${[prefix, ...i.path].filter((p) => p !== "").join(".") || "(root)"}: ${i.message}`);
+  const more = error.issues.length - issues.length;
+  return `${issues.join("; ")}${more > 0 ? ` (and ${more} more)` : ""}`;
+}
+
+// The deepest legitimate OTLP/JSON nesting: 12 levels from the body to an event attribute's
+// value, then 4 per array or kvlist level.
+const MAX_JSON_DEPTH = 12 + 4 * MAX_VALUE_DEPTH;
+
+/** Whether parsed JSON nests deeper than `max` (iteratively: the depth is the attacker's). */
+function nestsDeeperThan(root: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== "object" || value === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/** What decodeJson returns: also whether the body had a `resourceSpans` field (snake_case bodies have none). */
+export type JsonRequest = OtlpRequest & { hasResourceSpans: boolean };
+
+function decodeParsed(parsed: unknown): JsonRequest {
+  const result = envelope.safeParse(parsed);
+  if (!result.success) throw new DecodeError(`The body is not a valid OTLP/JSON ExportTraceServiceRequest: ${describeIssues(result.error)}`);
+  const resourceSpans = (result.data.resourceSpans ?? []).map((rs, r) => {
+    const res = resource.safeParse(rs.resource);
+    const raw = [...rs.scopeSpans, ...rs.instrumentationLibrarySpans];
+    if (!res.success) {
+      const malformed = describeIssues(res.error, `resourceSpans.${r}.resource`);
+      return { resource: [], spans: raw.map((): DecodedSpan => ({ malformed })) };
+    }
+    const spans = raw.map((s): DecodedSpan => {
+      const decoded = span.safeParse(s);
+      return decoded.success ? decoded.data : { malformed: describeIssues(decoded.error) };
+    });
+    return { resource: res.data?.attributes ?? [], spans };
+  });
+  return { resourceSpans, hasResourceSpans: result.data.resourceSpans != null };
+}
+
+/**
+ * Decodes an `application/json` ExportTraceServiceRequest (OTLP/JSON encoding).
+ *
+ * JSON.parse reads every number as a double, which is exact for all but 64-bit integers past
+ * 2^53 sent as numbers (as the OpenTelemetry JS exporter does); a body with one is decoded
+ * again with lossless-json, which hands such numbers on as their text.
+ */
+export function decodeJson(body: Uint8Array): JsonRequest {
+  let source: string;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+    source = new TextDecoder("utf-8", { fatal: true }).decode(body);
+    parsed = JSON.parse(source);
   } catch (error) {
     throw new DecodeError(`The body is not valid JSON: ${(error as Error).message}`);
   }
-  const result = request.safeParse(parsed);
-  if (!result.success) {
-    const issues = result.error.issues.slice(0, MAX_REPORTED_ISSUES).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
-    const more = result.error.issues.length - issues.length;
-    throw new DecodeError(`The body is not a valid OTLP/JSON ExportTraceServiceRequest: ${issues.join("; ")}${more > 0 ? ` (and ${more} more)` : ""}`);
+  if (nestsDeeperThan(parsed, MAX_JSON_DEPTH)) {
+    throw new DecodeError(`The body nests deeper than OTLP/JSON needs: attribute values (arrays and kvlists) may nest at most ${MAX_VALUE_DEPTH} levels.`);
   }
-  return result.data;
+  try {
+    return decodeParsed(parsed);
+  } catch (error) {
+    if (!(error instanceof NeedsExactNumbers)) throw error;
+  }
+  try {
+    parsed = parseLossless(source, null, (t) => (isSafeNumber(t) ? Number(t) : new LosslessNumber(t)));
+  } catch (error) {
+    throw new DecodeError(`The body is not valid JSON: ${(error as Error).message}`);
+  }
+  exact = true;
+  try {
+    return decodeParsed(parsed);
+  } finally {
+    exact = false;
+  }
 }

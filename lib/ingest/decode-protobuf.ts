@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import $protobuf from "protobufjs/minimal.js";
 import { opentelemetry } from "./proto/otlp.js";
-import { DecodeError, hexOf, uint64, type OtlpRequest, type OtlpSpan } from "./otlp";
+import { DecodeError, hexOf, MAX_VALUE_DEPTH, uint64, type OtlpRequest, type OtlpSpan } from "./otlp";
 
 type PbSpan = opentelemetry.proto.trace.v1.Span.$Properties;
 type PbScopeSpans = { spans?: PbSpan[] | null };
@@ -12,6 +12,7 @@ function span(s: PbSpan): OtlpSpan {
   return {
     traceId: hexOf(s.traceId),
     spanId: hexOf(s.spanId),
+    traceState: s.traceState ?? "",
     parentSpanId: hexOf(s.parentSpanId),
     name: s.name ?? "",
     kind: s.kind ?? 0,
@@ -30,6 +31,7 @@ function span(s: PbSpan): OtlpSpan {
     links: (s.links ?? []).map((l) => ({
       traceId: hexOf(l.traceId),
       spanId: hexOf(l.spanId),
+      traceState: l.traceState ?? "",
       attributes: l.attributes ?? [],
       droppedAttributesCount: l.droppedAttributesCount ?? 0,
     })),
@@ -77,7 +79,10 @@ export function decodeProtobuf(body: Uint8Array): OtlpRequest {
   try {
     message = ExportTraceServiceRequest.decode(new NativeUtf8Reader(asBuffer(body)));
   } catch (error) {
-    throw new DecodeError(`The body is not a valid protobuf ExportTraceServiceRequest: ${(error as Error).message}`);
+    const reason = (error as Error).message;
+    // protobufjs's recursion limit, which only attribute values can reach.
+    const detail = reason === "max depth exceeded" ? `${reason} (attribute values may nest at most ${MAX_VALUE_DEPTH} levels)` : reason;
+    throw new DecodeError(`The body is not a valid protobuf ExportTraceServiceRequest: ${detail}`);
   }
   return {
     resourceSpans: (message.resourceSpans ?? []).map((rs) => {

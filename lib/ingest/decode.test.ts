@@ -111,7 +111,8 @@ describe("protobuf and JSON", () => {
       durationNs: 1_234_567_891n,
       statusCode: 2,
       statusMessage: "boom",
-      attributes: { s: "x", b: true, i: "9007199254740993", small: -42, d: 1.5, a: ["p", 1], kv: { nested: false }, bytes: "aGk=", empty: null },
+      // Typed as received (lib/attributes/stored-value.ts): int64 past 2^53 and bytes are tagged.
+      attributes: { s: "x", b: true, i: { $int: "9007199254740993" }, small: -42, d: 1.5, a: ["p", 1], kv: { nested: false }, bytes: { $bytes: "aGk=" }, empty: null },
       events: [{ name: "retry", timeUnixNano: String(start + 5n), attributes: { attempt: 2 } }],
     });
   });
@@ -138,8 +139,20 @@ describe("malformed input", () => {
     expect(() => decodeJson(Buffer.from("[1,2"))).toThrow(/not valid JSON/);
     expect(() => decodeJson(Buffer.from([0x7b, 0xff, 0x7d]))).toThrow(/not valid JSON/);
     expect(() => json({ resourceSpans: {} })).toThrow(/resourceSpans: /);
-    expect(() => json({ resourceSpans: [{ scopeSpans: [{ spans: [{ startTimeUnixNano: "-1" }] }] }] })).toThrow(/spans\.0\.startTimeUnixNano/);
-    expect(() => json({ resourceSpans: [{ scopeSpans: [{ spans: [{ startTimeUnixNano: "18446744073709551616" }] }] }] })).toThrow(/unsigned 64-bit/);
-    expect(() => json({ resourceSpans: [{ resource: { attributes: [{ key: "k", value: { intValue: "9223372036854775808" } }] } }] })).toThrow(/64-bit integer/);
+    expect(() => json({ resourceSpans: [{ scopeSpans: [{ spans: {} }] }] })).toThrow(/resourceSpans\.0\.scopeSpans\.0\.spans: /);
+  });
+
+  it("JSON: a span that is not valid is malformed alone, saying where; a bad resource makes each of its spans malformed", () => {
+    const good = jsonBody.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    const spans = (body: unknown) => json(body).resourceSpans[0]!.spans;
+    expect(spans({ resourceSpans: [{ scopeSpans: [{ spans: [{ startTimeUnixNano: "-1" }, good] }] }] })).toEqual([
+      { malformed: "startTimeUnixNano: expected an unsigned 64-bit integer" },
+      expect.objectContaining({ name: "GET /" }),
+    ]);
+    expect(spans({ resourceSpans: [{ scopeSpans: [{ spans: [{ startTimeUnixNano: "18446744073709551616" }] }] }] })).toEqual([{ malformed: expect.stringMatching(/unsigned 64-bit/) }]);
+    expect(spans({ resourceSpans: [{ resource: { attributes: [{ key: "k", value: { intValue: "9223372036854775808" } }] }, scopeSpans: [{ spans: [good, good] }] }] })).toEqual([
+      { malformed: "resourceSpans.0.resource.attributes.0.value.intValue: expected a 64-bit integer" },
+      { malformed: "resourceSpans.0.resource.attributes.0.value.intValue: expected a 64-bit integer" },
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import { defaultIngestConfig, type IngestConfig } from "./config";
 import { describeDatabaseError, isTransientDatabaseError } from "@/db/errors";
 import { decodeJson } from "./decode-json";
 import { decodeProtobuf } from "./decode-protobuf";
-import { normalizeRequest, type NormalizedEntry } from "./normalize";
+import { normalizeRequest, truncatedValues, type NormalizedEntry } from "./normalize";
 import { DecodeError, spanCount, type OtlpRequest } from "./otlp";
 import { Redactor } from "./redact";
 import { refusalMessage } from "./refusals";
@@ -28,6 +28,26 @@ export interface IngestHandlerOptions {
 }
 
 export type IngestHandler = (request: Request) => Promise<Response>;
+
+interface Prepared {
+  entries: NormalizedEntry[];
+  total: number;
+  /** Said in partial_success.errorMessage even when nothing was refused, as the specification allows. */
+  warnings: string[];
+  /** What the decoder said about the first span it could not read. */
+  malformed?: string;
+}
+
+const NO_SPANS_JSON = "No resourceSpans found; OTLP/JSON field names are lowerCamelCase (resourceSpans, scopeSpans, startTimeUnixNano).";
+const NO_SPANS_PROTOBUF = "No resourceSpans found (field 1 of ExportTraceServiceRequest).";
+
+const truncationWarning = (n: number, limit: number) =>
+  `Cut ${n} value${n === 1 ? "" : "s"} longer than ${limit} characters; each ends with "…[truncated from <length> characters]".`;
+
+function firstMalformed(request: OtlpRequest): string | undefined {
+  for (const rs of request.resourceSpans) for (const s of rs.spans) if ("malformed" in s) return s.malformed;
+  return undefined;
+}
 
 const consoleLog: IngestLog = {
   warn: (fields, message) => console.warn(message, fields),
@@ -82,22 +102,29 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
    * decoded messages are garbage once it returns, not kept alive (and promoted to the old
    * generation) for as long as the database write takes.
    */
-  async function prepare(raw: Buffer, encoding: Encoding, gzip: boolean): Promise<{ entries: NormalizedEntry[]; total: number } | Response> {
-    let otlp: OtlpRequest;
+  async function prepare(raw: Buffer, encoding: Encoding, gzip: boolean): Promise<Prepared | Response> {
     try {
       const body = gzip ? await gunzipBounded(raw, maxBodyBytes) : raw;
       // An empty body is the empty request, in either encoding.
-      otlp = body.length === 0 ? { resourceSpans: [] } : encoding === "protobuf" ? decodeProtobuf(body) : decodeJson(body);
+      if (body.length === 0) return { entries: [], total: 0, warnings: [] };
+      const otlp = encoding === "protobuf" ? decodeProtobuf(body) : decodeJson(body);
+      // Unknown fields are ignored, as the specification says; a body of nothing else says so.
+      // (A protobuf encoder writes nothing for an empty request, so any bytes without spans are unknown fields.)
+      const unrecognised = "hasResourceSpans" in otlp ? !otlp.hasResourceSpans : otlp.resourceSpans.length === 0;
+      const total = spanCount(otlp);
+      if (total > config.limits.maxSpansPerRequest) {
+        return fail(encoding, 413, RpcCode.INVALID_ARGUMENT, `The request has ${total} spans, over the limit of ${config.limits.maxSpansPerRequest}; send smaller batches.`);
+      }
+      const warnings = unrecognised ? [encoding === "json" ? NO_SPANS_JSON : NO_SPANS_PROTOBUF] : [];
+      const entries = normalizeRequest(otlp, redactor, config.limits.span);
+      const cut = truncatedValues(entries);
+      if (cut > 0) warnings.push(truncationWarning(cut, config.limits.span.attributeValueLength));
+      return { entries, total, warnings, malformed: firstMalformed(otlp) };
     } catch (error) {
       if (error instanceof BodyTooLargeError) return fail(encoding, 413, RpcCode.INVALID_ARGUMENT, error.message);
       if (error instanceof DecodeError) return fail(encoding, 400, RpcCode.INVALID_ARGUMENT, error.message);
       throw error;
     }
-    const total = spanCount(otlp);
-    if (total > config.limits.maxSpansPerRequest) {
-      return fail(encoding, 413, RpcCode.INVALID_ARGUMENT, `The request has ${total} spans, over the limit of ${config.limits.maxSpansPerRequest}; send smaller batches.`);
-    }
-    return { entries: normalizeRequest(otlp, redactor, config.limits.span), total };
   }
 
   /** The raw body, read within its deadlines into the admitted request's buffer budget, or the refusal. */
@@ -151,8 +178,10 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
       // Not kept alive for as long as the write takes.
       raw = undefined;
       if (prepared instanceof Response) return prepared;
-      const { entries, total } = prepared;
-      if (total === 0) return otlpResponse(200, encoding, exportResponseBody(encoding));
+      const { entries, total, warnings } = prepared;
+      const answer = (rejectedSpans: number, messages: string[]) =>
+        otlpResponse(200, encoding, exportResponseBody(encoding, messages.length > 0 ? { rejectedSpans, errorMessage: messages.join(" ") } : undefined));
+      if (total === 0) return answer(0, warnings);
 
       let result;
       try {
@@ -165,8 +194,7 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
 
       let rejected = 0;
       for (const n of result.refused.values()) rejected += n;
-      if (rejected === 0) return otlpResponse(200, encoding, exportResponseBody(encoding));
-      return otlpResponse(200, encoding, exportResponseBody(encoding, { rejectedSpans: rejected, errorMessage: refusalMessage(result.refused, total) }));
+      return answer(rejected, rejected === 0 ? warnings : [refusalMessage(result.refused, total, prepared.malformed), ...warnings]);
     } finally {
       admitted.release();
     }

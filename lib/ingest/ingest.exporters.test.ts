@@ -36,7 +36,7 @@ interface SpanRow {
   name: string;
   kind: number;
   start_time: Date;
-  start_us: string;
+  start_ns: string;
   duration_ns: bigint;
   status_code: number;
   status_message: string | null;
@@ -48,7 +48,7 @@ interface SpanRow {
 
 async function storedSpans(traceIdHex: string): Promise<SpanRow[]> {
   return t.sql<SpanRow[]>`
-    SELECT s.*, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS start_us, r.attributes AS resource
+    SELECT s.*, ((extract(epoch FROM s.start_time) * 1000000)::bigint * 1000 + s.start_sub_us_ns)::text AS start_ns, r.attributes AS resource
     FROM spans s JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id
     WHERE s.trace_id = ${traceIdHex}::uuid ORDER BY s.start_time, s.span_id`;
 }
@@ -101,7 +101,8 @@ describe.each<ExporterKind>(["proto", "json"])("spans exported by the real OpenT
       expect(row.tenant_id).toBe("acme");
       expect(uuidToTraceId(row.trace_id)).toBe(span.spanContext().traceId);
       expect(bigintToSpanId(row.span_id)).toBe(span.spanContext().spanId);
-      expect(row.start_us).toBe(String(micros(span.startTime)));
+      // To the nanosecond: start_time's microseconds and start_sub_us_ns.
+      expect(row.start_ns).toBe(String(ns(span.startTime)));
       expect(row.duration_ns).toBe(ns(span.endTime) - ns(span.startTime));
       expect(row.service).toBe("checkout");
       expect(row.resource).toEqual(span.resource.attributes);

@@ -299,6 +299,7 @@ describe("limits", () => {
     await send(acmeKey, [{ attributes: {}, spans: [{ traceId: id16(), spanId: id8(), startNs: now(), attributes: { "message.body": long } }] }]);
     const [truncated] = await t.sql`SELECT attributes->>'message.body' AS body FROM spans WHERE attributes ? 'message.body'`;
     expect(truncated!.body).toHaveLength(4096);
+    expect(truncated!.body).toMatch(/^x+…\[truncated from 5000 characters\]$/);
     expect((await counters("acme"))["limits.truncated_values"]).toBe(1);
   });
 });

@@ -52,3 +52,14 @@ export function storableText(value: string): string {
 export function truncate(value: string, maxLength: number): string {
   return value.length > maxLength ? value.slice(0, maxLength).toWellFormed() : value;
 }
+
+/**
+ * A value over the limit, cut visibly: as much as fits, then "…[truncated from N characters]",
+ * within `maxLength` in all, so that the value read back and sent again is not cut twice. A
+ * limit too small for the marker cuts without one.
+ */
+export function truncateMarked(value: string, maxLength: number): string {
+  const marker = `…[truncated from ${value.length} characters]`;
+  if (marker.length >= maxLength) return truncate(value, maxLength);
+  return truncate(value, maxLength - marker.length) + marker;
+}

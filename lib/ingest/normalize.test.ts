@@ -102,6 +102,12 @@ describe("limits", () => {
     expect(s.limited.truncatedValues).toBe(4);
   });
 
+  it("mark a cut value with its original length when the limit has room for the marker", () => {
+    const s = stored(span({ attributes: [str("sql", "y".repeat(100))] }), undefined, { ...defaultLimits.span, attributeValueLength: 50 });
+    expect(s.attributes.sql).toBe(`${"y".repeat(50 - "…[truncated from 100 characters]".length)}…[truncated from 100 characters]`);
+    expect(s.limited.truncatedValues).toBe(1);
+  });
+
   it("keep the first events and valid links, counting the others as dropped", () => {
     const event = { name: "e", timeUnixNano: 5n, attributes: [str("a", "1"), str("b", "2")], droppedAttributesCount: 0 };
     const s = stored(

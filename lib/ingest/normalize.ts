@@ -1,14 +1,15 @@
 import { resourceId } from "@/db/demo/resources";
+import { storedBytes, storedDouble, storedInt, storedKvlist, type StoredValue } from "@/lib/attributes/stored-value";
 import { checkedSpanIdToBigint, checkedTraceIdUuid } from "@/db/demo/ids";
 import type { SpanEvent, SpanLink } from "@/db/schema";
 import type { SpanLimits } from "./limits";
-import { storableText, truncate } from "./limits";
-import { uint64, type AnyValue, type Int64, type KeyValue, type OtlpEvent, type OtlpLink, type OtlpRequest, type OtlpSpan } from "./otlp";
+import { storableText, truncateMarked } from "./limits";
+import { DecodeError, MAX_VALUE_DEPTH, uint64, type AnyValue, type DecodedSpan, type KeyValue, type OtlpEvent, type OtlpLink, type OtlpRequest, type OtlpSpan } from "./otlp";
 import type { RedactionCounts, Redactor } from "./redact";
 import type { RefusalReason } from "./refusals";
 
-/** An attribute value as stored in the jsonb columns. */
-export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
+/** An attribute value as stored in the jsonb columns (lib/attributes/stored-value.ts). */
+export type AttributeValue = StoredValue;
 export type Attributes = Record<string, AttributeValue>;
 
 const ATTR_TENANT_ID = "tenant.id";
@@ -44,6 +45,8 @@ export interface NormalizedSpan {
   traceId: string;
   spanId: string;
   parentSpanId: string | null;
+  /** W3C tracestate as received; absent for none. */
+  traceState?: string;
   requestId: string | null;
   service: string;
   name: string;
@@ -77,14 +80,11 @@ const MAX_DURATION_NS = 400n * 86_400n * 1_000_000_000n;
 const MAX_INT4 = 2 ** 31 - 1;
 const int4 = (n: number) => Math.min(n, MAX_INT4);
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 const validTraceId = (hex: string) => TRACE_ID.test(hex) && hex !== ZERO_TRACE;
 const validSpanId = (hex: string) => SPAN_ID.test(hex) && hex !== ZERO_SPAN;
-
-function int64Value(value: Int64): number | string {
-  const n = BigInt.asIntN(64, uint64(value));
-  // Beyond 2^53 a JSON number would silently change the value; the decimal text does not.
-  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
-}
 
 /**
  * Turns OTLP values into stored JSON in one pass, applying the limits and redaction to every
@@ -107,28 +107,44 @@ class Cleaner {
     const clean = this.redactor.text(storableText(value), this.redactions);
     if (clean.length <= this.limits.attributeValueLength) return clean;
     this.truncatedValues++;
-    return truncate(clean, this.limits.attributeValueLength);
+    return truncateMarked(clean, this.limits.attributeValueLength);
   }
 
-  value(value: AnyValue | null | undefined): AttributeValue {
+  value(value: AnyValue | null | undefined, depth = 0): AttributeValue {
     if (!value) return null;
     if (value.stringValue != null) return this.text(value.stringValue);
     if (value.boolValue != null) return value.boolValue;
-    if (value.intValue != null) return this.redactor.number(int64Value(value.intValue), this.redactions);
-    if (value.doubleValue != null) return Number.isFinite(value.doubleValue) ? this.redactor.number(value.doubleValue, this.redactions) : String(value.doubleValue);
-    if (value.arrayValue != null) return (value.arrayValue.values ?? []).map((v) => this.value(v));
-    if (value.kvlistValue != null) {
-      const out: Attributes = {};
-      for (const kv of value.kvlistValue.values ?? []) this.entry(out, kv);
-      return out;
+    if (value.intValue != null) return this.int(BigInt.asIntN(64, uint64(value.intValue)));
+    if (value.doubleValue != null) return this.double(value.doubleValue);
+    if (value.arrayValue != null || value.kvlistValue != null) {
+      if (depth >= MAX_VALUE_DEPTH) throw new DecodeError(`An attribute value nests arrays or kvlists deeper than ${MAX_VALUE_DEPTH} levels.`);
+      if (value.arrayValue != null) return (value.arrayValue.values ?? []).map((v) => this.value(v, depth + 1));
+      const out = attributeObject();
+      for (const kv of value.kvlistValue!.values ?? []) this.entry(out, kv, depth + 1);
+      return storedKvlist(out);
     }
-    if (value.bytesValue != null) return this.redactor.bytes(value.bytesValue, this.redactions) ?? Buffer.from(value.bytesValue).toString("base64");
+    // Bytes holding a secret once decoded are replaced whole; the rest keep their type.
+    if (value.bytesValue != null) return this.redactor.bytes(value.bytesValue, this.redactions) ?? storedBytes(value.bytesValue);
     return null;
+  }
+
+  /** An int64, unless its digits are a card number (then the redaction marker, as in text). */
+  private int(n: bigint): AttributeValue {
+    const safe = n >= MIN_SAFE && n <= MAX_SAFE;
+    const checked = this.redactor.number(safe ? Number(n) : n.toString(), this.redactions);
+    return typeof checked === "number" || checked === n.toString() ? storedInt(n) : checked;
+  }
+
+  /** A double, unless its digits are a card number (then the redaction marker, as in text). */
+  private double(d: number): AttributeValue {
+    if (!Number.isFinite(d)) return storedDouble(d);
+    const checked = this.redactor.number(d, this.redactions);
+    return typeof checked === "number" ? storedDouble(d) : checked;
   }
 
   /** Key-value pairs as one object: the first of a repeated key, at most `maxCount` of them. */
   attributes(list: readonly KeyValue[], maxCount: number): { attributes: Attributes; dropped: number } {
-    const attributes: Attributes = {};
+    const attributes = attributeObject();
     let kept = 0;
     let dropped = 0;
     for (const kv of list) {
@@ -139,7 +155,7 @@ class Cleaner {
     return { attributes, dropped };
   }
 
-  private entry(out: Attributes, kv: KeyValue): boolean {
+  private entry(out: Attributes, kv: KeyValue, depth = 0): boolean {
     const raw = kv.key ?? "";
     let key = raw;
     let sensitive = this.keys.get(raw);
@@ -151,10 +167,16 @@ class Cleaner {
     }
     // Stored values are never undefined, so this finds a repeated key without hasOwn's cost.
     if (out[key] !== undefined) return false;
-    out[key] = sensitive ? this.redactor.sensitiveValue(this.redactions) : this.value(kv.value);
+    out[key] = sensitive ? this.redactor.sensitiveValue(this.redactions) : this.value(kv.value, depth);
     return true;
   }
 }
+
+/**
+ * An object with no prototype: keys such as `__proto__`, `constructor` and `toString` are
+ * attributes like any other, not inherited members that hide or replace them.
+ */
+const attributeObject = (): Attributes => Object.create(null) as Attributes;
 
 function stringAttribute(attributes: Attributes, key: string): string | undefined {
   const value = attributes[key];
@@ -211,7 +233,13 @@ function normalizeLinks(links: readonly OtlpLink[], cleaner: Cleaner, limits: Sp
     if (out.length >= limits.linkCount || !validTraceId(l.traceId) || !validSpanId(l.spanId)) continue;
     const { attributes, dropped } = cleaner.attributes(l.attributes, limits.attributesPerEventOrLink);
     const droppedAttributesCount = int4(l.droppedAttributesCount + dropped);
-    out.push({ traceId: l.traceId, spanId: l.spanId, attributes, ...(droppedAttributesCount > 0 ? { droppedAttributesCount } : {}) });
+    out.push({
+      traceId: l.traceId,
+      spanId: l.spanId,
+      ...(l.traceState ? { traceState: cleaner.text(l.traceState) } : {}),
+      attributes,
+      ...(droppedAttributesCount > 0 ? { droppedAttributesCount } : {}),
+    });
   }
   return out;
 }
@@ -226,7 +254,9 @@ function validate(span: OtlpSpan): RefusalReason | undefined {
   return undefined;
 }
 
-function normalizeSpan(span: OtlpSpan, resource: NormalizedResource, ctx: Context): NormalizedEntry {
+function normalizeSpan(decoded: DecodedSpan, resource: NormalizedResource, ctx: Context): NormalizedEntry {
+  if ("malformed" in decoded) return { refused: "malformed_span" };
+  const span: OtlpSpan = decoded;
   const invalid = validate(span);
   if (invalid) return { refused: invalid };
   const { limits } = ctx;
@@ -242,6 +272,7 @@ function normalizeSpan(span: OtlpSpan, resource: NormalizedResource, ctx: Contex
       spanId: checkedSpanIdToBigint(span.spanId).toString(),
       // An all-zero parent is how some exporters write "no parent".
       parentSpanId: span.parentSpanId === "" || span.parentSpanId === ZERO_SPAN ? null : checkedSpanIdToBigint(span.parentSpanId).toString(),
+      ...(span.traceState ? { traceState: cleaner.text(span.traceState) } : {}),
       requestId: stringAttribute(attributes, ATTR_REQUEST_ID) ?? resource.requestId,
       service: resource.service,
       name: cleaner.text(span.name),
@@ -266,6 +297,21 @@ function normalizeSpan(span: OtlpSpan, resource: NormalizedResource, ctx: Contex
       },
     },
   };
+}
+
+/** Values cut by the length limit in these entries, each resource counted once. */
+export function truncatedValues(entries: readonly NormalizedEntry[]): number {
+  let n = 0;
+  const resources = new Set<NormalizedResource>();
+  for (const { span } of entries) {
+    if (!span) continue;
+    n += span.limited.truncatedValues;
+    if (!resources.has(span.resource)) {
+      resources.add(span.resource);
+      n += span.resource.truncatedValues;
+    }
+  }
+  return n;
 }
 
 /** Every span of the request, in request order, as a row or as the reason it is refused. */

@@ -13,9 +13,10 @@ const MAX_EXPONENT = 20;
 /**
  * The significant digits (no leading zeros) and the decimal exponent of a positive finite
  * number's shortest decimal text, which is what JSON carries into jsonb: 1.25e-7 is "125", -7.
+ * A bigint (an int64 past 2^53) is its exact digits, as the summary writes it.
  */
-function decimalOf(a: number): { digits: string; exponent: number } {
-  const text = String(a);
+function decimalOf(a: number | bigint): { digits: string; exponent: number } {
+  const text = a.toString();
   const e = text.indexOf("e");
   const mantissa = e < 0 ? text : text.slice(0, e);
   const shift = e < 0 ? 0 : Number(text.slice(e + 1));
@@ -27,11 +28,11 @@ function decimalOf(a: number): { digits: string; exponent: number } {
   return { digits: all.slice(zeros), exponent: whole.length - 1 + shift - zeros };
 }
 
-/** attribute_number_cells(v) of migration 0010, for a finite number. */
-export function numberCells(v: number): string[] {
-  if (v === 0) return ["0"];
+/** attribute_number_cells(v) of migration 0010, for a finite number or an exact integer. */
+export function numberCells(v: number | bigint): string[] {
+  if (v == 0) return ["0"];
   const sign = v < 0 ? "-" : "+";
-  const { digits, exponent } = decimalOf(Math.abs(v));
+  const { digits, exponent } = decimalOf(typeof v === "bigint" ? (v < 0n ? -v : v) : Math.abs(v));
   if (exponent > MAX_EXPONENT) return [`${sign}e${MAX_EXPONENT + 1}`];
   if (exponent < -MAX_EXPONENT) return [`${sign}e-${MAX_EXPONENT + 1}`];
   const lead = digits.slice(0, 2).padEnd(2, "0");
@@ -44,8 +45,9 @@ export function traceNumberCells(summary: Readonly<Record<string, readonly unkno
   const cells = new Set<string>();
   for (const key in summary) {
     for (const value of summary[key]!) {
-      if (typeof value !== "number" || !Number.isFinite(value)) continue;
-      for (const cell of numberCells(value)) cells.add(`${key}${UNIT_SEPARATOR}${cell}`);
+      const exact = typeof value === "bigint" || (typeof value === "number" && Number.isFinite(value));
+      if (!exact) continue;
+      for (const cell of numberCells(value as number | bigint)) cells.add(`${key}${UNIT_SEPARATOR}${cell}`);
     }
   }
   return [...cells].sort();

@@ -33,6 +33,8 @@ export interface OtlpEvent {
 export interface OtlpLink {
   traceId: string;
   spanId: string;
+  /** W3C tracestate of the linked span context; absent or empty for none. */
+  traceState?: string;
   attributes: readonly KeyValue[];
   droppedAttributesCount: number;
 }
@@ -40,6 +42,8 @@ export interface OtlpLink {
 export interface OtlpSpan {
   traceId: string;
   spanId: string;
+  /** W3C tracestate; absent or empty for none. */
+  traceState?: string;
   parentSpanId: string;
   name: string;
   kind: number;
@@ -55,15 +59,30 @@ export interface OtlpSpan {
   statusMessage: string;
 }
 
+/** A span the decoder could not read: refused alone, with what was wrong; the rest of the request stands. */
+export interface MalformedSpan {
+  malformed: string;
+}
+
+export type DecodedSpan = OtlpSpan | MalformedSpan;
+
 export interface OtlpResourceSpans {
   resource: readonly KeyValue[];
   /** Spans of every instrumentation scope of this resource, in request order. */
-  spans: OtlpSpan[];
+  spans: DecodedSpan[];
 }
 
 export interface OtlpRequest {
   resourceSpans: OtlpResourceSpans[];
 }
+
+/**
+ * How deep attribute values (arrays and kvlists) may nest. Deeper is refused with a 400: no
+ * SDK nests that far, and recursion over an attacker's depth would exhaust the stack. 30 is
+ * what protobuf allows anyway: its decoders stop at 100 nested messages (protoc's default, and
+ * protobufjs's), and an event attribute's kvlist at level 30 is the 96th.
+ */
+export const MAX_VALUE_DEPTH = 30;
 
 /** The body is not a valid OTLP request; the message says what is wrong (HTTP 400). */
 export class DecodeError extends Error {

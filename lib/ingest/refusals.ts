@@ -1,8 +1,9 @@
 /** Why a span was refused; the export response's partial_success message groups them. */
 const REFUSAL_MESSAGES = {
-  invalid_trace_id: "the trace id is not 16 non-zero bytes",
-  invalid_span_id: "the span id is not 8 non-zero bytes",
-  invalid_parent_span_id: "the parent span id is not 8 bytes",
+  malformed_span: "a field that is not valid OTLP",
+  invalid_trace_id: "a trace id that is not 16 non-zero bytes (OTLP/JSON writes it as 32 hex digits, not base64)",
+  invalid_span_id: "a span id that is not 8 non-zero bytes (OTLP/JSON writes it as 16 hex digits, not base64)",
+  invalid_parent_span_id: "a parent span id that is not 8 bytes (OTLP/JSON writes it as 16 hex digits, not base64)",
   missing_start_time: "no start time",
   ends_before_start: "the end time is before the start time",
   implausible_duration: "a duration over 400 days",
@@ -20,13 +21,17 @@ export type RefusalReason = keyof typeof REFUSAL_MESSAGES;
 /** Reasons that are attempts to write across tenants, counted for admins to see. */
 export const ISOLATION_VIOLATIONS: ReadonlySet<RefusalReason> = new Set(["conflicting_tenant_claims", "foreign_tenant"]);
 
-/** "Refused 3 of 10 spans: 2 with a tenant that does not exist; 1 with no start time." */
-export function refusalMessage(refused: ReadonlyMap<RefusalReason, number>, total: number): string {
+/**
+ * "Refused 3 of 10 spans: 2 with a tenant that does not exist; 1 with no start time."
+ * `malformed` is what the decoder said about the first malformed span, quoted after its count.
+ */
+export function refusalMessage(refused: ReadonlyMap<RefusalReason, number>, total: number, malformed?: string): string {
   let count = 0;
   const parts: string[] = [];
   for (const [reason, n] of refused) {
     count += n;
-    parts.push(`${n} with ${REFUSAL_MESSAGES[reason]}`);
+    const detail = reason === "malformed_span" && malformed ? ` (${n > 1 ? "the first: " : ""}${malformed})` : "";
+    parts.push(`${n} with ${REFUSAL_MESSAGES[reason]}${detail}`);
   }
   return `Refused ${count} of ${total} spans: ${parts.join("; ")}.`;
 }

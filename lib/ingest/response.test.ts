@@ -6,7 +6,7 @@ describe("encodingOf", () => {
   it("reads the media type, ignoring parameters and case", () => {
     expect(encodingOf("application/x-protobuf")).toBe("protobuf");
     expect(encodingOf("Application/JSON; charset=utf-8")).toBe("json");
-    expect(encodingOf("application/protobuf")).toBeUndefined();
+    expect(encodingOf("application/protobuf")).toBe("protobuf");
     expect(encodingOf("text/plain")).toBeUndefined();
     expect(encodingOf(null)).toBeUndefined();
   });

@@ -31,7 +31,8 @@ export const RpcCode = {
 /** The request's encoding from its Content-Type, or undefined when it is not one OTLP has. */
 export function encodingOf(contentType: string | null): Encoding | undefined {
   const mediaType = contentType?.split(";")[0]?.trim().toLowerCase();
-  if (mediaType === "application/x-protobuf") return "protobuf";
+  // application/x-protobuf is what the OTLP specification names; some SDKs send application/protobuf.
+  if (mediaType === "application/x-protobuf" || mediaType === "application/protobuf") return "protobuf";
   if (mediaType === "application/json") return "json";
   return undefined;
 }

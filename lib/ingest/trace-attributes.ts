@@ -5,6 +5,8 @@
  * Bounded so one noisy trace cannot grow its row without limit; a value past a cap is simply
  * not searchable, which the search page says.
  */
+import { searchableNumber } from "@/lib/attributes/stored-value";
+
 export const TRACE_ATTRIBUTE_LIMITS = {
   /** Keys per trace, the alphabetically first kept. */
   keys: 64,
@@ -20,12 +22,16 @@ export const TRACE_ATTRIBUTE_LIMITS = {
  */
 const UNSUMMARISED: ReadonlySet<string> = new Set(["tenant.id", "request.id", "db.query.text", "db.statement", "exception.stacktrace"]);
 
-type Scalar = string | number | boolean;
+/** A summarised value; a bigint is an int64 past 2^53, written to jsonb as an exact number. */
+export type Scalar = string | number | bigint | boolean;
 
-function summarisable(key: string, value: unknown): value is Scalar {
-  if (UNSUMMARISED.has(key)) return false;
-  if (typeof value === "string") return value.length <= TRACE_ATTRIBUTE_LIMITS.valueLength;
-  return typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
+/** The value as the summary keeps it, or undefined when it is not summarised. */
+function summarised(key: string, value: unknown): Scalar | undefined {
+  if (UNSUMMARISED.has(key)) return undefined;
+  if (typeof value === "string") return value.length <= TRACE_ATTRIBUTE_LIMITS.valueLength ? value : undefined;
+  if (typeof value === "boolean") return value;
+  // Every int and double that is a number (a tagged int64 or whole double too) is searched as one.
+  return searchableNumber(value);
 }
 
 /**
@@ -38,8 +44,8 @@ export class TraceAttributeSummary {
 
   add(attributes: Readonly<Record<string, unknown>>): void {
     for (const key in attributes) {
-      const value = attributes[key];
-      if (!summarisable(key, value)) continue;
+      const value = summarised(key, attributes[key]);
+      if (value === undefined) continue;
       let seen = this.values.get(key);
       if (!seen) this.values.set(key, (seen = new Set()));
       if (seen.size < TRACE_ATTRIBUTE_LIMITS.valuesPerKey) seen.add(value);
@@ -50,4 +56,14 @@ export class TraceAttributeSummary {
     const keys = [...this.values.keys()].sort().slice(0, TRACE_ATTRIBUTE_LIMITS.keys);
     return Object.fromEntries(keys.map((k) => [k, [...this.values.get(k)!]]));
   }
+}
+
+/** A summary as JSON text, bigints as JSON numbers with every digit (jsonb keeps them exactly). */
+export function summaryJson(summary: Readonly<Record<string, readonly Scalar[]>>): string {
+  const parts: string[] = [];
+  for (const key in summary) {
+    const values = summary[key]!.map((v) => (typeof v === "bigint" ? v.toString() : JSON.stringify(v)));
+    parts.push(`${JSON.stringify(key)}:[${values.join(",")}]`);
+  }
+  return `{${parts.join(",")}}`;
 }

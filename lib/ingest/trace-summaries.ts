@@ -1,7 +1,7 @@
 import type { AcceptedSpan } from "./enforce-tenant";
 import { headSamplingWeight, isSecuritySpan, STATUS_ERROR, storedStartNs } from "./span-facts";
 import { traceNumberCells } from "./number-cells";
-import { TraceAttributeSummary } from "./trace-attributes";
+import { summaryJson, TraceAttributeSummary } from "./trace-attributes";
 
 /**
  * What the spans one ingest transaction inserted add to each trace's `traces` row, computed in
@@ -90,7 +90,7 @@ export function summaryColumns(traces: Iterable<TraceSummary>) {
     rootDurationNs: rows.map((t) => t.root?.durationNs.toString() ?? null),
     rootWeights: rows.map(rootWeight),
     requestIds: rows.map((t) => t.requestId?.value ?? null),
-    attributes: attributes.map((a) => JSON.stringify(a)),
+    attributes: attributes.map(summaryJson),
     numberCells: attributes.map((a) => JSON.stringify(traceNumberCells(a))),
   };
 }

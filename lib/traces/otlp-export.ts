@@ -1,6 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import type { SpanEvent, SpanLink } from "@/db/schema";
+import { doubleJson, typedValue, type TypedValue } from "@/lib/attributes/stored-value";
 import type { TraceHeader } from "./trace-header";
 import { spanWhere } from "./trace-span";
 
@@ -14,7 +15,8 @@ type AnyValue =
   | { stringValue: string }
   | { boolValue: boolean }
   | { intValue: string }
-  | { doubleValue: number }
+  | { doubleValue: number | string }
+  | { bytesValue: string }
   | { arrayValue: { values: AnyValue[] } }
   | { kvlistValue: { values: KeyValue[] } }
   | Record<string, never>;
@@ -23,14 +25,30 @@ interface KeyValue {
   value: AnyValue;
 }
 
-/** A stored attribute value back into OTLP's AnyValue (ingest's mapping, reversed). */
+function otlpValue(t: TypedValue): AnyValue {
+  switch (t.type) {
+    case "string":
+      return { stringValue: t.value };
+    case "bool":
+      return { boolValue: t.value };
+    case "int":
+      return { intValue: t.value.toString() };
+    case "double":
+      return { doubleValue: doubleJson(t.value) };
+    case "bytes":
+      return { bytesValue: t.base64 };
+    case "array":
+      return { arrayValue: { values: t.values.map(otlpValue) } };
+    case "kvlist":
+      return { kvlistValue: { values: t.entries.map(([key, v]) => ({ key, value: otlpValue(v) })) } };
+    case "empty":
+      return {};
+  }
+}
+
+/** A stored attribute value back into OTLP's AnyValue, with the type it was received as. */
 export function anyValue(value: unknown): AnyValue {
-  if (typeof value === "string") return { stringValue: value };
-  if (typeof value === "boolean") return { boolValue: value };
-  if (typeof value === "number") return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
-  if (Array.isArray(value)) return { arrayValue: { values: value.map(anyValue) } };
-  if (value !== null && typeof value === "object") return { kvlistValue: { values: keyValues(value as Record<string, unknown>) } };
-  return {};
+  return otlpValue(typedValue(value));
 }
 
 export function keyValues(attributes: Record<string, unknown>): KeyValue[] {
@@ -42,25 +60,29 @@ export interface ExportRow {
   traceId: string;
   spanId: string;
   parentSpanId: string | null;
+  traceState: string | null;
   name: string;
   kind: number;
   startUs: string;
+  /** The start's nanoseconds below its microsecond. */
+  startSubUsNs: number;
   durationNs: string;
   statusCode: number;
   statusMessage: string | null;
   attributes: Record<string, unknown>;
-  events: (SpanEvent & { droppedAttributesCount?: number })[];
-  links: (SpanLink & { droppedAttributesCount?: number })[];
+  events: SpanEvent[];
+  links: SpanLink[];
   droppedAttributesCount: number;
   droppedEventsCount: number;
   droppedLinksCount: number;
 }
 
 export function otlpSpan(row: ExportRow): Record<string, unknown> {
-  const start = BigInt(row.startUs) * 1000n;
+  const start = BigInt(row.startUs) * 1000n + BigInt(row.startSubUsNs);
   return {
     traceId: row.traceId,
     spanId: row.spanId,
+    ...(row.traceState ? { traceState: row.traceState } : {}),
     ...(row.parentSpanId ? { parentSpanId: row.parentSpanId } : {}),
     name: row.name,
     kind: row.kind,
@@ -78,6 +100,7 @@ export function otlpSpan(row: ExportRow): Record<string, unknown> {
     links: row.links.map((l) => ({
       traceId: l.traceId,
       spanId: l.spanId,
+      ...(l.traceState ? { traceState: l.traceState } : {}),
       attributes: keyValues(l.attributes),
       droppedAttributesCount: l.droppedAttributesCount ?? 0,
     })),
@@ -104,7 +127,7 @@ export async function writeOtlpExport(tx: TransactionSql, header: TraceHeader, w
     SELECT s.resource_id::text AS "resourceId", replace(s.trace_id::text, '-', '') AS "traceId",
            lpad(to_hex(s.span_id), 16, '0') AS "spanId",
            CASE WHEN s.parent_span_id IS NULL THEN NULL ELSE lpad(to_hex(s.parent_span_id), 16, '0') END AS "parentSpanId",
-           s.name, s.kind, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS "startUs",
+           s.trace_state AS "traceState", s.name, s.kind, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS "startUs", s.start_sub_us_ns AS "startSubUsNs",
            s.duration_ns::text AS "durationNs", s.status_code AS "statusCode", s.status_message AS "statusMessage",
            s.attributes, s.events, s.links, s.dropped_attributes_count AS "droppedAttributesCount",
            s.dropped_events_count AS "droppedEventsCount", s.dropped_links_count AS "droppedLinksCount"

@@ -24,10 +24,13 @@ export interface AsyncWork {
 export interface SpanDetail {
   spanId: string;
   parentSpanId: string | null;
+  /** W3C tracestate as received. */
+  traceState: string | null;
   service: string;
   name: string;
   kind: number;
   requestId: string | null;
+  /** ISO 8601 UTC with nine fractional digits: the start to the nanosecond. */
   start: string;
   durationNs: string;
   statusCode: number;
@@ -59,8 +62,8 @@ export async function readSpanDetail(
   const [row] = await tx<Row[]>`
     SELECT lpad(to_hex(s.span_id), 16, '0') AS "spanId",
            CASE WHEN s.parent_span_id IS NULL THEN NULL ELSE lpad(to_hex(s.parent_span_id), 16, '0') END AS "parentSpanId",
-           s.service, s.name, s.kind, s.request_id AS "requestId",
-           to_char(s.start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS start,
+           s.trace_state AS "traceState", s.service, s.name, s.kind, s.request_id AS "requestId",
+           to_char(s.start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || lpad(s.start_sub_us_ns::text, 3, '0') || 'Z' AS start,
            s.duration_ns::text AS "durationNs", s.status_code AS "statusCode", s.status_message AS "statusMessage",
            s.attributes, coalesce(r.attributes, '{}'::jsonb) AS resource, s.events, s.links,
            s.dropped_attributes_count AS "droppedAttributes", s.dropped_events_count AS "droppedEvents",
