@@ -10,6 +10,8 @@ export async function register() {
     const { startAppOtlpListener } = await import("@/lib/ingest/app-otlp-listener");
     await startAppOtlpListener(otlp);
   }
+  const { checkAppRuntimeRole } = await import("@/lib/security/app-runtime-role");
+  void checkAppRuntimeRole();
   const { startAppAuditHeadPublisher } = await import("@/lib/audit/head-publisher");
   startAppAuditHeadPublisher();
   // The embedded default has no external scheduler: the start script asks for the in-process one.

@@ -18,14 +18,24 @@ export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 // Next's dev server re-evaluates modules on every change; keep one pool per process.
 const globalForDb = globalThis as unknown as { traceExplorerDb?: Cached };
 
+/**
+ * Where the app's pools connect: the runtime role (te_app, migration 0018), which owns nothing
+ * and cannot switch a trigger off. Only the retention purge's own session uses the owner.
+ */
+export function appDatabaseUrl(): string {
+  const { DATABASE_APP_URL, DATABASE_URL } = env();
+  return DATABASE_APP_URL ?? DATABASE_URL;
+}
+
 function client(): Cached {
   if (!globalForDb.traceExplorerDb) {
-    const { DATABASE_URL, DATABASE_POOL_MAX } = env();
+    const { DATABASE_POOL_MAX } = env();
+    const url = appDatabaseUrl();
     globalForDb.traceExplorerDb = {
       // Trace reads and ingest: raw SQL, most of the connections.
-      sql: connect(DATABASE_URL, { max: DATABASE_POOL_MAX, idleInTransactionTimeoutMs: IDLE_IN_TRANSACTION_TIMEOUT_MS }),
+      sql: connect(url, { max: DATABASE_POOL_MAX, idleInTransactionTimeoutMs: IDLE_IN_TRANSACTION_TIMEOUT_MS }),
       // Users, tenants, keys and audit through drizzle: few, short queries.
-      db: makeDb(DATABASE_URL, { max: Math.max(2, Math.ceil(DATABASE_POOL_MAX / 4)), idleInTransactionTimeoutMs: IDLE_IN_TRANSACTION_TIMEOUT_MS }),
+      db: makeDb(url, { max: Math.max(2, Math.ceil(DATABASE_POOL_MAX / 4)), idleInTransactionTimeoutMs: IDLE_IN_TRANSACTION_TIMEOUT_MS }),
     };
   }
   return globalForDb.traceExplorerDb;
@@ -46,7 +56,7 @@ export function getDb(): Db {
  */
 export function getStreamSql(max: number): Sql {
   const cached = client();
-  cached.streams ??= connect(env().DATABASE_URL, {
+  cached.streams ??= connect(appDatabaseUrl(), {
     max,
     applicationName: "trace-explorer-streams",
     // Downloads are occasional: their connections are not kept open between them.

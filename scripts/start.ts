@@ -1,6 +1,7 @@
 import { StartupError } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 import { openDatabase, redactUrl, type Database } from "./startup/database";
+import { provisionAppRole } from "./startup/app-role";
 import { seedDemoOnFirstStart } from "./startup/demo";
 import { LocalState } from "./startup/local-state";
 import { sessionLifetimeSeconds } from "../lib/auth/session-lifetime";
@@ -54,6 +55,15 @@ async function main(): Promise<void> {
       throw new StartupError(`Migrating the database failed: ${describeError(cause)}`, { cause });
     }
     const logins = db.embedded ? await seedDemoOnFirstStart(db.url, state, log) : [];
+    // The app runs as te_app, never as the owner (README "Security model"); the owner's URL
+    // stays for the retention purge's own session.
+    const appUrl = process.env.DATABASE_APP_URL ?? (db.embedded ? await provisionAppRole(db.url, state.secret("app-db")) : undefined);
+    if (!appUrl) {
+      log(
+        "WARNING: DATABASE_APP_URL is not set, so the app runs as the owner in DATABASE_URL, which can switch the " +
+          'audit log\'s append-only trigger off. Give te_app a login and set DATABASE_APP_URL (README "Running against your own PostgreSQL").',
+      );
+    }
 
     const authSecret = process.env.AUTH_SECRET ?? (db.embedded ? state.secret("auth") : undefined);
     if (!authSecret) throw new StartupError("AUTH_SECRET must be set when DATABASE_URL points at your own database.");
@@ -64,6 +74,7 @@ async function main(): Promise<void> {
     const child = startNext(mode, port, {
       ...process.env,
       DATABASE_URL: db.url,
+      ...(appUrl ? { DATABASE_APP_URL: appUrl } : {}),
       AUTH_SECRET: authSecret,
       AUDIT_HMAC_KEY: auditKey,
       AUDIT_HEAD_FILE: process.env.AUDIT_HEAD_FILE ?? state.file("audit-head.jsonl"),

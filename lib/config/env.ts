@@ -1,7 +1,10 @@
 import { z } from "zod";
 
 const schema = z.object({
+  /** The schema's owner: migrations and the retention purge's own session. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "DATABASE_URL must be a postgres:// URL" }),
+  /** The runtime role (te_app) every pool of the app uses; unset: the owner, with a warning. */
+  DATABASE_APP_URL: z.url({ protocol: /^postgres(ql)?$/, error: "DATABASE_APP_URL must be a postgres:// URL" }).optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters"),
   AUDIT_HMAC_KEY: z.string().min(32, "AUDIT_HMAC_KEY must be at least 32 characters").optional(),
