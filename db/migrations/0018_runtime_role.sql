@@ -7,7 +7,8 @@
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'te_app') THEN
-    CREATE ROLE te_app NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+    -- Not superuser, no CREATEROLE, no BYPASSRLS: the defaults, which a non-superuser owner may give.
+    CREATE ROLE te_app NOLOGIN;
   END IF;
 END
 $$;

@@ -56,6 +56,12 @@ describe("te_app, the role the app runs as", () => {
     expect(runtimeRoleWarning(await runtimeRole(t.sql))).toMatch(/DATABASE_APP_URL/);
   });
 
+  it("npm start's provisioning splices only a generated password into ALTER ROLE", async () => {
+    const injected = `${"a".repeat(32)}'; ALTER ROLE te_app SUPERUSER; --`;
+    await expect(provisionAppRole(t.url, injected)).rejects.toThrow(/32\+ characters of/);
+    expect((await runtimeRole(app)).superuser).toBe(false);
+  });
+
   it("cannot skip the audit log's triggers with session_replication_role (the owner here, a superuser, can)", async () => {
     await expect(asApp("SET LOCAL session_replication_role = replica")).rejects.toThrow(/permission denied/);
     await expect(asApp("SET session_replication_role = replica")).rejects.toThrow(/permission denied/);
