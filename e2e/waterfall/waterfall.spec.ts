@@ -165,8 +165,8 @@ test.describe("access to a trace", () => {
     }
     const [audit] = await sql`SELECT outcome, tenants, resource FROM audit_log WHERE action = 'trace.view' AND resource = ${other!.traceId} AND actor_email = ${viewer.email} ORDER BY seq DESC LIMIT 1`;
     await sql.end();
-    expect(audit).toMatchObject({ outcome: "allowed", resource: other!.traceId });
-    expect(audit!.tenants).not.toContain(other!.tenant);
+    // The viewer learns nothing, but auditors see the probe under the tenant it reached (issue 15 item 8).
+    expect(audit).toMatchObject({ outcome: "denied", resource: other!.traceId, tenants: [other!.tenant] });
   });
 
   test("a malformed trace id gets a clear message and a 400", async ({ page }) => {
