@@ -10,6 +10,7 @@ import { isDescendant, requestSpanOf } from "@/lib/waterfall/lineage";
 import { SPAN_KIND_LABELS, SPAN_KIND_SERVER } from "@/lib/waterfall/span-page";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import { VisibleName } from "@/components/format/visible-name";
+import { escapeInvisible } from "@/lib/format/visible-text";
 
 interface Props {
   model: TraceModel;
@@ -35,8 +36,9 @@ function Value({ value }: { value: unknown }) {
   return (
     <dd className="min-w-0">
       {/* Line breaks as sent: stack traces and SQL keep their lines. */}
+      {/* Escaped invisible characters: a value's bidi override must not reorder what follows it. */}
       <span data-testid="attribute-value" className="whitespace-pre-wrap break-all font-mono">
-        {displayValue(typed)}
+        <VisibleName text={displayValue(typed)} />
       </span>{" "}
       <span data-testid="attribute-type" className="text-[10px] text-zinc-500">
         {typed.type}
@@ -57,8 +59,8 @@ function KeyValues({ values }: { values: Record<string, unknown> }) {
     <dl className="grid grid-cols-[minmax(0,2fr)_minmax(0,3fr)] gap-x-2 gap-y-0.5">
       {entries.map(([k, v]) => (
         <div key={k} className="contents">
-          <dt className="truncate text-zinc-500" title={k}>
-            {k}
+          <dt className="truncate text-zinc-500" title={escapeInvisible(k)}>
+            <VisibleName text={k} />
           </dt>
           <Value value={v} />
         </div>

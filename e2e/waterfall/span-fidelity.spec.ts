@@ -34,6 +34,7 @@ test("the span detail shows the parent that never arrived, dropped counts, types
       {"key":"big","value":{"intValue":9007199254740993}},
       {"key":"whole","value":{"doubleValue":3.0}},
       {"key":"raw","value":{"bytesValue":"aGk="}},
+      {"key":"flipped","value":{"stringValue":"svc\u202Eevil"}},
       {"key":"exception.stacktrace","value":{"stringValue":${JSON.stringify(stack)}}}
     ],
     "droppedAttributesCount":4,
@@ -57,6 +58,9 @@ test("the span detail shows the parent that never arrived, dropped counts, types
   await expect(value("whole").getByTestId("attribute-value")).toHaveText("3.0");
   await expect(value("whole").getByTestId("attribute-type")).toHaveText("double");
   await expect(value("raw").getByTestId("attribute-type")).toHaveText("bytes");
+  // A bidi override in a value is shown escaped, so it cannot reorder the type label after it.
+  await expect(value("flipped").getByTestId("attribute-value")).toHaveText("svc\\u202Eevil");
+  await expect(value("flipped").getByTestId("invisible-char")).toHaveText("\\u202E");
   const trace = value("exception.stacktrace");
   await expect(trace.getByTestId("attribute-truncated")).toHaveText("truncated from 10,000 characters");
   // The lines are kept as lines, not run together.
