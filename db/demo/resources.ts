@@ -43,10 +43,12 @@ export interface DemoResource {
 /**
  * The stable 64-bit id of a resource: the first 8 bytes of SHA-256 over its attributes with
  * sorted keys, read as a signed bigint. The same attributes always give the same id, so rows
- * are shared across runs and across tenants.
+ * are shared across runs and across tenants. `more` (JSON values) joins the hash when given:
+ * a resource's schema URL and dropped count when set (so earlier ids stay), a scope's fields.
  */
-export function resourceId(attributes: Record<string, unknown>): bigint {
-  const canonical = JSON.stringify(Object.keys(attributes).sort().map((k) => [k, attributes[k]]));
+export function resourceId(attributes: Record<string, unknown>, more?: readonly unknown[]): bigint {
+  const sorted = Object.keys(attributes).sort().map((k) => [k, attributes[k]]);
+  const canonical = JSON.stringify(more ? [sorted, ...more] : sorted);
   return createHash("sha256").update(canonical).digest().readBigInt64BE(0);
 }
 
