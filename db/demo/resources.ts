@@ -47,9 +47,21 @@ export interface DemoResource {
  * a resource's schema URL and dropped count when set (so earlier ids stay), a scope's fields.
  */
 export function resourceId(attributes: Record<string, unknown>, more?: readonly unknown[]): bigint {
-  const sorted = Object.keys(attributes).sort().map((k) => [k, attributes[k]]);
+  const sorted = Object.keys(attributes).sort().map((k) => [k, sortedKeys(attributes[k])]);
   const canonical = JSON.stringify(more ? [sorted, ...more] : sorted);
   return createHash("sha256").update(canonical).digest().readBigInt64BE(0);
+}
+
+/**
+ * A value with the keys of every nested object (a kvlist) sorted: jsonb keeps no key order,
+ * so a kvlist read back (an export sent again) must hash as it did when first received.
+ */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(value).sort()) out[k] = sortedKeys((value as Record<string, unknown>)[k]);
+  return out;
 }
 
 /** A few pods per service, named like Kubernetes names them; fixed, not tied to the seed. */
