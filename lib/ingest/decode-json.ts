@@ -1,6 +1,6 @@
 import { isSafeNumber, LosslessNumber, parse as parseLossless } from "lossless-json";
 import { z } from "zod";
-import { DecodeError, MAX_VALUE_DEPTH, NO_SCOPE, type AnyValue, type DecodedSpan, type KeyValue, type OtlpRequest, type OtlpScope } from "./otlp";
+import { DecodeError, MAX_VALUE_DEPTH, NO_SCOPE, type AnyValue, type DecodedSpan, type KeyValue, type OtlpRequest, type OtlpScope, type OtlpSpan } from "./otlp";
 
 // OTLP/JSON is the protobuf JSON mapping with two OTLP rules: trace and span ids are hex (not
 // base64) and enums are integers. Field names are lowerCamelCase; unknown fields are ignored
@@ -232,7 +232,13 @@ function decodeParsed(parsed: unknown): JsonRequest {
       const shared: OtlpScope = list.scope == null && list.schemaUrl === "" ? NO_SCOPE : { ...sc.data, schemaUrl: list.schemaUrl };
       for (const s of list.spans) {
         const decoded = span.safeParse(s);
-        spans.push(decoded.success ? { ...decoded.data, scope: shared } : { malformed: describeIssues(decoded.error) });
+        if (!decoded.success) {
+          spans.push({ malformed: describeIssues(decoded.error) });
+          continue;
+        }
+        const ok: OtlpSpan = decoded.data;
+        ok.scope = shared;
+        spans.push(ok);
       }
     });
     return { resource: res.data?.attributes ?? [], resourceDroppedAttributesCount: res.data?.droppedAttributesCount ?? 0, schemaUrl: rs.schemaUrl, spans };
