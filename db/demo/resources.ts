@@ -52,6 +52,29 @@ export function resourceId(attributes: Record<string, unknown>, more?: readonly 
   return createHash("sha256").update(canonical).digest().readBigInt64BE(0);
 }
 
+/** An instrumentation scope's fields, as `scopes` holds them. */
+export interface ScopeFields {
+  name: string;
+  version: string;
+  attributes: Record<string, unknown>;
+  droppedAttributesCount: number;
+  schemaUrl: string;
+}
+
+/** The stable 64-bit id of an instrumentation scope, over all its fields (as resourceId). */
+export function scopeId(scope: ScopeFields): bigint {
+  return resourceId(scope.attributes, ["scope", scope.name, scope.version, scope.droppedAttributesCount, scope.schemaUrl]);
+}
+
+/** The scope of every demo span: what an instrumented service's own tracer would be. */
+export const DEMO_SCOPE: ScopeFields & { id: string } = (() => {
+  const fields = { name: "trace-explorer-demo", version: "1.0.0", attributes: {}, droppedAttributesCount: 0, schemaUrl: "" };
+  return { ...fields, id: scopeId(fields).toString() };
+})();
+
+/** The flags of every demo span: sampled, and the parent not remote, as the OpenTelemetry JS SDK sends them. */
+export const DEMO_SPAN_FLAGS = 0x101;
+
 /**
  * A value with the keys of every nested object (a kvlist) sorted: jsonb keeps no key order,
  * so a kvlist read back (an export sent again) must hash as it did when first received.

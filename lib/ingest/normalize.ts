@@ -1,4 +1,4 @@
-import { resourceId } from "@/db/demo/resources";
+import { resourceId, scopeId } from "@/db/demo/resources";
 import { storedBytes, storedDouble, storedInt, storedKvlist, type StoredValue } from "@/lib/attributes/stored-value";
 import { checkedSpanIdToBigint, checkedTraceIdUuid } from "@/db/demo/ids";
 import type { SpanEvent, SpanLink } from "@/db/schema";
@@ -247,16 +247,8 @@ function normalizeScope(scope: OtlpScope, ctx: Context): NormalizedScope {
   const version = cleaner.text(scope.version);
   const droppedAttributesCount = int4(scope.droppedAttributesCount + dropped);
   const schemaUrl = cleaner.text(scope.schemaUrl);
-  normalized = {
-    id: resourceId(attributes, ["scope", name, version, droppedAttributesCount, schemaUrl]).toString(),
-    name,
-    version,
-    attributes,
-    droppedAttributesCount,
-    schemaUrl,
-    redactions: cleaner.redactions,
-    truncatedValues: cleaner.truncatedValues,
-  };
+  const fields = { name, version, attributes, droppedAttributesCount, schemaUrl };
+  normalized = { id: scopeId(fields).toString(), ...fields, redactions: cleaner.redactions, truncatedValues: cleaner.truncatedValues };
   ctx.scopes.set(scope, normalized);
   return normalized;
 }
