@@ -15,6 +15,8 @@ beforeAll(async () => {
     await t.sql`
       INSERT INTO spans (tenant_id, trace_id, span_id, service, name, start_time, duration_ns, resource_id)
       VALUES (${tenant}, ${trace}, 1, 'api', 'GET /', now(), 1, 1)`;
+    await t.sql`INSERT INTO resources (tenant_id, id, attributes) VALUES (${tenant}, 1, '{}')`;
+    await t.sql`INSERT INTO scopes (tenant_id, id, name, version, attributes, schema_url) VALUES (${tenant}, 1, ${`${tenant}-lib`}, '1', '{}', '')`;
   }
 });
 
@@ -29,7 +31,11 @@ describe("row-level security under the reader role", () => {
       spans: await tx`SELECT DISTINCT tenant_id FROM spans`,
       traces: await tx`SELECT DISTINCT tenant_id FROM traces`,
       tenants: await tx`SELECT id FROM tenants`,
+      resources: await tx`SELECT DISTINCT tenant_id FROM resources`,
+      scopes: await tx`SELECT DISTINCT tenant_id FROM scopes`,
     }));
+    expect(counts.resources.map((r) => r.tenant_id)).toEqual(["alpha"]);
+    expect(counts.scopes.map((r) => r.tenant_id)).toEqual(["alpha"]);
     expect(counts.spans.map((r) => r.tenant_id)).toEqual(["alpha"]);
     expect(counts.traces.map((r) => r.tenant_id)).toEqual(["alpha"]);
     expect(counts.tenants.map((r) => r.id)).toEqual(["alpha"]);

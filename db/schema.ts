@@ -119,6 +119,10 @@ export const spans = pgTable(
     events: jsonb("events").$type<SpanEvent[]>().notNull().default([]),
     links: jsonb("links").$type<SpanLink[]>().notNull().default([]),
     resourceId: bigint("resource_id", { mode: "bigint" }).notNull(),
+    /** The instrumentation scope (`scopes.id`); NULL for spans stored before migration 0017. */
+    scopeId: bigint("scope_id", { mode: "bigint" }),
+    /** OTLP span flags (fixed32, stored as its signed int4 bits), migration 0017. */
+    flags: integer("flags").notNull().default(0),
     droppedAttributesCount: integer("dropped_attributes_count").notNull().default(0),
     droppedEventsCount: integer("dropped_events_count").notNull().default(0),
     droppedLinksCount: integer("dropped_links_count").notNull().default(0),
@@ -133,8 +137,28 @@ export const resources = pgTable(
     tenantId: text("tenant_id").notNull(),
     id: bigint("id", { mode: "bigint" }).notNull(),
     attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull(),
+    /** OTLP ResourceSpans.schema_url, '' for none (0017). */
+    schemaUrl: text("schema_url").notNull().default(""),
+    droppedAttributesCount: integer("dropped_attributes_count").notNull().default(0),
     firstSeen: ts("first_seen").notNull().defaultNow(),
     /** The UTC day of the latest span start stored with it: retention purges it once that day has expired (0014). */
+    lastSpanDay: date("last_span_day", { mode: "string" }).notNull().default(sql`current_date`),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
+);
+
+/** Instrumentation scopes (with their ScopeSpans' schema URL), stored once per tenant like resources (0017). */
+export const scopes = pgTable(
+  "scopes",
+  {
+    tenantId: text("tenant_id").notNull(),
+    id: bigint("id", { mode: "bigint" }).notNull(),
+    name: text("name").notNull(),
+    version: text("version").notNull(),
+    attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull(),
+    droppedAttributesCount: integer("dropped_attributes_count").notNull().default(0),
+    schemaUrl: text("schema_url").notNull(),
+    firstSeen: ts("first_seen").notNull().defaultNow(),
     lastSpanDay: date("last_span_day", { mode: "string" }).notNull().default(sql`current_date`),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] })],
@@ -234,6 +258,8 @@ export interface SpanLink {
   spanId: string;
   /** W3C tracestate of the linked span context, when it had one. */
   traceState?: string;
+  /** OTLP link flags (fixed32), when not 0. */
+  flags?: number;
   attributes: Record<string, unknown>;
   /** Present when the exporter or ingest's limits dropped some. */
   droppedAttributesCount?: number;

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { displayValue, truncatedFrom } from "@/lib/attributes/display";
 import { typedValue } from "@/lib/attributes/stored-value";
 import { formatDuration } from "@/lib/format/duration";
+import { describeFlags } from "@/lib/traces/span-flags";
 import type { SpanDetail as Detail } from "@/lib/traces/trace-span";
 import { isDescendant, requestSpanOf } from "@/lib/waterfall/lineage";
 import { SPAN_KIND_LABELS, SPAN_KIND_SERVER } from "@/lib/waterfall/span-page";
@@ -159,6 +160,10 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, o
                   </dd>
                 </>
               )}
+              <dt className="text-zinc-500">Flags</dt>
+              <dd data-testid="span-flags" className="font-mono">
+                {describeFlags(d.flags)}
+              </dd>
               <dt className="text-zinc-500">Parent span</dt>
               <dd data-testid="span-parent" className="font-mono">
                 {d.parentSpanId === null ? (
@@ -214,6 +219,23 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, o
           </Section>
           <Section title="Resource">
             <KeyValues values={d.resource} />
+            <Dropped count={d.resourceDroppedAttributes} what="attributes" />
+            {d.resourceSchemaUrl && <p className="break-all text-zinc-500">schema {d.resourceSchemaUrl}</p>}
+          </Section>
+          <Section title="Instrumentation scope">
+            {d.scope === null ? (
+              <p className="text-zinc-500">not stored (received before scopes were kept)</p>
+            ) : (
+              <div data-testid="span-scope">
+                <p className="break-all">
+                  <span className="font-medium">{d.scope.name === "" ? <span className="text-zinc-500">(no name)</span> : d.scope.name}</span>
+                  {d.scope.version && <span className="text-zinc-500"> {d.scope.version}</span>}
+                </p>
+                {Object.keys(d.scope.attributes).length > 0 && <KeyValues values={d.scope.attributes} />}
+                <Dropped count={d.scope.droppedAttributesCount} what="attributes" />
+                {d.scope.schemaUrl && <p className="break-all text-zinc-500">schema {d.scope.schemaUrl}</p>}
+              </div>
+            )}
           </Section>
           <Section title={`Events (${d.events.length})`}>
             {d.events.length === 0 && <p className="text-zinc-500">none</p>}
@@ -244,6 +266,8 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, o
                       trace {l.traceId}, span {l.spanId}
                     </Link>
                   )}
+                  {l.traceState && <p className="break-all font-mono text-zinc-500">trace state {l.traceState}</p>}
+                  {l.flags !== undefined && <p className="font-mono text-zinc-500">flags {describeFlags(l.flags, "context")}</p>}
                   <KeyValues values={l.attributes} />
                   <Dropped count={l.droppedAttributesCount} what="attributes" />
                 </div>

@@ -78,7 +78,9 @@ describe("generateDemoTraces", () => {
       WHERE attributes->>'tenant.id' IS DISTINCT FROM tenant_id
          OR attributes->>'request.id' IS DISTINCT FROM request_id
          OR NOT EXISTS (SELECT 1 FROM resources r WHERE r.tenant_id = spans.tenant_id AND r.id = spans.resource_id
-                        AND r.attributes->>'service.name' = spans.service)`;
+                        AND r.attributes->>'service.name' = spans.service)
+         OR NOT EXISTS (SELECT 1 FROM scopes c WHERE c.tenant_id = spans.tenant_id AND c.id = spans.scope_id)
+         OR flags <> 257`;
     expect(columns!.bad).toBe(0);
   });
 

@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import type { Sql } from "../connect";
 import { rebuildRollupSince } from "../../lib/ingest/rollup";
 import { copyBatches } from "./copy-batches";
-import { demoResources, type DemoResource, type ServiceName } from "./resources";
+import { DEMO_SCOPE, demoResources, type DemoResource, type ServiceName } from "./resources";
 import { DemoTraceSource } from "./source";
 import { DEMO_TENANTS } from "./tenants";
 import { tenantTraffic, type TenantTraffic } from "./traffic";
@@ -39,7 +39,7 @@ function validate(options: SeedOptions): { days: number; seed: number; maxSpans:
   return { days, seed, maxSpans };
 }
 
-async function insertResources(sql: Sql, resources: Map<ServiceName, DemoResource[]>): Promise<void> {
+async function insertResourcesAndScope(sql: Sql, resources: Map<ServiceName, DemoResource[]>): Promise<void> {
   const all = [...resources.values()].flat();
   const rows = DEMO_TENANTS.flatMap((t) => all.map((r) => ({ tenant_id: t.id, id: r.id, attributes: r.attributes })));
   // Sent as text and parsed by Postgres: a jsonb parameter would be JSON-encoded once more.
@@ -47,6 +47,12 @@ async function insertResources(sql: Sql, resources: Map<ServiceName, DemoResourc
     INSERT INTO resources (tenant_id, id, attributes)
     SELECT r.tenant_id, r.id::bigint, r.attributes
     FROM jsonb_to_recordset((${JSON.stringify(rows)}::text)::jsonb) AS r(tenant_id text, id text, attributes jsonb)
+    ON CONFLICT (tenant_id, id) DO NOTHING`;
+  // last_span_day defaults to today, as the resources': no demo span starts later.
+  await sql`
+    INSERT INTO scopes (tenant_id, id, name, version, attributes, dropped_attributes_count, schema_url)
+    SELECT t, ${DEMO_SCOPE.id}::bigint, ${DEMO_SCOPE.name}, ${DEMO_SCOPE.version}, '{}'::jsonb, 0, ''
+    FROM unnest(${DEMO_TENANTS.map((t) => t.id)}::text[]) AS t
     ON CONFLICT (tenant_id, id) DO NOTHING`;
 }
 
@@ -56,14 +62,14 @@ export interface DemoWindow {
 }
 
 /**
- * Gets the database ready for demo spans in the window: daily partitions, the demo resources,
+ * Gets the database ready for demo spans in the window: daily partitions, the demo resources and scope,
  * and the tenants with the slow thresholds the database holds (an admin may have changed them).
  */
 export async function prepareDemoDatabase(sql: Sql, window: DemoWindow): Promise<{ tenants: TenantTraffic[]; resources: Map<ServiceName, DemoResource[]> }> {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   await sql`SELECT ensure_span_partitions(${day(window.fromMs)}::date, ${day(window.toMs)}::date)`;
   const resources = demoResources();
-  await insertResources(sql, resources);
+  await insertResourcesAndScope(sql, resources);
   const rows = await sql<{ id: string; slow_threshold_ms: number }[]>`
     SELECT id, slow_threshold_ms FROM tenants WHERE id IN ${sql(DEMO_TENANTS.map((t) => t.id))}`;
   return { tenants: tenantTraffic(DEMO_TENANTS, new Map(rows.map((r) => [r.id, r.slow_threshold_ms]))), resources };

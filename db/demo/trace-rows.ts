@@ -1,13 +1,13 @@
 import { copyJson, copyNullable, copyText, copyTextArray, COPY_NULL } from "./copy-text";
 import { TraceAttributeSummary } from "../../lib/ingest/trace-attributes";
 import { hex32 } from "./ids";
-import { SERVICES, type DemoResource, type ServiceName } from "./resources";
+import { DEMO_SCOPE, DEMO_SPAN_FLAGS, SERVICES, type DemoResource, type ServiceName } from "./resources";
 import { epochNanosText, TimestampFormatter } from "./timestamp";
 import { Status, type Attributes, type DemoSpan, type TraceBuilder } from "./trace-builder";
 
 export const SPAN_COPY_COLUMNS =
   "tenant_id, trace_id, span_id, parent_span_id, request_id, service, name, kind, start_time, duration_ns, " +
-  "status_code, status_message, attributes, events, links, resource_id";
+  "status_code, status_message, attributes, events, links, resource_id, scope_id, flags";
 
 export const TRACE_COPY_COLUMNS =
   "tenant_id, trace_id, start_time, end_time, duration_ns, root_span_id, root_service, root_name, request_id, " +
@@ -60,7 +60,7 @@ export class TraceRowWriter {
         `${tenant}\t${traceId}\t${span.id}\t${span.parent ? span.parent.id : COPY_NULL}\t${requestId}\t${span.service}\t` +
           `${copyText(span.name)}\t${span.kind}\t${this.time.format(originUs + span.start)}\t${span.durationNs}\t` +
           `${span.status}\t${copyNullable(span.statusMessage)}\t${common}${members ? `,${members}` : ""}}\t` +
-          `${span.events ? this.events(span, originUs) : "[]"}\t${span.links ? this.links(span, traceId) : "[]"}\t${resource.id}\n`,
+          `${span.events ? this.events(span, originUs) : "[]"}\t${span.links ? this.links(span, traceId) : "[]"}\t${resource.id}\t${DEMO_SCOPE.id}\t${DEMO_SPAN_FLAGS}\n`,
       );
     }
     if (!root) throw new Error(`Demo trace ${traceId} has no root span`);

@@ -6,7 +6,8 @@ import { demoLogin, signIn } from "../fixtures/demo";
 import { e2eDatabase } from "../fixtures/db";
 
 // What an SDK sent shows in the span detail as it was sent (issue 16, item 6): the parent id
-// (and that it never arrived), every dropped count, value types, line breaks, truncation.
+// (and that it never arrived), every dropped count, value types, line breaks, truncation, the
+// flags and the instrumentation scope.
 
 let sql: Sql;
 let key: string;
@@ -27,8 +28,10 @@ test("the span detail shows the parent that never arrived, dropped counts, types
   const missingParent = randomBytes(8).toString("hex");
   const start = BigInt(Date.now() - 60_000) * 1_000_000n + 123n;
   const stack = Array.from({ length: 300 }, (_, i) => `    at frame${i} (/srv/app.js:${i}:1)`).join("\n").padEnd(10_000, "!").slice(0, 10_000);
-  const body = `{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"fidelity-e2e"}}]},"scopeSpans":[{"spans":[{
-    "traceId":"${traceId}","spanId":"${spanId}","traceState":"rojo=00f067aa0ba902b7","parentSpanId":"${missingParent}","name":"orphan","kind":2,
+  const body = `{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"fidelity-e2e"}}]},"scopeSpans":[{
+    "scope":{"name":"io.opentelemetry.okhttp-3.0","version":"2.10.0-alpha","attributes":[{"key":"scope.kind","value":{"stringValue":"client"}}],"droppedAttributesCount":0},
+    "schemaUrl":"https://opentelemetry.io/schemas/1.27.0","spans":[{
+    "traceId":"${traceId}","spanId":"${spanId}","traceState":"rojo=00f067aa0ba902b7","flags":769,"parentSpanId":"${missingParent}","name":"orphan","kind":2,
     "startTimeUnixNano":${start},"endTimeUnixNano":${start + 5_000_000n},
     "attributes":[
       {"key":"big","value":{"intValue":9007199254740993}},
@@ -48,6 +51,12 @@ test("the span detail shows the parent that never arrived, dropped counts, types
   const detail = page.getByTestId("span-detail");
   await expect(detail.getByTestId("span-parent")).toHaveText(`${missingParent} (not received)`);
   await expect(detail.getByTestId("span-trace-state")).toHaveText("rojo=00f067aa0ba902b7");
+  // Sampled, with a remote parent (bits 8 and 9), and the instrumentation scope as sent.
+  await expect(detail.getByTestId("span-flags")).toHaveText("0x00000301 (sampled, remote parent)");
+  const scope = detail.getByTestId("span-scope");
+  await expect(scope).toContainText("io.opentelemetry.okhttp-3.0 2.10.0-alpha");
+  await expect(scope).toContainText("scope.kind");
+  await expect(scope).toContainText("schema https://opentelemetry.io/schemas/1.27.0");
   await expect(detail).toContainText(`.${String(start % 1_000_000_000n).padStart(9, "0")}`);
   const dropped = detail.getByTestId("dropped");
   await expect(dropped).toHaveText(["attributes dropped: 4", "events dropped: 2", "attributes dropped: 5", "links dropped: 1"]);

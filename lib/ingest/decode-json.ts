@@ -1,6 +1,6 @@
 import { isSafeNumber, LosslessNumber, parse as parseLossless } from "lossless-json";
 import { z } from "zod";
-import { DecodeError, MAX_VALUE_DEPTH, type AnyValue, type DecodedSpan, type KeyValue, type OtlpRequest } from "./otlp";
+import { DecodeError, MAX_VALUE_DEPTH, NO_SCOPE, type AnyValue, type DecodedSpan, type KeyValue, type OtlpRequest, type OtlpScope, type OtlpSpan } from "./otlp";
 
 // OTLP/JSON is the protobuf JSON mapping with two OTLP rules: trace and span ids are hex (not
 // base64) and enums are integers. Field names are lowerCamelCase; unknown fields are ignored
@@ -69,6 +69,8 @@ const int64 = integer(-(1n << 63n), (1n << 63n) - 1n, "a 64-bit integer");
 const uint32 = integer(0n, 0xffffffffn, "an unsigned 32-bit integer")
   .nullish()
   .transform((v) => (v == null ? 0 : Number(v)));
+// fixed32 (span and link flags): the same values as uint32.
+const fixed32 = uint32;
 
 const text = z.string().nullish().transform((v) => v ?? "");
 const hexId = text.transform((v) => v.toLowerCase());
@@ -124,6 +126,7 @@ const link = z.object({
   traceId: hexId,
   spanId: hexId,
   traceState: text,
+  flags: fixed32,
   attributes: keyValues,
   droppedAttributesCount: uint32,
 });
@@ -133,6 +136,7 @@ const span = z
     traceId: hexId,
     spanId: hexId,
     traceState: text,
+    flags: fixed32,
     parentSpanId: hexId,
     name: text,
     kind: spanKind,
@@ -148,23 +152,31 @@ const span = z
   })
   .transform(({ status, ...rest }) => ({ ...rest, statusCode: status?.code ?? 0, statusMessage: status?.message ?? "" }));
 
-const resource = z.object({ attributes: keyValues }).nullish();
+const resource = z.object({ attributes: keyValues, droppedAttributesCount: uint32 }).nullish();
 
-// The envelope is read first and each span on its own, so a span that is not valid OTLP is
-// refused alone (partial_success) and the rest of the batch is stored.
-const spanList = z
-  .array(z.object({ spans: z.array(z.unknown()).nullish() }))
+const scope = z
+  .object({ name: text, version: text, attributes: keyValues, droppedAttributesCount: uint32 })
   .nullish()
-  .transform((scopes) => (scopes ?? []).flatMap((s) => s.spans ?? []));
+  .transform((v) => v ?? { name: "", version: "", attributes: [], droppedAttributesCount: 0 });
+
+// The envelope is read first, then each resource and scope, then each span on its own, so a
+// span that is not valid OTLP is refused alone (partial_success) and the rest of the batch is
+// stored; a resource or scope that is not valid makes only its own spans refused.
+const scopeList = (scopeField: "scope" | "instrumentationLibrary") =>
+  z
+    .array(z.object({ [scopeField]: z.unknown().optional(), schemaUrl: text, spans: z.array(z.unknown()).nullish() }))
+    .nullish()
+    .transform((list) => (list ?? []).map((s) => ({ scope: s[scopeField], schemaUrl: s.schemaUrl as string, spans: (s.spans as unknown[] | null | undefined) ?? [] })));
 
 const envelope = z.object({
   resourceSpans: z
     .array(
       z.object({
         resource: z.unknown().optional(),
-        scopeSpans: spanList,
+        schemaUrl: text,
+        scopeSpans: scopeList("scope"),
         // Deprecated since OTLP 0.15, still sent by old exporters.
-        instrumentationLibrarySpans: spanList,
+        instrumentationLibrarySpans: scopeList("instrumentationLibrary"),
       }),
     )
     .nullish(),
@@ -204,16 +216,32 @@ function decodeParsed(parsed: unknown): JsonRequest {
   if (!result.success) throw new DecodeError(`The body is not a valid OTLP/JSON ExportTraceServiceRequest: ${describeIssues(result.error)}`);
   const resourceSpans = (result.data.resourceSpans ?? []).map((rs, r) => {
     const res = resource.safeParse(rs.resource);
-    const raw = [...rs.scopeSpans, ...rs.instrumentationLibrarySpans];
+    const lists = [...rs.scopeSpans, ...rs.instrumentationLibrarySpans];
     if (!res.success) {
       const malformed = describeIssues(res.error, `resourceSpans.${r}.resource`);
-      return { resource: [], spans: raw.map((): DecodedSpan => ({ malformed })) };
+      return { resource: [], spans: lists.flatMap((l) => l.spans.map((): DecodedSpan => ({ malformed }))) };
     }
-    const spans = raw.map((s): DecodedSpan => {
-      const decoded = span.safeParse(s);
-      return decoded.success ? decoded.data : { malformed: describeIssues(decoded.error) };
+    const spans: DecodedSpan[] = [];
+    lists.forEach((list, i) => {
+      const sc = scope.safeParse(list.scope);
+      if (!sc.success) {
+        const malformed = describeIssues(sc.error, `resourceSpans.${r}.scopeSpans.${i}.scope`);
+        for (let k = 0; k < list.spans.length; k++) spans.push({ malformed });
+        return;
+      }
+      const shared: OtlpScope = list.scope == null && list.schemaUrl === "" ? NO_SCOPE : { ...sc.data, schemaUrl: list.schemaUrl };
+      for (const s of list.spans) {
+        const decoded = span.safeParse(s);
+        if (!decoded.success) {
+          spans.push({ malformed: describeIssues(decoded.error) });
+          continue;
+        }
+        const ok: OtlpSpan = decoded.data;
+        ok.scope = shared;
+        spans.push(ok);
+      }
     });
-    return { resource: res.data?.attributes ?? [], spans };
+    return { resource: res.data?.attributes ?? [], resourceDroppedAttributesCount: res.data?.droppedAttributesCount ?? 0, schemaUrl: rs.schemaUrl, spans };
   });
   return { resourceSpans, hasResourceSpans: result.data.resourceSpans != null };
 }

@@ -1,18 +1,21 @@
 import { isUtf8 } from "node:buffer";
 import $protobuf from "protobufjs/minimal.js";
 import { opentelemetry } from "./proto/otlp.js";
-import { DecodeError, hexOf, MAX_VALUE_DEPTH, uint64, type OtlpRequest, type OtlpSpan } from "./otlp";
+import { DecodeError, hexOf, MAX_VALUE_DEPTH, NO_SCOPE, uint64, type OtlpRequest, type OtlpScope, type OtlpSpan } from "./otlp";
 
 type PbSpan = opentelemetry.proto.trace.v1.Span.$Properties;
-type PbScopeSpans = { spans?: PbSpan[] | null };
+type PbScopeSpans = opentelemetry.proto.trace.v1.ScopeSpans.$Properties;
+type PbLibrarySpans = opentelemetry.proto.trace.v1.InstrumentationLibrarySpans.$Properties;
 
 const ExportTraceServiceRequest = opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 
-function span(s: PbSpan): OtlpSpan {
+function span(s: PbSpan, scope: OtlpScope): OtlpSpan {
   return {
     traceId: hexOf(s.traceId),
     spanId: hexOf(s.spanId),
     traceState: s.traceState ?? "",
+    flags: s.flags ?? 0,
+    scope,
     parentSpanId: hexOf(s.parentSpanId),
     name: s.name ?? "",
     kind: s.kind ?? 0,
@@ -32,6 +35,7 @@ function span(s: PbSpan): OtlpSpan {
       traceId: hexOf(l.traceId),
       spanId: hexOf(l.spanId),
       traceState: l.traceState ?? "",
+      flags: l.flags ?? 0,
       attributes: l.attributes ?? [],
       droppedAttributesCount: l.droppedAttributesCount ?? 0,
     })),
@@ -41,8 +45,25 @@ function span(s: PbSpan): OtlpSpan {
   };
 }
 
-function spansOf(scopes: PbScopeSpans[] | null | undefined, out: OtlpSpan[]): void {
-  for (const scope of scopes ?? []) for (const s of scope.spans ?? []) out.push(span(s));
+type PbScope = opentelemetry.proto.common.v1.InstrumentationScope.$Properties;
+
+function scopeOf(scope: PbScope | null | undefined, schemaUrl: string | null | undefined): OtlpScope {
+  if (!scope && !schemaUrl) return NO_SCOPE;
+  return {
+    name: scope?.name ?? "",
+    version: scope?.version ?? "",
+    attributes: scope?.attributes ?? [],
+    droppedAttributesCount: scope?.droppedAttributesCount ?? 0,
+    schemaUrl: schemaUrl ?? "",
+  };
+}
+
+function spansOf(scopes: (PbScopeSpans | PbLibrarySpans)[] | null | undefined, out: OtlpSpan[]): void {
+  for (const ss of scopes ?? []) {
+    // An InstrumentationLibrary is a scope with a name and version only.
+    const scope = scopeOf("instrumentationLibrary" in ss ? ss.instrumentationLibrary : (ss as PbScopeSpans).scope, ss.schemaUrl);
+    for (const s of ss.spans ?? []) out.push(span(s, scope));
+  }
 }
 
 /**
@@ -90,7 +111,12 @@ export function decodeProtobuf(body: Uint8Array): OtlpRequest {
       spansOf(rs.scopeSpans, spans);
       // Exporters older than OTLP 0.15 put spans here; the field is deprecated but still decoded.
       spansOf(rs.instrumentationLibrarySpans, spans);
-      return { resource: rs.resource?.attributes ?? [], spans };
+      return {
+        resource: rs.resource?.attributes ?? [],
+        resourceDroppedAttributesCount: rs.resource?.droppedAttributesCount ?? 0,
+        schemaUrl: rs.schemaUrl ?? "",
+        spans,
+      };
     }),
   };
 }

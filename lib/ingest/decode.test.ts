@@ -22,10 +22,12 @@ const stored = (request: OtlpRequest) => normalizeRequest(request, redactor, def
 const pb = encodeRequest({
   resourceSpans: [
     {
-      resource: { attributes: [{ key: "service.name", value: { stringValue: "api" } }] },
+      resource: { attributes: [{ key: "service.name", value: { stringValue: "api" } }], droppedAttributesCount: 3 },
+      schemaUrl: "https://opentelemetry.io/schemas/1.26.0",
       scopeSpans: [
         {
-          scope: { name: "lib", version: "1" },
+          scope: { name: "lib", version: "1", attributes: [{ key: "lib.mode", value: { stringValue: "fast" } }], droppedAttributesCount: 2 },
+          schemaUrl: "https://opentelemetry.io/schemas/1.27.0",
           spans: [
             {
               traceId,
@@ -49,6 +51,7 @@ const pb = encodeRequest({
               events: [{ timeUnixNano: fixed64(start + 5n), name: "retry", attributes: [{ key: "attempt", value: { intValue: 2 } }] }],
               links: [{ traceId: randomBytes(16), spanId: randomBytes(8), attributes: [] }],
               status: { code: 2, message: "boom" },
+              flags: 0x301,
             },
           ],
         },
@@ -60,10 +63,12 @@ const pb = encodeRequest({
 const jsonBody = {
   resourceSpans: [
     {
-      resource: { attributes: [{ key: "service.name", value: { stringValue: "api" } }], unknownField: 1 },
+      resource: { attributes: [{ key: "service.name", value: { stringValue: "api" } }], droppedAttributesCount: 3, unknownField: 1 },
+      schemaUrl: "https://opentelemetry.io/schemas/1.26.0",
       scopeSpans: [
         {
-          scope: { name: "lib", version: "1" },
+          scope: { name: "lib", version: "1", attributes: [{ key: "lib.mode", value: { stringValue: "fast" } }], droppedAttributesCount: "2" },
+          schemaUrl: "https://opentelemetry.io/schemas/1.27.0",
           spans: [
             {
               traceId: traceId.toString("hex").toUpperCase(),
@@ -87,7 +92,7 @@ const jsonBody = {
               events: [{ timeUnixNano: String(start + 5n), name: "retry", attributes: [{ key: "attempt", value: { intValue: "2" } }] }],
               links: [],
               status: { code: 2, message: "boom" },
-              flags: 257,
+              flags: 769,
               futureField: { anything: true },
             },
           ],
@@ -114,6 +119,9 @@ describe("protobuf and JSON", () => {
       // Typed as received (lib/attributes/stored-value.ts): int64 past 2^53 and bytes are tagged.
       attributes: { s: "x", b: true, i: { $int: "9007199254740993" }, small: -42, d: 1.5, a: ["p", 1], kv: { nested: false }, bytes: { $bytes: "aGk=" }, empty: null },
       events: [{ name: "retry", timeUnixNano: String(start + 5n), attributes: { attempt: 2 } }],
+      flags: 0x301,
+      scope: { name: "lib", version: "1", attributes: { "lib.mode": "fast" }, droppedAttributesCount: 2, schemaUrl: "https://opentelemetry.io/schemas/1.27.0" },
+      resource: { schemaUrl: "https://opentelemetry.io/schemas/1.26.0", droppedAttributesCount: 3 },
     });
   });
 
@@ -123,9 +131,22 @@ describe("protobuf and JSON", () => {
     expect(json(body).resourceSpans[0]!.spans[0]).toMatchObject({ kind: 3, statusCode: 1 });
   });
 
-  it("read spans from the deprecated instrumentation_library_spans as well", () => {
-    const body = { resourceSpans: [{ instrumentationLibrarySpans: [{ spans: [jsonBody.resourceSpans[0]!.scopeSpans[0]!.spans[0]] }] }] };
-    expect(json(body).resourceSpans[0]!.spans).toHaveLength(1);
+  it("read spans from the deprecated instrumentation_library_spans as well, with the library as their scope", () => {
+    const body = { resourceSpans: [{ instrumentationLibrarySpans: [{ instrumentationLibrary: { name: "old-lib", version: "0.1" }, spans: [jsonBody.resourceSpans[0]!.scopeSpans[0]!.spans[0]] }] }] };
+    const [fromJson] = stored(json(body));
+    expect(fromJson!.span!.scope).toMatchObject({ name: "old-lib", version: "0.1", attributes: {} });
+    const fromPb = decodeProtobuf(encodeRequest({ resourceSpans: [{ instrumentationLibrarySpans: [{ instrumentationLibrary: { name: "old-lib", version: "0.1" }, spans: [{ traceId, spanId, name: "x", startTimeUnixNano: fixed64(start), endTimeUnixNano: fixed64(end) }] }] }] }));
+    expect(stored(fromPb)[0]!.span!.scope.id).toBe(fromJson!.span!.scope.id);
+  });
+
+  it("give spans of different scopes different scope ids, and spans without a scope the same empty one", () => {
+    const good = jsonBody.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    const scopes = [{ name: "a" }, { name: "a", version: "2" }, { name: "a", attributes: [{ key: "k", value: { stringValue: "v" } }] }, { name: "a", droppedAttributesCount: 1 }, undefined];
+    const entries = stored(json({ resourceSpans: [{ scopeSpans: [...scopes.map((scope) => ({ scope, spans: [good] })), { scope: { name: "a" }, schemaUrl: "u", spans: [good] }, { spans: [good] }] }] }));
+    const ids = entries.map((e) => e.span!.scope.id);
+    expect(new Set(ids.slice(0, 6)).size).toBe(6);
+    expect(ids[6]).toBe(ids[4]);
+    expect(entries[4]!.span!.scope).toMatchObject({ name: "", version: "", attributes: {}, droppedAttributesCount: 0, schemaUrl: "" });
   });
 });
 
@@ -153,6 +174,16 @@ describe("malformed input", () => {
     expect(spans({ resourceSpans: [{ resource: { attributes: [{ key: "k", value: { intValue: "9223372036854775808" } }] }, scopeSpans: [{ spans: [good, good] }] }] })).toEqual([
       { malformed: "resourceSpans.0.resource.attributes.0.value.intValue: expected a 64-bit integer" },
       { malformed: "resourceSpans.0.resource.attributes.0.value.intValue: expected a 64-bit integer" },
+    ]);
+    // A bad scope makes only its own spans malformed; the other scope's span stands.
+    expect(spans({ resourceSpans: [{ scopeSpans: [{ scope: { name: 5 }, spans: [good] }, { scope: { name: "ok" }, spans: [good] }] }] })).toEqual([
+      { malformed: "resourceSpans.0.scopeSpans.0.scope.name: Invalid input: expected string, received number" },
+      expect.objectContaining({ name: "GET /", scope: expect.objectContaining({ name: "ok" }) }),
+    ]);
+    // flags is a fixed32: past 2^32 - 1 is not one.
+    expect(spans({ resourceSpans: [{ scopeSpans: [{ spans: [{ ...good, flags: 4294967296 }, { ...good, flags: 4294967295 }] }] }] })).toEqual([
+      { malformed: "flags: expected an unsigned 32-bit integer" },
+      expect.objectContaining({ flags: 4294967295 }),
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { enforceTenants, type EnforceOptions, type TenantPolicy } from "./enforce-tenant";
-import type { NormalizedEntry, NormalizedResource, NormalizedSpan } from "./normalize";
+import type { NormalizedEntry, NormalizedResource, NormalizedScope, NormalizedSpan } from "./normalize";
 
 const NOW = new Date("2030-01-10T12:00:00Z");
 const NOW_NS = BigInt(NOW.getTime()) * 1_000_000n;
@@ -10,8 +10,10 @@ const policy = (id: string): TenantPolicy => ({ id, keptRetentionDays: 30, slowT
 const tenants = new Map([policy("acme"), policy("globex")].map((t) => [t.id, t]));
 
 function resource(tenantClaim?: string, redactions = {}): NormalizedResource {
-  return { id: `r-${tenantClaim}`, attributes: {}, service: "api", tenantClaim, requestId: null, redactions, truncatedValues: 0 };
+  return { id: `r-${tenantClaim}`, attributes: {}, schemaUrl: "", droppedAttributesCount: 0, service: "api", tenantClaim, requestId: null, redactions, truncatedValues: 0 };
 }
+
+const scope: NormalizedScope = { id: "1", name: "", version: "", attributes: {}, droppedAttributesCount: 0, schemaUrl: "", redactions: {}, truncatedValues: 0 };
 
 function entry(traceId: string, spanId: string, options: { claim?: string; resource?: NormalizedResource; parent?: string | null; startNs?: bigint } = {}): NormalizedEntry {
   const span: NormalizedSpan = {
@@ -19,6 +21,7 @@ function entry(traceId: string, spanId: string, options: { claim?: string; resou
     traceId,
     spanId,
     parentSpanId: options.parent === undefined ? "1" : options.parent,
+    flags: 0,
     requestId: null,
     service: "api",
     name: "op",
@@ -31,6 +34,7 @@ function entry(traceId: string, spanId: string, options: { claim?: string; resou
     events: [],
     links: [],
     resource: options.resource ?? resource(),
+    scope,
     droppedAttributesCount: 0,
     droppedEventsCount: 0,
     droppedLinksCount: 0,

@@ -1,6 +1,6 @@
 import { isValidTenantId } from "@/lib/tenants/tenant-id";
 import { COUNTER, TenantCounters } from "./counters";
-import type { NormalizedEntry, NormalizedResource, NormalizedSpan } from "./normalize";
+import type { NormalizedEntry, NormalizedSpan } from "./normalize";
 import { ISOLATION_VIOLATIONS, type RefusalReason } from "./refusals";
 
 /** Who is writing: a key scoped to one tenant, or a platform collector key (tenantId null). */
@@ -143,7 +143,7 @@ export function enforceTenants(entries: readonly NormalizedEntry[], options: Enf
   };
 
   const accepted: AcceptedSpan[] = [];
-  const resourcesCounted = new Set<string>();
+  const sharedCounted = new Set<string>();
   for (const entry of entries) {
     if (entry.refused) {
       refuse(entry.refused, options.key.tenantId ?? undefined);
@@ -154,7 +154,7 @@ export function enforceTenants(entries: readonly NormalizedEntry[], options: Enf
     else {
       const a = { tenantId: verdict.tenantId, span: entry.span };
       accepted.push(a);
-      countAccepted(counters, a, resourcesCounted);
+      countAccepted(counters, a, sharedCounted);
     }
   }
   return { accepted, refused, violations: [...violations.values(), ...sharedTraceIds(accepted, options.storedTenants)], counters };
@@ -183,17 +183,18 @@ function sharedTraceIds(accepted: readonly AcceptedSpan[], storedTenants: Readon
   return [...violations.values()];
 }
 
-function countAccepted(counters: TenantCounters, { tenantId: t, span }: AcceptedSpan, resourcesCounted: Set<string>): void {
+function countAccepted(counters: TenantCounters, { tenantId: t, span }: AcceptedSpan, sharedCounted: Set<string>): void {
   counters.addAll(t, span.redactions, COUNTER.redactionPrefix);
   counters.add(t, COUNTER.droppedAttributes, span.limited.attributes);
   counters.add(t, COUNTER.droppedEvents, span.limited.events);
   counters.add(t, COUNTER.droppedLinks, span.limited.links);
   counters.add(t, COUNTER.truncatedValues, span.limited.truncatedValues);
-  // A resource is redacted once however many spans share it; count it once per tenant.
-  const resource: NormalizedResource = span.resource;
-  const id = `${t}\0${resource.id}`;
-  if (resourcesCounted.has(id)) return;
-  resourcesCounted.add(id);
-  counters.addAll(t, resource.redactions, COUNTER.redactionPrefix);
-  counters.add(t, COUNTER.truncatedValues, resource.truncatedValues);
+  // A resource or scope is redacted once however many spans share it; count it once per tenant.
+  for (const [what, shared] of [["resource", span.resource], ["scope", span.scope]] as const) {
+    const id = `${what}\0${t}\0${shared.id}`;
+    if (sharedCounted.has(id)) continue;
+    sharedCounted.add(id);
+    counters.addAll(t, shared.redactions, COUNTER.redactionPrefix);
+    counters.add(t, COUNTER.truncatedValues, shared.truncatedValues);
+  }
 }

@@ -1,9 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { DiagLogLevel, SpanKind, SpanStatusCode, context, diag, trace, type HrTime } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bigintToSpanId, uuidToTraceId } from "@/db/demo/ids";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { keyFor, seedTenant, startIngestServer, testTracing, type ExporterKind, type IngestServer } from "./testing/fixtures";
+import { keyFor, seedTenant, startIngestServer, TEST_RESOURCE_SCHEMA_URL, TEST_SCOPE, testTracing, type ExporterKind, type IngestServer } from "./testing/fixtures";
 
 let t: TestDatabase;
 let server: IngestServer;
@@ -43,13 +44,21 @@ interface SpanRow {
   attributes: Record<string, unknown>;
   events: unknown[];
   links: unknown[];
+  flags: number;
   resource: Record<string, unknown>;
+  resource_schema_url: string;
+  resource_dropped: number;
+  scope: { name: string; version: string; attributes: Record<string, unknown>; dropped_attributes_count: number; schema_url: string };
 }
 
 async function storedSpans(traceIdHex: string): Promise<SpanRow[]> {
   return t.sql<SpanRow[]>`
-    SELECT s.*, ((extract(epoch FROM s.start_time) * 1000000)::bigint * 1000 + s.start_sub_us_ns)::text AS start_ns, r.attributes AS resource
+    SELECT s.*, ((extract(epoch FROM s.start_time) * 1000000)::bigint * 1000 + s.start_sub_us_ns)::text AS start_ns, r.attributes AS resource,
+           r.schema_url AS resource_schema_url, r.dropped_attributes_count AS resource_dropped,
+           jsonb_build_object('name', c.name, 'version', c.version, 'attributes', c.attributes,
+                              'dropped_attributes_count', c.dropped_attributes_count, 'schema_url', c.schema_url) AS scope
     FROM spans s JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id
+    JOIN scopes c ON c.tenant_id = s.tenant_id AND c.id = s.scope_id
     WHERE s.trace_id = ${traceIdHex}::uuid ORDER BY s.start_time, s.span_id`;
 }
 
@@ -106,6 +115,13 @@ describe.each<ExporterKind>(["proto", "json"])("spans exported by the real OpenT
       expect(row.duration_ns).toBe(ns(span.endTime) - ns(span.startTime));
       expect(row.service).toBe("checkout");
       expect(row.resource).toEqual(span.resource.attributes);
+      expect(row.resource_schema_url).toBe(TEST_RESOURCE_SCHEMA_URL);
+      expect(row.resource_dropped).toBe(0);
+      // The tracer's instrumentation scope, as the exporter sent it.
+      expect(row.scope).toEqual({ name: TEST_SCOPE.name, version: TEST_SCOPE.version, attributes: {}, dropped_attributes_count: 0, schema_url: TEST_SCOPE.schemaUrl });
+      expect(span.instrumentationScope).toMatchObject(TEST_SCOPE);
+      // Sampled, and the exporter says whether the parent is remote (bit 8): here it is not.
+      expect(row.flags).toBe(0x101);
     }
     expect(rootRow.parent_span_id).toBeNull();
     expect(bigintToSpanId(childRow.parent_span_id!)).toBe(root.spanContext().spanId);
@@ -119,7 +135,7 @@ describe.each<ExporterKind>(["proto", "json"])("spans exported by the real OpenT
     expect(childRow.events).toEqual([
       { name: "payment declined", timeUnixNano: String(ns(child.events[0]!.time)), attributes: { "decline.code": "insufficient_funds" } },
     ]);
-    expect(childRow.links).toEqual([{ traceId: linked.spanContext().traceId, spanId: linked.spanContext().spanId, attributes: { "link.reason": "retry of" } }]);
+    expect(childRow.links).toEqual([{ traceId: linked.spanContext().traceId, spanId: linked.spanContext().spanId, flags: 0x101, attributes: { "link.reason": "retry of" } }]);
 
     const [summary] = await t.sql`
       SELECT *, (extract(epoch FROM start_time) * 1000000)::bigint::text AS start_us FROM traces WHERE trace_id = ${rootRow.trace_id}::uuid`;
@@ -142,6 +158,17 @@ describe.each<ExporterKind>(["proto", "json"])("spans exported by the real OpenT
       sample_weight: 1,
     });
   });
+});
+
+it.each<ExporterKind>(["proto", "json"])("keeps the %s exporter's remote-parent bits: a span continuing a remote trace has flags 0x301", async (kind) => {
+  const tracing = testTracing({ endpoint: server.endpoint, key: acmeKey, kind });
+  const remote = { traceId: randomBytes(16).toString("hex"), spanId: "00f067aa0ba902b7", traceFlags: 1, isRemote: true };
+  const span = tracing.tracer.startSpan("continue", {}, trace.setSpanContext(context.active(), remote));
+  span.end();
+  await tracing.flush();
+  await tracing.shutdown();
+  const rows = await storedSpans(remote.traceId);
+  expect(rows.map((r) => [r.name, r.flags, bigintToSpanId(r.parent_span_id!)])).toEqual([["continue", 0x301, remote.spanId]]);
 });
 
 it("accepts gzip from the exporters and writes each tenant a platform collector names", async () => {

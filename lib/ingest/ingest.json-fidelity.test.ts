@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { traceIdToUuid } from "@/db/demo/ids";
 import { searchIds } from "@/lib/traces/testing/two-tenants";
 import { MAX_VALUE_DEPTH } from "./otlp";
-import { keyFor, postOtlp, seedTenant, startIngestServer, storedCounts, testTracing, type IngestServer } from "./testing/fixtures";
+import { keyFor, postOtlp, seedTenant, startIngestServer, storedCounts, TEST_RESOURCE_SCHEMA_URL, TEST_SCOPE, testTracing, type IngestServer } from "./testing/fixtures";
 import { decodeExportResponse, decodeStatus } from "./testing/responses";
 import { encodeRequest, fixed64 } from "./testing/synthetic";
 
@@ -313,5 +313,66 @@ describe("trace state", () => {
       { trace_state: "congo=t61rcWkgMzE", link_state: "link congo=t61rcWkgMzE" },
       { trace_state: "rojo=00f067aa0ba902b7", link_state: "link rojo=00f067aa0ba902b7" },
     ]);
+  });
+});
+
+describe("instrumentation scope, schema URLs and flags", () => {
+  const scopeRows = (traceHex: string) =>
+    t.sql`
+      SELECT c.name, c.version, c.attributes, c.dropped_attributes_count, c.schema_url, s.flags, s.links->0->'flags' AS link_flags,
+             r.schema_url AS resource_schema_url, r.dropped_attributes_count AS resource_dropped
+      FROM spans s JOIN scopes c ON c.tenant_id = s.tenant_id AND c.id = s.scope_id
+      JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id
+      WHERE s.trace_id = ${traceIdToUuid(traceHex)}::uuid ORDER BY s.span_id`;
+
+  it("as the real OpenTelemetry JS http/json exporter sends them: its tracer's name, version and schema URL, sampled flags", async () => {
+    const tracing = testTracing({ endpoint: server.endpoint, key, kind: "json" });
+    const span = tracing.tracer.startSpan("scoped");
+    span.end();
+    await tracing.flush();
+    await tracing.shutdown();
+    expect(await scopeRows(span.spanContext().traceId)).toEqual([
+      {
+        name: TEST_SCOPE.name, version: TEST_SCOPE.version, attributes: {}, dropped_attributes_count: 0, schema_url: TEST_SCOPE.schemaUrl,
+        flags: 0x101, link_flags: null, resource_schema_url: TEST_RESOURCE_SCHEMA_URL, resource_dropped: 0,
+      },
+    ]);
+  });
+
+  it("hand-written: scope attributes (redacted like any), dropped counts, both schema URLs and flags up to 2^32 - 1 are stored; the scope once", async () => {
+    const traceId = hex(16);
+    const start = nowNs();
+    const times = `"startTimeUnixNano":"${start}","endTimeUnixNano":"${start + 1n}"`;
+    const body = (spanFields: string) =>
+      `{"resourceSpans":[{"resource":{"attributes":[],"droppedAttributesCount":4},"schemaUrl":"https://opentelemetry.io/schemas/1.26.0",` +
+      `"scopeSpans":[{"scope":{"name":"io.opentelemetry.jdbc","version":"2.10.0-alpha","attributes":[{"key":"owner","value":{"stringValue":"bob@example.com"}},` +
+      `{"key":"shard","value":{"intValue":"3"}}],"droppedAttributesCount":1},"schemaUrl":"https://opentelemetry.io/schemas/1.27.0",` +
+      `"spans":[${rawSpan(traceId, `${times},${spanFields}`)}]}]}]}`;
+    const before = (await storedCounts(t.sql)).scopes!;
+    const res = await postJson(body(`"flags":4294967295,"links":[{"traceId":"${hex(16)}","spanId":"${hex(8)}","flags":769}]`));
+    expect(res.status).toBe(200);
+    const res2 = await postJson(body(`"flags":"513"`));
+    expect(res2.status).toBe(200);
+    const expected = {
+      name: "io.opentelemetry.jdbc", version: "2.10.0-alpha", attributes: { owner: "[REDACTED:email]", shard: 3 }, dropped_attributes_count: 1,
+      schema_url: "https://opentelemetry.io/schemas/1.27.0", resource_schema_url: "https://opentelemetry.io/schemas/1.26.0", resource_dropped: 4,
+    };
+    const rows = await scopeRows(traceId);
+    expect(rows.map((r) => ({ ...r, flags: r.flags >>> 0 })).sort((a, b) => a.flags - b.flags)).toEqual([
+      { ...expected, flags: 513, link_flags: null },
+      { ...expected, flags: 0xffffffff, link_flags: 769 },
+    ]);
+    // Two requests, two spans, one scope row.
+    expect((await storedCounts(t.sql)).scopes).toBe(before + 1);
+  });
+
+  it("a flags value that is not a fixed32 refuses that span alone, saying why", async () => {
+    const traceId = hex(16);
+    const start = nowNs();
+    const times = `"startTimeUnixNano":"${start}","endTimeUnixNano":"${start + 1n}"`;
+    const res = await postJson(rawJsonBody([rawSpan(traceId, `${times},"flags":4294967296`), rawSpan(traceId, `${times},"flags":1`)]));
+    expect(answer(res.body)).toEqual({ partialSuccess: { rejectedSpans: "1", errorMessage: expect.stringMatching(/flags: expected an unsigned 32-bit integer/) } });
+    const [row] = await t.sql`SELECT count(*)::int AS n FROM spans WHERE trace_id = ${traceIdToUuid(traceId)}::uuid`;
+    expect(row).toEqual({ n: 1 });
   });
 });

@@ -1,10 +1,10 @@
-import { resourceId } from "@/db/demo/resources";
+import { resourceId, scopeId } from "@/db/demo/resources";
 import { storedBytes, storedDouble, storedInt, storedKvlist, type StoredValue } from "@/lib/attributes/stored-value";
 import { checkedSpanIdToBigint, checkedTraceIdUuid } from "@/db/demo/ids";
 import type { SpanEvent, SpanLink } from "@/db/schema";
 import type { SpanLimits } from "./limits";
 import { storableText, truncateMarked } from "./limits";
-import { DecodeError, MAX_VALUE_DEPTH, uint64, type AnyValue, type DecodedSpan, type KeyValue, type OtlpEvent, type OtlpLink, type OtlpRequest, type OtlpSpan } from "./otlp";
+import { DecodeError, MAX_VALUE_DEPTH, NO_SCOPE, uint64, type AnyValue, type DecodedSpan, type KeyValue, type OtlpEvent, type OtlpLink, type OtlpRequest, type OtlpResourceSpans, type OtlpScope, type OtlpSpan } from "./otlp";
 import type { RedactionCounts, Redactor } from "./redact";
 import type { RefusalReason } from "./refusals";
 
@@ -22,9 +22,25 @@ export interface NormalizedResource {
   /** Signed 64-bit id (decimal) derived from the redacted attributes, as `resources.id`. */
   id: string;
   attributes: Attributes;
+  /** ResourceSpans.schema_url, '' for none. */
+  schemaUrl: string;
+  droppedAttributesCount: number;
   service: string;
   tenantClaim: string | undefined;
   requestId: string | null;
+  redactions: RedactionCounts;
+  truncatedValues: number;
+}
+
+/** An instrumentation scope (with its ScopeSpans' schema URL) as a `scopes` row, shared by its spans. */
+export interface NormalizedScope {
+  /** Signed 64-bit id (decimal) derived from everything below, as `scopes.id`. */
+  id: string;
+  name: string;
+  version: string;
+  attributes: Attributes;
+  droppedAttributesCount: number;
+  schemaUrl: string;
   redactions: RedactionCounts;
   truncatedValues: number;
 }
@@ -47,6 +63,8 @@ export interface NormalizedSpan {
   parentSpanId: string | null;
   /** W3C tracestate as received; absent for none. */
   traceState?: string;
+  /** OTLP span flags, fixed32 (unsigned). */
+  flags: number;
   requestId: string | null;
   service: string;
   name: string;
@@ -59,6 +77,7 @@ export interface NormalizedSpan {
   events: SpanEvent[];
   links: SpanLink[];
   resource: NormalizedResource;
+  scope: NormalizedScope;
   droppedAttributesCount: number;
   droppedEventsCount: number;
   droppedLinksCount: number;
@@ -193,23 +212,45 @@ interface Context {
   redactor: Redactor;
   limits: SpanLimits;
   keys: Map<string, boolean>;
+  /** Each decoded scope normalised once: a request's spans share a few scope objects. */
+  scopes: Map<OtlpScope, NormalizedScope>;
 }
 
 const cleanerFor = (ctx: Context) => new Cleaner(ctx.redactor, ctx.limits, ctx.keys);
 
-function normalizeResource(list: readonly KeyValue[], ctx: Context): NormalizedResource {
+function normalizeResource(rs: OtlpResourceSpans, ctx: Context): NormalizedResource {
   const { limits } = ctx;
   const cleaner = cleanerFor(ctx);
-  const { attributes } = cleaner.attributes(list, limits.attributeCount);
+  const { attributes, dropped } = cleaner.attributes(rs.resource, limits.attributeCount);
+  const schemaUrl = rs.schemaUrl ? cleaner.text(rs.schemaUrl) : "";
+  const droppedAttributesCount = int4((rs.resourceDroppedAttributesCount ?? 0) + dropped);
   return {
-    id: resourceId(attributes).toString(),
+    // Resources without a schema URL or dropped count keep the ids they had before either was stored.
+    id: resourceId(attributes, schemaUrl || droppedAttributesCount ? [schemaUrl, droppedAttributesCount] : undefined).toString(),
     attributes,
+    schemaUrl,
+    droppedAttributesCount,
     service: stringAttribute(attributes, ATTR_SERVICE_NAME) || UNKNOWN_SERVICE,
     tenantClaim: tenantClaimOf(attributes),
     requestId: stringAttribute(attributes, ATTR_REQUEST_ID) ?? null,
     redactions: cleaner.redactions,
     truncatedValues: cleaner.truncatedValues,
   };
+}
+
+function normalizeScope(scope: OtlpScope, ctx: Context): NormalizedScope {
+  let normalized = ctx.scopes.get(scope);
+  if (normalized) return normalized;
+  const cleaner = cleanerFor(ctx);
+  const { attributes, dropped } = cleaner.attributes(scope.attributes, ctx.limits.attributeCount);
+  const name = cleaner.text(scope.name);
+  const version = cleaner.text(scope.version);
+  const droppedAttributesCount = int4(scope.droppedAttributesCount + dropped);
+  const schemaUrl = cleaner.text(scope.schemaUrl);
+  const fields = { name, version, attributes, droppedAttributesCount, schemaUrl };
+  normalized = { id: scopeId(fields).toString(), ...fields, redactions: cleaner.redactions, truncatedValues: cleaner.truncatedValues };
+  ctx.scopes.set(scope, normalized);
+  return normalized;
 }
 
 function normalizeEvents(events: readonly OtlpEvent[], cleaner: Cleaner, limits: SpanLimits): SpanEvent[] {
@@ -237,6 +278,7 @@ function normalizeLinks(links: readonly OtlpLink[], cleaner: Cleaner, limits: Sp
       traceId: l.traceId,
       spanId: l.spanId,
       ...(l.traceState ? { traceState: cleaner.text(l.traceState) } : {}),
+      ...(l.flags ? { flags: l.flags } : {}),
       attributes,
       ...(droppedAttributesCount > 0 ? { droppedAttributesCount } : {}),
     });
@@ -273,6 +315,7 @@ function normalizeSpan(decoded: DecodedSpan, resource: NormalizedResource, ctx: 
       // An all-zero parent is how some exporters write "no parent".
       parentSpanId: span.parentSpanId === "" || span.parentSpanId === ZERO_SPAN ? null : checkedSpanIdToBigint(span.parentSpanId).toString(),
       ...(span.traceState ? { traceState: cleaner.text(span.traceState) } : {}),
+      flags: span.flags ?? 0,
       requestId: stringAttribute(attributes, ATTR_REQUEST_ID) ?? resource.requestId,
       service: resource.service,
       name: cleaner.text(span.name),
@@ -285,6 +328,7 @@ function normalizeSpan(decoded: DecodedSpan, resource: NormalizedResource, ctx: 
       events,
       links,
       resource,
+      scope: normalizeScope(span.scope ?? NO_SCOPE, ctx),
       droppedAttributesCount: int4(span.droppedAttributesCount + dropped),
       droppedEventsCount: int4(span.droppedEventsCount + span.events.length - events.length),
       droppedLinksCount: int4(span.droppedLinksCount + span.links.length - links.length),
@@ -299,16 +343,17 @@ function normalizeSpan(decoded: DecodedSpan, resource: NormalizedResource, ctx: 
   };
 }
 
-/** Values cut by the length limit in these entries, each resource counted once. */
+/** Values cut by the length limit in these entries, each resource and scope counted once. */
 export function truncatedValues(entries: readonly NormalizedEntry[]): number {
   let n = 0;
-  const resources = new Set<NormalizedResource>();
+  const shared = new Set<NormalizedResource | NormalizedScope>();
   for (const { span } of entries) {
     if (!span) continue;
     n += span.limited.truncatedValues;
-    if (!resources.has(span.resource)) {
-      resources.add(span.resource);
-      n += span.resource.truncatedValues;
+    for (const s of [span.resource, span.scope]) {
+      if (shared.has(s)) continue;
+      shared.add(s);
+      n += s.truncatedValues;
     }
   }
   return n;
@@ -316,11 +361,11 @@ export function truncatedValues(entries: readonly NormalizedEntry[]): number {
 
 /** Every span of the request, in request order, as a row or as the reason it is refused. */
 export function normalizeRequest(request: OtlpRequest, redactor: Redactor, limits: SpanLimits): NormalizedEntry[] {
-  const ctx: Context = { redactor, limits, keys: new Map() };
+  const ctx: Context = { redactor, limits, keys: new Map(), scopes: new Map() };
   const out: NormalizedEntry[] = [];
   for (const rs of request.resourceSpans) {
     if (rs.spans.length === 0) continue;
-    const resource = normalizeResource(rs.resource, ctx);
+    const resource = normalizeResource(rs, ctx);
     for (const span of rs.spans) out.push(normalizeSpan(span, resource, ctx));
   }
   return out;

@@ -35,15 +35,33 @@ export interface OtlpLink {
   spanId: string;
   /** W3C tracestate of the linked span context; absent or empty for none. */
   traceState?: string;
+  /** OTLP link flags (fixed32, unsigned); absent for 0. */
+  flags?: number;
   attributes: readonly KeyValue[];
   droppedAttributesCount: number;
 }
+
+/** An InstrumentationScope with its ScopeSpans' schema URL. */
+export interface OtlpScope {
+  name: string;
+  version: string;
+  attributes: readonly KeyValue[];
+  droppedAttributesCount: number;
+  schemaUrl: string;
+}
+
+/** The scope of spans sent without one. */
+export const NO_SCOPE: OtlpScope = Object.freeze({ name: "", version: "", attributes: [], droppedAttributesCount: 0, schemaUrl: "" });
 
 export interface OtlpSpan {
   traceId: string;
   spanId: string;
   /** W3C tracestate; absent or empty for none. */
   traceState?: string;
+  /** OTLP span flags (fixed32, unsigned: trace flags and the remote-parent bits); absent for 0. */
+  flags?: number;
+  /** The instrumentation scope of its ScopeSpans, one object shared by its spans; absent for none. */
+  scope?: OtlpScope;
   parentSpanId: string;
   name: string;
   kind: number;
@@ -68,6 +86,10 @@ export type DecodedSpan = OtlpSpan | MalformedSpan;
 
 export interface OtlpResourceSpans {
   resource: readonly KeyValue[];
+  /** The resource's dropped attribute count; absent for 0. */
+  resourceDroppedAttributesCount?: number;
+  /** ResourceSpans.schema_url; absent or empty for none. */
+  schemaUrl?: string;
   /** Spans of every instrumentation scope of this resource, in request order. */
   spans: DecodedSpan[];
 }

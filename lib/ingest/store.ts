@@ -4,7 +4,7 @@ import { CopyWriter } from "@/db/demo/copy-stream";
 import { COUNTER } from "./counters";
 import { isMissingPartition, isRetryableConflict, isUniqueViolation } from "@/db/errors";
 import { claimedTenantIds, enforceTenants, traceIdsOf, type AcceptedSpan, type Enforcement, type KeyScope, type TenantPolicy } from "./enforce-tenant";
-import type { NormalizedEntry, NormalizedResource } from "./normalize";
+import type { NormalizedEntry } from "./normalize";
 import type { RefusalReason } from "./refusals";
 import { queueWaitNs, RollupDelta, type RollupSpan } from "./rollup-delta";
 import { isFirstAttempt, SPAN_KIND_PRODUCER, storedStartNs } from "./span-facts";
@@ -247,7 +247,7 @@ export class SpanStore {
       const d = delta.columns();
       statements.push(
         tx`SELECT ingest_span_partitions(${days[0]!}::date, ${days[days.length - 1]!}::date)`,
-        this.upsertResources(tx, fresh),
+        this.upsertShared(tx, fresh),
         tx.unsafe(MERGE_TRACE_SUMMARIES, [
           c.tenantIds, c.traceIds, c.startNs, c.endNs, c.spans, c.errors, c.services, c.security, c.rootSpanIds, c.rootServices,
           c.rootNames, c.rootDurationNs, c.rootWeights, c.requestIds, c.attributes, sampled, c.numberCells,
@@ -286,34 +286,40 @@ export class SpanStore {
   }
 
   /**
-   * Stores new resources and moves each one's latest span day forward, which retention purges
-   * it by (lib/retention/purge-derived.ts). The update comes first: it locks a row whose day it
-   * moves, so a purge deciding on the old day waits and then finds the new one, and a row a purge
-   * just deleted is inserted again. A row already at a later day is neither locked nor purgeable.
+   * Stores new resources and scopes and moves each one's latest span day forward, which
+   * retention purges them by (lib/retention/purge-derived.ts). The update comes first: it locks a
+   * row whose day it moves, so a purge deciding on the old day waits and then finds the new one,
+   * and a row a purge just deleted is inserted again. A row already at a later day is neither
+   * locked nor purgeable. One UPDATE and one INSERT per table, queued with the request's other
+   * statements: no round trip of its own.
    */
-  private async upsertResources(tx: TransactionSql, spans: readonly AcceptedSpan[]): Promise<void> {
-    const byKey = new Map<string, { tenantId: string; resource: NormalizedResource; dayNs: bigint }>();
-    for (const { tenantId, span } of spans) {
-      const key = `${tenantId}\0${span.resource.id}`;
-      const seen = byKey.get(key);
-      if (!seen) byKey.set(key, { tenantId, resource: span.resource, dayNs: span.startNs });
-      else if (span.startNs > seen.dayNs) seen.dayNs = span.startNs;
-    }
-    const rows = [...byKey.keys()].sort().map((k) => byKey.get(k)!);
-    const tenantIds = rows.map((r) => r.tenantId);
-    const ids = rows.map((r) => r.resource.id);
-    const utcDay = dayNamer();
-    const days = rows.map((r) => utcDay(r.dayNs));
-    await Promise.all([
+  private upsertShared(tx: TransactionSql, spans: readonly AcceptedSpan[]): Promise<unknown> {
+    const resources = latestDays(spans, (s) => s.resource);
+    const scopes = latestDays(spans, (s) => s.scope);
+    return Promise.all([
       tx`
         UPDATE resources r SET last_span_day = u.d
-        FROM unnest(${tenantIds}::text[], ${ids}::bigint[], ${days}::date[]) AS u(t, i, d)
+        FROM unnest(${resources.tenantIds}::text[], ${resources.ids}::bigint[], ${resources.days}::date[]) AS u(t, i, d)
         WHERE r.tenant_id = u.t AND r.id = u.i AND r.last_span_day < u.d`,
       tx`
-        INSERT INTO resources (tenant_id, id, attributes, last_span_day)
-        SELECT t, i, a::jsonb, d
+        INSERT INTO resources (tenant_id, id, attributes, schema_url, dropped_attributes_count, last_span_day)
+        SELECT t, i, a::jsonb, s, n, d
         -- Sent as text: postgres.js would JSON-encode strings bound to jsonb[] a second time.
-        FROM unnest(${tenantIds}::text[], ${ids}::bigint[], ${rows.map((r) => JSON.stringify(r.resource.attributes))}::text[], ${days}::date[]) AS u(t, i, a, d)
+        FROM unnest(${resources.tenantIds}::text[], ${resources.ids}::bigint[], ${resources.rows.map((r) => JSON.stringify(r.attributes))}::text[],
+                    ${resources.rows.map((r) => r.schemaUrl)}::text[], ${resources.rows.map((r) => r.droppedAttributesCount)}::integer[], ${resources.days}::date[])
+          AS u(t, i, a, s, n, d)
+        ON CONFLICT (tenant_id, id) DO NOTHING`,
+      tx`
+        UPDATE scopes r SET last_span_day = u.d
+        FROM unnest(${scopes.tenantIds}::text[], ${scopes.ids}::bigint[], ${scopes.days}::date[]) AS u(t, i, d)
+        WHERE r.tenant_id = u.t AND r.id = u.i AND r.last_span_day < u.d`,
+      tx`
+        INSERT INTO scopes (tenant_id, id, name, version, attributes, dropped_attributes_count, schema_url, last_span_day)
+        SELECT t, i, nm, v, a::jsonb, n, s, d
+        FROM unnest(${scopes.tenantIds}::text[], ${scopes.ids}::bigint[], ${scopes.rows.map((r) => r.name)}::text[], ${scopes.rows.map((r) => r.version)}::text[],
+                    ${scopes.rows.map((r) => JSON.stringify(r.attributes))}::text[], ${scopes.rows.map((r) => r.droppedAttributesCount)}::integer[],
+                    ${scopes.rows.map((r) => r.schemaUrl)}::text[], ${scopes.days}::date[])
+          AS u(t, i, nm, v, a, n, s, d)
         ON CONFLICT (tenant_id, id) DO NOTHING`,
     ]);
   }
@@ -336,6 +342,24 @@ export class SpanStore {
                  ${v.map((x) => x.claimedTenant)}::text[], ${v.map((x) => x.ownerTenant)}::text[], ${v.map((x) => x.spans)}::integer[])`,
     ]);
   }
+}
+
+/**
+ * The distinct resources (or scopes) of the spans per tenant, each with the UTC day of its
+ * latest span start, in key order (so concurrent requests lock rows in the same order).
+ */
+function latestDays<T extends { id: string }>(spans: readonly AcceptedSpan[], of: (span: AcceptedSpan["span"]) => T) {
+  const byKey = new Map<string, { tenantId: string; row: T; dayNs: bigint }>();
+  for (const { tenantId, span } of spans) {
+    const row = of(span);
+    const key = `${tenantId}\0${row.id}`;
+    const seen = byKey.get(key);
+    if (!seen) byKey.set(key, { tenantId, row, dayNs: span.startNs });
+    else if (span.startNs > seen.dayNs) seen.dayNs = span.startNs;
+  }
+  const sorted = [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+  const utcDay = dayNamer();
+  return { tenantIds: sorted.map((r) => r.tenantId), ids: sorted.map((r) => r.row.id), rows: sorted.map((r) => r.row), days: sorted.map((r) => utcDay(r.dayNs)) };
 }
 
 /** The tenants holding each stored trace id, for enforcement's isolation log. */

@@ -34,20 +34,25 @@ export async function purgeDerived(sql: Sql, tenant: TenantPolicy, options: Batc
     const n = await deleteInBatches(sql, d.table, `${ident(d.tenantColumn)} = $1 AND ${ident(d.timeColumn)} < $2`, [tenant.id, cutoff], options);
     if (n > 0) counts[d.table] = n;
   }
-  const resources = await purgeUnusedResources(sql, tenant, options);
-  if (resources > 0) counts.resources = resources;
+  for (const table of SHARED_BY_SPANS) {
+    const n = await purgeUnused(sql, table, tenant, options);
+    if (n > 0) counts[table] = n;
+  }
   return counts;
 }
 
+/** Rows spans refer to by id, stored once per tenant, each with its latest span day. */
+const SHARED_BY_SPANS = ["resources", "scopes"] as const;
+
 /**
- * A tenant's resources whose latest span started on a UTC day before the kept-trace cutoff's:
- * every span stored with them has expired (a trace starts no later than its spans, and kept
- * traces are kept longest), so nothing refers to them, and service suggestions, which read
- * resources, stop listing services with no spans left. Ingest moves the day forward under a
- * row lock before it stores a span (lib/ingest/store.ts), so a resource in use is never purged.
+ * A tenant's resources (or scopes) whose latest span started on a UTC day before the kept-trace
+ * cutoff's: every span stored with them has expired (a trace starts no later than its spans,
+ * and kept traces are kept longest), so nothing refers to them, and service suggestions, which
+ * read resources, stop listing services with no spans left. Ingest moves the day forward under
+ * a row lock before it stores a span (lib/ingest/store.ts), so a row in use is never purged.
  */
-function purgeUnusedResources(sql: Sql, tenant: TenantPolicy, options: BatchOptions): Promise<number> {
-  return deleteInBatches(sql, "resources", `tenant_id = $1 AND last_span_day < ($2::timestamptz AT TIME ZONE 'UTC')::date`, [tenant.id, tenant.keptCutoff], options);
+function purgeUnused(sql: Sql, table: (typeof SHARED_BY_SPANS)[number], tenant: TenantPolicy, options: BatchOptions): Promise<number> {
+  return deleteInBatches(sql, table, `tenant_id = $1 AND last_span_day < ($2::timestamptz AT TIME ZONE 'UTC')::date`, [tenant.id, tenant.keptCutoff], options);
 }
 
 /** Tables with one retention for everyone (run records, isolation violations). */

@@ -28,11 +28,11 @@ afterAll(async () => {
 });
 
 /** One span per service, through the real ingest path, started `daysAgo` days before now. */
-async function ingest(tenant: string, spans: { service: string; daysAgo: number }[]) {
+async function ingest(tenant: string, spans: { service: string; scope?: string; daysAgo: number }[]) {
   const key = await keyFor(t, tenant);
   const now = Date.now();
   const body = encodeRequest(
-    requestOf(spans.map((s) => ({ attributes: { "service.name": s.service }, spans: [{ traceId: randomBytes(16), spanId: randomBytes(8), startNs: ns(new Date(now - s.daysAgo * DAY_MS)) }] }))),
+    requestOf(spans.map((s) => ({ attributes: { "service.name": s.service }, scope: s.scope === undefined ? undefined : { name: s.scope }, spans: [{ traceId: randomBytes(16), spanId: randomBytes(8), startNs: ns(new Date(now - s.daysAgo * DAY_MS)) }] }))),
   );
   const res = await postOtlp(server.endpoint, { body, key });
   expect(res.status).toBe(200);
@@ -89,4 +89,21 @@ it("never purges a resource an ingest transaction is moving forward: the purge w
   writer.release();
   expect(await run).toMatchObject({ status: "completed" });
   expect(await services("acme")).toContain("revived");
+});
+
+it("purges a scope once every span stored with it has expired; a scope still in use stays, and no span loses its scope", async () => {
+  await ingest("acme", [
+    { service: "scoped", scope: "retired-lib", daysAgo: 19 },
+    { service: "scoped", scope: "shared-lib", daysAgo: 19 },
+    { service: "scoped", scope: "shared-lib", daysAgo: 0 },
+  ]);
+  const scopeNames = async () => (await t.sql<{ name: string }[]>`SELECT name FROM scopes WHERE tenant_id = 'acme' AND name LIKE '%-lib' ORDER BY name`).map((r) => r.name);
+  expect(await scopeNames()).toEqual(["retired-lib", "shared-lib"]);
+  const result = await runRetention(t, { trigger: "test", now: new Date(Date.now() + 2 * DAY_MS) });
+  if (result.status === "busy") throw new Error("busy");
+  expect(result.counts.tenants.acme?.derived.scopes).toBe(1);
+  expect(await scopeNames()).toEqual(["shared-lib"]);
+  const [orphans] = await t.sql<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM spans s WHERE NOT EXISTS (SELECT 1 FROM scopes c WHERE c.tenant_id = s.tenant_id AND c.id = s.scope_id)`;
+  expect(orphans!.n).toBe(0);
 });

@@ -68,9 +68,14 @@ const nonZero = (n: number) => fc.uint8Array({ minLength: n, maxLength: n }).map
 
 const traceState = fc.option(fc.constantFrom("rojo=00f067aa0ba902b7", "congo=t61rcWkgMzE,rojo=1", "vendor@tenant=x"), { nil: undefined });
 
+// fixed32: the SDK's values (sampled, the remote-parent bits) and any other.
+const flags = fc.oneof(fc.constantFrom(0, 0x1, 0x101, 0x301, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
+const schemaUrl = fc.constantFrom("", "https://opentelemetry.io/schemas/1.26.0", "https://example.com/schema é");
+
 const span = fc.record({
   spanId: nonZero(8),
   traceState,
+  flags,
   name: text,
   kind: fc.integer({ min: 0, max: 5 }),
   offsetNs: fc.bigInt({ min: 0n, max: 10_000_000_000n }),
@@ -79,28 +84,45 @@ const span = fc.record({
   droppedAttributesCount: fc.nat({ max: 5 }),
   events: fc.array(fc.record({ offsetNs: fc.bigInt({ min: 0n, max: 1_000_000n }), name: text, attributes, droppedAttributesCount: fc.nat({ max: 3 }) }), { maxLength: 2 }),
   droppedEventsCount: fc.nat({ max: 3 }),
-  links: fc.array(fc.record({ traceId: nonZero(16), spanId: nonZero(8), traceState, attributes, droppedAttributesCount: fc.nat({ max: 3 }) }), { maxLength: 2 }),
+  links: fc.array(fc.record({ traceId: nonZero(16), spanId: nonZero(8), traceState, flags, attributes, droppedAttributesCount: fc.nat({ max: 3 }) }), { maxLength: 2 }),
   droppedLinksCount: fc.nat({ max: 3 }),
   status: fc.record({ code: fc.integer({ min: 0, max: 2 }), message: text }),
   parent: fc.option(fc.nat(), { nil: undefined }),
 });
 
-const resource = fc.record({ service: fc.constantFrom("checkout", "payments"), attributes });
+const scope = fc.record({
+  scope: fc.option(fc.record({ name: text, version: text, attributes, droppedAttributesCount: fc.nat({ max: 3 }) }), { nil: undefined }),
+  schemaUrl,
+});
+
+const resource = fc.record({
+  service: fc.constantFrom("checkout", "payments"),
+  attributes,
+  droppedAttributesCount: fc.nat({ max: 3 }),
+  schemaUrl,
+  // A resource's spans go to its scopes in turn.
+  scopes: fc.array(scope, { minLength: 1, maxLength: 2 }),
+});
 
 type SpanCase = typeof span extends fc.Arbitrary<infer T> ? T : never;
 
-function request(traceId: Buffer, resources: { service: string; attributes: PbKeyValue[] }[], spans: SpanCase[][]) {
+type ResourceCase = typeof resource extends fc.Arbitrary<infer T> ? T : never;
+
+function request(traceId: Buffer, resources: ResourceCase[], spans: SpanCase[][]) {
   const startNs = BigInt(Date.now() - 60_000) * 1_000_000n + 789n;
   const ids = spans.flat().map((s) => s.spanId);
   return encodeRequest({
     resourceSpans: resources.map((r, i) => ({
-      resource: { attributes: [{ key: "service.name", value: { stringValue: r.service } }, ...r.attributes.filter((a) => a.key !== "service.name")] },
-      scopeSpans: [
-        {
-          spans: spans[i]!.map((s) => ({
+      resource: { attributes: [{ key: "service.name", value: { stringValue: r.service } }, ...r.attributes.filter((a) => a.key !== "service.name")], droppedAttributesCount: r.droppedAttributesCount },
+      schemaUrl: r.schemaUrl,
+      scopeSpans: r.scopes.map((sc, k) => ({
+          scope: sc.scope,
+          schemaUrl: sc.schemaUrl,
+          spans: spans[i]!.filter((_, n) => n % r.scopes.length === k).map((s) => ({
             traceId,
             spanId: s.spanId,
             traceState: s.traceState,
+            flags: s.flags,
             parentSpanId: s.parent === undefined ? undefined : ids[s.parent % ids.length],
             name: s.name,
             kind: s.kind,
@@ -114,8 +136,7 @@ function request(traceId: Buffer, resources: { service: string; attributes: PbKe
             droppedLinksCount: s.droppedLinksCount,
             status: s.status,
           })),
-        },
-      ],
+      })),
     })),
   });
 }
@@ -124,10 +145,14 @@ function request(traceId: Buffer, resources: { service: string; attributes: PbKe
 async function stored(tenant: string, traceHex: string) {
   const uuid = traceIdToUuid(traceHex);
   const spans = await t.sql`
-    SELECT s.span_id, s.parent_span_id, s.trace_state, s.request_id, s.service, s.name, s.kind, s.start_time, s.start_sub_us_ns, s.duration_ns, s.status_code,
+    SELECT s.span_id, s.parent_span_id, s.trace_state, s.flags, s.request_id, s.service, s.name, s.kind, s.start_time, s.start_sub_us_ns, s.duration_ns, s.status_code,
            s.status_message, s.attributes::text, s.events::text, s.links::text, r.attributes::text AS resource,
+           s.resource_id, r.schema_url AS resource_schema_url, r.dropped_attributes_count AS resource_dropped, s.scope_id,
+           c.name AS scope_name, c.version AS scope_version, c.attributes::text AS scope_attributes,
+           c.dropped_attributes_count AS scope_dropped, c.schema_url AS scope_schema_url,
            s.dropped_attributes_count, s.dropped_events_count, s.dropped_links_count
     FROM spans s JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id
+    JOIN scopes c ON c.tenant_id = s.tenant_id AND c.id = s.scope_id
     WHERE s.tenant_id = ${tenant} AND s.trace_id = ${uuid}::uuid ORDER BY s.span_id`;
   const summary = await t.sql`
     SELECT start_time, end_time, duration_ns, span_count, error_count, services, root_span_id, root_name, attributes::text, attribute_number_cells
@@ -156,8 +181,8 @@ async function exported(tenant: string, traceHex: string): Promise<string> {
   }) as Promise<string>;
 }
 
-// The opentelemetry-proto files as published (shipped with the OpenTelemetry gRPC exporter base).
-const PROTOS = path.join(process.cwd(), "node_modules/@opentelemetry/otlp-grpc-exporter-base/build/protos");
+// The opentelemetry-proto files as published (v1.11.0, with span and link flags and scope attributes).
+const PROTOS = path.join(process.cwd(), "lib/ingest/testing/opentelemetry-proto");
 const protoRoot = new protobuf.Root();
 protoRoot.resolvePath = (_origin, target) => path.join(PROTOS, target);
 protoRoot.loadSync("opentelemetry/proto/collector/trace/v1/trace_service.proto");
@@ -173,7 +198,9 @@ function idsAsBytes(node: unknown, key = ""): unknown {
 
 const redactor = new Redactor(defaultRedactionRules);
 const normalized = (r: Parameters<typeof normalizeRequest>[0]) =>
-  normalizeRequest(r, redactor, defaultLimits.span).map((e) => (e.span ? { ...e.span, resource: { ...e.span.resource, redactions: {} }, redactions: {} } : e));
+  normalizeRequest(r, redactor, defaultLimits.span).map((e) =>
+    e.span ? { ...e.span, resource: { ...e.span.resource, redactions: {} }, scope: { ...e.span.scope, redactions: {} }, redactions: {} } : e,
+  );
 
 it("ingest → export → ingest into a second tenant stores an identical trace, and the export is valid OTLP", async () => {
   await fc.assert(

@@ -35,8 +35,14 @@ export interface SpanDetail {
   durationNs: string;
   statusCode: number;
   statusMessage: string | null;
+  /** OTLP span flags (fixed32, unsigned): W3C trace flags in bits 0-7, the remote-parent bits 8 and 9. */
+  flags: number;
   attributes: Record<string, unknown>;
   resource: Record<string, unknown>;
+  resourceSchemaUrl: string;
+  resourceDroppedAttributes: number;
+  /** The instrumentation scope; null for spans stored before scopes were (migration 0017). */
+  scope: { name: string; version: string; attributes: Record<string, unknown>; droppedAttributesCount: number; schemaUrl: string } | null;
   events: (SpanEvent & { offsetNs: number })[];
   links: SpanLink[];
   dropped: { attributes: number; events: number; links: number };
@@ -65,10 +71,16 @@ export async function readSpanDetail(
            s.trace_state AS "traceState", s.service, s.name, s.kind, s.request_id AS "requestId",
            to_char(s.start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || lpad(s.start_sub_us_ns::text, 3, '0') || 'Z' AS start,
            s.duration_ns::text AS "durationNs", s.status_code AS "statusCode", s.status_message AS "statusMessage",
-           s.attributes, coalesce(r.attributes, '{}'::jsonb) AS resource, s.events, s.links,
+           (s.flags::bigint & 4294967295)::float8 AS flags,
+           s.attributes, coalesce(r.attributes, '{}'::jsonb) AS resource, coalesce(r.schema_url, '') AS "resourceSchemaUrl",
+           coalesce(r.dropped_attributes_count, 0) AS "resourceDroppedAttributes",
+           CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('name', c.name, 'version', c.version, 'attributes', c.attributes,
+             'droppedAttributesCount', c.dropped_attributes_count, 'schemaUrl', c.schema_url) END AS scope,
+           s.events, s.links,
            s.dropped_attributes_count AS "droppedAttributes", s.dropped_events_count AS "droppedEvents",
            s.dropped_links_count AS "droppedLinks"
     FROM spans s LEFT JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id
+    LEFT JOIN scopes c ON c.tenant_id = s.tenant_id AND c.id = s.scope_id
     WHERE ${where} AND s.span_id = ${spanIdDecimal(request.spanId)}::bigint
     LIMIT 1`;
   if (!row) return null;

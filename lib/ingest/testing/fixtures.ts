@@ -71,6 +71,10 @@ export interface TestTracing {
 }
 
 /** A real OpenTelemetry SDK exporting over OTLP/HTTP (protobuf or JSON) to `endpoint`. */
+/** The instrumentation scope testTracing's tracer has, and its resource's schema URL. */
+export const TEST_SCOPE = { name: "ingest-test", version: "1.0.0", schemaUrl: "https://opentelemetry.io/schemas/1.27.0" };
+export const TEST_RESOURCE_SCHEMA_URL = "https://opentelemetry.io/schemas/1.26.0";
+
 export function testTracing(options: {
   endpoint: string;
   key: string;
@@ -88,11 +92,11 @@ export function testTracing(options: {
   };
   const exporter = options.kind === "proto" ? new ProtoExporter(config) : new JsonExporter(config);
   const provider = new TracerProvider({
-    resource: resourceFromAttributes({ "service.name": "checkout", ...options.resource }),
+    resource: resourceFromAttributes({ "service.name": "checkout", ...options.resource }, { schemaUrl: TEST_RESOURCE_SCHEMA_URL }),
     spanProcessors: [exporter, ...(options.alsoTo ? [options.alsoTo] : [])].map((e) => new SimpleSpanProcessor({ exporter: e })),
   });
   return {
-    tracer: provider.getTracer("ingest-test", "1.0.0"),
+    tracer: provider.getTracer(TEST_SCOPE.name, TEST_SCOPE.version, { schemaUrl: TEST_SCOPE.schemaUrl }),
     provider,
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
@@ -103,7 +107,8 @@ export function testTracing(options: {
 export async function storedCounts(sql: Sql): Promise<Record<string, number>> {
   const [row] = await sql<Record<string, number>[]>`
     SELECT (SELECT count(*) FROM spans)::int AS spans, (SELECT count(*) FROM traces)::int AS traces,
-           (SELECT count(*) FROM resources)::int AS resources, (SELECT count(*) FROM ingest_counters)::int AS counters,
+           (SELECT count(*) FROM resources)::int AS resources, (SELECT count(*) FROM scopes)::int AS scopes,
+           (SELECT count(*) FROM ingest_counters)::int AS counters,
            (SELECT count(*) FROM ingest_isolation_violations)::int AS violations,
            (SELECT count(*) FROM trace_sampling_pending)::int AS pending`;
   return row!;

@@ -123,12 +123,13 @@ export interface SpanSpec {
 }
 
 /** A request of the given resources (attributes) and their spans, for tests to shape exactly. */
-export function requestOf(resources: { attributes: Record<string, PlainValue>; spans: SpanSpec[] }[]): Request {
+export function requestOf(resources: { attributes: Record<string, PlainValue>; scope?: { name: string; version?: string }; spans: SpanSpec[] }[]): Request {
   return {
     resourceSpans: resources.map((r) => ({
       resource: { attributes: keyValues(r.attributes) },
       scopeSpans: [
         {
+          scope: r.scope,
           spans: r.spans.map((s) => ({
             traceId: s.traceId,
             spanId: s.spanId,
