@@ -1,23 +1,13 @@
 import "server-only";
 import type { Sql } from "@/db/connect";
+import type { AuditRowContent } from "./mac";
 import type { AuditFilters } from "./query-params";
 import { auditWhere } from "./query-filters";
 
-export interface AuditRow {
+/** A stored row: the content the app wrote (and MACed), with its place and time in the log. */
+export interface AuditRow extends AuditRowContent {
   seq: number;
   at: Date;
-  actorId: string | null;
-  actorEmail: string | null;
-  role: string | null;
-  action: string;
-  resource: string | null;
-  tenants: string[];
-  outcome: string;
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-  traceId: string | null;
-  details: Record<string, unknown>;
 }
 
 export interface AuditPage {
