@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { ReviewStatus } from "./review-status";
 import { decideRevocation, type ReviewState } from "@/app/(dashboard)/audit/actions";
 import type { PendingRevocation } from "@/lib/audit/revocations";
 import { utcTimestamp } from "@/lib/audit/query-display";
@@ -19,16 +20,7 @@ function Decide({ pending }: { pending: PendingRevocation }) {
       <button type="submit" name="decision" value="reject" disabled={busy} className="rounded border border-zinc-300 px-2 py-0.5 hover:bg-zinc-100 disabled:opacity-60 dark:border-zinc-700 dark:hover:bg-zinc-800">
         Reject
       </button>
-      {state.error && (
-        <span role="alert" className="text-red-600 dark:text-red-400">
-          {state.error}
-        </span>
-      )}
-      {state.ok && (
-        <span role="status" className="text-green-700 dark:text-green-400">
-          {state.ok}
-        </span>
-      )}
+      <ReviewStatus state={state} />
     </form>
   );
 }

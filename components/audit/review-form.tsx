@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { ReviewStatus } from "./review-status";
 import { submitReview, type ReviewState } from "@/app/(dashboard)/audit/actions";
 
 const field = "rounded border border-zinc-300 bg-white px-1.5 py-0.5 dark:border-zinc-700 dark:bg-zinc-900";
@@ -24,16 +25,7 @@ export function ReviewForm({ subjectId, subjectEmail }: { subjectId: string; sub
       <button type="submit" disabled={pending} className="rounded bg-sky-600 px-2 py-0.5 text-white hover:bg-sky-700 disabled:opacity-60">
         {pending ? "Saving…" : "Mark reviewed"}
       </button>
-      {state.error && (
-        <span role="alert" className="text-red-600 dark:text-red-400">
-          {state.error}
-        </span>
-      )}
-      {state.ok && (
-        <span role="status" className="text-green-700 dark:text-green-400">
-          {state.ok}
-        </span>
-      )}
+      <ReviewStatus state={state} />
     </form>
   );
 }

@@ -30,6 +30,20 @@ const reviewForm = z.object({
 
 const UNAVAILABLE = "The database is unavailable; nothing was recorded. Try again shortly.";
 
+/**
+ * A decision's answer: a refused review or an unavailable database is a message on the form,
+ * anything else an error page.
+ */
+async function answered(run: () => Promise<ReviewState>): Promise<ReviewState> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ReviewRefused) return { error: error.message };
+    if (error instanceof AuditWriteError || isTransientDatabaseError(error)) return { error: UNAVAILABLE };
+    throw error;
+  }
+}
+
 /** One review decision. The gate's row says who reviewed whom and how, never the note itself. */
 export async function submitReview(_prev: ReviewState, form: FormData): Promise<ReviewState> {
   const parsed = reviewForm.safeParse({
@@ -42,7 +56,7 @@ export async function submitReview(_prev: ReviewState, form: FormData): Promise<
   const details = input
     ? { subject: input.subjectId, decision: input.decision, noteLength: input.note.length, period: input.period }
     : { rejected: "invalid input", problem: describeIssues(parsed.error!) };
-  try {
+  return answered(async () => {
     const decision = await authorize("audit:read", { audit: "audit.review", resource: "/audit", details });
     if (!decision.allowed) return { error: "Your role does not allow access reviews." };
     const request = requestMetaFrom(await headers());
@@ -51,19 +65,11 @@ export async function submitReview(_prev: ReviewState, form: FormData): Promise<
       await recordAudit(getSql(), { actor: reviewer, action: "audit.review", resource: "/audit", outcome: "failure", details: { ...details, reason: "invalid-input" }, request });
       return { error: describeIssues(parsed.error!) };
     }
-    try {
-      const result = await submitAccessReview(getSql(), { reviewer, ...input, request });
-      revalidatePath("/audit");
-      const done = { kept: "Kept", revoked: "Revoked and disabled", pending: "Revocation requested; an admin must confirm it" }[result.outcome];
-      return { ok: `${done} for ${result.periodLabel}.` };
-    } catch (error) {
-      if (error instanceof ReviewRefused) return { error: error.message };
-      throw error;
-    }
-  } catch (error) {
-    if (error instanceof AuditWriteError || isTransientDatabaseError(error)) return { error: UNAVAILABLE };
-    throw error;
-  }
+    const result = await submitAccessReview(getSql(), { reviewer, ...input, request });
+    revalidatePath("/audit");
+    const done = { kept: "Kept", revoked: "Revoked and disabled", pending: "Revocation requested; an admin must confirm it" }[result.outcome];
+    return { ok: `${done} for ${result.periodLabel}.` };
+  });
 }
 
 const resolveForm = z.object({
@@ -75,7 +81,7 @@ const resolveForm = z.object({
 export async function decideRevocation(_prev: ReviewState, form: FormData): Promise<ReviewState> {
   const parsed = resolveForm.safeParse({ pendingId: form.get("pendingId"), decision: form.get("decision") });
   const details = parsed.success ? { pendingRevocation: parsed.data.pendingId, decision: parsed.data.decision } : { rejected: "invalid input", problem: describeIssues(parsed.error) };
-  try {
+  return answered(async () => {
     const decision = await authorize("admin", { audit: "admin.revocation.resolve", resource: "/audit", details });
     if (!decision.allowed) return { error: "Only an admin can confirm or reject a revocation." };
     const request = requestMetaFrom(await headers());
@@ -84,18 +90,10 @@ export async function decideRevocation(_prev: ReviewState, form: FormData): Prom
       await recordAudit(getSql(), { actor: admin, action: "admin.revocation.resolve", resource: "/audit", outcome: "failure", details: { ...details, reason: "invalid-input" }, request });
       return { error: describeIssues(parsed.error) };
     }
-    try {
-      const status = await resolveRevocation(getSql(), { admin, pendingId: parsed.data.pendingId, confirm: parsed.data.decision === "confirm", request });
-      revalidatePath("/audit");
-      return { ok: status === "confirmed" ? "Revocation confirmed; the user is disabled." : "Revocation rejected; the user keeps their access." };
-    } catch (error) {
-      if (error instanceof ReviewRefused) return { error: error.message };
-      throw error;
-    }
-  } catch (error) {
-    if (error instanceof AuditWriteError || isTransientDatabaseError(error)) return { error: UNAVAILABLE };
-    throw error;
-  }
+    const status = await resolveRevocation(getSql(), { admin, pendingId: parsed.data.pendingId, confirm: parsed.data.decision === "confirm", request });
+    revalidatePath("/audit");
+    return { ok: status === "confirmed" ? "Revocation confirmed; the user is disabled." : "Revocation rejected; the user keeps their access." };
+  });
 }
 
 export type ChainState = { report?: ChainReport; error?: string };
