@@ -15,11 +15,13 @@ interface Bucket {
 }
 
 /**
- * Unauthenticated denials (no session, wrong cron secret) cost an attacker nothing, and each
- * used to write a row kept 400 days: 200 calls, 202 rows. Per source address, action and
- * minute the first few still get a row of their own (with their request id); the rest are
- * counted and written as one row with `count` when the minute is over, so the log stays
- * append-only and chained. Beyond MAX_SOURCES sources in a minute they share one bucket.
+ * Denials a client can repeat in a loop at no cost to itself: unauthenticated ones (no session,
+ * wrong cron secret), and a signed-in user's downloads refused over their allowance. Each used
+ * to write a row kept 400 days: 200 calls, 202 rows. Per source (the user when signed in, else
+ * the address), action and minute the first few still get a row of their own (with their
+ * request id); the rest are counted and written as one row with `count` when the minute is
+ * over, so the log stays append-only and chained. Beyond MAX_SOURCES sources in a minute they
+ * share one bucket.
  * Counts not yet written are lost if the process dies: at most a minute's worth, of denials.
  */
 export class DenialAggregator {
@@ -32,7 +34,7 @@ export class DenialAggregator {
     this.sql = sql;
     const minute = Math.floor(this.now() / 60_000);
     await this.flush(minute);
-    const source = record.request.ip ?? "unknown";
+    const source = record.actor.id ? `user:${record.actor.id}` : (record.request.ip ?? "unknown");
     const key = `${this.buckets.size >= MAX_SOURCES ? "*" : source}|${record.action}`;
     const bucket = this.buckets.get(key) ?? { minute, written: 0, counted: 0, sample: record, resources: new Map() };
     this.buckets.set(key, bucket);
@@ -82,12 +84,12 @@ function aggregator(): DenialAggregator {
   return globalForDenials.traceExplorerDenials;
 }
 
-/** Records a denial of a caller with no identity, aggregating repeats (see DenialAggregator). */
-export function recordUnauthenticatedDenial(sql: Sql, record: AuditRecord): Promise<void> {
+/** Records a denial a client can repeat at will, aggregating repeats (see DenialAggregator). */
+export function recordRepeatableDenial(sql: Sql, record: AuditRecord): Promise<void> {
   return aggregator().record(sql, record);
 }
 
 /** Writes every pending count now (tests, shutdown). */
-export function flushUnauthenticatedDenials(): Promise<void> {
+export function flushRepeatableDenials(): Promise<void> {
   return aggregator().flush();
 }

@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { getSql } from "@/db/client";
 import { recordAudit, type AuditActor } from "@/lib/audit/record";
 import { allowedRow } from "@/lib/audit/data-reach";
-import { recordUnauthenticatedDenial } from "@/lib/audit/denials";
+import { recordRepeatableDenial } from "@/lib/audit/denials";
 import { requestMetaFrom } from "@/lib/audit/request-meta";
 import { getCurrentUser } from "./current-user";
 import { roleAllows, type Action } from "./roles";
@@ -53,7 +53,7 @@ export async function authorize(action: Action, access: AccessRequest): Promise<
     ? allowedRow(access.dataTenants, inScope, { tenants, details: access.details })
     : { tenants, outcome: "denied" as const, details: { ...access.details, reason: decision.reason, needed: action } };
   // Denials of callers with no session are aggregated per source and minute (lib/audit/denials.ts).
-  await (user ? recordAudit : recordUnauthenticatedDenial)(getSql(), {
+  await (user ? recordAudit : recordRepeatableDenial)(getSql(), {
     actor: actorOf(user),
     action: access.audit,
     resource: access.resource,
@@ -61,4 +61,37 @@ export async function authorize(action: Action, access: AccessRequest): Promise<
     request: requestMetaFrom(await headers()),
   });
   return decision;
+}
+
+/** A signed-in user turned away before anything is looked up, and what the row says about why. */
+export interface EarlyRefusal {
+  response: Response;
+  reason: string;
+}
+
+/**
+ * The gate's cheap refusal, for calls a client may repeat in a loop (a download over its
+ * user's allowance): one session check, then the answer, with a denied row aggregated per user,
+ * action and minute (lib/audit/denials.ts) instead of the trace lookups and the row per call of
+ * `authorize`. Undefined when `refuse` lets the call through (or no one is signed in: the gate
+ * answers that itself).
+ */
+export async function refuseEarly(
+  access: Pick<AccessRequest, "audit" | "resource">,
+  refuse: (user: AccessProfile) => EarlyRefusal | undefined,
+): Promise<Response | undefined> {
+  const user = await getCurrentUser();
+  const refusal = user ? refuse(user) : undefined;
+  if (!user || !refusal) return undefined;
+  const scope = scopeOf(user);
+  await recordRepeatableDenial(getSql(), {
+    actor: actorOf(user),
+    action: access.audit,
+    resource: access.resource,
+    tenants: scope.all ? [] : scope.tenantIds,
+    outcome: "denied",
+    details: { reason: refusal.reason },
+    request: requestMetaFrom(await headers()),
+  });
+  return refusal.response;
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { authorize, type AccessRequest } from "@/lib/auth/gate";
+import { authorize, refuseEarly, type AccessRequest, type EarlyRefusal } from "@/lib/auth/gate";
 import type { Action } from "@/lib/auth/roles";
 import type { TenantScope } from "@/lib/auth/scope";
 import type { AccessProfile } from "@/lib/auth/users";
@@ -27,6 +27,11 @@ export interface ApiRouteOptions<Q, P> {
   access: (query: Q, params: P) => AccessRequest | Promise<AccessRequest>;
   /** The audit verb when the input does not validate (the attempt is still recorded). */
   audit: string;
+  /**
+   * Turns a signed-in user away before `access` looks anything up (a trace download over the
+   * user's allowance), recorded as an aggregated denial (lib/auth/gate.ts refuseEarly).
+   */
+  refuse?: (user: AccessProfile) => EarlyRefusal | undefined;
 }
 
 /** The first problem of a failed validation, said as `field: message`. */
@@ -69,6 +74,10 @@ export function apiRoute<Q = Record<string, never>, P = Record<string, never>>(
           });
           if (!decision.allowed) return denied(decision.reason);
           return jsonError(400, message);
+        }
+        if (options.refuse) {
+          const refused = await refuseEarly({ audit: options.audit, resource: new URL(req.url).pathname }, options.refuse);
+          if (refused) return refused;
         }
         const decision = await authorize(options.action, await options.access(query.data as Q, params.data as P));
         if (!decision.allowed) return denied(decision.reason);

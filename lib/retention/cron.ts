@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
-import { recordUnauthenticatedDenial } from "@/lib/audit/denials";
+import { recordRepeatableDenial } from "@/lib/audit/denials";
 import { requestMetaFrom } from "@/lib/audit/request-meta";
 import { failure, jsonError } from "@/lib/http/responses";
 import type { RetentionDatabase } from "./run";
@@ -35,7 +35,7 @@ export async function handleCronRequest(req: Request, deps: CronDeps): Promise<R
   }
   try {
     if (!secretMatches(req.headers.get("authorization"), deps.secret)) {
-      await recordUnauthenticatedDenial(deps.db.sql, {
+      await recordRepeatableDenial(deps.db.sql, {
         actor: { id: null, email: null, role: null },
         action: "retention.run",
         resource: CRON_ROUTE,

@@ -10,6 +10,7 @@ export function otlpExportResponse(userId: string, scope: TenantScope, header: T
     userId,
     scope,
     traceId: header.traceId,
+    spans: header.spanCount,
     headers: {
       "content-type": "application/json",
       "content-disposition": `attachment; filename="trace-${header.traceId}.otlp.json"`,

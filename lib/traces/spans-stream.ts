@@ -42,6 +42,7 @@ export function spansResponse(userId: string, scope: TenantScope, header: TraceH
     userId,
     scope,
     traceId: header.traceId,
+    spans: header.spanCount,
     headers: { "content-type": "application/x-ndjson" },
     produce: async (tx, write) => {
       for await (const line of spanChunkLines(tx, header)) await write(line);

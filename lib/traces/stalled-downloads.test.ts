@@ -9,7 +9,8 @@ import { spansResponse } from "./spans-stream";
 import { filters } from "./testing/two-tenants";
 import { findTraceHeader, type TraceHeader } from "./trace-header";
 import { insertSyntheticTrace } from "./trace-synthetic";
-import { streamGuard } from "./transaction-stream";
+import { StreamSlots } from "./stream-slots";
+import { streamGuard, transactionStream } from "./transaction-stream";
 
 /**
  * The stalled-download attack (issue 15, item 1) on the app's own pool (db/client.ts) and real
@@ -29,6 +30,9 @@ let header: TraceHeader;
 beforeAll(async () => {
   t = await createTestDatabase();
   Object.assign(process.env, { DATABASE_URL: t.url, DATABASE_POOL_MAX: "10", TRACE_STREAMS_MAX: "4", TRACE_STREAM_STALL_MS: String(STALL_MS) });
+  // The attack below re-opens downloads as fast as the cap allows; the pause a stalled client
+  // earns (tested last) would keep it from re-opening at all.
+  process.env.TRACE_STREAM_STALL_PENALTY_MS = "0";
   process.env.AUTH_SECRET ??= "a".repeat(40);
   await t.sql`INSERT INTO tenants (id, name, retention_days, kept_retention_days) VALUES ('alpha', 'Alpha', 14, 30), ('beta', 'Beta', 14, 30)`;
   await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: BIG, spans: 30_000 });
@@ -152,4 +156,35 @@ describe("stalled trace downloads", () => {
     expect(streamGuard().slots.inUse).toBe(0);
     expect(await idleInTransaction()).toBe(0);
   }, 60_000);
+
+  it("make a user whose download was cut for not reading wait before the next, and not one whose download completed", async () => {
+    const limits = { ...streamGuard().limits, stallPenaltyMs: 60_000 };
+    const guard = { limits, slots: new StreamSlots(limits) };
+    const download = (userId: string) =>
+      transactionStream(
+        {
+          userId,
+          scope: ALPHA,
+          traceId: BIG,
+          spans: 10,
+          headers: {},
+          produce: async (_tx, write) => {
+            for (let i = 0; i < 200; i++) await write("x".repeat(64 * 1024));
+          },
+        },
+        guard,
+      );
+    const stalled = await readThenStall(await download("staller"), 64 * 1024);
+    const complete = await (await download("reader")).text();
+    expect(complete).toHaveLength(200 * 64 * 1024);
+    await sleep(STALL_MS + 500);
+    await expect(stalled.read().then(() => stalled.read())).rejects.toThrow();
+    expect(guard.slots.inUse).toBe(0);
+    expect(guard.slots.refusal("staller")).toMatchObject({ retryAfterSeconds: expect.any(Number) });
+    expect(guard.slots.refusal("staller")!.retryAfterSeconds).toBeGreaterThan(55);
+    const refused = await download("staller");
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(55);
+    expect(guard.slots.refusal("reader")).toBeUndefined();
+  }, 30_000);
 });

@@ -9,6 +9,10 @@ export interface StreamLimits {
   stallMs: number;
   /** No stream holds its connection longer than this, however steadily its client reads. */
   maxMs: number;
+  /** Spans a user may start downloading per minute (each download is charged its trace's span count). */
+  spansPerMinute: number;
+  /** A user whose download was cut for not reading waits this long before the next (doubling for each stall in a row). */
+  stallPenaltyMs: number;
   retryAfterSeconds: number;
 }
 
@@ -18,9 +22,11 @@ const schema = z.object({
   TRACE_STREAMS_PER_USER: count(100),
   TRACE_STREAM_STALL_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   TRACE_STREAM_MAX_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
+  TRACE_DOWNLOAD_SPANS_PER_MINUTE: z.coerce.number().int().min(1_000).max(1_000_000_000).default(500_000),
+  TRACE_STREAM_STALL_PENALTY_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
 });
 
-/** The limits from the environment (TRACE_STREAMS_MAX, TRACE_STREAMS_PER_USER, TRACE_STREAM_STALL_MS, TRACE_STREAM_MAX_MS). */
+/** The limits from the environment (TRACE_STREAMS_MAX, TRACE_STREAMS_PER_USER, TRACE_STREAM_STALL_MS, TRACE_STREAM_MAX_MS, TRACE_DOWNLOAD_SPANS_PER_MINUTE, TRACE_STREAM_STALL_PENALTY_MS). */
 export function streamLimitsFromEnv(env: Record<string, string | undefined>): StreamLimits {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -32,6 +38,8 @@ export function streamLimitsFromEnv(env: Record<string, string | undefined>): St
     perUser: Math.min(e.TRACE_STREAMS_PER_USER ?? 2, e.TRACE_STREAMS_MAX),
     stallMs: e.TRACE_STREAM_STALL_MS,
     maxMs: e.TRACE_STREAM_MAX_MS,
+    spansPerMinute: e.TRACE_DOWNLOAD_SPANS_PER_MINUTE,
+    stallPenaltyMs: e.TRACE_STREAM_STALL_PENALTY_MS,
     retryAfterSeconds: 5,
   };
 }

@@ -1,34 +1,117 @@
 import type { StreamLimits } from "./stream-limits";
 
-export type Release = () => void;
+/** How a download ended, for its user's allowance: a client that stopped reading is charged a pause. */
+export type Release = (ending?: "completed" | "stalled" | "other") => void;
+
+export interface Refusal {
+  message: string;
+  retryAfterSeconds: number;
+}
+
+interface UserState {
+  open: number;
+  /** Spans this user may still start downloading; refilled with time, may go negative (a large trace is never refused outright). */
+  spans: number;
+  refilledAt: number;
+  /** Downloads cut in a row because the client stopped reading, and until when the next is refused. */
+  stalls: number;
+  pausedUntil: number;
+}
+
+/** The pause after the n-th stalled download in a row doubles from `stallPenaltyMs`, up to this many times it. */
+const MAX_PENALTY_FACTOR = 16;
+/** Users remembered before the settled ones are forgotten. */
+const FORGET_ABOVE = 1_000;
 
 /**
- * Counts open trace streams, in total and per user. A stream either gets a slot at once or is
- * refused (HTTP 429): nothing waits, so a refused download holds neither memory nor a connection.
+ * Trace downloads (export, span stream) in this process, in total and per user. A download
+ * either starts at once or is refused (HTTP 429 with Retry-After): nothing waits, so a refused
+ * one holds neither memory nor a connection.
+ *
+ * A concurrency cap alone leaves the work of opening a download free to repeat: every export
+ * sorts its trace and writes until the sockets' buffers are full (megabytes) before a client
+ * that does not read can stall it. So each user also has an allowance of spans per minute
+ * (a download is charged its trace's span count; one over the allowance still starts, and the
+ * next waits until the balance is positive again), and a client whose download was cut for not
+ * reading waits `stallPenaltyMs` before the next, doubling for each stall in a row.
  */
 export class StreamSlots {
   private open = 0;
-  private readonly byUser = new Map<string, number>();
+  private readonly users = new Map<string, UserState>();
 
-  constructor(private readonly limits: Pick<StreamLimits, "total" | "perUser">) {}
+  constructor(
+    private readonly limits: Pick<StreamLimits, "total" | "perUser" | "spansPerMinute" | "stallPenaltyMs" | "retryAfterSeconds">,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  tryAcquire(userId: string): Release | undefined {
-    const mine = this.byUser.get(userId) ?? 0;
-    if (this.open >= this.limits.total || mine >= this.limits.perUser) return undefined;
+  /** Why this user's next download would be refused now, if it would (takes nothing). */
+  refusal(userId: string): Refusal | undefined {
+    const user = this.user(userId);
+    const now = this.now();
+    const wait = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+    if (user.pausedUntil > now) {
+      const seconds = wait(user.pausedUntil - now);
+      return { message: `your last trace download was ended because it stopped reading; retry in ${seconds} s`, retryAfterSeconds: seconds };
+    }
+    if (user.spans <= 0) {
+      const seconds = wait(((1 - user.spans) / this.limits.spansPerMinute) * 60_000);
+      return { message: `you started downloads of more than ${this.limits.spansPerMinute} spans in the last minute; retry in ${seconds} s`, retryAfterSeconds: seconds };
+    }
+    if (this.open >= this.limits.total || user.open >= this.limits.perUser) {
+      return { message: "too many trace downloads open at once; finish one or retry shortly", retryAfterSeconds: this.limits.retryAfterSeconds };
+    }
+    return undefined;
+  }
+
+  /** A slot for a download of `spans` spans, or why not. */
+  tryAcquire(userId: string, spans: number): { release: Release } | { refused: Refusal } {
+    const refused = this.refusal(userId);
+    if (refused) return { refused };
+    const user = this.user(userId);
     this.open++;
-    this.byUser.set(userId, mine + 1);
+    user.open++;
+    user.spans -= spans;
     let released = false;
-    return () => {
+    const release: Release = (ending = "other") => {
       if (released) return;
       released = true;
       this.open--;
-      const left = (this.byUser.get(userId) ?? 1) - 1;
-      if (left === 0) this.byUser.delete(userId);
-      else this.byUser.set(userId, left);
+      user.open--;
+      if (ending === "completed") user.stalls = 0;
+      if (ending === "stalled") {
+        user.stalls++;
+        const factor = Math.min(2 ** (user.stalls - 1), MAX_PENALTY_FACTOR);
+        user.pausedUntil = Math.max(user.pausedUntil, this.now() + this.limits.stallPenaltyMs * factor);
+      }
     };
+    return { release };
   }
 
   get inUse(): number {
     return this.open;
+  }
+
+  /** The user's state with the allowance refilled to now; users back to a clean state are forgotten, so the map stays small. */
+  private user(userId: string): UserState {
+    const now = this.now();
+    const cap = this.limits.spansPerMinute;
+    let user = this.users.get(userId);
+    if (!user) {
+      user = { open: 0, spans: cap, refilledAt: now, stalls: 0, pausedUntil: 0 };
+      this.users.set(userId, user);
+    }
+    user.spans = Math.min(cap, user.spans + ((now - user.refilledAt) / 60_000) * cap);
+    user.refilledAt = now;
+    if (this.users.size > FORGET_ABOVE) this.forgetSettled(now);
+    return user;
+  }
+
+  /** Drops users with nothing open, no pause pending or remembered, and a full allowance: their state is the initial one. */
+  private forgetSettled(now: number): void {
+    const cap = this.limits.spansPerMinute;
+    for (const [id, user] of this.users) {
+      const full = user.spans + ((now - user.refilledAt) / 60_000) * cap >= cap;
+      if (user.open === 0 && full && user.pausedUntil <= now - this.limits.stallPenaltyMs * MAX_PENALTY_FACTOR) this.users.delete(id);
+    }
   }
 }

@@ -1,16 +1,36 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
+import type { EarlyRefusal } from "@/lib/auth/gate";
 import type { TenantScope } from "@/lib/auth/scope";
 import { getStreamSql } from "@/db/client";
 import { withTenantScope } from "@/db/scoped";
 import { jsonError } from "@/lib/http/responses";
 import { logger } from "@/lib/tracing";
 import { streamLimitsFromEnv, type StreamLimits } from "./stream-limits";
-import { StreamSlots } from "./stream-slots";
+import { StreamSlots, type Refusal } from "./stream-slots";
 
 /** The stream was ended by the server because its client stopped reading or took too long. */
 export class StreamCutError extends Error {
   override readonly name = "StreamCutError";
+
+  constructor(
+    message: string,
+    /** Cut because the client took nothing for the stall timeout (its user waits before the next download). */
+    readonly stalled = false,
+  ) {
+    super(message);
+  }
+}
+
+/** Refuses a user's download before anything is read when their allowance says no (apiRoute's `refuse`). */
+export function refuseDownload(user: { id: string }): EarlyRefusal | undefined {
+  const refusal = streamGuard().slots.refusal(user.id);
+  return refusal && { response: refusedDownload(refusal), reason: refusal.message };
+}
+
+/** 429 with Retry-After for a download its user may not start now. */
+export function refusedDownload(refusal: Refusal): Response {
+  return jsonError(429, refusal.message, undefined, { "retry-after": String(refusal.retryAfterSeconds) });
 }
 
 interface StreamGuard {
@@ -33,6 +53,8 @@ export interface TransactionStreamOptions {
   userId: string;
   scope: TenantScope;
   traceId: string;
+  /** The trace's span count: what the download is charged against its user's allowance. */
+  spans: number;
   headers: Record<string, string>;
   /** Writes the body through `write`, which waits while the client is not reading. */
   produce: (tx: TransactionSql, write: (text: string) => Promise<void>) => Promise<void>;
@@ -53,12 +75,8 @@ export interface TransactionStreamOptions {
  */
 export async function transactionStream(options: TransactionStreamOptions, guard: StreamGuard = streamGuard()): Promise<Response> {
   const { limits, slots } = guard;
-  const release = slots.tryAcquire(options.userId);
-  if (!release) {
-    return jsonError(429, "too many trace downloads open at once; finish one or retry shortly", undefined, {
-      "retry-after": String(limits.retryAfterSeconds),
-    });
-  }
+  const slot = slots.tryAcquire(options.userId, options.spans);
+  if ("refused" in slot) return refusedDownload(slot.refused);
   const encoder = new TextEncoder();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
@@ -84,8 +102,9 @@ export async function transactionStream(options: TransactionStreamOptions, guard
         written,
         new Promise((_, reject) => {
           const wait = Math.min(limits.stallMs, Math.max(0, deadline - Date.now()));
-          const why = wait < limits.stallMs ? `the download took longer than ${limits.maxMs} ms` : `the client took no data for ${limits.stallMs} ms`;
-          timer = setTimeout(() => reject(new StreamCutError(why)), wait);
+          const stalled = wait >= limits.stallMs;
+          const why = stalled ? `the client took no data for ${limits.stallMs} ms` : `the download took longer than ${limits.maxMs} ms`;
+          timer = setTimeout(() => reject(new StreamCutError(why, stalled)), wait);
         }),
       ]);
     } finally {
@@ -101,7 +120,13 @@ export async function transactionStream(options: TransactionStreamOptions, guard
     // Closed before the commit: the client has the whole body whatever the commit of this
     // read-only transaction does.
     await writer.close();
-  }, getStreamSql(limits.total)).finally(release);
+  }, getStreamSql(limits.total)).then(
+    () => slot.release("completed"),
+    (error: unknown) => {
+      slot.release(error instanceof StreamCutError && error.stalled ? "stalled" : "other");
+      throw error;
+    },
+  );
   streamed.catch((error: unknown) => {
     if (!started) return;
     if (error instanceof StreamCutError) logger.warn({ traceId: options.traceId, reason: error.message }, "trace download cut");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { handleCronRequest } from "@/lib/retention/cron";
-import { DENIALS_WRITTEN_PER_MINUTE, flushUnauthenticatedDenials } from "@/lib/audit/denials";
+import { DENIALS_WRITTEN_PER_MINUTE, flushRepeatableDenials } from "@/lib/audit/denials";
 import { auditKeyFromEnv } from "@/lib/audit/mac";
 import { verifyAuditLog } from "@/lib/audit/verify";
 import { RETENTION_LOCK_KEY } from "@/lib/retention/transaction";
@@ -55,10 +55,10 @@ describe("POST /api/cron/retention", () => {
 
   it("200 wrong secrets from one address write a handful of rows whose counts add up to 200; the chain verifies", async () => {
     const [{ before }] = (await t.sql`SELECT coalesce(max(seq), 0)::int AS before FROM audit_log`) as unknown as [{ before: number }];
-    await flushUnauthenticatedDenials();
+    await flushRepeatableDenials();
     const statuses = await Promise.all(Array.from({ length: 200 }, () => call("POST", `Bearer wrong-${SECRET}`).then((r) => r.status)));
     expect(new Set(statuses)).toEqual(new Set([401]));
-    await flushUnauthenticatedDenials();
+    await flushRepeatableDenials();
     const rows = await t.sql<{ count: number | null; request_id: string | null }[]>`
       SELECT (details->>'count')::int AS count, request_id FROM audit_log WHERE seq > ${before} AND action = 'retention.run' ORDER BY seq`;
     // A minute boundary during the run may split it in two.

@@ -2,6 +2,7 @@ import { apiRoute } from "@/lib/http/api-route";
 import { jsonError } from "@/lib/http/responses";
 import { spansResponse } from "@/lib/traces/spans-stream";
 import { loadTraceHeader } from "@/lib/traces/trace-header";
+import { refuseDownload } from "@/lib/traces/transaction-stream";
 import { tenantQuery, traceAccess, traceParams } from "@/lib/traces/trace-route-params";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +15,7 @@ export const GET = apiRoute(
     query: tenantQuery,
     params: traceParams,
     audit: "trace.spans",
+    refuse: refuseDownload,
     access: (q, p) => traceAccess("trace.spans", p.traceId, q.tenant),
   },
   async ({ query, params, scope, user }) => {
