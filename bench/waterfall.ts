@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     server = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts"), "start"], {
       cwd: root,
       stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, PORT: String(PORT), DATABASE_URL: pg.url, AUTH_SECRET: randomBytes(32).toString("base64"), LOG_LEVEL: "warn" },
+      env: { ...process.env, PORT: String(PORT), DATABASE_URL: pg.url, AUTH_SECRET: randomBytes(32).toString("base64"), AUDIT_HMAC_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "warn" },
     });
     await waitFor(`${BASE}/api/health`, server, 600_000);
     const chromiumPath = process.env.CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);

@@ -48,6 +48,10 @@ describe("start script failures end with one clear message and a non-zero exit",
   it.each([
     ["TRUSTED_PROXIES", "loopback", "not an IP address, a CIDR range or a hop count"],
     ["AUTH_SESSION_MAX_AGE_HOURS", "forever", "give a number of hours"],
+    // Read lazily, this one used to start a server that printed "Ready" and answered 500 to everything.
+    ["CRON_SECRET", "too-short", "CRON_SECRET must be at least 32 characters"],
+    ["TRACE_STREAMS_MAX", "0", "TRACE_STREAMS_MAX"],
+    ["INGEST_MAX_CONCURRENT", "many", "INGEST_MAX_CONCURRENT"],
   ])("refuses an invalid %s before starting anything", async (name, value, message) => {
     const { code, output } = await start({ PORT: "3196", [name]: value });
     expect(code).toBe(1);

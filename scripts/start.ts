@@ -3,9 +3,9 @@ import { runMigrations } from "../db/migrate";
 import { openDatabase, redactUrl, type Database } from "./startup/database";
 import { provisionAppRole } from "./startup/app-role";
 import { seedDemoOnFirstStart } from "./startup/demo";
+import { describeError } from "./startup/describe-error";
 import { LocalState } from "./startup/local-state";
-import { sessionLifetimeSeconds } from "../lib/auth/session-lifetime";
-import { parseTrustedProxies } from "../lib/security/client-address";
+import { environmentProblems } from "../lib/config/environment-check";
 import { assertPortFree, buildIfStale, startNext, waitUntilServing } from "./startup/next-server";
 
 /**
@@ -15,13 +15,6 @@ import { assertPortFree, buildIfStale, startNext, waitUntilServing } from "./sta
  */
 const mode = process.argv[2] === "dev" ? "dev" : "start";
 const log = (line: string) => console.log(`[trace-explorer] ${line}`);
-
-/** One line from an error and its causes (drizzle wraps the database's own message). */
-function describeError(error: unknown): string {
-  const parts: string[] = [];
-  for (let e = error; e instanceof Error; e = e.cause) parts.push(e.message.replace(/\s*params:.*$/s, "").trim());
-  return parts.join(": ") || String(error);
-}
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
@@ -38,13 +31,14 @@ async function main(): Promise<void> {
   };
 
   try {
-    // Settings the app reads per request: a mistake stops the start, not every request.
-    try {
-      parseTrustedProxies(process.env.TRUSTED_PROXIES);
-      sessionLifetimeSeconds(process.env);
-    } catch (error) {
-      throw new StartupError((error as Error).message);
-    }
+    // Settings the app reads per request: a mistake stops the start, not every request. What
+    // this script fills in when unset (the database URL, the secrets) is valid by construction.
+    const problems = environmentProblems({
+      ...process.env,
+      DATABASE_URL: process.env.DATABASE_URL || "postgres://generated-by-start",
+      AUTH_SECRET: process.env.AUTH_SECRET ?? "generated-by-start".repeat(2),
+    });
+    if (problems.length > 0) throw new StartupError(`Invalid settings, nothing started:\n  ${problems.join("\n  ")}`);
     await assertPortFree(port);
     if (mode === "start") buildIfStale(log);
     db = await openDatabase(state);

@@ -14,16 +14,19 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+/** Each problem of `source` as `NAME: message`; empty when the settings above are valid. */
+export function envProblems(source: Record<string, string | undefined>): string[] {
+  const parsed = schema.safeParse(source);
+  return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+}
+
 let cached: Env | undefined;
 
 /** The validated server environment; throws one readable error naming every bad variable. */
 export function env(): Env {
   if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`Invalid environment: ${problems}`);
-  }
-  cached = parsed.data;
+  const problems = envProblems(process.env);
+  if (problems.length > 0) throw new Error(`Invalid environment: ${problems.join("; ")}`);
+  cached = schema.parse(process.env);
   return cached;
 }

@@ -20,7 +20,14 @@ import { verifyStorage } from "./verify";
  * retention purge on a schedule, optionally Postgres and app faults, all on loopback against
  * the production build; then every check, and exit 1 if one failed. See soak-README.
  */
-const options = soakOptions(process.argv.slice(2), process.env);
+const options = (() => {
+  try {
+    return soakOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(`[soak] ${(error as Error).message}`);
+    process.exit(2);
+  }
+})();
 const log = (line: string) => console.log(`[soak] ${line}`);
 const DRAIN_MS = 120_000;
 /** Network errors are expected only while the app is down and until it answers again. */
