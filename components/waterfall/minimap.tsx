@@ -6,7 +6,7 @@ import { STATUS_ERROR } from "@/lib/waterfall/span-page";
 import type { ViewWindow } from "@/lib/waterfall/time-axis";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import type { VisibleRows } from "@/lib/waterfall/tree-rows";
-import { NAME_WIDTH } from "./layout";
+import { NAME_COLUMN } from "./layout";
 
 const HEIGHT = 64;
 const MAX_DRAWN = 8_192;
@@ -98,7 +98,7 @@ export function Minimap({ model, rows, view, scrollRef, onView }: Props) {
 
   return (
     <div className="flex border-b border-zinc-200 dark:border-zinc-800">
-      <div className="shrink-0 px-2 py-1 text-[11px] text-zinc-500" style={{ width: NAME_WIDTH }}>
+      <div className="shrink-0 overflow-hidden px-2 py-1 text-[11px] text-zinc-500" style={{ width: NAME_COLUMN }}>
         Overview: drag the box to move through the trace
       </div>
       <div

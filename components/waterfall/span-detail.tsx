@@ -1,17 +1,16 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { displayValue, truncatedFrom } from "@/lib/attributes/display";
 import { typedValue } from "@/lib/attributes/stored-value";
 import { formatDuration } from "@/lib/format/duration";
 import { describeFlags } from "@/lib/traces/span-flags";
-import type { SpanDetail as Detail } from "@/lib/traces/trace-span";
 import { isDescendant, requestSpanOf } from "@/lib/waterfall/lineage";
 import { SPAN_KIND_LABELS, SPAN_KIND_SERVER } from "@/lib/waterfall/span-page";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import { VisibleName } from "@/components/format/visible-name";
 import { escapeInvisible } from "@/lib/format/visible-text";
+import { useSpanDetail } from "./use-span-detail";
 
 interface Props {
   model: TraceModel;
@@ -19,17 +18,13 @@ interface Props {
   traceId: string;
   tenant: string;
   selfTime: number | undefined;
+  /** Pixels, set by the splitter. */
+  width: number;
   onSelect: (span: number) => void;
   onClose: () => void;
 }
 
 const STATUS = ["unset", "ok", "error"];
-
-async function fetchDetail(traceId: string, tenant: string, spanId: string): Promise<Detail> {
-  const response = await fetch(`/api/traces/${traceId}/spans/${spanId}?tenant=${encodeURIComponent(tenant)}`);
-  if (!response.ok) throw new Error(((await response.json().catch(() => ({}))) as { error?: string }).error ?? `error ${response.status}`);
-  return (await response.json()) as Detail;
-}
 
 function Value({ value }: { value: unknown }) {
   const typed = typedValue(value);
@@ -53,7 +48,7 @@ function Value({ value }: { value: unknown }) {
   );
 }
 
-function KeyValues({ values }: { values: Record<string, unknown> }) {
+export function KeyValues({ values }: { values: Record<string, unknown> }) {
   const entries = Object.entries(values).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return <p className="text-zinc-500">none</p>;
   return (
@@ -104,9 +99,9 @@ function SpanLink({ model, span, traceId, tenant, onSelect, children }: { model:
   );
 }
 
-export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, onClose }: Props) {
+export function SpanDetail({ model, span, traceId, tenant, selfTime, width, onSelect, onClose }: Props) {
   const spanId = model.ids[span]!;
-  const query = useQuery({ queryKey: ["trace-span", traceId, tenant, spanId], queryFn: () => fetchDetail(traceId, tenant, spanId), staleTime: Infinity });
+  const query = useSpanDetail(traceId, tenant, spanId);
   const d = query.data;
   const name = model.names[model.name[span]!]!;
   const service = model.services[model.service[span]!]!;
@@ -118,7 +113,7 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, onSelect, o
       : [];
 
   return (
-    <aside aria-label="Span details" data-testid="span-detail" className="flex w-[420px] shrink-0 flex-col overflow-auto border-l border-zinc-200 text-xs dark:border-zinc-800">
+    <aside aria-label="Span details" data-testid="span-detail" style={{ width }} className="flex shrink-0 flex-col overflow-auto border-l border-zinc-200 text-xs dark:border-zinc-800">
       <div className="flex items-start gap-2 px-3 py-2">
         <div className="min-w-0 flex-1">
           <p className="text-zinc-500"><VisibleName text={service} /></p>

@@ -4,11 +4,12 @@ import { memo } from "react";
 import { formatDuration } from "@/lib/format/duration";
 import { serviceColor } from "@/lib/waterfall/colors";
 import { STATUS_ERROR } from "@/lib/waterfall/span-page";
+import { labelPlacement, labelWidth } from "@/lib/waterfall/label-placement";
 import { fractionOf, type ViewWindow } from "@/lib/waterfall/time-axis";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import { childCount } from "@/lib/waterfall/trace-model";
 import { guidesFor, type Guide } from "@/lib/waterfall/tree-rows";
-import { INDENT, NAME_WIDTH, ROW_HEIGHT } from "./layout";
+import { INDENT, NAME_COLUMN, ROW_HEIGHT } from "./layout";
 import { VisibleName } from "@/components/format/visible-name";
 import { escapeInvisible } from "@/lib/format/visible-text";
 
@@ -23,8 +24,12 @@ export interface SpanRowProps {
   collapsed: boolean;
   /** Critical-path stretches of this span ([start, end] pairs), when highlighted. */
   critical: number[] | undefined;
+  /** The timeline column's width in pixels: decides where the duration label fits. */
+  timelinePx: number;
   onSelect: (span: number) => void;
   onToggle: (span: number) => void;
+  /** An event tick got the pointer or the focus (its element), or lost it (null). */
+  onEvent: (span: number, event: number, tick: HTMLElement | null) => void;
 }
 
 const pct = (f: number) => `${(f * 100).toFixed(4)}%`;
@@ -44,7 +49,7 @@ function GuideCell({ guide }: { guide: Guide }) {
 }
 
 /** One span: its name with the indent guides, and its bar on the time axis. */
-export const SpanRow = memo(function SpanRow({ model, span, top, view, selected, match, collapsed, critical, onSelect, onToggle }: SpanRowProps) {
+export const SpanRow = memo(function SpanRow({ model, span, top, view, selected, match, collapsed, critical, timelinePx, onSelect, onToggle, onEvent }: SpanRowProps) {
   const kids = childCount(model, span);
   const service = model.services[model.service[span]!]!;
   const name = model.names[model.name[span]!]!;
@@ -54,7 +59,8 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
   const duration = model.duration[span]!;
   const left = fractionOf(view, start);
   const width = Math.max(0, fractionOf(view, start + duration) - left);
-  const labelLeft = left + width < 0.8;
+  const label = formatDuration(Math.round(duration));
+  const place = labelPlacement(left, left + width, timelinePx, labelWidth(label));
   const events = model.events.get(span);
   return (
     <div
@@ -71,7 +77,7 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
       style={{ height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
       onClick={() => onSelect(span)}
     >
-      <div className="flex shrink-0 items-center overflow-hidden whitespace-nowrap pr-2" style={{ width: NAME_WIDTH }}>
+      <div className="flex shrink-0 items-center overflow-hidden whitespace-nowrap pr-2" style={{ width: NAME_COLUMN }}>
         {guidesFor(model, span).map((g, level) => (
           <GuideCell key={level} guide={g} />
         ))}
@@ -113,13 +119,28 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
             return <div key={k} className="absolute top-[18px] h-0.5 bg-zinc-900 dark:bg-white" style={{ left: pct(a), width: `max(1px, ${pct(b - a)})` }} data-testid="critical-segment" />;
           })}
         {events?.map((t, k) => (
-          <div key={k} className="absolute top-1 h-4 w-px bg-zinc-900 dark:bg-zinc-100" style={{ left: pct(fractionOf(view, t)) }} title="span event" />
+          <button
+            key={k}
+            type="button"
+            aria-label={`Event ${k + 1} of ${events.length} at ${formatDuration(Math.max(0, Math.round(t - start)))} into the span`}
+            data-testid="event-tick"
+            className="absolute top-0.5 h-5 w-2 -translate-x-1/2 outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
+            style={{ left: pct(fractionOf(view, t)) }}
+            onMouseEnter={(e) => onEvent(span, k, e.currentTarget)}
+            onMouseLeave={() => onEvent(span, k, null)}
+            onFocus={(e) => onEvent(span, k, e.currentTarget)}
+            onBlur={() => onEvent(span, k, null)}
+          >
+            <span className="mx-auto block h-full w-px bg-zinc-900 dark:bg-zinc-100" />
+          </button>
         ))}
         <span
-          className="absolute top-1 whitespace-nowrap px-1 text-[11px] text-zinc-600 dark:text-zinc-400"
-          style={labelLeft ? { left: pct(left + width) } : { right: pct(1 - left) }}
+          data-testid="duration-label"
+          data-place={place}
+          className={`absolute top-1 whitespace-nowrap px-1 text-[11px] ${place === "inside" ? "font-medium text-white [text-shadow:0_0_2px_rgb(0_0_0/0.8)]" : "text-zinc-600 dark:text-zinc-400"}`}
+          style={place === "after" ? { left: pct(left + width) } : place === "before" ? { right: pct(1 - left) } : { right: pct(1 - Math.min(1, left + width)) }}
         >
-          {formatDuration(Math.round(duration))}
+          {label}
         </span>
       </div>
     </div>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, type KeyboardEvent, type RefObject } from "react";
+import { useEffect, useLayoutEffect, useState, type KeyboardEvent, type RefObject } from "react";
 import type { ViewWindow } from "@/lib/waterfall/time-axis";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import type { VisibleRows } from "@/lib/waterfall/tree-rows";
@@ -25,8 +25,11 @@ interface Props {
   critical: Map<number, number[]> | null;
   scrollRef: RefObject<HTMLDivElement | null>;
   scrollTo: ScrollRequest | null;
+  /** The name column's width in pixels (the rest of the rows' width is the timeline). */
+  nameWidth: number;
   onSelect: (span: number) => void;
   onToggle: (span: number) => void;
+  onEvent: (span: number, event: number, tick: HTMLElement | null) => void;
   onKeyDown: (event: KeyboardEvent<HTMLDivElement>) => void;
 }
 
@@ -49,6 +52,19 @@ export function SpanRows(props: Props) {
     estimateSize: rowHeight,
     overscan: 8,
   });
+
+  // The rows' width, for where each duration label fits; re-measured when the window or a splitter moves.
+  const [rowsWidth, setRowsWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const measure = () => setRowsWidth(el.clientWidth);
+    measure();
+    const resize = new ResizeObserver(measure);
+    resize.observe(el);
+    return () => resize.disconnect();
+  }, [scrollRef]);
+  const timelinePx = Math.max(0, rowsWidth - props.nameWidth);
 
   useEffect(() => {
     if (scrollTo && scrollTo.row >= 0) virtualizer.scrollToIndex(scrollTo.row, { align: "auto" });
@@ -78,8 +94,10 @@ export function SpanRows(props: Props) {
               match={span === currentMatch ? 2 : matches?.[span] ? 1 : 0}
               collapsed={collapsed.has(span)}
               critical={critical?.get(span)}
+              timelinePx={timelinePx}
               onSelect={props.onSelect}
               onToggle={props.onToggle}
+              onEvent={props.onEvent}
             />
           );
         })}

@@ -3,7 +3,7 @@
 import { useRef, useState, type PointerEvent } from "react";
 import { formatDuration } from "@/lib/format/duration";
 import { fractionOf, ticks, zoomed, type ViewWindow } from "@/lib/waterfall/time-axis";
-import { NAME_WIDTH } from "./layout";
+import { NAME_COLUMN } from "./layout";
 
 /** Time ticks over the timeline column; dragging across it zooms to the dragged range. */
 export function TimeRuler({ view, onZoom }: { view: ViewWindow; onZoom: (view: ViewWindow) => void }) {
@@ -15,13 +15,13 @@ export function TimeRuler({ view, onZoom }: { view: ViewWindow; onZoom: (view: V
   };
   return (
     <div className="flex h-6 select-none border-b border-zinc-200 text-[11px] text-zinc-500 dark:border-zinc-800">
-      <div className="shrink-0 px-2 leading-6" style={{ width: NAME_WIDTH }}>
+      <div className="shrink-0 truncate px-2 leading-6" style={{ width: NAME_COLUMN }}>
         Drag on the time axis to zoom
       </div>
       <div
         ref={ref}
         data-testid="time-ruler"
-        className="relative flex-1 cursor-crosshair border-l border-zinc-200 dark:border-zinc-800"
+        className="relative flex-1 cursor-crosshair overflow-hidden border-l border-zinc-200 dark:border-zinc-800"
         onPointerDown={(e) => {
           e.currentTarget.setPointerCapture(e.pointerId);
           const f = at(e);
@@ -33,11 +33,21 @@ export function TimeRuler({ view, onZoom }: { view: ViewWindow; onZoom: (view: V
           setDrag(null);
         }}
       >
-        {ticks(view).map((t) => (
-          <span key={t} className="absolute top-0 h-full border-l border-zinc-300 pl-1 leading-6 dark:border-zinc-700" style={{ left: `${fractionOf(view, t) * 100}%` }}>
-            {formatDuration(Math.round(t))}
-          </span>
-        ))}
+        {ticks(view).map((t) => {
+          const f = fractionOf(view, t);
+          // Labels near the right end hang to the left of their tick, so none runs past the timeline.
+          const end = f > 0.85;
+          return (
+            <span
+              key={t}
+              data-testid="ruler-tick"
+              className={`absolute top-0 h-full whitespace-nowrap leading-6 ${end ? "-translate-x-full border-r pr-1" : "border-l pl-1"} border-zinc-300 dark:border-zinc-700`}
+              style={{ left: `${f * 100}%` }}
+            >
+              {formatDuration(Math.round(t))}
+            </span>
+          );
+        })}
         {drag && (
           <span
             className="absolute top-0 h-full bg-sky-400/30"

@@ -55,7 +55,7 @@ export function Toolbar(props: Props) {
       <a href={props.exportHref} download className={button}>
         Download OTLP JSON
       </a>
-      <div className="ml-auto">{props.children}</div>
+      <div className="ml-auto flex flex-wrap items-center gap-2">{props.children}</div>
     </div>
   );
 }

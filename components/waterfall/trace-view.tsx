@@ -4,35 +4,48 @@ import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { preload } from "react-dom";
 import type { TraceHeader } from "@/lib/traces/trace-header";
-import { matchSpans } from "@/lib/waterfall/find";
+import { errorSpans, matchSpans, stepFrom } from "@/lib/waterfall/find";
+import { PANE_LIMITS } from "@/lib/waterfall/pane-widths";
 import type { ViewWindow } from "@/lib/waterfall/time-axis";
 import { selfTimeOf } from "@/lib/waterfall/trace-analysis";
 import { childCount, type TraceModel } from "@/lib/waterfall/trace-model";
 import { collapseAll, collapseAtDepth, revealed, toggled, visibleRows } from "@/lib/waterfall/tree-rows";
+import { clampZoom, formatZoom } from "@/lib/waterfall/zoom-param";
 import { CriticalPathSummary } from "./critical-path-summary";
+import { ErrorNav } from "./error-nav";
+import { EventPopover, type EventAnchor } from "./event-popover";
 import { FindBox, useDebounced } from "./find-box";
 import { Minimap } from "./minimap";
 import { SpanDetail } from "./span-detail";
 import { SpanRows, type ScrollRequest } from "./span-rows";
+import { Splitter } from "./splitter";
 import { TimeRuler } from "./time-ruler";
 import { Toolbar } from "./toolbar";
+import { TraceActions } from "./trace-actions";
 import { TraceSummary } from "./trace-summary";
 import { useTraceAnalysis } from "./trace-analysis";
+import { usePaneWidths } from "./use-pane-widths";
 import { spansUrl, useTraceModel } from "./use-trace-model";
 
 interface Props {
   header: TraceHeader;
   /** `?span=`: the span to select and scroll to once the trace is loaded. */
   initialSpan: string | null;
+  /** `?zoom=`: the time window to open with. */
+  initialZoom: ViewWindow | null;
+  /** Keys the column widths kept in this browser. */
+  viewerId: string;
+  lineageHref: string | null;
 }
 
-export function TraceView({ header, initialSpan }: Props) {
+export function TraceView({ header, initialSpan, initialZoom, viewerId, lineageHref }: Props) {
   // The download starts with the HTML, not after hydration: the fetch in useTraceModel takes it over.
   preload(spansUrl(header.traceId, header.tenantId), { as: "fetch", crossOrigin: "anonymous" });
   const load = useTraceModel(header.traceId, header.tenantId);
   return (
     <div className="flex h-[calc(100vh-5.5rem)] flex-col">
       <TraceSummary header={header} depth={load.state === "ready" ? load.model.maxDepth + 1 : null} />
+      <TraceActions traceId={header.traceId} lineageHref={lineageHref} />
       {load.state === "loading" && (
         <p className="text-sm text-zinc-500" role="status">
           Loading spans… {load.loaded.toLocaleString("en-US")} of {header.spanCount.toLocaleString("en-US")}
@@ -43,22 +56,34 @@ export function TraceView({ header, initialSpan }: Props) {
           Could not load the spans: {load.message}
         </p>
       )}
-      {load.state === "ready" && <Waterfall header={header} model={load.model} initialSpan={initialSpan} />}
+      {load.state === "ready" && <Waterfall header={header} model={load.model} initialSpan={initialSpan} initialZoom={initialZoom} viewerId={viewerId} />}
     </div>
   );
 }
 
-function spanUrl(header: TraceHeader, spanId: string | null): string {
+/** Records the selected span or the zoom in the address (without a history entry), keeping the rest. */
+function replaceParam(header: TraceHeader, name: "span" | "zoom", value: string | null): void {
   const query = new URLSearchParams(window.location.search);
   query.set("tenant", header.tenantId);
-  if (spanId) query.set("span", spanId);
-  else query.delete("span");
-  return `${window.location.pathname}?${query}`;
+  if (value) query.set(name, value);
+  else query.delete(name);
+  window.history.replaceState(window.history.state, "", `${window.location.pathname}?${query}`);
 }
 
-function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model: TraceModel; initialSpan: string | null }) {
+interface WaterfallProps {
+  header: TraceHeader;
+  model: TraceModel;
+  initialSpan: string | null;
+  initialZoom: ViewWindow | null;
+  viewerId: string;
+}
+
+function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: WaterfallProps) {
   const full = useMemo<ViewWindow>(() => ({ start: 0, end: Math.max(1, model.end) }), [model]);
-  const [view, setView] = useState<ViewWindow>(full);
+  const [view, setView] = useState<ViewWindow>(() => (initialZoom && clampZoom(initialZoom, full)) ?? full);
+  const panes = usePaneWidths(viewerId);
+  const [eventAnchor, setEventAnchor] = useState<EventAnchor | null>(null);
+  const [errorsOnly, setErrorsOnly] = useState(false);
   const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(() => new Set());
   const initial = initialSpan === null ? -1 : (model.indexOf.get(initialSpan) ?? -1);
   const [selected, setSelected] = useState(initial);
@@ -86,7 +111,8 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
     },
   });
   const serverIds = settledFind === findText.trim() ? attributeFind.data : undefined;
-  const matches = useMemo(() => matchSpans(model, findText, treeOrder, serverIds ?? []), [model, findText, treeOrder, serverIds]);
+  const matches = useMemo(() => matchSpans(model, findText, treeOrder, serverIds ?? [], errorsOnly), [model, findText, treeOrder, serverIds, errorsOnly]);
+  const errors = useMemo(() => errorSpans(model, treeOrder), [model, treeOrder]);
   const matchFlags = useMemo(() => {
     if (matches.length === 0) return null;
     const flags = new Uint8Array(model.size);
@@ -101,7 +127,7 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
       setSelected(span);
       if (openDetail !== undefined) setDetailOpen(openDetail);
       setCollapsed((c) => revealed(model, c, span));
-      window.history.replaceState(window.history.state, "", spanUrl(header, span >= 0 ? model.ids[span]! : null));
+      replaceParam(header, "span", span >= 0 ? model.ids[span]! : null);
     },
     [model, header],
   );
@@ -126,12 +152,26 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
 
   const onRowSelect = useCallback((span: number) => select(span, true), [select]);
   const onToggle = useCallback((span: number) => setCollapsed((c) => toggled(c, span)), []);
+  const onEvent = useCallback((span: number, event: number, tick: HTMLElement | null) => {
+    setEventAnchor(tick ? { span, event, rect: tick.getBoundingClientRect() } : null);
+  }, []);
+
+  // The zoom goes into the address once it settles (a minimap drag changes it on every move).
+  const settledView = useDebounced(view, 250);
+  useEffect(() => {
+    const zoom = clampZoom(settledView, full);
+    replaceParam(header, "zoom", zoom ? formatZoom(zoom) : null);
+  }, [settledView, full, header]);
 
   const step = (delta: 1 | -1) => {
     if (matches.length === 0) return;
     const next = (Math.min(matchIndex, matches.length - 1) + delta + matches.length) % matches.length;
     setMatchIndex(next);
     selectAndScroll(matches[next]!);
+  };
+  const stepError = (delta: 1 | -1) => {
+    const span = stepFrom(errors, treeOrder, selected, delta);
+    if (span >= 0) selectAndScroll(span, true);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -140,7 +180,7 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
       if (r < 0 || r >= rows.count) return;
       const span = rows.span[r]!;
       setSelected(span);
-      window.history.replaceState(window.history.state, "", spanUrl(header, model.ids[span]!));
+      replaceParam(header, "span", model.ids[span]!);
       setScrollTo((s) => ({ row: r, seq: (s?.seq ?? 0) + 1 }));
     };
     switch (e.key) {
@@ -166,6 +206,11 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
       case "Escape":
         setDetailOpen(false);
         break;
+      case "e":
+      case "E":
+        if (e.ctrlKey || e.metaKey || e.altKey) return;
+        stepError(e.shiftKey ? -1 : 1);
+        break;
       default:
         return;
     }
@@ -188,10 +233,16 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
         onResetZoom={() => setView(full)}
         onCritical={setShowCritical}
       >
+        <ErrorNav count={errors.length} onStep={stepError} />
         <FindBox
           text={findText}
           onText={(t) => {
             setFindText(t);
+            setMatchIndex(0);
+          }}
+          errorsOnly={errorsOnly}
+          onErrorsOnly={(on) => {
+            setErrorsOnly(on);
             setMatchIndex(0);
           }}
           count={matches.length}
@@ -200,8 +251,21 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
           onStep={step}
         />
       </Toolbar>
-      <div className="flex min-h-0 flex-1 rounded border border-zinc-200 dark:border-zinc-800">
-        <div className="flex min-w-0 flex-1 flex-col">
+      <div
+        className="flex min-h-0 flex-1 rounded border border-zinc-200 dark:border-zinc-800"
+        style={{ "--name-width": `${panes.widths.name}px` } as React.CSSProperties}
+      >
+        <div className="relative flex min-w-0 flex-1 flex-col">
+          <Splitter
+            label="Resize the span names column"
+            value={panes.widths.name}
+            {...PANE_LIMITS.name}
+            direction={1}
+            onChange={(name) => panes.change({ name })}
+            onCommit={panes.keep}
+            className="absolute inset-y-0 -ml-[3px]"
+            style={{ left: panes.widths.name }}
+          />
           <Minimap model={model} rows={rows} view={view} scrollRef={scrollRef} onView={setView} />
           <TimeRuler view={view} onZoom={setView} />
           <SpanRows
@@ -215,11 +279,23 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
             critical={showCritical ? (analysis?.segments ?? null) : null}
             scrollRef={scrollRef}
             scrollTo={scrollTo}
+            nameWidth={panes.widths.name}
             onSelect={onRowSelect}
             onToggle={onToggle}
+            onEvent={onEvent}
             onKeyDown={onKeyDown}
           />
         </div>
+        {detailOpen && selected >= 0 && (
+          <Splitter
+            label="Resize the span details panel"
+            value={panes.widths.detail}
+            {...PANE_LIMITS.detail}
+            direction={-1}
+            onChange={(detail) => panes.change({ detail })}
+            onCommit={panes.keep}
+          />
+        )}
         {detailOpen && selected >= 0 && (
           <SpanDetail
             model={model}
@@ -227,11 +303,13 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
             traceId={header.traceId}
             tenant={header.tenantId}
             selfTime={selfTimeOf(model, selected)}
+            width={panes.widths.detail}
             onSelect={(span) => selectAndScroll(span, true)}
             onClose={() => setDetailOpen(false)}
           />
         )}
       </div>
+      {eventAnchor && <EventPopover model={model} traceId={header.traceId} tenant={header.tenantId} anchor={eventAnchor} />}
     </>
   );
 }

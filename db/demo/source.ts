@@ -1,6 +1,7 @@
 import { Random } from "./random";
 import type { DemoResource, ServiceName } from "./resources";
 import { buildTrace } from "./scenarios";
+import { buildShowcase, SHOWCASES } from "./scenarios/showcase";
 import { TraceRowWriter } from "./trace-rows";
 import { placeTrace, type TenantTraffic } from "./traffic";
 
@@ -13,12 +14,20 @@ export interface SourceOptions {
   resources: Map<ServiceName, DemoResource[]>;
 }
 
-/** An endless, seeded sequence of demo traces, rendered as COPY rows. */
+const DAY_US = 86_400_000_000;
+
+/**
+ * An endless, seeded sequence of demo traces, rendered as COPY rows: the showcases first (one
+ * trace per case the explorer must show, of the first tenant, in the window's last day), then
+ * the traffic mix.
+ */
 export class DemoTraceSource {
   traces = 0;
   spans = 0;
   private readonly rng: Random;
   private readonly clock: Random;
+  /** The showcases draw from their own stream, so the mix's traces stay what the seed made them. */
+  private readonly showcaseRng: Random;
   private readonly rows: TraceRowWriter;
   private readonly weights: number[];
 
@@ -27,15 +36,18 @@ export class DemoTraceSource {
     // same traces whatever the window is.
     this.rng = new Random(options.seed);
     this.clock = new Random(options.seed ^ 0x5bd1e995);
+    this.showcaseRng = new Random(options.seed ^ 0x27d4eb2f);
     this.rows = new TraceRowWriter(options.resources);
     this.weights = options.tenants.map((t) => t.weight);
   }
 
   /** Appends the next trace's span rows to `spans`; returns its traces row and span count. */
   next(spans: { write(text: string): void }): { summary: string; spans: number } {
-    const tenant = this.options.tenants[this.rng.weighted(this.weights)]!;
-    const trace = buildTrace(this.rng, tenant);
-    const origin = placeTrace(this.clock, tenant, this.options.fromUs, this.options.toUs, trace.lastEnd());
+    const showcase = SHOWCASES[this.traces];
+    const tenant = showcase ? this.options.tenants[0]! : this.options.tenants[this.rng.weighted(this.weights)]!;
+    const trace = showcase ? buildShowcase(showcase, this.showcaseRng, tenant) : buildTrace(this.rng, tenant);
+    const from = showcase ? Math.max(this.options.fromUs, this.options.toUs - DAY_US) : this.options.fromUs;
+    const origin = placeTrace(showcase ? this.showcaseRng : this.clock, tenant, from, this.options.toUs, trace.lastEnd());
     const summary = this.rows.write(trace, origin, spans);
     this.traces++;
     this.spans += trace.spans.length;

@@ -9,8 +9,10 @@ import { spanWhere } from "./trace-span";
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
- * Spans of the trace with an attribute value or status message containing `text` (any case).
- * Names and services are matched in the browser, which has them; attributes stay here.
+ * Spans of the trace whose status message, attribute keys or values, or events (a name, an
+ * attribute key or value: `exception`, `exception.message`, the message itself) contain `text`
+ * (any case). Names, services and status codes are matched in the browser, which has them;
+ * attributes and events stay here.
  */
 export async function findInTrace(
   tx: TransactionSql,
@@ -25,7 +27,11 @@ export async function findInTrace(
     FROM spans s
     WHERE ${spanWhere(tx, header)}
       AND (s.status_message ILIKE ${pattern}
-           OR EXISTS (SELECT 1 FROM jsonb_each_text(s.attributes) a WHERE a.value ILIKE ${pattern}))
+           OR EXISTS (SELECT 1 FROM jsonb_each_text(s.attributes) a WHERE a.key ILIKE ${pattern} OR a.value ILIKE ${pattern})
+           OR EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(s.events) = 'array' THEN s.events ELSE '[]'::jsonb END) e
+                      WHERE e->>'name' ILIKE ${pattern}
+                         OR EXISTS (SELECT 1 FROM jsonb_each_text(CASE WHEN jsonb_typeof(e->'attributes') = 'object' THEN e->'attributes' ELSE '{}'::jsonb END) ea
+                                    WHERE ea.key ILIKE ${pattern} OR ea.value ILIKE ${pattern})))
     LIMIT ${MAX_FIND_RESULTS}`;
   return rows.map((r) => r.id);
 }

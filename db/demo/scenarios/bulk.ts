@@ -20,8 +20,11 @@ export function bigTraceSize(t: TraceBuilder): number {
   return Math.floor(200 * (MAX_TRACE_SPANS / 200) ** t.rng.next());
 }
 
-/** Imports a tenant's CSV in chunks of 500 rows until the trace reaches `target` spans. */
-function bulkImportJob(target: number): JobSpec {
+/**
+ * Imports a tenant's CSV in chunks of 500 rows until the trace reaches `target` spans; each
+ * chunk's insert deadlocks with a concurrent writer with probability `deadlockChance`.
+ */
+function bulkImportJob(target: number, deadlockChance: number): JobSpec {
   return {
     name: "bulk-import",
     queue: "imports",
@@ -36,7 +39,7 @@ function bulkImportJob(target: number): JobSpec {
       ).end;
       const chunks = fanOut(t, span, end + 100, target, "import.chunk", (chunk, at, index) => {
         // A deadlock with a concurrent writer: the chunk retries once, inside the same span.
-        if (t.fails(0.002)) at = db(t, chunk, at, INSERT_TASKS, { failure: FAILURES.deadlock, slowdown: 20 }) + 50_000;
+        if (t.fails(deadlockChance)) at = db(t, chunk, at, INSERT_TASKS, { failure: FAILURES.deadlock, slowdown: 20 }) + 50_000;
         let end = db(t, chunk, at, INSERT_TASKS);
         if (index % 10 === 9) end = search(t, chunk, end + 30, "bulk", "tasks", BULK_INDEX, 120_000);
         return end;
@@ -77,11 +80,11 @@ function fanOut(
   return { end, count };
 }
 
-export function bulkImport(target: number): Handler {
+export function bulkImport(target: number, deadlockChance = 0.002): Handler {
   return (t, api, at) =>
     callService(t, api, "projects-service", "POST", "/internal/imports", at, (s, at) => {
       const end = db(t, s, at, INSERT_IMPORT);
-      return { end: enqueueJob(t, s, end + 20, bulkImportJob(target)), status: 202 };
+      return { end: enqueueJob(t, s, end + 20, bulkImportJob(target, deadlockChance)), status: 202 };
     });
 }
 

@@ -6,6 +6,7 @@ import { decodePathSegment } from "@/lib/http/path-segment";
 import { isValidTenantId } from "@/lib/tenants/tenant-id";
 import { parseTraceId } from "@/lib/traces/trace-id";
 import { traceViewAccess } from "@/lib/traces/trace-page-access";
+import { parseZoom } from "@/lib/waterfall/zoom-param";
 import { TraceMessage } from "@/components/waterfall/trace-message";
 import { TraceView } from "@/components/waterfall/trace-view";
 
@@ -32,8 +33,8 @@ export default async function TracePage({ params, searchParams }: Props) {
       </TraceMessage>
     );
   }
-  const header = await traceViewAccess(traceId, tenantParam);
-  if (!header) {
+  const page = await traceViewAccess(traceId, tenantParam);
+  if (!page) {
     return (
       <TraceMessage title="Trace not found">
         No trace <code>{traceId}</code> in your tenants within their retention window.{" "}
@@ -44,5 +45,5 @@ export default async function TracePage({ params, searchParams }: Props) {
     );
   }
   const span = typeof search.span === "string" ? search.span.toLowerCase() : null;
-  return <TraceView header={header} initialSpan={span} />;
+  return <TraceView header={page.header} initialSpan={span} initialZoom={parseZoom(search.zoom)} viewerId={page.viewerId} lineageHref={page.lineageHref} />;
 }
