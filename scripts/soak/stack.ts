@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { startEmbedded, type EmbeddedServer } from "../../db/embedded";
 import { runMigrations } from "../../db/migrate";
+import { provisionAppRole } from "../startup/app-role";
 import { buildIfStale, startNext, waitUntilServing } from "../startup/next-server";
 import { sleep } from "./stats";
 
@@ -23,6 +24,9 @@ export class Stack {
   readonly cronSecret = randomBytes(24).toString("base64url");
   readonly baseUrl: string;
   private readonly authSecret = randomBytes(32).toString("base64url");
+  // As in production (README "Security model"): the app runs as te_app, its audit rows keyed.
+  private readonly auditKey = randomBytes(32).toString("base64url");
+  private appDatabaseUrl: string | undefined;
   private pg: EmbeddedServer | undefined;
   private app: ChildProcess | undefined;
   private appLog: number | undefined;
@@ -58,6 +62,7 @@ export class Stack {
     buildIfStale(log);
     await this.startPostgres();
     await runMigrations(this.databaseUrl);
+    this.appDatabaseUrl = await provisionAppRole(this.databaseUrl, randomBytes(32).toString("base64url"));
     this.appLog = fs.openSync(path.join(dataDir, "app.log"), "a");
   }
 
@@ -83,7 +88,10 @@ export class Stack {
         ...process.env,
         PORT: String(port),
         DATABASE_URL: this.databaseUrl,
+        ...(this.appDatabaseUrl ? { DATABASE_APP_URL: this.appDatabaseUrl } : {}),
         AUTH_SECRET: this.authSecret,
+        AUDIT_HMAC_KEY: this.auditKey,
+        AUDIT_HEAD_FILE: path.join(this.options.dataDir, "audit-head.jsonl"),
         CRON_SECRET: this.cronSecret,
         AUTH_TRUST_HOST: "true",
         TE_SCHEDULER: "on",
