@@ -23,6 +23,8 @@ export interface SpanRowProps {
   collapsed: boolean;
   /** Critical-path stretches of this span ([start, end] pairs), when highlighted. */
   critical: number[] | undefined;
+  /** Queue waits on the critical path before this span started ([start, end] pairs). */
+  wait: number[] | undefined;
   onSelect: (span: number) => void;
   onToggle: (span: number) => void;
 }
@@ -44,7 +46,7 @@ function GuideCell({ guide }: { guide: Guide }) {
 }
 
 /** One span: its name with the indent guides, and its bar on the time axis. */
-export const SpanRow = memo(function SpanRow({ model, span, top, view, selected, match, collapsed, critical, onSelect, onToggle }: SpanRowProps) {
+export const SpanRow = memo(function SpanRow({ model, span, top, view, selected, match, collapsed, critical, wait, onSelect, onToggle }: SpanRowProps) {
   const kids = childCount(model, span);
   const service = model.services[model.service[span]!]!;
   const name = model.names[model.name[span]!]!;
@@ -111,6 +113,20 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
             const a = fractionOf(view, critical[2 * k]!);
             const b = fractionOf(view, critical[2 * k + 1]!);
             return <div key={k} className="absolute top-[18px] h-0.5 bg-zinc-900 dark:bg-white" style={{ left: pct(a), width: `max(1px, ${pct(b - a)})` }} data-testid="critical-segment" />;
+          })}
+        {wait &&
+          Array.from({ length: wait.length / 2 }, (_, k) => {
+            const a = fractionOf(view, wait[2 * k]!);
+            const b = fractionOf(view, wait[2 * k + 1]!);
+            return (
+              <div
+                key={`w${k}`}
+                className="absolute top-[17px] h-0 border-t-2 border-dashed border-zinc-900 dark:border-white"
+                style={{ left: pct(a), width: `max(1px, ${pct(b - a)})` }}
+                title={`queue wait ${formatDuration(Math.round(wait[2 * k + 1]! - wait[2 * k]!))}`}
+                data-testid="queue-wait-segment"
+              />
+            );
           })}
         {events?.map((t, k) => (
           <div key={k} className="absolute top-1 h-4 w-px bg-zinc-900 dark:bg-zinc-100" style={{ left: pct(fractionOf(view, t)) }} title="span event" />

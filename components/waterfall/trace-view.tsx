@@ -32,7 +32,7 @@ export function TraceView({ header, initialSpan }: Props) {
   const load = useTraceModel(header.traceId, header.tenantId);
   return (
     <div className="flex h-[calc(100vh-5.5rem)] flex-col">
-      <TraceSummary header={header} depth={load.state === "ready" ? load.model.maxDepth + 1 : null} />
+      <TraceSummary header={header} model={load.state === "ready" ? load.model : null} />
       {load.state === "loading" && (
         <p className="text-sm text-zinc-500" role="status">
           Loading spans… {load.loaded.toLocaleString("en-US")} of {header.spanCount.toLocaleString("en-US")}
@@ -175,7 +175,7 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
   const zoomedIn = view.start > full.start || view.end < full.end;
   return (
     <>
-      <CriticalPathSummary services={model.services} byService={analysis?.byService ?? null} />
+      <CriticalPathSummary services={model.services} analysis={analysis} />
       <Toolbar
         maxDepth={model.maxDepth}
         zoomedIn={zoomedIn}
@@ -212,7 +212,7 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
             collapsed={collapsed}
             matches={matchFlags}
             currentMatch={currentMatch}
-            critical={showCritical ? (analysis?.segments ?? null) : null}
+            critical={showCritical ? analysis : null}
             scrollRef={scrollRef}
             scrollTo={scrollTo}
             onSelect={onRowSelect}

@@ -47,6 +47,22 @@ const SCENARIOS: Scenario[] = [
   { weight: 0.04, request: false, build: (t) => cronTrace(t, reindexJob(bigTraceSize(t))) },
 ];
 
+/** Spans of the showcase import: big enough that its job lasts seconds, small enough for every demo. */
+export const SHOWCASE_IMPORT_SPANS = 2_000;
+
+/**
+ * A trace every demo holds whatever the mix draws: a bulk import answered at once whose time is
+ * all in the job it enqueued (the critical path and the slow-request ranking must find the job).
+ * Drawn again until the request gets past the rate limiter.
+ */
+export function buildShowcaseTrace(rng: Random, tenant: TenantProfile): TraceBuilder {
+  for (;;) {
+    const t = new TraceBuilder(rng, tenant, `req_${rng.hex(16)}`);
+    webRequest(t, IMPORT, bulkImport(SHOWCASE_IMPORT_SPANS));
+    if (t.spans.some((s) => s.name === "process bulk-import")) return t;
+  }
+}
+
 const WEIGHTS = SCENARIOS.map((s) => s.weight);
 const TOTAL = WEIGHTS.reduce((a, b) => a + b, 0);
 
