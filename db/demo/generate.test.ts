@@ -137,7 +137,7 @@ describe("generateDemoTraces", () => {
 
   it("holds the showcase: a fast bulk-import request in the last day whose time is in its job", async () => {
     const rows = await t.sql<{ root_ms: number; e2e_ms: number; job_ms: number; is_slow: boolean }[]>`
-      SELECT r.duration_ns / 1e6 AS root_ms, tr.duration_ns / 1e6 AS e2e_ms, j.duration_ns / 1e6 AS job_ms, tr.is_slow
+      SELECT (r.duration_ns / 1e6)::float8 AS root_ms, (tr.duration_ns / 1e6)::float8 AS e2e_ms, (j.duration_ns / 1e6)::float8 AS job_ms, tr.is_slow
       FROM spans j
       JOIN traces tr ON tr.tenant_id = j.tenant_id AND tr.trace_id = j.trace_id
       JOIN spans r ON r.tenant_id = tr.tenant_id AND r.trace_id = tr.trace_id AND r.span_id = tr.root_span_id
