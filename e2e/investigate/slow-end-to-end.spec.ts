@@ -28,16 +28,17 @@ test("Slow requests ranked by end-to-end latency agree with a search sorted by d
   const searched = await links.evaluateAll((as) => as.map((a) => (a.getAttribute("href") ?? "").slice("/traces/".length, "/traces/".length + 32)));
   expect(endToEnd.slice(0, TOP)).toEqual(searched.slice(0, TOP));
 
-  // The fast bulk import whose job took the time is there when it is among the slowest, its job's service first.
+  // The fast bulk import whose job took the time (about 40 s end to end, among the demo's slowest)
+  // is there, its job's service first; ranked by request latency it is missing.
   const sql = e2eDatabase();
   const [showcase] = await sql<{ trace_id: string }[]>`
     SELECT replace(trace_id::text, '-', '') AS trace_id FROM spans WHERE name = 'process bulk-import' AND kind = 5 LIMIT 1`;
   await sql.end();
   expect(showcase, "the demo data has a bulk-import trace").toBeDefined();
   expect(byRequest).not.toContain(showcase!.trace_id);
-  if (endToEnd.includes(showcase!.trace_id)) {
-    await page.goBack();
-    const row = page.locator(`[data-testid="slow-request"][data-trace-id="${showcase!.trace_id}"]`).filter({ visible: true });
-    await expect(row.getByTestId("dominant-service")).toHaveText("job-worker");
-  }
+  expect(endToEnd).toContain(showcase!.trace_id);
+  await page.goBack();
+  const row = page.locator(`[data-testid="slow-request"][data-trace-id="${showcase!.trace_id}"]`).filter({ visible: true });
+  await expect(row.getByTestId("dominant-service")).toHaveText("job-worker");
+  await expect(row).toContainText("queue wait");
 });
