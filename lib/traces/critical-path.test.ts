@@ -182,6 +182,13 @@ describe("critical path of asynchronous work", () => {
     expectEndToEnd(path, nested);
   });
 
+  it("continues into a parent that a skewed clock shows starting after its child", () => {
+    const skewed = [span("parent", null, "api", 10, 50), span("child", "parent", "db", 5, 60), span("late", "parent", "db", 20, 30)];
+    const path = criticalPath(skewed);
+    expect(path.segments).toEqual([{ id: "child", start: 5, end: 60 }]);
+    expectEndToEnd(path, skewed);
+  });
+
   it("ends on parent and link cycles instead of looping", () => {
     const cycle = criticalPath([span("a", "b", "x", 0, 10), span("b", "a", "y", 0, 10)]);
     expect(cycle.segments.length).toBeGreaterThan(0);
