@@ -65,7 +65,7 @@ try {
     [`one tenant (${TENANT})`, { all: false, tenantIds: [TENANT] }],
   ];
   const filters = (view: InvestigateView, id = ""): InvestigateFilters => ({
-    view, tenants: [], window: { ...window, preset: null }, n: RETRY_THRESHOLD.default, q: "", id,
+    view, tenants: [], window: { ...window, preset: null }, n: RETRY_THRESHOLD.default, q: "", id, rank: "request",
   });
 
   console.log(`5M-span bench database, 24 h window ending ${last.toISOString()}, ${RUNS} runs each after ${WARMUP} warm-up; load ${load()}`);

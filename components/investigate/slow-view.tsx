@@ -1,19 +1,29 @@
 import { formatDuration } from "@/lib/format/duration";
+import type { SlowRank } from "@/lib/investigate/search-params";
 import type { SlowRequest } from "@/lib/investigate/slow";
 import { TraceLink, utc } from "./trace-link";
 import { VisibleName } from "@/components/format/visible-name";
 
-export function SlowView({ requests }: { requests: SlowRequest[] }) {
-  if (requests.length === 0) return <p className="text-zinc-500">No request was slower than its tenant&apos;s slow threshold in these tenants and this time range.</p>;
+const RANKED = <span className="font-normal" title="the column the list is ranked by"> ▼</span>;
+
+export function SlowView({ requests, rank }: { requests: SlowRequest[]; rank: SlowRank }) {
+  if (requests.length === 0) {
+    return (
+      <p className="text-zinc-500">
+        No {rank === "request" ? "request" : "trace"} was slower than its tenant&apos;s slow threshold {rank === "request" ? "" : "end to end "}in these tenants and this time range.
+      </p>
+    );
+  }
   return (
-    <table className="w-full border-collapse" data-testid="slow-requests">
+    <table className="w-full border-collapse" data-testid="slow-requests" data-rank={rank}>
       <thead>
         <tr className="border-b border-zinc-200 text-left text-xs text-zinc-500 dark:border-zinc-800">
           <th className="py-1 pr-3 font-medium">Start (UTC)</th>
           <th className="py-1 pr-3 font-medium">Tenant</th>
           <th className="py-1 pr-3 font-medium">Request</th>
-          <th className="py-1 pr-3 text-right font-medium">Duration</th>
-          <th className="py-1 pr-3 font-medium">Critical path dominated by</th>
+          <th className="py-1 pr-3 text-right font-medium">Request latency{rank === "request" && RANKED}</th>
+          <th className="py-1 pr-3 text-right font-medium">End-to-end latency{rank === "end-to-end" && RANKED}</th>
+          <th className="py-1 pr-3 font-medium">Critical path ({rank === "request" ? "request" : "end to end"}) dominated by</th>
           <th className="py-1 font-medium">Trace</th>
         </tr>
       </thead>
@@ -21,14 +31,15 @@ export function SlowView({ requests }: { requests: SlowRequest[] }) {
         {requests.map((r) => {
           const [top, ...rest] = r.services;
           return (
-            <tr key={`${r.tenantId}/${r.traceId}`} className="border-b border-zinc-100 align-top dark:border-zinc-900" data-testid="slow-request">
+            <tr key={`${r.tenantId}/${r.traceId}`} className="border-b border-zinc-100 align-top dark:border-zinc-900" data-testid="slow-request" data-trace-id={r.traceId}>
               <td className="py-1 pr-3 whitespace-nowrap text-zinc-500">{utc(r.start)}</td>
               <td className="py-1 pr-3">{r.tenantId}</td>
               <td className="py-1 pr-3">
-                <span className="text-zinc-500"><VisibleName text={r.rootService ?? ""} /></span> <VisibleName text={r.rootName ?? ""} />
+                <span className="text-zinc-500"><VisibleName text={r.rootService ?? ""} /></span> <VisibleName text={r.rootName ?? "(root span missing)"} />
                 {r.requestId ? <div className="text-xs text-zinc-500">{r.requestId}</div> : null}
               </td>
-              <td className="py-1 pr-3 text-right">{formatDuration(r.durationNs)}</td>
+              <td className="py-1 pr-3 text-right">{r.requestNs === null ? "—" : formatDuration(r.requestNs)}</td>
+              <td className="py-1 pr-3 text-right">{formatDuration(r.endToEndNs)}</td>
               <td className="py-1 pr-3">
                 {top ? (
                   <>
@@ -43,6 +54,7 @@ export function SlowView({ requests }: { requests: SlowRequest[] }) {
                         then <VisibleName text={rest.slice(0, 2).map((s) => `${s.service} ${Math.round(s.share * 100)}%`).join(", ")} />
                       </div>
                     )}
+                    {r.queueWaitNs > 0 && <div className="text-xs text-zinc-500">queue wait {formatDuration(r.queueWaitNs)}</div>}
                   </>
                 ) : (
                   <span className="text-zinc-500">no spans</span>

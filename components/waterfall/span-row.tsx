@@ -24,6 +24,8 @@ export interface SpanRowProps {
   collapsed: boolean;
   /** Critical-path stretches of this span ([start, end] pairs), when highlighted. */
   critical: number[] | undefined;
+  /** Queue waits on the critical path before this span started ([start, end] pairs). */
+  wait: number[] | undefined;
   /** The timeline column's width in pixels: decides where the duration label fits. */
   timelinePx: number;
   onSelect: (span: number) => void;
@@ -49,7 +51,7 @@ function GuideCell({ guide }: { guide: Guide }) {
 }
 
 /** One span: its name with the indent guides, and its bar on the time axis. */
-export const SpanRow = memo(function SpanRow({ model, span, top, view, selected, match, collapsed, critical, timelinePx, onSelect, onToggle, onEvent }: SpanRowProps) {
+export const SpanRow = memo(function SpanRow({ model, span, top, view, selected, match, collapsed, critical, wait, timelinePx, onSelect, onToggle, onEvent }: SpanRowProps) {
   const kids = childCount(model, span);
   const service = model.services[model.service[span]!]!;
   const name = model.names[model.name[span]!]!;
@@ -117,6 +119,20 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
             const a = fractionOf(view, critical[2 * k]!);
             const b = fractionOf(view, critical[2 * k + 1]!);
             return <div key={k} className="absolute top-[18px] h-0.5 bg-zinc-900 dark:bg-white" style={{ left: pct(a), width: `max(1px, ${pct(b - a)})` }} data-testid="critical-segment" />;
+          })}
+        {wait &&
+          Array.from({ length: wait.length / 2 }, (_, k) => {
+            const a = fractionOf(view, wait[2 * k]!);
+            const b = fractionOf(view, wait[2 * k + 1]!);
+            return (
+              <div
+                key={`w${k}`}
+                className="absolute top-[17px] h-0 border-t-2 border-dashed border-zinc-900 dark:border-white"
+                style={{ left: pct(a), width: `max(1px, ${pct(b - a)})` }}
+                title={`queue wait ${formatDuration(Math.round(wait[2 * k + 1]! - wait[2 * k]!))}`}
+                data-testid="queue-wait-segment"
+              />
+            );
           })}
         {events?.map((t, k) => (
           <button

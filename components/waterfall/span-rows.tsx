@@ -3,6 +3,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useLayoutEffect, useState, type KeyboardEvent, type RefObject } from "react";
 import type { ViewWindow } from "@/lib/waterfall/time-axis";
+import type { TraceAnalysis } from "@/lib/waterfall/trace-analysis";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import type { VisibleRows } from "@/lib/waterfall/tree-rows";
 import { ROW_HEIGHT } from "./layout";
@@ -22,7 +23,7 @@ interface Props {
   collapsed: ReadonlySet<number>;
   matches: Uint8Array | null;
   currentMatch: number;
-  critical: Map<number, number[]> | null;
+  critical: Pick<TraceAnalysis, "segments" | "waits"> | null;
   scrollRef: RefObject<HTMLDivElement | null>;
   scrollTo: ScrollRequest | null;
   /** The name column's width in pixels (the rest of the rows' width is the timeline). */
@@ -93,7 +94,8 @@ export function SpanRows(props: Props) {
               selected={span === selected}
               match={span === currentMatch ? 2 : matches?.[span] ? 1 : 0}
               collapsed={collapsed.has(span)}
-              critical={critical?.get(span)}
+              critical={critical?.segments.get(span)}
+              wait={critical?.waits.get(span)}
               timelinePx={timelinePx}
               onSelect={props.onSelect}
               onToggle={props.onToggle}

@@ -11,7 +11,7 @@ import type { TraceModel } from "@/lib/waterfall/trace-model";
 export function useTraceAnalysis(model: TraceModel): TraceAnalysis | null {
   const [result, setResult] = useState<{ model: TraceModel; analysis: TraceAnalysis } | null>(null);
   useEffect(() => {
-    const input: AnalysisInput = { parent: model.parent, start: model.start, duration: model.duration, service: model.service, services: model.services };
+    const input: AnalysisInput = { parent: model.parent, start: model.start, duration: model.duration, service: model.service, services: model.services, links: model.links };
     let worker: Worker | null = null;
     try {
       worker = new Worker(new URL("./trace-analysis.worker.ts", import.meta.url), { type: "module" });

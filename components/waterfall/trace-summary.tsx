@@ -1,18 +1,26 @@
 import { formatDuration } from "@/lib/format/duration";
 import type { TraceHeader } from "@/lib/traces/trace-header";
+import { requestLatency } from "@/lib/waterfall/trace-analysis";
+import type { TraceModel } from "@/lib/waterfall/trace-model";
 import { VisibleName } from "@/components/format/visible-name";
 
-/** The trace at a glance: what it was, whose, when, how long, how big, how deep. */
-export function TraceSummary({ header, depth }: { header: TraceHeader; depth: number | null }) {
+/**
+ * The trace at a glance: what it was, whose, when, how long, how big, how deep. Two latencies:
+ * the request's (its root span, what the caller waited for) and end to end (first start to
+ * last end, jobs and handlers included), which the critical path ranks.
+ */
+export function TraceSummary({ header, model }: { header: TraceHeader; model: TraceModel | null }) {
+  const request = model ? requestLatency(model, header.rootSpanId) : null;
   const facts: [string, React.ReactNode][] = [
     ["Tenant", header.tenantId],
     ["Request id", header.requestId ?? "—"],
     ["Start (UTC)", header.start.replace("T", " ").replace("Z", "")],
-    ["Duration", formatDuration(BigInt(header.durationNs))],
+    ["Request latency", model ? (request === null ? "—" : formatDuration(Math.round(request))) : "…"],
+    ["End-to-end latency", formatDuration(BigInt(header.durationNs))],
     ["Spans", header.spanCount.toLocaleString("en-US")],
     ["Services", header.services.length],
     ["Errors", <span key="e" className={header.errorCount > 0 ? "font-semibold text-red-600" : ""}>{header.errorCount}</span>],
-    ["Depth", depth ?? "…"],
+    ["Depth", model ? model.maxDepth + 1 : "…"],
   ];
   return (
     <header className="mb-2">

@@ -44,7 +44,7 @@ export function TraceView({ header, initialSpan, initialZoom, viewerId, lineageH
   const load = useTraceModel(header.traceId, header.tenantId);
   return (
     <div className="flex h-[calc(100vh-5.5rem)] flex-col">
-      <TraceSummary header={header} depth={load.state === "ready" ? load.model.maxDepth + 1 : null} />
+      <TraceSummary header={header} model={load.state === "ready" ? load.model : null} />
       <TraceActions traceId={header.traceId} lineageHref={lineageHref} />
       {load.state === "loading" && (
         <p className="text-sm text-zinc-500" role="status">
@@ -220,7 +220,7 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
   const zoomedIn = view.start > full.start || view.end < full.end;
   return (
     <>
-      <CriticalPathSummary services={model.services} byService={analysis?.byService ?? null} />
+      <CriticalPathSummary services={model.services} analysis={analysis} />
       <Toolbar
         maxDepth={model.maxDepth}
         zoomedIn={zoomedIn}
@@ -276,7 +276,7 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
             collapsed={collapsed}
             matches={matchFlags}
             currentMatch={currentMatch}
-            critical={showCritical ? (analysis?.segments ?? null) : null}
+            critical={showCritical ? analysis : null}
             scrollRef={scrollRef}
             scrollTo={scrollTo}
             nameWidth={panes.widths.name}

@@ -135,6 +135,20 @@ describe("generateDemoTraces", () => {
     expect(events!.linked).toBe(true);
   });
 
+  it("holds the showcase: a fast bulk-import request in the last day whose time is in its job", async () => {
+    const rows = await t.sql<{ root_ms: number; e2e_ms: number; job_ms: number; is_slow: boolean }[]>`
+      SELECT (r.duration_ns / 1e6)::float8 AS root_ms, (tr.duration_ns / 1e6)::float8 AS e2e_ms, (j.duration_ns / 1e6)::float8 AS job_ms, tr.is_slow
+      FROM spans j
+      JOIN traces tr ON tr.tenant_id = j.tenant_id AND tr.trace_id = j.trace_id
+      JOIN spans r ON r.tenant_id = tr.tenant_id AND r.trace_id = tr.trace_id AND r.span_id = tr.root_span_id
+      WHERE j.name = 'process bulk-import' AND j.kind = 5 AND tr.start_time > ${NOW}::timestamptz - interval '1 day'`;
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    const [showcase] = rows;
+    expect(showcase!.root_ms).toBeLessThan(500);
+    expect(showcase!.job_ms).toBeGreaterThan(0.8 * showcase!.e2e_ms);
+    expect(showcase!.is_slow).toBe(false);
+  });
+
   it("spreads traffic over all 8 tenants with one large tenant and a long tail", async () => {
     const rows = await t.sql<{ tenant_id: string; n: number }[]>`
       SELECT tenant_id, count(*)::int AS n FROM traces GROUP BY 1 ORDER BY n DESC`;

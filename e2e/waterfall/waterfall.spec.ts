@@ -53,7 +53,7 @@ test.describe("the waterfall", () => {
     await openTrace(page, trace);
     await expect(page.getByTestId("trace-facts")).toContainText(`Tenant${trace.tenant}`);
     await expect(page.getByTestId("trace-facts")).toContainText(`Spans${trace.spanCount}`);
-    await expect(page.getByTestId("service-legend")).toContainText("Critical path by service:");
+    await expect(page.getByTestId("service-legend")).toContainText("Critical path by service, share of end-to-end latency:");
     const total = await rows(page).count();
     expect(total).toBeGreaterThan(5);
     const root = rows(page).first();

@@ -5,6 +5,8 @@ import { bigintToSpanId, spanIdToBigint, traceIdToUuid, uuidToTraceId } from "@/
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { criticalPath } from "@/lib/traces/critical-path";
 import { findLineage } from "@/lib/traces/lineage";
+import { searchTracesIn } from "@/lib/traces/search";
+import { parseSearch } from "@/lib/traces/search-params";
 import { errorsByTenant, GROUPS_PER_TENANT } from "./errors";
 import { retryLoops } from "./retries";
 import { slowRequests } from "./slow";
@@ -123,7 +125,7 @@ describe("retry loops", () => {
 
 describe("slow requests", () => {
   it("lists slow roots by root duration with the service dominating each critical path", async () => {
-    const view = await t.asReader(ALL, (tx) => slowRequests(tx, tenantFilter(ALL, []), window, 10));
+    const view = await t.asReader(ALL, (tx) => slowRequests(tx, tenantFilter(ALL, []), window, { limit: 10 }));
     const ref = await t.sql<{ tenant_id: string; trace_id: string; duration_ns: bigint }[]>`
       SELECT tr.tenant_id, tr.trace_id::text, s.duration_ns FROM traces tr
       JOIN spans s ON s.tenant_id = tr.tenant_id AND s.trace_id = tr.trace_id AND s.span_id = tr.root_span_id
@@ -131,19 +133,46 @@ describe("slow requests", () => {
       ORDER BY s.duration_ns DESC, tr.tenant_id, tr.trace_id LIMIT 10`;
     expect(view.length).toBe(ref.length);
     expect(view.length).toBeGreaterThan(0);
-    expect(view.map((v) => [v.traceId, v.durationNs])).toEqual(ref.map((r) => [uuidToTraceId(r.trace_id), r.duration_ns]));
+    expect(view.map((v) => [v.traceId, v.requestNs])).toEqual(ref.map((r) => [uuidToTraceId(r.trace_id), r.duration_ns]));
     for (const [i, v] of view.entries()) {
       const spans = await t.sql<{ span_id: bigint; parent_span_id: bigint | null; service: string; start_us: number; duration_ns: bigint }[]>`
         SELECT span_id, parent_span_id, service, (extract(epoch FROM start_time) * 1e6)::float8 AS start_us, duration_ns
         FROM spans WHERE tenant_id = ${ref[i]!.tenant_id} AND trace_id = ${ref[i]!.trace_id}::uuid`;
       const origin = Math.min(...spans.map((s) => s.start_us));
+      const [root] = await t.sql<{ root_span_id: bigint }[]>`SELECT root_span_id FROM traces WHERE tenant_id = ${ref[i]!.tenant_id} AND trace_id = ${ref[i]!.trace_id}::uuid`;
       const path = criticalPath(spans.map((s) => ({
         id: s.span_id.toString(), parentId: s.parent_span_id?.toString() ?? null, service: s.service,
         start: Math.round(s.start_us - origin) * 1000, end: Math.round(s.start_us - origin) * 1000 + Number(s.duration_ns),
-      })));
+      })), root!.root_span_id.toString());
       expect(v.capped).toBe(false);
       expect(v.services[0]?.service).toBe(path.byService[0]?.service);
       expect(v.services[0]?.timeNs).toBe(path.byService[0]?.time);
+    }
+  });
+});
+
+describe("slow requests by end-to-end latency", () => {
+  it("finds the fast request whose job took the time, and ranks the job's service first", async () => {
+    const view = await t.asReader(ALL, (tx) => slowRequests(tx, tenantFilter(ALL, []), window, { rank: "end-to-end", limit: 100 }));
+    const [showcase] = await t.sql<{ trace_id: string }[]>`SELECT trace_id::text FROM spans WHERE name = 'process bulk-import' LIMIT 1`;
+    const row = view.find((v) => v.traceId === uuidToTraceId(showcase!.trace_id));
+    expect(row, "the bulk import is among the slowest traces end to end").toBeDefined();
+    expect(Number(row!.requestNs)).toBeLessThan(Number(row!.endToEndNs) / 10);
+    expect(row!.services[0]!.service).toBe("job-worker");
+    expect(row!.queueWaitNs).toBeGreaterThan(0);
+    // By request latency it is not slow at all: that ranking misses it.
+    const byRequest = await t.asReader(ALL, (tx) => slowRequests(tx, tenantFilter(ALL, []), window, { limit: 100 }));
+    expect(byRequest.some((v) => v.traceId === row!.traceId)).toBe(false);
+  });
+
+  it("agrees with a search sorted by duration on the slowest traces", async () => {
+    for (const scope of [ALL, GLOBEX]) {
+      const slow = await t.asReader(scope, (tx) => slowRequests(tx, tenantFilter(scope, []), window, { rank: "end-to-end", limit: 20 }));
+      const parsed = parseSearch({ sort: "duration", dir: "desc", limit: "20", from: window.from.toISOString(), to: window.to.toISOString() });
+      if (!parsed.ok) throw new Error(parsed.message);
+      const search = await t.asReader(scope, (tx) => searchTracesIn(tx, scope, parsed.filters));
+      expect(slow.length).toBe(20);
+      expect(slow.map((s) => [s.tenantId, s.traceId, Number(s.endToEndNs)])).toEqual(search.traces.map((h) => [h.tenantId, uuidToTraceId(h.traceId), h.durationNs]));
     }
   });
 });

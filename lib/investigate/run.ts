@@ -25,7 +25,7 @@ export async function runView(tx: TransactionSql, scope: TenantScope, filters: I
     case "retries":
       return { view: "retries", loops: await retryLoops(tx, tenants, window, filters.n) };
     case "slow":
-      return { view: "slow", requests: await slowRequests(tx, tenants, window) };
+      return { view: "slow", requests: await slowRequests(tx, tenants, window, { rank: filters.rank }) };
     case "lineage":
       return { view: "lineage", traces: filters.id ? await findLineage(tx, tenants, window, filters.id) : null };
   }

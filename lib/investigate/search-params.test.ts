@@ -14,6 +14,12 @@ describe("parseInvestigateParams", () => {
     expect(lineage.filters.id).toBe("job_0123abcd");
   });
 
+  it("ranks slow requests by request latency unless end-to-end is asked for", () => {
+    expect(parseInvestigateParams({ view: "slow" }, now)).toMatchObject({ ok: true, filters: { rank: "request" } });
+    expect(parseInvestigateParams({ view: "slow", rank: "end-to-end" }, now)).toMatchObject({ ok: true, filters: { rank: "end-to-end" } });
+    expect(parseInvestigateParams({ view: "slow", rank: ["end-to-end", "request"] }, now)).toMatchObject({ ok: true, filters: { rank: "request" } });
+  });
+
   it("reads repeated tenants, sorted and without duplicates", () => {
     const r = parseInvestigateParams({ tenant: ["globex", "acme", "globex"], view: "retries", n: "5" }, now);
     expect(r).toMatchObject({ ok: true, filters: { tenants: ["acme", "globex"], n: 5 } });
@@ -30,6 +36,8 @@ describe("parseInvestigateParams", () => {
     [{ tenant: "acme/../globex" }, /^tenant: A tenant id/],
     [{ from: "2026-01-01T00:00:00Z" }, /from and to must be given together/],
     [{ range: "1y" }, /^range: /],
+    [{ view: "slow", rank: "duration_ns DESC; --" }, /^rank: rank must be one of request, end-to-end/],
+    [{ view: "slow", rank: "" }, /^rank: /],
   ])("refuses %j with a clear message", (raw, message) => {
     const r = parseInvestigateParams(raw as Record<string, string>, now);
     expect(r.ok).toBe(false);

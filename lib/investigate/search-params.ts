@@ -8,6 +8,13 @@ export type InvestigateView = (typeof INVESTIGATE_VIEWS)[number];
 
 export const RETRY_THRESHOLD = { min: 1, max: 100, default: 3 } as const;
 
+/**
+ * What Slow requests ranks by (`?rank=`): the root span's duration (what the caller waited
+ * for), or the trace's first start to last end (jobs and event handlers included).
+ */
+export const SLOW_RANKS = ["request", "end-to-end"] as const;
+export type SlowRank = (typeof SLOW_RANKS)[number];
+
 /** Job ids, event ids and request ids as the tracing library writes them (and a bit looser). */
 export const LINEAGE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
@@ -27,6 +34,7 @@ export const investigateParams = timeRangeParams.extend({
     .pipe(z.string().regex(/^\d{1,3}$/, { message: retryThresholdMessage }).transform(Number))
     .pipe(z.number().min(RETRY_THRESHOLD.min, { message: retryThresholdMessage }).max(RETRY_THRESHOLD.max, { message: retryThresholdMessage }))
     .optional(),
+  rank: lastValue.pipe(z.enum(SLOW_RANKS, { message: `rank must be one of ${SLOW_RANKS.join(", ")}` })).optional(),
   q: lastValue.pipe(z.string().max(200, { message: "the error text filter may be at most 200 characters" })).optional(),
   id: lastValue
     .pipe(
@@ -52,6 +60,8 @@ export interface InvestigateFilters {
   q: string;
   /** Lineage: a job id, event id or request id. */
   id: string;
+  /** Slow requests: the latency they are ranked by. */
+  rank: SlowRank;
 }
 
 /** The default window per view: an id lookup reaches further back than the overviews. */
@@ -79,7 +89,7 @@ export function parseInvestigateParams(raw: Record<string, string | string[] | u
     const window = resolveTimeRange({ range: p.range, from: p.from, to: p.to }, defaultPreset(view), now);
     return {
       ok: true,
-      filters: { view, tenants: p.tenant ?? [], window, n: p.n ?? RETRY_THRESHOLD.default, q: (p.q ?? "").trim(), id: p.id ?? "" },
+      filters: { view, tenants: p.tenant ?? [], window, n: p.n ?? RETRY_THRESHOLD.default, q: (p.q ?? "").trim(), id: p.id ?? "", rank: p.rank ?? "request" },
     };
   } catch (error) {
     if (error instanceof TimeRangeError) return { ok: false, problem: error.message, view };
@@ -93,5 +103,6 @@ export function auditDetails(filters: InvestigateFilters): Record<string, unknow
   if (filters.view === "errors") return { ...base, q: filters.q || undefined };
   if (filters.view === "retries") return { ...base, n: filters.n };
   if (filters.view === "lineage") return { ...base, id: filters.id || undefined };
+  if (filters.view === "slow") return { ...base, rank: filters.rank };
   return base;
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type { TransactionSql } from "postgres";
 import { criticalPath, type TimedSpan } from "@/lib/traces/critical-path";
 import { withinRetention } from "@/lib/traces/retention-filter";
+import type { SlowRank } from "./search-params";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
 import { hexIds, roundUpMs } from "./trace-link";
 
@@ -9,24 +10,31 @@ export interface ServiceTime {
   service: string;
   /** Nanoseconds on the critical path. */
   timeNs: number;
-  /** Share of the root's duration. */
+  /** Share of the ranked latency. */
   share: number;
 }
 
-/** A request whose root span took longer than its tenant's slow threshold. */
+/** A trace slower than its tenant's slow threshold, by request or by end-to-end latency. */
 export interface SlowRequest {
   tenantId: string;
   traceId: string;
-  rootSpanId: string;
+  rootSpanId: string | null;
   requestId: string | null;
   rootService: string | null;
   rootName: string | null;
   start: Date;
-  /** The root span's own duration (what the caller waited for). */
-  durationNs: bigint;
+  /** The root span's own duration (what the caller waited for); null when the root span is missing. */
+  requestNs: bigint | null;
+  /** First start to last end of the trace, jobs and event handlers included. */
+  endToEndNs: bigint;
   spanCount: number;
-  /** Critical-path time per service, largest first (the first dominated the request). */
+  /**
+   * Critical-path time per service, largest first (the first dominated): the request's path
+   * when ranked by request latency, the path end to end otherwise.
+   */
   services: ServiceTime[];
+  /** Time on that path queued between producers and consumers. */
+  queueWaitNs: number;
   /** Spans read for the critical path; fewer than spanCount when capped. */
   loadedSpans: number;
   capped: boolean;
@@ -36,16 +44,17 @@ export const SLOW_LIMIT = 20;
 /** Spans read per trace for its critical path (the earliest ones, where the root's work is). */
 export const SPAN_CAP = 2000;
 
-interface RootRow {
+interface TraceRow {
   tenant_id: string;
   trace_id: string;
-  root_span_id: bigint;
+  root_span_id: bigint | null;
   request_id: string | null;
   root_service: string | null;
   root_name: string | null;
   start_time: Date;
   end_time: Date;
-  duration_ns: bigint;
+  request_ns: bigint | null;
+  end_to_end_ns: bigint;
   span_count: number;
 }
 
@@ -56,41 +65,80 @@ interface SpanRow {
   service: string;
   start_ns: bigint;
   duration_ns: bigint;
+  links: string[] | null;
 }
 
 /**
- * The slowest requests in the window: roots flagged slow in the traces summary (traces_slow_idx),
- * ordered by the root span's duration; for each, the service that dominated its critical path
- * (lib/traces/critical-path), from at most SPAN_CAP spans.
+ * By request latency: roots flagged slow in the traces summary (traces_slow_idx), ordered by
+ * the root span's duration. By end-to-end latency: traces whose first start to last end
+ * exceeds the tenant's threshold, ordered by it (`traces.duration_ns`, the column a search
+ * sorted by duration orders by, so both list the same slowest traces), which finds a fast
+ * request whose job ran for minutes.
  */
-export async function slowRequests(tx: TransactionSql, tenants: TenantFilter, window: Window, limit = SLOW_LIMIT): Promise<SlowRequest[]> {
-  const roots = await tx<RootRow[]>`
-    WITH w AS MATERIALIZED (
+function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, rank: SlowRank, limit: number) {
+  if (rank === "request") {
+    return tx<TraceRow[]>`
+      WITH w AS MATERIALIZED (
+        SELECT t.tenant_id, t.trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name, t.start_time, t.end_time,
+               t.duration_ns, t.span_count, t.has_error, t.is_slow, t.is_security
+        FROM traces t
+        WHERE t.is_slow AND t.root_span_id IS NOT NULL AND t.start_time >= ${window.from} AND t.start_time < ${window.to}
+          AND ${tenantCondition(tx, "t.tenant_id", tenants)}
+      )
+      SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name,
+             t.start_time, t.end_time, r.duration_ns AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count
+      FROM w t
+      JOIN tenants n ON n.id = t.tenant_id
+      JOIN spans r ON r.tenant_id = t.tenant_id AND r.trace_id = t.trace_id AND r.span_id = t.root_span_id
+                  AND r.start_time >= t.start_time AND r.start_time <= t.end_time
+      WHERE ${withinRetention(tx)}
+      ORDER BY r.duration_ns DESC, t.tenant_id, t.trace_id
+      LIMIT ${limit}`;
+  }
+  return tx<TraceRow[]>`
+    WITH top AS MATERIALIZED (
       SELECT t.tenant_id, t.trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name, t.start_time, t.end_time,
-             t.span_count, t.has_error, t.is_slow, t.is_security
-      FROM traces t
-      WHERE t.is_slow AND t.root_span_id IS NOT NULL AND t.start_time >= ${window.from} AND t.start_time < ${window.to}
-        AND ${tenantCondition(tx, "t.tenant_id", tenants)}
+             t.duration_ns, t.span_count
+      FROM traces t JOIN tenants n ON n.id = t.tenant_id
+      WHERE t.start_time >= ${window.from} AND t.start_time < ${window.to}
+        AND ${tenantCondition(tx, "t.tenant_id", tenants)} AND ${withinRetention(tx)}
+        AND t.duration_ns > n.slow_threshold_ms::bigint * 1000000
+      ORDER BY t.duration_ns DESC, t.tenant_id DESC, t.trace_id DESC
+      LIMIT ${limit}
     )
     SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name,
-           t.start_time, t.end_time, r.duration_ns, t.span_count
-    FROM w t
-    JOIN tenants n ON n.id = t.tenant_id
-    JOIN spans r ON r.tenant_id = t.tenant_id AND r.trace_id = t.trace_id AND r.span_id = t.root_span_id
-                AND r.start_time >= t.start_time AND r.start_time <= t.end_time
-    WHERE ${withinRetention(tx)}
-    ORDER BY r.duration_ns DESC, t.tenant_id, t.trace_id
-    LIMIT ${limit}`;
-  if (roots.length === 0) return [];
+           t.start_time, t.end_time, r.duration_ns AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count
+    FROM top t
+    LEFT JOIN spans r ON r.tenant_id = t.tenant_id AND r.trace_id = t.trace_id AND r.span_id = t.root_span_id
+                     AND r.start_time >= t.start_time AND r.start_time <= t.end_time
+    ORDER BY t.duration_ns DESC, t.tenant_id DESC, t.trace_id DESC`;
+}
 
-  const wanted = roots.map((r, idx) => ({ idx, tenant_id: r.tenant_id, trace_id: r.trace_id, from: r.start_time, to: roundUpMs(r.end_time) }));
+/**
+ * The slowest traces in the window by `rank` (slowTraces); for each, the service that
+ * dominated its critical path (lib/traces/critical-path), from at most SPAN_CAP spans.
+ */
+export async function slowRequests(
+  tx: TransactionSql,
+  tenants: TenantFilter,
+  window: Window,
+  { rank = "request", limit = SLOW_LIMIT }: { rank?: SlowRank; limit?: number } = {},
+): Promise<SlowRequest[]> {
+  const traces = await slowTraces(tx, tenants, window, rank, limit);
+  if (traces.length === 0) return [];
+
+  const wanted = traces.map((r, idx) => ({ idx, tenant_id: r.tenant_id, trace_id: r.trace_id, from: r.start_time, to: roundUpMs(r.end_time) }));
+  // Links to spans of the same trace only, as signed decimals like span_id.
   const spans = await tx<SpanRow[]>`
-    SELECT g.idx, s.span_id, s.parent_span_id, s.service, s.start_ns, s.duration_ns
+    SELECT g.idx, s.span_id, s.parent_span_id, s.service, s.start_ns, s.duration_ns, s.links
     FROM jsonb_to_recordset((${JSON.stringify(wanted)}::text)::jsonb)
          AS g(idx int, tenant_id text, trace_id uuid, "from" timestamptz, "to" timestamptz)
     CROSS JOIN LATERAL (
       SELECT s.span_id, s.parent_span_id, s.service, s.duration_ns,
-             (round(extract(epoch FROM s.start_time - g."from") * 1000000) * 1000)::bigint AS start_ns
+             (round(extract(epoch FROM s.start_time - g."from") * 1000000) * 1000)::bigint AS start_ns,
+             CASE WHEN s.links = '[]'::jsonb THEN NULL ELSE
+               (SELECT array_agg(('x' || (l->>'spanId'))::bit(64)::bigint::text) FROM jsonb_array_elements(s.links) l
+                WHERE lower(l->>'traceId') = replace(g.trace_id::text, '-', '') AND l->>'spanId' ~ '^[0-9a-fA-F]{16}$') END AS links
       FROM spans s
       WHERE s.tenant_id = g.tenant_id AND s.trace_id = g.trace_id AND s.start_time >= g."from" AND s.start_time <= g."to"
         AND ${tenantCondition(tx, "s.tenant_id", tenants)}
@@ -99,31 +147,40 @@ export async function slowRequests(tx: TransactionSql, tenants: TenantFilter, wi
     ) s
     ORDER BY g.idx`;
 
-  const perTrace = roots.map((): TimedSpan[] => []);
-  const read = roots.map(() => 0);
+  const perTrace = traces.map((): TimedSpan[] => []);
+  const read = traces.map(() => 0);
   for (const s of spans) {
     read[s.idx]!++;
     const list = perTrace[s.idx]!;
     if (list.length >= SPAN_CAP) continue;
     const start = Number(s.start_ns);
-    list.push({ id: s.span_id.toString(), parentId: s.parent_span_id?.toString() ?? null, service: s.service, start, end: start + Number(s.duration_ns) });
+    list.push({
+      id: s.span_id.toString(),
+      parentId: s.parent_span_id?.toString() ?? null,
+      service: s.service,
+      start,
+      end: start + Number(s.duration_ns),
+      ...(s.links ? { links: s.links } : {}),
+    });
   }
-  return roots.map((r, i) => {
+  return traces.map((r, i) => {
     const loaded = perTrace[i]!;
-    const rootNs = Number(r.duration_ns);
-    const path = criticalPath(loaded);
+    const ranked = Number(rank === "request" ? r.request_ns : r.end_to_end_ns);
+    const path = rank === "request" ? criticalPath(loaded, r.root_span_id!.toString()) : criticalPath(loaded);
     const ids = hexIds(r.trace_id, r.root_span_id);
     return {
       tenantId: r.tenant_id,
       traceId: ids.traceId,
-      rootSpanId: ids.spanId!,
+      rootSpanId: ids.spanId,
       requestId: r.request_id,
       rootService: r.root_service,
       rootName: r.root_name,
       start: r.start_time,
-      durationNs: r.duration_ns,
+      requestNs: r.request_ns,
+      endToEndNs: r.end_to_end_ns,
       spanCount: r.span_count,
-      services: path.byService.map((b) => ({ service: b.service, timeNs: b.time, share: rootNs > 0 ? b.time / rootNs : 0 })),
+      services: path.byService.map((b) => ({ service: b.service, timeNs: b.time, share: ranked > 0 ? b.time / ranked : 0 })),
+      queueWaitNs: path.queueWait,
       loadedSpans: loaded.length,
       capped: read[i]! > SPAN_CAP,
     };

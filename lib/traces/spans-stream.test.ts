@@ -73,6 +73,21 @@ describe("span stream", () => {
     expect(model.events.size).toBe(Math.ceil((BIG_SPANS - 1) / 50));
   });
 
+  it("carries each span's links to spans of the same trace, and no link to another trace", async () => {
+    const { model } = (await allChunks(ALPHA, BIG, 5_000))!;
+    // The synthetic trace links every 1000th span (from the 7th) to its root.
+    expect(model.links.size).toBe(Math.ceil((BIG_SPANS - 7) / 1000));
+    for (const targets of model.links.values()) expect(targets).toEqual([model.roots[0]]);
+
+    // A link to another trace whose span id is also one of this trace's spans must not be followed.
+    await t.sql`
+      UPDATE spans s SET links = s.links || jsonb_build_array(jsonb_build_object('traceId', ${BIG}::text, 'attributes', '{}'::jsonb,
+        'spanId', (SELECT lpad(to_hex(o.span_id), 16, '0') FROM spans o WHERE o.trace_id = s.trace_id AND o.span_id <> s.span_id AND o.parent_span_id IS NOT NULL LIMIT 1)))
+      WHERE s.trace_id = ${"4bf92f35-77b3-4da6-a3ce-929d0e0e4736"}::uuid AND s.links <> '[]'::jsonb`;
+    const beta = (await allChunks(ALL, BETA, 5_000))!.model;
+    expect([...beta.links.values()]).toEqual([[beta.roots[0]]]);
+  });
+
   it("gives the same tree whatever the chunk size", async () => {
     const small = await allChunks(ALL, BETA, 7);
     const large = await allChunks(ALL, BETA, 5_000);

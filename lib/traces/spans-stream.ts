@@ -25,7 +25,9 @@ export async function* spanChunkLines(tx: TransactionSql, header: TraceHeader, c
              (extract(epoch FROM s.start_time) * 1000000)::bigint - ${header.startUs}::bigint,
              s.duration_ns, s.service, s.name, s.kind, s.status_code,
              CASE WHEN s.events = '[]'::jsonb THEN NULL ELSE
-               (SELECT json_agg((e->>'timeUnixNano')::numeric - ${startNs}::numeric) FROM jsonb_array_elements(s.events) e) END
+               (SELECT json_agg((e->>'timeUnixNano')::numeric - ${startNs}::numeric) FROM jsonb_array_elements(s.events) e) END,
+             CASE WHEN s.links = '[]'::jsonb THEN NULL ELSE
+               (SELECT json_agg(l->>'spanId') FROM jsonb_array_elements(s.links) l WHERE lower(l->>'traceId') = ${header.traceId}) END
            )::text AS j
     FROM spans s
     WHERE ${spanWhere(tx, header)}`.cursor(chunkSpans);

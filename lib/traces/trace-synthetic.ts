@@ -15,6 +15,8 @@ export interface SyntheticTrace {
   fanout?: number;
   start?: Date;
   requestId?: string;
+  /** Job spans (every 5th) outlive their parents by up to 10 ms, as enqueued work does. */
+  asyncJobs?: boolean;
 }
 
 export const SYNTHETIC_SERVICES = ["edge-gateway", "web-api", "accounts-service", "billing-service", "search-service", "job-worker"];
@@ -51,7 +53,8 @@ export async function insertSyntheticTrace(sql: Sql, trace: SyntheticTrace): Pro
            CASE WHEN i = 0 THEN 'GET /synthetic' ELSE (ARRAY['SELECT orders', 'HTTP GET', 'render', 'cache get', 'process job'])[1 + i % 5] || ' #' || (i % 200) END,
            CASE WHEN i = 0 THEN 2 WHEN i % 5 = 4 THEN 5 ELSE 3 END,
            ${start}::timestamptz + i * interval '10 microseconds',
-           (((${trace.spans}::int - i) * 10 - depth) * 1000)::bigint,
+           (((${trace.spans}::int - i) * 10 - depth) * 1000
+            + CASE WHEN ${trace.asyncJobs ?? false}::boolean AND i % 5 = 4 THEN (i % 1000) * 10000 ELSE 0 END)::bigint,
            CASE WHEN i % 97 = 5 THEN 2 ELSE 0 END,
            CASE WHEN i % 97 = 5 THEN 'synthetic failure ' || i END,
            jsonb_build_object('tenant.id', ${trace.tenant}::text, 'request.id', ${requestId}::text, 'synthetic.index', i,

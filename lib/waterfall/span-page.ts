@@ -20,6 +20,8 @@ export type SpanTuple = [
   status: number,
   /** Span event times in ns since the trace's start, or null without events. */
   events: number[] | null,
+  /** 16-hex ids of the spans of this trace it links to (a follows-from), or null without such links. */
+  links: string[] | null,
 ];
 
 /** One line of the span stream. */

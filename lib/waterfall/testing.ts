@@ -13,6 +13,8 @@ export interface SimpleSpan {
   kind?: number;
   /** Event times, microseconds since the trace's start. */
   events?: number[];
+  /** Ids of linked spans of the same trace. */
+  links?: string[];
 }
 
 const hex = (id: string) => id.padStart(16, "0");
@@ -29,6 +31,7 @@ export function pageOf(spans: readonly SimpleSpan[]): SpanChunk {
     s.kind ?? 1,
     s.status ?? 0,
     s.events?.length ? s.events.map((e) => e * 1000) : null,
+    s.links?.length ? s.links.map(hex) : null,
   ]);
 }
 
@@ -44,6 +47,7 @@ export function widePage(size: number, fanout = 8): SpanChunk {
     "work",
     1,
     0,
+    null,
     null,
   ]);
 }

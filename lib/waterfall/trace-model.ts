@@ -21,6 +21,8 @@ export interface TraceModel {
   status: Uint8Array;
   /** Event times (ns since the trace's start) of the spans that have events. */
   events: Map<number, number[]>;
+  /** The spans of this trace each span links to (follows-from), for the spans that have such links. */
+  links: Map<number, number[]>;
   /** Roots in start order. */
   roots: Int32Array;
   /** Children of span i are childList[childOffset[i] .. childOffset[i + 1]), in start order. */
@@ -45,6 +47,7 @@ export class TraceModelBuilder {
   private readonly kinds: number[] = [];
   private readonly statuses: number[] = [];
   private readonly events = new Map<number, number[]>();
+  private readonly linkIds = new Map<number, string[]>();
   private readonly services: string[] = [];
   private readonly serviceIndex = new Map<string, number>();
   private readonly names: string[] = [];
@@ -55,8 +58,9 @@ export class TraceModelBuilder {
   }
 
   add(chunk: SpanChunk): void {
-    for (const [id, parent, start, duration, service, name, kind, status, events] of chunk) {
+    for (const [id, parent, start, duration, service, name, kind, status, events, links] of chunk) {
       if (events) this.events.set(this.ids.length, events);
+      if (links) this.linkIds.set(this.ids.length, links);
       this.ids.push(id);
       this.parents.push(parent);
       this.starts.push(start * 1000);
@@ -78,6 +82,11 @@ export class TraceModelBuilder {
       const pi = p === "" ? undefined : indexOf.get(p);
       parent[i] = pi === undefined || pi === i ? -1 : pi;
     }
+    const links = new Map<number, number[]>();
+    for (const [i, ids] of this.linkIds) {
+      const targets = ids.map((id) => indexOf.get(id)).filter((t): t is number => t !== undefined && t !== i);
+      if (targets.length > 0) links.set(i, targets);
+    }
     return buildTree({
       ids: this.ids,
       indexOf,
@@ -91,6 +100,7 @@ export class TraceModelBuilder {
       kind: Uint8Array.from(this.kinds),
       status: Uint8Array.from(this.statuses),
       events: this.events,
+      links,
     });
   }
 }

@@ -8,6 +8,7 @@ import { TimeRangePicker } from "@/components/filters/time-range-picker";
 import { ErrorsView } from "@/components/investigate/errors-view";
 import { LineageView } from "@/components/investigate/lineage-view";
 import { ParamInput } from "@/components/investigate/param-input";
+import { RankSelect } from "@/components/investigate/rank-select";
 import { RetriesView } from "@/components/investigate/retries-view";
 import { SlowView } from "@/components/investigate/slow-view";
 import { questionOf, ViewTabs } from "@/components/investigate/view-tabs";
@@ -52,6 +53,7 @@ export default async function InvestigatePage({ searchParams }: { searchParams: 
         <TenantSelect tenants={tenants} />
         {view === "errors" && <ParamInput key={key("q")} name="q" label="Error contains" placeholder="type or message" />}
         {view === "retries" && <ParamInput key={key("n")} name="n" type="number" width="w-20" label={`Ran more than (${RETRY_THRESHOLD.min}–${RETRY_THRESHOLD.max}) times`} />}
+        {view === "slow" && <RankSelect key={key("rank")} rank={parsed.ok ? parsed.filters.rank : "request"} />}
         {view === "lineage" && <ParamInput key={key("id")} name="id" label="Job, event or request id" placeholder="job_…, evt_… or req_…" width="w-72" button="Find" />}
       </div>
       {!parsed.ok && (
@@ -61,7 +63,7 @@ export default async function InvestigatePage({ searchParams }: { searchParams: 
       )}
       {result?.view === "errors" && <ErrorsView tenants={result.tenants} />}
       {result?.view === "retries" && parsed.ok && <RetriesView loops={result.loops} n={parsed.filters.n} />}
-      {result?.view === "slow" && <SlowView requests={result.requests} />}
+      {result?.view === "slow" && parsed.ok && <SlowView requests={result.requests} rank={parsed.filters.rank} />}
       {result?.view === "lineage" && parsed.ok && <LineageView traces={result.traces} id={parsed.filters.id} />}
     </>
   );

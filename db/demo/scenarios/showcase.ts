@@ -18,15 +18,20 @@ const depthOf = (span: DemoSpan) => {
 };
 
 /**
- * A bulk import of about 3,000 spans with deadlocked inserts (error status and an exception
- * event) deep in the tree: finding errors in a big trace (issue 18 item 4) needs one.
+ * A bulk import of about 3,000 spans answered at once, whose time is all in the job it enqueued
+ * (the critical path and the slow-request ranking must find the job, issue 18 items 1–2), with
+ * deadlocked inserts (error status and an exception event) deep in the tree (finding errors in
+ * a big trace, item 4).
  */
-const ERRORS_DEEP_IN_A_BIG_TRACE: Showcase = {
+const ASYNC_JOB_WITH_ERRORS_DEEP_IN_A_BIG_TRACE: Showcase = {
   build: (t) => webRequest(t, { method: "POST", route: "/api/imports", auth: "session", priority: "normal" }, bulkImport(3_000, 0.01)),
-  shows: (t) => t.spans.length >= 2_000 && t.spans.some((s) => s.status === 2 && s.events?.some((e) => e.name === "exception") && depthOf(s) >= 5),
+  shows: (t) =>
+    t.spans.length >= 2_000 &&
+    t.spans.some((s) => s.name === "process bulk-import") &&
+    t.spans.some((s) => s.status === 2 && s.events?.some((e) => e.name === "exception") && depthOf(s) >= 5),
 };
 
-export const SHOWCASES: Showcase[] = [ERRORS_DEEP_IN_A_BIG_TRACE];
+export const SHOWCASES: Showcase[] = [ASYNC_JOB_WITH_ERRORS_DEEP_IN_A_BIG_TRACE];
 
 const MAX_TRIES = 100;
 
