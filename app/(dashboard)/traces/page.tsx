@@ -6,6 +6,7 @@ import { parseSearch, searchDetails, serializeSearch, type RawSearchParams } fro
 import { PageHeader } from "@/components/shell/page-header";
 import { SearchForm } from "@/components/search/search-form";
 import { SearchResults } from "@/components/search/search-results";
+import { SearchScatter } from "@/components/search/search-scatter";
 
 export const metadata: Metadata = { title: "Traces" };
 
@@ -19,14 +20,21 @@ export default async function TracesPage({ searchParams }: { searchParams: Promi
   });
   const tenants = await tenantsInScope(access.scope);
   const key = parsed.ok ? serializeSearch(parsed.filters).toString() : "invalid";
+  // The scatter plots every match whatever the page: paging or re-sorting keeps it.
+  const scatterKey = parsed.ok ? serializeSearch({ ...parsed.filters, cursor: undefined, sort: undefined, dir: undefined, limit: undefined }).toString() : "invalid";
   return (
     <>
       <PageHeader title="Traces" />
       <SearchForm tenants={tenants} />
       {parsed.ok ? (
-        <Suspense key={key} fallback={<p className="text-zinc-500" data-testid="searching">Searching…</p>}>
-          <SearchResults scope={access.scope} filters={parsed.filters} />
-        </Suspense>
+        <>
+          <Suspense key={scatterKey} fallback={<p className="mb-4 text-xs text-zinc-500" data-testid="plotting">Plotting every match…</p>}>
+            <SearchScatter scope={access.scope} filters={parsed.filters} />
+          </Suspense>
+          <Suspense key={key} fallback={<p className="text-zinc-500" data-testid="searching">Searching…</p>}>
+            <SearchResults scope={access.scope} filters={parsed.filters} />
+          </Suspense>
+        </>
       ) : (
         <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
           {parsed.message}
