@@ -10,7 +10,7 @@ CREATE TABLE saved_queries (
   created_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT saved_queries_name_length CHECK (char_length(name) BETWEEN 1 AND 100),
   -- A path of this app, never another origin: "/x", not "//host" or "/\host".
-  CONSTRAINT saved_queries_url_relative CHECK (char_length(url) <= 2000 AND url LIKE '/%' AND url NOT LIKE '//%' AND url NOT LIKE '/\%')
+  CONSTRAINT saved_queries_url_relative CHECK (char_length(url) <= 2000 AND left(url, 1) = '/' AND left(url, 2) NOT IN ('//', '/\'))
 );--> statement-breakpoint
 CREATE UNIQUE INDEX saved_queries_user_name_idx ON saved_queries (user_id, name);--> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON saved_queries TO te_app;--> statement-breakpoint
