@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import type { TenantOption } from "@/lib/tenants/in-scope";
 import { useUrlParams } from "./use-url-params";
 
@@ -21,7 +21,7 @@ export function filterTenants(tenants: readonly TenantOption[], text: string): r
  */
 export function TenantSelect({ tenants }: { tenants: readonly TenantOption[] }) {
   const { params, setParams } = useUrlParams();
-  const applied = useMemo(() => new Set(params.getAll("tenant")), [params]);
+  const applied = new Set(params.getAll("tenant"));
   const [draft, setDraft] = useState<Set<string> | null>(null);
   const [text, setText] = useState("");
   const box = useRef<HTMLDivElement>(null);
