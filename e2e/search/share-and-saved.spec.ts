@@ -33,6 +33,8 @@ test("Share copies the search with the relative range pinned to an absolute one,
 });
 
 test("saved queries: save, apply and delete; another user never sees them; a foreign URL is refused", async ({ page, browser }) => {
+  // Two users sign in, and the page renders five times.
+  test.setTimeout(90_000);
   const sql = e2eDatabase();
   const suffix = randomBytes(3).toString("hex");
   const ann = { email: `ann-${suffix}@e2e.test`, password: randomBytes(12).toString("base64url"), role: "investigator" as const };
