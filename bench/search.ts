@@ -47,6 +47,7 @@ async function time(sql: Sql, scope: TenantScope, fn: (tx: TransactionSql) => Pr
 
 async function main() {
   const { searchTracesIn } = await import("../lib/traces/search");
+  const { scatterIn } = await import("../lib/traces/scatter");
   const { parseSearch } = await import("../lib/traces/search-params");
   const { suggestIn } = await import("../lib/traces/autocomplete");
   const { autocompleteParamsSchema } = await import("../lib/traces/autocomplete-params");
@@ -125,6 +126,27 @@ async function main() {
       report(`autocomplete ${field} (viewer)`, rows, await time(sql, VIEWER, (tx) => suggestIn(tx, VIEWER, p)));
     }
     console.log(slow === 0 ? "\nEvery mix has p95 under 50 ms." : `\n${slow} mix(es) have p95 of 50 ms or more.`);
+
+    // The duration scatter (lib/traces/scatter.ts): every match of the window, a query of its
+    // own beside the page's, rendered in its own Suspense boundary so the table does not wait.
+    console.log("\nscatter (every match, up to 5,000 points) points  total   p50 ms   p95 ms");
+    const scatterMixes: Mix[] = [
+      { name: "no filter, 24 h", scope: ALL, raw: {} },
+      { name: "one tenant, 24 h", scope: ALL, raw: { tenant: "acme" } },
+      { name: "tenant viewer (2 tenants), 24 h", scope: VIEWER, raw: {} },
+      { name: "service + operation, 24 h", scope: ALL, raw: { service: "billing-service", operation } },
+      { name: "errors only, viewer, 7 days", scope: VIEWER, raw: { status: "error", range: "7d" } },
+      { name: "no filter, 7 days", scope: ALL, raw: { range: "7d" } },
+    ];
+    for (const mix of scatterMixes) {
+      const filters = filtersOf(mix.raw);
+      const first = await sql.begin(async (tx) => {
+        await enterReaderScope(tx, mix.scope);
+        return scatterIn(tx, mix.scope, filters, now);
+      });
+      const r = await time(sql, mix.scope, (tx) => scatterIn(tx, mix.scope, filters, now));
+      console.log(`${mix.name.padEnd(38)} ${String(first.points.length).padStart(6)} ${String(first.total).padStart(6)} ${r.p50.toFixed(2).padStart(8)} ${r.p95.toFixed(2).padStart(8)}`);
+    }
   } finally {
     await sql.end({ timeout: 5 });
     await bench.server.stop();

@@ -1,4 +1,5 @@
-import { index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./schema";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -30,4 +31,26 @@ export const authSessions = pgTable(
     endedAt: ts("ended_at"),
   },
   (t) => [index("auth_sessions_user_idx").on(t.userId), index("auth_sessions_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * A user's saved searches (lib/saved-queries/store.ts): a name and a relative URL of the app.
+ * Row-level security by user (migration 0019): te_app sees only the rows of `app.user_id`.
+ */
+export const savedQueries = pgTable(
+  "saved_queries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    url: text("url").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("saved_queries_user_name_idx").on(t.userId, t.name),
+    check("saved_queries_name_length", sql`char_length(${t.name}) BETWEEN 1 AND 100`),
+    check("saved_queries_url_relative", sql`char_length(${t.url}) <= 2000 AND left(${t.url}, 1) = '/' AND left(${t.url}, 2) NOT IN ('//', '/\\')`),
+  ],
 );

@@ -21,11 +21,20 @@ export interface ScatterPoint {
 const MARGIN = { top: 8, right: 16, bottom: 4, left: 8 };
 const Y_AXIS_WIDTH = 60;
 const MIN_DRAG_PX = 6;
+const OK_FILL = "#3b82f6";
+const ERROR_FILL = "#dc2626";
+
+/** One plotted trace; its id on the element lets a test (and a curious user) tell points apart. */
+function Dot(props: { cx?: number; cy?: number; payload?: ScatterPoint }) {
+  if (props.cx == null || props.cy == null || !props.payload) return <g />;
+  const { traceId, error } = props.payload;
+  return <circle cx={props.cx} cy={props.cy} r={3.5} fill={error ? ERROR_FILL : OK_FILL} data-trace-id={traceId} data-error={error || undefined} />;
+}
 
 const tickTime = (ms: number) => new Date(ms).toLocaleString(undefined, { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false });
 
 /**
- * Duration over start time of the results: errors in red; a click opens the trace, a
+ * Duration over start time of every match (lib/traces/scatter.ts): errors in red; a click opens the trace, a
  * horizontal drag narrows the time window (from/to in the URL).
  */
 export function DurationScatter({ points, domain }: { points: ScatterPoint[]; domain: [number, number] }) {
@@ -60,7 +69,7 @@ export function DurationScatter({ points, domain }: { points: ScatterPoint[]; do
       ref={box}
       className="relative mb-4 h-56 select-none rounded border border-zinc-200 dark:border-zinc-800"
       data-testid="duration-scatter"
-      aria-label="Duration over time of the results; drag to select a time window"
+      aria-label="Duration over time of every match; drag to select a time window"
       onMouseDown={(e) => setDrag({ start: xOf(e), end: xOf(e) })}
       onMouseMove={(e) => drag && setDrag({ ...drag, end: xOf(e) })}
       onMouseUp={finish}
@@ -85,8 +94,8 @@ export function DurationScatter({ points, domain }: { points: ScatterPoint[]; do
               ) : null;
             }}
           />
-          <Scatter name="ok" data={ok} fill="#3b82f6" isAnimationActive={false} onClick={open} className="cursor-pointer" />
-          <Scatter name="errors" data={errors} fill="#dc2626" isAnimationActive={false} onClick={open} className="cursor-pointer" />
+          <Scatter name="ok" data={ok} fill={OK_FILL} shape={Dot} isAnimationActive={false} onClick={open} className="cursor-pointer" />
+          <Scatter name="errors" data={errors} fill={ERROR_FILL} shape={Dot} isAnimationActive={false} onClick={open} className="cursor-pointer" />
         </ScatterChart>
       </ResponsiveContainer>
       {drag && Math.abs(drag.end - drag.start) >= MIN_DRAG_PX && (

@@ -27,7 +27,11 @@ function rawOf(params: URLSearchParams): RawSearchParams {
  */
 export function SearchForm({ tenants }: { tenants: readonly TenantOption[] }) {
   const { params } = useUrlParams();
-  return <SearchFields key={params.toString()} tenants={tenants} />;
+  // The tenant picker reads the URL itself: a tenant change keeps the fields (and the focus on
+  // the picker's button) instead of remounting them.
+  const typed = new URLSearchParams(params);
+  typed.delete("tenant");
+  return <SearchFields key={typed.toString()} tenants={tenants} />;
 }
 
 function SearchFields({ tenants }: { tenants: readonly TenantOption[] }) {

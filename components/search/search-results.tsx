@@ -2,12 +2,9 @@ import "server-only";
 import Link from "next/link";
 import type { TenantScope } from "@/lib/auth/scope";
 import { isTransientDatabaseError } from "@/db/errors";
-import { resolveTimeRange } from "@/lib/filters/time-range";
 import { CursorError, searchTraces } from "@/lib/traces/search";
 import { serializeSearch, type SearchFilters } from "@/lib/traces/search-params";
-import { DurationScatter } from "./duration-scatter";
 import { ResultsTable } from "./results-table";
-import { escapeInvisible } from "@/lib/format/visible-text";
 
 function Problem({ children }: { children: React.ReactNode }) {
   return (
@@ -17,7 +14,7 @@ function Problem({ children }: { children: React.ReactNode }) {
   );
 }
 
-/** One page of results: the scatter plot, the table, and the link to the next page. */
+/** One page of results: the table and the links to the first and next page. */
 export async function SearchResults({ scope, filters }: { scope: TenantScope; filters: SearchFilters }) {
   let result;
   try {
@@ -35,14 +32,8 @@ export async function SearchResults({ scope, filters }: { scope: TenantScope; fi
       </p>
     );
   }
-  const points = traces.map((t) => ({ traceId: t.traceId, tenantId: t.tenantId, t: Date.parse(t.startTime), ms: t.durationNs / 1e6, error: t.errorCount > 0, label: escapeInvisible(`${t.rootService ?? "?"} ${t.rootName ?? ""}`) }));
-  const range = resolveTimeRange(filters);
-  const domain: [number, number] = filters.q
-    ? [Math.min(...points.map((p) => p.t)) - 1000, Math.max(...points.map((p) => p.t)) + 1000]
-    : [range.from.getTime(), range.to.getTime()];
   return (
     <>
-      <DurationScatter points={points} domain={domain} />
       <ResultsTable traces={traces} filters={filters} />
       <nav className="mt-3 flex gap-4 text-sm" aria-label="Pages">
         {filters.cursor && (

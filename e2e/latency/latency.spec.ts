@@ -42,7 +42,7 @@ test("a tenant viewer picks only their tenants, cannot chart another, and each v
   const [{ before }] = (await sql`SELECT coalesce(max(seq), 0)::int AS before FROM audit_log`) as unknown as [{ before: number }];
   await signIn(page, viewer);
   await page.goto("/latency?range=7d&service=web-api");
-  await page.getByLabel("Tenants").click();
+  await page.getByRole("button", { name: /^Tenants:/ }).click();
   const offered = await page.getByRole("group", { name: "Tenants" }).getByRole("checkbox").count();
   expect(offered).toBe(viewer.tenants.length);
 

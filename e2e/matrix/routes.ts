@@ -100,6 +100,7 @@ export const ROUTES: RouteCase[] = [
     otherTenant: { status: 404, audit: { action: "trace.export", outcome: "denied" } },
   },
   { name: "search API", kind: "api", tenantAware: true, roles: TRACE_ROLES, action: "trace.search", path: (f, v) => `/api/traces?tenant=${t(f, v).tenant}` },
+  { name: "search scatter API", kind: "api", tenantAware: true, roles: TRACE_ROLES, action: "trace.search", path: (f, v) => `/api/traces/scatter?tenant=${t(f, v).tenant}` },
   {
     name: "autocomplete API",
     kind: "api",

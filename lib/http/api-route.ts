@@ -5,6 +5,7 @@ import type { Action } from "@/lib/auth/roles";
 import type { TenantScope } from "@/lib/auth/scope";
 import type { AccessProfile } from "@/lib/auth/users";
 import { withTracing } from "@/lib/tracing";
+import { describeIssues } from "./issues";
 import { failure, jsonError } from "./responses";
 
 export interface ApiContext<Q, P> {
@@ -34,12 +35,8 @@ export interface ApiRouteOptions<Q, P> {
   refuse?: (user: AccessProfile) => EarlyRefusal | undefined;
 }
 
-/** The first problem of a failed validation, said as `field: message`. */
-export function describeIssues(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return "invalid input";
-  return issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message;
-}
+// Kept importable from here: the pages and actions that answer like the API do.
+export { describeIssues };
 
 function searchParamsObject(url: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
