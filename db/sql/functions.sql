@@ -159,9 +159,11 @@ $function$;
 -- About how many traces traces_matching_number finds: the share of traces holding the cells
 -- (element statistics from ANALYZE) times the planner's row estimate for the window (0010,
 -- 0011), so search can choose between probing the index and walking the window. It reads
--- statistics and an EXPLAIN, never a row, and so does not apply the tenant rule: the figure is an
--- estimate over every tenant's traces, which decides speed, never a result. VOLATILE because
--- Postgres allows EXPLAIN only there.
+-- statistics and an EXPLAIN, never a row, and so does not apply the tenant rule: the figure
+-- decides speed, never a result. It is still an estimate for whichever tenants the caller names
+-- (statistics pg_stats hides from te_reader under row-level security); lib/traces/search-numbers.ts
+-- names only the search's tenants, which the query layer has checked against the scope.
+-- VOLATILE because Postgres allows EXPLAIN only there.
 CREATE OR REPLACE FUNCTION public.traces_matching_number_estimate(key text, op text, bound numeric, tenants text[], since timestamp with time zone, until timestamp with time zone)
  RETURNS double precision
  LANGUAGE plpgsql

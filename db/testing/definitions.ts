@@ -103,8 +103,9 @@ export async function liveGrants(tx: TransactionSql): Promise<string[]> {
 /**
  * SECURITY DEFINER functions run as the owner, so row-level security does not apply inside
  * them: each one that reads a table the reader's policies guard with app_tenant_visible must
- * call app_tenant_visible itself. Returns the names of those that read such a table without
- * it, except those in `exempt`.
+ * call app_tenant_visible itself. "Reads" is read from the body: the table named after FROM or
+ * JOIN (dynamic SQL included, as long as the name is written out). Returns the names of those
+ * that read such a table without the rule, except those in `exempt`.
  */
 export async function definersSkippingTenantRule(tx: TransactionSql, exempt: readonly string[]): Promise<string[]> {
   const guarded = await tx<{ tablename: string }[]>`
