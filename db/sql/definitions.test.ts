@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from "../testing/test-db";
 
 /**
  * db/sql/*.sql say what the migrations leave in the database beyond tables and indexes (those
- * are db/schema*.ts, see db/schema-files.test.ts). Each comparison runs on a freshly migrated
+ * are db/schema*.ts, see db/declared-schema.test.ts). Each comparison runs on a freshly migrated
  * database; the attacks change the database in a transaction that is rolled back.
  */
 
