@@ -127,7 +127,22 @@ export const spans = pgTable(
     droppedEventsCount: integer("dropped_events_count").notNull().default(0),
     droppedLinksCount: integer("dropped_links_count").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.traceId, t.spanId, t.startTime] })],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.traceId, t.spanId, t.startTime] }),
+    // Named by Postgres: migration 0016 declared the check inline.
+    check("spans_start_sub_us_ns_check", sql`${t.startSubUsNs} BETWEEN 0 AND 999`),
+    // Partial indexes for /investigate (migration 0006): each holds only the few spans one view
+    // looks for, so it costs ingest little; every daily partition gets its own copy.
+    index("spans_errors_idx").on(t.tenantId, t.traceId).where(sql`${t.statusCode} = 2`),
+    // The predicate is repeated word for word in lib/investigate/retries.ts so the planner uses it.
+    index("spans_retries_idx")
+      .on(t.tenantId, t.startTime)
+      .where(
+        sql`${t.attributes} ? 'http.request.resend_count' OR (${t.attributes} ? 'job.attempt' AND ${t.attributes} -> 'job.attempt' <> '1'::jsonb)`,
+      ),
+    index("spans_job_id_idx").on(sql`(${t.attributes} ->> 'job.id')`).where(sql`${t.attributes} ? 'job.id'`),
+    index("spans_event_id_idx").on(sql`(${t.attributes} ->> 'event.id')`).where(sql`${t.attributes} ? 'event.id'`),
+  ],
 );
 
 /** Resource attributes, stored once per distinct resource instead of on every span. */
@@ -185,6 +200,13 @@ export const traces = pgTable(
     isSecurity: boolean("is_security").notNull().default(false),
     sampleWeight: real("sample_weight").notNull().default(1),
     updatedAt: ts("updated_at").notNull().defaultNow(),
+    /** Span attribute key -> distinct values of the trace's spans (lib/ingest/trace-attributes.ts), migration 0008. */
+    attributes: jsonb("attributes").$type<Record<string, unknown[]>>().notNull().default({}),
+    /**
+     * The summary's numbers as search cells (lib/ingest/number-cells.ts), migration 0011. A
+     * writer that leaves it NULL has it computed by the traces_fill_number_cells trigger.
+     */
+    attributeNumberCells: text("attribute_number_cells").array(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.traceId] }),
@@ -194,6 +216,17 @@ export const traces = pgTable(
     index("traces_request_id_idx").on(t.requestId).where(sql`${t.requestId} IS NOT NULL`),
     index("traces_tenant_root_idx").on(t.tenantId, t.rootService, t.rootName, t.startTime.desc().nullsFirst()),
     index("traces_tenant_errors_idx").on(t.tenantId, t.startTime.desc().nullsFirst()).where(sql`${t.hasError}`),
+    // Slow roots of a window across tenants (/investigate, migration 0006).
+    index("traces_slow_idx").on(t.startTime.desc().nullsFirst()).where(sql`${t.isSlow}`),
+    // Trace search (migration 0008): attribute containment, probed by traces_matching_attributes.
+    index("traces_attributes_idx").using("gin", t.attributes),
+    // Sorts by duration, errors or span count, walked until enough rows fall in the window.
+    index("traces_duration_idx").on(t.durationNs.desc().nullsFirst(), t.startTime),
+    index("traces_tenant_duration_idx").on(t.tenantId, t.durationNs.desc().nullsFirst(), t.startTime),
+    index("traces_error_count_idx").on(t.errorCount.desc().nullsFirst(), t.startTime),
+    index("traces_span_count_idx").on(t.spanCount.desc().nullsFirst(), t.startTime),
+    // Numeric conditions, probed by traces_matching_number (migration 0011).
+    index("traces_attribute_numbers_idx").using("gin", t.attributeNumberCells),
   ],
 );
 
