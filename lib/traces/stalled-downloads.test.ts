@@ -157,7 +157,7 @@ describe("stalled trace downloads", () => {
     expect(await idleInTransaction()).toBe(0);
   }, 60_000);
 
-  it("make a user whose download was cut for not reading wait before the next, and not one whose download completed", async () => {
+  it("make a user whose downloads were cut for not reading three times in a row wait before the next, and not one whose download completed", async () => {
     const limits = { ...streamGuard().limits, stallPenaltyMs: 60_000 };
     const guard = { limits, slots: new StreamSlots(limits) };
     const download = (userId: string) =>
@@ -174,11 +174,17 @@ describe("stalled trace downloads", () => {
         },
         guard,
       );
-    const stalled = await readThenStall(await download("staller"), 64 * 1024);
+    const stall = async () => {
+      const stalled = await readThenStall(await download("staller"), 64 * 1024);
+      await sleep(STALL_MS + 500);
+      await expect(stalled.read().then(() => stalled.read())).rejects.toThrow();
+    };
     const complete = await (await download("reader")).text();
     expect(complete).toHaveLength(200 * 64 * 1024);
-    await sleep(STALL_MS + 500);
-    await expect(stalled.read().then(() => stalled.read())).rejects.toThrow();
+    // Two at once (the per-user cap), then the third in a row.
+    await Promise.all([stall(), stall()]);
+    expect(guard.slots.refusal("staller")).toBeUndefined();
+    await stall();
     expect(guard.slots.inUse).toBe(0);
     expect(guard.slots.refusal("staller")).toMatchObject({ retryAfterSeconds: expect.any(Number) });
     expect(guard.slots.refusal("staller")!.retryAfterSeconds).toBeGreaterThan(55);

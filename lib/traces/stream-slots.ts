@@ -18,7 +18,13 @@ interface UserState {
   pausedUntil: number;
 }
 
-/** The pause after the n-th stalled download in a row doubles from `stallPenaltyMs`, up to this many times it. */
+/**
+ * Stalled downloads in a row (none read to the end between them) before the user waits: a
+ * browser leaves one unread now and then (a page closed mid-load, a preload no script took),
+ * a client that does it on purpose does it again and again.
+ */
+export const STALLS_BEFORE_PAUSE = 3;
+/** The pause after each further stalled download doubles from `stallPenaltyMs`, up to this many times it. */
 const MAX_PENALTY_FACTOR = 16;
 /** Users remembered before the settled ones are forgotten. */
 const FORGET_ABOVE = 1_000;
@@ -32,8 +38,9 @@ const FORGET_ABOVE = 1_000;
  * sorts its trace and writes until the sockets' buffers are full (megabytes) before a client
  * that does not read can stall it. So each user also has an allowance of spans per minute
  * (a download is charged its trace's span count; one over the allowance still starts, and the
- * next waits until the balance is positive again), and a client whose download was cut for not
- * reading waits `stallPenaltyMs` before the next, doubling for each stall in a row.
+ * next waits until the balance is positive again), and a client whose downloads were cut for
+ * not reading STALLS_BEFORE_PAUSE times in a row waits `stallPenaltyMs` before the next,
+ * doubling for each further stall.
  */
 export class StreamSlots {
   private open = 0;
@@ -78,9 +85,8 @@ export class StreamSlots {
       this.open--;
       user.open--;
       if (ending === "completed") user.stalls = 0;
-      if (ending === "stalled") {
-        user.stalls++;
-        const factor = Math.min(2 ** (user.stalls - 1), MAX_PENALTY_FACTOR);
+      if (ending === "stalled" && ++user.stalls >= STALLS_BEFORE_PAUSE) {
+        const factor = Math.min(2 ** (user.stalls - STALLS_BEFORE_PAUSE), MAX_PENALTY_FACTOR);
         user.pausedUntil = Math.max(user.pausedUntil, this.now() + this.limits.stallPenaltyMs * factor);
       }
     };
