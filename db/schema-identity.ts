@@ -44,14 +44,14 @@ export const savedQueries = pgTable(
   "saved_queries",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").notNull(),
     name: text("name").notNull(),
     url: text("url").notNull(),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [
+    // Named by Postgres: migration 0019 declared the reference inline.
+    foreignKey({ name: "saved_queries_user_id_fkey", columns: [t.userId], foreignColumns: [users.id] }).onDelete("cascade"),
     uniqueIndex("saved_queries_user_name_idx").on(t.userId, t.name),
     check("saved_queries_name_length", sql`char_length(${t.name}) BETWEEN 1 AND 100`),
     check("saved_queries_url_relative", sql`char_length(${t.url}) <= 2000 AND left(${t.url}, 1) = '/' AND left(${t.url}, 2) NOT IN ('//', '/\\')`),

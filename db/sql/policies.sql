@@ -51,6 +51,15 @@ CREATE POLICY resources_reader ON resources FOR SELECT TO te_reader USING (app_t
 CREATE POLICY resources_writer ON resources TO te_writer USING (true) WITH CHECK (true);
 
 -- ---------------------------------------------------------------------------------------------
+-- saved_queries (migration 0019): by user, not by tenant; te_app sees the rows of app.user_id
+-- ---------------------------------------------------------------------------------------------
+
+ALTER TABLE saved_queries ENABLE ROW LEVEL SECURITY;
+ALTER TABLE saved_queries FORCE ROW LEVEL SECURITY;
+CREATE POLICY saved_queries_app ON saved_queries TO te_app USING ((user_id = (NULLIF(current_setting('app.user_id'::text, true), ''::text))::uuid)) WITH CHECK ((user_id = (NULLIF(current_setting('app.user_id'::text, true), ''::text))::uuid));
+CREATE POLICY saved_queries_owner ON saved_queries TO CURRENT_USER USING (true) WITH CHECK (true);
+
+-- ---------------------------------------------------------------------------------------------
 -- scopes
 -- ---------------------------------------------------------------------------------------------
 
