@@ -107,7 +107,7 @@ $function$;
 -- under row-level security, so these run as the owner, where the indexes work, and each applies
 -- app_tenant_visible() itself; the callers filter tenants again in SQL. definitions.test.ts
 -- fails for a SECURITY DEFINER function that reads a tenant table without app_tenant_visible,
--- unless it is listed there with its reason (traces_matching_number_estimate is).
+-- unless it is listed there with its reason (none is).
 -- ---------------------------------------------------------------------------------------------
 
 -- Lineage (lib/investigate): the spans of a job or event id in a window, through the expression
@@ -159,11 +159,9 @@ $function$;
 -- About how many traces traces_matching_number finds: the share of traces holding the cells
 -- (element statistics from ANALYZE) times the planner's row estimate for the window (0010,
 -- 0011), so search can choose between probing the index and walking the window. It reads
--- statistics and an EXPLAIN, never a row, and so does not apply the tenant rule: the figure
--- decides speed, never a result. It is still an estimate for whichever tenants the caller names
--- (statistics pg_stats hides from te_reader under row-level security); lib/traces/search-numbers.ts
--- names only the search's tenants, which the query layer has checked against the scope.
--- VOLATILE because Postgres allows EXPLAIN only there.
+-- statistics and an EXPLAIN, never a row, and estimates only for the visible tenants among
+-- those named (0020: before, a te_reader session could name any tenant and learn the planner's
+-- estimate of its traces). VOLATILE because Postgres allows EXPLAIN only there.
 CREATE OR REPLACE FUNCTION public.traces_matching_number_estimate(key text, op text, bound numeric, tenants text[], since timestamp with time zone, until timestamp with time zone)
  RETURNS double precision
  LANGUAGE plpgsql
@@ -173,15 +171,18 @@ AS $function$
 DECLARE
   share double precision;
   plan jsonb;
+  visible text[];
 BEGIN
+  SELECT coalesce(array_agg(t.id), '{}') INTO visible FROM tenants t
+  WHERE app_tenant_visible(t.id) AND (traces_matching_number_estimate.tenants IS NULL OR t.id = ANY (traces_matching_number_estimate.tenants));
   SELECT coalesce(sum(f.freq), 0) INTO share
   FROM pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS f(cell, freq)
   WHERE s.schemaname = 'public' AND s.tablename = 'traces' AND s.attname = 'attribute_number_cells'
     AND f.cell = ANY (attribute_key_range_cells(key, op, bound));
   EXECUTE format(
     'EXPLAIN (FORMAT JSON) SELECT 1 FROM traces t WHERE t.start_time >= %L::timestamptz AND t.start_time < %L::timestamptz
-       AND (%L::text[] IS NULL OR t.tenant_id = ANY (%L::text[]))',
-    since, until, tenants, tenants) INTO plan;
+       AND t.tenant_id = ANY (%L::text[])',
+    since, until, visible) INTO plan;
   RETURN least(share, 1) * (plan -> 0 -> 'Plan' ->> 'Plan Rows')::double precision;
 END
 $function$;

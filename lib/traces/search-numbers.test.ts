@@ -130,6 +130,17 @@ describe("tenant isolation of the number probe", () => {
     expect((await t.asReader(ALPHA, direct(["beta"])))[0]!.n).toBe(0);
     expect((await t.asReader(BETA, direct(null)))[0]!.n).toBeGreaterThan(0);
   });
+
+  it("estimates only the caller's tenants: naming another tenant tells nothing of its traces", async () => {
+    await t.sql`ANALYZE traces`;
+    const estimate = (tenants: string[] | null) => async (tx: TransactionSql) =>
+      (await tx<{ e: number }[]>`SELECT traces_matching_number_estimate('n', '>', 0, ${tenants}::text[], '-infinity', 'infinity') AS e`)[0]!.e;
+    const own = await t.asReader(BETA, estimate(["beta"]));
+    const nothing = await t.asReader(ALPHA, estimate(["no-such-tenant"]));
+    expect(own).toBeGreaterThan(100);
+    expect(await t.asReader(ALPHA, estimate(["beta"]))).toBe(nothing);
+    expect(await t.asReader(ALPHA, estimate(null))).toBe(await t.asReader(ALPHA, estimate(["alpha"])));
+  });
 });
 
 describe("attribute-key suggestions", () => {
