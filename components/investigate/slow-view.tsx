@@ -2,6 +2,7 @@ import { formatDuration } from "@/lib/format/duration";
 import type { SlowRequest } from "@/lib/investigate/slow";
 import { TraceLink, utc } from "./trace-link";
 import { VisibleName } from "@/components/format/visible-name";
+import { formatCount } from "@/lib/format/count";
 
 export function SlowView({ requests }: { requests: SlowRequest[] }) {
   if (requests.length === 0) return <p className="text-zinc-500">No request was slower than its tenant&apos;s slow threshold in these tenants and this time range.</p>;
@@ -49,7 +50,7 @@ export function SlowView({ requests }: { requests: SlowRequest[] }) {
                 )}
                 {r.capped && (
                   <div className="text-xs text-amber-700 dark:text-amber-400">
-                    from the first {r.loadedSpans.toLocaleString("en-US")} of {r.spanCount.toLocaleString("en-US")} spans
+                    from the first {formatCount(r.loadedSpans)} of {formatCount(r.spanCount)} spans
                   </div>
                 )}
               </td>

@@ -1,9 +1,9 @@
 import { formatDuration } from "@/lib/format/duration";
 import type { JobRow } from "@/lib/latency/types";
 import { VisibleName } from "@/components/format/visible-name";
+import { formatCount } from "@/lib/format/count";
 
 const ns = (v: number | null) => (v === null ? "–" : formatDuration(v));
-const count = (v: number) => Math.round(v).toLocaleString("en-US");
 
 /** Per job name: queue wait (enqueue to worker start), run time per attempt, retries and failures. */
 export function JobsTable({ jobs }: { jobs: JobRow[] }) {
@@ -28,9 +28,9 @@ export function JobsTable({ jobs }: { jobs: JobRow[] }) {
             {jobs.map((j) => (
               <tr key={j.job} className="border-b border-zinc-100 dark:border-zinc-900">
                 <td className="py-1 pr-3"><VisibleName text={j.job} /></td>
-                <td className="py-1 pr-3 text-right">{count(j.attempts)}</td>
-                <td className="py-1 pr-3 text-right">{count(j.retries)}</td>
-                <td className="py-1 pr-3 text-right">{count(j.failures)}</td>
+                <td className="py-1 pr-3 text-right">{formatCount(j.attempts)}</td>
+                <td className="py-1 pr-3 text-right">{formatCount(j.retries)}</td>
+                <td className="py-1 pr-3 text-right">{formatCount(j.failures)}</td>
                 <td className="py-1 pr-3 text-right whitespace-nowrap">
                   {ns(j.waitP50Ns)} / {ns(j.waitP95Ns)}
                 </td>

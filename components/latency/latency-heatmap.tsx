@@ -4,6 +4,7 @@ import { formatDuration } from "@/lib/format/duration";
 import { traceSearchHref } from "@/lib/latency/links";
 import type { HeatmapCell } from "@/lib/latency/types";
 import { stepEnd, timeLabel, type LinkContext } from "./view-context";
+import { formatCount } from "@/lib/format/count";
 
 /** Time × latency band; darker is more spans (log scale). Each cell links to its traces. */
 export function LatencyHeatmap({ cells, steps, stepMinutes, context }: { cells: HeatmapCell[]; steps: string[]; stepMinutes: number; context: LinkContext }) {
@@ -27,7 +28,7 @@ export function LatencyHeatmap({ cells, steps, stepMinutes, context }: { cells: 
             steps.map((t) => {
               const weight = byKey.get(`${t}|${b}`) ?? 0;
               if (weight === 0) return <div key={`${t}|${b}`} className="h-3" />;
-              const label = `${timeLabel(t, stepMinutes)}, ${formatDuration(displayLowerNs(b))}–${formatDuration(displayUpperNs(b))}: ${Math.round(weight).toLocaleString("en-US")} spans`;
+              const label = `${timeLabel(t, stepMinutes)}, ${formatDuration(displayLowerNs(b))}–${formatDuration(displayUpperNs(b))}: ${formatCount(weight)} spans`;
               return (
                 <Link
                   key={`${t}|${b}`}

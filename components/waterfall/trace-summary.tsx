@@ -1,6 +1,7 @@
 import { formatDuration } from "@/lib/format/duration";
 import type { TraceHeader } from "@/lib/traces/trace-header";
 import { VisibleName } from "@/components/format/visible-name";
+import { formatCount } from "@/lib/format/count";
 
 /** The trace at a glance: what it was, whose, when, how long, how big, how deep. */
 export function TraceSummary({ header, depth }: { header: TraceHeader; depth: number | null }) {
@@ -9,9 +10,9 @@ export function TraceSummary({ header, depth }: { header: TraceHeader; depth: nu
     ["Request id", header.requestId ?? "—"],
     ["Start (UTC)", header.start.replace("T", " ").replace("Z", "")],
     ["Duration", formatDuration(BigInt(header.durationNs))],
-    ["Spans", header.spanCount.toLocaleString("en-US")],
+    ["Spans", formatCount(header.spanCount)],
     ["Services", header.services.length],
-    ["Errors", <span key="e" className={header.errorCount > 0 ? "font-semibold text-red-600" : ""}>{header.errorCount}</span>],
+    ["Errors", <span key="e" className={header.errorCount > 0 ? "font-semibold text-red-600" : ""}>{formatCount(header.errorCount)}</span>],
     ["Depth", depth ?? "…"],
   ];
   return (

@@ -19,6 +19,7 @@ import { Toolbar } from "./toolbar";
 import { TraceSummary } from "./trace-summary";
 import { useTraceAnalysis } from "./trace-analysis";
 import { spansUrl, useTraceModel } from "./use-trace-model";
+import { formatCount } from "@/lib/format/count";
 
 interface Props {
   header: TraceHeader;
@@ -35,7 +36,7 @@ export function TraceView({ header, initialSpan }: Props) {
       <TraceSummary header={header} depth={load.state === "ready" ? load.model.maxDepth + 1 : null} />
       {load.state === "loading" && (
         <p className="text-sm text-zinc-500" role="status">
-          Loading spans… {load.loaded.toLocaleString("en-US")} of {header.spanCount.toLocaleString("en-US")}
+          Loading spans… {formatCount(load.loaded)} of {formatCount(header.spanCount)}
         </p>
       )}
       {load.state === "error" && (

@@ -51,7 +51,7 @@ export default async function InvestigatePage({ searchParams }: { searchParams: 
         <TimeRangePicker key={key("range")} defaultPreset={defaultPreset(view)} />
         <TenantSelect tenants={tenants} />
         {view === "errors" && <ParamInput key={key("q")} name="q" label="Error contains" placeholder="type or message" />}
-        {view === "retries" && <ParamInput key={key("n")} name="n" type="number" width="w-20" label={`Ran more than (${RETRY_THRESHOLD.min}–${RETRY_THRESHOLD.max}) times`} />}
+        {view === "retries" && <ParamInput key={key("n")} name="n" type="number" width="w-20" label={`Ran more than (${RETRY_THRESHOLD.min}–${RETRY_THRESHOLD.max}) times`} fallback={String(RETRY_THRESHOLD.default)} />}
         {view === "lineage" && <ParamInput key={key("id")} name="id" label="Job, event or request id" placeholder="job_…, evt_… or req_…" width="w-72" button="Find" />}
       </div>
       {!parsed.ok && (
