@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatDuration } from "@/lib/format/duration";
+import { formatDuration, formatDurationTick } from "@/lib/format/duration";
 import { traceSearchHref } from "@/lib/latency/links";
 import type { HistogramBar } from "@/lib/latency/types";
 import type { LinkContext } from "./view-context";
@@ -11,7 +11,7 @@ import { formatCount } from "@/lib/format/count";
 /** Spans per latency band (each about twice the one before); a click opens the window's traces in that band. */
 export function LatencyHistogram({ bars, from, to, context }: { bars: HistogramBar[]; from: string; to: string; context: LinkContext }) {
   const router = useRouter();
-  const data = bars.map((b) => ({ ...b, label: formatDuration(b.lowerNs) }));
+  const data = bars.map((b) => ({ ...b, label: formatDurationTick(b.lowerNs) }));
   const open = (index: unknown) => {
     const bar = bars[Number(index)];
     if (bar) router.push(traceSearchHref({ ...context, from: new Date(from), to: new Date(to), minNs: bar.lowerNs, maxNs: bar.upperNs }));
