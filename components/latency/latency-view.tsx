@@ -60,7 +60,7 @@ export function LatencyView({ report, tenants, operations, filters, autoStep, qu
         </>
       )}
       <OperationsTable rows={report.operations} sort={filters.sort} hrefFor={hrefFor} />
-      <JobsTable jobs={report.jobs} />
+      <JobsTable jobs={report.jobs} service={filters.service} />
     </div>
   );
 }
