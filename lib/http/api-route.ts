@@ -6,6 +6,7 @@ import type { TenantScope } from "@/lib/auth/scope";
 import type { AccessProfile } from "@/lib/auth/users";
 import { withTracing } from "@/lib/tracing";
 import { failure, jsonError } from "./responses";
+import { describeIssue } from "./lenient-params";
 
 export interface ApiContext<Q, P> {
   req: Request;
@@ -32,8 +33,7 @@ export interface ApiRouteOptions<Q, P> {
 /** The first problem of a failed validation, said as `field: message`. */
 export function describeIssues(error: z.ZodError): string {
   const issue = error.issues[0];
-  if (!issue) return "invalid input";
-  return issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message;
+  return issue ? describeIssue(issue) : "invalid input";
 }
 
 function searchParamsObject(url: string): Record<string, string | string[]> {
