@@ -1,5 +1,6 @@
 "use client";
 
+import { FiltersPending } from "@/components/filters/navigation-progress";
 import { TenantSelect } from "@/components/filters/tenant-select";
 import { TimeRangePicker } from "@/components/filters/time-range-picker";
 import { useUrlParams } from "@/components/filters/use-url-params";
@@ -55,6 +56,7 @@ export function LatencyFilters({ tenants, operations, autoStep }: { tenants: rea
           </option>
         ))}
       </select>
+      <FiltersPending />
       {unseen && (
         <p role="note" className="w-full text-amber-800 dark:text-amber-300" data-testid="unseen-service">
           No spans of service “{escapeInvisible(service)}” in this time range and these tenants: the figures below are empty. Pick another service or a wider range.
