@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link, { useLinkStatus } from "next/link";
 import { usePathname } from "next/navigation";
 
 export interface NavItem {
@@ -28,9 +28,21 @@ export function Nav({ items }: { items: NavItem[] }) {
             }`}
           >
             {item.label}
+            <NavPending />
           </Link>
         );
       })}
     </nav>
+  );
+}
+
+/** On a link just clicked: the section is loading (links are not prefetched, so the server renders it first). */
+function NavPending() {
+  const { pending } = useLinkStatus();
+  if (!pending) return null;
+  return (
+    <span role="status" className="ml-1.5 inline-block h-2 w-2 animate-pulse rounded-full bg-sky-600 align-middle" data-testid="nav-pending">
+      <span className="sr-only">Loading…</span>
+    </span>
   );
 }
