@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { navItemsFor } from "@/lib/auth/navigation";
 import type { AccessProfile } from "@/lib/auth/users";
-import { NavigationProgress } from "@/components/filters/navigation-progress";
+import { NavigationProgress, PageArea } from "@/components/filters/navigation-progress";
 import { QueryProvider } from "@/components/query-provider";
 import { Nav } from "./nav";
 import { UserMenu } from "./user-menu";
@@ -21,7 +21,9 @@ export function AppShell({ user, children }: { user: AccessProfile; children: Re
           </div>
         </header>
         <main className="flex-1 p-4">
-          <QueryProvider>{children}</QueryProvider>
+          <QueryProvider>
+            <PageArea>{children}</PageArea>
+          </QueryProvider>
         </main>
       </div>
     </NavigationProgress>

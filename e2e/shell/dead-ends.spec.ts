@@ -4,7 +4,7 @@ import { demoLogin, signIn } from "../fixtures/demo";
 
 test("an unknown address gets a not-found page inside the app shell, with no console errors", async ({ page }) => {
   await signIn(page, demoLogin("investigator"));
-  const errors = collectConsoleErrors(page);
+  const errors = collectConsoleErrors(page, "/no/such/page");
   const response = await page.goto("/no/such/page");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
