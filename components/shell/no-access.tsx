@@ -1,4 +1,3 @@
-import Link from "next/link";
 import type { TenantRefusal } from "@/lib/auth/tenant-denial";
 
 /** HTTP 403: the role does not allow the page, or (`tenants`) the address names tenants outside the user's scope. */
@@ -10,9 +9,10 @@ export function NoAccess({ what = "this page", tenants }: { what?: string; tenan
         <p className="text-zinc-700 dark:text-zinc-300" data-testid="tenant-refused">
           Your tenant scope does not include {tenants.tenants.length === 1 ? "tenant" : "tenants"} {tenants.tenants.map((t) => `“${t}”`).join(", ")}, which this
           address asks for. Your role allows this page:{" "}
-          <Link href={tenants.href} prefetch={false} className="text-sky-700 underline dark:text-sky-400">
+          {/* A full load: Next's 403 boundary stays up on a client navigation within the same path. */}
+          <a href={tenants.href} className="text-sky-700 underline dark:text-sky-400">
             open it for your own tenants
-          </Link>
+          </a>
           , or ask an administrator for access to {tenants.tenants.length === 1 ? "that tenant" : "those tenants"}.
         </p>
       ) : (
