@@ -1,6 +1,7 @@
 import NextAuth from "next-auth";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { authConfig } from "@/lib/auth/config";
+import { PAGE_URL_HEADER } from "@/lib/http/page-url";
 import { isWellFormedPath } from "@/lib/http/path-segment";
 import { contentSecurityPolicy, newNonce } from "@/lib/security/csp";
 import { CLIENT_REQUEST_ID_HEADER } from "@/lib/audit/request-meta";
@@ -30,6 +31,7 @@ const pageProxy = auth((request) => {
     forwarded.delete(CLIENT_REQUEST_ID_HEADER);
     if (isValidRequestId(sent)) forwarded.set(CLIENT_REQUEST_ID_HEADER, sent);
     forwarded.set("content-security-policy", csp);
+    forwarded.set(PAGE_URL_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
     response = NextResponse.next({ request: { headers: forwarded } });
   }
   response.headers.set("x-request-id", requestId);

@@ -1,5 +1,6 @@
 import type { IsolationLogRow } from "@/lib/admin/isolation-log";
 import { td, th } from "./styles";
+import { formatCount } from "@/lib/format/count";
 
 const REASONS: Record<string, string> = {
   shared_trace_id: "Started a trace under an id another tenant holds (stored as its own trace)",
@@ -34,7 +35,7 @@ export function IsolationLogTable({ rows }: { rows: IsolationLogRow[] }) {
             <td className={td}>{r.claimedTenant ?? "(invalid id)"}</td>
             <td className={td}>{r.ownerTenant ?? "—"}</td>
             <td className={td}>{r.keyName ? `${r.keyName} (${r.keyPrefix}…)` : "(deleted key)"}</td>
-            <td className={td}>{r.spans}</td>
+            <td className={td}>{formatCount(r.spans)}</td>
             <td className={`${td} font-mono text-xs`}>{r.traceId}</td>
           </tr>
         ))}

@@ -1,5 +1,6 @@
 "use client";
 
+import { FiltersPending } from "@/components/filters/navigation-progress";
 import { TenantSelect } from "@/components/filters/tenant-select";
 import { TimeRangePicker } from "@/components/filters/time-range-picker";
 import { useUrlParams } from "@/components/filters/use-url-params";
@@ -45,6 +46,7 @@ export function AuditFilters({ tenants, users }: { tenants: readonly TenantOptio
             Include unfiltered all-tenant reads
           </label>
         )}
+        <FiltersPending />
       </div>
       <form
         // Remounts when the URL changes, so the fields show the filters in force.

@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { checkAuditChain, type ChainState } from "@/app/(dashboard)/audit/actions";
+import { formatCount } from "@/lib/format/count";
 
 /** Verifies the hash chain on request: it reads every audit row, so never on page load. */
 export function ChainStatus() {
@@ -14,7 +15,7 @@ export function ChainStatus() {
       </button>
       <span role="status" data-testid="chain-status">
         {state.error && <span className="text-red-600 dark:text-red-400">{state.error}</span>}
-        {state.report && !broken && <span className="text-green-700 dark:text-green-400">Intact: {state.report.rows.toLocaleString("en-US")} rows checked.</span>}
+        {state.report && !broken && <span className="text-green-700 dark:text-green-400">Intact: {formatCount(state.report.rows)} rows checked.</span>}
         {broken && (
           <span className="font-medium text-red-600 dark:text-red-400">
             Broken at seq {broken.seq} (row {broken.id}): {broken.reason}.

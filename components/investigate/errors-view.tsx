@@ -1,6 +1,7 @@
 import type { TenantErrors } from "@/lib/investigate/errors";
 import { TraceLink, utc } from "./trace-link";
 import { VisibleName } from "@/components/format/visible-name";
+import { formatCount } from "@/lib/format/count";
 
 export function ErrorsView({ tenants }: { tenants: TenantErrors[] }) {
   if (tenants.length === 0) return <p className="text-zinc-500">No errors in these tenants and this time range.</p>;
@@ -11,7 +12,7 @@ export function ErrorsView({ tenants }: { tenants: TenantErrors[] }) {
           <h2 className="mb-1 font-semibold">
             {tenant.tenantId}{" "}
             <span className="font-normal text-zinc-500">
-              {tenant.traces} failing {tenant.traces === 1 ? "trace" : "traces"}, {tenant.spans} error {tenant.spans === 1 ? "span" : "spans"}
+              {formatCount(tenant.traces)} failing {tenant.traces === 1 ? "trace" : "traces"}, {formatCount(tenant.spans)} error {tenant.spans === 1 ? "span" : "spans"}
             </span>
           </h2>
           <table className="w-full border-collapse">
@@ -38,8 +39,8 @@ export function ErrorsView({ tenants }: { tenants: TenantErrors[] }) {
                       {g.message && g.message.length > 300 ? `${g.message.slice(0, 300)}…` : g.message}
                     </span>
                   </td>
-                  <td className="py-1 pr-3 text-right">{g.spans}</td>
-                  <td className="py-1 pr-3 text-right">{g.traces}</td>
+                  <td className="py-1 pr-3 text-right">{formatCount(g.spans)}</td>
+                  <td className="py-1 pr-3 text-right">{formatCount(g.traces)}</td>
                   <td className="py-1 pr-3 whitespace-nowrap text-zinc-500">{utc(g.firstSeen)}</td>
                   <td className="py-1 pr-3 whitespace-nowrap text-zinc-500">{utc(g.lastSeen)}</td>
                   <td className="py-1">

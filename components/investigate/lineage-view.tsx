@@ -2,6 +2,7 @@ import type { LineageTrace } from "@/lib/traces/lineage";
 import type { LineageNode, LineageOutcome } from "@/lib/traces/lineage-tree";
 import { TraceLink, utc } from "./trace-link";
 import { VisibleName } from "@/components/format/visible-name";
+import { formatCount } from "@/lib/format/count";
 
 const OUTCOME: Record<LineageOutcome, string> = {
   succeeded: "text-emerald-700 dark:text-emerald-400",
@@ -67,7 +68,7 @@ export function LineageView({ traces, id }: { traces: LineageTrace[] | null; id:
             </ul>
             {t.capped && (
               <p className="text-xs text-amber-700 dark:text-amber-400">
-                Only the first {t.loadedSpans.toLocaleString("en-US")} of {t.spanCount.toLocaleString("en-US")} spans were read; later work of this trace is not shown.
+                Only the first {formatCount(t.loadedSpans)} of {formatCount(t.spanCount)} spans were read; later work of this trace is not shown.
               </p>
             )}
           </section>

@@ -3,10 +3,21 @@
 import { useState } from "react";
 import { useUrlParams } from "@/components/filters/use-url-params";
 
+interface Props {
+  name: string;
+  label: string;
+  placeholder?: string;
+  type?: "text" | "number";
+  width?: string;
+  button?: string;
+  /** What the page uses when the URL has no value; shown so the box never looks unset. */
+  fallback?: string;
+}
+
 /** A text filter written to one URL parameter when submitted (Enter or the button). */
-export function ParamInput({ name, label, placeholder, type = "text", width = "w-56", button = "Apply" }: { name: string; label: string; placeholder?: string; type?: "text" | "number"; width?: string; button?: string }) {
+export function ParamInput({ name, label, placeholder, type = "text", width = "w-56", button = "Apply", fallback = "" }: Props) {
   const { params, setParams } = useUrlParams();
-  const [value, setValue] = useState(params.get(name) ?? "");
+  const [value, setValue] = useState(params.get(name) ?? fallback);
   return (
     <form
       className="flex items-center gap-1"

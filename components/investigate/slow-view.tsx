@@ -3,6 +3,7 @@ import type { SlowRank } from "@/lib/investigate/search-params";
 import type { SlowRequest } from "@/lib/investigate/slow";
 import { TraceLink, utc } from "./trace-link";
 import { VisibleName } from "@/components/format/visible-name";
+import { formatCount } from "@/lib/format/count";
 
 const RANKED = <span className="font-normal" title="the column the list is ranked by"> ▼</span>;
 
@@ -61,7 +62,7 @@ export function SlowView({ requests, rank }: { requests: SlowRequest[]; rank: Sl
                 )}
                 {r.capped && (
                   <div className="text-xs text-amber-700 dark:text-amber-400">
-                    from the first {r.loadedSpans.toLocaleString("en-US")} of {r.spanCount.toLocaleString("en-US")} spans
+                    from the first {formatCount(r.loadedSpans)} of {formatCount(r.spanCount)} spans
                   </div>
                 )}
               </td>

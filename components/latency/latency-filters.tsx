@@ -1,5 +1,6 @@
 "use client";
 
+import { FiltersPending } from "@/components/filters/navigation-progress";
 import { TenantSelect } from "@/components/filters/tenant-select";
 import { TimeRangePicker } from "@/components/filters/time-range-picker";
 import { useUrlParams } from "@/components/filters/use-url-params";
@@ -15,6 +16,8 @@ export function LatencyFilters({ tenants, operations, autoStep }: { tenants: rea
   const service = params.get("service") ?? "";
   const services = [...new Set(operations.map((o) => o.service))];
   const names = [...new Set(operations.filter((o) => !service || o.service === service).map((o) => o.operation))];
+  // A service from a link or an older window: kept as chosen, never shown as "All services".
+  const unseen = service !== "" && !services.includes(service);
   return (
     <div className="mb-4 flex flex-wrap items-center gap-2" data-testid="latency-filters">
       <TenantSelect tenants={tenants} />
@@ -24,6 +27,7 @@ export function LatencyFilters({ tenants, operations, autoStep }: { tenants: rea
       </label>
       <select id="latency-service" className={SELECT} value={service} onChange={(e) => setParams({ service: e.target.value, operation: null })}>
         <option value="">All services</option>
+        {unseen && <option value={service}>{escapeInvisible(service)} (no spans here)</option>}
         {services.map((s) => (
           <option key={s} value={s}>
             {escapeInvisible(s)}
@@ -52,6 +56,12 @@ export function LatencyFilters({ tenants, operations, autoStep }: { tenants: rea
           </option>
         ))}
       </select>
+      <FiltersPending />
+      {unseen && (
+        <p role="note" className="w-full text-amber-800 dark:text-amber-300" data-testid="unseen-service">
+          No spans of service “{escapeInvisible(service)}” in this time range and these tenants: the figures below are empty. Pick another service or a wider range.
+        </p>
+      )}
     </div>
   );
 }

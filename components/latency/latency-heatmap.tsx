@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { displayLowerNs, displayUpperNs } from "@/lib/latency/buckets";
-import { formatDuration } from "@/lib/format/duration";
+import { formatCount } from "@/lib/format/count";
+import { formatDuration, formatDurationTick } from "@/lib/format/duration";
+import { heatmapBands, timeTicks } from "@/lib/latency/heatmap";
 import { traceSearchHref } from "@/lib/latency/links";
 import type { HeatmapCell } from "@/lib/latency/types";
 import { stepEnd, timeLabel, type LinkContext } from "./view-context";
@@ -8,26 +10,28 @@ import { stepEnd, timeLabel, type LinkContext } from "./view-context";
 /** Time × latency band; darker is more spans (log scale). Each cell links to its traces. */
 export function LatencyHeatmap({ cells, steps, stepMinutes, context }: { cells: HeatmapCell[]; steps: string[]; stepMinutes: number; context: LinkContext }) {
   if (cells.length === 0) return null;
-  const buckets = [...new Set(cells.map((c) => c.bucket))].sort((a, b) => b - a);
+  const bands = heatmapBands(cells);
   const byKey = new Map(cells.map((c) => [`${c.t}|${c.bucket}`, c.weight]));
   const max = Math.log1p(Math.max(...cells.map((c) => c.weight)));
+  const ticks = timeTicks(steps.length);
+  const columns = { gridTemplateColumns: `repeat(${steps.length}, minmax(0, 1fr))` };
   return (
     <figure data-testid="latency-heatmap">
-      <figcaption className="text-xs text-zinc-500">Heatmap: time × latency band</figcaption>
-      <div className="flex gap-1 text-[10px] text-zinc-500">
-        <div className="flex flex-col">
-          {buckets.map((b) => (
+      <figcaption className="text-xs text-zinc-500">Heatmap: time × latency band (each row doubles the one below)</figcaption>
+      <div className="grid grid-cols-[auto_1fr] gap-x-1 text-[10px] text-zinc-500">
+        <div className="flex flex-col" data-testid="heatmap-latency-axis">
+          {bands.map((b) => (
             <div key={b} className="flex h-3 items-center justify-end whitespace-nowrap">
-              {formatDuration(displayLowerNs(b))}
+              {formatDurationTick(displayLowerNs(b))}
             </div>
           ))}
         </div>
-        <div className="grid flex-1" style={{ gridTemplateColumns: `repeat(${steps.length}, minmax(0, 1fr))` }}>
-          {buckets.flatMap((b) =>
+        <div className="grid" style={columns}>
+          {bands.flatMap((b) =>
             steps.map((t) => {
               const weight = byKey.get(`${t}|${b}`) ?? 0;
               if (weight === 0) return <div key={`${t}|${b}`} className="h-3" />;
-              const label = `${timeLabel(t, stepMinutes)}, ${formatDuration(displayLowerNs(b))}–${formatDuration(displayUpperNs(b))}: ${Math.round(weight).toLocaleString("en-US")} spans`;
+              const label = `${timeLabel(t, stepMinutes)}, ${formatDuration(displayLowerNs(b))}–${formatDuration(displayUpperNs(b))}: ${formatCount(weight)} spans`;
               return (
                 <Link
                   key={`${t}|${b}`}
@@ -41,6 +45,14 @@ export function LatencyHeatmap({ cells, steps, stepMinutes, context }: { cells: 
               );
             }),
           )}
+        </div>
+        <div />
+        <div className="grid border-t border-zinc-300 pt-0.5 dark:border-zinc-700" style={columns} data-testid="heatmap-time-axis">
+          {ticks.map((i) => (
+            <div key={i} className="whitespace-nowrap" style={{ gridColumnStart: i + 1 }}>
+              {timeLabel(steps[i]!, stepMinutes)}
+            </div>
+          ))}
         </div>
       </div>
     </figure>

@@ -2,15 +2,16 @@
 
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatDuration } from "@/lib/format/duration";
+import { formatDuration, formatDurationTick } from "@/lib/format/duration";
 import { traceSearchHref } from "@/lib/latency/links";
 import type { HistogramBar } from "@/lib/latency/types";
 import type { LinkContext } from "./view-context";
+import { formatCount } from "@/lib/format/count";
 
 /** Spans per latency band (each about twice the one before); a click opens the window's traces in that band. */
 export function LatencyHistogram({ bars, from, to, context }: { bars: HistogramBar[]; from: string; to: string; context: LinkContext }) {
   const router = useRouter();
-  const data = bars.map((b) => ({ ...b, label: formatDuration(b.lowerNs) }));
+  const data = bars.map((b) => ({ ...b, label: formatDurationTick(b.lowerNs) }));
   const open = (index: unknown) => {
     const bar = bars[Number(index)];
     if (bar) router.push(traceSearchHref({ ...context, from: new Date(from), to: new Date(to), minNs: bar.lowerNs, maxNs: bar.upperNs }));
@@ -28,7 +29,7 @@ export function LatencyHistogram({ bars, from, to, context }: { bars: HistogramB
           <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
           <XAxis dataKey="label" fontSize={11} />
           <YAxis fontSize={11} width={56} />
-          <Tooltip formatter={(v) => Math.round(Number(v)).toLocaleString("en-US")} labelFormatter={(l, p) => { const b = p?.[0]?.payload as HistogramBar | undefined; return b ? `${formatDuration(b.lowerNs)} – ${formatDuration(b.upperNs)}` : String(l); }} />
+          <Tooltip formatter={(v) => formatCount(Number(v))} labelFormatter={(l, p) => { const b = p?.[0]?.payload as HistogramBar | undefined; return b ? `${formatDuration(b.lowerNs)} – ${formatDuration(b.upperNs)}` : String(l); }} />
           <Bar dataKey="weight" name="spans" fill="#0ea5e9" isAnimationActive={false} onClick={(_, index, event) => {
             // The chart's own click handler would open the same band a second time.
             event.stopPropagation();

@@ -9,6 +9,7 @@ import { LatencyHistogram } from "./latency-histogram";
 import { OperationsTable } from "./operations-table";
 import { PercentileChart } from "./percentile-chart";
 import { TrafficCharts } from "./traffic-charts";
+import { formatCount } from "@/lib/format/count";
 
 interface Props {
   report: LatencyReport;
@@ -33,14 +34,14 @@ export function LatencyView({ report, tenants, operations, filters, autoStep, qu
     <div className="space-y-6">
       <LatencyFilters tenants={tenants} operations={operations} autoStep={autoStep} />
       <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="latency-summary">
-        {Math.round(report.weighted).toLocaleString("en-US")} spans · p50 {report.overall.p50 === null ? "–" : formatDuration(report.overall.p50)} · p95{" "}
+        {formatCount(report.weighted)} spans · p50 {report.overall.p50 === null ? "–" : formatDuration(report.overall.p50)} · p95{" "}
         {report.overall.p95 === null ? "–" : formatDuration(report.overall.p95)} · p99 {report.overall.p99 === null ? "–" : formatDuration(report.overall.p99)} · step{" "}
         {filters.step}
       </p>
       {report.estimated && (
         <p role="note" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm dark:border-amber-800 dark:bg-amber-950" data-testid="estimate-note">
-          Estimates: part of this traffic was sampled, and each kept span counts for the traffic it stands for ({Math.round(report.spans).toLocaleString("en-US")} stored
-          spans stand for about {Math.round(report.weighted).toLocaleString("en-US")}).
+          Estimates: part of this traffic was sampled, and each kept span counts for the traffic it stands for ({formatCount(report.spans)} stored
+          spans stand for about {formatCount(report.weighted)}).
         </p>
       )}
       {report.series.length === 0 ? (
@@ -59,7 +60,7 @@ export function LatencyView({ report, tenants, operations, filters, autoStep, qu
         </>
       )}
       <OperationsTable rows={report.operations} sort={filters.sort} hrefFor={hrefFor} />
-      <JobsTable jobs={report.jobs} />
+      <JobsTable jobs={report.jobs} service={filters.service} />
     </div>
   );
 }

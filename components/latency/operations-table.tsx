@@ -3,6 +3,7 @@ import { formatDuration } from "@/lib/format/duration";
 import type { OperationSort } from "@/lib/latency/params";
 import type { OperationRow } from "@/lib/latency/types";
 import { VisibleName } from "@/components/format/visible-name";
+import { formatCount } from "@/lib/format/count";
 
 const SORTS: { sort: OperationSort; label: string; value: (r: OperationRow) => number }[] = [
   { sort: "p95", label: "p95", value: (r) => r.p95Ns ?? 0 },
@@ -59,7 +60,7 @@ export function OperationsTable({ rows, sort, hrefFor }: { rows: OperationRow[];
                   <VisibleName text={r.operation} />
                 </Link>
               </td>
-              <td className="py-1 pr-3 text-right">{Math.round(r.count).toLocaleString("en-US")}</td>
+              <td className="py-1 pr-3 text-right">{formatCount(r.count)}</td>
               <td className="py-1 pr-3 text-right whitespace-nowrap">
                 {r.p95Ns === null ? "–" : formatDuration(r.p95Ns)}
                 <Delta text={change(r.p95Ns, r.previous?.p95Ns)} />

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { bucketLowerNs } from "@/lib/latency/buckets";
-import { formatDuration } from "@/lib/format/duration";
+import { formatDuration, formatDurationTick } from "@/lib/format/duration";
 import { traceSearchHref } from "@/lib/latency/links";
 import type { SeriesPoint } from "@/lib/latency/types";
 import { stepEnd, timeLabel, type LinkContext } from "./view-context";
@@ -36,7 +36,7 @@ export function PercentileChart({ series, stepMinutes, context }: { series: Seri
         >
           <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
           <XAxis dataKey="t" tickFormatter={(t: string) => timeLabel(t, stepMinutes)} fontSize={11} minTickGap={24} />
-          <YAxis scale="log" domain={["auto", "auto"]} tickFormatter={(v: number) => formatDuration(v)} fontSize={11} width={64} allowDataOverflow />
+          <YAxis scale="log" domain={["auto", "auto"]} tickFormatter={(v: number) => formatDurationTick(v)} fontSize={11} width={64} allowDataOverflow />
           <Tooltip labelFormatter={(t) => String(t).replace("T", " ").slice(0, 16)} formatter={(v) => formatDuration(Number(v))} />
           <Legend />
           {LINES.map((l) => (

@@ -1,4 +1,5 @@
 import type { RetentionRun } from "@/lib/retention/runs";
+import { formatCount } from "@/lib/format/count";
 
 const th = "py-1.5 pr-4 text-left text-xs font-medium text-zinc-500";
 const td = "py-1 pr-4 align-top";
@@ -51,8 +52,8 @@ export function RunHistory({ runs }: { runs: RetentionRun[] }) {
                 {run.error ? <div className="max-w-xs text-xs text-red-700 dark:text-red-400">{run.error}</div> : null}
               </td>
               <td className={td}>{String(run.counts.trigger ?? "—")}</td>
-              <td className={td}>{r.traces}</td>
-              <td className={td}>{r.spans}</td>
+              <td className={td}>{formatCount(r.traces)}</td>
+              <td className={td}>{formatCount(r.spans)}</td>
               <td className={td}>{run.partitionsDropped.length}</td>
               <td className={td}>{run.heldTenants.join(", ") || "—"}</td>
             </tr>

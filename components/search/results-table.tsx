@@ -5,6 +5,7 @@ import { serializeSearch, type SearchFilters, type SortKey } from "@/lib/traces/
 import { LocalTime } from "./local-time";
 import { traceHref } from "./trace-href";
 import { VisibleName } from "@/components/format/visible-name";
+import { formatCount } from "@/lib/format/count";
 
 function sortHref(f: SearchFilters, key: SortKey): string {
   const dir = f.sort === key && f.dir === "desc" ? "asc" : "desc";
@@ -59,8 +60,8 @@ export function ResultsTable({ traces, filters }: { traces: TraceHit[]; filters:
                 {formatDuration(t.durationNs)}
               </div>
             </td>
-            <td className="py-1 pr-3 text-right">{t.spanCount}</td>
-            <td className={`py-1 pr-3 text-right ${t.errorCount > 0 ? "font-medium text-red-600 dark:text-red-400" : ""}`}>{t.errorCount}</td>
+            <td className="py-1 pr-3 text-right">{formatCount(t.spanCount)}</td>
+            <td className={`py-1 pr-3 text-right ${t.errorCount > 0 ? "font-medium text-red-600 dark:text-red-400" : ""}`}>{formatCount(t.errorCount)}</td>
             <td className="py-1 text-xs text-zinc-500"><VisibleName text={t.services.join(", ")} /></td>
           </tr>
         ))}

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { TenantSelect } from "@/components/filters/tenant-select";
 import { TimeRangePicker } from "@/components/filters/time-range-picker";
+import { FiltersPending } from "@/components/filters/navigation-progress";
 import { useUrlParams } from "@/components/filters/use-url-params";
 import type { TenantOption } from "@/lib/tenants/in-scope";
 import { parseSearch, type RawSearchParams } from "@/lib/traces/search-params";
@@ -84,6 +85,7 @@ function SearchFields({ tenants }: { tenants: readonly TenantOption[] }) {
         <button type="submit" className="rounded bg-zinc-800 px-3 py-1 text-white dark:bg-zinc-200 dark:text-zinc-900">
           Search
         </button>
+        <FiltersPending />
       </div>
       <AttributeConditions conditions={attr} onChange={setAttr} tenants={selectedTenants} />
       {problem && (

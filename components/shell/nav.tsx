@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useNavigation } from "@/components/filters/navigation-progress";
 
 export interface NavItem {
   href: string;
@@ -10,6 +11,7 @@ export interface NavItem {
 
 export function Nav({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
+  const navigation = useNavigation();
   return (
     <nav aria-label="Main" className="flex items-center gap-1">
       {items.map((item) => {
@@ -20,6 +22,12 @@ export function Nav({ items }: { items: NavItem[] }) {
             href={item.href}
             // A prefetch renders the page on the server, and every render of a trace page is an audited read.
             prefetch={false}
+            onClick={(e) => {
+              // A plain click opens the section as a transition, showing its loading state at once.
+              if (!navigation || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+              e.preventDefault();
+              navigation.open(item.href, item.label);
+            }}
             aria-current={active ? "page" : undefined}
             className={`rounded px-2.5 py-1 ${
               active
@@ -28,6 +36,11 @@ export function Nav({ items }: { items: NavItem[] }) {
             }`}
           >
             {item.label}
+            {navigation?.opening === item.label && (
+              <span role="status" className="ml-1.5 inline-block h-2 w-2 animate-pulse rounded-full bg-sky-600 align-middle" data-testid="nav-pending">
+                <span className="sr-only">Loading…</span>
+              </span>
+            )}
           </Link>
         );
       })}

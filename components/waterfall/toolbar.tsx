@@ -27,9 +27,10 @@ export function Toolbar(props: Props) {
         Collapse all
       </button>
       <label className="flex items-center gap-1 text-xs">
-        Show levels
+        Expand to depth
         <select
-          aria-label="Show levels"
+          aria-label="Expand the tree to depth"
+          title="Opens every span down to this depth and collapses the ones below it"
           defaultValue=""
           onChange={(e) => {
             if (e.target.value !== "") props.onDepth(Number(e.target.value));
@@ -37,10 +38,10 @@ export function Toolbar(props: Props) {
           }}
           className="rounded border border-zinc-300 bg-white px-1 py-0.5 dark:border-zinc-700 dark:bg-zinc-900"
         >
-          <option value="">…</option>
+          <option value="">choose…</option>
           {levels.map((l) => (
             <option key={l} value={l}>
-              {l}
+              {l === 1 ? "1 (root only)" : `${l} levels`}
             </option>
           ))}
         </select>

@@ -3,6 +3,7 @@ import type { TraceHeader } from "@/lib/traces/trace-header";
 import { requestLatency } from "@/lib/waterfall/trace-analysis";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import { VisibleName } from "@/components/format/visible-name";
+import { formatCount } from "@/lib/format/count";
 
 /**
  * The trace at a glance: what it was, whose, when, how long, how big, how deep. Two latencies:
@@ -17,9 +18,9 @@ export function TraceSummary({ header, model }: { header: TraceHeader; model: Tr
     ["Start (UTC)", header.start.replace("T", " ").replace("Z", "")],
     ["Request latency", model ? (request === null ? "—" : formatDuration(Math.round(request))) : "…"],
     ["End-to-end latency", formatDuration(BigInt(header.durationNs))],
-    ["Spans", header.spanCount.toLocaleString("en-US")],
+    ["Spans", formatCount(header.spanCount)],
     ["Services", header.services.length],
-    ["Errors", <span key="e" className={header.errorCount > 0 ? "font-semibold text-red-600" : ""}>{header.errorCount}</span>],
+    ["Errors", <span key="e" className={header.errorCount > 0 ? "font-semibold text-red-600" : ""}>{formatCount(header.errorCount)}</span>],
     ["Depth", model ? model.maxDepth + 1 : "…"],
   ];
   return (

@@ -26,6 +26,7 @@ import { TraceSummary } from "./trace-summary";
 import { useTraceAnalysis } from "./trace-analysis";
 import { usePaneWidths } from "./use-pane-widths";
 import { spansUrl, useTraceModel } from "./use-trace-model";
+import { formatCount } from "@/lib/format/count";
 
 interface Props {
   header: TraceHeader;
@@ -48,7 +49,7 @@ export function TraceView({ header, initialSpan, initialZoom, viewerId, lineageH
       <TraceActions traceId={header.traceId} lineageHref={lineageHref} />
       {load.state === "loading" && (
         <p className="text-sm text-zinc-500" role="status">
-          Loading spans… {load.loaded.toLocaleString("en-US")} of {header.spanCount.toLocaleString("en-US")}
+          Loading spans… {formatCount(load.loaded)} of {formatCount(header.spanCount)}
         </p>
       )}
       {load.state === "error" && (

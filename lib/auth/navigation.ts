@@ -13,3 +13,8 @@ const ITEMS: { href: string; label: string; action: Action }[] = [
 export function navItemsFor(role: UserRole | null) {
   return ITEMS.filter((item) => roleAllows(role, item.action)).map(({ href, label }) => ({ href, label }));
 }
+
+/** The permission the section at this path needs; null outside the sections. */
+export function actionOfPath(pathname: string): Action | null {
+  return ITEMS.find((item) => pathname === item.href || pathname.startsWith(`${item.href}/`))?.action ?? null;
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
-import { resolveTimeRange, timeRangeParams, type TimeRange } from "@/lib/filters/time-range";
+import { resolveTimeRange, TimeRangeError, timeRangeParams, type TimeRange } from "@/lib/filters/time-range";
 import { autoStep, STEP_NAMES, STEPS, type StepName } from "./step";
 
 const many = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === "string" ? [v] : v));
@@ -14,8 +14,8 @@ export const latencyParams = timeRangeParams.extend({
   tenant: many.pipe(z.array(tenantIdSchema).max(50)).optional(),
   service: text.optional(),
   operation: text.optional(),
-  step: z.enum(STEP_NAMES as [StepName, ...StepName[]]).optional(),
-  sort: z.enum(OPERATION_SORTS).optional(),
+  step: z.enum(STEP_NAMES as [StepName, ...StepName[]], { message: `one of ${STEP_NAMES.join(", ")}` }).optional(),
+  sort: z.enum(OPERATION_SORTS, { message: `one of ${OPERATION_SORTS.join(", ")}` }).optional(),
 });
 
 export type LatencyParams = z.infer<typeof latencyParams>;
@@ -48,6 +48,17 @@ export function latencyFilters(params: LatencyParams, now = new Date()): Latency
     sort: params.sort ?? "p95",
   };
 }
+
+/** The /latency URL straight to filters; an impossible window is an issue of the parameter given (from, else to). */
+export const latencyRequest = latencyParams.transform((params, ctx): LatencyFilters => {
+  try {
+    return latencyFilters(params);
+  } catch (error) {
+    if (!(error instanceof TimeRangeError)) throw error;
+    ctx.addIssue({ code: "custom", path: [params.from ? "from" : "to"], message: error.message });
+    return z.NEVER;
+  }
+});
 
 /** The tenants the gate must check and record: only those picked; none means the caller's whole scope. */
 export function requestedTenants(f: LatencyFilters): string[] | undefined {

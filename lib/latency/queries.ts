@@ -25,13 +25,13 @@ const part = (from: Date, to: Date, grains: readonly number[]): Part => ({ piece
  * caller's tenants (two layers: this filter and RLS), the windows, and nothing older than
  * the tenant's standard retention (ADR-010), before or after the purge.
  */
-function rollupRows(tx: TransactionSql, scope: TenantScope, f: LatencyFilters, parts: readonly Part[], byOperation = true) {
+function rollupRows(tx: TransactionSql, scope: TenantScope, f: LatencyFilters, parts: readonly Part[]) {
   const tenants = f.tenants.length > 0 ? f.tenants : scope.all ? null : [...scope.tenantIds];
   const filters = tx`
     ${tenants ? tx`AND r.tenant_id = ANY(${tenants}::text[])` : tx``}
     ${scope.all ? tx`` : tx`AND r.tenant_id = ANY(${[...scope.tenantIds]}::text[])`}
-    ${byOperation && f.service ? tx`AND r.service = ${f.service}` : tx``}
-    ${byOperation && f.operation ? tx`AND r.operation = ${f.operation}` : tx``}`;
+    ${f.service ? tx`AND r.service = ${f.service}` : tx``}
+    ${f.operation ? tx`AND r.operation = ${f.operation}` : tx``}`;
   const select = (p: Piece, current: boolean) => tx`
     SELECT r.*, ${current}::boolean AS cur, ${p.sign}::float8 AS sign FROM span_rollup r
     WHERE r.grain = ${p.grain} AND r.minute >= ${p.from} AND r.minute < ${p.to} ${filters}`;
@@ -202,9 +202,13 @@ export async function operationsReport(tx: TransactionSql, scope: TenantScope, f
     });
 }
 
+/**
+ * Per job name, of the jobs the filtered service ran (a worker's consumer spans carry its
+ * service); the operation filter names a request or a job span and is not applied here.
+ */
 export async function jobsReport(tx: TransactionSql, scope: TenantScope, f: LatencyFilters): Promise<JobRow[]> {
   await planForHistograms(tx);
-  const rows = () => rollupRows(tx, scope, f, [part(f.range.from, f.range.to, OPERATION_GRAINS)], false);
+  const rows = () => rollupRows(tx, scope, { ...f, operation: null }, [part(f.range.from, f.range.to, OPERATION_GRAINS)]);
   const [totals, figures] = await Promise.all([
     tx<{ job: string; n: number; w: number; we: number; wr: number; wait_n: number }[]>`
       SELECT r.job_name AS job, sum(r.span_count)::float8 AS n, sum(r.weighted_count) AS w, sum(r.weighted_errors) AS we,

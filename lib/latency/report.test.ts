@@ -192,6 +192,20 @@ describe("the latency report against exact SQL over the same spans", () => {
     }
     expect(exact.some((e) => e.retries > 0)).toBe(true);
   });
+
+  it("gives only the jobs a filtered service ran, and none for a service with no spans", async () => {
+    const exact = await t.sql<{ service: string; jobs: string[] }[]>`
+      SELECT service, coalesce(array_agg(DISTINCT attributes ->> 'job.name' ORDER BY attributes ->> 'job.name') FILTER (WHERE kind = 5 AND attributes ? 'job.name'), '{}') AS jobs
+      FROM (${exactSpans(t.sql, FROM, NOW, null)}) c GROUP BY 1 ORDER BY 1`;
+    const worker = exact.find((e) => e.jobs.length > 0)!;
+    // A service with spans in the window but no job runs: unfiltered, the table would list the worker's jobs.
+    const requester = exact.find((e) => e.jobs.length === 0)!;
+    expect(worker).toBeDefined();
+    expect(requester).toBeDefined();
+    expect((await report(ALL, { service: worker.service })).jobs.map((j) => j.job)).toEqual(worker.jobs);
+    expect((await report(ALL, { service: requester.service })).jobs).toEqual([]);
+    expect((await report(ALL, { service: "no-such-service" })).jobs).toEqual([]);
+  });
 });
 
 describe("tenant isolation and retention", () => {

@@ -12,7 +12,7 @@ import { searchWindow } from "./search-sql";
 import { ALL, ALPHA, BETA, filters, SCOPES, searchIds as idsIn, insertTraces, twoTenantDatabase } from "./testing/two-tenants";
 
 /**
- * Numeric attribute conditions (`key > n`, `key < n`): the index probe and the row-by-row walk
+ * Numeric attribute conditions (`key > n`, `key < n`, `key >= n`, `key <= n`): the index probe and the row-by-row walk
  * must return exactly what a plain scan of the summaries returns, for every tenant scope.
  */
 let t: TestDatabase;
@@ -39,8 +39,10 @@ afterAll(async () => {
 const searchIds = (scope: TenantScope, raw: RawSearchParams) => idsIn(t, scope, raw);
 
 /** The newest page of a plain scan, as the owner (no row-level security, no index). */
-async function scanIds(tenants: string[], op: ">" | "<", bound: string, limit = 50): Promise<string[]> {
-  const path = op === ">" ? "$[*] ? (@ > $v)" : "$[*] ? (@ < $v)";
+type Op = ">" | "<" | ">=" | "<=";
+
+async function scanIds(tenants: string[], op: Op, bound: string, limit = 50): Promise<string[]> {
+  const path = `$[*] ? (@ ${op} $v)`;
   const rows = await t.sql<{ id: string }[]>`
     SELECT trace_id AS id FROM traces
     WHERE tenant_id = ANY(${tenants}::text[]) AND start_time >= now() - interval '24 hours'
@@ -49,9 +51,11 @@ async function scanIds(tenants: string[], op: ">" | "<", bound: string, limit = 
   return rows.map((r) => r.id);
 }
 
-const CONDITIONS: [">" | "<", string][] = [
+// The inclusive bounds sit on stored values (500, 99, 0, 0.5, -12.25), which the strict probe beside them must still find.
+const CONDITIONS: [Op, string][] = [
   [">", "500"], [">", "599.5"], [">", "99"], [">", "-1"], [">", "0"], [">", "1e6"],
   ["<", "0"], ["<", "0.5"], ["<", "-12"], ["<", "1000"], ["<", "-1e6"],
+  [">=", "500"], [">=", "599"], [">=", "99"], ["<=", "0"], ["<=", "0.5"], ["<=", "-12.25"],
 ];
 
 async function expectSameAsScan() {

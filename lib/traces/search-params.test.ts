@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatDurationParam, parseDuration, parseSearch, serializeSearch, type SearchFilters } from "./search-params";
+import { formatDurationParam, parseCondition, parseDuration, parseSearch, serializeSearch, type SearchFilters } from "./search-params";
 
 function roundTrip(f: SearchFilters): SearchFilters {
   const raw: Record<string, string | string[]> = {};
@@ -47,6 +47,12 @@ describe("search URL parameters", () => {
       { key: "feature_flag.key", op: "exists" },
       { key: "x.ratio", op: "<", value: 0.5 },
     ]);
+  });
+
+  it("reads inclusive numeric bounds as numbers, not as a comparison with text", () => {
+    expect(parseCondition("http.response.status_code >= 500")).toEqual({ ok: true, condition: { key: "http.response.status_code", op: ">=", value: 500 } });
+    expect(parseCondition("latency<=0.5")).toEqual({ ok: true, condition: { key: "latency", op: "<=", value: 0.5 } });
+    expect(parseCondition("code > 499")).toEqual({ ok: true, condition: { key: "code", op: ">", value: 499 } });
   });
 
   it("leaves defaults out of the URL", () => {
@@ -114,6 +120,7 @@ describe("search URL parameters", () => {
     [{ from: "2026-01-01T00:00:00Z" }, "from: from and to must be given together"],
     [{ service: ["a", "b"] }, "service: must be given once"],
     [{ attr: "code > many" }, "attr.0: code > needs a number"],
+    [{ attr: "code >= many" }, "attr.0: code >= needs a number"],
   ] as [Record<string, string | string[]>, string][])("refuses bad input %# with a precise message", (raw, message) => {
     const p = parseSearch(raw);
     expect(p.ok).toBe(false);

@@ -12,7 +12,7 @@ export const SORT_KEYS = ["start", "duration", "spans", "errors"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export const SORT_DIRS = ["desc", "asc"] as const;
 export type SortDir = (typeof SORT_DIRS)[number];
-export const ATTRIBUTE_OPS = ["=", "!=", ">", "<", "exists"] as const;
+export const ATTRIBUTE_OPS = ["=", "!=", ">", "<", ">=", "<=", "exists"] as const;
 export type AttributeOp = (typeof ATTRIBUTE_OPS)[number];
 
 export const PAGE_SIZE = 50;
@@ -45,29 +45,29 @@ export function text(max: number) {
 const LOOKUP = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
 const ATTRIBUTE_KEY = "[A-Za-z_][A-Za-z0-9_.:/-]{0,127}";
-const CONDITION = new RegExp(`^(${ATTRIBUTE_KEY})\\s*(?:(!=|=|>|<)\\s*(.*)|\\s+(exists))$`);
+const CONDITION = new RegExp(`^(${ATTRIBUTE_KEY})\\s*(?:(!=|=|>=|<=|>|<)\\s*(.*)|\\s+(exists))$`);
 
 export interface AttributeCondition {
   key: string;
   op: AttributeOp;
-  /** Absent for `exists`; a finite number for `>` and `<`. */
+  /** Absent for `exists`; a finite number for `>`, `<`, `>=` and `<=`. */
   value?: string | number;
 }
 
 // Attribute values are data (a SQL statement, a name like O'Brien): any text, as a bound parameter.
 const conditionValue = anyText(MAX_ATTRIBUTE_VALUE_LENGTH);
 
-/** `key = value`, `key != value`, `key > 500`, `key < 0.5` or `key exists`. */
+/** `key = value`, `key != value`, `key > 500`, `key >= 500`, `key < 0.5`, `key <= 0.5` or `key exists`. */
 export function parseCondition(raw: string): { ok: true; condition: AttributeCondition } | { ok: false; message: string } {
   if (raw.length > 300) return { ok: false, message: "is too long" };
   const m = CONDITION.exec(raw.trim());
-  if (!m) return { ok: false, message: `"${raw.slice(0, 40)}" is not "key = value", "key != value", "key > n", "key < n" or "key exists"` };
+  if (!m) return { ok: false, message: `"${raw.slice(0, 40)}" is not "key = value", "key != value", "key > n", "key >= n", "key < n", "key <= n" or "key exists"` };
   const key = m[1]!;
   if (m[4]) return { ok: true, condition: { key, op: "exists" } };
   const op = m[2] as AttributeOp;
   const value = conditionValue.safeParse(m[3] ?? "");
   if (!value.success) return { ok: false, message: `the value of ${key} ${value.error.issues[0]?.message ?? "is invalid"}` };
-  if (op === ">" || op === "<") {
+  if (op !== "=" && op !== "!=") {
     const n = Number(value.data);
     if (!Number.isFinite(n)) return { ok: false, message: `${key} ${op} needs a number` };
     return { ok: true, condition: { key, op, value: n } };

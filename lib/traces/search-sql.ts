@@ -88,6 +88,8 @@ export function attributeCondition(tx: TransactionSql, c: AttributeCondition): F
       return tx`(t.attributes ? ${c.key} AND NOT ${equals(tx, c.key, c.value!)})`;
     case ">":
     case "<":
+    case ">=":
+    case "<=":
       if (!isNumberCondition(c)) throw new Error(`${c.key} ${c.op} needs a number`);
       return numberCondition(tx, c);
   }

@@ -10,9 +10,11 @@ import { quarterOf } from "@/lib/audit/review-period";
 import { privilegedAccessSummary } from "@/lib/audit/summary";
 import { pageAccess } from "@/lib/auth/guard";
 import { describeIssues } from "@/lib/http/api-route";
+import { hrefWithout, parseLeniently } from "@/lib/http/lenient-params";
 import { AccessSummaryTable } from "@/components/audit/access-summary-table";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { AuditTable } from "@/components/audit/audit-table";
+import { InvalidParams } from "@/components/filters/invalid-params";
 import { ChainStatus } from "@/components/audit/chain-status";
 import { PendingRevocations } from "@/components/audit/pending-revocations";
 import { ReviewList } from "@/components/audit/review-list";
@@ -24,13 +26,18 @@ type SearchParams = Record<string, string | string[] | undefined>;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const raw = await searchParams;
-  const filters = auditFilterParams.safeParse(raw);
+  // Invalid filters are left out and listed; the log shows what the valid rest asks for.
+  const lenient = parseLeniently(auditFilterParams, raw);
   const cursor = auditCursorParam.safeParse(raw.cursor);
-  const problem = !filters.success ? describeIssues(filters.error) : !cursor.success ? `cursor: ${describeIssues(cursor.error)}` : null;
+  const problems = cursor.success ? lenient.problems : [...lenient.problems, `cursor: ${describeIssues(cursor.error)}`];
+  const dropped = cursor.success ? lenient.dropped : [...lenient.dropped, "cursor"];
+  const f = lenient.data;
   const access = await pageAccess("audit:read", {
     audit: "audit.view",
     resource: "/audit",
-    details: filters.success && cursor.success ? { filters: auditFiltersToParams(filters.data), cursor: cursor.data ?? null } : { rejected: "invalid input", problem },
+    details: f
+      ? { filters: auditFiltersToParams(f), cursor: cursor.data ?? null, ...(problems.length ? { ignored: problems } : {}) }
+      : { rejected: "invalid input", problem: problems.join("; ") },
   });
 
   const sql = getSql();
@@ -38,16 +45,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const tenantOptions = tenants.map((t) => ({ id: t.id, name: t.name }));
   const filterBar = <AuditFilters tenants={tenantOptions} users={subjects.map((s) => s.email)} />;
 
-  let listing: React.ReactNode;
-  if (!filters.success || !cursor.success) {
-    listing = (
-      <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
-        These filters cannot be used: {problem}
-      </p>
-    );
-  } else {
-    const f = filters.data;
-    const [page, summary] = await Promise.all([queryAuditLog(sql, f, cursor.data), privilegedAccessSummary(sql, f)]);
+  let listing: React.ReactNode = null;
+  if (f) {
+    const after = cursor.success ? cursor.data : undefined;
+    const [page, summary] = await Promise.all([queryAuditLog(sql, f, after), privilegedAccessSummary(sql, f)]);
     listing = (
       <>
         <section className="mb-8">
@@ -67,7 +68,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <AuditTable
             rows={page.rows}
             nextHref={page.nextCursor ? `/audit?${auditFiltersToSearch(f, { cursor: String(page.nextCursor) })}` : null}
-            firstHref={cursor.data ? `/audit?${auditFiltersToSearch(f)}` : null}
+            firstHref={after ? `/audit?${auditFiltersToSearch(f)}` : null}
           />
         </section>
       </>
@@ -80,6 +81,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <ChainStatus />
       </PageHeader>
       {filterBar}
+      <InvalidParams problems={problems} clearHref={hrefWithout("/audit", raw, dropped)} usable={f !== null} />
       {listing}
       <section>
         <PageHeader title="Periodic review" />

@@ -3,6 +3,7 @@ import { pageAccess } from "@/lib/auth/guard";
 import { investigate } from "@/lib/investigate/run";
 import { auditDetails, defaultPreset, parseInvestigateParams, RETRY_THRESHOLD } from "@/lib/investigate/search-params";
 import { tenantsInScope } from "@/lib/tenants/in-scope";
+import { FiltersPending } from "@/components/filters/navigation-progress";
 import { TenantSelect } from "@/components/filters/tenant-select";
 import { TimeRangePicker } from "@/components/filters/time-range-picker";
 import { ErrorsView } from "@/components/investigate/errors-view";
@@ -52,9 +53,10 @@ export default async function InvestigatePage({ searchParams }: { searchParams: 
         <TimeRangePicker key={key("range")} defaultPreset={defaultPreset(view)} />
         <TenantSelect tenants={tenants} />
         {view === "errors" && <ParamInput key={key("q")} name="q" label="Error contains" placeholder="type or message" />}
-        {view === "retries" && <ParamInput key={key("n")} name="n" type="number" width="w-20" label={`Ran more than (${RETRY_THRESHOLD.min}–${RETRY_THRESHOLD.max}) times`} />}
+        {view === "retries" && <ParamInput key={key("n")} name="n" type="number" width="w-20" label={`Ran more than (${RETRY_THRESHOLD.min}–${RETRY_THRESHOLD.max}) times`} fallback={String(RETRY_THRESHOLD.default)} />}
         {view === "slow" && <RankSelect key={key("rank")} rank={parsed.ok ? parsed.filters.rank : "request"} />}
         {view === "lineage" && <ParamInput key={key("id")} name="id" label="Job, event or request id" placeholder="job_…, evt_… or req_…" width="w-72" button="Find" />}
+        <FiltersPending />
       </div>
       {!parsed.ok && (
         <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { pageAccess } from "@/lib/auth/guard";
-import { TimeRangeError } from "@/lib/filters/time-range";
-import { describeIssues } from "@/lib/http/api-route";
-import { auditDetails, latencyFilters, latencyParams, requestedTenants } from "@/lib/latency/params";
+import { hrefWithout, parseLeniently } from "@/lib/http/lenient-params";
+import { auditDetails, latencyFilters, latencyRequest, requestedTenants } from "@/lib/latency/params";
 import { latencyOptions, latencyReport } from "@/lib/latency/report";
 import { autoStep } from "@/lib/latency/step";
 import { tenantsInScope } from "@/lib/tenants/in-scope";
+import { InvalidParams } from "@/components/filters/invalid-params";
 import { LatencyView } from "@/components/latency/latency-view";
 import { PageHeader } from "@/components/shell/page-header";
 
@@ -15,45 +15,30 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function LatencyPage({ searchParams }: { searchParams: SearchParams }) {
   const raw = await searchParams;
-  const parsed = latencyParams.safeParse(raw);
-  let problem = parsed.success ? null : describeIssues(parsed.error);
-  const filters = parsed.success ? safeFilters(parsed.data) : null;
-  if (parsed.success && !filters) problem = "from must be before to, both given, at most 180 days apart";
+  // Invalid parameters are left out and listed; the page charts what the valid rest asks for.
+  const { data, problems, dropped } = parseLeniently(latencyRequest, raw);
+  const filters = data ?? latencyFilters({});
+  const query = Object.fromEntries(Object.entries(raw).filter(([key]) => !dropped.includes(key)));
 
   const access = await pageAccess("traces:read", {
     audit: "latency.query",
     resource: "/latency",
-    tenants: filters ? requestedTenants(filters) : undefined,
-    details: filters ? auditDetails(filters) : { rejected: "invalid input", problem },
+    tenants: requestedTenants(filters),
+    details: problems.length ? { ...auditDetails(filters), ignored: problems } : auditDetails(filters),
   });
-  if (!filters) {
-    return (
-      <p role="alert" className="text-red-700">
-        Invalid filter: {problem}
-      </p>
-    );
-  }
   const [tenants, operations, report] = await Promise.all([tenantsInScope(access.scope), latencyOptions(access.scope, filters), latencyReport(access.scope, filters)]);
   return (
     <>
       <PageHeader title="Latency" />
+      <InvalidParams problems={problems} clearHref={hrefWithout("/latency", raw, dropped)} />
       <LatencyView
         report={report}
         tenants={tenants}
         operations={operations}
         filters={filters}
         autoStep={autoStep(filters.range.to.getTime() - filters.range.from.getTime())}
-        query={raw}
+        query={query}
       />
     </>
   );
-}
-
-function safeFilters(params: Parameters<typeof latencyFilters>[0]) {
-  try {
-    return latencyFilters(params);
-  } catch (error) {
-    if (error instanceof TimeRangeError) return null;
-    throw error;
-  }
 }
