@@ -3,17 +3,19 @@ import { displayLowerNs, displayUpperNs } from "@/lib/latency/buckets";
 import { formatDuration } from "@/lib/format/duration";
 import { traceSearchHref } from "@/lib/latency/links";
 import type { HeatmapCell } from "@/lib/latency/types";
-import { stepEnd, timeLabel, type LinkContext } from "./view-context";
+import { formatTick, type ZoneName } from "@/lib/format/time";
+import { ZoneNote } from "@/components/preferences/zone-note";
+import { stepEnd, type LinkContext } from "./view-context";
 
 /** Time × latency band; darker is more spans (log scale). Each cell links to its traces. */
-export function LatencyHeatmap({ cells, steps, stepMinutes, context }: { cells: HeatmapCell[]; steps: string[]; stepMinutes: number; context: LinkContext }) {
+export function LatencyHeatmap({ cells, steps, stepMinutes, context, zone }: { cells: HeatmapCell[]; steps: string[]; stepMinutes: number; context: LinkContext; zone: ZoneName }) {
   if (cells.length === 0) return null;
   const buckets = [...new Set(cells.map((c) => c.bucket))].sort((a, b) => b - a);
   const byKey = new Map(cells.map((c) => [`${c.t}|${c.bucket}`, c.weight]));
   const max = Math.log1p(Math.max(...cells.map((c) => c.weight)));
   return (
     <figure data-testid="latency-heatmap">
-      <figcaption className="text-xs text-zinc-500">Heatmap: time × latency band</figcaption>
+      <figcaption className="text-xs text-zinc-500">Heatmap: time × latency band <ZoneNote className="ml-1" /></figcaption>
       <div className="flex gap-1 text-[10px] text-zinc-500">
         <div className="flex flex-col">
           {buckets.map((b) => (
@@ -27,7 +29,7 @@ export function LatencyHeatmap({ cells, steps, stepMinutes, context }: { cells: 
             steps.map((t) => {
               const weight = byKey.get(`${t}|${b}`) ?? 0;
               if (weight === 0) return <div key={`${t}|${b}`} className="h-3" />;
-              const label = `${timeLabel(t, stepMinutes)}, ${formatDuration(displayLowerNs(b))}–${formatDuration(displayUpperNs(b))}: ${Math.round(weight).toLocaleString("en-US")} spans`;
+              const label = `${formatTick(t, zone, stepMinutes)}, ${formatDuration(displayLowerNs(b))}–${formatDuration(displayUpperNs(b))}: ${Math.round(weight).toLocaleString("en-US")} spans`;
               return (
                 <Link
                   key={`${t}|${b}`}

@@ -25,7 +25,7 @@ export function LatencyHistogram({ bars, from, to, context }: { bars: HistogramB
           className="cursor-pointer"
           onClick={(e) => open(e.activeTooltipIndex)}
         >
-          <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
+          <CartesianGrid strokeDasharray="3 3" className="chart-grid" />
           <XAxis dataKey="label" fontSize={11} />
           <YAxis fontSize={11} width={56} />
           <Tooltip formatter={(v) => Math.round(Number(v)).toLocaleString("en-US")} labelFormatter={(l, p) => { const b = p?.[0]?.payload as HistogramBar | undefined; return b ? `${formatDuration(b.lowerNs)} – ${formatDuration(b.upperNs)}` : String(l); }} />

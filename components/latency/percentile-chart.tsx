@@ -6,7 +6,9 @@ import { bucketLowerNs } from "@/lib/latency/buckets";
 import { formatDuration } from "@/lib/format/duration";
 import { traceSearchHref } from "@/lib/latency/links";
 import type { SeriesPoint } from "@/lib/latency/types";
-import { stepEnd, timeLabel, type LinkContext } from "./view-context";
+import { formatInstant, formatTick } from "@/lib/format/time";
+import { useTimeZone } from "@/components/preferences/time-zone";
+import { stepEnd, type LinkContext } from "./view-context";
 
 const LINES = [
   { key: "p50", color: "#0ea5e9" },
@@ -22,6 +24,7 @@ const lowerEdge = (ns: number) => bucketLowerNs(Math.floor(Math.log(ns) / Math.l
 /** p50–p99 over time; a click opens that step's traces at or above its p95. */
 export function PercentileChart({ series, stepMinutes, context }: { series: SeriesPoint[]; stepMinutes: number; context: LinkContext }) {
   const router = useRouter();
+  const { zone } = useTimeZone();
   return (
     <figure data-testid="percentile-chart" className="h-64">
       <ResponsiveContainer width="100%" height="100%">
@@ -34,10 +37,10 @@ export function PercentileChart({ series, stepMinutes, context }: { series: Seri
             router.push(traceSearchHref({ ...context, from: new Date(point.t), to: stepEnd(point.t, stepMinutes), minNs: point.p95 === null ? null : lowerEdge(point.p95) }));
           }}
         >
-          <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
-          <XAxis dataKey="t" tickFormatter={(t: string) => timeLabel(t, stepMinutes)} fontSize={11} minTickGap={24} />
+          <CartesianGrid strokeDasharray="3 3" className="chart-grid" />
+          <XAxis dataKey="t" tickFormatter={(t: string) => formatTick(t, zone, stepMinutes)} fontSize={11} minTickGap={24} />
           <YAxis scale="log" domain={["auto", "auto"]} tickFormatter={(v: number) => formatDuration(v)} fontSize={11} width={64} allowDataOverflow />
-          <Tooltip labelFormatter={(t) => String(t).replace("T", " ").slice(0, 16)} formatter={(v) => formatDuration(Number(v))} />
+          <Tooltip labelFormatter={(t) => formatInstant(String(t), zone, "minute")} formatter={(v) => formatDuration(Number(v))} />
           <Legend />
           {LINES.map((l) => (
             <Line key={l.key} type="monotone" dataKey={l.key} stroke={l.color} dot={false} isAnimationActive={false} connectNulls />

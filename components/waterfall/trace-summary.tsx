@@ -1,13 +1,14 @@
 import { formatDuration } from "@/lib/format/duration";
 import type { TraceHeader } from "@/lib/traces/trace-header";
 import { VisibleName } from "@/components/format/visible-name";
+import { Time } from "@/components/preferences/time-zone";
 
 /** The trace at a glance: what it was, whose, when, how long, how big, how deep. */
 export function TraceSummary({ header, depth }: { header: TraceHeader; depth: number | null }) {
   const facts: [string, React.ReactNode][] = [
     ["Tenant", header.tenantId],
     ["Request id", header.requestId ?? "—"],
-    ["Start (UTC)", header.start.replace("T", " ").replace("Z", "")],
+    ["Start", <Time key="s" at={header.start} precision="millisecond" />],
     ["Duration", formatDuration(BigInt(header.durationNs))],
     ["Spans", header.spanCount.toLocaleString("en-US")],
     ["Services", header.services.length],

@@ -6,6 +6,7 @@ import { auditDetails, latencyFilters, latencyParams, requestedTenants } from "@
 import { latencyOptions, latencyReport } from "@/lib/latency/report";
 import { autoStep } from "@/lib/latency/step";
 import { tenantsInScope } from "@/lib/tenants/in-scope";
+import { readPreferences } from "@/lib/preferences/server";
 import { LatencyView } from "@/components/latency/latency-view";
 import { PageHeader } from "@/components/shell/page-header";
 
@@ -33,7 +34,7 @@ export default async function LatencyPage({ searchParams }: { searchParams: Sear
       </p>
     );
   }
-  const [tenants, operations, report] = await Promise.all([tenantsInScope(access.scope), latencyOptions(access.scope, filters), latencyReport(access.scope, filters)]);
+  const [tenants, operations, report, preferences] = await Promise.all([tenantsInScope(access.scope), latencyOptions(access.scope, filters), latencyReport(access.scope, filters), readPreferences()]);
   return (
     <>
       <PageHeader title="Latency" />
@@ -44,6 +45,7 @@ export default async function LatencyPage({ searchParams }: { searchParams: Sear
         filters={filters}
         autoStep={autoStep(filters.range.to.getTime() - filters.range.from.getTime())}
         query={raw}
+        zone={preferences.timeZone.zone}
       />
     </>
   );
