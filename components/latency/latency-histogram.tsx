@@ -29,7 +29,7 @@ export function LatencyHistogram({ bars, from, to, context }: { bars: HistogramB
           <XAxis dataKey="label" fontSize={11} />
           <YAxis fontSize={11} width={56} />
           <Tooltip formatter={(v) => Math.round(Number(v)).toLocaleString("en-US")} labelFormatter={(l, p) => { const b = p?.[0]?.payload as HistogramBar | undefined; return b ? `${formatDuration(b.lowerNs)} – ${formatDuration(b.upperNs)}` : String(l); }} />
-          <Bar dataKey="weight" name="spans" fill="#0ea5e9" isAnimationActive={false} onClick={(_, index, event) => {
+          <Bar dataKey="weight" name="spans" fill="#0284c7" isAnimationActive={false} onClick={(_, index, event) => {
             // The chart's own click handler would open the same band a second time.
             event.stopPropagation();
             open(index);

@@ -10,11 +10,12 @@ import { formatInstant, formatTick } from "@/lib/format/time";
 import { useTimeZone } from "@/components/preferences/time-zone";
 import { stepEnd, type LinkContext } from "./view-context";
 
+// The -600 shades: at least 3:1 against both the light and the dark background (WCAG 1.4.11).
 const LINES = [
-  { key: "p50", color: "#0ea5e9" },
-  { key: "p90", color: "#22c55e" },
-  { key: "p95", color: "#f59e0b" },
-  { key: "p99", color: "#ef4444" },
+  { key: "p50", color: "#0284c7" },
+  { key: "p90", color: "#16a34a" },
+  { key: "p95", color: "#d97706" },
+  { key: "p99", color: "#dc2626" },
 ] as const;
 
 // A percentile read at a bucket's middle; the search starts at that bucket's lower edge so
@@ -41,7 +42,8 @@ export function PercentileChart({ series, stepMinutes, context }: { series: Seri
           <XAxis dataKey="t" tickFormatter={(t: string) => formatTick(t, zone, stepMinutes)} fontSize={11} minTickGap={24} />
           <YAxis scale="log" domain={["auto", "auto"]} tickFormatter={(v: number) => formatDuration(v)} fontSize={11} width={64} allowDataOverflow />
           <Tooltip labelFormatter={(t) => formatInstant(String(t), zone, "minute")} formatter={(v) => formatDuration(Number(v))} />
-          <Legend />
+          {/* Legend text in the body colour (the line colours are too light for text); the swatch keeps the line colour. */}
+          <Legend formatter={(value) => <span className="text-zinc-700 dark:text-zinc-300">{value}</span>} />
           {LINES.map((l) => (
             <Line key={l.key} type="monotone" dataKey={l.key} stroke={l.color} dot={false} isAnimationActive={false} connectNulls />
           ))}

@@ -13,6 +13,7 @@ import { CriticalPathSummary } from "./critical-path-summary";
 import { FindBox, useDebounced } from "./find-box";
 import { Minimap } from "./minimap";
 import { SpanDetail } from "./span-detail";
+import { SelectionAnnouncer } from "./selection-announcer";
 import { SpanRows, type ScrollRequest } from "./span-rows";
 import { TimeRuler } from "./time-ruler";
 import { Toolbar } from "./toolbar";
@@ -203,7 +204,7 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
       <div className="flex min-h-0 flex-1 rounded border border-zinc-200 dark:border-zinc-800">
         <div className="flex min-w-0 flex-1 flex-col">
           <Minimap model={model} rows={rows} view={view} scrollRef={scrollRef} onView={setView} />
-          <TimeRuler view={view} onZoom={setView} />
+          <TimeRuler view={view} total={full.end} onZoom={setView} />
           <SpanRows
             model={model}
             rows={rows}
@@ -219,6 +220,7 @@ function Waterfall({ header, model, initialSpan }: { header: TraceHeader; model:
             onToggle={onToggle}
             onKeyDown={onKeyDown}
           />
+          <SelectionAnnouncer model={model} span={selected} row={selected >= 0 ? rows.rowOf[selected]! : -1} rowCount={rows.count} />
         </div>
         {detailOpen && selected >= 0 && (
           <SpanDetail
