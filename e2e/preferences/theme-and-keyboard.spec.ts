@@ -2,10 +2,15 @@ import { expect, test, type Page } from "@playwright/test";
 import { demoLogin, signIn } from "../fixtures/demo";
 import { demoTrace, type DemoTrace } from "../fixtures/traces";
 
-const DARK_BG = "rgb(9, 9, 11)"; // zinc-950
-const LIGHT_BG = "rgb(250, 250, 250)"; // zinc-50
+const DARK_BG = "dark";
+const LIGHT_BG = "light";
 
-const background = (page: Page) => page.locator("body").evaluate((b) => getComputedStyle(b).backgroundColor);
+/** Whether the page's background is dark or light (Chromium reports Tailwind's colours as lab(L a b)). */
+const background = (page: Page) =>
+  page.locator("body").evaluate((b) => {
+    const lightness = Number(/^lab\(([\d.]+)/.exec(getComputedStyle(b).backgroundColor)?.[1] ?? Number.NaN);
+    return Number.isNaN(lightness) ? getComputedStyle(b).backgroundColor : lightness < 50 ? "dark" : "light";
+  });
 
 async function chooseTheme(page: Page, theme: "System" | "Light" | "Dark") {
   await page.getByTestId("user-menu").locator("summary").click();
@@ -52,7 +57,7 @@ test.describe("the waterfall without a mouse", () => {
   let trace: DemoTrace;
 
   test.beforeAll(async () => {
-    trace = await demoTrace(60);
+    trace = await demoTrace(30);
   });
 
   test.beforeEach(async ({ page }) => {
