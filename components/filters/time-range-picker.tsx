@@ -26,6 +26,18 @@ export function TimeRangePicker({ defaultPreset = "24h" }: { defaultPreset?: Tim
   const [from, setFrom] = useState(toZonedInput(params.get("from"), zone));
   const [to, setTo] = useState(toZonedInput(params.get("to"), zone));
   const preset = (params.get("range") as TimePreset | null) ?? defaultPreset;
+  const apply = () => {
+    const f = fromZonedInput(from, zone);
+    const t = fromZonedInput(to, zone);
+    if (f && t) setParams({ range: null, from: f, to: t });
+  };
+  // Not a <form>: the picker sits inside the search page's form, and a nested form is invalid
+  // HTML whose submit also reached the outer form, which then wrote the old range back.
+  const onEnter = (e: React.KeyboardEvent) => {
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    apply();
+  };
 
   return (
     <div className="flex flex-wrap items-center gap-2">
@@ -53,25 +65,17 @@ export function TimeRangePicker({ defaultPreset = "24h" }: { defaultPreset?: Tim
         <option value="custom">Custom range…</option>
       </select>
       {custom && (
-        <form
-          className="flex items-center gap-1"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const f = fromZonedInput(from, zone);
-            const t = fromZonedInput(to, zone);
-            if (f && t) setParams({ range: null, from: f, to: t });
-          }}
-        >
-          <input aria-label="From" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} className="rounded border border-zinc-300 px-1 py-0.5 dark:border-zinc-700 dark:bg-zinc-900" />
+        <div className="flex items-center gap-1" role="group" aria-label="Custom range">
+          <input aria-label="From" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} onKeyDown={onEnter} className="rounded border border-zinc-300 px-1 py-0.5 dark:border-zinc-700 dark:bg-zinc-900" />
           <span>–</span>
-          <input aria-label="To" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} className="rounded border border-zinc-300 px-1 py-0.5 dark:border-zinc-700 dark:bg-zinc-900" />
+          <input aria-label="To" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} onKeyDown={onEnter} className="rounded border border-zinc-300 px-1 py-0.5 dark:border-zinc-700 dark:bg-zinc-900" />
           <span className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="range-zone">
             {zoneLabel(zone)}
           </span>
-          <button type="submit" className="rounded bg-zinc-800 px-2 py-0.5 text-white dark:bg-zinc-200 dark:text-zinc-900">
+          <button type="button" onClick={apply} className="rounded bg-zinc-800 px-2 py-0.5 text-white dark:bg-zinc-200 dark:text-zinc-900">
             Apply
           </button>
-        </form>
+        </div>
       )}
     </div>
   );
