@@ -5,7 +5,6 @@ import { navItemsFor } from "@/lib/auth/navigation";
 import { Nav } from "@/components/shell/nav";
 import { UserMenu } from "@/components/shell/user-menu";
 import { QueryProvider } from "@/components/query-provider";
-import { BrowserZoneSync } from "@/components/preferences/browser-zone-sync";
 import { TimeZoneProvider } from "@/components/preferences/time-zone";
 import { readPreferences } from "@/lib/preferences/server";
 
@@ -15,7 +14,6 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const preferences = await readPreferences();
   return (
     <TimeZoneProvider setting={preferences.timeZone}>
-      <BrowserZoneSync />
       <div className="flex min-h-screen flex-col">
         <header className="flex h-11 items-center gap-4 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-900">
           <Link href="/traces" prefetch={false} className="font-semibold tracking-tight">

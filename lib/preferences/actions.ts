@@ -2,11 +2,10 @@
 
 import { cookies, headers } from "next/headers";
 import { z } from "zod";
-import { browserZone, PREFERENCE_COOKIES, PREFERENCE_MAX_AGE_S, theme, timeZoneMode } from "./preferences";
+import { PREFERENCE_COOKIES, PREFERENCE_MAX_AGE_S, theme, timeZoneMode } from "./preferences";
 
 const preferencePatch = z.strictObject({
   timeZone: timeZoneMode.optional(),
-  browserZone: browserZone.optional(),
   theme: theme.optional(),
 });
 

@@ -9,7 +9,7 @@ import { isKnownZone, UTC, type ZoneName } from "@/lib/format/time";
 export const PREFERENCE_COOKIES = {
   /** "utc" or "local". */
   timeZone: "te-time-zone",
-  /** The browser's own zone, which the server cannot otherwise know; written by the browser. */
+  /** The browser's own zone, which the server cannot otherwise know; written by the browser (so not HttpOnly). */
   browserZone: "te-browser-zone",
   /** "light", "dark" or "system". */
   theme: "te-theme",
@@ -46,13 +46,17 @@ export interface Preferences {
   theme: Theme;
 }
 
+/** The zone times show in: UTC, or in local mode the browser's zone once it is known (UTC, labelled so, until then). */
+export function timeZoneSetting(mode: TimeZoneMode, zone: ZoneName | null): TimeZoneSetting {
+  return { mode, zone: mode === "local" && zone ? zone : UTC, browserZone: zone };
+}
+
 /** Preferences from raw cookie values; a missing or invalid value falls back to the default (local time, system theme). */
 export function parsePreferences(read: (name: string) => string | undefined): Preferences {
   const mode = timeZoneMode.catch("local").parse(read(PREFERENCE_COOKIES.timeZone));
   const zone = browserZone.nullable().catch(null).parse(read(PREFERENCE_COOKIES.browserZone) ?? null);
   return {
-    // Local mode before the browser has reported its zone shows UTC, labelled as such, until it does.
-    timeZone: { mode, zone: mode === "local" && zone ? zone : UTC, browserZone: zone },
+    timeZone: timeZoneSetting(mode, zone),
     theme: theme.catch("system").parse(read(PREFERENCE_COOKIES.theme)),
   };
 }
