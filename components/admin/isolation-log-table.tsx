@@ -1,6 +1,7 @@
 import type { IsolationLogRow } from "@/lib/admin/isolation-log";
 import { td, th } from "./styles";
 import { formatCount } from "@/lib/format/count";
+import { Time } from "@/components/preferences/time-zone";
 
 const REASONS: Record<string, string> = {
   shared_trace_id: "Started a trace under an id another tenant holds (stored as its own trace)",
@@ -9,7 +10,6 @@ const REASONS: Record<string, string> = {
   mixed_trace: "Spans joined another tenant's trace (refused, before traces were per tenant)",
 };
 
-const when = (date: Date) => date.toISOString().replace("T", " ").slice(0, 19) + " UTC";
 
 /** The ingest isolation log: who wrote (or tried to write) across tenants, with which key. */
 export function IsolationLogTable({ rows }: { rows: IsolationLogRow[] }) {
@@ -30,7 +30,7 @@ export function IsolationLogTable({ rows }: { rows: IsolationLogRow[] }) {
       <tbody>
         {rows.map((r, i) => (
           <tr key={i} className="border-b border-zinc-100 dark:border-zinc-900">
-            <td className={`${td} whitespace-nowrap`}>{when(r.at)}</td>
+            <td className={`${td} whitespace-nowrap`}><Time at={r.at} /></td>
             <td className={td}>{REASONS[r.reason] ?? r.reason}</td>
             <td className={td}>{r.claimedTenant ?? "(invalid id)"}</td>
             <td className={td}>{r.ownerTenant ?? "—"}</td>

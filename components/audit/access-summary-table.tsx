@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { PrivilegedAccessSummary } from "@/lib/audit/summary";
-import { utcTimestamp } from "@/lib/audit/query-display";
+import { Time } from "@/components/preferences/time-zone";
 
 const th = "py-1.5 pr-4 text-left text-xs font-medium text-zinc-500";
 const td = "py-1 pr-4 align-top";
@@ -46,8 +46,8 @@ export function AccessSummaryTable({ rows, hrefForUser }: { rows: PrivilegedAcce
               {s.traceDataAccesses}
             </td>
             <td className={`${td} text-right ${s.deniedAttempts ? "font-medium text-red-600 dark:text-red-400" : ""}`}>{s.deniedAttempts}</td>
-            <td className={`${td} whitespace-nowrap`}>{s.lastTraceDataAccess ? utcTimestamp(s.lastTraceDataAccess) : "—"}</td>
-            <td className={`${td} whitespace-nowrap`}>{utcTimestamp(s.lastSeen)}</td>
+            <td className={`${td} whitespace-nowrap`}>{s.lastTraceDataAccess ? <Time at={s.lastTraceDataAccess} precision="millisecond" /> : "—"}</td>
+            <td className={`${td} whitespace-nowrap`}><Time at={s.lastSeen} precision="millisecond" /></td>
           </tr>
         ))}
       </tbody>

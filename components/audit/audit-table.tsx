@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { AuditRow } from "@/lib/audit/query";
-import { detailLines, utcTimestamp } from "@/lib/audit/query-display";
-import { LocalTime } from "./local-time";
+import { detailLines } from "@/lib/audit/query-display";
+import { Time } from "@/components/preferences/time-zone";
 
 const th = "py-1.5 pr-3 text-left text-xs font-medium text-zinc-500";
 const td = "py-1 pr-3 align-top";
@@ -36,8 +36,7 @@ export function AuditTable({ rows, nextHref, firstHref }: { rows: AuditRow[]; ne
             {rows.map((r) => (
               <tr key={r.seq} data-seq={r.seq} className="border-b border-zinc-100 dark:border-zinc-900">
                 <td className={`${td} whitespace-nowrap`}>
-                  <div>{utcTimestamp(r.at)}</div>
-                  <LocalTime iso={r.at.toISOString()} />
+                  <Time at={r.at} precision="millisecond" />
                 </td>
                 <td className={td}>{r.actorEmail ?? <span className="text-zinc-500">anonymous</span>}</td>
                 <td className={td}>{r.role ?? "—"}</td>

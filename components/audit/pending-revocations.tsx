@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { ReviewStatus } from "./review-status";
 import { decideRevocation, type ReviewState } from "@/app/(dashboard)/audit/actions";
 import type { PendingRevocation } from "@/lib/audit/revocations";
-import { utcTimestamp } from "@/lib/audit/query-display";
+import { Time } from "@/components/preferences/time-zone";
 
 const th = "py-1.5 pr-4 text-left text-xs font-medium text-zinc-500";
 const td = "py-1 pr-4 align-top";
@@ -48,7 +48,7 @@ export function PendingRevocations({ pending, viewerId, viewerIsAdmin }: { pendi
             <td className={td}>{p.subjectRole}</td>
             <td className={td}>
               by {p.requestedByEmail}
-              <div className="text-xs text-zinc-500">{utcTimestamp(p.requestedAt)}</div>
+              <div className="text-xs text-zinc-500"><Time at={p.requestedAt} precision="millisecond" /></div>
             </td>
             <td className={td}>
               {!viewerIsAdmin ? (

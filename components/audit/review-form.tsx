@@ -22,7 +22,7 @@ export function ReviewForm({ subjectId, subjectEmail }: { subjectId: string; sub
         <option value="since-last">Since last review</option>
       </select>
       <input name="note" aria-label="Note" placeholder="note" maxLength={2000} className={`${field} w-48`} />
-      <button type="submit" disabled={pending} className="rounded bg-sky-600 px-2 py-0.5 text-white hover:bg-sky-700 disabled:opacity-60">
+      <button type="submit" disabled={pending} className="rounded bg-sky-700 px-2 py-0.5 text-white hover:bg-sky-800 disabled:opacity-60">
         {pending ? "Saving…" : "Mark reviewed"}
       </button>
       <ReviewStatus state={state} />

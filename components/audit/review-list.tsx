@@ -1,5 +1,5 @@
 import type { ReviewSubject } from "@/lib/audit/review";
-import { utcTimestamp } from "@/lib/audit/query-display";
+import { Time } from "@/components/preferences/time-zone";
 import { ReviewForm } from "./review-form";
 
 const th = "py-1.5 pr-4 text-left text-xs font-medium text-zinc-500";
@@ -37,7 +37,7 @@ export function ReviewList({ subjects, reviewerId, quarter }: { subjects: Review
                   <>
                     {s.lastReview.decision} by {s.lastReview.reviewerEmail}, {s.lastReview.periodLabel}
                     <div className="text-xs text-zinc-500">
-                      {utcTimestamp(s.lastReview.at)}
+                      <Time at={s.lastReview.at} precision="millisecond" />
                       {s.lastReview.note && <> · {s.lastReview.note}</>}
                     </div>
                   </>

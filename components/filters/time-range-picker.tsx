@@ -2,6 +2,8 @@
 
 import { useState } from "react";
 import { TIME_PRESET_NAMES, type TimePreset } from "@/lib/filters/time-range";
+import { fromZonedInput, toZonedInput, zoneLabel } from "@/lib/format/time";
+import { useTimeZone } from "@/components/preferences/time-zone";
 import { useUrlParams } from "./use-url-params";
 
 const LABELS: Record<TimePreset, string> = {
@@ -14,27 +16,28 @@ const LABELS: Record<TimePreset, string> = {
   "30d": "Last 30 days",
 };
 
-/** `datetime-local` speaks the browser's time zone; the URL always holds UTC instants. */
-function toLocalInput(iso: string | null): string {
-  if (!iso) return "";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return "";
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
-
-function fromLocalInput(value: string): string | null {
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
-
 /** Preset or absolute window, written to `range` or `from`/`to` in the URL. */
 export function TimeRangePicker({ defaultPreset = "24h" }: { defaultPreset?: TimePreset }) {
   const { params, setParams } = useUrlParams();
+  // The inputs show wall times in the viewer's chosen zone; the URL always holds UTC instants.
+  const { zone } = useTimeZone();
   const absolute = params.has("from") && params.has("to");
   const [custom, setCustom] = useState(absolute);
-  const [from, setFrom] = useState(toLocalInput(params.get("from")));
-  const [to, setTo] = useState(toLocalInput(params.get("to")));
+  const [from, setFrom] = useState(toZonedInput(params.get("from"), zone));
+  const [to, setTo] = useState(toZonedInput(params.get("to"), zone));
   const preset = (params.get("range") as TimePreset | null) ?? defaultPreset;
+  const apply = () => {
+    const f = fromZonedInput(from, zone);
+    const t = fromZonedInput(to, zone);
+    if (f && t) setParams({ range: null, from: f, to: t });
+  };
+  // Not a <form>: the picker sits inside the search page's form, and a nested form is invalid
+  // HTML whose submit also reached the outer form, which then wrote the old range back.
+  const onEnter = (e: React.KeyboardEvent) => {
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    apply();
+  };
 
   return (
     <div className="flex flex-wrap items-center gap-2">
@@ -62,22 +65,17 @@ export function TimeRangePicker({ defaultPreset = "24h" }: { defaultPreset?: Tim
         <option value="custom">Custom range…</option>
       </select>
       {custom && (
-        <form
-          className="flex items-center gap-1"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const f = fromLocalInput(from);
-            const t = fromLocalInput(to);
-            if (f && t) setParams({ range: null, from: f, to: t });
-          }}
-        >
-          <input aria-label="From" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} className="rounded border border-zinc-300 px-1 py-0.5 dark:border-zinc-700 dark:bg-zinc-900" />
+        <div className="flex items-center gap-1" role="group" aria-label="Custom range">
+          <input aria-label="From" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} onKeyDown={onEnter} className="rounded border border-zinc-300 px-1 py-0.5 dark:border-zinc-700 dark:bg-zinc-900" />
           <span>–</span>
-          <input aria-label="To" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} className="rounded border border-zinc-300 px-1 py-0.5 dark:border-zinc-700 dark:bg-zinc-900" />
-          <button type="submit" className="rounded bg-zinc-800 px-2 py-0.5 text-white dark:bg-zinc-200 dark:text-zinc-900">
+          <input aria-label="To" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} onKeyDown={onEnter} className="rounded border border-zinc-300 px-1 py-0.5 dark:border-zinc-700 dark:bg-zinc-900" />
+          <span className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="range-zone">
+            {zoneLabel(zone)}
+          </span>
+          <button type="button" onClick={apply} className="rounded bg-zinc-800 px-2 py-0.5 text-white dark:bg-zinc-200 dark:text-zinc-900">
             Apply
           </button>
-        </form>
+        </div>
       )}
     </div>
   );

@@ -1,5 +1,6 @@
 import type { TenantErrors } from "@/lib/investigate/errors";
-import { TraceLink, utc } from "./trace-link";
+import { TraceLink } from "./trace-link";
+import { Time } from "@/components/preferences/time-zone";
 import { VisibleName } from "@/components/format/visible-name";
 import { formatCount } from "@/lib/format/count";
 
@@ -41,8 +42,8 @@ export function ErrorsView({ tenants }: { tenants: TenantErrors[] }) {
                   </td>
                   <td className="py-1 pr-3 text-right">{formatCount(g.spans)}</td>
                   <td className="py-1 pr-3 text-right">{formatCount(g.traces)}</td>
-                  <td className="py-1 pr-3 whitespace-nowrap text-zinc-500">{utc(g.firstSeen)}</td>
-                  <td className="py-1 pr-3 whitespace-nowrap text-zinc-500">{utc(g.lastSeen)}</td>
+                  <td className="py-1 pr-3 whitespace-nowrap text-zinc-500"><Time at={g.firstSeen} /></td>
+                  <td className="py-1 pr-3 whitespace-nowrap text-zinc-500"><Time at={g.lastSeen} /></td>
                   <td className="py-1">
                     <TraceLink traceId={g.example.traceId} tenantId={g.tenantId} spanId={g.example.spanId} label={`Example trace of ${g.type ?? "error"} in ${g.tenantId}`}>
                       {g.example.traceId.slice(0, 8)}…

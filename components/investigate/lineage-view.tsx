@@ -1,6 +1,7 @@
 import type { LineageTrace } from "@/lib/traces/lineage";
 import type { LineageNode, LineageOutcome } from "@/lib/traces/lineage-tree";
-import { TraceLink, utc } from "./trace-link";
+import { TraceLink } from "./trace-link";
+import { Time } from "@/components/preferences/time-zone";
 import { VisibleName } from "@/components/format/visible-name";
 import { formatCount } from "@/lib/format/count";
 
@@ -37,7 +38,7 @@ function Node({ node, traceId, tenantId, looked }: { node: LineageNode; traceId:
       <span className={OUTCOME[node.outcome]} data-testid="lineage-outcome">
         {node.outcome}
       </span>
-      <span className="text-xs text-zinc-500">{utc(node.start)}</span>
+      <span className="text-xs text-zinc-500"><Time at={node.start} /></span>
     </li>
   );
 }

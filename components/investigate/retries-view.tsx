@@ -1,6 +1,7 @@
 import { formatDuration } from "@/lib/format/duration";
 import type { RetryAttempt, RetryLoop, RetryOutcome } from "@/lib/investigate/retries";
-import { TraceLink, utc } from "./trace-link";
+import { formatInstant, type ZoneName } from "@/lib/format/time";
+import { TraceLink } from "./trace-link";
 import { VisibleName } from "@/components/format/visible-name";
 
 const OUTCOME: Record<RetryOutcome, { label: string; className: string }> = {
@@ -10,7 +11,7 @@ const OUTCOME: Record<RetryOutcome, { label: string; className: string }> = {
 };
 
 /** The attempts on one small time axis: each bar is a run, red when it failed. */
-function Timeline({ attempts }: { attempts: RetryAttempt[] }) {
+function Timeline({ attempts, zone }: { attempts: RetryAttempt[]; zone: ZoneName }) {
   if (attempts.length === 0) return null;
   const start = Math.min(...attempts.map((a) => a.start.getTime()));
   const end = Math.max(...attempts.map((a) => a.start.getTime() + Number(a.durationNs) / 1e6));
@@ -23,7 +24,7 @@ function Timeline({ attempts }: { attempts: RetryAttempt[] }) {
         return (
           <span
             key={a.spanId}
-            title={`attempt ${a.attempt ?? "?"}: ${a.failed ? "failed" : "ok"}, ${formatDuration(a.durationNs)} at ${utc(a.start)}`}
+            title={`attempt ${a.attempt ?? "?"}: ${a.failed ? "failed" : "ok"}, ${formatDuration(a.durationNs)} at ${formatInstant(a.start, zone)}`}
             className={`absolute top-0.5 h-3 rounded-sm ${a.failed ? "bg-red-500" : "bg-emerald-500"}`}
             style={{ left: `${Math.min(left, 98.5)}%`, width: `${width}%` }}
           />
@@ -33,7 +34,7 @@ function Timeline({ attempts }: { attempts: RetryAttempt[] }) {
   );
 }
 
-export function RetriesView({ loops, n }: { loops: RetryLoop[]; n: number }) {
+export function RetriesView({ loops, n, zone }: { loops: RetryLoop[]; n: number; zone: ZoneName }) {
   if (loops.length === 0) return <p className="text-zinc-500">No job or operation ran more than {n} times in these tenants and this time range.</p>;
   return (
     <table className="w-full border-collapse" data-testid="retry-loops">
@@ -61,7 +62,7 @@ export function RetriesView({ loops, n }: { loops: RetryLoop[]; n: number }) {
             </td>
             <td className="py-1 pr-3 text-right font-medium">{loop.attempts}</td>
             <td className="py-1 pr-3">
-              <Timeline attempts={loop.timeline} />
+              <Timeline attempts={loop.timeline} zone={zone} />
             </td>
             <td className={`py-1 pr-3 ${OUTCOME[loop.outcome].className}`}>{OUTCOME[loop.outcome].label}</td>
             <td className="py-1 pr-3 text-xs text-zinc-500">

@@ -1,7 +1,8 @@
 import { formatDuration } from "@/lib/format/duration";
 import type { SlowRank } from "@/lib/investigate/search-params";
 import type { SlowRequest } from "@/lib/investigate/slow";
-import { TraceLink, utc } from "./trace-link";
+import { TraceLink } from "./trace-link";
+import { Time } from "@/components/preferences/time-zone";
 import { VisibleName } from "@/components/format/visible-name";
 import { formatCount } from "@/lib/format/count";
 
@@ -33,7 +34,7 @@ export function SlowView({ requests, rank }: { requests: SlowRequest[]; rank: Sl
           const [top, ...rest] = r.services;
           return (
             <tr key={`${r.tenantId}/${r.traceId}`} className="border-b border-zinc-100 align-top dark:border-zinc-900" data-testid="slow-request" data-trace-id={r.traceId}>
-              <td className="py-1 pr-3 whitespace-nowrap text-zinc-500">{utc(r.start)}</td>
+              <td className="py-1 pr-3 whitespace-nowrap text-zinc-500"><Time at={r.start} /></td>
               <td className="py-1 pr-3">{r.tenantId}</td>
               <td className="py-1 pr-3">
                 <span className="text-zinc-500"><VisibleName text={r.rootService ?? ""} /></span> <VisibleName text={r.rootName ?? "(root span missing)"} />

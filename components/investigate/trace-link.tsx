@@ -9,7 +9,3 @@ export function TraceLink({ traceId, tenantId, spanId, children, label }: { trac
     </Link>
   );
 }
-
-export function utc(date: Date): string {
-  return date.toISOString().replace("T", " ").slice(0, 19);
-}

@@ -5,10 +5,12 @@ import { formatDuration, formatDurationTick } from "@/lib/format/duration";
 import { heatmapBands, timeTicks } from "@/lib/latency/heatmap";
 import { traceSearchHref } from "@/lib/latency/links";
 import type { HeatmapCell } from "@/lib/latency/types";
-import { stepEnd, timeLabel, type LinkContext } from "./view-context";
+import { formatTick, type ZoneName } from "@/lib/format/time";
+import { ZoneNote } from "@/components/preferences/zone-note";
+import { stepEnd, type LinkContext } from "./view-context";
 
 /** Time × latency band; darker is more spans (log scale). Each cell links to its traces. */
-export function LatencyHeatmap({ cells, steps, stepMinutes, context }: { cells: HeatmapCell[]; steps: string[]; stepMinutes: number; context: LinkContext }) {
+export function LatencyHeatmap({ cells, steps, stepMinutes, context, zone }: { cells: HeatmapCell[]; steps: string[]; stepMinutes: number; context: LinkContext; zone: ZoneName }) {
   if (cells.length === 0) return null;
   const bands = heatmapBands(cells);
   const byKey = new Map(cells.map((c) => [`${c.t}|${c.bucket}`, c.weight]));
@@ -17,7 +19,7 @@ export function LatencyHeatmap({ cells, steps, stepMinutes, context }: { cells: 
   const columns = { gridTemplateColumns: `repeat(${steps.length}, minmax(0, 1fr))` };
   return (
     <figure data-testid="latency-heatmap">
-      <figcaption className="text-xs text-zinc-500">Heatmap: time × latency band (each row doubles the one below)</figcaption>
+      <figcaption className="text-xs text-zinc-500">Heatmap: time × latency band (each row doubles the one below) <ZoneNote className="ml-1" /></figcaption>
       <div className="grid grid-cols-[auto_1fr] gap-x-1 text-[10px] text-zinc-500">
         <div className="flex flex-col" data-testid="heatmap-latency-axis">
           {bands.map((b) => (
@@ -31,7 +33,7 @@ export function LatencyHeatmap({ cells, steps, stepMinutes, context }: { cells: 
             steps.map((t) => {
               const weight = byKey.get(`${t}|${b}`) ?? 0;
               if (weight === 0) return <div key={`${t}|${b}`} className="h-3" />;
-              const label = `${timeLabel(t, stepMinutes)}, ${formatDuration(displayLowerNs(b))}–${formatDuration(displayUpperNs(b))}: ${formatCount(weight)} spans`;
+              const label = `${formatTick(t, zone, stepMinutes)}, ${formatDuration(displayLowerNs(b))}–${formatDuration(displayUpperNs(b))}: ${formatCount(weight)} spans`;
               return (
                 <Link
                   key={`${t}|${b}`}
@@ -50,7 +52,7 @@ export function LatencyHeatmap({ cells, steps, stepMinutes, context }: { cells: 
         <div className="grid border-t border-zinc-300 pt-0.5 dark:border-zinc-700" style={columns} data-testid="heatmap-time-axis">
           {ticks.map((i) => (
             <div key={i} className="whitespace-nowrap" style={{ gridColumnStart: i + 1 }}>
-              {timeLabel(steps[i]!, stepMinutes)}
+              {formatTick(steps[i]!, zone, stepMinutes)}
             </div>
           ))}
         </div>

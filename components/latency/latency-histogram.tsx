@@ -26,11 +26,11 @@ export function LatencyHistogram({ bars, from, to, context }: { bars: HistogramB
           className="cursor-pointer"
           onClick={(e) => open(e.activeTooltipIndex)}
         >
-          <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
+          <CartesianGrid strokeDasharray="3 3" className="chart-grid" />
           <XAxis dataKey="label" fontSize={11} />
           <YAxis fontSize={11} width={56} />
           <Tooltip formatter={(v) => formatCount(Number(v))} labelFormatter={(l, p) => { const b = p?.[0]?.payload as HistogramBar | undefined; return b ? `${formatDuration(b.lowerNs)} – ${formatDuration(b.upperNs)}` : String(l); }} />
-          <Bar dataKey="weight" name="spans" fill="#0ea5e9" isAnimationActive={false} onClick={(_, index, event) => {
+          <Bar dataKey="weight" name="spans" fill="#0284c7" isAnimationActive={false} onClick={(_, index, event) => {
             // The chart's own click handler would open the same band a second time.
             event.stopPropagation();
             open(index);

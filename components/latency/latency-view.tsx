@@ -2,6 +2,8 @@ import type { LatencyFilters as Filters } from "@/lib/latency/params";
 import type { LatencyReport } from "@/lib/latency/types";
 import type { TenantOption } from "@/lib/tenants/in-scope";
 import { formatDuration } from "@/lib/format/duration";
+import type { ZoneName } from "@/lib/format/time";
+import { ZoneNote } from "@/components/preferences/zone-note";
 import { JobsTable } from "./jobs-table";
 import { LatencyFilters } from "./latency-filters";
 import { LatencyHeatmap } from "./latency-heatmap";
@@ -18,10 +20,12 @@ interface Props {
   filters: Filters;
   autoStep: string;
   query: Record<string, string | string[] | undefined>;
+  /** The zone the heatmap labels its steps in (the charts read it themselves). */
+  zone: ZoneName;
 }
 
 /** The /latency page body: filters, charts and tables of one report. */
-export function LatencyView({ report, tenants, operations, filters, autoStep, query }: Props) {
+export function LatencyView({ report, tenants, operations, filters, autoStep, query, zone }: Props) {
   const context = { tenants: filters.tenants, service: filters.service, operation: filters.operation };
   const hrefFor = (patch: Record<string, string>) => {
     const params = new URLSearchParams();
@@ -49,13 +53,15 @@ export function LatencyView({ report, tenants, operations, filters, autoStep, qu
       ) : (
         <>
           <section>
-            <h2 className="mb-1 text-sm font-semibold">Latency percentiles</h2>
+            <h2 className="mb-1 text-sm font-semibold">
+              Latency percentiles <ZoneNote className="ml-2 font-normal" />
+            </h2>
             <PercentileChart series={report.series} stepMinutes={report.stepMinutes} context={context} />
           </section>
           <TrafficCharts series={report.series} stepMinutes={report.stepMinutes} context={context} />
           <div className="grid gap-4 lg:grid-cols-2">
             <LatencyHistogram bars={report.histogram} from={report.from} to={report.to} context={context} />
-            <LatencyHeatmap cells={report.heatmap} steps={steps} stepMinutes={report.stepMinutes} context={context} />
+            <LatencyHeatmap cells={report.heatmap} steps={steps} stepMinutes={report.stepMinutes} context={context} zone={zone} />
           </div>
         </>
       )}

@@ -4,7 +4,10 @@ import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { traceSearchHref } from "@/lib/latency/links";
 import type { SeriesPoint } from "@/lib/latency/types";
-import { stepEnd, timeLabel, type LinkContext } from "./view-context";
+import { formatInstant, formatTick } from "@/lib/format/time";
+import { useTimeZone } from "@/components/preferences/time-zone";
+import { ZoneNote } from "@/components/preferences/zone-note";
+import { stepEnd, type LinkContext } from "./view-context";
 
 interface Props {
   series: SeriesPoint[];
@@ -17,6 +20,7 @@ const round = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : 
 /** Throughput (spans a minute) and error rate per step; a click opens that step's traces (failed ones for errors). */
 export function TrafficCharts({ series, stepMinutes, context }: Props) {
   const router = useRouter();
+  const { zone } = useTimeZone();
   const open = (index: unknown, errors: boolean) => {
     const point = series[Number(index)];
     if (point) router.push(traceSearchHref({ ...context, from: new Date(point.t), to: stepEnd(point.t, stepMinutes), status: errors ? "error" : undefined }));
@@ -25,10 +29,10 @@ export function TrafficCharts({ series, stepMinutes, context }: Props) {
     <div className="h-48">
     <ResponsiveContainer width="100%" height="100%">
       <BarChart data={series} className="cursor-pointer" onClick={(e) => open(e.activeTooltipIndex, key === "errorRate")}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
-        <XAxis dataKey="t" tickFormatter={(t: string) => timeLabel(t, stepMinutes)} fontSize={11} minTickGap={24} />
+        <CartesianGrid strokeDasharray="3 3" className="chart-grid" />
+        <XAxis dataKey="t" tickFormatter={(t: string) => formatTick(t, zone, stepMinutes)} fontSize={11} minTickGap={24} />
         <YAxis tickFormatter={format} fontSize={11} width={56} />
-        <Tooltip labelFormatter={(t) => String(t).replace("T", " ").slice(0, 16)} formatter={(v) => format(Number(v))} />
+        <Tooltip labelFormatter={(t) => formatInstant(String(t), zone, "minute")} formatter={(v) => format(Number(v))} />
         <Bar dataKey={key} fill={color} isAnimationActive={false} />
       </BarChart>
     </ResponsiveContainer>
@@ -37,11 +41,11 @@ export function TrafficCharts({ series, stepMinutes, context }: Props) {
   return (
     <div className="grid gap-4 md:grid-cols-2">
       <figure data-testid="throughput-chart">
-        <figcaption className="text-xs text-zinc-500">Throughput (spans per minute)</figcaption>
+        <figcaption className="text-xs text-zinc-500">Throughput (spans per minute) <ZoneNote className="ml-1" /></figcaption>
         {chart("perMinute", "#6366f1", round)}
       </figure>
       <figure data-testid="error-rate-chart">
-        <figcaption className="text-xs text-zinc-500">Error rate</figcaption>
+        <figcaption className="text-xs text-zinc-500">Error rate <ZoneNote className="ml-1" /></figcaption>
         {chart("errorRate", "#ef4444", (v) => `${(v * 100).toFixed(1)}%`)}
       </figure>
     </div>

@@ -1,5 +1,6 @@
 import type { RetentionRun } from "@/lib/retention/runs";
 import { formatCount } from "@/lib/format/count";
+import { Time } from "@/components/preferences/time-zone";
 
 const th = "py-1.5 pr-4 text-left text-xs font-medium text-zinc-500";
 const td = "py-1 pr-4 align-top";
@@ -22,7 +23,7 @@ function removed(run: RetentionRun): { traces: number; spans: number } {
   return { traces, spans };
 }
 
-const time = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 19) + " UTC" : "—");
+const time = (d: Date | null) => (d ? <Time at={d} /> : "—");
 
 export function RunHistory({ runs }: { runs: RetentionRun[] }) {
   if (runs.length === 0) return <p className="text-sm text-zinc-500">No purge has run yet.</p>;

@@ -5,6 +5,9 @@ import { useRef, useState } from "react";
 import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
 import { useUrlParams } from "@/components/filters/use-url-params";
 import { formatDuration } from "@/lib/format/duration";
+import { formatInstant, formatTick } from "@/lib/format/time";
+import { useTimeZone } from "@/components/preferences/time-zone";
+import { ZoneNote } from "@/components/preferences/zone-note";
 import { traceHref } from "./trace-href";
 
 export interface ScatterPoint {
@@ -31,14 +34,13 @@ function Dot(props: { cx?: number; cy?: number; payload?: ScatterPoint }) {
   return <circle cx={props.cx} cy={props.cy} r={3.5} fill={error ? ERROR_FILL : OK_FILL} data-trace-id={traceId} data-error={error || undefined} />;
 }
 
-const tickTime = (ms: number) => new Date(ms).toLocaleString(undefined, { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false });
-
 /**
  * Duration over start time of every match (lib/traces/scatter.ts): errors in red; a click opens the trace, a
  * horizontal drag narrows the time window (from/to in the URL).
  */
 export function DurationScatter({ points, domain }: { points: ScatterPoint[]; domain: [number, number] }) {
   const router = useRouter();
+  const { zone } = useTimeZone();
   const { setParams } = useUrlParams();
   const box = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<{ start: number; end: number } | null>(null);
@@ -77,8 +79,8 @@ export function DurationScatter({ points, domain }: { points: ScatterPoint[]; do
     >
       <ResponsiveContainer width="100%" height="100%">
         <ScatterChart margin={MARGIN}>
-          <CartesianGrid strokeDasharray="3 3" className="opacity-40" />
-          <XAxis type="number" dataKey="t" domain={domain} tickFormatter={tickTime} fontSize={11} />
+          <CartesianGrid strokeDasharray="3 3" className="chart-grid" />
+          <XAxis type="number" dataKey="t" domain={domain} tickFormatter={(ms: number) => formatTick(ms, zone)} fontSize={11} />
           <YAxis type="number" dataKey="ms" width={Y_AXIS_WIDTH} tickFormatter={(ms: number) => formatDuration(ms * 1e6)} fontSize={11} />
           <Tooltip
             cursor={false}
@@ -88,7 +90,7 @@ export function DurationScatter({ points, domain }: { points: ScatterPoint[]; do
                 <div className="rounded border border-zinc-300 bg-white px-2 py-1 text-xs shadow dark:border-zinc-700 dark:bg-zinc-900">
                   <div>{p.label}</div>
                   <div>
-                    {formatDuration(p.ms * 1e6)} · {new Date(p.t).toLocaleString()}
+                    {formatDuration(p.ms * 1e6)} · {formatInstant(p.t, zone)}
                   </div>
                 </div>
               ) : null;
@@ -98,6 +100,7 @@ export function DurationScatter({ points, domain }: { points: ScatterPoint[]; do
           <Scatter name="errors" data={errors} fill={ERROR_FILL} shape={Dot} isAnimationActive={false} onClick={open} className="cursor-pointer" />
         </ScatterChart>
       </ResponsiveContainer>
+      <ZoneNote className="pointer-events-none absolute top-1 right-4" />
       {drag && Math.abs(drag.end - drag.start) >= MIN_DRAG_PX && (
         <div
           className="pointer-events-none absolute top-0 bottom-0 bg-blue-500/15"

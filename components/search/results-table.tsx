@@ -2,7 +2,7 @@ import Link from "next/link";
 import { formatDuration } from "@/lib/format/duration";
 import type { TraceHit } from "@/lib/traces/search";
 import { serializeSearch, type SearchFilters, type SortKey } from "@/lib/traces/search-params";
-import { LocalTime } from "./local-time";
+import { Time } from "@/components/preferences/time-zone";
 import { traceHref } from "./trace-href";
 import { VisibleName } from "@/components/format/visible-name";
 import { formatCount } from "@/lib/format/count";
@@ -44,7 +44,7 @@ export function ResultsTable({ traces, filters }: { traces: TraceHit[]; filters:
         {traces.map((t) => (
           <tr key={`${t.tenantId}/${t.traceId}`} className="border-b border-zinc-100 hover:bg-zinc-50 dark:border-zinc-900 dark:hover:bg-zinc-900">
             <td className="py-1 pr-3 whitespace-nowrap text-zinc-500">
-              <LocalTime iso={t.startTime} />
+              <Time at={t.startTime} precision="millisecond" />
             </td>
             <td className="py-1 pr-3">{t.tenantId}</td>
             <td className="py-1 pr-3">

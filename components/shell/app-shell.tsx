@@ -3,12 +3,16 @@ import { navItemsFor } from "@/lib/auth/navigation";
 import type { AccessProfile } from "@/lib/auth/users";
 import { NavigationProgress, PageArea } from "@/components/filters/navigation-progress";
 import { QueryProvider } from "@/components/query-provider";
+import { TimeZoneProvider } from "@/components/preferences/time-zone";
+import { readPreferences } from "@/lib/preferences/server";
 import { Nav } from "./nav";
 import { UserMenu } from "./user-menu";
 
 /** The header, navigation and main area of every signed-in page, dead ends (not found, errors) included. */
-export function AppShell({ user, children }: { user: AccessProfile; children: React.ReactNode }) {
+export async function AppShell({ user, children }: { user: AccessProfile; children: React.ReactNode }) {
+  const preferences = await readPreferences();
   return (
+    <TimeZoneProvider setting={preferences.timeZone}>
     <NavigationProgress>
       <div className="flex min-h-screen flex-col">
         <header className="flex h-11 items-center gap-4 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-900">
@@ -17,7 +21,7 @@ export function AppShell({ user, children }: { user: AccessProfile; children: Re
           </Link>
           <Nav items={navItemsFor(user.role)} />
           <div className="ml-auto">
-            <UserMenu user={user} />
+            <UserMenu user={user} theme={preferences.theme} />
           </div>
         </header>
         <main className="flex-1 p-4">
@@ -27,5 +31,6 @@ export function AppShell({ user, children }: { user: AccessProfile; children: Re
         </main>
       </div>
     </NavigationProgress>
+    </TimeZoneProvider>
   );
 }

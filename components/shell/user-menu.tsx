@@ -1,6 +1,8 @@
 import { signOutAction } from "@/lib/auth/actions";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import type { AccessProfile } from "@/lib/auth/users";
+import type { Theme } from "@/lib/preferences/preferences";
+import { PreferenceControls } from "@/components/preferences/preference-controls";
 
 function scopeLabel(user: AccessProfile): string {
   if (user.role === "admin" || user.role === "investigator") return "All tenants";
@@ -8,7 +10,7 @@ function scopeLabel(user: AccessProfile): string {
   return "No trace data";
 }
 
-export function UserMenu({ user }: { user: AccessProfile }) {
+export function UserMenu({ user, theme }: { user: AccessProfile; theme: Theme }) {
   return (
     <details className="relative" data-testid="user-menu">
       <summary className="cursor-pointer list-none rounded px-2.5 py-1 hover:bg-zinc-100 dark:hover:bg-zinc-900">
@@ -30,6 +32,7 @@ export function UserMenu({ user }: { user: AccessProfile }) {
             <dd data-testid="user-scope">{scopeLabel(user)}</dd>
           </div>
         </dl>
+        <PreferenceControls theme={theme} />
         <form action={signOutAction} className="mt-3 border-t border-zinc-200 pt-2 dark:border-zinc-800">
           <button type="submit" className="text-sky-700 hover:underline dark:text-sky-400">
             Sign out

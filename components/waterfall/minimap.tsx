@@ -3,7 +3,7 @@
 import { useEffect, useRef, type PointerEvent, type RefObject } from "react";
 import { serviceColor } from "@/lib/waterfall/colors";
 import { STATUS_ERROR } from "@/lib/waterfall/span-page";
-import type { ViewWindow } from "@/lib/waterfall/time-axis";
+import { viewAfterKey, type ViewWindow } from "@/lib/waterfall/time-axis";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import type { VisibleRows } from "@/lib/waterfall/tree-rows";
 import { NAME_COLUMN } from "./layout";
@@ -99,10 +99,25 @@ export function Minimap({ model, rows, view, scrollRef, onView }: Props) {
   return (
     <div className="flex border-b border-zinc-200 dark:border-zinc-800">
       <div className="shrink-0 overflow-hidden px-2 py-1 text-[11px] text-zinc-500" style={{ width: NAME_COLUMN }}>
-        Overview: drag the box to move through the trace
+        Overview: drag the box, or focus it and use the arrow keys, to move through the trace
       </div>
       <div
-        className="relative flex-1 cursor-grab touch-none border-l border-zinc-200 dark:border-zinc-800"
+        className="relative flex-1 cursor-grab touch-none border-l border-zinc-200 outline-none focus-visible:ring-2 focus-visible:ring-sky-500 dark:border-zinc-800"
+        tabIndex={0}
+        role="group"
+        aria-label="Trace overview: up and down arrows, Page Up, Page Down, Home and End move through the rows; left and right arrows, + and − move and zoom the time window"
+        aria-keyshortcuts="ArrowUp ArrowDown PageUp PageDown Home End ArrowLeft ArrowRight + -"
+        onKeyDown={(e) => {
+          const el = scrollRef.current;
+          if (!el) return;
+          const page = el.clientHeight;
+          const rowsBy: Record<string, number> = { ArrowUp: -page / 2, ArrowDown: page / 2, PageUp: -page, PageDown: page, Home: -el.scrollHeight, End: el.scrollHeight };
+          const next = viewAfterKey(e.key, view, total);
+          if (e.key in rowsBy) el.scrollTop += rowsBy[e.key]!;
+          else if (next) onView(next);
+          else return;
+          e.preventDefault();
+        }}
         style={{ height: HEIGHT }}
         data-testid="minimap"
         onPointerDown={(e) => {

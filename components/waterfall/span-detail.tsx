@@ -4,6 +4,7 @@ import Link from "next/link";
 import { displayValue, truncatedFrom } from "@/lib/attributes/display";
 import { typedValue } from "@/lib/attributes/stored-value";
 import { formatDuration } from "@/lib/format/duration";
+import { Time } from "@/components/preferences/time-zone";
 import { describeFlags } from "@/lib/traces/span-flags";
 import { isDescendant, requestSpanOf } from "@/lib/waterfall/lineage";
 import { SPAN_KIND_LABELS, SPAN_KIND_SERVER } from "@/lib/waterfall/span-page";
@@ -141,8 +142,10 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, width, onSe
           </dd>
           {d?.start && (
             <>
-              <dt className="text-zinc-500">Start (UTC)</dt>
-              <dd>{d.start.replace("T", " ").replace("Z", "")}</dd>
+              <dt className="text-zinc-500">Start</dt>
+              <dd>
+                <Time at={d.start} precision="millisecond" />
+              </dd>
             </>
           )}
           {d && (

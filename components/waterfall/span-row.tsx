@@ -34,6 +34,9 @@ export interface SpanRowProps {
   onEvent: (span: number, event: number, tick: HTMLElement | null) => void;
 }
 
+/** The row's element id, which the tree names as its active descendant. */
+export const spanRowId = (span: number) => `span-row-${span}`;
+
 const pct = (f: number) => `${(f * 100).toFixed(4)}%`;
 
 function GuideCell({ guide }: { guide: Guide }) {
@@ -67,6 +70,7 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
   return (
     <div
       role="treeitem"
+      id={spanRowId(span)}
       aria-level={model.depth[span]! + 1}
       aria-expanded={kids > 0 ? !collapsed : undefined}
       aria-selected={selected}
@@ -74,7 +78,7 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
       data-span-id={model.ids[span]}
       data-match={match || undefined}
       className={`absolute left-0 flex w-full cursor-pointer text-xs ${
-        selected ? "bg-sky-100 dark:bg-sky-950" : match === 2 ? "bg-amber-200 dark:bg-amber-900" : match === 1 ? "bg-amber-50 dark:bg-amber-950/40" : "hover:bg-zinc-50 dark:hover:bg-zinc-900"
+        selected ? "bg-sky-100 outline outline-1 -outline-offset-1 outline-sky-700 dark:bg-sky-900 dark:outline-sky-400" : match === 2 ? "bg-amber-200 dark:bg-amber-900" : match === 1 ? "bg-amber-50 dark:bg-amber-950/40" : "hover:bg-zinc-50 dark:hover:bg-zinc-900"
       }`}
       style={{ height: ROW_HEIGHT, transform: `translateY(${top}px)` }}
       onClick={() => onSelect(span)}

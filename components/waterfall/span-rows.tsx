@@ -7,7 +7,7 @@ import type { TraceAnalysis } from "@/lib/waterfall/trace-analysis";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import type { VisibleRows } from "@/lib/waterfall/tree-rows";
 import { ROW_HEIGHT } from "./layout";
-import { SpanRow } from "./span-row";
+import { SpanRow, spanRowId } from "./span-row";
 
 export interface ScrollRequest {
   row: number;
@@ -76,6 +76,8 @@ export function SpanRows(props: Props) {
       ref={scrollRef}
       role="tree"
       aria-label="Spans"
+      // Only a row in the DOM can be named; a selected row scrolled out of the window is announced by the live region alone.
+      aria-activedescendant={selected >= 0 && virtualizer.getVirtualItems().some((i) => i.index === rows.rowOf[selected]) ? spanRowId(selected) : undefined}
       tabIndex={0}
       data-testid="waterfall"
       className="relative min-h-0 flex-1 overflow-auto outline-none focus-visible:ring-2 focus-visible:ring-sky-500"

@@ -2,11 +2,11 @@
 
 import { useRef, useState, type PointerEvent } from "react";
 import { formatDuration } from "@/lib/format/duration";
-import { fractionOf, ticks, zoomed, type ViewWindow } from "@/lib/waterfall/time-axis";
+import { fractionOf, ticks, viewAfterKey, zoomed, type ViewWindow } from "@/lib/waterfall/time-axis";
 import { NAME_COLUMN } from "./layout";
 
-/** Time ticks over the timeline column; dragging across it zooms to the dragged range. */
-export function TimeRuler({ view, onZoom }: { view: ViewWindow; onZoom: (view: ViewWindow) => void }) {
+/** Time ticks over the timeline column; dragging across it zooms to the dragged range, and so do the zoom keys when it has focus. */
+export function TimeRuler({ view, total, onZoom }: { view: ViewWindow; total: number; onZoom: (view: ViewWindow) => void }) {
   const ref = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const at = (e: PointerEvent) => {
@@ -16,12 +16,22 @@ export function TimeRuler({ view, onZoom }: { view: ViewWindow; onZoom: (view: V
   return (
     <div className="flex h-6 select-none border-b border-zinc-200 text-[11px] text-zinc-500 dark:border-zinc-800">
       <div className="shrink-0 truncate px-2 leading-6" style={{ width: NAME_COLUMN }}>
-        Drag on the time axis to zoom
+        Drag on the time axis to zoom (keys: + − ← → 0)
       </div>
       <div
         ref={ref}
         data-testid="time-ruler"
-        className="relative flex-1 cursor-crosshair overflow-hidden border-l border-zinc-200 dark:border-zinc-800"
+        className="relative flex-1 cursor-crosshair overflow-hidden border-l border-zinc-200 outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-sky-500 dark:border-zinc-800"
+        tabIndex={0}
+        role="group"
+        aria-label="Time axis: + and − zoom, left and right arrows move, 0 shows the whole trace"
+        aria-keyshortcuts="+ - ArrowLeft ArrowRight 0"
+        onKeyDown={(e) => {
+          const next = viewAfterKey(e.key, view, total);
+          if (!next) return;
+          e.preventDefault();
+          onZoom(next);
+        }}
         onPointerDown={(e) => {
           e.currentTarget.setPointerCapture(e.pointerId);
           const f = at(e);

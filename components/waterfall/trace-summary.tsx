@@ -4,6 +4,7 @@ import { requestLatency } from "@/lib/waterfall/trace-analysis";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import { VisibleName } from "@/components/format/visible-name";
 import { formatCount } from "@/lib/format/count";
+import { Time } from "@/components/preferences/time-zone";
 
 /**
  * The trace at a glance: what it was, whose, when, how long, how big, how deep. Two latencies:
@@ -15,7 +16,7 @@ export function TraceSummary({ header, model }: { header: TraceHeader; model: Tr
   const facts: [string, React.ReactNode][] = [
     ["Tenant", header.tenantId],
     ["Request id", header.requestId ?? "—"],
-    ["Start (UTC)", header.start.replace("T", " ").replace("Z", "")],
+    ["Start", <Time key="s" at={header.start} precision="millisecond" />],
     ["Request latency", model ? (request === null ? "—" : formatDuration(Math.round(request))) : "…"],
     ["End-to-end latency", formatDuration(BigInt(header.durationNs))],
     ["Spans", formatCount(header.spanCount)],

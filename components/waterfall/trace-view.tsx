@@ -17,6 +17,7 @@ import { EventPopover, type EventAnchor } from "./event-popover";
 import { FindBox, useDebounced } from "./find-box";
 import { Minimap } from "./minimap";
 import { SpanDetail } from "./span-detail";
+import { SelectionAnnouncer } from "./selection-announcer";
 import { SpanRows, type ScrollRequest } from "./span-rows";
 import { Splitter } from "./splitter";
 import { TimeRuler } from "./time-ruler";
@@ -268,7 +269,7 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
             style={{ left: panes.widths.name }}
           />
           <Minimap model={model} rows={rows} view={view} scrollRef={scrollRef} onView={setView} />
-          <TimeRuler view={view} onZoom={setView} />
+          <TimeRuler view={view} total={full.end} onZoom={setView} />
           <SpanRows
             model={model}
             rows={rows}
@@ -286,6 +287,7 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
             onEvent={onEvent}
             onKeyDown={onKeyDown}
           />
+          <SelectionAnnouncer model={model} span={selected} row={selected >= 0 ? rows.rowOf[selected]! : -1} rowCount={rows.count} />
         </div>
         {detailOpen && selected >= 0 && (
           <Splitter

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detailLines, utcTimestamp } from "./query-display";
+import { detailLines } from "./query-display";
 
 describe("detailLines", () => {
   it("shows stored escapes as they are and escapes raw control characters", () => {
@@ -13,11 +13,5 @@ describe("detailLines", () => {
 
   it("never puts a line break in a line", () => {
     expect(detailLines({ "k\ney": "v\u2028w" }).join("")).not.toMatch(/[\r\n\u2028]/);
-  });
-});
-
-describe("utcTimestamp", () => {
-  it("is millisecond precise and says UTC", () => {
-    expect(utcTimestamp(new Date("2026-05-20T10:00:00.123Z"))).toBe("2026-05-20 10:00:00.123 UTC");
   });
 });

@@ -11,8 +11,3 @@ export function detailLines(details: Record<string, unknown>): string[] {
     return `${encodeAuditText(key, 64)}: ${encodeAuditText(shown ?? "null", 2000)}`;
   });
 }
-
-/** `2026-05-20 10:00:00.123 UTC`, the page's fixed reference time. */
-export function utcTimestamp(at: Date): string {
-  return `${at.toISOString().replace("T", " ").slice(0, 23)} UTC`;
-}

@@ -36,3 +36,35 @@ export function panned(view: ViewWindow, delta: number, total: number): ViewWind
   const start = Math.min(Math.max(0, view.start + delta), Math.max(0, total - width));
   return { start, end: start + width };
 }
+
+/** The window `factor` times as wide (2: zoom out, 0.5: zoom in) about its centre, inside [0, total] and at least 1 µs wide. */
+export function scaled(view: ViewWindow, factor: number, total: number): ViewWindow {
+  const width = Math.min(total, Math.max(1_000, (view.end - view.start) * factor));
+  const centre = (view.start + view.end) / 2;
+  const start = Math.min(Math.max(0, centre - width / 2), Math.max(0, total - width));
+  return { start, end: start + width };
+}
+
+/**
+ * The window after a zoom or pan key, so the timeline works without a mouse: + / − zoom about
+ * the centre, ← / → move a tenth of the window, 0 shows the whole trace; null for other keys.
+ */
+export function viewAfterKey(key: string, view: ViewWindow, total: number): ViewWindow | null {
+  const tenth = (view.end - view.start) / 10;
+  switch (key) {
+    case "+":
+    case "=":
+      return scaled(view, 0.5, total);
+    case "-":
+    case "_":
+      return scaled(view, 2, total);
+    case "ArrowLeft":
+      return panned(view, -tenth, total);
+    case "ArrowRight":
+      return panned(view, tenth, total);
+    case "0":
+      return { start: 0, end: total };
+    default:
+      return null;
+  }
+}

@@ -3,7 +3,7 @@ import { getSql } from "@/db/client";
 import { listTenants } from "@/lib/admin/overview";
 import { queryAuditLog } from "@/lib/audit/query";
 import { auditCursorParam, auditFilterParams, auditFiltersToParams, auditFiltersToSearch } from "@/lib/audit/query-params";
-import { utcTimestamp } from "@/lib/audit/query-display";
+import { Time } from "@/components/preferences/time-zone";
 import { reviewStatus } from "@/lib/audit/review";
 import { pendingRevocations } from "@/lib/audit/revocations";
 import { quarterOf } from "@/lib/audit/review-period";
@@ -54,7 +54,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <section className="mb-8">
           <PageHeader title="Privileged access by user">
             <span className="text-xs text-zinc-500">
-              {utcTimestamp(f.range.from)} – {utcTimestamp(f.range.to)}; action and outcome filters do not apply here
+              <Time at={f.range.from} precision="millisecond" /> – <Time at={f.range.to} precision="millisecond" />; action and outcome filters do not apply here
             </span>
           </PageHeader>
           <AccessSummaryTable rows={summary} hrefForUser={(email) => `/audit?${auditFiltersToSearch({ ...f, user: email })}`} />

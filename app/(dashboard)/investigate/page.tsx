@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { pageAccess } from "@/lib/auth/guard";
 import { investigate } from "@/lib/investigate/run";
 import { auditDetails, defaultPreset, parseInvestigateParams, RETRY_THRESHOLD } from "@/lib/investigate/search-params";
+import { readPreferences } from "@/lib/preferences/server";
 import { tenantsInScope } from "@/lib/tenants/in-scope";
 import { FiltersPending } from "@/components/filters/navigation-progress";
 import { TenantSelect } from "@/components/filters/tenant-select";
@@ -40,7 +41,7 @@ export default async function InvestigatePage({ searchParams }: { searchParams: 
     tenants: parsed.ok && parsed.filters.tenants.length > 0 ? parsed.filters.tenants : undefined,
     details: parsed.ok ? auditDetails(parsed.filters) : { view, rejected: "invalid input", problem: parsed.problem },
   });
-  const [tenants, result] = await Promise.all([tenantsInScope(access.scope), parsed.ok ? investigate(access.scope, parsed.filters) : null]);
+  const [tenants, result, preferences] = await Promise.all([tenantsInScope(access.scope), parsed.ok ? investigate(access.scope, parsed.filters) : null, readPreferences()]);
   const key = (name: string) => `${view}:${name}:${String(raw[name] ?? "")}`;
 
   return (
@@ -64,7 +65,7 @@ export default async function InvestigatePage({ searchParams }: { searchParams: 
         </p>
       )}
       {result?.view === "errors" && <ErrorsView tenants={result.tenants} />}
-      {result?.view === "retries" && parsed.ok && <RetriesView loops={result.loops} n={parsed.filters.n} />}
+      {result?.view === "retries" && parsed.ok && <RetriesView loops={result.loops} n={parsed.filters.n} zone={preferences.timeZone.zone} />}
       {result?.view === "slow" && parsed.ok && <SlowView requests={result.requests} rank={parsed.filters.rank} />}
       {result?.view === "lineage" && parsed.ok && <LineageView traces={result.traces} id={parsed.filters.id} />}
     </>

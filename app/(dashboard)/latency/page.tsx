@@ -6,6 +6,7 @@ import { latencyOptions, latencyReport } from "@/lib/latency/report";
 import { autoStep } from "@/lib/latency/step";
 import { tenantsInScope } from "@/lib/tenants/in-scope";
 import { InvalidParams } from "@/components/filters/invalid-params";
+import { readPreferences } from "@/lib/preferences/server";
 import { LatencyView } from "@/components/latency/latency-view";
 import { PageHeader } from "@/components/shell/page-header";
 
@@ -26,7 +27,7 @@ export default async function LatencyPage({ searchParams }: { searchParams: Sear
     tenants: requestedTenants(filters),
     details: problems.length ? { ...auditDetails(filters), ignored: problems } : auditDetails(filters),
   });
-  const [tenants, operations, report] = await Promise.all([tenantsInScope(access.scope), latencyOptions(access.scope, filters), latencyReport(access.scope, filters)]);
+  const [tenants, operations, report, preferences] = await Promise.all([tenantsInScope(access.scope), latencyOptions(access.scope, filters), latencyReport(access.scope, filters), readPreferences()]);
   return (
     <>
       <PageHeader title="Latency" />
@@ -38,6 +39,7 @@ export default async function LatencyPage({ searchParams }: { searchParams: Sear
         filters={filters}
         autoStep={autoStep(filters.range.to.getTime() - filters.range.from.getTime())}
         query={query}
+        zone={preferences.timeZone.zone}
       />
     </>
   );

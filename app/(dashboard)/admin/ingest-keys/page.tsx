@@ -7,10 +7,11 @@ import { AdminHeader } from "@/components/admin/admin-header";
 import { CreateKeyForm } from "@/components/admin/create-key-form";
 import { RevokeKeyButton } from "@/components/admin/revoke-key-button";
 import { td, th } from "@/components/admin/styles";
+import { Time } from "@/components/preferences/time-zone";
 
 export const metadata: Metadata = { title: "Ingest keys" };
 
-const when = (date: Date | null) => (date ? date.toISOString().replace("T", " ").slice(0, 16) + " UTC" : "—");
+const when = (date: Date | null) => (date ? <Time at={date} precision="minute" /> : "—");
 
 export default async function IngestKeysPage() {
   await pageAccess("admin", { audit: "admin.view", resource: "/admin/ingest-keys" });
@@ -40,7 +41,7 @@ export default async function IngestKeysPage() {
               <td className={td}>{k.createdBy ?? "—"}</td>
               <td className={td}>{when(k.createdAt)}</td>
               <td className={td}>{when(k.lastUsedAt)}</td>
-              <td className={td}>{k.revokedAt ? `Revoked ${when(k.revokedAt)}` : <RevokeKeyButton keyId={k.id} label={k.name} />}</td>
+              <td className={td}>{k.revokedAt ? <>Revoked {when(k.revokedAt)}</> : <RevokeKeyButton keyId={k.id} label={k.name} />}</td>
             </tr>
           ))}
         </tbody>
