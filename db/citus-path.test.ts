@@ -13,7 +13,7 @@ const DISTRIBUTED = ["spans", "traces", "resources", "scopes", "span_rollup", "s
 /** Insert-only distributed tables, with no unique key at all. */
 const KEYLESS = ["span_rollup_delta"];
 const REFERENCE = ["tenants", "users", "user_tenant_scopes", "ingest_keys"];
-const COORDINATOR = ["audit_log", "access_reviews", "retention_runs", "outbox_events", "ingest_isolation_violations", "sign_in_throttle", "auth_sessions", "pending_revocations"];
+const COORDINATOR = ["audit_log", "access_reviews", "retention_runs", "outbox_events", "ingest_isolation_violations", "sign_in_throttle", "auth_sessions", "pending_revocations", "saved_queries"];
 
 let t: TestDatabase;
 beforeAll(async () => {
