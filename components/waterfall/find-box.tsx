@@ -37,7 +37,7 @@ export function FindBox({ text, onText, errorsOnly, onErrorsOnly, count, current
         className="w-64 rounded border border-zinc-300 bg-white px-2 py-0.5 text-xs dark:border-zinc-700 dark:bg-zinc-900"
       />
       <label className="flex items-center gap-1 whitespace-nowrap text-xs">
-        <input type="checkbox" checked={errorsOnly} onChange={(e) => onErrorsOnly(e.target.checked)} />
+        <input type="checkbox" className="m-1 size-4" checked={errorsOnly} onChange={(e) => onErrorsOnly(e.target.checked)} />
         Errors only
       </label>
       <span className="min-w-16 text-xs text-zinc-500" data-testid="find-count" aria-live="polite">

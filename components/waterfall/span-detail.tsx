@@ -144,7 +144,7 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, width, onSe
             <>
               <dt className="text-zinc-500">Start</dt>
               <dd>
-                <Time at={d.start} precision="millisecond" />
+                <Time at={d.start} precision="nanosecond" />
               </dd>
             </>
           )}

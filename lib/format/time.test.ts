@@ -48,3 +48,11 @@ describe("time formatting", () => {
     expect(isKnownZone("Mars/Olympus")).toBe(false);
   });
 });
+
+describe("nanosecond precision", () => {
+  it("keeps every digit of an OTLP time, in any zone", () => {
+    expect(formatInstant("2026-12-05T11:59:14.254000123Z", "UTC", "nanosecond")).toBe("2026-12-05 11:59:14.254000123 UTC");
+    expect(formatInstant("2026-12-05T11:59:14.254000123Z", "Asia/Kolkata", "nanosecond")).toBe("2026-12-05 17:29:14.254000123 (UTC+05:30)");
+    expect(formatInstant(new Date(Date.UTC(2026, 11, 5, 11, 59, 14, 254)), "UTC", "nanosecond")).toBe("2026-12-05 11:59:14.254000000 UTC");
+  });
+});

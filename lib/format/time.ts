@@ -9,7 +9,8 @@ export type ZoneName = string;
 
 export const UTC: ZoneName = "UTC";
 
-export type Precision = "minute" | "second" | "millisecond";
+/** "nanosecond" keeps every digit an ISO string carries (OTLP times are nanoseconds; a Date holds milliseconds). */
+export type Precision = "minute" | "second" | "millisecond" | "nanosecond";
 
 type Instant = Date | string | number;
 
@@ -76,8 +77,11 @@ function suffix(zone: ZoneName, at: Date): string {
 export function formatWallTime(at: Instant, zone: ZoneName, precision: Precision = "second"): string {
   const d = toDate(at);
   if (Number.isNaN(d.getTime())) return "—";
-  const p = partsOf(d, zone, precision);
-  const time = `${p.hour}:${p.minute}${precision === "minute" ? "" : `:${p.second}`}${precision === "millisecond" ? `.${p.fractionalSecond}` : ""}`;
+  const p = partsOf(d, zone, precision === "nanosecond" ? "millisecond" : precision);
+  // Offsets are whole minutes, so the digits below the second are the same in every zone.
+  const fraction =
+    precision === "nanosecond" ? `.${((typeof at === "string" ? /:\d{2}\.(\d+)/.exec(at)?.[1] : undefined) ?? p.fractionalSecond!).padEnd(9, "0").slice(0, 9)}` : precision === "millisecond" ? `.${p.fractionalSecond}` : "";
+  const time = `${p.hour}:${p.minute}${precision === "minute" ? "" : `:${p.second}`}${fraction}`;
   return `${p.year}-${p.month}-${p.day} ${time}`;
 }
 
@@ -85,7 +89,7 @@ export function formatWallTime(at: Instant, zone: ZoneName, precision: Precision
 export function formatInstant(at: Instant, zone: ZoneName, precision: Precision = "second"): string {
   const d = toDate(at);
   if (Number.isNaN(d.getTime())) return "—";
-  return `${formatWallTime(d, zone, precision)} ${suffix(zone, d)}`;
+  return `${formatWallTime(at, zone, precision)} ${suffix(zone, d)}`;
 }
 
 /** A chart tick: "05-20 14:00", or "05-20" when every step is a day or more. */
