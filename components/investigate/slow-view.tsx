@@ -43,7 +43,20 @@ export function SlowView({ requests, rank }: { requests: SlowRequest[]; rank: Sl
               <td className="py-1 pr-3 text-right">{r.requestNs === null ? "—" : formatDuration(r.requestNs)}</td>
               <td className="py-1 pr-3 text-right">{formatDuration(r.endToEndNs)}</td>
               <td className="py-1 pr-3">
-                {top ? (
+                {top && r.queueWaitNs > top.timeNs ? (
+                  // A wait in a queue is no service's time, but it can be most of the path.
+                  <>
+                    <span className="font-medium" data-testid="dominant-queue-wait">
+                      queue wait
+                    </span>{" "}
+                    <span className="text-zinc-500">
+                      {formatDuration(r.queueWaitNs)}{top.share > 0 && ` (${Math.round((r.queueWaitNs * top.share * 100) / top.timeNs)}%)`}
+                    </span>
+                    <div className="text-xs text-zinc-500">
+                      then <VisibleName text={[top, ...rest].slice(0, 2).map((s) => `${s.service} ${Math.round(s.share * 100)}%`).join(", ")} />
+                    </div>
+                  </>
+                ) : top ? (
                   <>
                     <span className="font-medium" data-testid="dominant-service">
                       <VisibleName text={top.service} />

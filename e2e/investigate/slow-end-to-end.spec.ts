@@ -42,3 +42,13 @@ test("Slow requests ranked by end-to-end latency agree with a search sorted by d
   await expect(row.getByTestId("dominant-service")).toHaveText("job-worker");
   await expect(row).toContainText("queue wait");
 });
+
+test("a request whose end-to-end path is mostly a wait in a queue says so first, not its busiest service", async ({ page }) => {
+  await signIn(page, demoLogin("investigator"));
+  await page.goto("/investigate?view=slow&range=7d&rank=end-to-end");
+  const waiting = page.getByTestId("slow-request").filter({ visible: true }).filter({ has: page.getByTestId("dominant-queue-wait") });
+  await expect(waiting.first()).toBeVisible();
+  // The share is of the whole path: a wait that dominates is over half of it.
+  const share = Number(/queue wait\s+[^(]+\((\d+)%\)/.exec((await waiting.first().innerText()).replace(/\n/g, " "))?.[1]);
+  expect(share).toBeGreaterThan(50);
+});
