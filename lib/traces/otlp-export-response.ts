@@ -2,7 +2,7 @@ import "server-only";
 import type { TenantScope } from "@/lib/auth/scope";
 import { writeOtlpExport } from "./otlp-export";
 import type { TraceHeader } from "./trace-header";
-import { streamGuard, transactionStream } from "./transaction-stream";
+import { transactionStream } from "./transaction-stream";
 
 /** The export as a download, read while the client takes it (lib/traces/transaction-stream.ts). */
 export function otlpExportResponse(userId: string, scope: TenantScope, header: TraceHeader): Promise<Response> {
@@ -16,7 +16,5 @@ export function otlpExportResponse(userId: string, scope: TenantScope, header: T
       "content-disposition": `attachment; filename="trace-${header.traceId}.otlp.json"`,
     },
     produce: (tx, write) => writeOtlpExport(tx, header, write),
-    // Paced: the file is for saving, and a stalled reader must not get megabytes in a burst.
-    bytesPerSecond: streamGuard().limits.exportBytesPerSecond || undefined,
   });
 }

@@ -150,9 +150,6 @@ function scopeSpansOpening(resource: StoredResource | undefined, scope: StoredSc
   return `{"resource":${JSON.stringify(r)}${resourceSchema},"scopeSpans":[{"scope":${JSON.stringify(sc)}${scopeSchema},"spans":[`;
 }
 
-/** Spans per written chunk: about 200 KB, so a paced export writes (and stringifies) in small steps. */
-const EXPORT_CHUNK_SPANS = 500;
-
 /** Writes the export request for the trace in chunks; `write` may wait (backpressure). */
 export async function writeOtlpExport(tx: TransactionSql, header: TraceHeader, write: (chunk: string) => Promise<void>): Promise<void> {
   const where = spanWhere(tx, header);
@@ -183,7 +180,7 @@ export async function writeOtlpExport(tx: TransactionSql, header: TraceHeader, w
            s.attributes, s.events, s.links, s.dropped_attributes_count AS "droppedAttributesCount",
            s.dropped_events_count AS "droppedEventsCount", s.dropped_links_count AS "droppedLinksCount"
     FROM spans s WHERE ${where}
-    ORDER BY s.resource_id, s.scope_id, s.span_id`.cursor(EXPORT_CHUNK_SPANS);
+    ORDER BY s.resource_id, s.scope_id, s.span_id`.cursor(2_000);
   for await (const rows of cursor) {
     let chunk = "";
     for (const row of rows) {

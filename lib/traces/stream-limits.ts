@@ -13,8 +13,6 @@ export interface StreamLimits {
   spansPerMinute: number;
   /** A user whose downloads were cut for not reading three times in a row waits this long before the next (doubling for each further stall). */
   stallPenaltyMs: number;
-  /** The rate an OTLP export is written at beyond its first megabyte; 0: as fast as the client takes it. */
-  exportBytesPerSecond: number;
   retryAfterSeconds: number;
 }
 
@@ -26,10 +24,9 @@ const schema = z.object({
   TRACE_STREAM_MAX_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
   TRACE_DOWNLOAD_SPANS_PER_MINUTE: z.coerce.number().int().min(1_000).max(1_000_000_000).default(500_000),
   TRACE_STREAM_STALL_PENALTY_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
-  TRACE_EXPORT_BYTES_PER_SECOND: z.coerce.number().int().min(0).max(10_000_000_000).default(8 * 1024 * 1024),
 });
 
-/** The limits from the environment (TRACE_STREAMS_MAX, TRACE_STREAMS_PER_USER, TRACE_STREAM_STALL_MS, TRACE_STREAM_MAX_MS, TRACE_DOWNLOAD_SPANS_PER_MINUTE, TRACE_STREAM_STALL_PENALTY_MS, TRACE_EXPORT_BYTES_PER_SECOND). */
+/** The limits from the environment (TRACE_STREAMS_MAX, TRACE_STREAMS_PER_USER, TRACE_STREAM_STALL_MS, TRACE_STREAM_MAX_MS, TRACE_DOWNLOAD_SPANS_PER_MINUTE, TRACE_STREAM_STALL_PENALTY_MS). */
 export function streamLimitsFromEnv(env: Record<string, string | undefined>): StreamLimits {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -43,7 +40,6 @@ export function streamLimitsFromEnv(env: Record<string, string | undefined>): St
     maxMs: e.TRACE_STREAM_MAX_MS,
     spansPerMinute: e.TRACE_DOWNLOAD_SPANS_PER_MINUTE,
     stallPenaltyMs: e.TRACE_STREAM_STALL_PENALTY_MS,
-    exportBytesPerSecond: e.TRACE_EXPORT_BYTES_PER_SECOND,
     retryAfterSeconds: 5,
   };
 }

@@ -58,16 +58,7 @@ export interface TransactionStreamOptions {
   headers: Record<string, string>;
   /** Writes the body through `write`, which waits while the client is not reading. */
   produce: (tx: TransactionSql, write: (text: string) => Promise<void>) => Promise<void>;
-  /**
-   * Beyond its first megabyte, the body is written no faster than this. A client that stops
-   * reading is only found out once the sockets' buffers between it and the server are full
-   * (megabytes); unpaced, filling them is a burst of work that two cores feel everywhere.
-   */
-  bytesPerSecond?: number;
 }
-
-/** What a paced download writes at once, before its rate applies. */
-const PACE_BURST_BYTES = 1 << 20;
 
 /**
  * A download read from one database transaction while the client takes it, which must never
@@ -94,22 +85,14 @@ export async function transactionStream(options: TransactionStreamOptions, guard
   let open!: () => void;
   const firstWrite = new Promise<void>((resolve) => (open = resolve));
 
-  const startedAt = Date.now();
-  let sent = 0;
   const write = async (text: string): Promise<void> => {
     if (!started) {
       started = true;
       open();
     }
-    const bytes = encoder.encode(text);
-    if (options.bytesPerSecond) {
-      const early = ((sent + bytes.byteLength - PACE_BURST_BYTES) / options.bytesPerSecond) * 1000 - (Date.now() - startedAt);
-      if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
-    }
-    sent += bytes.byteLength;
     if (Date.now() > deadline) throw new StreamCutError(`the download took longer than ${limits.maxMs} ms`);
     // Rejects when the client cancelled the body (it went away), or after a cut (the abort below).
-    const written = writer.write(bytes).catch(() => {
+    const written = writer.write(encoder.encode(text)).catch(() => {
       throw new StreamCutError("the client closed the download");
     });
     written.catch(() => {});
