@@ -16,6 +16,8 @@ export default defineConfig({
     include: ["{lib,db,app,components,scripts}/**/*.test.{ts,tsx}"],
     globalSetup: ["db/testing/global-setup.ts"],
     pool: "forks",
+    // Two files at a time: most wait on Postgres, and the CI run has a time limit (4.7 → 2.8 min).
+    maxWorkers: 2,
     testTimeout: 30_000,
     // Audit rows are written keyed, as the start script makes the app write them.
     env: { AUDIT_HMAC_KEY: "test-audit-hmac-key-0123456789abcdef" },
