@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeIssue } from "@/lib/http/issues";
 
 const schema = z.object({
   /** The schema's owner: migrations and the retention purge's own session. */
@@ -17,7 +18,7 @@ export type Env = z.infer<typeof schema>;
 /** Each problem of `source` as `NAME: message`; empty when the settings above are valid. */
 export function envProblems(source: Record<string, string | undefined>): string[] {
   const parsed = schema.safeParse(source);
-  return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  return parsed.success ? [] : parsed.error.issues.map(describeIssue);
 }
 
 let cached: Env | undefined;
@@ -25,8 +26,8 @@ let cached: Env | undefined;
 /** The validated server environment; throws one readable error naming every bad variable. */
 export function env(): Env {
   if (cached) return cached;
-  const problems = envProblems(process.env);
-  if (problems.length > 0) throw new Error(`Invalid environment: ${problems.join("; ")}`);
-  cached = schema.parse(process.env);
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) throw new Error(`Invalid environment: ${parsed.error.issues.map(describeIssue).join("; ")}`);
+  cached = parsed.data;
   return cached;
 }
