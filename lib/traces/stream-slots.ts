@@ -106,7 +106,7 @@ export class StreamSlots {
       user = { open: 0, spans: cap, refilledAt: now, stalls: 0, pausedUntil: 0 };
       this.users.set(userId, user);
     }
-    user.spans = Math.min(cap, user.spans + ((now - user.refilledAt) / 60_000) * cap);
+    user.spans = this.balance(user, now);
     user.refilledAt = now;
     if (this.users.size > FORGET_ABOVE) this.forgetSettled(now);
     return user;
@@ -114,10 +114,15 @@ export class StreamSlots {
 
   /** Drops users with nothing open, no pause pending or remembered, and a full allowance: their state is the initial one. */
   private forgetSettled(now: number): void {
-    const cap = this.limits.spansPerMinute;
     for (const [id, user] of this.users) {
-      const full = user.spans + ((now - user.refilledAt) / 60_000) * cap >= cap;
+      const full = this.balance(user, now) >= this.limits.spansPerMinute;
       if (user.open === 0 && full && user.pausedUntil <= now - this.limits.stallPenaltyMs * MAX_PENALTY_FACTOR) this.users.delete(id);
     }
+  }
+
+  /** The user's allowance refilled to `now`, never beyond one minute's worth. */
+  private balance(user: UserState, now: number): number {
+    const cap = this.limits.spansPerMinute;
+    return Math.min(cap, user.spans + ((now - user.refilledAt) / 60_000) * cap);
   }
 }
