@@ -80,6 +80,26 @@ describe("OTLP JSON export", () => {
     expect(summary).toMatchObject({ span_count: 1_234, error_count: 13 });
   });
 
+  it("exports a span id stored twice (two start times) as two spans, each with its own start and name", async () => {
+    // A retried span can be stored at two start times under one id (the key includes the start).
+    await t.sql`
+      INSERT INTO spans (tenant_id, trace_id, span_id, parent_span_id, request_id, service, name, kind, start_time, duration_ns,
+                         status_code, attributes, events, links, resource_id)
+      SELECT tenant_id, trace_id, span_id, parent_span_id, request_id, service, 'the retry', kind, start_time + interval '1 millisecond',
+             duration_ns, status_code, attributes, events, links, resource_id
+      FROM spans WHERE trace_id = ${UUID}::uuid AND parent_span_id IS NOT NULL ORDER BY span_id LIMIT 1`;
+    const body = JSON.parse(await exported()) as { resourceSpans: { scopeSpans: { spans: { spanId: string; name: string; startTimeUnixNano: string }[] }[] }[] };
+    const spans = body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans));
+    expect(spans).toHaveLength(1_235);
+    const counts = new Map<string, number>();
+    for (const s of spans) counts.set(s.spanId, (counts.get(s.spanId) ?? 0) + 1);
+    const twice = [...counts].filter(([, n]) => n === 2).map(([id]) => id);
+    expect(twice).toHaveLength(1);
+    const pair = spans.filter((s) => s.spanId === twice[0]);
+    expect(new Set(pair.map((s) => s.startTimeUnixNano)).size).toBe(2);
+    expect(pair.map((s) => s.name)).toContain("the retry");
+  });
+
   it("maps every stored value kind back to an AnyValue", () => {
     expect(anyValue("x")).toEqual({ stringValue: "x" });
     expect(anyValue(3)).toEqual({ intValue: "3" });

@@ -83,7 +83,7 @@ describe("stalled trace downloads", () => {
 
     // The clients go away: each body is cancelled, and no transaction survives them. The span
     // stream is between two chunks and ends at once; an export ends once the query under way
-    // (sorting the trace) returns, well before the stall timeout either way.
+    // (a batch of the trace) returns, well before the stall timeout either way.
     const cancelledAt = Date.now();
     for (const r of [other!, another!]) await (await readThenStall(r, 1)).cancel();
     while (streamGuard().slots.inUse > 2) await sleep(10);
