@@ -35,13 +35,3 @@ export function uuidToTraceId(uuid: string): string {
   if (!HEX32.test(hex)) throw new Error(`Not a uuid: ${JSON.stringify(uuid)}`);
   return hex;
 }
-
-/** 8 lowercase hex digits of an unsigned 32-bit number. */
-export function hex32(n: number): string {
-  return (n >>> 0).toString(16).padStart(8, "0");
-}
-
-/** The signed decimal text of the 64-bit id made of two unsigned 32-bit halves. */
-export function spanIdDecimal(hi: number, lo: number): string {
-  return BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString();
-}
