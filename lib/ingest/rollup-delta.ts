@@ -1,5 +1,5 @@
 import { GROWTH } from "@/lib/latency/buckets";
-import { SpanStatus } from "@/db/span-codec/span-kind";
+import { SpanStatus } from "@/db/span-codec/kind-and-status";
 import type { NormalizedSpan } from "./normalize";
 import { headSamplingWeight, isRetry, jobNameOf, storedStartNs } from "./span-facts";
 

@@ -1,5 +1,5 @@
 import type { Sql } from "@/db/connect";
-import { SpanKind } from "@/db/span-codec/span-kind";
+import { SpanKind } from "@/db/span-codec/kind-and-status";
 import { epochNs } from "./sql-time";
 
 /**

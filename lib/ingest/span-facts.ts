@@ -1,4 +1,4 @@
-import { SpanKind } from "@/db/span-codec/span-kind";
+import { SpanKind } from "@/db/span-codec/kind-and-status";
 import type { Attributes } from "./normalize";
 
 /**

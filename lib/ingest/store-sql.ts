@@ -1,4 +1,4 @@
-import { SpanKind } from "@/db/span-codec/span-kind";
+import { SpanKind } from "@/db/span-codec/kind-and-status";
 import { SPAN_COLUMNS } from "./span-copy";
 import { epochNs, fromNs } from "./sql-time";
 import { TRACE_ATTRIBUTE_LIMITS } from "./trace-attributes";

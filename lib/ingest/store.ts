@@ -3,7 +3,7 @@ import type { Sql } from "@/db/connect";
 import { COUNTER } from "./counters";
 import { isMissingPartition, isRetryableConflict, isUniqueViolation } from "@/db/errors";
 import { CopyWriter } from "@/db/span-codec/copy-stream";
-import { SpanKind } from "@/db/span-codec/span-kind";
+import { SpanKind } from "@/db/span-codec/kind-and-status";
 import { claimedTenantIds, enforceTenants, traceIdsOf, type AcceptedSpan, type Enforcement, type KeyScope, type TenantPolicy } from "./enforce-tenant";
 import type { NormalizedEntry } from "./normalize";
 import type { RefusalReason } from "./refusals";

@@ -1,4 +1,4 @@
-import { SpanStatus } from "@/db/span-codec/span-kind";
+import { SpanStatus } from "@/db/span-codec/kind-and-status";
 import type { AcceptedSpan } from "./enforce-tenant";
 import { headSamplingWeight, isSecuritySpan, storedStartNs } from "./span-facts";
 import { traceNumberCells } from "./number-cells";

@@ -1,4 +1,4 @@
-import { SpanStatus } from "../../db/span-codec/span-kind";
+import { SpanStatus } from "../../db/span-codec/kind-and-status";
 import { hex32, spanIdDecimal } from "./span-ids";
 import type { Random } from "./random";
 import type { ServiceName } from "./resources";

@@ -1,4 +1,4 @@
-import { SpanKind } from "../../../db/span-codec/span-kind";
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
 import { insertOutboxEvent, relayOutboxEvent, type EventHandler } from "./async";
 import { BEGIN, callService, COMMIT, db, query, redis, type Served } from "./infra";
 import type { Handler } from "./web";

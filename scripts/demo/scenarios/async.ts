@@ -1,5 +1,5 @@
 import type { ServiceName } from "../resources";
-import { SpanKind } from "../../../db/span-codec/span-kind";
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
 import type { DemoSpan, Failure, TraceBuilder } from "../trace-builder";
 import { db, query } from "./infra";
 

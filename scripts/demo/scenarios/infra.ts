@@ -1,5 +1,5 @@
 import type { ServiceName } from "../resources";
-import { SpanKind } from "../../../db/span-codec/span-kind";
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
 import { sharedAttributes, type Attributes, type DemoSpan, type Failure, type TraceBuilder } from "../trace-builder";
 import { FAILURES, upstreamFailure } from "./failures";
 

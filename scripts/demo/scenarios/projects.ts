@@ -1,4 +1,4 @@
-import { SpanKind } from "../../../db/span-codec/span-kind";
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
 import type { DemoSpan, TraceBuilder } from "../trace-builder";
 import { enqueueJob, insertOutboxEvent, relayOutboxEvent, type EventHandler, type JobSpec } from "./async";
 import { FAILURES } from "./failures";

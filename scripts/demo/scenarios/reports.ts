@@ -1,4 +1,4 @@
-import { SpanKind } from "../../../db/span-codec/span-kind";
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
 import { enqueueJob, insertOutboxEvent, relayOutboxEvent, type JobSpec } from "./async";
 import { FAILURES } from "./failures";
 import { db, externalCall, query, redis } from "./infra";
