@@ -11,7 +11,7 @@ export function spanIdToBigint(hex: string): bigint {
   return checkedSpanIdToBigint(hex);
 }
 
-/** spanIdToBigint for an id the caller has already checked (ingest). */
+/** spanIdToBigint for an id the caller has already checked (ingest, a span id from a URL). */
 export function checkedSpanIdToBigint(hex: string): bigint {
   return BigInt.asIntN(64, BigInt(`0x${hex}`));
 }
@@ -25,7 +25,7 @@ export function traceIdToUuid(hex: string): string {
   return checkedTraceIdUuid(hex.toLowerCase());
 }
 
-/** traceIdToUuid for a lowercase id the caller has already checked (ingest). */
+/** traceIdToUuid for a lowercase id the caller has already checked (ingest, a trace id from a URL). */
 export function checkedTraceIdUuid(h: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
