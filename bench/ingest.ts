@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect, makeDb, type Sql } from "../db/connect";
-import { CopyWriter } from "../db/demo/copy-stream";
+import { CopyWriter } from "../db/span-codec/copy-stream";
 import { startEmbedded } from "../db/embedded";
 import { serverNodeOptions } from "../scripts/startup/next-server";
 import { runMigrations } from "../db/migrate";

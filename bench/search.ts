@@ -2,7 +2,7 @@ import { register } from "node:module";
 import type { TransactionSql } from "postgres";
 import { connect, type Sql } from "../db/connect";
 import { enterReaderScope } from "../db/reader-scope";
-import type { TenantScope } from "../lib/auth/scope";
+import type { TenantScope } from "../db/tenant-scope";
 import { benchDatabase } from "./lib/bench-database";
 import { percentile } from "./lib/percentile";
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "@playwright/test";
 import { connect } from "../db/connect";
-import { seedTenants } from "../db/demo/index";
+import { seedTenants } from "../scripts/demo/index";
 import { startEmbedded } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 import { hashPassword } from "../lib/auth/password";

@@ -1,6 +1,6 @@
 import "server-only";
 import Link from "next/link";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import { isTransientDatabaseError } from "@/db/errors";
 import { CursorError, searchTraces } from "@/lib/traces/search";
 import { serializeSearch, type SearchFilters } from "@/lib/traces/search-params";

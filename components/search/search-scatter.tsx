@@ -1,5 +1,5 @@
 import "server-only";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import { isTransientDatabaseError } from "@/db/errors";
 import { resolveTimeRange } from "@/lib/filters/time-range";
 import { escapeInvisible } from "@/lib/format/visible-text";

@@ -84,7 +84,7 @@ $function$;
 -- The tenant rule
 -- ---------------------------------------------------------------------------------------------
 
--- What te_reader may see (policies.sql): the tenants db/scoped.ts sets for its transaction, or
+-- What te_reader may see (policies.sql): the tenants db/reader-scope.ts sets for its transaction, or
 -- all of them. PL/pgSQL so the planner does not inline it (0008): inlined, the OR of
 -- current_setting() calls is estimated to keep a fraction of a percent of the rows and searches
 -- sort a whole window instead of walking traces_start_idx (470 ms instead of 0.9 ms,

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { uuidToTraceId } from "../../db/demo/ids";
+import { uuidToTraceId } from "../../db/span-codec/ids";
 import { demoLogin, signIn } from "../fixtures/demo";
 import { e2eDatabase } from "../fixtures/db";
 

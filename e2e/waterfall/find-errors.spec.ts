@@ -14,7 +14,7 @@ interface BigTrace {
   message: string;
 }
 
-/** The demo's showcase: a bulk import of ~3,000 spans with deadlocked inserts deep inside (db/demo/scenarios/showcase.ts). */
+/** The demo's showcase: a bulk import of ~3,000 spans with deadlocked inserts deep inside (scripts/demo/scenarios/showcase.ts). */
 async function bigTraceWithErrors(tenants: string[]): Promise<BigTrace> {
   const sql = e2eDatabase();
   try {

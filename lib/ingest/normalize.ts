@@ -1,6 +1,6 @@
-import { resourceId, scopeId } from "@/db/demo/resources";
+import { resourceId, scopeId } from "@/db/span-codec/resource-id";
 import { storedBytes, storedDouble, storedInt, storedKvlist, type StoredValue } from "@/lib/attributes/stored-value";
-import { checkedSpanIdToBigint, checkedTraceIdUuid } from "@/db/demo/ids";
+import { checkedSpanIdToBigint, checkedTraceIdUuid } from "@/db/span-codec/ids";
 import type { SpanEvent, SpanLink } from "@/db/schema";
 import type { SpanLimits } from "./limits";
 import { storableText, truncateMarked } from "./limits";
@@ -57,7 +57,7 @@ export interface LimitCounts {
 export interface NormalizedSpan {
   /** `tenant.id` as the span names it; the resource's claim is on `resource`. */
   tenantClaim: string | undefined;
-  /** The trace id as a uuid, the span ids as signed 64-bit decimals (see db/demo/ids.ts). */
+  /** The trace id as a uuid, the span ids as signed 64-bit decimals (see db/span-codec/ids.ts). */
   traceId: string;
   spanId: string;
   parentSpanId: string | null;

@@ -1,6 +1,7 @@
 import { GROWTH } from "@/lib/latency/buckets";
+import { SpanStatus } from "@/db/span-codec/kind-and-status";
 import type { NormalizedSpan } from "./normalize";
-import { headSamplingWeight, isRetry, jobNameOf, STATUS_ERROR, storedStartNs } from "./span-facts";
+import { headSamplingWeight, isRetry, jobNameOf, storedStartNs } from "./span-facts";
 
 /**
  * The minute-grain rollup rows (db/schema-rollup.ts) of the spans one ingest transaction
@@ -131,7 +132,7 @@ export class RollupDelta {
   addSpan(tenantId: string, span: RollupSpan, traceWeight: number): void {
     const weight = headSamplingWeight(span.attributes) ?? traceWeight;
     const row = this.row(tenantId, span);
-    const error = span.statusCode === STATUS_ERROR;
+    const error = span.statusCode === SpanStatus.Error;
     const retry = isRetry(span.attributes);
     row.spans++;
     row.durationNs += span.durationNs;

@@ -1,5 +1,5 @@
 import type { Sql } from "@/db/connect";
-import { SPAN_KIND_CONSUMER, SPAN_KIND_PRODUCER } from "./span-facts";
+import { SpanKind } from "@/db/span-codec/kind-and-status";
 import { epochNs } from "./sql-time";
 
 /**
@@ -19,7 +19,7 @@ const weightOf = (a: string, traceWeight: string) => `
 const isRetry = (a: string) => `(jsonb_typeof(${a} -> 'job.attempt') = 'number' AND (${a} ->> 'job.attempt')::float8 > 1)`;
 
 /** A job's first attempt: its queue wait is enqueue (the producer span's end) to worker start. */
-const isFirstAttempt = (c: string) => `(${c}.kind = ${SPAN_KIND_CONSUMER} AND ${c}.attributes ? 'job.name' AND NOT ${isRetry(`${c}.attributes`)})`;
+const isFirstAttempt = (c: string) => `(${c}.kind = ${SpanKind.Consumer} AND ${c}.attributes ? 'job.name' AND NOT ${isRetry(`${c}.attributes`)})`;
 
 
 const waitNs = (c: string, p: string) => `greatest(0, ${epochNs(`${c}.start_time`)} - ${epochNs(`${p}.start_time`)} - ${p}.duration_ns)`;
@@ -118,7 +118,7 @@ const SPANS_SINCE = `
 const WAITS_SINCE = `
   SELECT ${CONSUMER_FIELDS("c")}, c.weight, ${waitNs("c", "p")} AS wait_ns
   FROM src c JOIN spans p ON p.tenant_id = c.tenant_id AND p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
-  WHERE ${isFirstAttempt("c")} AND p.kind = ${SPAN_KIND_PRODUCER}`;
+  WHERE ${isFirstAttempt("c")} AND p.kind = ${SpanKind.Producer}`;
 
 const REBUILD_SINCE = GRAINS.map((g) => upsert(g, SPANS_SINCE, WAITS_SINCE));
 

@@ -1,5 +1,5 @@
-import { copyJson, copyNullable, copyText, COPY_NULL } from "@/db/demo/copy-text";
-import { TimestampFormatter } from "@/db/demo/timestamp";
+import { copyJson, copyNullable, copyText, COPY_NULL } from "@/db/span-codec/copy-text";
+import { TimestampFormatter } from "@/db/span-codec/timestamp";
 import type { AcceptedSpan } from "./enforce-tenant";
 
 export const SPAN_COLUMNS =

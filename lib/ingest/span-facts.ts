@@ -1,3 +1,4 @@
+import { SpanKind } from "@/db/span-codec/kind-and-status";
 import type { Attributes } from "./normalize";
 
 /**
@@ -5,10 +6,6 @@ import type { Attributes } from "./normalize";
  * (lib/ingest/rollup-delta.ts, trace-summaries.ts) and the rebuild from stored spans
  * (lib/ingest/rollup.ts, in SQL) mean the same thing.
  */
-
-export const SPAN_KIND_PRODUCER = 4;
-export const SPAN_KIND_CONSUMER = 5;
-export const STATUS_ERROR = 2;
 
 /** 1/r for a span kept by head sampling at ratio r (lib/tracing writes `sampling.ratio`). */
 export function headSamplingWeight(attributes: Attributes): number | undefined {
@@ -24,7 +21,7 @@ export function isRetry(attributes: Attributes): boolean {
 
 /** A job's first attempt: its queue wait runs from enqueue (the producer's end) to its start. */
 export function isFirstAttempt(kind: number, attributes: Attributes): boolean {
-  return kind === SPAN_KIND_CONSUMER && Object.hasOwn(attributes, "job.name") && !isRetry(attributes);
+  return kind === SpanKind.Consumer && Object.hasOwn(attributes, "job.name") && !isRetry(attributes);
 }
 
 /** `job.name` as text, as `attributes ->> 'job.name'` reads it; '' when absent or null. */

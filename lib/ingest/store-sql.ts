@@ -1,4 +1,4 @@
-import { SPAN_KIND_CONSUMER, SPAN_KIND_PRODUCER } from "./span-facts";
+import { SpanKind } from "@/db/span-codec/kind-and-status";
 import { SPAN_COLUMNS } from "./span-copy";
 import { epochNs, fromNs } from "./sql-time";
 import { TRACE_ATTRIBUTE_LIMITS } from "./trace-attributes";
@@ -35,7 +35,7 @@ export const STORED_PRODUCERS = `
   SELECT p.tenant_id, p.trace_id::text, p.span_id::text, ${epochNs("p.start_time")}::text AS start_ns, p.duration_ns::text
   FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
   JOIN spans p ON p.tenant_id = t.tenant_id AND p.trace_id = t.trace_id
-  WHERE p.span_id = ANY($3::bigint[]) AND p.kind = ${SPAN_KIND_PRODUCER}`;
+  WHERE p.span_id = ANY($3::bigint[]) AND p.kind = ${SpanKind.Producer}`;
 
 /** Stored job runs whose parent is one of the request's producers ($3), in the stored traces ($1 tenant, $2 trace). */
 export const STORED_CONSUMERS = `
@@ -43,7 +43,7 @@ export const STORED_CONSUMERS = `
          ${epochNs("c.start_time")}::text AS start_ns, c.duration_ns::text, c.status_code, c.attributes
   FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
   JOIN spans c ON c.tenant_id = t.tenant_id AND c.trace_id = t.trace_id
-  WHERE c.parent_span_id = ANY($3::bigint[]) AND c.kind = ${SPAN_KIND_CONSUMER} AND c.attributes ? 'job.name'`;
+  WHERE c.parent_span_id = ANY($3::bigint[]) AND c.kind = ${SpanKind.Consumer} AND c.attributes ? 'job.name'`;
 
 /**
  * Inserts the new traces' summaries and folds the others into the stored rows (summaries from

@@ -1,13 +1,14 @@
 import type { TransactionSql } from "postgres";
 import type { Sql } from "@/db/connect";
-import { CopyWriter } from "@/db/demo/copy-stream";
 import { COUNTER } from "./counters";
 import { isMissingPartition, isRetryableConflict, isUniqueViolation } from "@/db/errors";
+import { CopyWriter } from "@/db/span-codec/copy-stream";
+import { SpanKind } from "@/db/span-codec/kind-and-status";
 import { claimedTenantIds, enforceTenants, traceIdsOf, type AcceptedSpan, type Enforcement, type KeyScope, type TenantPolicy } from "./enforce-tenant";
 import type { NormalizedEntry } from "./normalize";
 import type { RefusalReason } from "./refusals";
 import { queueWaitNs, RollupDelta, type RollupSpan } from "./rollup-delta";
-import { isFirstAttempt, SPAN_KIND_PRODUCER, storedStartNs } from "./span-facts";
+import { isFirstAttempt, storedStartNs } from "./span-facts";
 import { spanCopyText } from "./span-copy";
 import { copyIntoPartition, INSERT_ROLLUP_DELTA, MERGE_TRACE_SUMMARIES, STORED_CONSUMERS, STORED_PRODUCERS, STORED_SPANS, STORED_TRACES } from "./store-sql";
 import { rootWeight, summarizeTraces, summaryColumns } from "./trace-summaries";
@@ -207,7 +208,7 @@ export class SpanStore {
       keys.traces.push(span.traceId);
       keys.spans.push(span.spanId);
       keys.starts.push(storedStartNs(span.startNs).toString());
-      if (span.kind === SPAN_KIND_PRODUCER) producers.push(span.spanId);
+      if (span.kind === SpanKind.Producer) producers.push(span.spanId);
       if (span.parentSpanId && isFirstAttempt(span.kind, span.attributes) && !inRequest.has(spanKey(tenantId, span.traceId, span.parentSpanId))) parents.push(span.parentSpanId);
     }
     const traces = [...joined.values()];
@@ -386,7 +387,7 @@ function rollupOf(fresh: readonly AcceptedSpan[], accepted: readonly AcceptedSpa
 
   const producers = new Map<string, { startNs: bigint; durationNs: bigint }>();
   for (const p of stored.producers.values()) producers.set(spanKey(p.tenant_id, p.trace_id, p.span_id), { startNs: BigInt(p.start_ns), durationNs: BigInt(p.duration_ns) });
-  for (const { tenantId, span } of accepted) if (span.kind === SPAN_KIND_PRODUCER) producers.set(spanKey(tenantId, span.traceId, span.spanId), span);
+  for (const { tenantId, span } of accepted) if (span.kind === SpanKind.Producer) producers.set(spanKey(tenantId, span.traceId, span.spanId), span);
 
   for (const { tenantId, span } of fresh) {
     if (!span.parentSpanId || !isFirstAttempt(span.kind, span.attributes)) continue;
@@ -396,7 +397,7 @@ function rollupOf(fresh: readonly AcceptedSpan[], accepted: readonly AcceptedSpa
     delta.addWait({ tenantId, consumer: span, waitNs, traceWeight: weightOf(tenantId, span.traceId) });
   }
   const freshProducers = new Map<string, AcceptedSpan["span"]>();
-  for (const { tenantId, span } of fresh) if (span.kind === SPAN_KIND_PRODUCER) freshProducers.set(spanKey(tenantId, span.traceId, span.spanId), span);
+  for (const { tenantId, span } of fresh) if (span.kind === SpanKind.Producer) freshProducers.set(spanKey(tenantId, span.traceId, span.spanId), span);
   for (const c of stored.consumers) {
     const producer = freshProducers.get(spanKey(c.tenant_id, c.trace_id, c.parent_span_id));
     if (!producer || !isFirstAttempt(c.kind, c.attributes)) continue;

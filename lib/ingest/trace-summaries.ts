@@ -1,5 +1,6 @@
+import { SpanStatus } from "@/db/span-codec/kind-and-status";
 import type { AcceptedSpan } from "./enforce-tenant";
-import { headSamplingWeight, isSecuritySpan, STATUS_ERROR, storedStartNs } from "./span-facts";
+import { headSamplingWeight, isSecuritySpan, storedStartNs } from "./span-facts";
 import { traceNumberCells } from "./number-cells";
 import { summaryJson, TraceAttributeSummary } from "./trace-attributes";
 
@@ -49,7 +50,7 @@ export function summarizeTraces(spans: readonly AcceptedSpan[]): Map<string, Tra
     if (startNs < t.startNs) t.startNs = startNs;
     if (endNs > t.endNs) t.endNs = endNs;
     t.spans++;
-    if (span.statusCode === STATUS_ERROR) t.errors++;
+    if (span.statusCode === SpanStatus.Error) t.errors++;
     t.services.add(span.service);
     if (isSecuritySpan(span.attributes)) t.security = true;
     const isRoot = span.parentSpanId === null;

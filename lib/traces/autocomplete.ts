@@ -1,7 +1,7 @@
 import "server-only";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
-import { withTenantScope } from "@/db/scoped";
+import type { TenantScope } from "@/db/tenant-scope";
+import { withTenantScope } from "@/lib/db/scoped";
 import type { AutocompleteParams } from "./autocomplete-params";
 import { withinRetention } from "./retention-filter";
 import { searchTenants } from "./search-sql";

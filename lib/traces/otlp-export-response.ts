@@ -1,5 +1,5 @@
 import "server-only";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import { writeOtlpExport } from "./otlp-export";
 import type { TraceHeader } from "./trace-header";
 import { transactionStream } from "./transaction-stream";

@@ -4,7 +4,6 @@ import fc from "fast-check";
 import protobuf from "protobufjs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { enterReaderScope } from "@/db/reader-scope";
-import { traceIdToUuid } from "@/db/demo/ids";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { decodeJson } from "@/lib/ingest/decode-json";
 import { decodeProtobuf } from "@/lib/ingest/decode-protobuf";
@@ -14,6 +13,7 @@ import { opentelemetry } from "@/lib/ingest/proto/otlp.js";
 import { defaultRedactionRules, Redactor } from "@/lib/ingest/redact";
 import { keyFor, postOtlp, seedTenant, startIngestServer, type IngestServer } from "@/lib/ingest/testing/fixtures";
 import { encodeRequest, fixed64 } from "@/lib/ingest/testing/synthetic";
+import { traceIdToUuid } from "@/db/span-codec/ids";
 import { writeOtlpExport } from "./otlp-export";
 import { findTraceHeader } from "./trace-header";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import type { TransactionSql } from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import type { TestDatabase } from "@/db/testing/test-db";
 import { suggestIn } from "./autocomplete";
 import { autocompleteParamsSchema } from "./autocomplete-params";

@@ -1,6 +1,6 @@
 import type { TransactionSql } from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import { enterReaderScope } from "@/db/reader-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 

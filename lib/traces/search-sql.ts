@@ -1,6 +1,6 @@
 import "server-only";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import { resolveTimeRange } from "@/lib/filters/time-range";
 import type { SearchCursor } from "./search-cursor";
 import type { AttributeCondition, SearchFilters, SortKey } from "./search-params";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
-import { withTenantScope } from "@/db/scoped";
+import type { TenantScope } from "@/db/tenant-scope";
+import { withTenantScope } from "@/lib/db/scoped";
 import { decodeCursor, encodeCursor, type SearchCursor } from "./search-cursor";
 import { probedConditions } from "./search-probes";
 import type { AttributeCondition, SearchFilters } from "./search-params";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import type { SpanChunk } from "@/lib/waterfall/span-page";
 import { TraceModelBuilder } from "@/lib/waterfall/trace-model";
@@ -22,7 +22,7 @@ const ALL: TenantScope = { all: true };
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  // spansResponse reads through the app's pool (db/client.ts), created on first use from the
+  // spansResponse reads through the app's pool (lib/db/client.ts), created on first use from the
   // app's environment.
   process.env.DATABASE_URL = t.url;
   process.env.AUTH_SECRET ??= "a".repeat(40);

@@ -1,6 +1,6 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import type { TraceHeader } from "./trace-header";
 import { spanWhere } from "./trace-span";
 import { transactionStream } from "./transaction-stream";

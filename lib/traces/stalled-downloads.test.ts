@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TenantScope } from "@/lib/auth/scope";
-import { getSql, getStreamSql } from "@/db/client";
+import type { TenantScope } from "@/db/tenant-scope";
+import { getSql, getStreamSql } from "@/lib/db/client";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { checkHealth } from "@/lib/health/check";
 import { otlpExportResponse } from "./otlp-export-response";
@@ -13,7 +13,7 @@ import { StreamSlots } from "./stream-slots";
 import { streamGuard, transactionStream } from "./transaction-stream";
 
 /**
- * The stalled-download attack (issue 15, item 1) on the app's own pool (db/client.ts) and real
+ * The stalled-download attack (issue 15, item 1) on the app's own pool (lib/db/client.ts) and real
  * Postgres: a tenant viewer keeps ten exports of a large trace open, reads 64 KB of each and
  * stops, and opens a new one whenever one is cut. Meanwhile health and another user's search
  * must answer within a second every time, and afterwards no connection is left idle in a

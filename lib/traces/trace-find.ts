@@ -1,7 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
-import { withTenantScope } from "@/db/scoped";
+import type { TenantScope } from "@/db/tenant-scope";
+import { withTenantScope } from "@/lib/db/scoped";
 import { findTraceHeader } from "./trace-header";
 import { MAX_FIND_RESULTS } from "./trace-find-limits";
 import { spanWhere } from "./trace-span";

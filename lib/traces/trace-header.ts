@@ -1,10 +1,10 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
-import { withTenantScope } from "@/db/scoped";
+import type { TenantScope } from "@/db/tenant-scope";
+import { withTenantScope } from "@/lib/db/scoped";
+import { checkedTraceIdUuid } from "@/db/span-codec/ids";
 import { withinRetention } from "./retention-filter";
 import { tenantFilter } from "./trace-scope-sql";
-import { traceIdUuid } from "./trace-id";
 
 /** The summary of one trace the waterfall opens with, plus what its span queries need. */
 export interface TraceHeader {
@@ -51,7 +51,7 @@ export async function findTraceHeader(tx: TransactionSql, scope: TenantScope, tr
            t.span_count AS "spanCount", t.error_count AS "errorCount", t.services,
            t.has_error AS "hasError", t.is_slow AS "isSlow", t.is_security AS "isSecurity"
     FROM traces t JOIN tenants n ON n.id = t.tenant_id
-    WHERE t.trace_id = ${traceIdUuid(traceId)}::uuid
+    WHERE t.trace_id = ${checkedTraceIdUuid(traceId)}::uuid
       AND ${tenantFilter(tx, scope)}
       AND ${withinRetention(tx)}
     ORDER BY t.tenant_id`;

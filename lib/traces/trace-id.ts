@@ -12,10 +12,6 @@ export function parseTraceId(value: string): string | null {
   return null;
 }
 
-export function traceIdUuid(hex: string): string {
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 export const traceIdParam = z.string().transform((v, ctx) => {
   const id = parseTraceId(v);
   if (id === null) {
@@ -29,8 +25,3 @@ export const spanIdParam = z
   .string()
   .transform((v) => v.toLowerCase())
   .refine((v) => HEX16.test(v) && v !== "0".repeat(16), "not a span id (16 hex digits)");
-
-/** The signed 64-bit decimal of a 16-hex span id, as the `bigint` columns hold it. */
-export function spanIdDecimal(hex: string): string {
-  return BigInt.asIntN(64, BigInt(`0x${hex}`)).toString();
-}

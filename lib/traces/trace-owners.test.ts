@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "@/db/testing/test-db";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import { allowedRow, dataReach } from "@/lib/audit/data-reach";
 import { ALL, ALPHA, BETA, twoTenantDatabase } from "./testing/two-tenants";
 import { findTraceOwners } from "./trace-owners";

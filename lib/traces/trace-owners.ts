@@ -1,8 +1,8 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import { withTenantScope } from "@/db/scoped";
+import { withTenantScope } from "@/lib/db/scoped";
+import { checkedTraceIdUuid } from "@/db/span-codec/ids";
 import { withinRetention } from "./retention-filter";
-import { traceIdUuid } from "./trace-id";
 
 /**
  * The tenants that hold a (not expired) trace with this id, across every tenant: what the
@@ -13,7 +13,7 @@ export async function findTraceOwners(tx: TransactionSql, traceId: string, tenan
   const rows = await tx<{ tenantId: string }[]>`
     SELECT DISTINCT t.tenant_id AS "tenantId"
     FROM traces t JOIN tenants n ON n.id = t.tenant_id
-    WHERE t.trace_id = ${traceIdUuid(traceId)}::uuid
+    WHERE t.trace_id = ${checkedTraceIdUuid(traceId)}::uuid
       AND ${tenant === undefined ? tx`true` : tx`t.tenant_id = ${tenant}`}
       AND ${withinRetention(tx)}
     ORDER BY 1`;

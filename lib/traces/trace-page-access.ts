@@ -1,6 +1,6 @@
 import "server-only";
 import { pageAccess } from "@/lib/auth/guard";
-import { withTenantScope } from "@/db/scoped";
+import { withTenantScope } from "@/lib/db/scoped";
 import { findTraceHeader, type TraceHeader } from "./trace-header";
 import { lineageHref } from "./trace-lineage-link";
 import { traceAccess } from "./trace-route-params";

@@ -1,10 +1,10 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import type { SpanEvent, SpanLink } from "@/db/schema";
-import { withTenantScope } from "@/db/scoped";
+import { withTenantScope } from "@/lib/db/scoped";
+import { checkedSpanIdToBigint, checkedTraceIdUuid } from "@/db/span-codec/ids";
 import { findTraceHeader, type TraceHeader } from "./trace-header";
-import { spanIdDecimal, traceIdUuid } from "./trace-id";
 
 /** A job or event handler run in the trace: a consumer span carrying job.* or event.* attributes. */
 export interface AsyncWork {
@@ -81,7 +81,7 @@ export async function readSpanDetail(
            s.dropped_links_count AS "droppedLinks"
     FROM spans s LEFT JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id
     LEFT JOIN scopes c ON c.tenant_id = s.tenant_id AND c.id = s.scope_id
-    WHERE ${where} AND s.span_id = ${spanIdDecimal(request.spanId)}::bigint
+    WHERE ${where} AND s.span_id = ${checkedSpanIdToBigint(request.spanId).toString()}::bigint
     LIMIT 1`;
   if (!row) return null;
   const asyncWork = await tx<AsyncWork[]>`
@@ -110,7 +110,7 @@ export async function readSpanDetail(
  * The bounds go as text: postgres.js would turn a timestamptz parameter into a Date (ms).
  */
 export function spanWhere(tx: TransactionSql, header: TraceHeader) {
-  return tx`s.tenant_id = ${header.tenantId} AND s.trace_id = ${traceIdUuid(header.traceId)}::uuid
+  return tx`s.tenant_id = ${header.tenantId} AND s.trace_id = ${checkedTraceIdUuid(header.traceId)}::uuid
     AND s.start_time >= ${header.start}::text::timestamptz AND s.start_time <= ${header.end}::text::timestamptz`;
 }
 

@@ -1,9 +1,9 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import type { EarlyRefusal } from "@/lib/auth/gate";
-import type { TenantScope } from "@/lib/auth/scope";
-import { getStreamSql } from "@/db/client";
-import { withTenantScope } from "@/db/scoped";
+import type { TenantScope } from "@/db/tenant-scope";
+import { getStreamSql } from "@/lib/db/client";
+import { withTenantScope } from "@/lib/db/scoped";
 import { jsonError } from "@/lib/http/responses";
 import { logger } from "@/lib/tracing";
 import { streamLimitsFromEnv, type StreamLimits } from "./stream-limits";

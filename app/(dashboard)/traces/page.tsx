@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { pageAccess } from "@/lib/auth/guard";
 import { listSavedQueries } from "@/lib/saved-queries/store";
 import { tenantsInScope } from "@/lib/tenants/in-scope";

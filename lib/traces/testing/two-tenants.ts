@@ -1,4 +1,4 @@
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { searchTracesIn } from "../search";
 import { parseSearch, type RawSearchParams } from "../search-params";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../testing/test-db";
+import { createTestDatabase, type TestDatabase } from "../../db/testing/test-db";
 import { DEMO_TENANTS, generateDemoTraces, seedTenants } from "./index";
 
 const SEED = 20241124;

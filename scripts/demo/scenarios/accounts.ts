@@ -1,4 +1,4 @@
-import { Kind } from "../trace-builder";
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
 import { insertOutboxEvent, relayOutboxEvent, type EventHandler } from "./async";
 import { BEGIN, callService, COMMIT, db, query, redis, type Served } from "./infra";
 import type { Handler } from "./web";
@@ -26,7 +26,7 @@ export const login: Handler = (t, api, at) =>
     s.attributes["security.action"] = "login";
     let end = db(t, s, at, FAILED_LOGINS);
     end = db(t, s, end + 20, LOGIN_USER);
-    end = t.leaf(s, "accounts-service", "password.verify", Kind.Internal, end + 20, t.latency(70_000, 0.2), { "password.hash.algorithm": "argon2id" });
+    end = t.leaf(s, "accounts-service", "password.verify", SpanKind.Internal, end + 20, t.latency(70_000, 0.2), { "password.hash.algorithm": "argon2id" });
     const ok = t.rng.chance(0.88);
     s.attributes["security.outcome"] = ok ? "success" : "failure";
     end = db(t, s, end + 20, RECORD_ATTEMPT);
@@ -67,7 +67,7 @@ export const createApiKey: Handler = (t, api, at) =>
     s.attributes["security.operation"] = true;
     s.attributes["security.action"] = "api_key_create";
     s.attributes["api_key.id"] = `key_${t.rng.hex(4)}`;
-    let end = t.leaf(s, "accounts-service", "api_key.generate", Kind.Internal, at, t.latency(400, 0.3));
+    let end = t.leaf(s, "accounts-service", "api_key.generate", SpanKind.Internal, at, t.latency(400, 0.3));
     end = db(t, s, end + 10, BEGIN);
     end = db(t, s, end + 10, INSERT_API_KEY);
     const event = insertOutboxEvent(t, s, end + 10, "api_key.created");

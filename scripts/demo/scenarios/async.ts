@@ -1,5 +1,6 @@
 import type { ServiceName } from "../resources";
-import { Kind, type DemoSpan, type Failure, type TraceBuilder } from "../trace-builder";
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
+import type { DemoSpan, Failure, TraceBuilder } from "../trace-builder";
 import { db, query } from "./infra";
 
 export interface WorkResult {
@@ -36,7 +37,7 @@ export function enqueueJob(t: TraceBuilder, parent: DemoSpan, at: number, job: J
   const jobId = `job_${t.rng.hex(12)}`;
   const common = { "job.id": jobId, "job.name": job.name, "job.queue": job.queue };
   const messaging = { "messaging.system": "pg-boss", "messaging.destination.name": job.queue, "messaging.message.id": jobId };
-  const producer = t.start(parent, parent.service, `enqueue ${job.name}`, Kind.Producer, at, {
+  const producer = t.start(parent, parent.service, `enqueue ${job.name}`, SpanKind.Producer, at, {
     ...messaging,
     "messaging.operation.type": "send",
     ...common,
@@ -46,7 +47,7 @@ export function enqueueJob(t: TraceBuilder, parent: DemoSpan, at: number, job: J
   let ready = enqueued + queueWait(t);
   let previous: DemoSpan | null = null;
   for (let attempt = 1; attempt <= job.maxAttempts; attempt++) {
-    const consumer = t.start(producer, "job-worker", `process ${job.name}`, Kind.Consumer, ready, {
+    const consumer = t.start(producer, "job-worker", `process ${job.name}`, SpanKind.Consumer, ready, {
       ...messaging,
       "messaging.operation.type": "process",
       ...common,
@@ -63,7 +64,7 @@ export function enqueueJob(t: TraceBuilder, parent: DemoSpan, at: number, job: J
     t.fail(consumer, result.failure, end);
     if (attempt === job.maxAttempts) {
       consumer.attributes["job.outcome"] = "dead_lettered";
-      const dead = t.start(consumer, "job-worker", `dead-letter ${job.name}`, Kind.Producer, end - 150, {
+      const dead = t.start(consumer, "job-worker", `dead-letter ${job.name}`, SpanKind.Producer, end - 150, {
         ...messaging,
         "messaging.destination.name": `${job.queue}.dead_letter`,
         "messaging.operation.type": "send",
@@ -108,7 +109,7 @@ export function insertOutboxEvent(t: TraceBuilder, writer: DemoSpan, at: number,
 export function relayOutboxEvent(t: TraceBuilder, event: OutboxEvent, committedAt: number, handlers: EventHandler[]): void {
   const ids = { "event.id": event.id, "event.name": event.name };
   // The relay polls the outbox every 500 ms.
-  const relay = t.start(event.writer, "outbox-relay", `publish ${event.name}`, Kind.Producer, committedAt + t.rng.between(5_000, 500_000), {
+  const relay = t.start(event.writer, "outbox-relay", `publish ${event.name}`, SpanKind.Producer, committedAt + t.rng.between(5_000, 500_000), {
     "messaging.system": "rabbitmq",
     "messaging.operation.type": "send",
     "messaging.destination.name": "platform.events",
@@ -120,7 +121,7 @@ export function relayOutboxEvent(t: TraceBuilder, event: OutboxEvent, committedA
   t.end(relay, db(t, relay, published + 50, MARK_PUBLISHED) + 40);
 
   for (const handler of handlers) {
-    const consumer = t.start(relay, handler.service, `process ${event.name}`, Kind.Consumer, published + t.latency(2_500, 0.6), {
+    const consumer = t.start(relay, handler.service, `process ${event.name}`, SpanKind.Consumer, published + t.latency(2_500, 0.6), {
       "messaging.system": "rabbitmq",
       "messaging.operation.type": "process",
       "messaging.destination.name": `${handler.service}.${event.name}`,

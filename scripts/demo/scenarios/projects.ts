@@ -1,4 +1,5 @@
-import { Kind, type DemoSpan, type TraceBuilder } from "../trace-builder";
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
+import type { DemoSpan, TraceBuilder } from "../trace-builder";
 import { enqueueJob, insertOutboxEvent, relayOutboxEvent, type EventHandler, type JobSpec } from "./async";
 import { FAILURES } from "./failures";
 import { BEGIN, cached, callService, COMMIT, db, query, redis, ROLLBACK, search, STATEMENT_TIMEOUT_US, type Query, type Served } from "./infra";
@@ -59,7 +60,7 @@ const taskDigest: JobSpec = {
   maxAttempts: 3,
   work: (t, span, at) => {
     let end = db(t, span, at, SUBSCRIBERS);
-    end = t.leaf(span, "job-worker", "digest.render", Kind.Internal, end + 20, t.latency(4_000, 0.5));
+    end = t.leaf(span, "job-worker", "digest.render", SpanKind.Internal, end + 20, t.latency(4_000, 0.5));
     return { end: db(t, span, end + 20, INSERT_NOTIFICATIONS) };
   },
 };

@@ -11,7 +11,7 @@ export function spanIdToBigint(hex: string): bigint {
   return checkedSpanIdToBigint(hex);
 }
 
-/** spanIdToBigint for an id the caller has already checked (ingest). */
+/** spanIdToBigint for an id the caller has already checked (ingest, a span id from a URL). */
 export function checkedSpanIdToBigint(hex: string): bigint {
   return BigInt.asIntN(64, BigInt(`0x${hex}`));
 }
@@ -25,7 +25,7 @@ export function traceIdToUuid(hex: string): string {
   return checkedTraceIdUuid(hex.toLowerCase());
 }
 
-/** traceIdToUuid for a lowercase id the caller has already checked (ingest). */
+/** traceIdToUuid for a lowercase id the caller has already checked (ingest, a trace id from a URL). */
 export function checkedTraceIdUuid(h: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
@@ -34,14 +34,4 @@ export function uuidToTraceId(uuid: string): string {
   const hex = uuid.replace(/-/g, "").toLowerCase();
   if (!HEX32.test(hex)) throw new Error(`Not a uuid: ${JSON.stringify(uuid)}`);
   return hex;
-}
-
-/** 8 lowercase hex digits of an unsigned 32-bit number. */
-export function hex32(n: number): string {
-  return (n >>> 0).toString(16).padStart(8, "0");
-}
-
-/** The signed decimal text of the 64-bit id made of two unsigned 32-bit halves. */
-export function spanIdDecimal(hi: number, lo: number): string {
-  return BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString();
 }

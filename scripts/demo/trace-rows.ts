@@ -1,9 +1,10 @@
-import { copyJson, copyNullable, copyText, copyTextArray, COPY_NULL } from "./copy-text";
+import { copyJson, copyNullable, copyText, copyTextArray, COPY_NULL } from "../../db/span-codec/copy-text";
+import { SpanStatus } from "../../db/span-codec/kind-and-status";
+import { epochNanosText, TimestampFormatter } from "../../db/span-codec/timestamp";
 import { TraceAttributeSummary } from "../../lib/ingest/trace-attributes";
-import { hex32 } from "./ids";
 import { DEMO_SCOPE, DEMO_SPAN_FLAGS, SERVICES, type DemoResource, type ServiceName } from "./resources";
-import { epochNanosText, TimestampFormatter } from "./timestamp";
-import { Status, type Attributes, type DemoSpan, type TraceBuilder } from "./trace-builder";
+import { hex32 } from "./span-ids";
+import type { Attributes, DemoSpan, TraceBuilder } from "./trace-builder";
 
 export const SPAN_COPY_COLUMNS =
   "tenant_id, trace_id, span_id, parent_span_id, request_id, service, name, kind, start_time, duration_ns, " +
@@ -46,7 +47,7 @@ export class TraceRowWriter {
       if (span.start < minStart) minStart = span.start;
       const endNs = span.start * 1000 + span.durationNs;
       if (endNs > maxEndNs) maxEndNs = endNs;
-      if (span.status === Status.Error) errors++;
+      if (span.status === SpanStatus.Error) errors++;
       if (span.attributes["security.operation"] === true) security = true;
       if (span.parent === null) root = span;
       services.add(span.service);

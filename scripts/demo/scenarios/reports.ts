@@ -1,4 +1,4 @@
-import { Kind } from "../trace-builder";
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
 import { enqueueJob, insertOutboxEvent, relayOutboxEvent, type JobSpec } from "./async";
 import { FAILURES } from "./failures";
 import { db, externalCall, query, redis } from "./infra";
@@ -17,7 +17,7 @@ const reportExport: JobSpec = {
     const pages = t.rng.int(3, 30);
     let end = at;
     for (let i = 0; i < pages; i++) end = db(t, span, end + 200, EXPORT_PAGE);
-    const render = t.start(span, "job-worker", "report.render", Kind.Internal, end + 50, { "report.pages": pages });
+    const render = t.start(span, "job-worker", "report.render", SpanKind.Internal, end + 50, { "report.pages": pages });
     end = t.end(render, render.start + t.latency(150_000 * pages, 0.5));
     if (pages > 20 && t.fails(0.1)) {
       t.fail(render, FAILURES.renderOutOfMemory, end);

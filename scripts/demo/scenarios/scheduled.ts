@@ -1,4 +1,5 @@
-import { Kind, type TraceBuilder } from "../trace-builder";
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
+import type { TraceBuilder } from "../trace-builder";
 import { enqueueJob, type JobSpec } from "./async";
 import { db, query, redis } from "./infra";
 
@@ -29,7 +30,7 @@ export const sessionCleanup: JobSpec = {
  * request, so no request id) and continues into the worker like any other job.
  */
 export function cronTrace(t: TraceBuilder, job: JobSpec): void {
-  const root = t.start(null, "scheduler", `cron ${job.name}`, Kind.Internal, 0, {
+  const root = t.start(null, "scheduler", `cron ${job.name}`, SpanKind.Internal, 0, {
     "job.schedule": job.name === "session-cleanup" ? "*/15 * * * *" : "0 * * * *",
     "sampling.priority": "low",
   });

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import type { Sql } from "../connect";
+import type { Sql } from "../../db/connect";
 import { rebuildRollupSince } from "../../lib/ingest/rollup";
 import { copyBatches } from "./copy-batches";
 import { DEMO_SCOPE, demoResources, type DemoResource, type ServiceName } from "./resources";

@@ -1,4 +1,4 @@
-import type { Sql } from "../connect";
+import type { Sql } from "../../db/connect";
 
 export interface DemoTenant {
   id: string;

@@ -1,4 +1,5 @@
-import { Kind, type DemoSpan, type TraceBuilder } from "../trace-builder";
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
+import type { DemoSpan, TraceBuilder } from "../trace-builder";
 import { enqueueJob, insertOutboxEvent, relayOutboxEvent, type JobSpec } from "./async";
 import { FAILURES } from "./failures";
 import { callService, db, externalCall, query, redis, search } from "./infra";
@@ -73,7 +74,7 @@ function fanOut(
   let count = 0;
   // A chunk adds at most 4 spans (chunk, failed try, insert, index).
   while (t.spans.length + 4 <= limit) {
-    const chunk = t.start(parent, parent.service, name, Kind.Internal, end + t.latency(500, 0.5), { [`${name}.index`]: count });
+    const chunk = t.start(parent, parent.service, name, SpanKind.Internal, end + t.latency(500, 0.5), { [`${name}.index`]: count });
     end = t.end(chunk, body(chunk, chunk.start + 20, count) + 30);
     count++;
   }

@@ -1,5 +1,5 @@
-import type { Sql } from "../connect";
-import { CopyWriter } from "./copy-stream";
+import type { Sql } from "../../db/connect";
+import { CopyWriter } from "../../db/span-codec/copy-stream";
 import { SPAN_COPY_COLUMNS, TRACE_COPY_COLUMNS } from "./trace-rows";
 
 export interface Batch {

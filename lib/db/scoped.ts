@@ -1,9 +1,9 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
-import type { Sql } from "./connect";
+import type { Sql } from "@/db/connect";
+import { enterReaderScope } from "@/db/reader-scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import { getSql } from "./client";
-import { enterReaderScope } from "./reader-scope";
 
 /**
  * Runs trace reads under the reader role and the caller's tenant scope (row-level security).

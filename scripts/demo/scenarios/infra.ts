@@ -1,5 +1,6 @@
 import type { ServiceName } from "../resources";
-import { Kind, sharedAttributes, type Attributes, type DemoSpan, type Failure, type TraceBuilder } from "../trace-builder";
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
+import { sharedAttributes, type Attributes, type DemoSpan, type Failure, type TraceBuilder } from "../trace-builder";
 import { FAILURES, upstreamFailure } from "./failures";
 
 const PG = { "db.system": "postgresql", "db.namespace": "platform", "server.address": "pg-primary.platform.svc", "server.port": 5432 };
@@ -50,7 +51,7 @@ export const STATEMENT_TIMEOUT_US = 5_000_000;
 /** A database statement; returns when it ends. Now and then it waits for a lock. */
 export function db(t: TraceBuilder, parent: DemoSpan, at: number, q: Query, options: CallOptions = {}): number {
   const lockWait = t.rng.chance(0.002) ? t.rng.between(300_000, 4_000_000) : 0;
-  const span = t.start(parent, parent.service, q.name, Kind.Client, at, q.attributes);
+  const span = t.start(parent, parent.service, q.name, SpanKind.Client, at, q.attributes);
   const end = t.end(span, span.start + lockWait + duration(t, q.medianUs, 0.6, options));
   if (options.failure) t.fail(span, options.failure, end);
   return end;
@@ -63,7 +64,7 @@ export function redis(t: TraceBuilder, parent: DemoSpan, at: number, command: st
     attributes: sharedAttributes({ ...REDIS, "db.operation.name": command, "db.query.text": `${command} ${key}` }),
     medianUs: 350,
   }));
-  const span = t.start(parent, parent.service, call.name, Kind.Client, at, call.attributes);
+  const span = t.start(parent, parent.service, call.name, SpanKind.Client, at, call.attributes);
   const end = t.end(span, span.start + duration(t, call.medianUs, 0.5, options));
   if (options.failure) t.fail(span, options.failure, end);
   return end;
@@ -86,7 +87,7 @@ export function search(t: TraceBuilder, parent: DemoSpan, at: number, operation:
     attributes: sharedAttributes({ ...SEARCH, "db.operation.name": operation, "db.collection.name": index, "db.query.text": text }),
     medianUs,
   }));
-  const span = t.start(parent, parent.service, call.name, Kind.Client, at, call.attributes);
+  const span = t.start(parent, parent.service, call.name, SpanKind.Client, at, call.attributes);
   const end = t.end(span, span.start + duration(t, medianUs, 0.8, options));
   if (options.failure) t.fail(span, options.failure, end);
   return end;
@@ -101,7 +102,7 @@ export interface Served {
 function httpStatusOutcome(t: TraceBuilder, span: DemoSpan, status: number): void {
   span.attributes["http.response.status_code"] = status;
   // Semantic conventions: a client span fails on 4xx and 5xx, a server span only on 5xx.
-  if (status >= 500 || (status >= 400 && span.kind === Kind.Client)) {
+  if (status >= 500 || (status >= 400 && span.kind === SpanKind.Client)) {
     span.attributes["error.type"] = String(status);
     t.error(span, `HTTP ${status}`);
   }
@@ -120,13 +121,13 @@ export function callService(
   at: number,
   serve: (server: DemoSpan, at: number) => Served,
 ): Served {
-  const client = t.start(parent, parent.service, `${method} ${route}`, Kind.Client, at, {
+  const client = t.start(parent, parent.service, `${method} ${route}`, SpanKind.Client, at, {
     "http.request.method": method,
     "url.template": route,
     "server.address": `${to}.platform.svc`,
     "server.port": 8080,
   });
-  const server = t.start(client, to, `${method} ${route}`, Kind.Server, client.start + t.latency(250, 0.3), {
+  const server = t.start(client, to, `${method} ${route}`, SpanKind.Server, client.start + t.latency(250, 0.3), {
     "http.request.method": method,
     "http.route": route,
     "url.scheme": "http",
@@ -175,7 +176,7 @@ export function externalCall(
       "server.port": 443,
     };
     if (attempt > 0) attributes["http.request.resend_count"] = attempt;
-    const span = t.start(parent, parent.service, `${request.method} ${request.route}`, Kind.Client, cursor, attributes);
+    const span = t.start(parent, parent.service, `${request.method} ${request.route}`, SpanKind.Client, cursor, attributes);
     last = outcome(attempt);
     if (last.timedOut) {
       cursor = t.end(span, span.start + 10_000_000);

@@ -1,11 +1,8 @@
-import { hex32, spanIdDecimal } from "./ids";
+import { SpanStatus } from "../../db/span-codec/kind-and-status";
+import { hex32, spanIdDecimal } from "./span-ids";
 import type { Random } from "./random";
 import type { ServiceName } from "./resources";
 
-/** OTLP SpanKind. */
-export const Kind = { Internal: 1, Server: 2, Client: 3, Producer: 4, Consumer: 5 } as const;
-/** OTLP status code. */
-export const Status = { Unset: 0, Ok: 1, Error: 2 } as const;
 
 export type Attributes = Record<string, string | number | boolean>;
 
@@ -89,7 +86,7 @@ export class TraceBuilder {
       kind,
       start: Math.round(at),
       durationNs: 1000,
-      status: Status.Unset,
+      status: SpanStatus.Unset,
       statusMessage: null,
       attributes,
       events: null,
@@ -134,7 +131,7 @@ export class TraceBuilder {
 
   /** Error status without an exception, e.g. an HTTP client span that got a 5xx. */
   error(span: DemoSpan, message: string): void {
-    span.status = Status.Error;
+    span.status = SpanStatus.Error;
     span.statusMessage = message;
   }
 

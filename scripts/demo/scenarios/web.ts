@@ -1,4 +1,5 @@
-import { Kind, type Attributes, type DemoSpan, type TraceBuilder } from "../trace-builder";
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
+import type { Attributes, DemoSpan, TraceBuilder } from "../trace-builder";
 import { cached, db, query, redis, respond, type Served } from "./infra";
 
 export type Priority = "low" | "normal" | "high";
@@ -40,7 +41,7 @@ export function webRequest(t: TraceBuilder, endpoint: Endpoint, handler: Handler
     "http.route": endpoint.route,
     "url.path": concretePath(t, endpoint.route),
   };
-  const root = t.start(null, "edge-gateway", name, Kind.Server, 0, {
+  const root = t.start(null, "edge-gateway", name, SpanKind.Server, 0, {
     ...http,
     "url.scheme": "https",
     "server.address": "api.platform.example",
@@ -48,7 +49,7 @@ export function webRequest(t: TraceBuilder, endpoint: Endpoint, handler: Handler
     "sampling.priority": endpoint.priority,
   });
 
-  const limiter = t.start(root, "edge-gateway", "ratelimit.check", Kind.Internal, t.latency(120, 0.3), {
+  const limiter = t.start(root, "edge-gateway", "ratelimit.check", SpanKind.Internal, t.latency(120, 0.3), {
     "ratelimit.policy": endpoint.auth === "api_key" ? "api-key" : "tenant",
     "ratelimit.limit": endpoint.auth === "api_key" ? 300 : 1200,
   });
@@ -60,13 +61,13 @@ export function webRequest(t: TraceBuilder, endpoint: Endpoint, handler: Handler
     return root;
   }
 
-  const proxy = t.start(root, "edge-gateway", name, Kind.Client, at + 30, {
+  const proxy = t.start(root, "edge-gateway", name, SpanKind.Client, at + 30, {
     "http.request.method": endpoint.method,
     "url.template": endpoint.route,
     "server.address": "web-api.platform.svc",
     "server.port": 8080,
   });
-  const api = t.start(proxy, "web-api", name, Kind.Server, proxy.start + t.latency(300, 0.3), { ...http, "url.scheme": "http" });
+  const api = t.start(proxy, "web-api", name, SpanKind.Server, proxy.start + t.latency(300, 0.3), { ...http, "url.scheme": "http" });
   if (endpoint.security) {
     api.attributes["security.operation"] = true;
     api.attributes["security.action"] = endpoint.security;
@@ -75,13 +76,13 @@ export function webRequest(t: TraceBuilder, endpoint: Endpoint, handler: Handler
   at = api.start + t.latency(80, 0.3);
   let served: Served | null = null;
   if (endpoint.auth === "session") {
-    const auth = t.start(api, "web-api", "auth.session", Kind.Internal, at);
+    const auth = t.start(api, "web-api", "auth.session", SpanKind.Internal, at);
     at = t.end(auth, cached(t, auth, auth.start + 10, "session:?", 0.93, SESSION) + 15);
     if (t.rng.chance(0.008)) served = { end: at, status: 401 };
     else api.attributes["enduser.id"] = `usr_${t.rng.hex(4)}`;
   } else if (endpoint.auth === "api_key") {
     const keyId = `key_${t.rng.hex(4)}`;
-    const auth = t.start(api, "web-api", "auth.api_key", Kind.Internal, at, {
+    const auth = t.start(api, "web-api", "auth.api_key", SpanKind.Internal, at, {
       "security.operation": true,
       "security.action": "api_key_use",
       "api_key.id": keyId,
@@ -96,7 +97,7 @@ export function webRequest(t: TraceBuilder, endpoint: Endpoint, handler: Handler
   }
 
   if (!served) {
-    const flags = t.start(api, "web-api", "feature_flag.evaluate", Kind.Internal, at + 10, {
+    const flags = t.start(api, "web-api", "feature_flag.evaluate", SpanKind.Internal, at + 10, {
       "feature_flag.key": t.rng.pick(FLAG_KEYS),
       "feature_flag.provider.name": "flagd",
       "feature_flag.result.variant": t.rng.chance(0.3) ? "on" : "off",

@@ -1,4 +1,4 @@
-import { Kind } from "../trace-builder";
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
 import { enqueueJob, insertOutboxEvent, relayOutboxEvent, type JobSpec } from "./async";
 import { FAILURES } from "./failures";
 import { BEGIN, cached, callService, COMMIT, db, externalCall, query, redis, ROLLBACK, type Served } from "./infra";
@@ -22,7 +22,7 @@ export const usageReport: Handler = (t, api, at) =>
     let end = redis(t, s, at, "GET", "usage:?:?");
     if (t.rng.chance(0.3)) return { end, status: 200 };
     end = db(t, s, end + 30, USAGE, { slowdown: t.rng.chance(0.25) ? t.rng.between(3, 10) : 1 });
-    end = t.leaf(s, "billing-service", "usage.aggregate", Kind.Internal, end + 20, t.latency(8_000, 0.6));
+    end = t.leaf(s, "billing-service", "usage.aggregate", SpanKind.Internal, end + 20, t.latency(8_000, 0.6));
     return { end: redis(t, s, end + 20, "SET", "usage:?:? EX ?"), status: 200 };
   });
 
@@ -56,7 +56,7 @@ const sendReceipt: JobSpec = {
   queue: "mail",
   maxAttempts: 4,
   work: (t, span, at) => {
-    const render = t.leaf(span, "job-worker", "mail.render", Kind.Internal, at, t.latency(3_000, 0.4));
+    const render = t.leaf(span, "job-worker", "mail.render", SpanKind.Internal, at, t.latency(3_000, 0.4));
     const sent = externalCall(
       t,
       span,

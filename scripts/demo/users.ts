@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { Sql } from "../connect";
+import type { Sql } from "../../db/connect";
 import { hashPassword } from "../../lib/auth/password";
-import type { UserRole } from "../schema";
+import type { UserRole } from "../../db/schema";
 
 export interface DemoLogin {
   email: string;
