@@ -60,3 +60,40 @@ test("invalid latency parameters are listed with every valid choice beside the f
   expect(new URL(page.url()).search).toBe("?range=7d");
   expect(errors).toEqual([]);
 });
+
+test("invalid search parameters are each listed beside the filters, and the search runs on the valid rest", async ({ page }) => {
+  await signIn(page, demoLogin("investigator"));
+  const errors = collectConsoleErrors(page);
+  await page.goto("/traces?range=7d&status=broken&sort=duration&minDuration=fast");
+  const problem = page.getByTestId("invalid-params");
+  await expect(problem).toContainText("2 parameters of this address are invalid and left out");
+  await expect(problem).toContainText('status: must be "error" or "ok"');
+  await expect(problem).toContainText("minDuration: is not a duration");
+  // The valid sort still applies: the slowest traces first.
+  const results = page.getByTestId("trace-results").filter({ visible: true });
+  await expect(results.locator("tbody tr").first()).toBeVisible();
+  await expect(results.getByRole("columnheader", { name: "Duration" })).toHaveAttribute("aria-sort", "descending");
+  await problem.getByRole("link", { name: "Remove the invalid parameters" }).click();
+  await expect(page).toHaveURL((url) => url.search === "?range=7d&sort=duration");
+  await expect(problem).toHaveCount(0);
+  await expect(page.getByTestId("trace-results").filter({ visible: true }).locator("tbody tr").first()).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test("invalid investigate parameters are each listed beside the filters, and the view answers what the valid rest asks", async ({ page }) => {
+  await signIn(page, demoLogin("investigator"));
+  const errors = collectConsoleErrors(page);
+  await page.goto(`/investigate?view=slow&range=7d&rank=end-to-end&n=0&q=${"y".repeat(300)}`);
+  const problem = page.getByTestId("invalid-params");
+  await expect(problem).toContainText("2 parameters of this address are invalid and left out");
+  await expect(problem).toContainText("n: n must be a whole number from 1 to 100");
+  await expect(problem).toContainText("q: the error text filter may be at most 200 characters");
+  // Slow requests over 7 days, ranked end to end, as the valid parameters ask.
+  await expect(page.getByTestId("slow-requests")).toHaveAttribute("data-rank", "end-to-end");
+  await expect(page.getByTestId("slow-request").first()).toBeVisible();
+  await problem.getByRole("link", { name: "Remove the invalid parameters" }).click();
+  await expect(page).toHaveURL((url) => url.search === "?view=slow&range=7d&rank=end-to-end");
+  await expect(problem).toHaveCount(0);
+  await expect(page.getByTestId("slow-requests")).toHaveAttribute("data-rank", "end-to-end");
+  expect(errors).toEqual([]);
+});
