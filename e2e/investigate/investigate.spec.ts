@@ -113,7 +113,7 @@ test.describe("/investigate answers the ADR-012 questions", () => {
     ] as const) {
       const response = await page.goto(`/investigate?${query}`);
       expect(response?.status()).toBe(200);
-      await expect(page.getByRole("alert").filter({ hasText: "Invalid filter" })).toContainText(message);
+      await expect(page.getByTestId("invalid-params")).toContainText(message);
     }
     const rows = await sql<{ action: string; outcome: string; tenants: string[] }[]>`
       SELECT action, outcome, tenants FROM audit_log WHERE seq > ${before} AND action LIKE 'investigate.%' ORDER BY seq`;

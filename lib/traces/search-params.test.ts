@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatDurationParam, parseCondition, parseDuration, parseSearch, serializeSearch, type SearchFilters } from "./search-params";
+import { hrefWithout } from "@/lib/http/lenient-params";
+import { formatDurationParam, parseCondition, parseDuration, parseSearch, parseSearchLeniently, serializeSearch, type SearchFilters } from "./search-params";
 
 function roundTrip(f: SearchFilters): SearchFilters {
   const raw: Record<string, string | string[]> = {};
@@ -125,5 +126,35 @@ describe("search URL parameters", () => {
     const p = parseSearch(raw);
     expect(p.ok).toBe(false);
     if (!p.ok) expect(p.message).toContain(message);
+  });
+});
+
+describe("parseSearchLeniently (the search page)", () => {
+  it("lists every bad parameter, drops only those, and searches with the valid rest", () => {
+    const raw = { service: "web-api", status: "broken", sort: "name", minDuration: "250ms", range: "7d" };
+    const r = parseSearchLeniently(raw);
+    expect(r.problems).toEqual(['status: must be "error" or "ok"', "sort: must be one of start, duration, spans, errors"]);
+    expect(r.dropped).toEqual(["status", "sort"]);
+    expect(r.data).toMatchObject({ service: "web-api", minDuration: 250_000_000n, range: "7d", sort: "start" });
+    expect(r.data).not.toHaveProperty("status");
+    expect(hrefWithout("/traces", raw, r.dropped)).toBe("/traces?service=web-api&minDuration=250ms&range=7d");
+  });
+
+  it("lists a parameter given twice beside the schema's problems", () => {
+    const r = parseSearchLeniently({ service: ["a", "b"], limit: "1000", operation: "GET /" });
+    expect(r.problems).toEqual(["service: must be given once", "limit: must be at most 200"]);
+    expect(r.data).toMatchObject({ operation: "GET /", limit: 50 });
+    expect(r.data).not.toHaveProperty("service");
+  });
+
+  it("sets aside a lone `to` (the window's problem is that parameter's) and keeps the default window", () => {
+    const r = parseSearchLeniently({ to: "2026-01-01T00:00:00Z", q: "req_1" });
+    expect(r.problems).toEqual(["to: from and to must be given together"]);
+    expect(r.data).toMatchObject({ q: "req_1" });
+    expect(r.data).not.toHaveProperty("to");
+  });
+
+  it("leaves valid parameters and empty fields alone", () => {
+    expect(parseSearchLeniently({ service: "web-api", operation: "" })).toMatchObject({ problems: [], dropped: [], data: { service: "web-api" } });
   });
 });

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { resolveTimeRange, TimeRangeError, timeRangeParams } from "@/lib/filters/time-range";
+import { refineTimeRange, timeRangeParams } from "@/lib/filters/time-range";
+import { describeIssues } from "@/lib/http/issues";
+import { parseLeniently, type LenientParse } from "@/lib/http/lenient-params";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
 
 /**
@@ -152,12 +154,7 @@ export const searchParamsSchema = z
   })
   .extend(timeRangeParams.shape)
   .superRefine((v, ctx) => {
-    try {
-      resolveTimeRange(v);
-    } catch (error) {
-      if (!(error instanceof TimeRangeError)) throw error;
-      ctx.addIssue({ code: "custom", path: ["from"], message: error.message });
-    }
+    refineTimeRange(v, ctx);
     if (v.minDuration !== undefined && v.maxDuration !== undefined && v.minDuration > v.maxDuration) {
       ctx.addIssue({ code: "custom", path: ["maxDuration"], message: "must not be below minDuration" });
     }
@@ -171,15 +168,26 @@ const SINGLE_KEYS = ["service", "operation", "minDuration", "maxDuration", "stat
 
 export type ParsedSearch = { ok: true; filters: SearchFilters } | { ok: false; message: string };
 
+/** What the schema reads: empty fields are absent, and a single parameter given twice is set aside as a problem. */
+function searchInput(raw: RawSearchParams): { known: RawSearchParams; repeatedKeys: string[] } {
+  const repeatedKeys = SINGLE_KEYS.filter((key) => Array.isArray(raw[key]));
+  const known = Object.fromEntries(Object.entries(raw).filter(([k, v]) => v !== undefined && v !== "" && !repeatedKeys.includes(k)));
+  return { known, repeatedKeys };
+}
+
 export function parseSearch(raw: RawSearchParams): ParsedSearch {
-  for (const key of SINGLE_KEYS) {
-    if (Array.isArray(raw[key])) return { ok: false, message: `${key}: ${single}` };
-  }
-  const known = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ""));
+  const { known, repeatedKeys } = searchInput(raw);
+  if (repeatedKeys.length > 0) return { ok: false, message: `${repeatedKeys[0]}: ${single}` };
   const result = searchParamsSchema.safeParse(known);
   if (result.success) return { ok: true, filters: result.data };
-  const issue = result.error.issues[0];
-  return { ok: false, message: issue ? `${issue.path.length ? `${issue.path.join(".")}: ` : ""}${issue.message}` : "invalid search" };
+  return { ok: false, message: describeIssues(result.error) };
+}
+
+/** The search page's reading: every bad parameter listed and dropped, the valid rest searched. */
+export function parseSearchLeniently(raw: RawSearchParams): LenientParse<SearchFilters> {
+  const { known, repeatedKeys } = searchInput(raw);
+  const rest = parseLeniently(searchParamsSchema, known);
+  return { data: rest.data, problems: [...repeatedKeys.map((key) => `${key}: ${single}`), ...rest.problems], dropped: [...repeatedKeys, ...rest.dropped] };
 }
 
 /** The query string of a search; defaults are left out so links stay short. */
