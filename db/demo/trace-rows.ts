@@ -1,5 +1,5 @@
 import { copyJson, copyNullable, copyText, copyTextArray, COPY_NULL } from "./copy-text";
-import { TraceAttributeSummary } from "../../lib/ingest/trace-attributes";
+import { TraceAttributeSummary } from "../../lib/ingest/derivations/trace-attributes";
 import { hex32 } from "./ids";
 import { DEMO_SCOPE, DEMO_SPAN_FLAGS, SERVICES, type DemoResource, type ServiceName } from "./resources";
 import { epochNanosText, TimestampFormatter } from "./timestamp";

@@ -1,6 +1,6 @@
 import { oidcConfigFrom } from "@/lib/auth/oidc-config";
 import { sessionLifetimeSeconds } from "@/lib/auth/session-lifetime";
-import { ingestConfigFromEnv, otlpListenerFromEnv } from "@/lib/ingest/config";
+import { ingestConfigFromEnv, otlpListenerFromEnv } from "@/lib/ingest/otlp-http/config";
 import { parseTrustedProxies } from "@/lib/security/client-address";
 import { streamLimitsFromEnv } from "@/lib/traces/stream-limits";
 import { envProblems } from "./env";

@@ -76,7 +76,7 @@ export function equalityProbe(tx: TransactionSql, c: AttributeCondition): Fragme
   return matching(tx, equalPairs(c.key, c.value!));
 }
 
-/** One attribute condition against the trace's summary (lib/ingest/trace-attributes.ts), checked row by row. */
+/** One attribute condition against the trace's summary (lib/ingest/derivations/trace-attributes.ts), checked row by row. */
 export function attributeCondition(tx: TransactionSql, c: AttributeCondition): Fragment {
   switch (c.op) {
     case "exists":

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import os from "node:os";
-import { ingestConfigFromEnv } from "../../lib/ingest/config";
+import { ingestConfigFromEnv } from "../../lib/ingest/otlp-http/config";
 import { streamLimitsFromEnv } from "../../lib/traces/stream-limits";
 import { Adversary, seedAdversary } from "./adversary";
 import { SentSpans, SoakExporter, type ExportTally } from "./exporters";

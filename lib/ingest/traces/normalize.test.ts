@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { defaultLimits, type SpanLimits } from "./limits";
+import { defaultLimits, type SpanLimits } from "../otlp-http/limits";
 import { normalizeRequest, type NormalizedSpan } from "./normalize";
-import type { KeyValue, OtlpSpan } from "./otlp";
-import { defaultRedactionRules, Redactor } from "./redact";
+import type { KeyValue } from "../otlp-http/common";
+import type { OtlpSpan } from "./otlp";
+import { defaultRedactionRules, Redactor } from "../otlp-http/redact";
 
 const redactor = new Redactor(defaultRedactionRules);
 const TRACE = "0af7651916cd43dd8448eb211c80319c";

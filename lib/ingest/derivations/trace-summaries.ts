@@ -1,11 +1,12 @@
-import type { AcceptedSpan } from "./enforce-tenant";
-import { headSamplingWeight, isSecuritySpan, STATUS_ERROR, storedStartNs } from "./span-facts";
+import type { AcceptedSpan } from "../traces/enforce-tenant";
+import { isSecuritySpan, STATUS_ERROR, storedStartNs } from "../traces/span-facts";
+import { isEarlierRoot, rootWeight } from "../traces/trace-weights";
 import { traceNumberCells } from "./number-cells";
 import { summaryJson, TraceAttributeSummary } from "./trace-attributes";
 
 /**
  * What the spans one ingest transaction inserted add to each trace's `traces` row, computed in
- * memory: MERGE_TRACE_SUMMARIES (store-sql.ts) inserts a new trace or folds these into the stored
+ * memory: MERGE_TRACE_SUMMARIES (trace-summary-derivation.ts) inserts a new trace or folds these into the stored
  * row. Times are in nanoseconds from the stored (microsecond) start times, so the summary
  * keeps the nanoseconds of durations.
  */
@@ -24,12 +25,6 @@ export interface TraceSummary {
   requestId: { value: string; fromRoot: boolean; startNs: bigint } | undefined;
   attributes: TraceAttributeSummary;
 }
-
-const before = (a: AcceptedSpan["span"], b: AcceptedSpan["span"]) => {
-  const as = storedStartNs(a.startNs);
-  const bs = storedStartNs(b.startNs);
-  return as !== bs ? as < bs : BigInt(a.spanId) < BigInt(b.spanId);
-};
 
 /** Per trace, keyed by tenant and trace id. */
 export function summarizeTraces(spans: readonly AcceptedSpan[]): Map<string, TraceSummary> {
@@ -53,7 +48,7 @@ export function summarizeTraces(spans: readonly AcceptedSpan[]): Map<string, Tra
     t.services.add(span.service);
     if (isSecuritySpan(span.attributes)) t.security = true;
     const isRoot = span.parentSpanId === null;
-    if (isRoot && (!t.root || before(span, t.root))) t.root = span;
+    if (isRoot && (!t.root || isEarlierRoot(span, t.root))) t.root = span;
     if (span.requestId !== null) {
       const seen = t.requestId;
       if (!seen || (isRoot && !seen.fromRoot) || (isRoot === seen.fromRoot && startNs < seen.startNs)) {
@@ -63,11 +58,6 @@ export function summarizeTraces(spans: readonly AcceptedSpan[]): Map<string, Tra
     t.attributes.add(span.attributes);
   }
   return traces;
-}
-
-/** The sample weight a trace's root brings: 1/r when head sampling kept it at ratio r. */
-export function rootWeight(summary: TraceSummary): number {
-  return summary.root ? (headSamplingWeight(summary.root.attributes) ?? 1) : 1;
 }
 
 /** Columns for MERGE_TRACE_SUMMARIES, traces sorted so concurrent requests lock rows in one order. */
@@ -88,7 +78,7 @@ export function summaryColumns(traces: Iterable<TraceSummary>) {
     rootServices: rows.map((t) => t.root?.service ?? null),
     rootNames: rows.map((t) => t.root?.name ?? null),
     rootDurationNs: rows.map((t) => t.root?.durationNs.toString() ?? null),
-    rootWeights: rows.map(rootWeight),
+    rootWeights: rows.map((t) => rootWeight(t.root)),
     requestIds: rows.map((t) => t.requestId?.value ?? null),
     attributes: attributes.map(summaryJson),
     numberCells: attributes.map((a) => JSON.stringify(traceNumberCells(a))),

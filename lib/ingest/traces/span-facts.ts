@@ -2,8 +2,8 @@ import type { Attributes } from "./normalize";
 
 /**
  * What the summaries and the rollup read off one span's attributes, in one place so ingest
- * (lib/ingest/rollup-delta.ts, trace-summaries.ts) and the rebuild from stored spans
- * (lib/ingest/rollup.ts, in SQL) mean the same thing.
+ * (lib/ingest/derivations/rollup-delta.ts, trace-summaries.ts) and the rebuild from stored spans
+ * (lib/ingest/derivations/rollup.ts, in SQL) mean the same thing.
  */
 
 export const SPAN_KIND_PRODUCER = 4;

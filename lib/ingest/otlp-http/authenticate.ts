@@ -1,6 +1,11 @@
 import type { Sql } from "@/db/connect";
-import type { KeyScope } from "./enforce-tenant";
 import { hashIngestKey, looksLikeIngestKey } from "./keys";
+
+/** Who is writing: a key scoped to one tenant, or a platform collector key (tenantId null). */
+export interface KeyScope {
+  keyId: string;
+  tenantId: string | null;
+}
 
 export type KeyCheck = { ok: true; key: KeyScope } | { ok: false; status: 401 | 403; message: string };
 

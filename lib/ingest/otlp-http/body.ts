@@ -1,5 +1,5 @@
 import { gunzip } from "node:zlib";
-import { DecodeError } from "./otlp";
+import { DecodeError } from "./common";
 
 /** The body, as sent or once decompressed, is over the limit (HTTP 413). */
 export class BodyTooLargeError extends Error {

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { traceIdToUuid } from "@/db/demo/ids";
 import type { TestDatabase } from "@/db/testing/test-db";
-import { closeIngestBed, openIngestBed, postOtlp, type IngestServer } from "./testing/fixtures";
-import { encodeRequest, requestOf, type SpanSpec } from "./testing/synthetic";
+import { closeIngestBed, openIngestBed, postOtlp, type IngestServer } from "../testing/fixtures";
+import { encodeRequest, requestOf, type SpanSpec } from "../testing/synthetic";
 import { TRACE_ATTRIBUTE_LIMITS, TraceAttributeSummary } from "./trace-attributes";
 
 let t: TestDatabase;

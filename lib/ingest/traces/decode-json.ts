@@ -1,6 +1,7 @@
 import { isSafeNumber, LosslessNumber, parse as parseLossless } from "lossless-json";
 import { z } from "zod";
-import { DecodeError, MAX_VALUE_DEPTH, NO_SCOPE, type AnyValue, type DecodedSpan, type KeyValue, type OtlpRequest, type OtlpScope, type OtlpSpan } from "./otlp";
+import { DecodeError, MAX_VALUE_DEPTH, NO_SCOPE, type AnyValue, type KeyValue, type OtlpScope } from "../otlp-http/common";
+import type { DecodedSpan, OtlpRequest, OtlpSpan } from "./otlp";
 
 // OTLP/JSON is the protobuf JSON mapping with two OTLP rules: trace and span ids are hex (not
 // base64) and enums are integers. Field names are lowerCamelCase; unknown fields are ignored

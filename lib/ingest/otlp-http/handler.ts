@@ -1,27 +1,14 @@
-import type { Sql } from "@/db/connect";
 import { KeyAuthenticator, type KeyCheck } from "./authenticate";
 import { IngestAdmission } from "./admission";
 import { BodyBufferFullError, BodyTimeoutError, BodyTooLargeError, gunzipBounded, readBody } from "./body";
+import { DecodeError } from "./common";
 import { defaultIngestConfig, type IngestConfig } from "./config";
 import { describeDatabaseError, isTransientDatabaseError } from "@/db/errors";
-import { decodeJson } from "./decode-json";
-import { decodeProtobuf } from "./decode-protobuf";
-import { normalizeRequest, truncatedValues, type NormalizedEntry } from "./normalize";
-import { DecodeError, spanCount, type OtlpRequest } from "./otlp";
-import { Redactor } from "./redact";
-import { refusalMessage } from "./refusals";
 import { encodingOf, exportResponseBody, otlpResponse, RpcCode, statusBody, type Encoding } from "./response";
-import { RollupFolder } from "./rollup-folder";
-import { SpanStore } from "./store";
-
-/** Where ingest reports what it could not do; values never appear, only codes and counts. */
-export interface IngestLog {
-  warn(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
-}
+import { TooManyRecordsError, type IngestLog, type OtlpSignal, type PreparedExport, type SignalDeps, type SignalFactory } from "./signal";
 
 export interface IngestHandlerOptions {
-  sql: Sql;
+  sql: SignalDeps["sql"];
   config?: IngestConfig;
   log?: IngestLog;
   now?: () => Date;
@@ -29,25 +16,7 @@ export interface IngestHandlerOptions {
 
 export type IngestHandler = (request: Request) => Promise<Response>;
 
-interface Prepared {
-  entries: NormalizedEntry[];
-  total: number;
-  /** Said in partial_success.errorMessage even when nothing was refused, as the specification allows. */
-  warnings: string[];
-  /** What the decoder said about the first span it could not read. */
-  malformed?: string;
-}
-
-const NO_SPANS_JSON = "No resourceSpans found; OTLP/JSON field names are lowerCamelCase (resourceSpans, scopeSpans, startTimeUnixNano).";
-const NO_SPANS_PROTOBUF = "No resourceSpans found (field 1 of ExportTraceServiceRequest).";
-
-const truncationWarning = (n: number, limit: number) =>
-  `Cut ${n} value${n === 1 ? "" : "s"} longer than ${limit} characters; each ends with "…[truncated from <length> characters]".`;
-
-function firstMalformed(request: OtlpRequest): string | undefined {
-  for (const rs of request.resourceSpans) for (const s of rs.spans) if ("malformed" in s) return s.malformed;
-  return undefined;
-}
+const EMPTY: PreparedExport = { total: 0, warnings: [], write: () => Promise.resolve({ rejected: 0, refusal: "" }) };
 
 const consoleLog: IngestLog = {
   warn: (fields, message) => console.warn(message, fields),
@@ -55,23 +24,19 @@ const consoleLog: IngestLog = {
 };
 
 /**
- * `POST /v1/traces` as a function of a Web Request: OTLP/HTTP with protobuf or JSON bodies,
- * gzip or not. decode → validate and normalise → redact → enforce tenants → store, with the
- * status codes and bodies the OTLP specification prescribes.
+ * OTLP/HTTP as a function of a Web Request, for the signals it is given by path: POST to a signal's
+ * path with a protobuf or JSON body, gzip or not; any other method there is 405, any other path
+ * 404. authenticate → admit → read the body → the signal decodes, validates and stores, with
+ * the status codes and bodies the OTLP specification prescribes. The signals share the key
+ * cache, the write slots and the buffer budget: one database behind them all.
  */
-export function createIngestHandler(options: IngestHandlerOptions): IngestHandler {
+export function createOtlpHandler(options: IngestHandlerOptions, signals: ReadonlyMap<string, SignalFactory>): IngestHandler {
   const config = options.config ?? defaultIngestConfig;
   const log = options.log ?? consoleLog;
   const now = options.now ?? (() => new Date());
-  const redactor = new Redactor(config.redaction);
-  const folder = new RollupFolder(options.sql, config.rollupFoldIntervalMs, (error) =>
-    log.warn({ error: describeDatabaseError(error) }, "ingest: folding the latency rollup failed; the next fold retries"),
-  );
-  const store = new SpanStore(options.sql, {
-    futureToleranceMs: config.futureToleranceMs,
-    lockTimeoutMs: config.lockTimeoutMs,
-    onRollupWritten: () => folder.notify(),
-  });
+  const deps: SignalDeps = { sql: options.sql, config, log };
+  const byPath = new Map<string, OtlpSignal>([...signals].map(([path, create]) => [path, create(deps)]));
+  const paths = [...byPath.keys()].map((p) => `POST ${p}`).join(", ");
   const { maxBodyBytes } = config.limits;
   const admission = new IngestAdmission({
     maxConcurrent: config.maxConcurrent,
@@ -90,38 +55,26 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
     otlpResponse(status, encoding, statusBody(encoding, code, message), headers);
   const overloaded = (encoding: Encoding, message: string) =>
     fail(encoding, 429, RpcCode.RESOURCE_EXHAUSTED, message, { "retry-after": String(config.overloadedRetryAfterSeconds) });
-  const unavailable = (encoding: Encoding, error: unknown) => {
+  const unavailable = (signal: OtlpSignal, encoding: Encoding, error: unknown) => {
     log.warn({ error: describeDatabaseError(error) }, "ingest: database unavailable");
-    return fail(encoding, 503, RpcCode.UNAVAILABLE, "The trace store is unavailable; retry later.", {
+    return fail(encoding, 503, RpcCode.UNAVAILABLE, signal.unavailableMessage, {
       "retry-after": String(config.unavailableRetryAfterSeconds),
     });
   };
 
   /**
-   * The body as rows to store, or the response refusing it. A function of its own, so the
+   * The body as records to store, or the response refusing it. A function of its own, so the
    * decoded messages are garbage once it returns, not kept alive (and promoted to the old
    * generation) for as long as the database write takes.
    */
-  async function prepare(raw: Buffer, encoding: Encoding, gzip: boolean): Promise<Prepared | Response> {
+  async function prepare(signal: OtlpSignal, raw: Buffer, encoding: Encoding, gzip: boolean): Promise<PreparedExport | Response> {
     try {
       const body = gzip ? await gunzipBounded(raw, maxBodyBytes) : raw;
       // An empty body is the empty request, in either encoding.
-      if (body.length === 0) return { entries: [], total: 0, warnings: [] };
-      const otlp = encoding === "protobuf" ? decodeProtobuf(body) : decodeJson(body);
-      // Unknown fields are ignored, as the specification says; a body of nothing else says so.
-      // (A protobuf encoder writes nothing for an empty request, so any bytes without spans are unknown fields.)
-      const unrecognised = "hasResourceSpans" in otlp ? !otlp.hasResourceSpans : otlp.resourceSpans.length === 0;
-      const total = spanCount(otlp);
-      if (total > config.limits.maxSpansPerRequest) {
-        return fail(encoding, 413, RpcCode.INVALID_ARGUMENT, `The request has ${total} spans, over the limit of ${config.limits.maxSpansPerRequest}; send smaller batches.`);
-      }
-      const warnings = unrecognised ? [encoding === "json" ? NO_SPANS_JSON : NO_SPANS_PROTOBUF] : [];
-      const entries = normalizeRequest(otlp, redactor, config.limits.span);
-      const cut = truncatedValues(entries);
-      if (cut > 0) warnings.push(truncationWarning(cut, config.limits.span.attributeValueLength));
-      return { entries, total, warnings, malformed: firstMalformed(otlp) };
+      if (body.length === 0) return EMPTY;
+      return signal.prepare(body, encoding);
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return fail(encoding, 413, RpcCode.INVALID_ARGUMENT, error.message);
+      if (error instanceof BodyTooLargeError || error instanceof TooManyRecordsError) return fail(encoding, 413, RpcCode.INVALID_ARGUMENT, error.message);
       if (error instanceof DecodeError) return fail(encoding, 400, RpcCode.INVALID_ARGUMENT, error.message);
       throw error;
     }
@@ -142,6 +95,10 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
   }
 
   return async function handle(request: Request): Promise<Response> {
+    const signal = byPath.get(new URL(request.url).pathname);
+    if (!signal) return Response.json({ code: RpcCode.NOT_FOUND, message: `Not found: this port serves ${paths} only.` }, { status: 404 });
+    if (request.method !== "POST") return new Response(null, { status: 405, headers: { allow: "POST" } });
+
     const declared = encodingOf(request.headers.get("content-type"));
     // An unsupported type cannot be answered in its own encoding; JSON is readable anywhere.
     const encoding: Encoding = declared ?? "json";
@@ -150,7 +107,7 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
     try {
       auth = await keys.check(request.headers.get("authorization"));
     } catch (error) {
-      if (isTransientDatabaseError(error)) return unavailable(encoding, error);
+      if (isTransientDatabaseError(error)) return unavailable(signal, encoding, error);
       throw error;
     }
     if (!auth.ok) {
@@ -174,27 +131,24 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
       let raw: Buffer | Response | undefined = await receive(request, encoding, admitted.reserve);
       if (raw instanceof Response) return raw;
       await admitted.slot();
-      const prepared = await prepare(raw, encoding, contentEncoding === "gzip");
+      const prepared = await prepare(signal, raw, encoding, contentEncoding === "gzip");
       // Not kept alive for as long as the write takes.
       raw = undefined;
       if (prepared instanceof Response) return prepared;
-      const { entries, total, warnings } = prepared;
-      const answer = (rejectedSpans: number, messages: string[]) =>
-        otlpResponse(200, encoding, exportResponseBody(encoding, messages.length > 0 ? { rejectedSpans, errorMessage: messages.join(" ") } : undefined));
+      const { total, warnings } = prepared;
+      const answer = (rejected: number, messages: string[]) =>
+        otlpResponse(200, encoding, exportResponseBody(encoding, messages.length > 0 ? { field: signal.rejectedField, rejected, errorMessage: messages.join(" ") } : undefined));
       if (total === 0) return answer(0, warnings);
 
       let result;
       try {
-        result = await store.store(entries, auth.key, now());
+        result = await prepared.write(auth.key, now());
       } catch (error) {
-        if (isTransientDatabaseError(error)) return unavailable(encoding, error);
-        log.error({ error: describeDatabaseError(error), keyId: auth.key.keyId }, "ingest: writing spans failed");
-        return fail(encoding, 500, RpcCode.INTERNAL, "Writing the spans failed; nothing was stored.");
+        if (isTransientDatabaseError(error)) return unavailable(signal, encoding, error);
+        log.error({ error: describeDatabaseError(error), keyId: auth.key.keyId }, signal.writeFailedLog);
+        return fail(encoding, 500, RpcCode.INTERNAL, signal.writeFailedMessage);
       }
-
-      let rejected = 0;
-      for (const n of result.refused.values()) rejected += n;
-      return answer(rejected, rejected === 0 ? warnings : [refusalMessage(result.refused, total, prepared.malformed), ...warnings]);
+      return answer(result.rejected, result.rejected === 0 ? warnings : [result.refusal, ...warnings]);
     } finally {
       admitted.release();
     }

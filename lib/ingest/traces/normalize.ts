@@ -2,11 +2,12 @@ import { resourceId, scopeId } from "@/db/demo/resources";
 import { storedBytes, storedDouble, storedInt, storedKvlist, type StoredValue } from "@/lib/attributes/stored-value";
 import { checkedSpanIdToBigint, checkedTraceIdUuid } from "@/db/demo/ids";
 import type { SpanEvent, SpanLink } from "@/db/schema";
-import type { SpanLimits } from "./limits";
-import { storableText, truncateMarked } from "./limits";
-import { DecodeError, MAX_VALUE_DEPTH, NO_SCOPE, uint64, type AnyValue, type DecodedSpan, type KeyValue, type OtlpEvent, type OtlpLink, type OtlpRequest, type OtlpResourceSpans, type OtlpScope, type OtlpSpan } from "./otlp";
-import type { RedactionCounts, Redactor } from "./redact";
-import type { RefusalReason } from "./refusals";
+import type { SpanLimits } from "../otlp-http/limits";
+import { storableText, truncateMarked } from "../otlp-http/limits";
+import { DecodeError, MAX_VALUE_DEPTH, NO_SCOPE, uint64, type AnyValue, type KeyValue, type OtlpScope } from "../otlp-http/common";
+import type { DecodedSpan, OtlpEvent, OtlpLink, OtlpRequest, OtlpResourceSpans, OtlpSpan } from "./otlp";
+import type { RedactionCounts, Redactor } from "../otlp-http/redact";
+import type { RefusalReason } from "../otlp-http/refusals";
 
 /** An attribute value as stored in the jsonb columns (lib/attributes/stored-value.ts). */
 export type AttributeValue = StoredValue;

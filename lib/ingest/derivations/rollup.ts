@@ -1,11 +1,11 @@
 import type { Sql } from "@/db/connect";
-import { SPAN_KIND_CONSUMER, SPAN_KIND_PRODUCER } from "./span-facts";
-import { epochNs } from "./sql-time";
+import { SPAN_KIND_CONSUMER, SPAN_KIND_PRODUCER } from "../traces/span-facts";
+import { epochNs } from "../traces/sql-time";
 
 /**
  * Maintains `span_rollup` (db/schema-rollup.ts), the latency rollup the latency views read
  * instead of spans. Ingest writes the minute rows of the spans it inserted to
- * `span_rollup_delta` (lib/ingest/rollup-delta.ts) and `foldRollupDeltas` merges them into every
+ * `span_rollup_delta` (rollup-delta.ts) and `foldRollupDeltas` merges them into every
  * grain; the demo seed, which writes with COPY, rebuilds the periods it wrote from the spans.
  */
 

@@ -1,13 +1,8 @@
 import { isValidTenantId } from "@/lib/tenants/tenant-id";
-import { COUNTER, TenantCounters } from "./counters";
+import type { KeyScope } from "../otlp-http/authenticate";
+import { COUNTER, TenantCounters } from "../otlp-http/counters";
 import type { NormalizedEntry, NormalizedSpan } from "./normalize";
-import { ISOLATION_VIOLATIONS, type RefusalReason } from "./refusals";
-
-/** Who is writing: a key scoped to one tenant, or a platform collector key (tenantId null). */
-export interface KeyScope {
-  keyId: string;
-  tenantId: string | null;
-}
+import { ISOLATION_VIOLATIONS, type RefusalReason } from "../otlp-http/refusals";
 
 export interface TenantPolicy {
   id: string;

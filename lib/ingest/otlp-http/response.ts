@@ -3,7 +3,8 @@ import protobuf from "protobufjs/minimal.js";
 /**
  * OTLP/HTTP responses, in the encoding of the request. The opentelemetry-proto files this
  * project generates from (lib/ingest/proto) predate `partial_success`, so the two small
- * response messages are written field by field, with the numbers of the current spec:
+ * response messages are written field by field, with the numbers of the current spec, which
+ * every signal shares (only the count's name differs: rejected_spans, rejected_log_records):
  *   ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
  *   ExportTracePartialSuccess  { int64 rejected_spans = 1; string error_message = 2; }
  *   google.rpc.Status          { int32 code = 1; string message = 2; }
@@ -20,6 +21,7 @@ const CONTENT_TYPES: Record<Encoding, string> = {
 export const RpcCode = {
   INVALID_ARGUMENT: 3,
   DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
   PERMISSION_DENIED: 7,
   RESOURCE_EXHAUSTED: 8,
   UNIMPLEMENTED: 12,
@@ -39,15 +41,22 @@ export function encodingOf(contentType: string | null): Encoding | undefined {
 
 const tag = (field: number, wireType: number) => (field << 3) | wireType;
 
-export function exportResponseBody(encoding: Encoding, partial?: { rejectedSpans: number; errorMessage: string }): Uint8Array | string {
+/** A partial success: how many records were refused (`field` names the count in JSON, e.g. rejectedSpans) and why. */
+export interface PartialSuccess {
+  field: string;
+  rejected: number;
+  errorMessage: string;
+}
+
+export function exportResponseBody(encoding: Encoding, partial?: PartialSuccess): Uint8Array | string {
   if (encoding === "json") {
     // int64 is a string in the protobuf JSON mapping.
-    return JSON.stringify(partial ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } } : {});
+    return JSON.stringify(partial ? { partialSuccess: { [partial.field]: String(partial.rejected), errorMessage: partial.errorMessage } } : {});
   }
   const writer = protobuf.Writer.create();
   if (partial) {
     writer.uint32(tag(1, 2)).fork();
-    if (partial.rejectedSpans !== 0) writer.uint32(tag(1, 0)).int64(partial.rejectedSpans);
+    if (partial.rejected !== 0) writer.uint32(tag(1, 0)).int64(partial.rejected);
     if (partial.errorMessage !== "") writer.uint32(tag(2, 2)).string(partial.errorMessage);
     writer.ldelim();
   }

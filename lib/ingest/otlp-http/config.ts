@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { secretNameRules } from "../redaction/names";
+import { secretNameRules } from "../../redaction/names";
 import { defaultLimits, type IngestLimits } from "./limits";
 import { defaultRedactionRules, type RedactionRules, type ValueRule } from "./redact";
 
@@ -8,7 +8,7 @@ export interface IngestConfig {
   /**
    * Requests writing at once. Up to `maxQueued` more are admitted (their bodies read, then
    * waiting for a slot); beyond, 429. One source (a tenant, or a key not bound to one) has at
-   * most `maxPerSource` admitted and gets slots fairly (lib/ingest/admission.ts).
+   * most `maxPerSource` admitted and gets slots fairly (lib/ingest/otlp-http/admission.ts).
    */
   maxConcurrent: number;
   maxQueued: number;
@@ -26,7 +26,7 @@ export interface IngestConfig {
   lockTimeoutMs: number;
   keyCacheMs: number;
   keyTouchEveryMs: number;
-  /** How soon ingested spans reach the latency rollup (lib/ingest/rollup-folder.ts). */
+  /** How soon ingested spans reach the latency rollup (lib/ingest/derivations/rollup-folder.ts). */
   rollupFoldIntervalMs: number;
   redaction: RedactionRules;
 }
@@ -162,7 +162,7 @@ export interface OtlpListenerConfig {
   host: string;
 }
 
-/** The OTLP port (lib/ingest/otlp-listener.ts) when INGEST_OTLP_PORT asks for one. */
+/** The OTLP port (lib/ingest/app-otlp-listener.ts) when INGEST_OTLP_PORT asks for one. */
 export function otlpListenerFromEnv(env: Record<string, string | undefined>): OtlpListenerConfig | undefined {
   const { INGEST_OTLP_PORT: port, INGEST_OTLP_HOST: host } = parseSettings(listenerSchema, env);
   return port === undefined ? undefined : { port, host };

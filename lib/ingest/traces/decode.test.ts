@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { decodeJson } from "./decode-json";
 import { decodeProtobuf } from "./decode-protobuf";
 import { normalizeRequest } from "./normalize";
-import { defaultLimits } from "./limits";
-import { DecodeError, type OtlpRequest } from "./otlp";
-import { defaultRedactionRules, Redactor } from "./redact";
-import { encodeRequest, fixed64 } from "./testing/synthetic";
+import { defaultLimits } from "../otlp-http/limits";
+import { DecodeError } from "../otlp-http/common";
+import type { OtlpRequest } from "./otlp";
+import { defaultRedactionRules, Redactor } from "../otlp-http/redact";
+import { encodeRequest, fixed64 } from "../testing/synthetic";
 
 const traceId = randomBytes(16);
 const spanId = randomBytes(8);

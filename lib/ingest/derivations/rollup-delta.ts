@@ -1,12 +1,12 @@
 import { GROWTH } from "@/lib/latency/buckets";
-import type { NormalizedSpan } from "./normalize";
-import { headSamplingWeight, isRetry, jobNameOf, STATUS_ERROR, storedStartNs } from "./span-facts";
+import type { NormalizedSpan } from "../traces/normalize";
+import { headSamplingWeight, isRetry, jobNameOf, STATUS_ERROR, storedStartNs } from "../traces/span-facts";
 
 /**
  * The minute-grain rollup rows (db/schema-rollup.ts) of the spans one ingest transaction
  * inserted, aggregated in memory and written to `span_rollup_delta` with one INSERT; the folder
  * merges them into every grain of `span_rollup`. Mirrors the rebuild from stored spans in SQL
- * (lib/ingest/rollup.ts), which tests hold it to.
+ * (rollup.ts), which tests hold it to.
  */
 
 /** What the rollup reads of a span. */

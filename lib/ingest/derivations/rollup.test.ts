@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { TestDatabase } from "@/db/testing/test-db";
 import { foldRollupDeltas, rebuildRollupSince } from "./rollup";
-import { closeIngestBed, openIngestBed, postOtlp, type IngestServer } from "./testing/fixtures";
-import { encodeRequest, requestOf, type PlainValue, type SpanSpec } from "./testing/synthetic";
+import { closeIngestBed, openIngestBed, postOtlp, type IngestServer } from "../testing/fixtures";
+import { encodeRequest, requestOf, type PlainValue, type SpanSpec } from "../testing/synthetic";
 
 let t: TestDatabase;
 let server: IngestServer;

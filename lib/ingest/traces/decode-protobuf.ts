@@ -1,7 +1,8 @@
 import { isUtf8 } from "node:buffer";
 import $protobuf from "protobufjs/minimal.js";
-import { opentelemetry } from "./proto/otlp.js";
-import { DecodeError, hexOf, MAX_VALUE_DEPTH, NO_SCOPE, uint64, type OtlpRequest, type OtlpScope, type OtlpSpan } from "./otlp";
+import { opentelemetry } from "../proto/traces.js";
+import { DecodeError, hexOf, MAX_VALUE_DEPTH, NO_SCOPE, uint64, type OtlpScope } from "../otlp-http/common";
+import type { OtlpRequest, OtlpSpan } from "./otlp";
 
 type PbSpan = opentelemetry.proto.trace.v1.Span.$Properties;
 type PbScopeSpans = opentelemetry.proto.trace.v1.ScopeSpans.$Properties;

@@ -1,8 +1,7 @@
 /**
- * An OTLP export request as both decoders (protobuf and JSON) hand it to normalisation. Key
+ * What every OTLP signal's request is made of, as the decoders hand it to normalisation: key
  * values keep the protobuf message shape (protobufjs's decoded objects fit it as they are, so
- * the protobuf path copies no attribute); ids are lowercase hex whatever their length, so
- * validation can refuse a bad one span by span; times are nanosecond bigints.
+ * the protobuf path copies no attribute), 64-bit integers in whichever form the decoder made.
  */
 
 /** protobufjs returns 64-bit integers as Long ({ low, high }) or, without long.js, numbers. */
@@ -23,24 +22,6 @@ export interface KeyValue {
   value?: AnyValue | null;
 }
 
-export interface OtlpEvent {
-  timeUnixNano: bigint;
-  name: string;
-  attributes: readonly KeyValue[];
-  droppedAttributesCount: number;
-}
-
-export interface OtlpLink {
-  traceId: string;
-  spanId: string;
-  /** W3C tracestate of the linked span context; absent or empty for none. */
-  traceState?: string;
-  /** OTLP link flags (fixed32, unsigned); absent for 0. */
-  flags?: number;
-  attributes: readonly KeyValue[];
-  droppedAttributesCount: number;
-}
-
 /** An InstrumentationScope with its ScopeSpans' schema URL. */
 export interface OtlpScope {
   name: string;
@@ -53,51 +34,6 @@ export interface OtlpScope {
 /** The scope of spans sent without one. */
 export const NO_SCOPE: OtlpScope = Object.freeze({ name: "", version: "", attributes: [], droppedAttributesCount: 0, schemaUrl: "" });
 
-export interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  /** W3C tracestate; absent or empty for none. */
-  traceState?: string;
-  /** OTLP span flags (fixed32, unsigned: trace flags and the remote-parent bits); absent for 0. */
-  flags?: number;
-  /** The instrumentation scope of its ScopeSpans, one object shared by its spans; absent for none. */
-  scope?: OtlpScope;
-  parentSpanId: string;
-  name: string;
-  kind: number;
-  startTimeUnixNano: bigint;
-  endTimeUnixNano: bigint;
-  attributes: readonly KeyValue[];
-  droppedAttributesCount: number;
-  events: OtlpEvent[];
-  droppedEventsCount: number;
-  links: OtlpLink[];
-  droppedLinksCount: number;
-  statusCode: number;
-  statusMessage: string;
-}
-
-/** A span the decoder could not read: refused alone, with what was wrong; the rest of the request stands. */
-export interface MalformedSpan {
-  malformed: string;
-}
-
-export type DecodedSpan = OtlpSpan | MalformedSpan;
-
-export interface OtlpResourceSpans {
-  resource: readonly KeyValue[];
-  /** The resource's dropped attribute count; absent for 0. */
-  resourceDroppedAttributesCount?: number;
-  /** ResourceSpans.schema_url; absent or empty for none. */
-  schemaUrl?: string;
-  /** Spans of every instrumentation scope of this resource, in request order. */
-  spans: DecodedSpan[];
-}
-
-export interface OtlpRequest {
-  resourceSpans: OtlpResourceSpans[];
-}
-
 /**
  * How deep attribute values (arrays and kvlists) may nest. Deeper is refused with a 400: no
  * SDK nests that far, and recursion over an attacker's depth would exhaust the stack. 30 is
@@ -109,12 +45,6 @@ export const MAX_VALUE_DEPTH = 30;
 /** The body is not a valid OTLP request; the message says what is wrong (HTTP 400). */
 export class DecodeError extends Error {
   override readonly name = "DecodeError";
-}
-
-export function spanCount(request: OtlpRequest): number {
-  let n = 0;
-  for (const rs of request.resourceSpans) n += rs.spans.length;
-  return n;
 }
 
 /** An unsigned 64-bit value as a bigint, from whichever form the decoder produced. */

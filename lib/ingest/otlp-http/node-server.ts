@@ -16,7 +16,7 @@ export interface RunningServer {
 
 /**
  * Serves a Web `Request` → `Response` handler over plain node:http: the app's OTLP port
- * (lib/ingest/otlp-listener.ts), and the tests and benchmarks hosting the ingest handler
+ * (lib/ingest/app-otlp-listener.ts), and the tests and benchmarks hosting the ingest handler
  * without Next. Loopback only unless a host is given.
  */
 export async function serveHandler(handler: (request: Request) => Promise<Response>, port = 0, host = "127.0.0.1"): Promise<RunningServer> {

@@ -1,24 +1,25 @@
 import type { TransactionSql } from "postgres";
 import type { Sql } from "@/db/connect";
 import { CopyWriter } from "@/db/demo/copy-stream";
-import { COUNTER } from "./counters";
+import type { KeyScope } from "../otlp-http/authenticate";
+import { COUNTER } from "../otlp-http/counters";
 import { isMissingPartition, isRetryableConflict, isUniqueViolation } from "@/db/errors";
-import { claimedTenantIds, enforceTenants, traceIdsOf, type AcceptedSpan, type Enforcement, type KeyScope, type TenantPolicy } from "./enforce-tenant";
+import type { DerivationRun, JoinedTraces, NewSpans, SpanDerivation, StoredTrace } from "./derivation";
+import { claimedTenantIds, enforceTenants, traceIdsOf, type AcceptedSpan, type Enforcement, type TenantPolicy } from "./enforce-tenant";
 import type { NormalizedEntry } from "./normalize";
-import type { RefusalReason } from "./refusals";
-import { queueWaitNs, RollupDelta, type RollupSpan } from "./rollup-delta";
-import { isFirstAttempt, SPAN_KIND_PRODUCER, storedStartNs } from "./span-facts";
+import type { RefusalReason } from "../otlp-http/refusals";
+import { storedStartNs } from "./span-facts";
 import { spanCopyText } from "./span-copy";
-import { copyIntoPartition, INSERT_ROLLUP_DELTA, MERGE_TRACE_SUMMARIES, STORED_CONSUMERS, STORED_PRODUCERS, STORED_SPANS, STORED_TRACES } from "./store-sql";
-import { rootWeight, summarizeTraces, summaryColumns } from "./trace-summaries";
+import { copyIntoPartition, STORED_SPANS, STORED_TRACES } from "./store-sql";
+import { traceKey, traceWeights } from "./trace-weights";
 
 export interface StoreOptions {
   /** How far ahead of now a span may start (clock skew). */
   futureToleranceMs: number;
   /** A write waiting longer than this for a lock gives up (HTTP 503) instead of piling up. */
   lockTimeoutMs: number;
-  /** Called after a transaction that added rollup rows committed (the folder merges them). */
-  onRollupWritten?: () => void;
+  /** What is kept beside the spans, written in their transaction, in this order (lib/ingest/derivations/list.ts). */
+  derivations: readonly SpanDerivation[];
 }
 
 export interface StoreResult {
@@ -50,9 +51,6 @@ function lockKey(traceUuid: string): bigint {
   return BigInt.asIntN(64, BigInt(`0x${traceUuid.slice(0, 8)}${traceUuid.slice(9, 13)}${traceUuid.slice(14, 18)}`));
 }
 
-/** A trace is its tenant and its id: one id in two tenants is two traces that never mix. */
-const traceKey = (tenantId: string, traceId: string) => `${tenantId}/${traceId}`;
-const spanKey = (tenantId: string, traceId: string, spanId: string) => `${tenantId}/${traceId}/${spanId}`;
 /** A stored row's key: the span and its start (microseconds, in nanoseconds), as the primary key has it. */
 const rowKey = (tenantId: string, traceId: string, spanId: string, startNs: bigint | string) => `${tenantId}/${traceId}/${spanId}/${startNs}`;
 
@@ -63,43 +61,12 @@ interface TenantRow {
   keep_ratio: number;
 }
 
-interface StoredTrace {
-  trace_id: string;
-  tenant_id: string;
-  sample_weight: number;
-  has_root: boolean;
-}
-
-interface StoredProducer {
-  tenant_id: string;
-  trace_id: string;
-  span_id: string;
-  start_ns: string;
-  duration_ns: string;
-}
-
-interface StoredConsumer {
-  tenant_id: string;
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string;
-  service: string;
-  name: string;
-  kind: number;
-  start_ns: string;
-  duration_ns: string;
-  status_code: number;
-  attributes: RollupSpan["attributes"];
-}
-
 /** What the request's lookups found stored. */
 interface Stored {
   tenants: Map<string, TenantPolicy>;
   /** By traceKey. */
   traces: Map<string, StoredTrace>;
   spans: Set<string>;
-  producers: Map<string, StoredProducer>;
-  consumers: StoredConsumer[];
 }
 
 /**
@@ -107,9 +74,9 @@ interface Stored {
  * Tenant enforcement runs inside it, against the tenants and stored traces it reads, while
  * advisory locks on the request's trace ids keep a concurrent request from storing one span
  * twice or missing a trace id another tenant is starting at the same time. Spans already stored (a retried export) are skipped.
- * The traces' summaries and the latency rollup rows are computed here from the new spans and
- * written with one statement each; the rollup rows go to `span_rollup_delta`, insert-only, so
- * concurrent requests never wait for each other's rollup rows.
+ * The derivations (the traces' summaries, the latency rollup) are computed from the new spans
+ * only and written in the same transaction, in list order, so what they keep is there exactly
+ * when the spans are and counts each span once.
  */
 export class SpanStore {
   constructor(
@@ -121,7 +88,7 @@ export class SpanStore {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.attempt(entries, key, now);
-        if (result.stored > 0) this.options.onRollupWritten?.();
+        if (result.stored > 0) for (const d of this.options.derivations) d.committed?.();
         return result;
       } catch (error) {
         // A unique violation means another writer stored one of these spans first: the next
@@ -133,9 +100,10 @@ export class SpanStore {
 
   private async attempt(entries: readonly NormalizedEntry[], key: KeyScope, now: Date): Promise<StoreResult> {
     return (await this.sql.begin(async (tx) => {
+      const runs = this.options.derivations.map((d) => d.start());
       const stored = await this.lookup(tx, entries, key);
       const decision = enforceTenants(entries, { key, tenants: stored.tenants, storedTenants: tenantsByTraceId(stored.traces.values()), now, futureToleranceMs: this.options.futureToleranceMs });
-      await this.lookupSpans(tx, decision.accepted, stored);
+      await this.lookupSpans(tx, decision.accepted, stored, runs);
 
       // The spans to insert: accepted, not stored, each once.
       const fresh: AcceptedSpan[] = [];
@@ -156,7 +124,7 @@ export class SpanStore {
         decision.counters.add(tenantId, COUNTER.duplicates, n.accepted - n.stored);
       }
 
-      await this.write(tx, fresh, decision, stored, key, now);
+      await this.write(tx, fresh, decision, stored, runs, key, now);
       return { stored: fresh.length, duplicates: decision.accepted.length - fresh.length, refused: decision.refused };
     })) as StoreResult;
   }
@@ -177,17 +145,15 @@ export class SpanStore {
       tenants: new Map(tenantRows.map((t) => [t.id, { id: t.id, keptRetentionDays: t.kept_retention_days, slowThresholdMs: t.slow_threshold_ms, keepRatio: t.keep_ratio }])),
       traces: new Map(traceRows.map((t) => [traceKey(t.tenant_id, t.trace_id), t])),
       spans: new Set(),
-      producers: new Map(),
-      consumers: [],
     };
   }
 
   /**
    * Only when some accepted spans join their tenant's stored traces (late spans, a retried
-   * export), a second round trip for what of those traces is stored: the spans themselves,
-   * producers of new job runs and job runs of new producers.
+   * export), a second round trip for what of those traces is stored: the spans themselves, and
+   * what the derivations read of them.
    */
-  private async lookupSpans(tx: TransactionSql, accepted: readonly AcceptedSpan[], stored: Stored): Promise<void> {
+  private async lookupSpans(tx: TransactionSql, accepted: readonly AcceptedSpan[], stored: Stored, runs: readonly DerivationRun[]): Promise<void> {
     const joined = new Map<string, StoredTrace>();
     for (const { tenantId, span } of accepted) {
       const key = traceKey(tenantId, span.traceId);
@@ -197,43 +163,32 @@ export class SpanStore {
     if (joined.size === 0) return;
 
     const keys = { tenants: [] as string[], traces: [] as string[], spans: [] as string[], starts: [] as string[] };
-    const inRequest = new Set<string>();
-    const producers: string[] = [];
-    for (const { tenantId, span } of accepted) inRequest.add(spanKey(tenantId, span.traceId, span.spanId));
-    const parents: string[] = [];
     for (const { tenantId, span } of accepted) {
       if (!joined.has(traceKey(tenantId, span.traceId))) continue;
       keys.tenants.push(tenantId);
       keys.traces.push(span.traceId);
       keys.spans.push(span.spanId);
       keys.starts.push(storedStartNs(span.startNs).toString());
-      if (span.kind === SPAN_KIND_PRODUCER) producers.push(span.spanId);
-      if (span.parentSpanId && isFirstAttempt(span.kind, span.attributes) && !inRequest.has(spanKey(tenantId, span.traceId, span.parentSpanId))) parents.push(span.parentSpanId);
     }
-    const traces = [...joined.values()];
-    const ownerIds = traces.map((t) => t.tenant_id);
-    const ownedTraces = traces.map((t) => t.trace_id);
-    const [spanRows, producerRows, consumerRows] = await Promise.all([
+    const traces: JoinedTraces = { traces: [...joined.values()], accepted, joins: (tenantId, traceId) => joined.has(traceKey(tenantId, traceId)) };
+    const [spanRows] = await Promise.all([
       tx.unsafe<{ tenant_id: string; trace_id: string; span_id: string; start_ns: string }[]>(STORED_SPANS, [keys.tenants, keys.traces, keys.spans, keys.starts], { prepare: true }),
-      parents.length > 0 ? tx.unsafe<StoredProducer[]>(STORED_PRODUCERS, [ownerIds, ownedTraces, parents], { prepare: true }) : [],
-      producers.length > 0 ? tx.unsafe<StoredConsumer[]>(STORED_CONSUMERS, [ownerIds, ownedTraces, producers], { prepare: true }) : [],
+      ...runs.map((r) => r.lookup?.(tx, traces)),
     ]);
     for (const s of spanRows) stored.spans.add(rowKey(s.tenant_id, s.trace_id, s.span_id, s.start_ns));
-    for (const p of producerRows) stored.producers.set(spanKey(p.tenant_id, p.trace_id, p.span_id), p);
-    stored.consumers.push(...consumerRows);
   }
 
-  private async write(tx: TransactionSql, fresh: readonly AcceptedSpan[], decision: Enforcement, stored: Stored, key: KeyScope, now: Date): Promise<void> {
+  private async write(tx: TransactionSql, fresh: readonly AcceptedSpan[], decision: Enforcement, stored: Stored, runs: readonly DerivationRun[], key: KeyScope, now: Date): Promise<void> {
     const statements: Promise<unknown>[] = [];
     const byDay = new Map<string, AcceptedSpan[]>();
     if (fresh.length > 0) {
-      const summaries = summarizeTraces(fresh);
-      const traceWeight = new Map<string, number>();
-      for (const s of summaries.values()) {
-        const before = stored.traces.get(traceKey(s.tenantId, s.traceId));
-        traceWeight.set(traceKey(s.tenantId, s.traceId), !before ? rootWeight(s) : before.has_root || !s.root ? before.sample_weight : before.sample_weight * rootWeight(s));
-      }
-      const delta = rollupOf(fresh, decision.accepted, stored, traceWeight);
+      const weights = traceWeights(fresh, stored.traces);
+      const spans: NewSpans = {
+        fresh,
+        accepted: decision.accepted,
+        tenants: stored.tenants,
+        traceWeight: (tenantId, traceId) => weights.get(traceKey(tenantId, traceId)) ?? 1,
+      };
       const utcDay = dayNamer();
       for (const a of fresh) {
         const day = utcDay(a.span.startNs);
@@ -242,21 +197,10 @@ export class SpanStore {
         else byDay.set(day, [a]);
       }
       const days = [...byDay.keys()].sort();
-      const sampled = [...stored.tenants.values()].filter((t) => t.keepRatio < 1).map((t) => t.id);
-      const c = summaryColumns(summaries.values());
-      const d = delta.columns();
       statements.push(
         tx`SELECT ingest_span_partitions(${days[0]!}::date, ${days[days.length - 1]!}::date)`,
         this.upsertShared(tx, fresh),
-        tx.unsafe(MERGE_TRACE_SUMMARIES, [
-          c.tenantIds, c.traceIds, c.startNs, c.endNs, c.spans, c.errors, c.services, c.security, c.rootSpanIds, c.rootServices,
-          c.rootNames, c.rootDurationNs, c.rootWeights, c.requestIds, c.attributes, sampled, c.numberCells,
-        ], { prepare: true }),
-        tx.unsafe(INSERT_ROLLUP_DELTA, [
-          d.tenantIds, d.minutes, d.services, d.operations, d.kinds, d.jobNames, d.spans, d.errors, d.retries, d.durationNs,
-          d.weighted, d.weightedErrors, d.weightedRetries, d.weightedDurationNs, d.buckets, d.weights, d.waits, d.waitNs,
-          d.waitWeighted, d.waitBuckets, d.waitWeights,
-        ], { prepare: true }),
+        ...runs.map((r) => r.write(tx, spans)),
       );
     }
     // Rejections are awaited below; until then they must not count as unhandled.
@@ -371,40 +315,4 @@ function tenantsByTraceId(traces: Iterable<StoredTrace>): Map<string, string[]> 
     else byId.set(t.trace_id, [t.tenant_id]);
   }
   return byId;
-}
-
-/**
- * The rollup rows of the new spans, and the queue waits that became known with them: a new
- * first attempt whose producer is stored (now or before), or a new producer whose first
- * attempt was stored before.
- */
-function rollupOf(fresh: readonly AcceptedSpan[], accepted: readonly AcceptedSpan[], stored: Stored, traceWeight: ReadonlyMap<string, number>): RollupDelta {
-  const delta = new RollupDelta();
-  // Every trace with a new span has its weight here, the traces of the waits included.
-  const weightOf = (tenantId: string, traceId: string) => traceWeight.get(traceKey(tenantId, traceId)) ?? 1;
-  for (const { tenantId, span } of fresh) delta.addSpan(tenantId, span, weightOf(tenantId, span.traceId));
-
-  const producers = new Map<string, { startNs: bigint; durationNs: bigint }>();
-  for (const p of stored.producers.values()) producers.set(spanKey(p.tenant_id, p.trace_id, p.span_id), { startNs: BigInt(p.start_ns), durationNs: BigInt(p.duration_ns) });
-  for (const { tenantId, span } of accepted) if (span.kind === SPAN_KIND_PRODUCER) producers.set(spanKey(tenantId, span.traceId, span.spanId), span);
-
-  for (const { tenantId, span } of fresh) {
-    if (!span.parentSpanId || !isFirstAttempt(span.kind, span.attributes)) continue;
-    const producer = producers.get(spanKey(tenantId, span.traceId, span.parentSpanId));
-    if (!producer) continue;
-    const waitNs = queueWaitNs(span.startNs, producer.startNs, producer.durationNs);
-    delta.addWait({ tenantId, consumer: span, waitNs, traceWeight: weightOf(tenantId, span.traceId) });
-  }
-  const freshProducers = new Map<string, AcceptedSpan["span"]>();
-  for (const { tenantId, span } of fresh) if (span.kind === SPAN_KIND_PRODUCER) freshProducers.set(spanKey(tenantId, span.traceId, span.spanId), span);
-  for (const c of stored.consumers) {
-    const producer = freshProducers.get(spanKey(c.tenant_id, c.trace_id, c.parent_span_id));
-    if (!producer || !isFirstAttempt(c.kind, c.attributes)) continue;
-    const consumer: RollupSpan = {
-      service: c.service, name: c.name, kind: c.kind, startNs: BigInt(c.start_ns),
-      durationNs: BigInt(c.duration_ns), statusCode: c.status_code, attributes: c.attributes,
-    };
-    delta.addWait({ tenantId: c.tenant_id, consumer, waitNs: queueWaitNs(consumer.startNs, producer.startNs, producer.durationNs), traceWeight: weightOf(c.tenant_id, c.trace_id) });
-  }
-  return delta;
 }

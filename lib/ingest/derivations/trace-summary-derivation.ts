@@ -1,49 +1,8 @@
-import { SPAN_KIND_CONSUMER, SPAN_KIND_PRODUCER } from "./span-facts";
-import { SPAN_COLUMNS } from "./span-copy";
-import { epochNs, fromNs } from "./sql-time";
+import type { TransactionSql } from "postgres";
+import type { SpanDerivation } from "../traces/derivation";
+import { epochNs, fromNs } from "../traces/sql-time";
 import { TRACE_ATTRIBUTE_LIMITS } from "./trace-attributes";
-
-/**
- * The statements of one ingest transaction (lib/ingest/store.ts). Spans are COPYed straight
- * into their day's partition (ingest_span_partitions names them): Postgres refuses COPY into
- * `spans` itself, which has row-level security. COPY cannot skip a row that already exists,
- * so a request first asks which of its spans are stored (a retried export), under advisory
- * locks on its trace ids, and sends only the others.
- */
-
-const PARTITION_NAME = /^spans_p\d{8}$/;
-
-export function copyIntoPartition(partition: string): string {
-  if (!PARTITION_NAME.test(partition)) throw new Error(`not a span partition: ${partition}`);
-  return `COPY ${partition} (${SPAN_COLUMNS}) FROM STDIN`;
-}
-
-/** The stored traces with the request's trace ids, of every tenant, with what the summary merge needs. */
-export const STORED_TRACES = `
-  SELECT trace_id::text, tenant_id, sample_weight, root_span_id IS NOT NULL AS has_root
-  FROM traces WHERE trace_id = ANY($1::uuid[]) ORDER BY trace_id, tenant_id`;
-
-/** Which of the request's spans ($1 tenant, $2 trace, $3 span, $4 start ns) are stored. */
-export const STORED_SPANS = `
-  SELECT k.tenant_id, k.trace_id::text, k.span_id::text, k.start_ns::text
-  FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::bigint[]) AS k(tenant_id, trace_id, span_id, start_ns)
-  JOIN spans s ON s.tenant_id = k.tenant_id AND s.trace_id = k.trace_id AND s.span_id = k.span_id
-              AND s.start_time = ${fromNs("k.start_ns")}`;
-
-/** Stored producers among the parents ($3) of the request's first attempts, in the stored traces ($1 tenant, $2 trace). */
-export const STORED_PRODUCERS = `
-  SELECT p.tenant_id, p.trace_id::text, p.span_id::text, ${epochNs("p.start_time")}::text AS start_ns, p.duration_ns::text
-  FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
-  JOIN spans p ON p.tenant_id = t.tenant_id AND p.trace_id = t.trace_id
-  WHERE p.span_id = ANY($3::bigint[]) AND p.kind = ${SPAN_KIND_PRODUCER}`;
-
-/** Stored job runs whose parent is one of the request's producers ($3), in the stored traces ($1 tenant, $2 trace). */
-export const STORED_CONSUMERS = `
-  SELECT c.tenant_id, c.trace_id::text, c.span_id::text, c.parent_span_id::text, c.service, c.name, c.kind,
-         ${epochNs("c.start_time")}::text AS start_ns, c.duration_ns::text, c.status_code, c.attributes
-  FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
-  JOIN spans c ON c.tenant_id = t.tenant_id AND c.trace_id = t.trace_id
-  WHERE c.parent_span_id = ANY($3::bigint[]) AND c.kind = ${SPAN_KIND_CONSUMER} AND c.attributes ? 'job.name'`;
+import { summarizeTraces, summaryColumns } from "./trace-summaries";
 
 /**
  * Inserts the new traces' summaries and folds the others into the stored rows (summaries from
@@ -104,17 +63,20 @@ export const MERGE_TRACE_SUMMARIES = `
   SELECT tenant_id, trace_id FROM summaries WHERE created AND tenant_id = ANY($16::text[])
   ON CONFLICT DO NOTHING`;
 
-/** The transaction's rollup rows, for the folder to merge (lib/ingest/rollup-delta.ts). */
-export const INSERT_ROLLUP_DELTA = `
-  INSERT INTO span_rollup_delta (tenant_id, minute, service, operation, kind, job_name, span_count, error_count, retry_count,
-                                 duration_sum_ns, weighted_count, weighted_errors, weighted_retries, weighted_duration_ns,
-                                 buckets, weights, wait_count, wait_sum_ns, wait_weighted, wait_buckets, wait_weights)
-  SELECT tenant_id, minute, service, operation, kind, job_name, span_count, error_count, retry_count,
-         duration_sum_ns, weighted_count, weighted_errors, weighted_retries, weighted_duration_ns,
-         buckets::smallint[], weights::float8[], wait_count, wait_sum_ns, wait_weighted, wait_buckets::smallint[], wait_weights::float8[]
-  FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::smallint[], $6::text[], $7::bigint[], $8::bigint[],
-              $9::bigint[], $10::bigint[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::text[], $16::text[],
-              $17::bigint[], $18::bigint[], $19::float8[], $20::text[], $21::text[])
-    AS u(tenant_id, minute, service, operation, kind, job_name, span_count, error_count, retry_count,
-         duration_sum_ns, weighted_count, weighted_errors, weighted_retries, weighted_duration_ns,
-         buckets, weights, wait_count, wait_sum_ns, wait_weighted, wait_buckets, wait_weights)`;
+/**
+ * Each trace's `traces` row, its attribute summary and number cells included: new traces are
+ * inserted, stored ones extended by what their new spans add. Traces of tenants keeping only a
+ * share of their standard traces are queued for tail sampling when first stored.
+ */
+export const traceSummaryDerivation = (): SpanDerivation => ({
+  start: () => ({
+    write(tx: TransactionSql, { fresh, tenants }) {
+      const sampled = [...tenants.values()].filter((t) => t.keepRatio < 1).map((t) => t.id);
+      const c = summaryColumns(summarizeTraces(fresh).values());
+      return tx.unsafe(MERGE_TRACE_SUMMARIES, [
+        c.tenantIds, c.traceIds, c.startNs, c.endNs, c.spans, c.errors, c.services, c.security, c.rootSpanIds, c.rootServices,
+        c.rootNames, c.rootDurationNs, c.rootWeights, c.requestIds, c.attributes, sampled, c.numberCells,
+      ], { prepare: true });
+    },
+  }),
+});
