@@ -140,7 +140,7 @@ $function$;
 
 -- Trace search's `key > n` / `key < n`: candidate traces whose number cells overlap the
 -- condition's, through traces_attribute_numbers_idx (0010, 0011). Returns candidates without
--- checking each trace's values: every caller (lib/traces/search-sql.ts) checks the exact
+-- checking each trace's values: every caller (lib/traces/search/search-sql.ts) checks the exact
 -- condition on the rows anyway.
 CREATE OR REPLACE FUNCTION public.traces_matching_number(key text, op text, bound numeric, tenants text[], since timestamp with time zone, until timestamp with time zone)
  RETURNS TABLE(tenant_id text, trace_id uuid)

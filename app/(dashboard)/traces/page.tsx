@@ -4,7 +4,7 @@ import { getSql } from "@/db/client";
 import { pageAccess } from "@/lib/auth/guard";
 import { listSavedQueries } from "@/lib/saved-queries/store";
 import { tenantsInScope } from "@/lib/tenants/in-scope";
-import { parseSearch, searchDetails, serializeSearch, type RawSearchParams } from "@/lib/traces/search-params";
+import { parseSearch, searchDetails, serializeSearch, type RawSearchParams } from "@/lib/traces/search/search-params";
 import { PageHeader } from "@/components/shell/page-header";
 import { SavedQueries } from "@/components/search/saved-queries";
 import { SearchForm } from "@/components/search/search-form";

@@ -9,14 +9,14 @@ import { queueWaitNs, RollupDelta, type RollupSpan } from "./rollup-delta";
 import { RollupFolder } from "./rollup-folder";
 
 /** Stored producers among the parents ($3) of the request's first attempts, in the stored traces ($1 tenant, $2 trace). */
-export const STORED_PRODUCERS = `
+const STORED_PRODUCERS = `
   SELECT p.tenant_id, p.trace_id::text, p.span_id::text, ${epochNs("p.start_time")}::text AS start_ns, p.duration_ns::text
   FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
   JOIN spans p ON p.tenant_id = t.tenant_id AND p.trace_id = t.trace_id
   WHERE p.span_id = ANY($3::bigint[]) AND p.kind = ${SPAN_KIND_PRODUCER}`;
 
 /** Stored job runs whose parent is one of the request's producers ($3), in the stored traces ($1 tenant, $2 trace). */
-export const STORED_CONSUMERS = `
+const STORED_CONSUMERS = `
   SELECT c.tenant_id, c.trace_id::text, c.span_id::text, c.parent_span_id::text, c.service, c.name, c.kind,
          ${epochNs("c.start_time")}::text AS start_ns, c.duration_ns::text, c.status_code, c.attributes
   FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
@@ -24,7 +24,7 @@ export const STORED_CONSUMERS = `
   WHERE c.parent_span_id = ANY($3::bigint[]) AND c.kind = ${SPAN_KIND_CONSUMER} AND c.attributes ? 'job.name'`;
 
 /** The transaction's rollup rows (rollup-delta.ts), for the folder to merge. */
-export const INSERT_ROLLUP_DELTA = `
+const INSERT_ROLLUP_DELTA = `
   INSERT INTO span_rollup_delta (tenant_id, minute, service, operation, kind, job_name, span_count, error_count, retry_count,
                                  duration_sum_ns, weighted_count, weighted_errors, weighted_retries, weighted_duration_ns,
                                  buckets, weights, wait_count, wait_sum_ns, wait_weighted, wait_buckets, wait_weights)

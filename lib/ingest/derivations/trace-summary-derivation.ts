@@ -12,7 +12,7 @@ import { summarizeTraces, summaryColumns } from "./trace-summaries";
  * standard traces) are queued for tail sampling. $17: each trace's number cells for search
  * (number-cells.ts), as JSON arrays.
  */
-export const MERGE_TRACE_SUMMARIES = `
+const MERGE_TRACE_SUMMARIES = `
   WITH u AS (
     SELECT * FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::bigint[], $5::integer[], $6::integer[], $7::text[],
                          $8::text[], $9::bigint[], $10::text[], $11::text[], $12::bigint[], $13::float8[], $14::text[], $15::text[],

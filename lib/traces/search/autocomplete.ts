@@ -3,7 +3,7 @@ import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
 import { withTenantScope } from "@/db/scoped";
 import type { AutocompleteParams } from "./autocomplete-params";
-import { withinRetention } from "./retention-filter";
+import { withinRetention } from "../retention-filter";
 import { searchTenants } from "./search-sql";
 
 type Fragment = PendingQuery<Row[]>;

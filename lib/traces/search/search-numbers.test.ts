@@ -9,7 +9,7 @@ import { searchTracesIn } from "./search";
 import { rareNumberConditions } from "./search-numbers";
 import type { RawSearchParams } from "./search-params";
 import { searchWindow } from "./search-sql";
-import { ALL, ALPHA, BETA, filters, SCOPES, searchIds as idsIn, insertTraces, twoTenantDatabase } from "./testing/two-tenants";
+import { ALL, ALPHA, BETA, filters, SCOPES, searchIds as idsIn, insertTraces, twoTenantDatabase } from "../testing/two-tenants";
 
 /**
  * Numeric attribute conditions (`key > n`, `key < n`, `key >= n`, `key <= n`): the index probe and the row-by-row walk

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "@/db/testing/test-db";
 import { scatterIn, SCATTER_CAP, SCATTER_SLOWEST } from "./scatter";
 import { searchTracesIn } from "./search";
-import { ALL, ALPHA, BETA, filters, twoTenantDatabase } from "./testing/two-tenants";
+import { ALL, ALPHA, BETA, filters, twoTenantDatabase } from "../testing/two-tenants";
 
 // Issue 18 item 3: the scatter plots every match of the window, not the table's page of 50.
 

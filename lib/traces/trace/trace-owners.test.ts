@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "@/db/testing/test-db";
 import type { TenantScope } from "@/lib/auth/scope";
 import { allowedRow, dataReach } from "@/lib/audit/data-reach";
-import { ALL, ALPHA, BETA, twoTenantDatabase } from "./testing/two-tenants";
+import { ALL, ALPHA, BETA, twoTenantDatabase } from "../testing/two-tenants";
 import { findTraceOwners } from "./trace-owners";
 
 // What the audit row of a trace read names (issue 15 item 8): the tenants holding the trace,

@@ -38,7 +38,7 @@ export async function* spanChunkLines(tx: TransactionSql, header: TraceHeader, c
   }
 }
 
-/** The spans as NDJSON, one chunk per line, read while the client takes them (lib/traces/transaction-stream.ts). */
+/** The spans as NDJSON, one chunk per line, read while the client takes them (lib/traces/trace/transaction-stream.ts). */
 export function spansResponse(userId: string, scope: TenantScope, header: TraceHeader): Promise<Response> {
   return transactionStream({
     userId,

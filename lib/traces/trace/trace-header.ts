@@ -2,7 +2,7 @@ import "server-only";
 import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/lib/auth/scope";
 import { withTenantScope } from "@/db/scoped";
-import { withinRetention } from "./retention-filter";
+import { withinRetention } from "../retention-filter";
 import { tenantFilter } from "./trace-scope-sql";
 import { traceIdUuid } from "./trace-id";
 

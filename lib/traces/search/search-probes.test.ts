@@ -4,7 +4,7 @@ import type { TestDatabase } from "@/db/testing/test-db";
 import { probedConditions } from "./search-probes";
 import type { RawSearchParams } from "./search-params";
 import { searchWindow } from "./search-sql";
-import { ALL, ALPHA, BETA, filters, SCOPES, searchIds as idsIn, insertTraces, twoTenantDatabase } from "./testing/two-tenants";
+import { ALL, ALPHA, BETA, filters, SCOPES, searchIds as idsIn, insertTraces, twoTenantDatabase } from "../testing/two-tenants";
 
 /**
  * `key = value` conditions go through the attributes index when rare and are checked row by

@@ -4,7 +4,7 @@ import type { TenantScope } from "@/lib/auth/scope";
 import { resolveTimeRange } from "@/lib/filters/time-range";
 import type { SearchCursor } from "./search-cursor";
 import type { AttributeCondition, SearchFilters, SortKey } from "./search-params";
-import { withinRetention } from "./retention-filter";
+import { withinRetention } from "../retention-filter";
 import { isNumberCondition, numberCondition, numberProbe, type SearchWindow } from "./search-numbers";
 
 type Fragment = PendingQuery<Row[]>;

@@ -1,7 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import { withTenantScope } from "@/db/scoped";
-import { withinRetention } from "./retention-filter";
+import { withinRetention } from "../retention-filter";
 import { traceIdUuid } from "./trace-id";
 
 /**

@@ -4,7 +4,7 @@ import { writeOtlpExport } from "./otlp-export";
 import type { TraceHeader } from "./trace-header";
 import { transactionStream } from "./transaction-stream";
 
-/** The export as a download, read while the client takes it (lib/traces/transaction-stream.ts). */
+/** The export as a download, read while the client takes it (lib/traces/trace/transaction-stream.ts). */
 export function otlpExportResponse(userId: string, scope: TenantScope, header: TraceHeader): Promise<Response> {
   return transactionStream({
     userId,
