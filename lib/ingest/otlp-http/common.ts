@@ -22,7 +22,7 @@ export interface KeyValue {
   value?: AnyValue | null;
 }
 
-/** An InstrumentationScope with its ScopeSpans' schema URL. */
+/** An InstrumentationScope with the schema URL of its ScopeSpans (or, for logs, ScopeLogs). */
 export interface OtlpScope {
   name: string;
   version: string;
