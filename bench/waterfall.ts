@@ -10,7 +10,7 @@ import { seedTenants } from "../scripts/demo/index";
 import { startEmbedded } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 import { hashPassword } from "../lib/auth/password";
-import { insertSyntheticTrace } from "../lib/traces/trace-synthetic";
+import { insertSyntheticTrace } from "../lib/traces/trace/trace-synthetic";
 
 // The waterfall in a real browser against the production build (`next start` through
 // scripts/start.ts) on a database of its own holding synthetic traces of 1,000, 10,000 and
