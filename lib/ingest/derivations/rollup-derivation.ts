@@ -3,7 +3,8 @@ import { describeDatabaseError } from "@/db/errors";
 import type { SignalDeps } from "../otlp-http/signal";
 import type { JoinedTraces, NewSpans, SpanDerivation } from "../traces/derivation";
 import type { AcceptedSpan } from "../traces/enforce-tenant";
-import { isFirstAttempt, SPAN_KIND_CONSUMER, SPAN_KIND_PRODUCER } from "../traces/span-facts";
+import { SpanKind } from "@/db/span-codec/kind-and-status";
+import { isFirstAttempt } from "../traces/span-facts";
 import { epochNs } from "../traces/sql-time";
 import { queueWaitNs, RollupDelta, type RollupSpan } from "./rollup-delta";
 import { RollupFolder } from "./rollup-folder";
@@ -13,7 +14,7 @@ const STORED_PRODUCERS = `
   SELECT p.tenant_id, p.trace_id::text, p.span_id::text, ${epochNs("p.start_time")}::text AS start_ns, p.duration_ns::text
   FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
   JOIN spans p ON p.tenant_id = t.tenant_id AND p.trace_id = t.trace_id
-  WHERE p.span_id = ANY($3::bigint[]) AND p.kind = ${SPAN_KIND_PRODUCER}`;
+  WHERE p.span_id = ANY($3::bigint[]) AND p.kind = ${SpanKind.Producer}`;
 
 /** Stored job runs whose parent is one of the request's producers ($3), in the stored traces ($1 tenant, $2 trace). */
 const STORED_CONSUMERS = `
@@ -21,7 +22,7 @@ const STORED_CONSUMERS = `
          ${epochNs("c.start_time")}::text AS start_ns, c.duration_ns::text, c.status_code, c.attributes
   FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
   JOIN spans c ON c.tenant_id = t.tenant_id AND c.trace_id = t.trace_id
-  WHERE c.parent_span_id = ANY($3::bigint[]) AND c.kind = ${SPAN_KIND_CONSUMER} AND c.attributes ? 'job.name'`;
+  WHERE c.parent_span_id = ANY($3::bigint[]) AND c.kind = ${SpanKind.Consumer} AND c.attributes ? 'job.name'`;
 
 /** The transaction's rollup rows (rollup-delta.ts), for the folder to merge. */
 const INSERT_ROLLUP_DELTA = `
@@ -103,7 +104,7 @@ async function lookupQueueEnds(tx: TransactionSql, { traces, accepted, joins }: 
   const parents: string[] = [];
   for (const { tenantId, span } of accepted) {
     if (!joins(tenantId, span.traceId)) continue;
-    if (span.kind === SPAN_KIND_PRODUCER) producers.push(span.spanId);
+    if (span.kind === SpanKind.Producer) producers.push(span.spanId);
     if (span.parentSpanId && isFirstAttempt(span.kind, span.attributes) && !inRequest.has(spanKey(tenantId, span.traceId, span.parentSpanId))) parents.push(span.parentSpanId);
   }
   const ownerIds = traces.map((t) => t.tenant_id);
@@ -126,7 +127,7 @@ function rollupOf({ fresh, accepted, traceWeight }: NewSpans, storedProducers: R
 
   const producers = new Map<string, { startNs: bigint; durationNs: bigint }>();
   for (const p of storedProducers.values()) producers.set(spanKey(p.tenant_id, p.trace_id, p.span_id), { startNs: BigInt(p.start_ns), durationNs: BigInt(p.duration_ns) });
-  for (const { tenantId, span } of accepted) if (span.kind === SPAN_KIND_PRODUCER) producers.set(spanKey(tenantId, span.traceId, span.spanId), span);
+  for (const { tenantId, span } of accepted) if (span.kind === SpanKind.Producer) producers.set(spanKey(tenantId, span.traceId, span.spanId), span);
 
   for (const { tenantId, span } of fresh) {
     if (!span.parentSpanId || !isFirstAttempt(span.kind, span.attributes)) continue;
@@ -136,7 +137,7 @@ function rollupOf({ fresh, accepted, traceWeight }: NewSpans, storedProducers: R
     delta.addWait({ tenantId, consumer: span, waitNs, traceWeight: traceWeight(tenantId, span.traceId) });
   }
   const freshProducers = new Map<string, AcceptedSpan["span"]>();
-  for (const { tenantId, span } of fresh) if (span.kind === SPAN_KIND_PRODUCER) freshProducers.set(spanKey(tenantId, span.traceId, span.spanId), span);
+  for (const { tenantId, span } of fresh) if (span.kind === SpanKind.Producer) freshProducers.set(spanKey(tenantId, span.traceId, span.spanId), span);
   for (const c of storedConsumers) {
     const producer = freshProducers.get(spanKey(c.tenant_id, c.trace_id, c.parent_span_id));
     if (!producer || !isFirstAttempt(c.kind, c.attributes)) continue;
