@@ -12,10 +12,9 @@ import { normalizeRequest, type NormalizedEntry } from "../lib/ingest/normalize"
 import type { AnyValue, KeyValue, OtlpRequest, OtlpSpan } from "../lib/ingest/otlp";
 import { defaultRedactionRules, Redactor, type RedactionCounts } from "../lib/ingest/redact";
 import { encodeRequest, syntheticRequest } from "../lib/ingest/testing/synthetic";
-import { benignCorpus, leakCorpus, leakNeedles, type LeakCase } from "../lib/redaction/corpus/corpus";
-import { defaultRuleSet } from "../lib/redaction/rule-set";
-import { recordBenign, recordLeak, resourceOf } from "../lib/redaction/testing/corpus-spans";
-import { SanitizingExporter } from "../lib/tracing/sanitizing-exporter";
+import { SanitizingExporter } from "@trace-explorer/tracing";
+import { defaultRuleSet } from "@trace-explorer/tracing/redaction";
+import { benignCorpus, leakCorpus, leakNeedles, recordBenign, recordLeak, resourceOf, type LeakCase } from "@trace-explorer/tracing/redaction/corpus";
 import { percentile } from "./lib/percentile";
 
 // Redaction: how much of the shared corpus (lib/redaction/corpus/) each engine catches and

@@ -1,6 +1,6 @@
 import "server-only";
 import { getSql } from "@/db/client";
-import { logger } from "@/lib/tracing/logger";
+import { logger } from "@trace-explorer/tracing/logger";
 import { ingestConfigFromEnv } from "./config";
 import { createIngestHandler, type IngestHandler } from "./handler";
 

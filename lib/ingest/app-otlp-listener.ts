@@ -1,5 +1,5 @@
 import "server-only";
-import { logger } from "@/lib/tracing/logger";
+import { logger } from "@trace-explorer/tracing/logger";
 import { appIngestHandler } from "./app-handler";
 import type { OtlpListenerConfig } from "./config";
 import { startOtlpListener } from "./otlp-listener";

@@ -2,8 +2,7 @@ import { randomBytes } from "node:crypto";
 import { context, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "@/db/testing/test-db";
-import { benignCorpus, leakCorpus, leakNeedles } from "../redaction/corpus/corpus";
-import { recordBenign, recordLeak, resourceOf } from "../redaction/testing/corpus-spans";
+import { benignCorpus, leakCorpus, leakNeedles, recordBenign, recordLeak, resourceOf } from "@trace-explorer/tracing/redaction/corpus";
 import { closeIngestBed, openIngestBed, postOtlp, testTracing, type ExporterKind, type IngestServer } from "./testing/fixtures";
 import { encodeRequest, fixed64 } from "./testing/synthetic";
 
