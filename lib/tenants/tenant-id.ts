@@ -1,4 +1,4 @@
-import { isValidTenantId, TENANT_ID_MAX_LENGTH } from "@trace-explorer/tracing";
+import { isValidTenantId, TENANT_ID_MAX_LENGTH } from "@trace-explorer/tracing/tenant-id";
 import { z } from "zod";
 
 // The rule itself is the tracing library's, so the services that send traces and the explorer

@@ -1,18 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { parseTraceParent } from "@opentelemetry/core";
 
-/**
- * The one rule for tenant ids, shared by every service that carries them (and by the explorer's
- * ingest, dashboard and database checks): a letter or digit, then up to 62 letters, digits, '_',
- * '.' or '-', and never "..". Ids end up in URLs, file names, log lines and set_config lists, so
- * separators like '/', '#', ',' and whitespace are refused, as Grafana Tempo refuses them.
- */
-export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
-export const TENANT_ID_MAX_LENGTH = 63;
-
-export function isValidTenantId(value: unknown): value is string {
-  return typeof value === "string" && TENANT_ID_PATTERN.test(value) && !value.includes("..");
-}
+export { isValidTenantId, TENANT_ID_MAX_LENGTH, TENANT_ID_PATTERN } from "./tenant-id";
 
 // Letters, digits and a few separators, so an id is safe in a header, a log line and a URL.
 // At least 8 characters, so two unrelated requests do not share one by accident.
