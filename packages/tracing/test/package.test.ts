@@ -92,6 +92,10 @@ describe("the package boundary", () => {
     expect(adapters("./outbox")).toEqual(["pino"]);
   });
 
+  it("keeps the tenant-id rule free of imports, so browser code can load it", () => {
+    expect(specifiers(path.join(root, manifest.exports["./tenant-id"]!))).toEqual([]);
+  });
+
   it("finds an adapter library the core would load", () => {
     const probe = path.join(root, "src", "probe-core-import.ts");
     fs.writeFileSync(probe, 'import "./core";\nimport PgBoss from "pg-boss";\nexport { PgBoss };\n');
