@@ -6,7 +6,7 @@ import { benignCorpus, leakCorpus, leakNeedles, recordBenign, recordLeak, resour
 import { closeIngestBed, openIngestBed, postOtlp, testTracing, type ExporterKind, type IngestServer } from "./testing/fixtures";
 import { encodeRequest, fixed64 } from "./testing/synthetic";
 
-// The shared corpus (lib/redaction/corpus/) through the real OpenTelemetry exporters, protobuf
+// The shared corpus (@trace-explorer/tracing/redaction/corpus) through the real OpenTelemetry exporters, protobuf
 // and JSON, into the real ingest endpoint: no leak may be found in any column of any table or
 // in the logs, and every benign value must be stored exactly as sent.
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
-import { withTenantScope } from "@/db/scoped";
+import type { TenantScope } from "@/db/tenant-scope";
+import { withTenantScope } from "@/lib/db/scoped";
 import { findLineage, type LineageTrace } from "@/lib/traces/lineage";
 import { errorsByTenant, type TenantErrors } from "./errors";
 import { retryLoops, type RetryLoop } from "./retries";
