@@ -24,9 +24,11 @@ const schema = z.object({
   purgeEvery: seconds(60),
   /**
    * The adversary (scripts/soak/adversary.ts): one viewer holding stalled exports of a large
-   * trace and one key dripping slow bodies, all through the run.
+   * trace and one key dripping slow bodies, all through the run. `idle` stores its tenant and
+   * trace but sends nothing: the baseline for "on", so that the pair differs only in what the
+   * adversary does, not in the data it brought.
    */
-  adversary: z.enum(["on", "off"]).default("on"),
+  adversary: z.enum(["on", "idle", "off"]).default("on"),
   adversaryExports: count(10, 100),
   adversaryDrips: count(40, 1_000),
   adversaryTraceSpans: count(50_000, 1_000_000),

@@ -47,7 +47,7 @@ async function main(): Promise<number> {
     log(`starting Postgres (port ${options.pgPort}) and the production server (port ${options.port})…`);
     await stack.start();
     const seeded = await seedSoak(stack.databaseUrl, options.users);
-    const adversarySeed = options.adversary === "on" ? await seedAdversary(stack.databaseUrl, options.adversaryTraceSpans) : undefined;
+    const adversarySeed = options.adversary !== "off" ? await seedAdversary(stack.databaseUrl, options.adversaryTraceSpans) : undefined;
     await stack.startApp();
     const endpoint = `http://127.0.0.1:${options.port}/v1/traces`;
 
@@ -81,7 +81,7 @@ async function main(): Promise<number> {
     purge.start(Math.min(10_000, durationMs / 10), options.purgeEvery * 1000);
     const browsing = seeded.users.map((u) => browse(stack.baseUrl, u, users, () => Date.now() >= endAt));
     // Held until the server cuts it: its stall timeout, and a margin.
-    const adversary = adversarySeed
+    const adversary = options.adversary === "on" && adversarySeed
       ? new Adversary({ baseUrl: stack.baseUrl, seed: adversarySeed, exports: options.adversaryExports, drips: options.adversaryDrips, dripEveryMs: 2_000, holdMs: streamLimits.stallMs + 5_000 })
       : undefined;
     await adversary?.start();
@@ -205,7 +205,7 @@ async function main(): Promise<number> {
     const secs = (drainedAt - t0) / 1000;
     const lines = [
       `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}; load average ${loadAtStart} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end`,
-      `soak ${options.duration} s (+${Math.round(secs - options.duration)} s drain), ${options.exporters} OTel exporters × ${options.rate} spans/s, ${options.users} users, fault ${options.fault}, adversary ${options.adversary === "on" ? `on (${options.adversaryExports} stalled exports of a ${options.adversaryTraceSpans}-span trace, ${options.adversaryDrips} drip sockets)` : "off"}; INGEST_MAX_CONCURRENT ${ingestConfig.maxConcurrent}, INGEST_MAX_QUEUED ${ingestConfig.maxQueued}, DATABASE_POOL_MAX ${poolMax}`,
+      `soak ${options.duration} s (+${Math.round(secs - options.duration)} s drain), ${options.exporters} OTel exporters × ${options.rate} spans/s, ${options.users} users, fault ${options.fault}, adversary ${options.adversary === "on" ? `on (${options.adversaryExports} stalled exports of a ${options.adversaryTraceSpans}-span trace, ${options.adversaryDrips} drip sockets)` : options.adversary === "idle" ? `idle (its ${options.adversaryTraceSpans}-span trace stored, nothing sent)` : "off"}; INGEST_MAX_CONCURRENT ${ingestConfig.maxConcurrent}, INGEST_MAX_QUEUED ${ingestConfig.maxQueued}, DATABASE_POOL_MAX ${poolMax}`,
       `spans: sent ${storage.sent} (${Math.round(storage.sent / options.duration)}/s), stored ${storage.stored}, duplicates ${storage.duplicates}, missing ${storage.missing}; ${storage.bytesPerSpan} bytes on disk per span (spans, traces, resources, span_rollup with indexes)`,
       `ingest (exporter requests, 512-span batches): ${recorder.stats.summary()}`,
       `  ${recorder.stats.summary(disturbed)}`,
