@@ -7,7 +7,7 @@ import { enterReaderScope } from "../db/reader-scope";
 import type { TenantScope } from "../lib/auth/scope";
 import { RETRY_THRESHOLD, type InvestigateFilters, type InvestigateView } from "../lib/investigate/search-params";
 import { benchDatabase } from "./lib/bench-database";
-import { percentile } from "./lib/percentile";
+import { percentile } from "../lib/latency/percentile";
 
 // `npm run bench -- investigate`: p50/p95 of each /investigate view on the 5-million-span
 // benchmark database, over a 24-hour window, for all tenants (an investigator) and for one

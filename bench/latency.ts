@@ -6,7 +6,7 @@ import type { TenantScope } from "../lib/auth/scope";
 import { latencyFilters, type LatencyFilters, type LatencyParams } from "../lib/latency/params";
 import { chartsReport, jobsReport, operationsReport } from "../lib/latency/queries";
 import { benchDatabase } from "./lib/bench-database";
-import { percentile } from "./lib/percentile";
+import { percentile } from "../lib/latency/percentile";
 
 // `npm run bench -- latency`: the /latency view's queries on the 5-million-span database,
 // read from the rollup as the page does (reader role, tenant scope), against the same figure

@@ -16,7 +16,7 @@ import { benignCorpus, leakCorpus, leakNeedles, type LeakCase } from "../lib/red
 import { defaultRuleSet } from "../lib/redaction/rule-set";
 import { recordBenign, recordLeak, resourceOf } from "../lib/redaction/testing/corpus-spans";
 import { SanitizingExporter } from "../lib/tracing/sanitizing-exporter";
-import { percentile } from "./lib/percentile";
+import { percentile } from "../lib/latency/percentile";
 
 // Redaction: how much of the shared corpus (lib/redaction/corpus/) each engine catches and
 // spares, what it costs per span, and whether any input makes a rule take more than linear time.
