@@ -5,7 +5,7 @@ import type { TransactionSql } from "postgres";
 import { connect } from "../db/connect";
 import { enterReaderScope } from "../db/reader-scope";
 import type { TenantScope } from "../lib/auth/scope";
-import { RETRY_THRESHOLD, type InvestigateFilters, type InvestigateView } from "../lib/investigate/search-params";
+import { RETRY_THRESHOLD, type InvestigateFilters, type InvestigateView } from "../lib/investigate/investigate-params";
 import { benchDatabase } from "./lib/bench-database";
 import { percentile } from "../lib/latency/percentile";
 

@@ -3,7 +3,7 @@ import type { TransactionSql } from "postgres";
 import { connect } from "../db/connect";
 import { enterReaderScope } from "../db/reader-scope";
 import type { TenantScope } from "../lib/auth/scope";
-import { latencyFilters, type LatencyFilters, type LatencyParams } from "../lib/latency/params";
+import { latencyFilters, type LatencyFilters, type LatencyParams } from "../lib/latency/latency-params";
 import { chartsReport, jobsReport, operationsReport } from "../lib/latency/queries";
 import { benchDatabase } from "./lib/bench-database";
 import { percentile } from "../lib/latency/percentile";

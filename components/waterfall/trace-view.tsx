@@ -10,7 +10,7 @@ import type { ViewWindow } from "@/lib/waterfall/time-axis";
 import { selfTimeOf } from "@/lib/waterfall/trace-analysis";
 import { childCount, type TraceModel } from "@/lib/waterfall/trace-model";
 import { collapseAll, collapseAtDepth, revealed, toggled, visibleRows } from "@/lib/waterfall/tree-rows";
-import { clampZoom, formatZoom } from "@/lib/waterfall/zoom-param";
+import { clampZoom, formatZoom } from "@/lib/waterfall/waterfall-params";
 import { CriticalPathSummary } from "./critical-path-summary";
 import { ErrorNav } from "./error-nav";
 import { EventPopover, type EventAnchor } from "./event-popover";

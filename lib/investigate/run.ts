@@ -5,7 +5,7 @@ import { withTenantScope } from "@/db/scoped";
 import { errorsByTenant, type TenantErrors } from "./errors";
 import { findLineage, type LineageTrace } from "./lineage";
 import { retryLoops, type RetryLoop } from "./retries";
-import type { InvestigateFilters } from "./search-params";
+import type { InvestigateFilters } from "./investigate-params";
 import { slowRequests, type SlowRequest } from "./slow";
 import { tenantFilter } from "./tenant-filter";
 

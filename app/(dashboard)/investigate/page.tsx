@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { pageAccess } from "@/lib/auth/guard";
 import { investigate } from "@/lib/investigate/run";
-import { auditDetails, defaultPreset, parseInvestigateParams, RETRY_THRESHOLD } from "@/lib/investigate/search-params";
+import { auditDetails, defaultPreset, parseInvestigateParams, RETRY_THRESHOLD } from "@/lib/investigate/investigate-params";
 import { readPreferences } from "@/lib/preferences/server";
 import { tenantsInScope } from "@/lib/tenants/in-scope";
 import { FiltersPending } from "@/components/filters/navigation-progress";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseInvestigateParams } from "./search-params";
+import { parseInvestigateParams } from "./investigate-params";
 
 const now = new Date("2026-03-01T12:00:00Z");
 
