@@ -14,6 +14,7 @@ import { RankSelect } from "@/components/investigate/rank-select";
 import { RetriesView } from "@/components/investigate/retries-view";
 import { SlowView } from "@/components/investigate/slow-view";
 import { questionOf, ViewTabs } from "@/components/investigate/view-tabs";
+import { ErrorAlert } from "@/components/shell/error-alert";
 import { PageHeader } from "@/components/shell/page-header";
 
 export const metadata: Metadata = { title: "Investigate" };
@@ -60,9 +61,7 @@ export default async function InvestigatePage({ searchParams }: { searchParams: 
         <FiltersPending />
       </div>
       {!parsed.ok && (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
-          Invalid filter: {parsed.problem}
-        </p>
+        <ErrorAlert>Invalid filter: {parsed.problem}</ErrorAlert>
       )}
       {result?.view === "errors" && <ErrorsView tenants={result.tenants} />}
       {result?.view === "retries" && parsed.ok && <RetriesView loops={result.loops} n={parsed.filters.n} zone={preferences.timeZone.zone} />}

@@ -5,6 +5,7 @@ import { pageAccess } from "@/lib/auth/guard";
 import { listSavedQueries } from "@/lib/saved-queries/store";
 import { tenantsInScope } from "@/lib/tenants/in-scope";
 import { parseSearch, searchDetails, serializeSearch, type RawSearchParams } from "@/lib/traces/search-params";
+import { ErrorAlert } from "@/components/shell/error-alert";
 import { PageHeader } from "@/components/shell/page-header";
 import { SavedQueries } from "@/components/search/saved-queries";
 import { SearchForm } from "@/components/search/search-form";
@@ -45,9 +46,7 @@ export default async function TracesPage({ searchParams }: { searchParams: Promi
           </Suspense>
         </>
       ) : (
-        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
-          {parsed.message}
-        </p>
+        <ErrorAlert>{parsed.message}</ErrorAlert>
       )}
     </>
   );
