@@ -1,20 +1,21 @@
 "use server";
 
+// Beside lib/audit, not in it: these actions pass the gate (lib/auth), which itself records to lib/audit.
 import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getSql } from "@/db/client";
 import { isTransientDatabaseError } from "@/db/errors";
 import { reviewDecisions } from "@/db/schema-review";
+import { AuditWriteError, recordAudit } from "@/lib/audit/record";
+import { requestMetaFrom } from "@/lib/audit/request-meta";
+import { ReviewRefused, submitReview as submitAccessReview } from "@/lib/audit/review";
+import { resolveRevocation } from "@/lib/audit/revocations";
+import { REVIEW_PERIODS } from "@/lib/audit/review-period";
+import { auditKeyFromEnv } from "@/lib/audit/mac";
+import { verifyAuditLog, type ChainReport } from "@/lib/audit/verify";
 import { authorize } from "@/lib/auth/gate";
 import { describeIssues } from "@/lib/http/api-route";
-import { AuditWriteError, recordAudit } from "./record";
-import { requestMetaFrom } from "./request-meta";
-import { ReviewRefused, submitReview as submitAccessReview } from "./review";
-import { resolveRevocation } from "./revocations";
-import { REVIEW_PERIODS } from "./review-period";
-import { auditKeyFromEnv } from "./mac";
-import { verifyAuditLog, type ChainReport } from "./verify";
 
 export interface ReviewState {
   ok?: string;
