@@ -1,0 +1,110 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+// The layer check of `npm run lint` (.dependency-cruiser.cjs), run on a small tree that breaks
+// each rule once, beside imports that keep to the layers.
+const BIN = path.resolve("node_modules/dependency-cruiser/bin/dependency-cruise.mjs");
+const CONFIG = path.resolve(".dependency-cruiser.cjs");
+const TSX = path.resolve("node_modules/.bin/tsx");
+const LINT_LAYERS = path.resolve("scripts/lint-layers.ts");
+const ROOTS = ["app", "components", "lib", "db", "scripts", "bench", "e2e"];
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+interface Violation {
+  rule: string;
+  from: string;
+  to: string;
+}
+
+function tree(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "layers-"));
+  dirs.push(dir);
+  const all = { "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@/*": ["./*"] } } }), ...files };
+  for (const [file, text] of Object.entries(all)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+function cruise(files: Record<string, string>): Violation[] {
+  const dir = tree(files);
+  const roots = ROOTS.filter((r) => fs.existsSync(path.join(dir, r)));
+  const run = spawnSync(process.execPath, [BIN, "--config", CONFIG, "--output-type", "json", ...roots], { cwd: dir, encoding: "utf8" });
+  if (!run.stdout) throw new Error(`depcruise printed nothing: ${run.stderr}`);
+  const result = JSON.parse(run.stdout) as { summary: { violations: { rule: { name: string }; from: string; to: string }[] } };
+  return result.summary.violations.map((v) => ({ rule: v.rule.name, from: v.from, to: v.to }));
+}
+
+const use = (...modules: string[]) => modules.map((m, i) => `import * as m${i} from "${m}";\nvoid m${i};\n`).join("") + "export const x = 1;\n";
+
+describe("the import-layer check", () => {
+  it("passes imports that only point down, and tests that import what sets their scene", () => {
+    const found = cruise({
+      "app/page.tsx": use("@/components/view", "@/lib/area/work", "@/db/schema"),
+      "components/view.tsx": use("@/lib/area/work", "@/db/schema"),
+      "lib/area/work.ts": use("@/lib/other/helper", "@/db/schema"),
+      "lib/other/helper.ts": use("@/db/schema"),
+      "db/schema.ts": "export const schema = 1;\n",
+      "scripts/run.ts": use("../lib/area/work", "../db/schema"),
+      "bench/run.ts": use("../lib/area/work", "../db/schema"),
+      "e2e/spec.ts": use("../lib/area/work", "../db/schema"),
+      "lib/area/work.test.ts": use("@/scripts/run", "@/app/page"),
+      "db/testing/fixture.ts": use("@/lib/area/work"),
+    });
+    expect(found).toEqual([]);
+  });
+
+  it("names every import that points up, into a tool, between tools, or round a loop of lib/ folders", () => {
+    const found = cruise({
+      "app/page.tsx": "export const page = 1;\n",
+      "components/view.tsx": use("@/app/page"),
+      "lib/area/work.ts": use("@/components/view", "@/lib/other/helper"),
+      "lib/other/helper.ts": use("@/lib/area/work"),
+      "lib/tool-user.ts": use("@/scripts/run"),
+      "db/schema.ts": use("@/lib/other/helper"),
+      "scripts/run.ts": "export const run = 1;\n",
+      "bench/run.ts": use("../scripts/run"),
+    });
+    const byRule = (a: Violation, b: Violation) => `${a.rule} ${a.from}`.localeCompare(`${b.rule} ${b.from}`);
+    expect(found.sort(byRule)).toEqual([
+      { rule: "components-import-app", from: "components/view.tsx", to: "app/page.tsx" },
+      { rule: "db-imports-above", from: "db/schema.ts", to: "lib/other/helper.ts" },
+      { rule: "folder-cycle", from: "lib/area", to: "lib/other" },
+      { rule: "folder-cycle", from: "lib/other", to: "lib/area" },
+      { rule: "imports-a-tool", from: "lib/tool-user.ts", to: "scripts/run.ts" },
+      { rule: "lib-imports-above", from: "lib/area/work.ts", to: "components/view.tsx" },
+      { rule: "tools-import-each-other", from: "bench/run.ts", to: "scripts/run.ts" },
+    ]);
+  });
+
+  it("lets known violations pass, folder cycles among them, and fails on a new one", () => {
+    const known = (from: string, to: string) => ({ rule: { name: "db-imports-above", severity: "error" }, from, to });
+    const cycle = (from: string, to: string) => ({ rule: { name: "folder-cycle", severity: "error" }, from, to, cycle: [{ name: to }, { name: from }] });
+    const dir = tree({
+      ".dependency-cruiser.cjs": fs.readFileSync(CONFIG, "utf8"),
+      ".dependency-cruiser-known-violations.json": JSON.stringify([known("db/old.ts", "lib/area/work.ts"), cycle("lib/area", "lib/other"), cycle("lib/other", "lib/area"), known("db/fixed.ts", "lib/area/work.ts")]),
+      "lib/area/work.ts": use("@/lib/other/helper"),
+      "lib/other/helper.ts": use("@/lib/area/work"),
+      "db/old.ts": use("@/lib/area/work"),
+      "db/new.ts": use("@/lib/area/work"),
+    });
+    const run = spawnSync(TSX, [LINT_LAYERS], { cwd: dir, encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("1 import(s) break the layers");
+    expect(run.stderr).toContain("db-imports-above: db/new.ts → lib/area/work.ts");
+    expect(run.stderr).not.toMatch(/db\/old\.ts|folder-cycle/);
+    expect(run.stdout).toContain("db-imports-above: db/fixed.ts → lib/area/work.ts");
+
+    fs.rmSync(path.join(dir, "db/new.ts"));
+    const clean = spawnSync(TSX, [LINT_LAYERS], { cwd: dir, encoding: "utf8" });
+    expect({ status: clean.status, stdout: clean.stdout }).toMatchObject({ status: 0, stdout: expect.stringContaining("no new violations (3 known") });
+  });
+});
