@@ -4,7 +4,7 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { initTracing, tracingConfigFromEnv } = await import("@/lib/tracing");
   await initTracing(tracingConfigFromEnv("trace-explorer"));
-  const { otlpListenerFromEnv } = await import("@/lib/ingest/config");
+  const { otlpListenerFromEnv } = await import("@/lib/ingest/otlp-http/config");
   const otlp = otlpListenerFromEnv(process.env);
   if (otlp) {
     const { startAppOtlpListener } = await import("@/lib/ingest/app-otlp-listener");

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { TransactionSql } from "postgres";
 import { connect } from "../db/connect";
 import { enterReaderScope } from "../db/reader-scope";
-import type { TenantScope } from "../lib/auth/scope";
+import type { TenantScope } from "../db/tenant-scope";
 import { RETRY_THRESHOLD, type InvestigateFilters, type InvestigateView } from "../lib/investigate/investigate-params";
 import { benchDatabase } from "./lib/bench-database";
 import { percentile } from "../lib/latency/percentile";

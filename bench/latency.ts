@@ -2,7 +2,7 @@ import os from "node:os";
 import type { TransactionSql } from "postgres";
 import { connect } from "../db/connect";
 import { enterReaderScope } from "../db/reader-scope";
-import type { TenantScope } from "../lib/auth/scope";
+import type { TenantScope } from "../db/tenant-scope";
 import { latencyFilters, type LatencyFilters, type LatencyParams } from "../lib/latency/latency-params";
 import { chartsReport, jobsReport, operationsReport } from "../lib/latency/queries";
 import { benchDatabase } from "./lib/bench-database";
@@ -17,7 +17,7 @@ import { percentile } from "../lib/latency/percentile";
 const RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 20);
 const ALL: TenantScope = { all: true };
 const ACME: TenantScope = { all: false, tenantIds: ["acme"] };
-// The demo viewer's scope (db/demo/users.ts).
+// The demo viewer's scope (scripts/demo/users.ts).
 const VIEWER: TenantScope = { all: false, tenantIds: ["acme", "globex"] };
 
 const TARGET_MS = 200;

@@ -1,10 +1,10 @@
 import os from "node:os";
 import path from "node:path";
 import { connect, type Sql } from "../db/connect";
-import { copyBatches, type Batch } from "../db/demo/copy-batches";
-import { BATCH_SPANS, generateDemoTraces, prepareDemoDatabase } from "../db/demo/generate";
-import { DemoTraceSource } from "../db/demo/source";
-import { seedTenants } from "../db/demo/tenants";
+import { copyBatches, type Batch } from "../scripts/demo/copy-batches";
+import { BATCH_SPANS, generateDemoTraces, prepareDemoDatabase } from "../scripts/demo/generate";
+import { DemoTraceSource } from "../scripts/demo/source";
+import { seedTenants } from "../scripts/demo/tenants";
 import { startEmbedded } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 

@@ -6,11 +6,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "@playwright/test";
 import { connect } from "../db/connect";
-import { seedTenants } from "../db/demo/index";
+import { seedTenants } from "../scripts/demo/index";
 import { startEmbedded } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 import { hashPassword } from "../lib/auth/password";
-import { insertSyntheticTrace } from "../lib/traces/trace-synthetic";
+import { insertSyntheticTrace } from "../lib/traces/trace/trace-synthetic";
 
 // The waterfall in a real browser against the production build (`next start` through
 // scripts/start.ts) on a database of its own holding synthetic traces of 1,000, 10,000 and

@@ -1,5 +1,5 @@
 import type { TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "./tenant-scope";
 
 /**
  * Switches a transaction to the dashboard's reader role and sets the caller's tenants for

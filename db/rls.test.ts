@@ -24,7 +24,7 @@ afterAll(async () => {
   await t.drop();
 });
 
-/** Runs raw SQL the way db/scoped.ts does, on the test database. */
+/** Runs raw SQL the way lib/db/scoped.ts does, on the test database. */
 describe("row-level security under the reader role", () => {
   it("shows a tenant-A scope zero rows of tenant B, with no WHERE clause at all", async () => {
     const counts = await t.asReader({ all: false, tenantIds: ["alpha"] }, async (tx) => ({

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { randomInt } from "node:crypto";
 import { z } from "zod";
 import { connect } from "../db/connect";
-import { generateDemoTraces, seedTenants } from "../db/demo/index";
+import { generateDemoTraces, seedTenants } from "./demo/index";
 import { runMigrations } from "../db/migrate";
 import { cliDatabaseUrl } from "./startup/cli-database";
 

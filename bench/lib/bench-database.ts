@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { connect } from "../../db/connect";
-import { generateDemoTraces, seedTenants } from "../../db/demo/index";
+import { generateDemoTraces, seedTenants } from "../../scripts/demo/index";
 import { startEmbedded, type EmbeddedServer } from "../../db/embedded";
 import { migrationsFolder, runMigrations } from "../../db/migrate";
 

@@ -1,9 +1,9 @@
 import "server-only";
 import Link from "next/link";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import { isTransientDatabaseError } from "@/db/errors";
-import { CursorError, searchTraces } from "@/lib/traces/search";
-import { serializeSearch, type SearchFilters } from "@/lib/traces/search-params";
+import { CursorError, searchTraces } from "@/lib/traces/search/search";
+import { serializeSearch, type SearchFilters } from "@/lib/traces/search/search-params";
 import { ErrorAlert } from "@/components/shell/error-alert";
 import { ResultsTable } from "./results-table";
 

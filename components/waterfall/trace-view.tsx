@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { preload } from "react-dom";
-import type { TraceHeader } from "@/lib/traces/trace-header";
+import type { TraceHeader } from "@/lib/traces/trace/trace-header";
 import { errorSpans, matchSpans, stepFrom } from "@/lib/waterfall/find";
 import { PANE_LIMITS } from "@/lib/waterfall/pane-widths";
 import type { ViewWindow } from "@/lib/waterfall/time-axis";

@@ -11,7 +11,7 @@
 -- applies to the owner too; each table has a policy per role:
 --   <table>_owner   the owner (migrations, seed, retention): every row (CURRENT_USER when 0003 ran)
 --   <table>_reader  te_reader, the dashboard's reads: the tenants app_tenant_visible() allows
---                   (functions.sql), as db/scoped.ts sets them for the transaction
+--                   (functions.sql), as db/reader-scope.ts sets them for the transaction
 --   <table>_writer  te_writer, ingest: every row
 --   <table>_app     te_app's own queries outside te_reader: every row, as the owner's were (0018)
 -- te_reader has no policy on span_rollup_delta, so it reads none of it; te_writer only inserts

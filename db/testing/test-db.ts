@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import type { TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "../tenant-scope";
 import { connect, makeDb, type Db, type Sql } from "../connect";
 import { enterReaderScope } from "../reader-scope";
 

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { uuidToTraceId } from "../../db/demo/ids";
+import { uuidToTraceId } from "../../db/span-codec/ids";
 import { demoLogin, signIn } from "../fixtures/demo";
 import { e2eDatabase } from "../fixtures/db";
 
@@ -113,7 +113,7 @@ test.describe("/investigate answers the ADR-012 questions", () => {
     ] as const) {
       const response = await page.goto(`/investigate?${query}`);
       expect(response?.status()).toBe(200);
-      await expect(page.getByRole("alert").filter({ hasText: "Invalid filter" })).toContainText(message);
+      await expect(page.getByTestId("invalid-params")).toContainText(message);
     }
     const rows = await sql<{ action: string; outcome: string; tenants: string[] }[]>`
       SELECT action, outcome, tenants FROM audit_log WHERE seq > ${before} AND action LIKE 'investigate.%' ORDER BY seq`;

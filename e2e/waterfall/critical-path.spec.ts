@@ -10,7 +10,7 @@ interface JobTrace {
   endToEndNs: string;
 }
 
-/** The demo's showcase (db/demo/scenarios/index.ts): a fast bulk-import request whose time is in its job. */
+/** The demo's showcase (scripts/demo/scenarios/index.ts): a fast bulk-import request whose time is in its job. */
 async function bulkImportTrace(): Promise<JobTrace> {
   const sql = e2eDatabase();
   try {

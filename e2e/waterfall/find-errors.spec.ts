@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { demoLogin, signIn } from "../fixtures/demo";
 import { e2eDatabase } from "../fixtures/db";
+import { waterfallSettled } from "../fixtures/traces";
 
 interface BigTrace {
   traceId: string;
@@ -14,7 +15,7 @@ interface BigTrace {
   message: string;
 }
 
-/** The demo's showcase: a bulk import of ~3,000 spans with deadlocked inserts deep inside (db/demo/scenarios/showcase.ts). */
+/** The demo's showcase: a bulk import of ~3,000 spans with deadlocked inserts deep inside (scripts/demo/scenarios/showcase.ts). */
 async function bigTraceWithErrors(tenants: string[]): Promise<BigTrace> {
   const sql = e2eDatabase();
   try {
@@ -48,7 +49,7 @@ test.describe("errors in a big trace", () => {
   test.beforeEach(async ({ page }) => {
     await signIn(page, demoLogin("tenant_viewer"));
     await page.goto(`/traces/${trace.traceId}`);
-    await expect(page.getByRole("treeitem").first()).toBeVisible();
+    await waterfallSettled(page);
   });
 
   test("find matches exception events by name, attribute key and message, and the search is audited", async ({ page }) => {
@@ -111,6 +112,7 @@ test.describe("errors in a big trace", () => {
 
   test("an event's details show on hover and on keyboard focus", async ({ page }) => {
     await page.goto(`/traces/${trace.traceId}?span=${trace.failedSpan}`);
+    await waterfallSettled(page);
     const row = page.locator(`[data-span-id="${trace.failedSpan}"]`);
     await expect(row).toBeInViewport();
     const tick = row.getByTestId("event-tick").first();

@@ -1,6 +1,7 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { demoLogin, signIn } from "../fixtures/demo";
 import { e2eDatabase } from "../fixtures/db";
+import { waterfallSettled } from "../fixtures/traces";
 
 interface Trace {
   traceId: string;
@@ -31,7 +32,8 @@ const box = async (l: Locator) => (await l.boundingBox())!;
 
 async function openTrace(page: Page, trace: Trace, query = "") {
   await page.goto(`/traces/${trace.traceId}${query}`);
-  await expect(page.getByRole("treeitem").first()).toBeVisible();
+  // The drags below aim at boxes measured once: the layout must have stopped moving.
+  await waterfallSettled(page);
 }
 
 test.describe("waterfall layout", () => {

@@ -4,7 +4,7 @@
 import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { isTransientDatabaseError } from "@/db/errors";
 import { reviewDecisions } from "@/db/schema-review";
 import { AuditWriteError, recordAudit } from "@/lib/audit/record";

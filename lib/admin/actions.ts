@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { z } from "zod";
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { isTransientDatabaseError } from "@/db/errors";
 import { AuditWriteError } from "@/lib/audit/record";
 import { requestMetaFrom } from "@/lib/audit/request-meta";

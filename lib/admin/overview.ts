@@ -1,6 +1,6 @@
 import "server-only";
 import { asc, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db/client";
 import { tenants, users, userTenantScopes } from "@/db/schema";
 
 export async function listTenants() {

@@ -1,4 +1,4 @@
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import type { Sql } from "@/db/connect";
 import { logger, type Logger } from "@/lib/tracing";
 import { appendAuditHead, auditHeadFile, currentAuditHead, type AuditHead } from "./head";

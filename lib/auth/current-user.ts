@@ -1,7 +1,7 @@
 import "server-only";
 import { cache } from "react";
 import { z } from "zod";
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { auth } from "./index";
 import { sessionIsLive } from "./sessions";
 import { loadAccessProfile, type AccessProfile } from "./users";

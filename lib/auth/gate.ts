@@ -1,13 +1,14 @@
 import "server-only";
 import { headers } from "next/headers";
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
+import type { TenantScope } from "@/db/tenant-scope";
 import { recordAudit, type AuditActor } from "@/lib/audit/record";
 import { allowedRow } from "@/lib/audit/data-reach";
 import { recordRepeatableDenial } from "@/lib/audit/denials";
 import { requestMetaFrom } from "@/lib/audit/request-meta";
 import { getCurrentUser } from "./current-user";
 import { roleAllows, type Action } from "./roles";
-import { scopeOf, type TenantScope } from "./scope";
+import { scopeOf } from "./scope";
 import type { AccessProfile } from "./users";
 
 export interface AccessRequest {

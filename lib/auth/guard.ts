@@ -2,7 +2,7 @@ import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { authorize, type AccessRequest } from "./gate";
 import type { Action } from "./roles";
-import type { TenantScope } from "./scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import type { AccessProfile } from "./users";
 
 export interface PageAccess {

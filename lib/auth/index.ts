@@ -4,7 +4,7 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { headers } from "next/headers";
 import { authConfig } from "./config";
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { requestMetaFrom } from "@/lib/audit/request-meta";
 import { oidcConfigFrom } from "./oidc-config";
 import { oidcProvider, oidcSignIn } from "./oidc-provider";

@@ -1,6 +1,6 @@
 import "server-only";
 import { eq } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/db/client";
 import { users, userTenantScopes } from "@/db/schema";
 import type { UserRole } from "@/db/schema";
 

@@ -49,6 +49,19 @@ export function resolveTimeRange(params: TimeRangeParams, fallback: TimePreset =
   return { from: new Date(now.getTime() - TIME_PRESETS[preset]), to: now, preset };
 }
 
+/**
+ * An impossible window as a validation issue of the parameter given (from, else to), so a
+ * lenient parse of a page's URL sets that one aside instead of the whole page failing.
+ */
+export function refineTimeRange(params: TimeRangeParams, ctx: z.RefinementCtx): void {
+  try {
+    resolveTimeRange(params);
+  } catch (error) {
+    if (!(error instanceof TimeRangeError)) throw error;
+    ctx.addIssue({ code: "custom", path: [params.from ? "from" : "to"], message: error.message });
+  }
+}
+
 /** The URL parameters of a window, the inverse of `resolveTimeRange`. */
 export function timeRangeToParams(range: Pick<TimeRange, "from" | "to" | "preset">): Record<string, string> {
   return range.preset ? { range: range.preset } : { from: range.from.toISOString(), to: range.to.toISOString() };

@@ -1,5 +1,5 @@
 import "server-only";
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 
 export interface Health {
   status: "ok" | "degraded";

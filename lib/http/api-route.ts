@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { authorize, refuseEarly, type AccessRequest, type EarlyRefusal } from "@/lib/auth/gate";
 import type { Action } from "@/lib/auth/roles";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import type { AccessProfile } from "@/lib/auth/users";
 import { withTracing } from "@/lib/tracing";
 import { describeIssues } from "./issues";

@@ -40,11 +40,16 @@ export function parseLeniently<T>(schema: z.ZodType<T, unknown>, raw: Raw): Leni
   }
 }
 
+/** The parameters that were not dropped, as the page received them. */
+export function keptParams(raw: Raw, dropped: readonly string[]): Raw {
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !dropped.includes(key)));
+}
+
 /** The page's URL without the dropped parameters: where "clear the invalid ones" leads. */
 export function hrefWithout(pathname: string, raw: Raw, dropped: readonly string[]): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(raw)) {
-    if (dropped.includes(key) || value === undefined) continue;
+  for (const [key, value] of Object.entries(keptParams(raw, dropped))) {
+    if (value === undefined) continue;
     for (const v of typeof value === "string" ? [value] : value) params.append(key, v);
   }
   return params.size ? `${pathname}?${params.toString()}` : pathname;

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { DiagLogLevel, SpanKind, SpanStatusCode, context, diag, trace, type HrTime } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bigintToSpanId, uuidToTraceId } from "@/db/demo/ids";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
+import { bigintToSpanId, uuidToTraceId } from "@/db/span-codec/ids";
 import { keyFor, seedTenant, startIngestServer, TEST_RESOURCE_SCHEMA_URL, TEST_SCOPE, testTracing, type ExporterKind, type IngestServer } from "./testing/fixtures";
 
 let t: TestDatabase;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseInvestigateParams } from "./investigate-params";
+import { parseInvestigateLeniently, parseInvestigateParams } from "./investigate-params";
 
 const now = new Date("2026-03-01T12:00:00Z");
 
@@ -42,5 +42,27 @@ describe("parseInvestigateParams", () => {
     const r = parseInvestigateParams(raw as Record<string, string>, now);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problem).toMatch(message);
+  });
+});
+
+describe("parseInvestigateLeniently (the page)", () => {
+  it("lists both bad parameters and answers what the valid rest asks", () => {
+    const r = parseInvestigateLeniently({ view: "retries", n: "0", range: "1y", tenant: "acme" }, now);
+    expect(r.problems).toHaveLength(2);
+    expect(r.problems[0]).toMatch(/^range: /);
+    expect(r.problems[1]).toBe("n: n must be a whole number from 1 to 100");
+    expect(r.dropped).toEqual(["range", "n"]);
+    expect(r.parsed).toMatchObject({ ok: true, filters: { view: "retries", n: 3, tenants: ["acme"], window: { preset: "24h" } } });
+  });
+
+  it("sets aside an impossible window, from and then its lone partner", () => {
+    const r = parseInvestigateLeniently({ view: "slow", rank: "end-to-end", from: "2026-01-02T00:00:00Z", to: "2026-01-01T00:00:00Z" }, now);
+    expect(r.problems).toEqual(["from: from must be before to", "to: from and to must be given together"]);
+    expect(r.parsed).toMatchObject({ ok: true, filters: { view: "slow", rank: "end-to-end", window: { preset: "24h" } } });
+  });
+
+  it("drops a bad view to the default one, and changes nothing valid", () => {
+    expect(parseInvestigateLeniently({ view: "everything", q: "timeout" }, now)).toMatchObject({ dropped: ["view"], parsed: { ok: true, filters: { view: "errors", q: "timeout" } } });
+    expect(parseInvestigateLeniently({ view: "lineage", id: "job_1" }, now)).toMatchObject({ problems: [], dropped: [], parsed: { ok: true, filters: { id: "job_1" } } });
   });
 });

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { resolveTimeRange, timeRangeParams, TimeRangeError, type TimePreset, type TimeRange } from "@/lib/filters/time-range";
+import { refineTimeRange, resolveTimeRange, timeRangeParams, TimeRangeError, type TimePreset, type TimeRange } from "@/lib/filters/time-range";
+import { keptParams, parseLeniently } from "@/lib/http/lenient-params";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
-import { LINEAGE_ID_PATTERN } from "@/lib/traces/lineage-id";
+import { LINEAGE_ID_PATTERN } from "@/lib/traces/trace/lineage-id";
 
 /** The four questions of /investigate, one tab each (`?view=`). */
 export const INVESTIGATE_VIEWS = ["errors", "retries", "slow", "lineage"] as const;
@@ -93,6 +94,26 @@ export function parseInvestigateParams(raw: Record<string, string | string[] | u
     if (error instanceof TimeRangeError) return { ok: false, problem: error.message, view };
     throw error;
   }
+}
+
+export interface LenientInvestigate {
+  parsed: ParseResult;
+  /** Every invalid parameter, one problem each, naming it. */
+  problems: string[];
+  /** The parameters set aside: the page shows what the rest asks for. */
+  dropped: string[];
+}
+
+/** With the window checked too, so an impossible one is the issue of a parameter that can be set aside. */
+const investigateRequest = investigateParams.superRefine(refineTimeRange);
+
+/**
+ * The page's reading of its URL: each invalid parameter is listed and dropped, and the strict
+ * parse runs on the rest, so the page answers what the valid parameters ask.
+ */
+export function parseInvestigateLeniently(raw: Record<string, string | string[] | undefined>, now = new Date()): LenientInvestigate {
+  const { problems, dropped } = parseLeniently(investigateRequest, raw);
+  return { parsed: parseInvestigateParams(keptParams(raw, dropped), now), problems, dropped };
 }
 
 /** What the audit row records about a view's filters. */

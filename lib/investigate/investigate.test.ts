@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TenantScope } from "@/lib/auth/scope";
-import { generateDemoTraces, seedTenants } from "@/db/demo/index";
-import { bigintToSpanId, spanIdToBigint, traceIdToUuid, uuidToTraceId } from "@/db/demo/ids";
+import type { TenantScope } from "@/db/tenant-scope";
+import { generateDemoTraces, seedTenants } from "@/scripts/demo/index";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { criticalPath } from "@/lib/traces/critical-path";
-import { searchTracesIn } from "@/lib/traces/search";
-import { parseSearch } from "@/lib/traces/search-params";
+import { criticalPath } from "@/lib/traces/trace/critical-path";
+import { searchTracesIn } from "@/lib/traces/search/search";
+import { parseSearch } from "@/lib/traces/search/search-params";
+import { bigintToSpanId, spanIdToBigint, traceIdToUuid, uuidToTraceId } from "@/db/span-codec/ids";
 import { errorsByTenant, GROUPS_PER_TENANT } from "./errors";
 import { findLineage } from "./lineage";
 import { retryLoops } from "./retries";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
-import { withTenantScope } from "@/db/scoped";
+import type { TenantScope } from "@/db/tenant-scope";
+import { withTenantScope } from "@/lib/db/scoped";
 import { errorsByTenant, type TenantErrors } from "./errors";
 import { findLineage, type LineageTrace } from "./lineage";
 import { retryLoops, type RetryLoop } from "./retries";

@@ -1,6 +1,6 @@
 import "server-only";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 
 /** The tenants a view reads: those picked in the filter, else the caller's whole scope. */
 export type TenantFilter = { all: true } | { all: false; tenantIds: readonly string[] };

@@ -1,4 +1,4 @@
-import { bigintToSpanId, uuidToTraceId } from "@/db/demo/ids";
+import { bigintToSpanId, uuidToTraceId } from "@/db/span-codec/ids";
 
 /**
  * Where a trace opens in the explorer: `/traces/<32-hex id>?tenant=…`, on one span when given.

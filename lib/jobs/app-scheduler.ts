@@ -1,5 +1,5 @@
 import "server-only";
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { env } from "@/lib/config/env";
 import { logger } from "@/lib/tracing";
 import { startScheduler, type Scheduler } from "./scheduler";

@@ -1,4 +1,4 @@
-import { foldRollupDeltas } from "@/lib/ingest/rollup";
+import { foldRollupDeltas } from "@/lib/ingest/derivations/rollup";
 import { summarize, type RetentionDatabase } from "@/lib/retention/run";
 import { runRetentionJob } from "@/lib/retention/traced-run";
 import { applyTailSampling } from "./tail-sampling";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { traceIdToUuid } from "@/db/demo/ids";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
+import { traceIdToUuid } from "@/db/span-codec/ids";
 import { keyFor, postOtlp, seedTenant, startIngestServer, type IngestServer } from "@/lib/ingest/testing/fixtures";
 import { encodeRequest, requestOf, type SpanSpec } from "@/lib/ingest/testing/synthetic";
 import { applyTailSampling } from "./tail-sampling";

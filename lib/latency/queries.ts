@@ -1,7 +1,7 @@
 // Takes the caller's transaction (already in their reader scope), so the page, the API, the
 // tests and bench/latency.ts run the very same queries; lib/latency/report.ts opens the scope.
 import type { PendingQuery, Row, TransactionSql } from "postgres";
-import type { TenantScope } from "@/lib/auth/scope";
+import type { TenantScope } from "@/db/tenant-scope";
 import { displayLowerNs, displayUpperNs } from "./buckets";
 import type { LatencyFilters } from "./latency-params";
 import { addHistogramText, emptyHistogram, type MergedHistogram, quantileBucketOf } from "./merged-histogram";

@@ -1,10 +1,10 @@
 import type { Sql } from "@/db/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enterReaderScope } from "@/db/reader-scope";
-import { DEMO_TENANTS, generateDemoTraces, seedTenants } from "@/db/demo/index";
+import { DEMO_TENANTS, generateDemoTraces, seedTenants } from "@/scripts/demo/index";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import type { TenantScope } from "@/lib/auth/scope";
-import { rebuildRollupSince } from "@/lib/ingest/rollup";
+import type { TenantScope } from "@/db/tenant-scope";
+import { rebuildRollupSince } from "@/lib/ingest/derivations/rollup";
 import { displayBucketOf } from "./buckets";
 import { latencyFilters, type LatencyParams } from "./latency-params";
 import { cumulative, quantileBucket } from "./sql-quantiles";

@@ -1,6 +1,6 @@
 import "server-only";
-import type { TenantScope } from "@/lib/auth/scope";
-import { withTenantScope } from "@/db/scoped";
+import type { TenantScope } from "@/db/tenant-scope";
+import { withTenantScope } from "@/lib/db/scoped";
 import type { LatencyFilters } from "./latency-params";
 import { buildLatencyReport, operationOptions } from "./queries";
 import type { LatencyReport } from "./types";

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { authorize } from "@/lib/auth/gate";
 import { env } from "@/lib/config/env";
 import { isValidTenantId } from "@/lib/tenants/tenant-id";

@@ -1,5 +1,5 @@
 import "server-only";
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { logger } from "@/lib/tracing/logger";
 import { runtimeRole, runtimeRoleWarning } from "./runtime-role";
 

@@ -1,6 +1,6 @@
 import { connect } from "../../db/connect";
-import { DEMO_TENANTS, generateDemoTraces, seedTenants } from "../../db/demo/index";
-import { createDemoUsers, type DemoLogin } from "../../db/demo/users";
+import { DEMO_TENANTS, generateDemoTraces, seedTenants } from "../demo/index";
+import { createDemoUsers, type DemoLogin } from "../demo/users";
 import type { LocalState } from "./local-state";
 
 /**

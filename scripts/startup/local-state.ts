@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import type { DemoLogin } from "../../db/demo/users";
+import type { DemoLogin } from "../demo/users";
 
 /**
  * The git-ignored folder that holds what the embedded default keeps between starts: the

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:chi
 import fs from "node:fs";
 import path from "node:path";
 import { portIsFree, StartupError } from "../../db/embedded";
-import { KEEP_ALIVE_TIMEOUT_MS, serverNodeOptions } from "../../lib/ingest/node-server";
+import { KEEP_ALIVE_TIMEOUT_MS, serverNodeOptions } from "../../lib/ingest/otlp-http/node-server";
 import { PEER_ADDRESS_HEADER } from "../../lib/security/client-address";
 
 const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { listTenants } from "@/lib/admin/overview";
 import { queryAuditLog } from "@/lib/audit/query";
 import { auditCursorParam, auditFilterParams, auditFiltersToParams, auditFiltersToSearch } from "@/lib/audit/audit-params";

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { pageAccess } from "@/lib/auth/guard";
 import { investigate } from "@/lib/investigate/run";
-import { auditDetails, defaultPreset, parseInvestigateParams, RETRY_THRESHOLD } from "@/lib/investigate/investigate-params";
+import { hrefWithout, keptParams } from "@/lib/http/lenient-params";
+import { auditDetails, defaultPreset, parseInvestigateLeniently, RETRY_THRESHOLD } from "@/lib/investigate/investigate-params";
 import { readPreferences } from "@/lib/preferences/server";
 import { tenantsInScope } from "@/lib/tenants/in-scope";
+import { InvalidParams } from "@/components/filters/invalid-params";
 import { FiltersPending } from "@/components/filters/navigation-progress";
 import { TenantSelect } from "@/components/filters/tenant-select";
 import { TimeRangePicker } from "@/components/filters/time-range-picker";
@@ -14,7 +16,6 @@ import { RankSelect } from "@/components/investigate/rank-select";
 import { RetriesView } from "@/components/investigate/retries-view";
 import { SlowView } from "@/components/investigate/slow-view";
 import { questionOf, ViewTabs } from "@/components/investigate/view-tabs";
-import { ErrorAlert } from "@/components/shell/error-alert";
 import { PageHeader } from "@/components/shell/page-header";
 
 export const metadata: Metadata = { title: "Investigate" };
@@ -33,14 +34,18 @@ function sharedParams(raw: SearchParams): URLSearchParams {
 
 export default async function InvestigatePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const raw = await searchParams;
-  const parsed = parseInvestigateParams(raw);
+  // Invalid parameters are left out and listed; the view answers what the valid rest asks.
+  const { parsed, problems, dropped } = parseInvestigateLeniently(raw);
+  const kept = keptParams(raw, dropped);
   const view = parsed.ok ? parsed.filters.view : parsed.view;
   const access = await pageAccess("traces:read", {
     audit: `investigate.${view}`,
     resource: "/investigate",
     // No tenant picked: the gate records the caller's whole scope.
     tenants: parsed.ok && parsed.filters.tenants.length > 0 ? parsed.filters.tenants : undefined,
-    details: parsed.ok ? auditDetails(parsed.filters) : { view, rejected: "invalid input", problem: parsed.problem },
+    details: parsed.ok
+      ? { ...auditDetails(parsed.filters), ...(problems.length ? { ignored: problems } : {}) }
+      : { view, rejected: "invalid input", problem: problems.join("; ") },
   });
   const [tenants, result, preferences] = await Promise.all([tenantsInScope(access.scope), parsed.ok ? investigate(access.scope, parsed.filters) : null, readPreferences()]);
   const key = (name: string) => `${view}:${name}:${String(raw[name] ?? "")}`;
@@ -50,7 +55,7 @@ export default async function InvestigatePage({ searchParams }: { searchParams: 
       <PageHeader title="Investigate">
         <span className="text-zinc-500">{questionOf(view)}</span>
       </PageHeader>
-      <ViewTabs current={view} shared={sharedParams(raw)} />
+      <ViewTabs current={view} shared={sharedParams(kept)} />
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <TimeRangePicker key={key("range")} defaultPreset={defaultPreset(view)} />
         <TenantSelect tenants={tenants} />
@@ -60,9 +65,7 @@ export default async function InvestigatePage({ searchParams }: { searchParams: 
         {view === "lineage" && <ParamInput key={key("id")} name="id" label="Job, event or request id" placeholder="job_…, evt_… or req_…" width="w-72" button="Find" />}
         <FiltersPending />
       </div>
-      {!parsed.ok && (
-        <ErrorAlert>Invalid filter: {parsed.problem}</ErrorAlert>
-      )}
+      <InvalidParams problems={problems} clearHref={hrefWithout("/investigate", raw, dropped)} usable={parsed.ok} />
       {result?.view === "errors" && <ErrorsView tenants={result.tenants} />}
       {result?.view === "retries" && parsed.ok && <RetriesView loops={result.loops} n={parsed.filters.n} zone={preferences.timeZone.zone} />}
       {result?.view === "slow" && parsed.ok && <SlowView requests={result.requests} rank={parsed.filters.rank} />}

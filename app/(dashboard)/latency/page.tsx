@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { pageAccess } from "@/lib/auth/guard";
-import { hrefWithout, parseLeniently } from "@/lib/http/lenient-params";
+import { hrefWithout, keptParams, parseLeniently } from "@/lib/http/lenient-params";
 import { auditDetails, latencyFilters, latencyRequest, requestedTenants } from "@/lib/latency/latency-params";
 import { latencyOptions, latencyReport } from "@/lib/latency/report";
 import { autoStep } from "@/lib/latency/step";
@@ -19,7 +19,7 @@ export default async function LatencyPage({ searchParams }: { searchParams: Sear
   // Invalid parameters are left out and listed; the page charts what the valid rest asks for.
   const { data, problems, dropped } = parseLeniently(latencyRequest, raw);
   const filters = data ?? latencyFilters({});
-  const query = Object.fromEntries(Object.entries(raw).filter(([key]) => !dropped.includes(key)));
+  const query = keptParams(raw, dropped);
 
   const access = await pageAccess("traces:read", {
     audit: "latency.query",

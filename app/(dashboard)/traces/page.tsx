@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { pageAccess } from "@/lib/auth/guard";
 import { listSavedQueries } from "@/lib/saved-queries/store";
 import { tenantsInScope } from "@/lib/tenants/in-scope";
-import { parseSearch, searchDetails, serializeSearch, type RawSearchParams } from "@/lib/traces/search-params";
-import { ErrorAlert } from "@/components/shell/error-alert";
+import { hrefWithout } from "@/lib/http/lenient-params";
+import { parseSearchLeniently, searchDetails, serializeSearch, type RawSearchParams } from "@/lib/traces/search/search-params";
+import { InvalidParams } from "@/components/filters/invalid-params";
 import { PageHeader } from "@/components/shell/page-header";
 import { SavedQueries } from "@/components/search/saved-queries";
 import { SearchForm } from "@/components/search/search-form";
@@ -16,17 +17,21 @@ import { ShareLink } from "@/components/search/share-link";
 export const metadata: Metadata = { title: "Traces" };
 
 export default async function TracesPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const parsed = parseSearch(await searchParams);
+  const raw = await searchParams;
+  // Invalid parameters are left out and listed; the search runs on the valid rest.
+  const { data: filters, problems, dropped } = parseSearchLeniently(raw);
   const access = await pageAccess("traces:read", {
     audit: "trace.search",
     resource: "/traces",
-    tenants: parsed.ok ? parsed.filters.tenant : undefined,
-    details: parsed.ok ? searchDetails(parsed.filters) : { rejected: "invalid input", problem: parsed.message },
+    tenants: filters?.tenant,
+    details: filters
+      ? { ...searchDetails(filters), ...(problems.length ? { ignored: problems } : {}) }
+      : { rejected: "invalid input", problem: problems.join("; ") },
   });
   const [tenants, saved] = await Promise.all([tenantsInScope(access.scope), listSavedQueries(getSql(), access.user.id)]);
-  const key = parsed.ok ? serializeSearch(parsed.filters).toString() : "invalid";
+  const key = filters ? serializeSearch(filters).toString() : "invalid";
   // The scatter plots every match whatever the page: paging or re-sorting keeps it.
-  const scatterKey = parsed.ok ? serializeSearch({ ...parsed.filters, cursor: undefined, sort: undefined, dir: undefined, limit: undefined }).toString() : "invalid";
+  const scatterKey = filters ? serializeSearch({ ...filters, cursor: undefined, sort: undefined, dir: undefined, limit: undefined }).toString() : "invalid";
   return (
     <>
       <PageHeader title="Traces">
@@ -36,17 +41,16 @@ export default async function TracesPage({ searchParams }: { searchParams: Promi
         </div>
       </PageHeader>
       <SearchForm tenants={tenants} />
-      {parsed.ok ? (
+      <InvalidParams problems={problems} clearHref={hrefWithout("/traces", raw, dropped)} usable={filters !== null} />
+      {filters && (
         <>
           <Suspense key={scatterKey} fallback={<p className="mb-4 text-xs text-zinc-500" data-testid="plotting">Plotting every match…</p>}>
-            <SearchScatter scope={access.scope} filters={parsed.filters} />
+            <SearchScatter scope={access.scope} filters={filters} />
           </Suspense>
           <Suspense key={key} fallback={<p className="text-zinc-500" data-testid="searching">Searching…</p>}>
-            <SearchResults scope={access.scope} filters={parsed.filters} />
+            <SearchResults scope={access.scope} filters={filters} />
           </Suspense>
         </>
-      ) : (
-        <ErrorAlert>{parsed.message}</ErrorAlert>
       )}
     </>
   );

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { pageAccess } from "@/lib/auth/guard";
 import { recentRuns } from "@/lib/retention/runs";
 import { listTenantRetention } from "@/lib/retention/settings";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { pageAccess } from "@/lib/auth/guard";
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { listTenants } from "@/lib/admin/overview";
 import { recentIsolationViolations } from "@/lib/admin/isolation-log";
 import { redactionsByTenant } from "@/lib/admin/redactions";

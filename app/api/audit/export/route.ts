@@ -1,4 +1,4 @@
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { auditCsvStream } from "@/lib/audit/csv-export";
 import { auditFilterParams, auditFiltersToParams } from "@/lib/audit/audit-params";
 import { apiRoute } from "@/lib/http/api-route";

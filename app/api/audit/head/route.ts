@@ -1,4 +1,4 @@
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { currentAuditHead } from "@/lib/audit/head";
 import { auditKeyFromEnv } from "@/lib/audit/mac";
 import { apiRoute } from "@/lib/http/api-route";

@@ -1,4 +1,4 @@
-import { getSql } from "@/db/client";
+import { getSql } from "@/lib/db/client";
 import { env } from "@/lib/config/env";
 import { CRON_ROUTE, handleCronRequest } from "@/lib/retention/cron";
 import { withTracing } from "@/lib/tracing";

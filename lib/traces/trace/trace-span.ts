@@ -1,0 +1,119 @@
+import "server-only";
+import type { TransactionSql } from "postgres";
+import type { TenantScope } from "@/db/tenant-scope";
+import type { SpanEvent, SpanLink } from "@/db/schema";
+import { withTenantScope } from "@/lib/db/scoped";
+import { checkedSpanIdToBigint, checkedTraceIdUuid } from "@/db/span-codec/ids";
+import { findTraceHeader, type TraceHeader } from "./trace-header";
+
+/** A job or event handler run in the trace: a consumer span carrying job.* or event.* attributes. */
+export interface AsyncWork {
+  spanId: string;
+  service: string;
+  name: string;
+  kind: "job" | "event";
+  /** job.name or event.name. */
+  label: string | null;
+  /** job.attempt, when a job. */
+  attempt: string | null;
+  outcome: string | null;
+  error: boolean;
+}
+
+/** Everything the detail panel shows about one span. */
+export interface SpanDetail {
+  spanId: string;
+  parentSpanId: string | null;
+  /** W3C tracestate as received. */
+  traceState: string | null;
+  service: string;
+  name: string;
+  kind: number;
+  requestId: string | null;
+  /** ISO 8601 UTC with nine fractional digits: the start to the nanosecond. */
+  start: string;
+  durationNs: string;
+  statusCode: number;
+  statusMessage: string | null;
+  /** OTLP span flags (fixed32, unsigned): W3C trace flags in bits 0-7, the remote-parent bits 8 and 9. */
+  flags: number;
+  attributes: Record<string, unknown>;
+  resource: Record<string, unknown>;
+  resourceSchemaUrl: string;
+  resourceDroppedAttributes: number;
+  /** The instrumentation scope; null for spans stored before scopes were (migration 0017). */
+  scope: { name: string; version: string; attributes: Record<string, unknown>; droppedAttributesCount: number; schemaUrl: string } | null;
+  events: (SpanEvent & { offsetNs: number })[];
+  links: SpanLink[];
+  dropped: { attributes: number; events: number; links: number };
+  /** The jobs and event handlers of the whole trace (the panel keeps this span's descendants). */
+  asyncWork: AsyncWork[];
+}
+
+interface Row extends Omit<SpanDetail, "events" | "asyncWork" | "dropped"> {
+  events: SpanEvent[];
+  droppedAttributes: number;
+  droppedEvents: number;
+  droppedLinks: number;
+}
+
+export async function readSpanDetail(
+  tx: TransactionSql,
+  scope: TenantScope,
+  request: { traceId: string; tenant?: string; spanId: string },
+): Promise<SpanDetail | null> {
+  const header = await findTraceHeader(tx, scope, request.traceId, request.tenant);
+  if (!header) return null;
+  const where = spanWhere(tx, header);
+  const [row] = await tx<Row[]>`
+    SELECT lpad(to_hex(s.span_id), 16, '0') AS "spanId",
+           CASE WHEN s.parent_span_id IS NULL THEN NULL ELSE lpad(to_hex(s.parent_span_id), 16, '0') END AS "parentSpanId",
+           s.trace_state AS "traceState", s.service, s.name, s.kind, s.request_id AS "requestId",
+           to_char(s.start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || lpad(s.start_sub_us_ns::text, 3, '0') || 'Z' AS start,
+           s.duration_ns::text AS "durationNs", s.status_code AS "statusCode", s.status_message AS "statusMessage",
+           (s.flags::bigint & 4294967295)::float8 AS flags,
+           s.attributes, coalesce(r.attributes, '{}'::jsonb) AS resource, coalesce(r.schema_url, '') AS "resourceSchemaUrl",
+           coalesce(r.dropped_attributes_count, 0) AS "resourceDroppedAttributes",
+           CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('name', c.name, 'version', c.version, 'attributes', c.attributes,
+             'droppedAttributesCount', c.dropped_attributes_count, 'schemaUrl', c.schema_url) END AS scope,
+           s.events, s.links,
+           s.dropped_attributes_count AS "droppedAttributes", s.dropped_events_count AS "droppedEvents",
+           s.dropped_links_count AS "droppedLinks"
+    FROM spans s LEFT JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id
+    LEFT JOIN scopes c ON c.tenant_id = s.tenant_id AND c.id = s.scope_id
+    WHERE ${where} AND s.span_id = ${checkedSpanIdToBigint(request.spanId).toString()}::bigint
+    LIMIT 1`;
+  if (!row) return null;
+  const asyncWork = await tx<AsyncWork[]>`
+    SELECT lpad(to_hex(s.span_id), 16, '0') AS "spanId", s.service, s.name,
+           CASE WHEN s.attributes ? 'job.id' OR s.attributes ? 'job.name' THEN 'job' ELSE 'event' END AS kind,
+           coalesce(s.attributes->>'job.name', s.attributes->>'event.name') AS label,
+           s.attributes->>'job.attempt' AS attempt, s.attributes->>'job.outcome' AS outcome,
+           s.status_code = 2 AS error
+    FROM spans s
+    WHERE ${where} AND s.kind = 5
+      AND (s.attributes ? 'job.id' OR s.attributes ? 'job.name' OR s.attributes ? 'event.id' OR s.attributes ? 'event.name')
+    ORDER BY s.start_time, s.span_id
+    LIMIT 1000`;
+  const startNs = BigInt(`${header.startUs}000`);
+  const { droppedAttributes, droppedEvents, droppedLinks, events, ...span } = row;
+  return {
+    ...span,
+    events: events.map((e) => ({ ...e, offsetNs: Number(BigInt(e.timeUnixNano) - startNs) })),
+    dropped: { attributes: droppedAttributes, events: droppedEvents, links: droppedLinks },
+    asyncWork,
+  };
+}
+
+/**
+ * Spans of exactly this trace: its tenant, id and time range (which prunes the day partitions).
+ * The bounds go as text: postgres.js would turn a timestamptz parameter into a Date (ms).
+ */
+export function spanWhere(tx: TransactionSql, header: TraceHeader) {
+  return tx`s.tenant_id = ${header.tenantId} AND s.trace_id = ${checkedTraceIdUuid(header.traceId)}::uuid
+    AND s.start_time >= ${header.start}::text::timestamptz AND s.start_time <= ${header.end}::text::timestamptz`;
+}
+
+export function loadSpanDetail(scope: TenantScope, request: { traceId: string; tenant?: string; spanId: string }): Promise<SpanDetail | null> {
+  return withTenantScope(scope, (tx) => readSpanDetail(tx, scope, request));
+}
