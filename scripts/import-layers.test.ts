@@ -48,16 +48,16 @@ const use = (...modules: string[]) => modules.map((m, i) => `import * as m${i} f
 describe("the import-layer check", () => {
   it("passes imports that only point down, and tests that import what sets their scene", () => {
     const found = cruise({
-      "app/page.tsx": use("@/components/view", "@/lib/area/work", "@/db/schema"),
-      "components/view.tsx": use("@/lib/area/work", "@/db/schema"),
-      "lib/area/work.ts": use("@/lib/other/helper", "@/db/schema"),
+      "app/page.tsx": use("@/components/view", "@/lib/area/logic", "@/db/schema"),
+      "components/view.tsx": use("@/lib/area/logic", "@/db/schema"),
+      "lib/area/logic.ts": use("@/lib/other/helper", "@/db/schema"),
       "lib/other/helper.ts": use("@/db/schema"),
       "db/schema.ts": "export const schema = 1;\n",
-      "scripts/run.ts": use("../lib/area/work", "../db/schema"),
-      "bench/run.ts": use("../scripts/run", "../lib/area/work", "../db/schema"),
-      "e2e/spec.ts": use("../scripts/run", "../lib/area/work", "../db/schema"),
-      "lib/area/work.test.ts": use("@/scripts/run", "@/app/page"),
-      "db/testing/fixture.ts": use("@/lib/area/work"),
+      "scripts/run.ts": use("../lib/area/logic", "../db/schema"),
+      "bench/run.ts": use("../scripts/run", "../lib/area/logic", "../db/schema"),
+      "e2e/spec.ts": use("../scripts/run", "../lib/area/logic", "../db/schema"),
+      "lib/area/logic.test.ts": use("@/scripts/run", "@/app/page"),
+      "db/testing/fixture.ts": use("@/lib/area/logic"),
     });
     expect(found).toEqual([]);
   });
@@ -66,8 +66,8 @@ describe("the import-layer check", () => {
     const found = cruise({
       "app/page.tsx": "export const page = 1;\n",
       "components/view.tsx": use("@/app/page"),
-      "lib/area/work.ts": use("@/components/view", "@/lib/other/helper"),
-      "lib/other/helper.ts": use("@/lib/area/work"),
+      "lib/area/logic.ts": use("@/components/view", "@/lib/other/helper"),
+      "lib/other/helper.ts": use("@/lib/area/logic"),
       "lib/tool-user.ts": use("@/scripts/run"),
       "db/schema.ts": use("@/lib/other/helper"),
       "scripts/run.ts": use("../bench/run"),
@@ -82,7 +82,7 @@ describe("the import-layer check", () => {
       { rule: "folder-cycle", from: "lib/area", to: "lib/other" },
       { rule: "folder-cycle", from: "lib/other", to: "lib/area" },
       { rule: "imports-a-tool", from: "lib/tool-user.ts", to: "scripts/run.ts" },
-      { rule: "lib-imports-above", from: "lib/area/work.ts", to: "components/view.tsx" },
+      { rule: "lib-imports-above", from: "lib/area/logic.ts", to: "components/view.tsx" },
       { rule: "scripts-import-bench-or-e2e", from: "scripts/run.ts", to: "bench/run.ts" },
     ]);
   });
@@ -92,18 +92,18 @@ describe("the import-layer check", () => {
     const cycle = (from: string, to: string) => ({ rule: { name: "folder-cycle", severity: "error" }, from, to, cycle: [{ name: to }, { name: from }] });
     const dir = tree({
       ".dependency-cruiser.cjs": fs.readFileSync(CONFIG, "utf8"),
-      ".dependency-cruiser-known-violations.json": JSON.stringify([known("db/old.ts", "lib/area/work.ts"), cycle("lib/area", "lib/other"), cycle("lib/other", "lib/area"), known("db/fixed.ts", "lib/area/work.ts")]),
-      "lib/area/work.ts": use("@/lib/other/helper"),
-      "lib/other/helper.ts": use("@/lib/area/work"),
-      "db/old.ts": use("@/lib/area/work"),
-      "db/new.ts": use("@/lib/area/work"),
+      ".dependency-cruiser-known-violations.json": JSON.stringify([known("db/old.ts", "lib/area/logic.ts"), cycle("lib/area", "lib/other"), cycle("lib/other", "lib/area"), known("db/fixed.ts", "lib/area/logic.ts")]),
+      "lib/area/logic.ts": use("@/lib/other/helper"),
+      "lib/other/helper.ts": use("@/lib/area/logic"),
+      "db/old.ts": use("@/lib/area/logic"),
+      "db/new.ts": use("@/lib/area/logic"),
     });
     const run = spawnSync(TSX, [LINT_LAYERS], { cwd: dir, encoding: "utf8" });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("1 import(s) break the layers");
-    expect(run.stderr).toContain("db-imports-above: db/new.ts → lib/area/work.ts");
+    expect(run.stderr).toContain("db-imports-above: db/new.ts → lib/area/logic.ts");
     expect(run.stderr).not.toMatch(/db\/old\.ts|folder-cycle/);
-    expect(run.stdout).toContain("db-imports-above: db/fixed.ts → lib/area/work.ts");
+    expect(run.stdout).toContain("db-imports-above: db/fixed.ts → lib/area/logic.ts");
 
     fs.rmSync(path.join(dir, "db/new.ts"));
     const clean = spawnSync(TSX, [LINT_LAYERS], { cwd: dir, encoding: "utf8" });
