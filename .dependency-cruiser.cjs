@@ -2,11 +2,13 @@
 // folders of lib/ import each other; scripts/, bench/ and e2e/ may use anything below them and
 // nothing below imports them; among them bench/ and e2e/ may use scripts/ (the demo generator),
 // never the reverse, nor each other. Tests and their fixtures are left out: they may import
-// whatever they need to set a scene.
+// whatever they need to set a scene. packages/ (the tracing library) import nothing of the app;
+// examples/ are separate services nothing imports.
 // `npm run lint:layers` (scripts/lint-layers.ts) runs it; violations known before a fix lands
 // are listed in .dependency-cruiser-known-violations.json, which that script applies. Rewrite
 // the list only to drop fixed entries (`npx depcruise-baseline --config .dependency-cruiser.cjs
-// app components lib db scripts bench e2e proxy.ts instrumentation.ts` writes all current ones).
+// app components lib db scripts bench e2e packages examples proxy.ts instrumentation.ts` writes all
+// current ones).
 
 const APP = "^(app/|proxy\\.ts$|instrumentation\\.ts$)";
 const TOOLS = "^(scripts|bench|e2e)/";
@@ -57,6 +59,20 @@ module.exports = {
       severity: "error",
       from: { path: "^(bench|e2e)/" },
       to: { path: "^(bench|e2e)/", pathNot: "^$1/" },
+    },
+    {
+      name: "package-imports-the-app",
+      comment: "packages/ are libraries other services install: they import nothing of the app, only each other and node_modules.",
+      severity: "error",
+      from: { path: "^packages/" },
+      to: { path: ["^(app|components|lib|db|scripts|bench|e2e|examples)/", APP] },
+    },
+    {
+      name: "imports-an-example",
+      comment: "examples/ are services of their own that use packages/: nothing imports them.",
+      severity: "error",
+      from: { path: "^(?!examples/)" },
+      to: { path: "^examples/" },
     },
     {
       name: "folder-cycle",

@@ -10,7 +10,7 @@ const BIN = path.resolve("node_modules/dependency-cruiser/bin/dependency-cruise.
 const CONFIG = path.resolve(".dependency-cruiser.cjs");
 const TSX = path.resolve("node_modules/.bin/tsx");
 const LINT_LAYERS = path.resolve("scripts/lint-layers.ts");
-const ROOTS = ["app", "components", "lib", "db", "scripts", "bench", "e2e"];
+const ROOTS = ["app", "components", "lib", "db", "scripts", "bench", "e2e", "packages", "examples"];
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -51,8 +51,10 @@ describe("the import-layer check", () => {
       "app/page.tsx": use("@/components/view", "@/lib/area/logic", "@/db/schema"),
       "components/view.tsx": use("@/lib/area/logic", "@/db/schema"),
       "lib/area/logic.ts": use("@/lib/other/helper", "@/db/schema"),
-      "lib/other/helper.ts": use("@/db/schema"),
+      "lib/other/helper.ts": use("@/db/schema", "@/packages/tool/index"),
       "db/schema.ts": "export const schema = 1;\n",
+      "packages/tool/index.ts": "export const tool = 1;\n",
+      "examples/service/main.ts": use("../../packages/tool/index"),
       "scripts/run.ts": use("../lib/area/logic", "../db/schema"),
       "bench/run.ts": use("../scripts/run", "../lib/area/logic", "../db/schema"),
       "e2e/spec.ts": use("../scripts/run", "../lib/area/logic", "../db/schema"),
@@ -62,7 +64,7 @@ describe("the import-layer check", () => {
     expect(found).toEqual([]);
   });
 
-  it("names every import that points up, into a tool, from scripts into bench or e2e, between those two, or round a loop of lib/ folders", () => {
+  it("names every import that points up, into a tool or an example, from a package into the app, from scripts into bench or e2e, between those two, or round a loop of lib/ folders", () => {
     const found = cruise({
       "app/page.tsx": "export const page = 1;\n",
       "components/view.tsx": use("@/app/page"),
@@ -70,6 +72,9 @@ describe("the import-layer check", () => {
       "lib/other/helper.ts": use("@/lib/area/logic"),
       "lib/tool-user.ts": use("@/scripts/run"),
       "db/schema.ts": use("@/lib/other/helper"),
+      "lib/example-user.ts": use("@/examples/service/main"),
+      "packages/tool/index.ts": use("../../lib/other/helper"),
+      "examples/service/main.ts": "export const main = 1;\n",
       "scripts/run.ts": use("../bench/run"),
       "bench/run.ts": use("../e2e/spec"),
       "e2e/spec.ts": "export const spec = 1;\n",
@@ -82,7 +87,9 @@ describe("the import-layer check", () => {
       { rule: "folder-cycle", from: "lib/area", to: "lib/other" },
       { rule: "folder-cycle", from: "lib/other", to: "lib/area" },
       { rule: "imports-a-tool", from: "lib/tool-user.ts", to: "scripts/run.ts" },
+      { rule: "imports-an-example", from: "lib/example-user.ts", to: "examples/service/main.ts" },
       { rule: "lib-imports-above", from: "lib/area/logic.ts", to: "components/view.tsx" },
+      { rule: "package-imports-the-app", from: "packages/tool/index.ts", to: "lib/other/helper.ts" },
       { rule: "scripts-import-bench-or-e2e", from: "scripts/run.ts", to: "bench/run.ts" },
     ]);
   });

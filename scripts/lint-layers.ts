@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
  * Run in the repository root (or a tree laid out like it); exits 1 on any violation not in
  * .dependency-cruiser-known-violations.json.
  */
-const ROOTS = ["app", "components", "lib", "db", "scripts", "bench", "e2e", "proxy.ts", "instrumentation.ts"];
+const ROOTS = ["app", "components", "lib", "db", "scripts", "bench", "e2e", "packages", "examples", "proxy.ts", "instrumentation.ts"];
 const CONFIG = ".dependency-cruiser.cjs";
 const KNOWN = ".dependency-cruiser-known-violations.json";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { getSql } from "@/lib/db/client";
-import { logger } from "@/lib/tracing/logger";
+import { logger } from "@trace-explorer/tracing/logger";
 import { ingestConfigFromEnv } from "./otlp-http/config";
 import type { IngestHandler } from "./otlp-http/handler";
 import { createIngestHandler } from "./signals";

@@ -1,5 +1,5 @@
 import "server-only";
-import { logger } from "@/lib/tracing/logger";
+import { logger } from "@trace-explorer/tracing/logger";
 import { appIngestHandler } from "./app-handler";
 import type { OtlpListenerConfig } from "./otlp-http/config";
 import { serveHandler } from "./otlp-http/node-server";

@@ -1,9 +1,9 @@
 import type { TransactionSql } from "postgres";
 import { describeDatabaseError } from "@/db/errors";
-import { SpanKind } from "@/db/span-codec/kind-and-status";
 import type { SignalDeps } from "../otlp-http/signal";
 import type { JoinedTraces, NewSpans, SpanDerivation } from "../traces/derivation";
 import type { AcceptedSpan } from "../traces/enforce-tenant";
+import { SpanKind } from "@/db/span-codec/kind-and-status";
 import { isFirstAttempt } from "../traces/span-facts";
 import { epochNs } from "../traces/sql-time";
 import { queueWaitNs, RollupDelta, type RollupSpan } from "./rollup-delta";

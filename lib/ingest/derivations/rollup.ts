@@ -9,7 +9,7 @@ import { epochNs } from "../traces/sql-time";
  * grain; the demo seed, which writes with COPY, rebuilds the periods it wrote from the spans.
  */
 
-// A span kept by head sampling at ratio r (lib/tracing writes sampling.ratio) stands for 1/r
+// A span kept by head sampling at ratio r (the tracing library writes sampling.ratio) stands for 1/r
 // spans; otherwise its trace's weight, which tail sampling at rest raises for kept traces.
 const weightOf = (a: string, traceWeight: string) => `
   CASE WHEN jsonb_typeof(${a} -> 'sampling.ratio') = 'number'

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { secretNameRules } from "../../redaction/names";
+import { secretNameRules } from "@trace-explorer/tracing/redaction";
 import { defaultLimits, type IngestLimits } from "./limits";
 import { defaultRedactionRules, type RedactionRules, type ValueRule } from "./redact";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { luhn } from "../../redaction/checks";
+import { luhn } from "@trace-explorer/tracing/redaction";
 import { defaultRedactionRules, Redactor, type RedactionCounts } from "./redact";
 
 const redactor = new Redactor(defaultRedactionRules);

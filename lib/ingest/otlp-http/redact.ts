@@ -1,14 +1,12 @@
 /**
- * Ingest's storage redactor: the shared rule set (lib/redaction/) applied to every key and
+ * Ingest's storage redactor: the shared rule set (@trace-explorer/tracing/redaction) applied to every key and
  * value before anything is stored or logged, with what it removed counted per rule for the
  * tenant's counters. A redacted value reads `[REDACTED:<rule>]`.
  */
 
-import { KEY_RULE, redactedMarker } from "../../redaction/rules";
-import { RuleSet, type RedactionCounts, type RedactionRules } from "../../redaction/rule-set";
+import { KEY_RULE, redactedMarker, RuleSet, type RedactionCounts, type RedactionRules } from "@trace-explorer/tracing/redaction";
 
-export { defaultRedactionRules, type RedactionCounts, type RedactionRules } from "../../redaction/rule-set";
-export type { PatternRule as ValueRule } from "../../redaction/rules";
+export { defaultRedactionRules, type PatternRule as ValueRule, type RedactionCounts, type RedactionRules } from "@trace-explorer/tracing/redaction";
 
 export class Redactor {
   private readonly rules: RuleSet;

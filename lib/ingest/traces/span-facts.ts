@@ -7,7 +7,7 @@ import type { Attributes } from "./normalize";
  * (lib/ingest/derivations/rollup.ts, in SQL) mean the same thing.
  */
 
-/** 1/r for a span kept by head sampling at ratio r (lib/tracing writes `sampling.ratio`). */
+/** 1/r for a span kept by head sampling at ratio r (the tracing library, packages/tracing, writes `sampling.ratio`). */
 export function headSamplingWeight(attributes: Attributes): number | undefined {
   const ratio = attributes["sampling.ratio"];
   return typeof ratio === "number" && ratio > 0 && ratio <= 1 ? 1 / ratio : undefined;

@@ -5,7 +5,7 @@ import type { TenantScope } from "@/db/tenant-scope";
 import { getStreamSql } from "@/lib/db/client";
 import { withTenantScope } from "@/lib/db/scoped";
 import { jsonError } from "@/lib/http/responses";
-import { logger } from "@/lib/tracing";
+import { logger } from "@trace-explorer/tracing/logger";
 import { streamLimitsFromEnv, type StreamLimits } from "./stream-limits";
 import { StreamSlots, type Refusal } from "./stream-slots";
 

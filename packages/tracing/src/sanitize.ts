@@ -1,5 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
-import { defaultRuleSet } from "../redaction/rule-set";
+import { defaultRuleSet } from "./redaction/rule-set";
 
 /** What replaces the whole value of a secret key (values found by a rule read `[REDACTED:<rule>]`). */
 export const REDACTED = "[REDACTED]";
@@ -7,7 +7,7 @@ export const REDACTED = "[REDACTED]";
 const rules = defaultRuleSet();
 
 /**
- * Whether a key names a secret, by the shared rule set (lib/redaction/names.ts): keys are split
+ * Whether a key names a secret, by the shared rule set (redaction/names.ts): keys are split
  * on separators and camelCase, so "http.request.header.authorization", "userPassword1" and
  * "X-Api-Key" match, while "gen_ai.usage.input_tokens" or "cache.key" do not.
  */

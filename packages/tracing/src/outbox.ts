@@ -1,9 +1,11 @@
 import type postgres from "postgres";
-import type { Logger } from "pino";
+import type { LogSink } from "./log-sink";
 import { MissingTraceContextError } from "./errors";
 import { emitTraced, runTracedEvent, type EventHandler } from "./events";
 import { logger as defaultLogger } from "./logger";
 import { sanitizeString } from "./sanitize";
+
+export { applyOutboxSchema, outboxSchemaSql } from "./outbox-schema";
 
 const SYSTEM = "outbox";
 
@@ -33,7 +35,7 @@ export interface OutboxRelayOptions {
   /** First retry delay; doubled on each later attempt. */
   retryDelayMs?: number;
   pollIntervalMs?: number;
-  logger?: Logger;
+  logger?: LogSink;
 }
 
 export interface RelayRound {
@@ -66,7 +68,7 @@ export class OutboxRelay {
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
   private readonly pollIntervalMs: number;
-  private readonly log: Logger;
+  private readonly log: LogSink;
   private running: Promise<void> | undefined;
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;

@@ -2,11 +2,10 @@ import { ROOT_CONTEXT, trace, type Attributes } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from "@opentelemetry/sdk-trace";
 import { describe, expect, it } from "vitest";
-import { benignCorpus, leakCorpus, leakNeedles, type LeakCase } from "../redaction/corpus/corpus";
-import { recordBenign, recordLeak, resourceOf } from "../redaction/testing/corpus-spans";
+import { benignCorpus, leakCorpus, leakNeedles, recordBenign, recordLeak, resourceOf, type LeakCase } from "./redaction/corpus";
 import { SanitizingExporter } from "./sanitizing-exporter";
 
-// The shared corpus (lib/redaction/corpus/) through the real SDK and the sanitizing exporter:
+// The shared corpus (src/redaction/corpus/) through the real SDK and the sanitizing exporter:
 // every leak in its place (attribute key or value of every type, event, link, resource,
 // status message, span name) must be gone from what is exported.
 function exportLeak(leak: LeakCase): ReadableSpan {

@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { parseTraceParent } from "@opentelemetry/core";
 
-// One tenant-id rule for the whole app (ingest, dashboard, database check).
-export { isValidTenantId } from "../tenants/tenant-id";
+export { isValidTenantId, TENANT_ID_MAX_LENGTH, TENANT_ID_PATTERN } from "./tenant-id";
 
 // Letters, digits and a few separators, so an id is safe in a header, a log line and a URL.
 // At least 8 characters, so two unrelated requests do not share one by accident.

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Logger } from "pino";
+import type { LogSink } from "./log-sink";
 import { z } from "zod";
 import {
   ATTR_EVENT_ID,
@@ -68,7 +68,7 @@ export async function emitTraced(
  * with its request and tenant ids. An event without trace metadata is refused with
  * MissingTraceContextError before the handler runs.
  */
-export async function runTracedEvent(system: string, event: ReceivedEvent, handler: EventHandler, log: Logger): Promise<void> {
+export async function runTracedEvent(system: string, event: ReceivedEvent, handler: EventHandler, log: LogSink): Promise<void> {
   const carrier = parseCarrier("event", event.id, eventCarrierSchema, event, log);
   const attributes = {
     [ATTR_EVENT_ID]: carrier.id,

@@ -17,7 +17,7 @@ export interface PatternRule {
   validate?: (match: string) => boolean;
 }
 
-/** The rule that finds values after secret names in text (lib/redaction/fields.ts). */
+/** The rule that finds values after secret names in text (fields.ts). */
 export const FIELD_RULE = "secret_field";
 /** The rule that replaces a whole value under a secret attribute key. */
 export const KEY_RULE = "sensitive_key";

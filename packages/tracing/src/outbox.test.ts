@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
+import { createTestDatabase, type TestDatabase } from "../test/database";
 import { onEvent } from "./events";
-import { OutboxRelay, emitEvent } from "./outbox";
+import { OutboxRelay, applyOutboxSchema, emitEvent } from "./outbox";
 import { refusedCounts } from "./refusals";
 import { withSpan } from "./spans";
 import { captureLogs, captureSpans } from "./testing/capture";
@@ -86,5 +86,28 @@ describe("outbox relay", () => {
     expect(status).toMatchObject({ status: "failed", attempts: 1 });
     expect(status!.last_error).toMatch(/^event .* refused: no usable trace metadata \(trace\.traceparent: .*trace\.request_id: /);
     expect(logs.lines().find((l) => l.carrier_id === row!.id)).toMatchObject({ level: 50, carrier: "event" });
+  });
+});
+
+describe("the outbox table the package ships (sql/outbox.sql)", () => {
+  it("can be applied again at every start: rows and definitions stay as they are", async () => {
+    const id = await emitOne("order.placed", { orderId: 1 });
+    const definitions = () => db.sql`
+      SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'outbox_events'::regclass ORDER BY conname`;
+    const before = await definitions();
+    await applyOutboxSchema(db.sql);
+    await applyOutboxSchema(db.sql);
+    expect(await definitions()).toEqual(before);
+    expect(await statusOf(id)).toMatchObject({ status: "pending", attempts: 0 });
+  });
+
+  it("derives trace_id from the traceparent and refuses a tenant id the library would refuse", async () => {
+    const [row] = await db.sql`
+      INSERT INTO outbox_events (name, payload, traceparent, request_id, tenant_id)
+      VALUES ('order.placed', '{}', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', 'req-00000001', 'acme') RETURNING trace_id`;
+    expect(row).toEqual({ trace_id: "4bf92f3577b34da6a3ce929d0e0e4736" });
+    await expect(db.sql`
+      INSERT INTO outbox_events (name, payload, traceparent, request_id, tenant_id)
+      VALUES ('order.placed', '{}', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', 'req-00000001', '../acme')`).rejects.toThrow(/outbox_tenant_id_format/);
   });
 });

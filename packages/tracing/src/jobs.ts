@@ -1,4 +1,4 @@
-import type { Logger } from "pino";
+import type { LogSink } from "./log-sink";
 import { z } from "zod";
 import {
   ATTR_JOB_ATTEMPT,
@@ -83,7 +83,7 @@ export async function runTracedJob<T, R>(
   job: ReceivedJob,
   schema: z.ZodType<T>,
   handler: (payload: T, info: JobInfo) => Promise<R>,
-  log: Logger,
+  log: LogSink,
 ): Promise<R> {
   const envelope = parseCarrier("job", job.id, jobEnvelopeSchema, job.data, log);
   const info: JobInfo = { id: job.id, name: envelope.name, queue: job.queue, attempt: job.attempt };

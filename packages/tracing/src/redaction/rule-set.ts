@@ -5,7 +5,7 @@ import { BASE64_RULE, BASE64_SECRET_HINT, DEFAULT_VALUE_RULES, FIELD_RULE, redac
 
 /**
  * The one rule set both redaction engines apply: the tracing library's sanitizer before
- * export (lib/tracing/sanitize.ts) and ingest's redactor before storage (lib/ingest/otlp-http/redact.ts).
+ * export (sanitize.ts) and the explorer's ingest redactor before storage.
  */
 export interface RedactionRules {
   /** Secret names for keys and for fields in text: words, phrases, `*stem*`, `*suffix`. */

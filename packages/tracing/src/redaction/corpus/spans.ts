@@ -1,5 +1,5 @@
 import { SpanStatusCode, type Attributes, type Context, type Link, type Tracer } from "@opentelemetry/api";
-import type { BenignCase, LeakCase } from "../corpus/corpus";
+import type { BenignCase, LeakCase } from "./corpus";
 
 /**
  * Corpus cases as real spans of a real OpenTelemetry tracer, each in its place: attribute

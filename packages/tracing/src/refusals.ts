@@ -1,12 +1,12 @@
 import { metrics } from "@opentelemetry/api";
-import type { Logger } from "pino";
+import type { LogSink } from "./log-sink";
 import type { MissingTraceContextError, TraceCarrierKind } from "./errors";
 import { INSTRUMENTATION_NAME } from "./tracer";
 
 const counts: Record<TraceCarrierKind, number> = { job: 0, event: 0 };
 
 /** Counts and logs one refused job or event; the caller then settles it as refused. */
-export function recordRefusal(error: MissingTraceContextError, log: Logger): void {
+export function recordRefusal(error: MissingTraceContextError, log: LogSink): void {
   counts[error.kind]++;
   // Also an OpenTelemetry metric for hosts with a MeterProvider. Looked up per refusal (rare):
   // the metrics API has no proxy, so a meter taken at import would stay a no-op forever.

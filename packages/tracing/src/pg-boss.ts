@@ -1,10 +1,10 @@
 import type PgBoss from "pg-boss";
 import type postgres from "postgres";
-import type { Logger } from "pino";
+import type { LogSink } from "./log-sink";
 import type { z } from "zod";
-import { MissingTraceContextError } from "../errors";
-import { enqueueTraced, runTracedJob, type JobInfo, type JobTarget } from "../jobs";
-import { logger as defaultLogger } from "../logger";
+import { MissingTraceContextError } from "./errors";
+import { enqueueTraced, runTracedJob, type JobInfo, type JobTarget } from "./jobs";
+import { logger as defaultLogger } from "./logger";
 
 const SYSTEM = "pg-boss";
 
@@ -28,7 +28,7 @@ export interface TracedQueue {
   ): Promise<string>;
 }
 
-export function tracedQueue(boss: PgBoss, options: { logger?: Logger } = {}): TracedQueue {
+export function tracedQueue(boss: PgBoss, options: { logger?: LogSink } = {}): TracedQueue {
   const log = options.logger ?? defaultLogger;
   return {
     send(target, payload, sendOptions = {}) {

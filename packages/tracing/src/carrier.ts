@@ -1,5 +1,5 @@
 import { SpanKind, context, trace, type Attributes, type Span } from "@opentelemetry/api";
-import type { Logger } from "pino";
+import type { LogSink } from "./log-sink";
 import type { z } from "zod";
 import { correlationAttributes, requestIdOf, withRequestId } from "./correlation";
 import { MissingTraceContextError, type TraceCarrierKind } from "./errors";
@@ -44,7 +44,7 @@ export function parseCarrier<S extends z.ZodType>(
   carrierId: string | undefined,
   schema: S,
   data: unknown,
-  log: Logger,
+  log: LogSink,
 ): z.infer<S> {
   const parsed = schema.safeParse(data);
   if (parsed.success) return parsed.data;
@@ -62,7 +62,7 @@ export function consume<R>(
   metadata: TraceMetadata,
   spanName: string,
   attributes: Attributes,
-  log: Logger,
+  log: LogSink,
   fn: () => Promise<R>,
 ): Promise<R> {
   const parent = contextFromMetadata(metadata);
