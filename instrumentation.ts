@@ -16,7 +16,7 @@ export async function register() {
   startAppAuditHeadPublisher();
   // The embedded default has no external scheduler: the start script asks for the in-process one.
   if (process.env.TE_SCHEDULER === "on") {
-    const { startAppScheduler } = await import("@/lib/retention/app-scheduler");
+    const { startAppScheduler } = await import("@/lib/jobs/app-scheduler");
     startAppScheduler();
   }
 }

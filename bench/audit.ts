@@ -6,7 +6,7 @@ import { runMigrations } from "../db/migrate";
 import { enterReaderScope } from "../db/reader-scope";
 import { recordAudit, type AuditRecord } from "../lib/audit/record";
 import { benchDatabase } from "./lib/bench-database";
-import { percentile } from "./lib/percentile";
+import { percentile } from "../lib/latency/percentile";
 
 // What the audit log adds to a trace search request, in one process and one run, on the
 // 5-million-span bench database: (a) the search alone, the newest 50 traces of a tenant

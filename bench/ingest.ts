@@ -7,19 +7,18 @@ import { fileURLToPath } from "node:url";
 import { connect, makeDb, type Sql } from "../db/connect";
 import { CopyWriter } from "../db/span-codec/copy-stream";
 import { startEmbedded } from "../db/embedded";
-import { serverNodeOptions } from "../scripts/startup/next-server";
 import { runMigrations } from "../db/migrate";
 import { defaultIngestConfig, ingestConfigFromEnv } from "../lib/ingest/otlp-http/config";
 import { decodeProtobuf } from "../lib/ingest/traces/decode-protobuf";
 import { enforceTenants, type TenantPolicy } from "../lib/ingest/traces/enforce-tenant";
 import { createIngestHandler } from "../lib/ingest/signals";
 import { createIngestKey } from "../lib/ingest/otlp-http/keys";
-import { serveHandler } from "../lib/ingest/otlp-http/node-server";
+import { serveHandler, serverNodeOptions } from "../lib/ingest/otlp-http/node-server";
 import { normalizeRequest } from "../lib/ingest/traces/normalize";
 import { Redactor } from "../lib/ingest/otlp-http/redact";
 import { SPAN_COLUMNS, spanCopyText } from "../lib/ingest/traces/span-copy";
 import { encodeRequest, syntheticRequest } from "../lib/ingest/testing/synthetic";
-import { percentile } from "./lib/percentile";
+import { percentile } from "../lib/latency/percentile";
 
 // End-to-end OTLP/HTTP ingest throughput against a raw COPY of the same rows into the same
 // table, in one run on one database.

@@ -5,9 +5,9 @@ import type { TransactionSql } from "postgres";
 import { connect } from "../db/connect";
 import { enterReaderScope } from "../db/reader-scope";
 import type { TenantScope } from "../db/tenant-scope";
-import { RETRY_THRESHOLD, type InvestigateFilters, type InvestigateView } from "../lib/investigate/search-params";
+import { RETRY_THRESHOLD, type InvestigateFilters, type InvestigateView } from "../lib/investigate/investigate-params";
 import { benchDatabase } from "./lib/bench-database";
-import { percentile } from "./lib/percentile";
+import { percentile } from "../lib/latency/percentile";
 
 // `npm run bench -- investigate`: p50/p95 of each /investigate view on the 5-million-span
 // benchmark database, over a 24-hour window, for all tenants (an investigator) and for one

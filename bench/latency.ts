@@ -3,10 +3,10 @@ import type { TransactionSql } from "postgres";
 import { connect } from "../db/connect";
 import { enterReaderScope } from "../db/reader-scope";
 import type { TenantScope } from "../db/tenant-scope";
-import { latencyFilters, type LatencyFilters, type LatencyParams } from "../lib/latency/params";
+import { latencyFilters, type LatencyFilters, type LatencyParams } from "../lib/latency/latency-params";
 import { chartsReport, jobsReport, operationsReport } from "../lib/latency/queries";
 import { benchDatabase } from "./lib/bench-database";
-import { percentile } from "./lib/percentile";
+import { percentile } from "../lib/latency/percentile";
 
 // `npm run bench -- latency`: the /latency view's queries on the 5-million-span database,
 // read from the rollup as the page does (reader role, tenant scope), against the same figure

@@ -16,7 +16,7 @@ import { encodeRequest, syntheticRequest } from "../lib/ingest/testing/synthetic
 import { SanitizingExporter } from "@trace-explorer/tracing";
 import { defaultRuleSet } from "@trace-explorer/tracing/redaction";
 import { benignCorpus, leakCorpus, leakNeedles, recordBenign, recordLeak, resourceOf, type LeakCase } from "@trace-explorer/tracing/redaction/corpus";
-import { percentile } from "./lib/percentile";
+import { percentile } from "../lib/latency/percentile";
 
 // Redaction: how much of the shared corpus (@trace-explorer/tracing/redaction/corpus) each engine catches and
 // spares, what it costs per span, and whether any input makes a rule take more than linear time.

@@ -13,7 +13,7 @@ import { purgeExpiredTraces } from "../lib/retention/purge-traces";
 import { runRetention } from "../lib/retention/run";
 import { loadTenantPolicies } from "../lib/retention/tenants";
 import { RETENTION_LOCK_KEY } from "../lib/retention/transaction";
-import { percentile } from "./lib/percentile";
+import { percentile } from "../lib/latency/percentile";
 
 // ADR-010 purge costs, on a scratch database of this benchmark's own embedded cluster:
 //

@@ -4,7 +4,7 @@ import { connect, type Sql } from "../db/connect";
 import { enterReaderScope } from "../db/reader-scope";
 import type { TenantScope } from "../db/tenant-scope";
 import { benchDatabase } from "./lib/bench-database";
-import { percentile } from "./lib/percentile";
+import { percentile } from "../lib/latency/percentile";
 
 // Trace search latency on the 5-million-span database (bench/lib/bench-database.ts): p50 and
 // p95 of typical filter mixes, each a whole reader transaction (BEGIN, SET ROLE and scope,

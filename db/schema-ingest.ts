@@ -51,7 +51,7 @@ export const ingestIsolationViolations = pgTable(
 
 /**
  * Traces of tenants that keep only a share of standard traces (keep_ratio < 1), stored but
- * not yet sampled. Tail sampling (lib/ingest/tail-sampling.ts) decides each one after its
+ * not yet sampled. Tail sampling (lib/jobs/tail-sampling.ts) decides each one after its
  * decision window and removes it from here; a trace that is not here is decided.
  */
 export const traceSamplingPending = pgTable(

@@ -39,6 +39,7 @@ const elsewhere: Record<string, string> = {
   dev: "scripts/start.test.ts starts scripts/start.ts dev",
   typecheck: "npm test runs it first (scripts/test-all.ts)",
   lint: "npm test runs it (scripts/test-all.ts)",
+  "lint:layers": "npm run lint runs it; scripts/import-layers.test.ts runs its rules on a tree that breaks each",
 };
 
 let t: TestDatabase;

@@ -1,7 +1,7 @@
 import { StartupError } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 import { openDatabase, redactUrl, type Database } from "./startup/database";
-import { provisionAppRole } from "./startup/app-role";
+import { provisionAppRole } from "../db/app-role";
 import { seedDemoOnFirstStart } from "./startup/demo";
 import { describeError } from "./startup/describe-error";
 import { LocalState } from "./startup/local-state";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { checkAuditChain, type ChainState } from "@/app/(dashboard)/audit/actions";
+import { checkAuditChain, type ChainState } from "@/lib/access-review/actions";
 import { formatCount } from "@/lib/format/count";
 
 /** Verifies the hash chain on request: it reads every audit row, so never on page load. */

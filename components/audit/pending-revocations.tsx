@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { ReviewStatus } from "./review-status";
-import { decideRevocation, type ReviewState } from "@/app/(dashboard)/audit/actions";
+import { decideRevocation, type ReviewState } from "@/lib/access-review/actions";
 import type { PendingRevocation } from "@/lib/audit/revocations";
 import { Time } from "@/components/preferences/time-zone";
 

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { ReviewStatus } from "./review-status";
-import { submitReview, type ReviewState } from "@/app/(dashboard)/audit/actions";
+import { submitReview, type ReviewState } from "@/lib/access-review/actions";
 
 const field = "rounded border border-zinc-300 bg-white px-1.5 py-0.5 dark:border-zinc-700 dark:bg-zinc-900";
 

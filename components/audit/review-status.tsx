@@ -1,4 +1,4 @@
-import type { ReviewState } from "@/app/(dashboard)/audit/actions";
+import type { ReviewState } from "@/lib/access-review/actions";
 
 /** The outcome of a review or revocation decision, announced to screen readers as it appears. */
 export function ReviewStatus({ state }: { state: ReviewState }) {

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ErrorAlert } from "@/components/shell/error-alert";
 
 /**
  * Every invalid URL parameter, shown beside the filter bar while the page uses the valid rest;
@@ -7,7 +8,7 @@ import Link from "next/link";
 export function InvalidParams({ problems, clearHref, usable = true }: { problems: readonly string[]; clearHref: string; usable?: boolean }) {
   if (problems.length === 0) return null;
   return (
-    <div role="alert" className="mb-4 rounded border border-red-300 bg-red-50 p-3 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200" data-testid="invalid-params">
+    <ErrorAlert className="mb-4" testId="invalid-params">
       <p className="font-medium">
         {problems.length === 1 ? "One parameter of this address is invalid" : `${problems.length} parameters of this address are invalid`}
         {usable ? " and left out:" : ":"}
@@ -20,6 +21,6 @@ export function InvalidParams({ problems, clearHref, usable = true }: { problems
       <Link href={clearHref} prefetch={false} className="underline">
         Remove the invalid parameters
       </Link>
-    </div>
+    </ErrorAlert>
   );
 }

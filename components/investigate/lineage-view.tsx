@@ -1,5 +1,5 @@
-import type { LineageTrace } from "@/lib/traces/lineage";
-import type { LineageNode, LineageOutcome } from "@/lib/traces/lineage-tree";
+import type { LineageTrace } from "@/lib/investigate/lineage";
+import type { LineageNode, LineageOutcome } from "@/lib/investigate/lineage-tree";
 import { TraceLink } from "./trace-link";
 import { Time } from "@/components/preferences/time-zone";
 import { VisibleName } from "@/components/format/visible-name";

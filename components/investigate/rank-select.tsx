@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { useUrlParams } from "@/components/filters/use-url-params";
-import type { SlowRank } from "@/lib/investigate/search-params";
+import type { SlowRank } from "@/lib/investigate/investigate-params";
 
 const LABELS: Record<SlowRank, string> = { request: "Request latency (root span)", "end-to-end": "End-to-end latency (jobs and handlers included)" };
 

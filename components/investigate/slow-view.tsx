@@ -1,5 +1,5 @@
 import { formatDuration } from "@/lib/format/duration";
-import type { SlowRank } from "@/lib/investigate/search-params";
+import type { SlowRank } from "@/lib/investigate/investigate-params";
 import type { SlowRequest } from "@/lib/investigate/slow";
 import { TraceLink } from "./trace-link";
 import { Time } from "@/components/preferences/time-zone";

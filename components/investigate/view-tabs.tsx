@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { InvestigateView } from "@/lib/investigate/search-params";
+import type { InvestigateView } from "@/lib/investigate/investigate-params";
 
 const TABS: { view: InvestigateView; label: string; question: string }[] = [
   { view: "errors", label: "Errors by tenant", question: "Which tenant experienced this failure?" },

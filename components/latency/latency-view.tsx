@@ -1,4 +1,4 @@
-import type { LatencyFilters as Filters } from "@/lib/latency/params";
+import type { LatencyFilters as Filters } from "@/lib/latency/latency-params";
 import type { LatencyReport } from "@/lib/latency/types";
 import type { TenantOption } from "@/lib/tenants/in-scope";
 import { formatDuration } from "@/lib/format/duration";

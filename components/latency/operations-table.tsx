@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { formatDuration } from "@/lib/format/duration";
-import type { OperationSort } from "@/lib/latency/params";
+import type { OperationSort } from "@/lib/latency/latency-params";
 import type { OperationRow } from "@/lib/latency/types";
 import { VisibleName } from "@/components/format/visible-name";
 import { formatCount } from "@/lib/format/count";

@@ -1,4 +1,4 @@
-import type { ActionState } from "./action-state";
+import type { ActionState } from "@/lib/retention/action-state";
 
 export function ActionMessage({ state }: { state: ActionState }) {
   if (state.error) return <p role="alert" className="text-sm text-red-700 dark:text-red-400">{state.error}</p>;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import type { ActionState } from "./action-state";
+import type { ActionState } from "@/lib/retention/action-state";
 import { ActionMessage } from "./action-message";
 
 export function RunNowButton({ action }: { action: () => Promise<ActionState> }) {

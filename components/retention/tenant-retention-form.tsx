@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import type { TenantRetention } from "@/lib/retention/settings";
-import type { ActionState } from "./action-state";
+import type { ActionState } from "@/lib/retention/action-state";
 import { ActionMessage } from "./action-message";
 
 const input = "w-24 rounded border border-zinc-300 px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900";

@@ -4,15 +4,8 @@ import type { TenantScope } from "@/db/tenant-scope";
 import { isTransientDatabaseError } from "@/db/errors";
 import { CursorError, searchTraces } from "@/lib/traces/search/search";
 import { serializeSearch, type SearchFilters } from "@/lib/traces/search/search-params";
+import { ErrorAlert } from "@/components/shell/error-alert";
 import { ResultsTable } from "./results-table";
-
-function Problem({ children }: { children: React.ReactNode }) {
-  return (
-    <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
-      {children}
-    </p>
-  );
-}
 
 /** One page of results: the table and the links to the first and next page. */
 export async function SearchResults({ scope, filters }: { scope: TenantScope; filters: SearchFilters }) {
@@ -20,8 +13,8 @@ export async function SearchResults({ scope, filters }: { scope: TenantScope; fi
   try {
     result = await searchTraces(scope, filters);
   } catch (error) {
-    if (error instanceof CursorError) return <Problem>{error.message}</Problem>;
-    if (isTransientDatabaseError(error)) return <Problem>The database is unavailable; try again shortly.</Problem>;
+    if (error instanceof CursorError) return <ErrorAlert>{error.message}</ErrorAlert>;
+    if (isTransientDatabaseError(error)) return <ErrorAlert>The database is unavailable; try again shortly.</ErrorAlert>;
     throw error;
   }
   const { traces, nextCursor } = result;

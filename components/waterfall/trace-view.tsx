@@ -11,7 +11,7 @@ import { selfTimeOf } from "@/lib/waterfall/trace-analysis";
 import { childCount, type TraceModel } from "@/lib/waterfall/trace-model";
 import { collapseAll, collapseAtDepth, revealed, toggled, visibleRows } from "@/lib/waterfall/tree-rows";
 import { SPAN_KIND_CONSUMER } from "@/lib/waterfall/span-page";
-import { clampZoom, formatZoom } from "@/lib/waterfall/zoom-param";
+import { clampZoom, formatZoom } from "@/lib/waterfall/waterfall-params";
 import { CriticalPathSummary } from "./critical-path-summary";
 import { ErrorNav } from "./error-nav";
 import { EventPopover, type EventAnchor } from "./event-popover";

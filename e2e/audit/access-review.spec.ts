@@ -2,7 +2,8 @@ import fs from "node:fs";
 import { randomBytes } from "node:crypto";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { demoLogin, signIn } from "../fixtures/demo";
-import { createUser, e2eDatabase } from "../fixtures/db";
+import { createUser } from "../../lib/auth/testing/users";
+import { e2eDatabase } from "../fixtures/db";
 
 async function signedIn(browser: Browser, login: { email: string; password: string }): Promise<Page> {
   const page = await (await browser.newContext()).newPage();

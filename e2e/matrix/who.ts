@@ -1,6 +1,7 @@
 import type { Browser, APIRequestContext } from "@playwright/test";
 import { demoLogin, signIn } from "../fixtures/demo";
-import { createUser, e2eDatabase } from "../fixtures/db";
+import { createUser } from "../../lib/auth/testing/users";
+import { e2eDatabase } from "../fixtures/db";
 
 /** Everyone the matrix asks on behalf of: each role, a user with no role, and no session. */
 export const WHO = ["admin", "investigator", "tenant_viewer", "auditor", "no_role", "anonymous"] as const;

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
-import { createUser, e2eDatabase } from "../fixtures/db";
+import { createUser } from "../../lib/auth/testing/users";
+import { e2eDatabase } from "../fixtures/db";
 import { demoLogin, signIn } from "../fixtures/demo";
 
 const hex = (uuid: string) => uuid.replace(/-/g, "");

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { createUser, e2eDatabase } from "../fixtures/db";
+import { createUser } from "../../lib/auth/testing/users";
+import { e2eDatabase } from "../fixtures/db";
 import { demoLogin, signIn } from "../fixtures/demo";
 
 // Issue 18 item 12, the search half: Share pins the range; saved queries are per user.

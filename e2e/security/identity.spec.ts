@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { demoLogin, signIn } from "../fixtures/demo";
-import { createUser, e2eDatabase } from "../fixtures/db";
+import { createUser } from "../../lib/auth/testing/users";
+import { e2eDatabase } from "../fixtures/db";
 
 const COOKIE = "authjs.session-token";
 const LOOPBACK = ["127.0.0.1", "::1"];

@@ -1,5 +1,5 @@
 import { expect, test, type Response } from "@playwright/test";
-import { APP_ROLE } from "../../scripts/startup/app-role";
+import { APP_ROLE } from "../../db/app-role";
 import { collectConsoleErrors } from "../fixtures/console";
 import { e2eDatabase } from "../fixtures/db";
 import { demoLogin, signIn } from "../fixtures/demo";

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signIn } from "../fixtures/demo";
-import { createUser, e2eDatabase } from "../fixtures/db";
+import { createUser } from "../../lib/auth/testing/users";
+import { e2eDatabase } from "../fixtures/db";
 
 test("a signed-in user with no role sees only a clear no-access page", async ({ page }) => {
   const sql = e2eDatabase();

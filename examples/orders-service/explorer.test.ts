@@ -6,7 +6,7 @@ import { connect } from "@/db/connect";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { keyFor, seedTenant, startIngestServer, type IngestServer } from "@/lib/ingest/testing/fixtures";
 import { tenantFilter } from "@/lib/investigate/tenant-filter";
-import { findLineage } from "@/lib/traces/lineage";
+import { findLineage } from "@/lib/investigate/lineage";
 import { startOrdersService, type OrdersService } from "./src/service";
 
 // The example service as a platform team would run it, against the explorer's real ingest

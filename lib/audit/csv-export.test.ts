@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { auditCsvStream } from "./csv-export";
-import { auditFilterParams } from "./query-params";
+import { auditFilterParams } from "./audit-params";
 import { ENTRIES, PEOPLE, seedAuditLog } from "./query.fixtures";
 import { recordAudit } from "./record";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Sql } from "@/db/connect";
 import { csvLine } from "./csv";
-import type { AuditFilters } from "./query-params";
+import type { AuditFilters } from "./audit-params";
 import type { AuditRow } from "./query";
 import { auditColumns } from "./query";
 import { auditWhere } from "./query-filters";

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Sql } from "@/db/connect";
-import type { AuditFilters } from "./query-params";
+import type { AuditFilters } from "./audit-params";
 
 /**
  * Audit verbs that read trace data, by their first segment: `trace.search`, `trace.view`,

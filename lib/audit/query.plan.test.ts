@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import type { Sql } from "@/db/connect";
 import { privilegedAccessSummary } from "./summary";
-import { auditFilterParams } from "./query-params";
+import { auditFilterParams } from "./audit-params";
 import { queryAuditLog } from "./query";
 import { recordAudit } from "./record";
 

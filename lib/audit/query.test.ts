@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { auditFilterParams, type AuditFilters } from "./query-params";
+import { auditFilterParams, type AuditFilters } from "./audit-params";
 import { queryAuditLog } from "./query";
 import { ENTRIES, seedAuditLog } from "./query.fixtures";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Sql } from "@/db/connect";
 import type { AuditRowContent } from "./mac";
-import type { AuditFilters } from "./query-params";
+import type { AuditFilters } from "./audit-params";
 import { auditWhere } from "./query-filters";
 
 /** A stored row: the content the app wrote (and MACed), with its place and time in the log. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { auditFilterParams } from "./query-params";
+import { auditFilterParams } from "./audit-params";
 import { PEOPLE, seedAuditLog } from "./query.fixtures";
 import { privilegedAccessSummary } from "./summary";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Sql } from "@/db/connect";
-import type { AuditFilters } from "./query-params";
+import type { AuditFilters } from "./audit-params";
 import { auditWhere, isTraceData } from "./query-filters";
 
 export interface PrivilegedAccessSummary {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { auditFilterParams } from "@/lib/audit/query-params";
-import { latencyRequest } from "@/lib/latency/params";
+import { auditFilterParams } from "@/lib/audit/audit-params";
+import { latencyRequest } from "@/lib/latency/latency-params";
 import { hrefWithout, parseLeniently } from "./lenient-params";
 
 describe("lenient page parameters", () => {

@@ -2,10 +2,10 @@ import "server-only";
 import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import { withTenantScope } from "@/lib/db/scoped";
-import { findLineage, type LineageTrace } from "@/lib/traces/lineage";
 import { errorsByTenant, type TenantErrors } from "./errors";
+import { findLineage, type LineageTrace } from "./lineage";
 import { retryLoops, type RetryLoop } from "./retries";
-import type { InvestigateFilters } from "./search-params";
+import type { InvestigateFilters } from "./investigate-params";
 import { slowRequests, type SlowRequest } from "./slow";
 import { tenantFilter } from "./tenant-filter";
 

@@ -2,7 +2,7 @@ import "server-only";
 import type { TransactionSql } from "postgres";
 import { criticalPath, type TimedSpan } from "@/lib/traces/trace/critical-path";
 import { withinRetention } from "@/lib/traces/retention-filter";
-import type { SlowRank } from "./search-params";
+import type { SlowRank } from "./investigate-params";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
 import { hexIds, roundUpMs } from "./trace-link";
 

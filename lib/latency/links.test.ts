@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { durationParam } from "./duration-param";
-import { traceSearchHref } from "./links";
+import { durationParam, traceSearchHref } from "./links";
 
 describe("links to the trace search", () => {
   it("carry the window, the duration band and the view's filters", () => {

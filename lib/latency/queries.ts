@@ -3,7 +3,7 @@
 import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import { displayLowerNs, displayUpperNs } from "./buckets";
-import type { LatencyFilters } from "./params";
+import type { LatencyFilters } from "./latency-params";
 import { addHistogramText, emptyHistogram, type MergedHistogram, quantileBucketOf } from "./merged-histogram";
 import { cumulative, displayBucket, middleNs, quantileBucket } from "./sql-quantiles";
 import { chartGrains, coverWindow, HOUR_GRAIN, OPERATION_GRAINS, type Piece, signedCover } from "./tiers";

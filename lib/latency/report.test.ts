@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import type { TenantScope } from "@/db/tenant-scope";
 import { rebuildRollupSince } from "@/lib/ingest/derivations/rollup";
 import { displayBucketOf } from "./buckets";
-import { latencyFilters, type LatencyParams } from "./params";
+import { latencyFilters, type LatencyParams } from "./latency-params";
 import { cumulative, quantileBucket } from "./sql-quantiles";
 import { buildLatencyReport } from "./queries";
 

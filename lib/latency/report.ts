@@ -1,7 +1,7 @@
 import "server-only";
 import type { TenantScope } from "@/db/tenant-scope";
 import { withTenantScope } from "@/lib/db/scoped";
-import type { LatencyFilters } from "./params";
+import type { LatencyFilters } from "./latency-params";
 import { buildLatencyReport, operationOptions } from "./queries";
 import type { LatencyReport } from "./types";
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type Sql } from "@/db/connect";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { provisionAppRole } from "@/scripts/startup/app-role";
+import { provisionAppRole } from "@/db/app-role";
 import { MAX_SAVED_QUERIES } from "./input";
 import { deleteSavedQuery, listSavedQueries, saveQuery, type SavedQueryContext } from "./store";
 

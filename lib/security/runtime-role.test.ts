@@ -9,7 +9,7 @@ import { encodeRequest, syntheticRequest } from "@/lib/ingest/testing/synthetic"
 import { keyFor, postOtlp, seedTenant, startIngestServer } from "@/lib/ingest/testing/fixtures";
 import { runRetention } from "@/lib/retention/run";
 import { seedHistory } from "@/lib/retention/testing/history";
-import { provisionAppRole } from "@/scripts/startup/app-role";
+import { provisionAppRole } from "@/db/app-role";
 import { runtimeRole, runtimeRoleWarning } from "./runtime-role";
 
 // Issue 15 item 9: the app's pools connect as te_app (migration 0018), which is neither

@@ -1,6 +1,6 @@
 import net from "node:net";
 import { connect, makeDb } from "../../db/connect";
-import { createUser } from "../../e2e/fixtures/db";
+import { createUser } from "../../lib/auth/testing/users";
 import { createIngestKey } from "../../lib/ingest/otlp-http/keys";
 import { insertSyntheticTrace } from "../../lib/traces/trace/trace-synthetic";
 import { sleep } from "./stats";

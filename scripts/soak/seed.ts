@@ -1,6 +1,6 @@
 import { connect, makeDb } from "../../db/connect";
 import type { UserRole } from "../../db/schema";
-import { createUser } from "../../e2e/fixtures/db";
+import { createUser } from "../../lib/auth/testing/users";
 import { createIngestKey } from "../../lib/ingest/otlp-http/keys";
 import type { SoakUser } from "./users";
 

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { startEmbedded, type EmbeddedServer } from "../../db/embedded";
 import { runMigrations } from "../../db/migrate";
-import { provisionAppRole } from "../startup/app-role";
+import { provisionAppRole } from "../../db/app-role";
 import { buildIfStale, startNext, waitUntilServing } from "../startup/next-server";
 import { sleep } from "./stats";
 

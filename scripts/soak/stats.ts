@@ -1,4 +1,4 @@
-import { percentile } from "../../bench/lib/percentile";
+import { percentile } from "../../lib/latency/percentile";
 /** Outcomes of one kind of request: status counts (or error codes) and latencies of the answers. */
 export class RequestStats {
   readonly outcomes = new Map<string, number>();

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:chi
 import fs from "node:fs";
 import path from "node:path";
 import { portIsFree, StartupError } from "../../db/embedded";
-import { KEEP_ALIVE_TIMEOUT_MS } from "../../lib/ingest/otlp-http/node-server";
+import { KEEP_ALIVE_TIMEOUT_MS, serverNodeOptions } from "../../lib/ingest/otlp-http/node-server";
 import { PEER_ADDRESS_HEADER } from "../../lib/security/client-address";
 
 const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
@@ -40,18 +40,6 @@ export function buildIfStale(log: (line: string) => void): void {
   const build = spawnSync(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit", env: process.env });
   if (build.status !== 0) throw new StartupError("next build failed; see the output above.");
 }
-
-/**
- * A young generation large enough that an ingest request's decoded spans die young instead of
- * being copied to the old one while the request waits for the database: about 40% less CPU per
- * span in ingest's decoding and normalising (BENCHMARKS.md, Ingest). Up to 3 × 64 MiB; a
- * --max-semi-space-size in NODE_OPTIONS wins.
- */
-export function serverNodeOptions(current: string | undefined): string {
-  if (current?.includes("--max-semi-space-size")) return current;
-  return [current, "--max-semi-space-size=64"].filter(Boolean).join(" ");
-}
-
 
 /**
  * Next.js behind the app's own HTTP server (app-server.mjs), which tells the app each request's

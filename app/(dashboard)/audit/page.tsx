@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getSql } from "@/lib/db/client";
 import { listTenants } from "@/lib/admin/overview";
 import { queryAuditLog } from "@/lib/audit/query";
-import { auditCursorParam, auditFilterParams, auditFiltersToParams, auditFiltersToSearch } from "@/lib/audit/query-params";
+import { auditCursorParam, auditFilterParams, auditFiltersToParams, auditFiltersToSearch } from "@/lib/audit/audit-params";
 import { Time } from "@/components/preferences/time-zone";
 import { reviewStatus } from "@/lib/audit/review";
 import { pendingRevocations } from "@/lib/audit/revocations";

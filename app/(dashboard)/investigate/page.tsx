@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { pageAccess } from "@/lib/auth/guard";
 import { investigate } from "@/lib/investigate/run";
 import { hrefWithout, keptParams } from "@/lib/http/lenient-params";
-import { auditDetails, defaultPreset, parseInvestigateLeniently, RETRY_THRESHOLD } from "@/lib/investigate/search-params";
+import { auditDetails, defaultPreset, parseInvestigateLeniently, RETRY_THRESHOLD } from "@/lib/investigate/investigate-params";
 import { readPreferences } from "@/lib/preferences/server";
 import { tenantsInScope } from "@/lib/tenants/in-scope";
 import { InvalidParams } from "@/components/filters/invalid-params";

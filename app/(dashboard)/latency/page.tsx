@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { pageAccess } from "@/lib/auth/guard";
 import { hrefWithout, keptParams, parseLeniently } from "@/lib/http/lenient-params";
-import { auditDetails, latencyFilters, latencyRequest, requestedTenants } from "@/lib/latency/params";
+import { auditDetails, latencyFilters, latencyRequest, requestedTenants } from "@/lib/latency/latency-params";
 import { latencyOptions, latencyReport } from "@/lib/latency/report";
 import { autoStep } from "@/lib/latency/step";
 import { tenantsInScope } from "@/lib/tenants/in-scope";

@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/api-route";
 import { jsonError } from "@/lib/http/responses";
 import { TimeRangeError } from "@/lib/filters/time-range";
-import { auditDetails, latencyFilters, latencyParams, requestedTenants } from "@/lib/latency/params";
+import { auditDetails, latencyFilters, latencyParams, requestedTenants } from "@/lib/latency/latency-params";
 import { latencyReport } from "@/lib/latency/report";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TenantScope } from "@/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { parseInvestigateParams } from "@/lib/investigate/search-params";
+import { parseInvestigateParams } from "@/lib/investigate/investigate-params";
 import { findTraceHeader } from "./trace-header";
 import { lineageHref } from "./trace-lineage-link";
 import { insertSyntheticTrace } from "./trace-synthetic";

@@ -1,6 +1,6 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import { LINEAGE_ID_PATTERN } from "@/lib/investigate/search-params";
+import { LINEAGE_ID_PATTERN } from "./lineage-id";
 import type { TraceHeader } from "./trace-header";
 import { spanWhere } from "./trace-span";
 

@@ -7,7 +7,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { RunHistory } from "@/components/retention/run-history";
 import { RunNowButton } from "@/components/retention/run-now-button";
 import { TenantRetentionForm } from "@/components/retention/tenant-retention-form";
-import { runNowAction, updateRetentionAction } from "./actions";
+import { runNowAction, updateRetentionAction } from "@/lib/retention/actions";
 
 export const metadata: Metadata = { title: "Retention" };
 export const dynamic = "force-dynamic";

@@ -6,7 +6,7 @@ import { decodePathSegment } from "@/lib/http/path-segment";
 import { isValidTenantId } from "@/lib/tenants/tenant-id";
 import { parseTraceId } from "@/lib/traces/trace/trace-id";
 import { traceViewAccess } from "@/lib/traces/trace/trace-page-access";
-import { parseZoom } from "@/lib/waterfall/zoom-param";
+import { parseZoom } from "@/lib/waterfall/waterfall-params";
 import { TraceMessage } from "@/components/waterfall/trace-message";
 import { TraceView } from "@/components/waterfall/trace-view";
 

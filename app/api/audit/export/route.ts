@@ -1,6 +1,6 @@
 import { getSql } from "@/lib/db/client";
 import { auditCsvStream } from "@/lib/audit/csv-export";
-import { auditFilterParams, auditFiltersToParams } from "@/lib/audit/query-params";
+import { auditFilterParams, auditFiltersToParams } from "@/lib/audit/audit-params";
 import { apiRoute } from "@/lib/http/api-route";
 
 export const dynamic = "force-dynamic";

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { refineTimeRange, resolveTimeRange, timeRangeParams, TimeRangeError, type TimePreset, type TimeRange } from "@/lib/filters/time-range";
 import { keptParams, parseLeniently } from "@/lib/http/lenient-params";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
+import { LINEAGE_ID_PATTERN } from "@/lib/traces/trace/lineage-id";
 
 /** The four questions of /investigate, one tab each (`?view=`). */
 export const INVESTIGATE_VIEWS = ["errors", "retries", "slow", "lineage"] as const;
@@ -15,9 +16,6 @@ export const RETRY_THRESHOLD = { min: 1, max: 100, default: 3 } as const;
  */
 export const SLOW_RANKS = ["request", "end-to-end"] as const;
 export type SlowRank = (typeof SLOW_RANKS)[number];
-
-/** Job ids, event ids and request ids as the tracing library writes them (and a bit looser). */
-export const LINEAGE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 /** A repeated parameter counts once: the last value wins, as in a form. */
 const lastValue = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? (v.at(-1) ?? "") : v));

@@ -4,12 +4,12 @@ import { revalidatePath } from "next/cache";
 import { getSql } from "@/lib/db/client";
 import { authorize } from "@/lib/auth/gate";
 import { env } from "@/lib/config/env";
-import { retentionSettingsSchema } from "@/lib/retention/policy";
-import { summarize } from "@/lib/retention/run";
-import { runRetentionJob } from "@/lib/retention/traced-run";
-import { updateTenantRetention } from "@/lib/retention/settings";
 import { isValidTenantId } from "@/lib/tenants/tenant-id";
-import type { ActionState } from "@/components/retention/action-state";
+import type { ActionState } from "./action-state";
+import { retentionSettingsSchema } from "./policy";
+import { summarize } from "./run";
+import { updateTenantRetention } from "./settings";
+import { runRetentionJob } from "./traced-run";
 
 const PAGE = "/admin/retention";
 const NOT_ALLOWED: ActionState = { error: "Your role does not allow changing retention." };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseInvestigateLeniently, parseInvestigateParams } from "./search-params";
+import { parseInvestigateLeniently, parseInvestigateParams } from "./investigate-params";
 
 const now = new Date("2026-03-01T12:00:00Z");
 

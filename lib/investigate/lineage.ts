@@ -1,9 +1,9 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import { tenantCondition, type TenantFilter, type Window } from "@/lib/investigate/tenant-filter";
-import { hexIds, roundUpMs } from "@/lib/investigate/trace-link";
+import { withinRetention } from "@/lib/traces/retention-filter";
 import { buildLineage, type LineageNode, type LineageSpan } from "./lineage-tree";
-import { withinRetention } from "./retention-filter";
+import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
+import { hexIds, roundUpMs } from "./trace-link";
 
 export type LineageMatch = "request" | "job" | "event";
 

@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { traceIdToUuid } from "@/db/span-codec/ids";
+import { keyFor, postOtlp, seedTenant, startIngestServer, type IngestServer } from "@/lib/ingest/testing/fixtures";
+import { encodeRequest, requestOf, type SpanSpec } from "@/lib/ingest/testing/synthetic";
 import { applyTailSampling } from "./tail-sampling";
-import { keyFor, postOtlp, seedTenant, startIngestServer, type IngestServer } from "./testing/fixtures";
-import { encodeRequest, requestOf, type SpanSpec } from "./testing/synthetic";
 
 let t: TestDatabase;
 let server: IngestServer;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clampZoom, formatZoom, parseZoom } from "./zoom-param";
+import { clampZoom, formatZoom, parseZoom } from "./waterfall-params";
 
 describe("the zoom parameter", () => {
   it("round-trips a window in whole nanoseconds", () => {

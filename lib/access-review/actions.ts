@@ -1,5 +1,6 @@
 "use server";
 
+// Beside lib/audit, not in it: these actions pass the gate (lib/auth), which itself records to lib/audit.
 import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditCursorParam, auditFilterParams, auditFiltersToSearch } from "./query-params";
+import { auditCursorParam, auditFilterParams, auditFiltersToSearch } from "./audit-params";
 
 function problem(params: Record<string, unknown>): string {
   const result = auditFilterParams.safeParse(params);

@@ -1,7 +1,7 @@
 import { foldRollupDeltas } from "@/lib/ingest/derivations/rollup";
-import { applyTailSampling } from "@/lib/ingest/tail-sampling";
-import { summarize, type RetentionDatabase } from "./run";
-import { runRetentionJob } from "./traced-run";
+import { summarize, type RetentionDatabase } from "@/lib/retention/run";
+import { runRetentionJob } from "@/lib/retention/traced-run";
+import { applyTailSampling } from "./tail-sampling";
 
 export interface SchedulerLog {
   info(fields: Record<string, unknown>, message: string): void;

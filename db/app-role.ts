@@ -1,4 +1,4 @@
-import { connect } from "../../db/connect";
+import { connect } from "./connect";
 
 /** The login role the app runs as (migration 0018): neither superuser nor owner of anything. */
 export const APP_ROLE = "te_app";
