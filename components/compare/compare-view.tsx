@@ -38,7 +38,7 @@ export function CompareView({ a, b, typical }: Props) {
         <p className="mt-1 text-xs" data-testid="compare-total">
           End to end, B is <span className="font-medium">{formatDelta({ delta: total, relative: ns(a) > 0 ? total / ns(a) : null })}</span> against A.
         </p>
-        {typical && <TypicalNote a={a} typical={typical} />}
+        {typical && <TypicalNote b={b} typical={typical} />}
       </header>
       <LoadStatus side="A" load={loadA} expected={a.spanCount} />
       <LoadStatus side="B" load={loadB} expected={b.spanCount} />
@@ -66,14 +66,14 @@ function TraceCard({ side, header }: { side: "A" | "B"; header: TraceHeader }) {
 }
 
 /** Which trace was picked as typical, and by what rule, in numbers. */
-function TypicalNote({ a, typical }: { a: TraceHeader; typical: TypicalPick }) {
+function TypicalNote({ b, typical }: { b: TraceHeader; typical: TypicalPick }) {
   return (
     <p className="mt-1 rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-900" data-testid="typical-note">
-      B is the typical trace picked for A: of the {formatCount(typical.sample)} traces of{" "}
+      A is the typical trace picked for B: of the {formatCount(typical.sample)} traces of{" "}
       <span className="font-medium">
-        <VisibleName text={a.rootService ?? "?"} /> <VisibleName text={a.rootName ?? "?"} />
+        <VisibleName text={b.rootService ?? "?"} /> <VisibleName text={b.rootName ?? "?"} />
       </span>{" "}
-      in tenant {typical.tenantId} started between <Time at={typical.from} /> and <Time at={typical.to} /> (an hour either side of A), the one whose
+      in tenant {typical.tenantId} started between <Time at={typical.from} /> and <Time at={typical.to} /> (an hour either side of B), the one whose
       duration, {formatDuration(BigInt(typical.durationNs))}, is nearest their median of {formatDuration(BigInt(typical.medianNs))}.
     </p>
   );

@@ -58,10 +58,10 @@ export const ROUTES: RouteCase[] = [
     tenantAware: true,
     roles: TRACE_ROLES,
     action: "trace.compare",
-    // A from the viewer's tenant, B from the variant's: one row per trace, as two trace views write.
-    path: (f, v) => `/traces/compare?a=${f.own.traceId}&b=${t(f, v).traceId}`,
+    // B (read first) from the viewer's tenant, A from the variant's: one row per trace, as two trace views write.
+    path: (f, v) => `/traces/compare?a=${t(f, v).traceId}&b=${f.own.traceId}`,
     allowedThen: [{ action: "trace.compare", outcome: "allowed" }],
-    // B is answered like a trace that does not exist; its row is a denied probe of the other tenant.
+    // A is answered like a trace that does not exist; its row is a denied probe of the other tenant.
     otherTenant: { status: 200, audit: { action: "trace.compare", outcome: "allowed" }, then: [{ action: "trace.compare", outcome: "denied" }] },
   },
   { name: "latency page", kind: "page", tenantAware: true, roles: TRACE_ROLES, action: "latency.query", path: (f, v) => `/latency?tenant=${t(f, v).tenant}` },

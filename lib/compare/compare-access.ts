@@ -11,13 +11,13 @@ import { readComparePair, type ComparePair } from "./compare-pair";
  * before either is read. A trace outside the scope then reads as null, like a missing one.
  */
 export async function compareAccess(request: CompareRequest): Promise<ComparePair> {
-  const { scope } = await pageAccess("traces:read", await traceAccess("trace.compare", request.a, request.aTenant, { side: "a", with: request.b }));
-  if (request.b !== TYPICAL) await pageAccess("traces:read", await traceAccess("trace.compare", request.b, request.bTenant, { side: "b", with: request.a }));
+  const { scope } = await pageAccess("traces:read", await traceAccess("trace.compare", request.b, request.bTenant, { side: "b", with: request.a }));
+  if (request.a !== TYPICAL) await pageAccess("traces:read", await traceAccess("trace.compare", request.a, request.aTenant, { side: "a", with: request.b }));
   const pair = await withTenantScope(scope, (tx) => readComparePair(tx, scope, request));
-  // The typical trace is known only once picked, from A's tenant (which the first row allowed);
+  // The typical trace is known only once picked, from B's tenant (which the first row allowed);
   // it gets its own row before anything of it reaches the page.
   if (pair.typical) {
-    await pageAccess("traces:read", await traceAccess("trace.compare", pair.typical.traceId, pair.typical.tenantId, { side: "b", with: request.a, typical: true }));
+    await pageAccess("traces:read", await traceAccess("trace.compare", pair.typical.traceId, pair.typical.tenantId, { side: "a", with: request.b, typical: true }));
   }
   return pair;
 }

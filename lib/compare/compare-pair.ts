@@ -9,7 +9,7 @@ import { findTypical, type TypicalPick } from "./typical";
 export interface ComparePair {
   a: TraceHeader | null;
   b: TraceHeader | null;
-  /** Why B was picked, when the request asked for a typical trace and one was found. */
+  /** Why A was picked, when the request asked for a typical trace and one was found. */
   typical: TypicalPick | null;
 }
 
@@ -18,9 +18,9 @@ export interface ComparePair {
  * like one that does not exist, so the page answers both the same way and shows nothing of it.
  */
 export async function readComparePair(tx: TransactionSql, scope: TenantScope, request: CompareRequest): Promise<ComparePair> {
-  const a = await findTraceHeader(tx, scope, request.a, request.aTenant);
-  if (request.b !== TYPICAL) return { a, b: await findTraceHeader(tx, scope, request.b, request.bTenant), typical: null };
-  const typical = a ? await findTypical(tx, scope, a) : null;
-  const b = typical ? await findTraceHeader(tx, scope, typical.traceId, typical.tenantId) : null;
+  const b = await findTraceHeader(tx, scope, request.b, request.bTenant);
+  if (request.a !== TYPICAL) return { a: await findTraceHeader(tx, scope, request.a, request.aTenant), b, typical: null };
+  const typical = b ? await findTypical(tx, scope, b) : null;
+  const a = typical ? await findTraceHeader(tx, scope, typical.traceId, typical.tenantId) : null;
   return { a, b, typical };
 }

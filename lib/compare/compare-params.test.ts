@@ -12,16 +12,18 @@ describe("parseCompare", () => {
       problems: [],
       dropped: [],
     });
-    expect(parseCompare({ a: A, b: TYPICAL }).request).toMatchObject({ a: A, b: TYPICAL });
+    expect(parseCompare({ a: TYPICAL, b: B }).request).toMatchObject({ a: TYPICAL, b: B });
   });
 
   it("lists a missing or bad trace and asks for nothing", () => {
     expect(parseCompare({})).toMatchObject({ request: null, problems: ["a: missing: the first trace's id", "b: missing: the second trace's id"] });
-    const bad = parseCompare({ a: "nope", b: B });
+    const bad = parseCompare({ a: A, b: "nope" });
     expect(bad.request).toBeNull();
-    expect(bad.problems).toEqual(["a: not a trace id (32 hex digits)"]);
-    expect(bad.dropped).toEqual(["a"]);
-    expect(parseCompare({ a: A, b: "0".repeat(32) }).problems).toEqual([`b: not a trace id (32 hex digits) nor "typical"`]);
+    expect(bad.problems).toEqual(["b: not a trace id (32 hex digits)"]);
+    expect(bad.dropped).toEqual(["b"]);
+    expect(parseCompare({ a: "0".repeat(32), b: B }).problems).toEqual([`a: not a trace id (32 hex digits) nor "typical"`]);
+    // "typical" is for the baseline only.
+    expect(parseCompare({ a: A, b: TYPICAL }).request).toBeNull();
   });
 
   it("drops a bad tenant and still compares", () => {
@@ -33,11 +35,11 @@ describe("parseCompare", () => {
 });
 
 describe("compareHref", () => {
-  it("addresses both traces with their tenants, in the hex form, or a typical B", () => {
+  it("addresses both traces with their tenants, in the hex form, or a typical A", () => {
     expect(compareHref({ traceId: "4bf92f35-77b3-4da6-a3ce-929d0e0e4736", tenantId: "acme" }, { traceId: B, tenantId: "beta" })).toBe(
       `/traces/compare?a=${A}&aTenant=acme&b=${B}&bTenant=beta`,
     );
-    expect(compareHref({ traceId: A, tenantId: "acme" }, TYPICAL)).toBe(`/traces/compare?a=${A}&aTenant=acme&b=typical`);
+    expect(compareHref(TYPICAL, { traceId: A, tenantId: "acme" })).toBe(`/traces/compare?a=typical&b=${A}&bTenant=acme`);
   });
 });
 

@@ -3,12 +3,15 @@ import { parseLeniently } from "@/lib/http/lenient-params";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
 import { traceIdParam } from "@/lib/traces/trace-id";
 
-/** `b=typical`: the page picks a trace of A's root operation near that operation's median. */
+/**
+ * `a=typical`: the page picks, as the baseline A, a trace of B's root operation near that
+ * operation's median, so "slower" marks what is slow in B.
+ */
 export const TYPICAL = "typical";
 
 const schema = z.object({
-  a: traceIdParam.optional(),
-  b: z.union([z.literal(TYPICAL), traceIdParam], { error: `not a trace id (32 hex digits) nor "${TYPICAL}"` }).optional(),
+  a: z.union([z.literal(TYPICAL), traceIdParam], { error: `not a trace id (32 hex digits) nor "${TYPICAL}"` }).optional(),
+  b: traceIdParam.optional(),
   /** Which tenant's trace, when one id is a trace in several of the caller's tenants. */
   aTenant: tenantIdSchema.optional(),
   bTenant: tenantIdSchema.optional(),
@@ -36,14 +39,11 @@ export function parseCompare(raw: RawParams): { request: CompareRequest | null; 
 }
 
 /** The address of the comparison of two traces, each with its tenant. */
-export function compareHref(a: { traceId: string; tenantId: string }, b: { traceId: string; tenantId: string } | typeof TYPICAL): string {
+export function compareHref(a: { traceId: string; tenantId: string } | typeof TYPICAL, b: { traceId: string; tenantId: string }): string {
   // Search hits carry the stored uuid form; the address uses OTel's 32 hex digits.
   const hex = (id: string) => id.replace(/-/g, "");
-  const query = new URLSearchParams({ a: hex(a.traceId), aTenant: a.tenantId });
-  if (b === TYPICAL) query.set("b", TYPICAL);
-  else {
-    query.set("b", hex(b.traceId));
-    query.set("bTenant", b.tenantId);
-  }
+  const query = new URLSearchParams(a === TYPICAL ? { a: TYPICAL } : { a: hex(a.traceId), aTenant: a.tenantId });
+  query.set("b", hex(b.traceId));
+  query.set("bTenant", b.tenantId);
   return `/traces/compare?${query}`;
 }

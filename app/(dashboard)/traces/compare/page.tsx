@@ -32,8 +32,8 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   }
   const pair = await compareAccess(request);
   if (!pair.a || !pair.b) {
-    const typicalMissing = pair.a !== null && request.b === TYPICAL;
-    const missing = [pair.a ? null : request.a, pair.b || request.b === TYPICAL ? null : request.b].filter((id) => id !== null);
+    const typicalMissing = pair.b !== null && request.a === TYPICAL;
+    const missing = [pair.a || request.a === TYPICAL ? null : request.a, pair.b ? null : request.b].filter((id) => id !== null);
     return (
       <TraceMessage title={typicalMissing ? "No typical trace" : "Trace not found"}>
         {typicalMissing ? (
@@ -41,7 +41,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         ) : (
           <>
             {missing.map((id, i) => (
-              <span key={id}>
+              <span key={i}>
                 {i > 0 && " nor "}
                 {i === 0 ? "No trace " : "trace "}
                 <code>{id}</code>
