@@ -30,7 +30,7 @@ export function CompareSelection({ children }: { children: React.ReactNode }) {
     <SelectionContext.Provider value={{ picked, toggle }}>
       <div className="mb-2 flex items-center gap-2 text-xs" data-testid="compare-bar">
         {a && b ? (
-          <Link href={compareHref(a, b)} prefetch={false} className="rounded bg-sky-700 px-2 py-0.5 font-medium text-white hover:bg-sky-800" data-testid="compare-selected">
+          <Link href={compareHref(a, b)} prefetch={false} className="rounded bg-sky-700 px-2 py-0.5 font-medium text-white hover:bg-sky-800" data-testid="compare-picked">
             Compare the two selected
           </Link>
         ) : (
