@@ -105,8 +105,8 @@ export function CompareTree({ a, b, A, B }: Props) {
       </div>
       <SelectedNode a={a} b={b} A={A} B={B} tree={tree} node={selected} diff={selected >= 0 ? diffs[selected]! : null} />
       <div className="flex min-h-0 flex-1 flex-col rounded border border-zinc-200 dark:border-zinc-800">
-        <div className="flex border-b border-zinc-200 text-xs text-zinc-500 dark:border-zinc-800" aria-hidden>
-          <span className="flex-1 px-2 py-1">Span (service, operation)</span>
+        <div className="flex items-center border-b border-zinc-200 py-1 text-xs text-zinc-500 dark:border-zinc-800" aria-hidden>
+          <span className="flex-1 px-2">Span (service, operation)</span>
           <span className={NUMBER_COLUMN}>A</span>
           <span className={NUMBER_COLUMN}>B</span>
           <span className={`${DELTA_COLUMN} pl-3`}>B − A</span>

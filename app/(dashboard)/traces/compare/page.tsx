@@ -21,11 +21,11 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         <PageHeader title="Compare traces" />
         <InvalidParams problems={problems} clearHref={hrefWithout("/traces/compare", raw, dropped)} usable={false} />
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          Pick two traces on{" "}
+          Tick two traces in the Compare column of{" "}
           <Link href="/traces" prefetch={false} className="underline">
             Traces
-          </Link>{" "}
-          and press Compare, or open a trace and compare it with a typical one.
+          </Link>
+          , or open a trace and compare it with a typical one.
         </p>
       </>
     );
