@@ -1,10 +1,10 @@
 // The explorer traces itself with its own ADR-012 library. Export stays off unless an OTLP
-// endpoint is configured (lib/tracing/env-config.ts); /v1/traces is never traced.
+// endpoint is configured (tracingConfigFromEnv); /v1/traces is never traced.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { initTracing, tracingConfigFromEnv } = await import("@/lib/tracing");
+  const { initTracing, tracingConfigFromEnv } = await import("@trace-explorer/tracing");
   await initTracing(tracingConfigFromEnv("trace-explorer"));
-  const { otlpListenerFromEnv } = await import("@/lib/ingest/config");
+  const { otlpListenerFromEnv } = await import("@/lib/ingest/otlp-http/config");
   const otlp = otlpListenerFromEnv(process.env);
   if (otlp) {
     const { startAppOtlpListener } = await import("@/lib/ingest/app-otlp-listener");

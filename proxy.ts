@@ -5,7 +5,7 @@ import { PAGE_URL_HEADER } from "@/lib/http/page-url";
 import { isWellFormedPath } from "@/lib/http/path-segment";
 import { contentSecurityPolicy, newNonce } from "@/lib/security/csp";
 import { CLIENT_REQUEST_ID_HEADER } from "@/lib/audit/request-meta";
-import { isValidRequestId, newRequestId } from "@/lib/tracing/ids";
+import { isValidRequestId, newRequestId } from "@trace-explorer/tracing";
 
 const { auth } = NextAuth(authConfig);
 

@@ -13,7 +13,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["{lib,db,app,components,scripts}/**/*.test.{ts,tsx}"],
+    include: ["{lib,db,app,components,scripts,examples}/**/*.test.{ts,tsx}"],
     globalSetup: ["db/testing/global-setup.ts"],
     pool: "forks",
     // Two files at a time: most wait on Postgres, and the CI run has a time limit (4.7 → 2.8 min).

@@ -6,19 +6,19 @@ import { fileURLToPath } from "node:url";
 import { ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from "@opentelemetry/sdk-trace";
-import { decodeProtobuf } from "../lib/ingest/decode-protobuf";
-import { defaultLimits } from "../lib/ingest/limits";
-import { normalizeRequest, type NormalizedEntry } from "../lib/ingest/normalize";
-import type { AnyValue, KeyValue, OtlpRequest, OtlpSpan } from "../lib/ingest/otlp";
-import { defaultRedactionRules, Redactor, type RedactionCounts } from "../lib/ingest/redact";
+import { decodeProtobuf } from "../lib/ingest/traces/decode-protobuf";
+import { defaultLimits } from "../lib/ingest/otlp-http/limits";
+import { normalizeRequest, type NormalizedEntry } from "../lib/ingest/traces/normalize";
+import type { AnyValue, KeyValue } from "../lib/ingest/otlp-http/common";
+import type { OtlpRequest, OtlpSpan } from "../lib/ingest/traces/otlp";
+import { defaultRedactionRules, Redactor, type RedactionCounts } from "../lib/ingest/otlp-http/redact";
 import { encodeRequest, syntheticRequest } from "../lib/ingest/testing/synthetic";
-import { benignCorpus, leakCorpus, leakNeedles, type LeakCase } from "../lib/redaction/corpus/corpus";
-import { defaultRuleSet } from "../lib/redaction/rule-set";
-import { recordBenign, recordLeak, resourceOf } from "../lib/redaction/testing/corpus-spans";
-import { SanitizingExporter } from "../lib/tracing/sanitizing-exporter";
+import { SanitizingExporter } from "@trace-explorer/tracing";
+import { defaultRuleSet } from "@trace-explorer/tracing/redaction";
+import { benignCorpus, leakCorpus, leakNeedles, recordBenign, recordLeak, resourceOf, type LeakCase } from "@trace-explorer/tracing/redaction/corpus";
 import { percentile } from "./lib/percentile";
 
-// Redaction: how much of the shared corpus (lib/redaction/corpus/) each engine catches and
+// Redaction: how much of the shared corpus (@trace-explorer/tracing/redaction/corpus) each engine catches and
 // spares, what it costs per span, and whether any input makes a rule take more than linear time.
 //
 // 1. Corpus: leaks found / total and benign values altered / total, for ingest's redactor

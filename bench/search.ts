@@ -46,11 +46,11 @@ async function time(sql: Sql, scope: TenantScope, fn: (tx: TransactionSql) => Pr
 }
 
 async function main() {
-  const { searchTracesIn } = await import("../lib/traces/search");
-  const { scatterIn } = await import("../lib/traces/scatter");
-  const { parseSearch } = await import("../lib/traces/search-params");
-  const { suggestIn } = await import("../lib/traces/autocomplete");
-  const { autocompleteParamsSchema } = await import("../lib/traces/autocomplete-params");
+  const { searchTracesIn } = await import("../lib/traces/search/search");
+  const { scatterIn } = await import("../lib/traces/search/scatter");
+  const { parseSearch } = await import("../lib/traces/search/search-params");
+  const { suggestIn } = await import("../lib/traces/search/autocomplete");
+  const { autocompleteParamsSchema } = await import("../lib/traces/search/autocomplete-params");
 
   const bench = await benchDatabase();
   const sql = connect(bench.url, { max: 1 });
@@ -127,7 +127,7 @@ async function main() {
     }
     console.log(slow === 0 ? "\nEvery mix has p95 under 50 ms." : `\n${slow} mix(es) have p95 of 50 ms or more.`);
 
-    // The duration scatter (lib/traces/scatter.ts): every match of the window, a query of its
+    // The duration scatter (lib/traces/search/scatter.ts): every match of the window, a query of its
     // own beside the page's, rendered in its own Suspense boundary so the table does not wait.
     console.log("\nscatter (every match, up to 5,000 points) points  total   p50 ms   p95 ms");
     const scatterMixes: Mix[] = [

@@ -12,11 +12,10 @@ import {
 import { ExportResultCode, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace";
 import pino from "pino";
-import { createLogger } from "../lib/tracing/logger";
-import { closeRequestScope, openRequestScope, type IncomingRequestInfo } from "../lib/tracing/request-scope";
-import { initTracing } from "../lib/tracing/setup";
+import { closeRequestScope, initTracing, openRequestScope, type IncomingRequestInfo } from "@trace-explorer/tracing";
+import { createLogger } from "@trace-explorer/tracing/logger";
 
-// Cost per request of lib/tracing against the same handler on the plain OpenTelemetry SDK, in
+// Cost per request of the tracing library (packages/tracing) against the same handler on the plain OpenTelemetry SDK, in
 // one process and one run. Both sides: extract an upstream traceparent, start a server span,
 // run the handler in its context, write one pino JSON line carrying the trace and span ids
 // (added by hand on the plain side), end the span, and export it through a BatchSpanProcessor

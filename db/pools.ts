@@ -4,7 +4,7 @@ import { connect, makeDb, type Db, type Sql } from "./connect";
 /**
  * The backstop for a transaction this process stops driving (an abandoned download, a bug):
  * Postgres ends the session after a minute idle inside it. No request of the app leaves its
- * transaction idle that long; trace downloads cut theirs much sooner (lib/traces/transaction-stream.ts).
+ * transaction idle that long; trace downloads cut theirs much sooner (lib/traces/trace/transaction-stream.ts).
  */
 export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 

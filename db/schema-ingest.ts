@@ -5,7 +5,7 @@ import { ingestKeys, tenants } from "./schema";
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 /**
- * What ingest did per tenant and day (lib/ingest/counters.ts names the counters): spans
+ * What ingest did per tenant and day (lib/ingest/otlp-http/counters.ts names the counters): spans
  * stored, duplicates, refusals by reason, isolation violations, redactions by rule, and what
  * the limits removed. One row per counter, so a new redaction rule needs no migration.
  */

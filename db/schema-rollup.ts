@@ -35,7 +35,7 @@ const figures = () => ({
 
 /**
  * Latency rollup per tenant, service, operation, span kind, job name and minute, maintained at
- * ingest (lib/ingest/rollup.ts) so the latency views never scan spans. Coarser grains of the
+ * ingest (lib/ingest/derivations/rollup.ts) so the latency views never scan spans. Coarser grains of the
  * same figures let long windows read few rows (lib/latency/tiers.ts): `grain` is the period in
  * minutes starting at `minute` — 1, 60 and 360 per operation, and 15 for a tenant's total over all
  * operations (service, operation and job name '', kind 0). Histograms are sparse:
@@ -62,7 +62,7 @@ export const spanRollup = pgTable(
 export type SpanRollupRow = typeof spanRollup.$inferSelect;
 
 /**
- * What ingest transactions added to the rollup and the folder (lib/ingest/rollup-folder.ts) has
+ * What ingest transactions added to the rollup and the folder (lib/ingest/derivations/rollup-folder.ts) has
  * not yet merged into `span_rollup`: one row per request and minute-grain key, insert-only, so
  * concurrent ingest never waits on another's rollup rows. Folding deletes the rows it merges,
  * in one transaction, so each is counted exactly once.

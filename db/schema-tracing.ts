@@ -7,7 +7,7 @@ export const outboxStatuses = ["pending", "delivered", "failed"] as const;
 
 /**
  * Integration events written in the same transaction as the business change that caused them
- * (lib/tracing/outbox.ts), then delivered by the relay. Each row carries the W3C trace context
+ * (emitEvent of @trace-explorer/tracing/outbox), then delivered by the relay. Each row carries the W3C trace context
  * of the span that emitted it, so the relay continues the same trace (ADR-012).
  */
 export const outboxEvents = pgTable(
@@ -33,7 +33,7 @@ export const outboxEvents = pgTable(
     deliveredAt: ts("delivered_at"),
   },
   (t) => [
-    // The same rules lib/tracing applies: an event without usable correlation ids is refused
+    // The same rules the tracing library applies (its packages/tracing/sql/outbox.sql is this table): an event without usable correlation ids is refused
     // by the database too, whoever writes it.
     check(
       "outbox_traceparent_format",

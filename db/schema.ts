@@ -200,10 +200,10 @@ export const traces = pgTable(
     isSecurity: boolean("is_security").notNull().default(false),
     sampleWeight: real("sample_weight").notNull().default(1),
     updatedAt: ts("updated_at").notNull().defaultNow(),
-    /** Span attribute key -> distinct values of the trace's spans (lib/ingest/trace-attributes.ts), migration 0008. */
+    /** Span attribute key -> distinct values of the trace's spans (lib/ingest/derivations/trace-attributes.ts), migration 0008. */
     attributes: jsonb("attributes").$type<Record<string, unknown[]>>().notNull().default({}),
     /**
-     * The summary's numbers as search cells (lib/ingest/number-cells.ts), migration 0011. A
+     * The summary's numbers as search cells (lib/ingest/derivations/number-cells.ts), migration 0011. A
      * writer that leaves it NULL has it computed by the traces_fill_number_cells trigger.
      */
     attributeNumberCells: text("attribute_number_cells").array(),

@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * Regenerates lib/ingest/proto/otlp.{js,d.ts}: static protobufjs code for the trace part of
+ * Regenerates lib/ingest/proto/traces.{js,d.ts}: static protobufjs code for the trace part of
  * the official opentelemetry-proto definitions, as shipped in the npm package
  * @opentelemetry/otlp-grpc-exporter-base. Run with `npx tsx scripts/generate-otlp-proto.ts`
  * and commit the output.
@@ -17,8 +17,8 @@ const protoDir = path.join(root, "node_modules", protoPackage, "build", "protos"
 const entryPath = "opentelemetry/proto/collector/trace/v1/trace_service.proto";
 const entry = path.join(protoDir, entryPath);
 const outDir = path.join(root, "lib/ingest/proto");
-const js = path.join(outDir, "otlp.js");
-const dts = path.join(outDir, "otlp.d.ts");
+const js = path.join(outDir, "traces.js");
+const dts = path.join(outDir, "traces.d.ts");
 const bin = (name: string) => path.join(root, "node_modules/.bin", name);
 
 if (!fs.existsSync(entry)) {
@@ -64,7 +64,7 @@ execFileSync(
 );
 // Decoding an AnyValue names its oneof case through a setter that deletes the six other
 // fields from the message, about 5% of ingest's decoding and normalising time. Normalising
-// reads the fields themselves (lib/ingest/normalize.ts), so decode skips naming the case.
+// reads the fields themselves (lib/ingest/traces/normalize.ts), so decode skips naming the case.
 const oneofCase = /^\s*message\.value = "(?:stringValue|boolValue|intValue|doubleValue|arrayValue|kvlistValue|bytesValue)";\n/gm;
 fs.writeFileSync(js, fs.readFileSync(js, "utf8").replace(oneofCase, ""));
 execFileSync(bin("pbts"), ["--out", dts, js], { stdio: "inherit" });

@@ -6,7 +6,7 @@ import { isTransientDatabaseError } from "../db/errors";
 import { eq } from "drizzle-orm";
 import { auditLog, ingestKeys } from "../db/schema";
 import { auditRowOf, type AuditRecord } from "../lib/audit/record";
-import { createIngestKey, IngestKeyError, listIngestKeys, revokeIngestKey } from "../lib/ingest/keys";
+import { createIngestKey, IngestKeyError, listIngestKeys, revokeIngestKey } from "../lib/ingest/otlp-http/keys";
 import { cliAuditKey } from "./startup/cli-audit-key";
 import { cliDatabaseUrl, NoDatabaseError } from "./startup/cli-database";
 

@@ -7,23 +7,15 @@ import { SpanKind } from "@opentelemetry/api";
 import PgBoss from "pg-boss";
 import { z } from "zod";
 import { connect, type Sql } from "../db/connect";
-import { tracedQueue } from "../lib/tracing/adapters/pg-boss";
-import {
-  OutboxRelay,
-  createLogger,
-  emitEvent,
-  getCorrelation,
-  initTracing,
-  onEvent,
-  outgoingHeaders,
-  traceMiddleware,
-  withSpan,
-  type TracingHandle,
-} from "../lib/tracing/index";
+import { getCorrelation, initTracing, onEvent, outgoingHeaders, withSpan, type TracingHandle } from "@trace-explorer/tracing";
+import { createLogger } from "@trace-explorer/tracing/logger";
+import { traceMiddleware } from "@trace-explorer/tracing/node-http";
+import { OutboxRelay, emitEvent } from "@trace-explorer/tracing/outbox";
+import { tracedQueue } from "@trace-explorer/tracing/pg-boss";
 import { cliDatabaseUrl } from "./startup/cli-database";
 
 // `npm run simulate`: a small platform whose services talk through HTTP, a pg-boss queue and
-// the outbox, instrumented only through lib/tracing and exporting OTLP to the explorer:
+// the outbox, instrumented only through @trace-explorer/tracing and exporting OTLP to the explorer:
 //
 //   gateway (this process, load) ─HTTP→ api ─pg-boss "billing"→ billing ─outbox→ notifier
 //

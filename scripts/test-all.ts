@@ -55,12 +55,19 @@ for (const ok of await Promise.all([checkAsync("typecheck", bin("tsc"), ["--noEm
   else failed++;
 }
 
-const vitestJson = path.join(resultsDir, "vitest.json");
-const vitestOk = run("vitest", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
-const vitest = readJson<{ numPassedTests: number; numFailedTests: number }>(vitestJson);
-passed += vitest?.numPassedTests ?? 0;
-failed += vitest?.numFailedTests ?? 0;
-if (!vitestOk && (vitest?.numFailedTests ?? 0) === 0) failed++; // a crash before any test ran
+/** A vitest run, its tests counted one by one from its JSON report. */
+function vitestCheck(label: string, report: string, args: string[]): void {
+  const json = path.join(resultsDir, report);
+  const ok = run(label, bin("vitest"), ["run", ...args, "--reporter=default", "--reporter=json", `--outputFile.json=${json}`]);
+  const result = readJson<{ numPassedTests: number; numFailedTests: number }>(json);
+  passed += result?.numPassedTests ?? 0;
+  failed += result?.numFailedTests ?? 0;
+  if (!ok && (result?.numFailedTests ?? 0) === 0) failed++; // a crash before any test ran
+}
+
+vitestCheck("vitest", "vitest.json", []);
+// The tracing library's own tests (`npm test -w packages/tracing`), on its own embedded Postgres.
+vitestCheck("vitest (packages/tracing)", "vitest-tracing.json", ["--root", "packages/tracing"]);
 
 const e2eOk = run("playwright", bin("playwright"), ["test"]);
 const e2e = readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>(
@@ -72,7 +79,7 @@ if (!e2eOk && (e2e?.stats.unexpected ?? 0) === 0) failed++;
 
 // After Playwright, so it reuses the production build Playwright's server made; its own ports.
 // Without the adversary: this minute is about the restart, on a machine CI shares; the
-// adversary's guarantees have their own tests (lib/traces/stalled-downloads, lib/ingest/ingest.drip).
+// adversary's guarantees have their own tests (lib/traces/trace/stalled-downloads, lib/ingest/ingest.drip).
 check("soak (1 minute, Postgres restarted mid-run)", bin("tsx"), [
   "scripts/soak/run.ts", "--duration", "60", "--fault", "pg-restart", "--pg-down", "5", "--adversary", "off", "--json", path.join(resultsDir, "soak.json"),
 ]);

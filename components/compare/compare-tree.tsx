@@ -7,7 +7,7 @@ import { alignTraces, biggestDifference, diffOf, sortedByDifference, weightsOf, 
 import { CHANGE_LABELS, formatDelta } from "@/lib/compare/format";
 import { formatCount } from "@/lib/format/count";
 import { formatDuration } from "@/lib/format/duration";
-import type { TraceHeader } from "@/lib/traces/trace-header";
+import type { TraceHeader } from "@/lib/traces/trace/trace-header";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import { collapseAll, revealed, toggled, visibleRows } from "@/lib/waterfall/tree-rows";
 import { VisibleName } from "@/components/format/visible-name";

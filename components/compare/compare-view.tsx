@@ -6,7 +6,7 @@ import type { TypicalPick } from "@/lib/compare/typical";
 import { formatDelta } from "@/lib/compare/format";
 import { formatCount } from "@/lib/format/count";
 import { formatDuration } from "@/lib/format/duration";
-import type { TraceHeader } from "@/lib/traces/trace-header";
+import type { TraceHeader } from "@/lib/traces/trace/trace-header";
 import { VisibleName } from "@/components/format/visible-name";
 import { Time } from "@/components/preferences/time-zone";
 import { traceHref } from "@/components/search/trace-href";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { parseCondition } from "@/lib/traces/search-params";
+import { parseCondition } from "@/lib/traces/search/search-params";
 import { AutocompleteInput } from "./autocomplete-input";
 
 interface Props {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
-import type { AutocompleteField } from "@/lib/traces/autocomplete-params";
+import type { AutocompleteField } from "@/lib/traces/search/autocomplete-params";
 import { useSuggestions } from "./use-suggestions";
 
 interface Props {

@@ -35,7 +35,7 @@ function Dot(props: { cx?: number; cy?: number; payload?: ScatterPoint }) {
 }
 
 /**
- * Duration over start time of every match (lib/traces/scatter.ts): errors in red; a click opens the trace, a
+ * Duration over start time of every match (lib/traces/search/scatter.ts): errors in red; a click opens the trace, a
  * horizontal drag narrows the time window (from/to in the URL).
  */
 export function DurationScatter({ points, domain }: { points: ScatterPoint[]; domain: [number, number] }) {

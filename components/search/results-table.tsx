@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { formatDuration } from "@/lib/format/duration";
-import type { TraceHit } from "@/lib/traces/search";
-import { serializeSearch, type SearchFilters, type SortKey } from "@/lib/traces/search-params";
+import type { TraceHit } from "@/lib/traces/search/search";
+import { serializeSearch, type SearchFilters, type SortKey } from "@/lib/traces/search/search-params";
 import { Time } from "@/components/preferences/time-zone";
 import { traceHref } from "./trace-href";
 import { VisibleName } from "@/components/format/visible-name";

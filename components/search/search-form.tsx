@@ -6,7 +6,7 @@ import { TimeRangePicker } from "@/components/filters/time-range-picker";
 import { FiltersPending } from "@/components/filters/navigation-progress";
 import { useUrlParams } from "@/components/filters/use-url-params";
 import type { TenantOption } from "@/lib/tenants/in-scope";
-import { parseSearch, type RawSearchParams } from "@/lib/traces/search-params";
+import { parseSearch, type RawSearchParams } from "@/lib/traces/search/search-params";
 import { AttributeConditions } from "./attribute-conditions";
 import { AutocompleteInput } from "./autocomplete-input";
 

@@ -2,8 +2,8 @@ import "server-only";
 import Link from "next/link";
 import type { TenantScope } from "@/db/tenant-scope";
 import { isTransientDatabaseError } from "@/db/errors";
-import { CursorError, searchTraces } from "@/lib/traces/search";
-import { serializeSearch, type SearchFilters } from "@/lib/traces/search-params";
+import { CursorError, searchTraces } from "@/lib/traces/search/search";
+import { serializeSearch, type SearchFilters } from "@/lib/traces/search/search-params";
 import { CompareSelection } from "@/components/compare/compare-selection";
 import { ResultsTable } from "./results-table";
 

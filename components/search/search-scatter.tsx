@@ -3,8 +3,8 @@ import type { TenantScope } from "@/db/tenant-scope";
 import { isTransientDatabaseError } from "@/db/errors";
 import { resolveTimeRange } from "@/lib/filters/time-range";
 import { escapeInvisible } from "@/lib/format/visible-text";
-import { scatterTraces, type ScatterResult } from "@/lib/traces/scatter";
-import type { SearchFilters } from "@/lib/traces/search-params";
+import { scatterTraces, type ScatterResult } from "@/lib/traces/search/scatter";
+import type { SearchFilters } from "@/lib/traces/search/search-params";
 import { DurationScatter } from "./duration-scatter";
 
 const count = (n: number) => n.toLocaleString("en-US");
@@ -18,7 +18,7 @@ export function scatterCaption({ points, total, errors, sampled, allErrors }: Sc
 }
 
 /**
- * The duration scatter of every match in the window (lib/traces/scatter.ts), independent of
+ * The duration scatter of every match in the window (lib/traces/search/scatter.ts), independent of
  * the table's page: rendered in its own Suspense boundary so the table does not wait for it.
  */
 export async function SearchScatter({ scope, filters }: { scope: TenantScope; filters: SearchFilters }) {

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import type { AutocompleteField } from "@/lib/traces/autocomplete-params";
+import type { AutocompleteField } from "@/lib/traces/search/autocomplete-params";
 
 /** Server suggestions for a field once the user is typing in it, debounced (each call is audited). */
 export function useSuggestions(field: AutocompleteField, prefix: string, tenants: readonly string[], enabled: boolean): string[] {

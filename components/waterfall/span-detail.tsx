@@ -5,7 +5,7 @@ import { displayValue, truncatedFrom } from "@/lib/attributes/display";
 import { typedValue } from "@/lib/attributes/stored-value";
 import { formatDuration } from "@/lib/format/duration";
 import { Time } from "@/components/preferences/time-zone";
-import { describeFlags } from "@/lib/traces/span-flags";
+import { describeFlags } from "@/lib/traces/trace/span-flags";
 import { isDescendant, requestSpanOf } from "@/lib/waterfall/lineage";
 import { SPAN_KIND_LABELS, SPAN_KIND_SERVER } from "@/lib/waterfall/span-page";
 import type { TraceModel } from "@/lib/waterfall/trace-model";

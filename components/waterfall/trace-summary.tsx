@@ -1,5 +1,5 @@
 import { formatDuration } from "@/lib/format/duration";
-import type { TraceHeader } from "@/lib/traces/trace-header";
+import type { TraceHeader } from "@/lib/traces/trace/trace-header";
 import { requestLatency } from "@/lib/waterfall/trace-analysis";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import { VisibleName } from "@/components/format/visible-name";

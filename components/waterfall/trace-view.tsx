@@ -3,13 +3,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { preload } from "react-dom";
-import type { TraceHeader } from "@/lib/traces/trace-header";
+import type { TraceHeader } from "@/lib/traces/trace/trace-header";
 import { errorSpans, matchSpans, stepFrom } from "@/lib/waterfall/find";
 import { PANE_LIMITS } from "@/lib/waterfall/pane-widths";
 import type { ViewWindow } from "@/lib/waterfall/time-axis";
 import { selfTimeOf } from "@/lib/waterfall/trace-analysis";
 import { childCount, type TraceModel } from "@/lib/waterfall/trace-model";
 import { collapseAll, collapseAtDepth, revealed, toggled, visibleRows } from "@/lib/waterfall/tree-rows";
+import { SPAN_KIND_CONSUMER } from "@/lib/waterfall/span-page";
 import { clampZoom, formatZoom } from "@/lib/waterfall/zoom-param";
 import { CriticalPathSummary } from "./critical-path-summary";
 import { ErrorNav } from "./error-nav";
@@ -99,6 +100,7 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
   const analysis = useTraceAnalysis(model);
 
   const rows = useMemo(() => visibleRows(model, collapsed), [model, collapsed]);
+  const hasConsumers = useMemo(() => model.kind.includes(SPAN_KIND_CONSUMER), [model]);
   const treeOrder = useMemo(() => visibleRows(model, new Set()).rowOf, [model]);
 
   const settledFind = useDebounced(findText.trim(), 300);
@@ -223,7 +225,7 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
   const zoomedIn = view.start > full.start || view.end < full.end;
   return (
     <>
-      <CriticalPathSummary services={model.services} analysis={analysis} />
+      <CriticalPathSummary services={model.services} analysis={analysis} hasConsumers={hasConsumers} />
       <Toolbar
         maxDepth={model.maxDepth}
         zoomedIn={zoomedIn}

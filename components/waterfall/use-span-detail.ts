@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { SpanDetail } from "@/lib/traces/trace-span";
+import type { SpanDetail } from "@/lib/traces/trace/trace-span";
 
 async function fetchDetail(traceId: string, tenant: string, spanId: string): Promise<SpanDetail> {
   const response = await fetch(`/api/traces/${traceId}/spans/${spanId}?tenant=${encodeURIComponent(tenant)}`);

@@ -140,7 +140,7 @@ $function$;
 
 -- Trace search's `key > n` / `key < n`: candidate traces whose number cells overlap the
 -- condition's, through traces_attribute_numbers_idx (0010, 0011). Returns candidates without
--- checking each trace's values: every caller (lib/traces/search-sql.ts) checks the exact
+-- checking each trace's values: every caller (lib/traces/search/search-sql.ts) checks the exact
 -- condition on the rows anyway.
 CREATE OR REPLACE FUNCTION public.traces_matching_number(key text, op text, bound numeric, tenants text[], since timestamp with time zone, until timestamp with time zone)
  RETURNS TABLE(tenant_id text, trace_id uuid)
@@ -203,7 +203,7 @@ $function$;
 -- Trace search: attribute summaries and number cells
 -- ---------------------------------------------------------------------------------------------
 
--- Merges two per-trace attribute summaries (lib/ingest/trace-attributes.ts, 0009): the stored
+-- Merges two per-trace attribute summaries (lib/ingest/derivations/trace-attributes.ts, 0009): the stored
 -- values first, then new ones, each value once, at most max_values per key and the
 -- alphabetically first max_keys keys.
 CREATE OR REPLACE FUNCTION public.trace_attributes_merge(stored jsonb, added jsonb, max_keys integer, max_values integer)
@@ -234,7 +234,7 @@ $function$;
 -- within that its first two significant digits, split into the edge ('+e2:50=' is exactly 500)
 -- and the rest ('+e2:50' holds 500 < v < 510). Exponents past +-20 share one cell without digits;
 -- zero is '0'. Computed from the exact decimal text, never a float logarithm, so a value and a
--- bound always land in consistent cells. lib/ingest/number-cells.ts computes the same in the app.
+-- bound always land in consistent cells. lib/ingest/derivations/number-cells.ts computes the same in the app.
 CREATE OR REPLACE FUNCTION public.attribute_number_cells(v numeric)
  RETURNS text[]
  LANGUAGE plpgsql

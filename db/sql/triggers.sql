@@ -103,7 +103,7 @@ CREATE TRIGGER pending_revocations_resolve_once BEFORE DELETE OR UPDATE ON pendi
 -- Trace search's number cells (0011)
 -- ---------------------------------------------------------------------------------------------
 
--- Ingest computes traces.attribute_number_cells in the app (lib/ingest/number-cells.ts) and sends
+-- Ingest computes traces.attribute_number_cells in the app (lib/ingest/derivations/number-cells.ts) and sends
 -- them; any other writer (the demo generator, tests, a manual INSERT) may leave the column out, or
 -- set it to NULL after changing `attributes`, and the cells are computed here.
 CREATE OR REPLACE FUNCTION public.traces_fill_number_cells()

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signIn } from "../fixtures/demo";
 import { createUser, e2eDatabase } from "../fixtures/db";
-import { insertSyntheticTrace } from "../../lib/traces/trace-synthetic";
+import { insertSyntheticTrace } from "../../lib/traces/trace/trace-synthetic";
 
 /**
  * A viewer who re-opens trace downloads in a loop (issue 15): beyond their two open ones every

@@ -110,6 +110,17 @@ test.describe("waterfall layout", () => {
     await expect(names).toHaveAttribute("aria-valuenow", "380");
   });
 
+  test("the rows stay where they are when the critical path arrives after them", async ({ page }) => {
+    // The shares come from a worker once the rows are drawn; a legend that grew a line then
+    // moved every row down under the pointer.
+    await page.goto(`/traces/${trace.traceId}`);
+    const first = page.getByRole("treeitem").first();
+    await expect(first).toBeVisible();
+    const before = await box(first);
+    await waterfallSettled(page);
+    expect((await box(first)).y).toBe(before.y);
+  });
+
   test("the zoom is in the address, so a reload or a shared link opens zoomed", async ({ page }) => {
     await openTrace(page, trace);
     const ruler = await box(page.getByTestId("time-ruler"));

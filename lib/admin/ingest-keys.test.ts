@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { KeyAuthenticator } from "@/lib/ingest/authenticate";
+import { KeyAuthenticator } from "@/lib/ingest/otlp-http/authenticate";
 import type { AdminContext } from "./change";
 import { createKey, listKeys, revokeKey } from "./ingest-keys";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Sql } from "@/db/connect";
-import { COUNTER } from "@/lib/ingest/counters";
+import { COUNTER } from "@/lib/ingest/otlp-http/counters";
 
 /** How many values one redaction rule removed for a tenant. */
 export interface RuleCount {
@@ -11,7 +11,7 @@ export interface RuleCount {
 /**
  * Redactions per tenant and rule over the last `days` UTC days (today included), most frequent
  * first: which rules fired, so an admin can see what a tenant's services leak. The counters
- * hold rule names only (lib/ingest/counters.ts); no redacted value is ever stored.
+ * hold rule names only (lib/ingest/otlp-http/counters.ts); no redacted value is ever stored.
  */
 export async function redactionsByTenant(sql: Sql, days: number): Promise<Map<string, RuleCount[]>> {
   const prefix = COUNTER.redactionPrefix;

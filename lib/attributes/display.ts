@@ -1,6 +1,6 @@
 import type { TypedValue } from "./stored-value";
 
-/** What ingest appends to a value it cut (lib/ingest/limits.ts truncateMarked). */
+/** What ingest appends to a value it cut (lib/ingest/otlp-http/limits.ts truncateMarked). */
 const TRUNCATION_MARKER = /…\[truncated from (\d+) characters\]$/;
 
 /** The original length of a value ingest cut, or undefined when it was not cut. */

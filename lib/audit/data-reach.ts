@@ -11,7 +11,7 @@ export type DataReach =
 
 export function dataReach(holders: readonly string[], inScope: (tenant: string) => boolean): DataReach {
   const visible = holders.filter(inScope);
-  // A read returns one tenant's trace: the first in scope by tenant id (lib/traces/trace-header.ts),
+  // A read returns one tenant's trace: the first in scope by tenant id (lib/traces/trace/trace-header.ts),
   // the others are only offered as links. `holders` is sorted the same way.
   if (visible.length > 0) return { kind: "read", tenants: visible.slice(0, 1) };
   return holders.length > 0 ? { kind: "probe", tenants: [...holders] } : { kind: "none" };

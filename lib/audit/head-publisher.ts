@@ -1,6 +1,6 @@
 import { getSql } from "@/lib/db/client";
 import type { Sql } from "@/db/connect";
-import { logger, type Logger } from "@/lib/tracing";
+import { logger, type Logger } from "@trace-explorer/tracing/logger";
 import { appendAuditHead, auditHeadFile, currentAuditHead, type AuditHead } from "./head";
 import { auditKeyFromEnv } from "./mac";
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { createLogger } from "@/lib/tracing";
+import { createLogger } from "@trace-explorer/tracing/logger";
 import { currentAuditHead, lastRecordedHead, parseRecordedHead } from "./head";
 import { publishAuditHead } from "./head-publisher";
 import { auditKeyFromEnv } from "./mac";

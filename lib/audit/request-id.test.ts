@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { withTracing } from "@/lib/tracing";
-import { captureSpans } from "@/lib/tracing/testing/capture";
+import { withTracing } from "@trace-explorer/tracing/next";
+import { captureSpans } from "@trace-explorer/tracing/testing";
 import { recordAudit } from "./record";
 import { requestMetaFrom } from "./request-meta";
 

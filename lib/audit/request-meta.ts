@@ -1,6 +1,5 @@
 import { clientAddressOf } from "@/lib/security/client-address";
-import { getCorrelation } from "@/lib/tracing/correlation";
-import { isValidRequestId, isValidTraceparent } from "@/lib/tracing/ids";
+import { getCorrelation, isValidRequestId, isValidTraceparent } from "@trace-explorer/tracing";
 import type { RequestMeta } from "./record";
 
 type HeaderSource = { get(name: string): string | null };
@@ -10,7 +9,7 @@ export const CLIENT_REQUEST_ID_HEADER = "x-client-request-id";
 
 /**
  * The audit fields of a request. The request id is the server's: the route handler's scope
- * (lib/tracing/next.ts mints its own) or, for pages and server actions, the one proxy.ts set.
+ * (@trace-explorer/tracing/next mints its own) or, for pages and server actions, the one proxy.ts set.
  * An id the client sent is kept apart as `clientRequestId`. The address is the client's as
  * the app's server saw it, per TRUSTED_PROXIES (lib/security/client-address.ts). Only
  * validated values are kept: anything in the wrong shape is dropped rather than stored.

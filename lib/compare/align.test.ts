@@ -255,7 +255,7 @@ describe("alignTraces at size", () => {
     weightsOf(al, A, B);
     const ms = performance.now() - t0;
     expect(al.size).toBe(10_000);
-    // Generous for a shared test machine; the bench measures the real number.
-    expect(ms).toBeLessThan(500);
+    // Generous for a shared, loaded test machine (a quadratic alignment takes far longer); the bench measures the real number.
+    expect(ms).toBeLessThan(1_000);
   });
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import { pageAccess } from "@/lib/auth/guard";
 import { withTenantScope } from "@/lib/db/scoped";
-import { traceAccess } from "@/lib/traces/trace-route-params";
+import { traceAccess } from "@/lib/traces/trace/trace-route-params";
 import { TYPICAL, type CompareRequest } from "./compare-params";
 import { readComparePair, type ComparePair } from "./compare-pair";
 

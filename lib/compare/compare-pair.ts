@@ -1,7 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
-import { findTraceHeader, type TraceHeader } from "@/lib/traces/trace-header";
+import { findTraceHeader, type TraceHeader } from "@/lib/traces/trace/trace-header";
 import { TYPICAL, type CompareRequest } from "./compare-params";
 import { findTypical, type TypicalPick } from "./typical";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseLeniently } from "@/lib/http/lenient-params";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
-import { traceIdParam } from "@/lib/traces/trace-id";
+import { traceIdParam } from "@/lib/traces/trace/trace-id";
 
 /**
  * `a=typical`: the page picks, as the baseline A, a trace of B's root operation near that

@@ -3,8 +3,8 @@ import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import { checkedTraceIdUuid } from "@/db/span-codec/ids";
 import { withinRetention } from "@/lib/traces/retention-filter";
-import type { TraceHeader } from "@/lib/traces/trace-header";
-import { tenantFilter } from "@/lib/traces/trace-scope-sql";
+import type { TraceHeader } from "@/lib/traces/trace/trace-header";
+import { tenantFilter } from "@/lib/traces/trace/trace-scope-sql";
 
 /** The window around the trace's start that "typical" is judged in, each way. */
 export const TYPICAL_WINDOW_MINUTES = 60;

@@ -1,8 +1,8 @@
 import { oidcConfigFrom } from "@/lib/auth/oidc-config";
 import { sessionLifetimeSeconds } from "@/lib/auth/session-lifetime";
-import { ingestConfigFromEnv, otlpListenerFromEnv } from "@/lib/ingest/config";
+import { ingestConfigFromEnv, otlpListenerFromEnv } from "@/lib/ingest/otlp-http/config";
 import { parseTrustedProxies } from "@/lib/security/client-address";
-import { streamLimitsFromEnv } from "@/lib/traces/stream-limits";
+import { streamLimitsFromEnv } from "@/lib/traces/trace/stream-limits";
 import { envProblems } from "./env";
 
 /** The readers of settings the app only parses when a request or job first needs them. */

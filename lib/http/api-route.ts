@@ -4,7 +4,7 @@ import { authorize, refuseEarly, type AccessRequest, type EarlyRefusal } from "@
 import type { Action } from "@/lib/auth/roles";
 import type { TenantScope } from "@/db/tenant-scope";
 import type { AccessProfile } from "@/lib/auth/users";
-import { withTracing } from "@/lib/tracing";
+import { withTracing } from "@trace-explorer/tracing/next";
 import { describeIssues } from "./issues";
 import { failure, jsonError } from "./responses";
 

@@ -1,6 +1,6 @@
 import { isTransientDatabaseError } from "@/db/errors";
 import { AuditWriteError } from "@/lib/audit/record";
-import { logger } from "@/lib/tracing";
+import { logger } from "@trace-explorer/tracing/logger";
 
 // Kept apart from api-route.ts: routes that never use the session gate (the cron route)
 // answer with the same bodies without pulling it in.

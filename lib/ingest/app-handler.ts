@@ -1,10 +1,11 @@
 import "server-only";
 import { getSql } from "@/lib/db/client";
-import { logger } from "@/lib/tracing/logger";
-import { ingestConfigFromEnv } from "./config";
-import { createIngestHandler, type IngestHandler } from "./handler";
+import { logger } from "@trace-explorer/tracing/logger";
+import { ingestConfigFromEnv } from "./otlp-http/config";
+import type { IngestHandler } from "./otlp-http/handler";
+import { createIngestHandler } from "./signals";
 
-// One handler per process, for the /v1/traces route and the OTLP port alike: it owns the
+// One handler per process, for the app's /v1/* routes and the OTLP port alike: it owns the
 // write slots, the key cache and the rollup folder.
 const globalForIngest = globalThis as unknown as { traceExplorerIngest?: IngestHandler };
 

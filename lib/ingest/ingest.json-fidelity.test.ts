@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { searchIds } from "@/lib/traces/testing/two-tenants";
 import { traceIdToUuid } from "@/db/span-codec/ids";
-import { MAX_VALUE_DEPTH } from "./otlp";
+import { MAX_VALUE_DEPTH } from "./otlp-http/common";
 import { keyFor, postOtlp, seedTenant, startIngestServer, storedCounts, TEST_RESOURCE_SCHEMA_URL, TEST_SCOPE, testTracing, type IngestServer } from "./testing/fixtures";
 import { decodeExportResponse, decodeStatus } from "./testing/responses";
 import { encodeRequest, fixed64 } from "./testing/synthetic";

@@ -2,12 +2,11 @@ import { randomBytes } from "node:crypto";
 import { context, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestDatabase } from "@/db/testing/test-db";
-import { benignCorpus, leakCorpus, leakNeedles } from "../redaction/corpus/corpus";
-import { recordBenign, recordLeak, resourceOf } from "../redaction/testing/corpus-spans";
+import { benignCorpus, leakCorpus, leakNeedles, recordBenign, recordLeak, resourceOf } from "@trace-explorer/tracing/redaction/corpus";
 import { closeIngestBed, openIngestBed, postOtlp, testTracing, type ExporterKind, type IngestServer } from "./testing/fixtures";
 import { encodeRequest, fixed64 } from "./testing/synthetic";
 
-// The shared corpus (lib/redaction/corpus/) through the real OpenTelemetry exporters, protobuf
+// The shared corpus (@trace-explorer/tracing/redaction/corpus) through the real OpenTelemetry exporters, protobuf
 // and JSON, into the real ingest endpoint: no leak may be found in any column of any table or
 // in the logs, and every benign value must be stored exactly as sent.
 

@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { decodeJson } from "./decode-json";
-import { decodeProtobuf } from "./decode-protobuf";
-import { createIngestHandler, type IngestHandler } from "./handler";
-import { spanCount } from "./otlp";
+import { decodeJson } from "./traces/decode-json";
+import { decodeProtobuf } from "./traces/decode-protobuf";
+import type { IngestHandler } from "./otlp-http/handler";
+import { createIngestHandler } from "./signals";
+import { spanCount } from "./traces/otlp";
 import { decodeExportResponse } from "./testing/responses";
 import { keyFor, seedTenant } from "./testing/fixtures";
 import { encodeRequest, fixed64, syntheticRequest } from "./testing/synthetic";

@@ -4,9 +4,9 @@ import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { keyFor, postOtlp, seedTenant, startIngestServer, type IngestServer } from "./testing/fixtures";
 import { decodeExportResponse } from "./testing/responses";
 import { recentIsolationViolations } from "@/lib/admin/isolation-log";
-import { searchTracesIn } from "@/lib/traces/search";
-import { parseSearch } from "@/lib/traces/search-params";
-import { findTraceHeader } from "@/lib/traces/trace-header";
+import { searchTracesIn } from "@/lib/traces/search/search";
+import { parseSearch } from "@/lib/traces/search/search-params";
+import { findTraceHeader } from "@/lib/traces/trace/trace-header";
 import { spanIdToBigint, traceIdToUuid } from "@/db/span-codec/ids";
 import { encodeRequest, requestOf, type PlainValue, type SpanSpec } from "./testing/synthetic";
 

@@ -1,10 +1,9 @@
 import { context, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { defaultIngestConfig } from "./config";
-import { createIngestHandler } from "./handler";
-import type { RunningServer } from "./node-server";
-import { startOtlpListener } from "./otlp-listener";
+import { defaultIngestConfig } from "./otlp-http/config";
+import { createIngestHandler } from "./signals";
+import { serveHandler, type RunningServer } from "./otlp-http/node-server";
 import { keyFor, postOtlp, seedTenant, storedCounts, testTracing } from "./testing/fixtures";
 
 let t: TestDatabase;
@@ -16,7 +15,7 @@ beforeAll(async () => {
   await seedTenant(t.sql, "acme");
   key = await keyFor(t, "acme");
   const handler = createIngestHandler({ sql: t.sql, config: { ...defaultIngestConfig, keyCacheMs: 0 }, log: { warn: () => {}, error: () => {} } });
-  listener = await startOtlpListener(handler, 0, "127.0.0.1");
+  listener = await serveHandler(handler, 0, "127.0.0.1");
 });
 afterAll(async () => {
   await listener.close();

@@ -1,6 +1,6 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import { criticalPath, type TimedSpan } from "@/lib/traces/critical-path";
+import { criticalPath, type TimedSpan } from "@/lib/traces/trace/critical-path";
 import { withinRetention } from "@/lib/traces/retention-filter";
 import type { SlowRank } from "./search-params";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
@@ -116,7 +116,7 @@ function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, r
 
 /**
  * The slowest traces in the window by `rank` (slowTraces); for each, the service that
- * dominated its critical path (lib/traces/critical-path), from at most SPAN_CAP spans.
+ * dominated its critical path (lib/traces/trace/critical-path), from at most SPAN_CAP spans.
  */
 export async function slowRequests(
   tx: TransactionSql,

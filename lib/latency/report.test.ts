@@ -4,7 +4,7 @@ import { enterReaderScope } from "@/db/reader-scope";
 import { DEMO_TENANTS, generateDemoTraces, seedTenants } from "@/scripts/demo/index";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import type { TenantScope } from "@/db/tenant-scope";
-import { rebuildRollupSince } from "@/lib/ingest/rollup";
+import { rebuildRollupSince } from "@/lib/ingest/derivations/rollup";
 import { displayBucketOf } from "./buckets";
 import { latencyFilters, type LatencyParams } from "./params";
 import { cumulative, quantileBucket } from "./sql-quantiles";

@@ -1,7 +1,7 @@
 import "server-only";
 import { getSql } from "@/lib/db/client";
 import { env } from "@/lib/config/env";
-import { logger } from "@/lib/tracing";
+import { logger } from "@trace-explorer/tracing/logger";
 import { startScheduler, type Scheduler } from "./scheduler";
 
 // Next's dev server may evaluate instrumentation again; one scheduler per process.

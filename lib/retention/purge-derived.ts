@@ -49,7 +49,7 @@ const SHARED_BY_SPANS = ["resources", "scopes"] as const;
  * cutoff's: every span stored with them has expired (a trace starts no later than its spans,
  * and kept traces are kept longest), so nothing refers to them, and service suggestions, which
  * read resources, stop listing services with no spans left. Ingest moves the day forward under
- * a row lock before it stores a span (lib/ingest/store.ts), so a row in use is never purged.
+ * a row lock before it stores a span (lib/ingest/traces/store.ts), so a row in use is never purged.
  */
 function purgeUnused(sql: Sql, table: (typeof SHARED_BY_SPANS)[number], tenant: TenantPolicy, options: BatchOptions): Promise<number> {
   return deleteInBatches(sql, table, `tenant_id = $1 AND last_span_day < ($2::timestamptz AT TIME ZONE 'UTC')::date`, [tenant.id, tenant.keptCutoff], options);

@@ -4,8 +4,8 @@ import type { TenantScope } from "@/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { keyFor, postOtlp, seedTenant, startIngestServer, type IngestServer } from "@/lib/ingest/testing/fixtures";
 import { encodeRequest, requestOf } from "@/lib/ingest/testing/synthetic";
-import { suggestIn } from "@/lib/traces/autocomplete";
-import { autocompleteParamsSchema } from "@/lib/traces/autocomplete-params";
+import { suggestIn } from "@/lib/traces/search/autocomplete";
+import { autocompleteParamsSchema } from "@/lib/traces/search/autocomplete-params";
 import { runRetention } from "./run";
 
 let t: TestDatabase;

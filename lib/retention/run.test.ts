@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { verifyAuditChain } from "@/lib/audit/verify";
-import { rebuildRollupSince } from "@/lib/ingest/rollup";
+import { rebuildRollupSince } from "@/lib/ingest/derivations/rollup";
 import { runRetention, RETENTION_LOCK_KEY, type RunResult } from "./run";
 import { currentState, expectedSurvivors, seedHistory, type HistoryTenant } from "./testing/history";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { startScheduler } from "./scheduler";
-import { captureSpans } from "@/lib/tracing/testing/capture";
+import { captureSpans } from "@trace-explorer/tracing/testing";
 
 let t: TestDatabase;
 // The purge runs as a traced job, and no job runs without trace metadata: tracing is on, as in the app.

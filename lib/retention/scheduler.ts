@@ -1,4 +1,4 @@
-import { foldRollupDeltas } from "@/lib/ingest/rollup";
+import { foldRollupDeltas } from "@/lib/ingest/derivations/rollup";
 import { applyTailSampling } from "@/lib/ingest/tail-sampling";
 import { summarize, type RetentionDatabase } from "./run";
 import { runRetentionJob } from "./traced-run";

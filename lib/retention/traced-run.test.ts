@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { captureSpans } from "@/lib/tracing/testing/capture";
+import { captureSpans } from "@trace-explorer/tracing/testing";
 import { runRetentionJob } from "./traced-run";
 
 let t: TestDatabase;

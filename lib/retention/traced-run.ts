@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { enqueueTraced, logger, runTracedJob, type JobEnvelope } from "@/lib/tracing";
+import { enqueueTraced, runTracedJob, type JobEnvelope } from "@trace-explorer/tracing";
+import { logger } from "@trace-explorer/tracing/logger";
 import { runRetention, type RetentionDatabase, type RunOptions, type RunResult } from "./run";
 
 const SYSTEM = "in-process";

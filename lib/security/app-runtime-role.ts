@@ -1,6 +1,6 @@
 import "server-only";
 import { getSql } from "@/lib/db/client";
-import { logger } from "@/lib/tracing/logger";
+import { logger } from "@trace-explorer/tracing/logger";
 import { runtimeRole, runtimeRoleWarning } from "./runtime-role";
 
 /** Started from instrumentation.ts: says loudly when the app runs as a role that could untrigger the audit log. */

@@ -1,4 +1,4 @@
-import { criticalPath, selfTimes, type CriticalPath, type TimedSpan } from "@/lib/traces/critical-path";
+import { criticalPath, selfTimes, type CriticalPath, type TimedSpan } from "@/lib/traces/trace/critical-path";
 import type { TraceModel } from "./trace-model";
 
 /** What the critical-path computation needs of the model: plain columns, cheap to send to a worker. */

@@ -3,7 +3,7 @@ import type { SpanChunk } from "./span-page";
 /**
  * A whole trace in the browser, one slot per span in typed arrays (100,000 spans are a few
  * megabytes and no per-span objects), with the tree built once: children in start order.
- * Times are nanoseconds since the trace's start, the unit of lib/traces/critical-path.ts.
+ * Times are nanoseconds since the trace's start, the unit of lib/traces/trace/critical-path.ts.
  */
 export interface TraceModel {
   size: number;

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { Sql } from "../../db/connect";
-import { rebuildRollupSince } from "../../lib/ingest/rollup";
+import { rebuildRollupSince } from "../../lib/ingest/derivations/rollup";
 import { copyBatches } from "./copy-batches";
 import { DEMO_SCOPE, demoResources, type DemoResource, type ServiceName } from "./resources";
 import { DemoTraceSource } from "./source";

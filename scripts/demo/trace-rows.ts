@@ -1,7 +1,7 @@
 import { copyJson, copyNullable, copyText, copyTextArray, COPY_NULL } from "../../db/span-codec/copy-text";
 import { SpanStatus } from "../../db/span-codec/kind-and-status";
 import { epochNanosText, TimestampFormatter } from "../../db/span-codec/timestamp";
-import { TraceAttributeSummary } from "../../lib/ingest/trace-attributes";
+import { TraceAttributeSummary } from "../../lib/ingest/derivations/trace-attributes";
 import { DEMO_SCOPE, DEMO_SPAN_FLAGS, SERVICES, type DemoResource, type ServiceName } from "./resources";
 import { hex32 } from "./span-ids";
 import type { Attributes, DemoSpan, TraceBuilder } from "./trace-builder";

@@ -1,8 +1,8 @@
 import net from "node:net";
 import { connect, makeDb } from "../../db/connect";
 import { createUser } from "../../e2e/fixtures/db";
-import { createIngestKey } from "../../lib/ingest/keys";
-import { insertSyntheticTrace } from "../../lib/traces/trace-synthetic";
+import { createIngestKey } from "../../lib/ingest/otlp-http/keys";
+import { insertSyntheticTrace } from "../../lib/traces/trace/trace-synthetic";
 import { sleep } from "./stats";
 import { Session, type SoakUser } from "./users";
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
-import { ingestConfigFromEnv } from "../../lib/ingest/config";
-import { streamLimitsFromEnv } from "../../lib/traces/stream-limits";
+import { ingestConfigFromEnv } from "../../lib/ingest/otlp-http/config";
+import { streamLimitsFromEnv } from "../../lib/traces/trace/stream-limits";
 import { Adversary, seedAdversary } from "./adversary";
 import { SentSpans, SoakExporter, type ExportTally } from "./exporters";
 import { appRestart, pgRestart, type FaultOutcome } from "./faults";

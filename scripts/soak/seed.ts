@@ -1,7 +1,7 @@
 import { connect, makeDb } from "../../db/connect";
 import type { UserRole } from "../../db/schema";
 import { createUser } from "../../e2e/fixtures/db";
-import { createIngestKey } from "../../lib/ingest/keys";
+import { createIngestKey } from "../../lib/ingest/otlp-http/keys";
 import type { SoakUser } from "./users";
 
 /** Tenants the exporters write; keep_ratio 1, so tail sampling keeps every trace to count. */

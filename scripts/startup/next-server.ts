@@ -2,13 +2,14 @@ import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:chi
 import fs from "node:fs";
 import path from "node:path";
 import { portIsFree, StartupError } from "../../db/embedded";
-import { KEEP_ALIVE_TIMEOUT_MS } from "../../lib/ingest/node-server";
+import { KEEP_ALIVE_TIMEOUT_MS } from "../../lib/ingest/otlp-http/node-server";
 import { PEER_ADDRESS_HEADER } from "../../lib/security/client-address";
 
 const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
 const APP_SERVER = path.resolve("scripts/startup/app-server.mjs");
-const SOURCE_DIRS = ["app", "components", "lib", "db", "public"];
-const SOURCE_FILES = ["next.config.ts", "proxy.ts", "package.json", "postcss.config.mjs"];
+// What the production build is made from: the app, and the workspace packages it bundles.
+const SOURCE_DIRS = ["app", "components", "lib", "db", "packages", "public"];
+const SOURCE_FILES = ["next.config.ts", "proxy.ts", "instrumentation.ts", "package.json", "postcss.config.mjs"];
 
 export async function assertPortFree(port: number): Promise<void> {
   if (!(await portIsFree(port))) throw new StartupError(`Port ${port} is already in use. Stop what listens there, or start with PORT=<other port>.`);
@@ -19,16 +20,22 @@ function newestMtime(target: string): number {
   const stat = fs.statSync(target);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = 0;
-  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  for (const entry of fs.readdirSync(target)) {
+    if (entry !== "node_modules") newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  }
   return newest;
+}
+
+/** When a file the production build is made from last changed. */
+export function newestSourceChange(): number {
+  return Math.max(...[...SOURCE_DIRS, ...SOURCE_FILES].map((p) => newestMtime(path.resolve(p))));
 }
 
 /** `npm start` builds first when there is no build or the sources changed since the last one. */
 export function buildIfStale(log: (line: string) => void): void {
   const buildId = path.resolve(".next/BUILD_ID");
   const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
-  const changedAt = Math.max(...[...SOURCE_DIRS, ...SOURCE_FILES].map((p) => newestMtime(path.resolve(p))));
-  if (builtAt > changedAt) return;
+  if (builtAt > newestSourceChange()) return;
   log(builtAt === 0 ? "No production build yet: building…" : "Sources changed since the last build: rebuilding…");
   const build = spawnSync(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit", env: process.env });
   if (build.status !== 0) throw new StartupError("next build failed; see the output above.");

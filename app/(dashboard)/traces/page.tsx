@@ -5,7 +5,7 @@ import { pageAccess } from "@/lib/auth/guard";
 import { listSavedQueries } from "@/lib/saved-queries/store";
 import { tenantsInScope } from "@/lib/tenants/in-scope";
 import { hrefWithout } from "@/lib/http/lenient-params";
-import { parseSearchLeniently, searchDetails, serializeSearch, type RawSearchParams } from "@/lib/traces/search-params";
+import { parseSearchLeniently, searchDetails, serializeSearch, type RawSearchParams } from "@/lib/traces/search/search-params";
 import { InvalidParams } from "@/components/filters/invalid-params";
 import { PageHeader } from "@/components/shell/page-header";
 import { SavedQueries } from "@/components/search/saved-queries";

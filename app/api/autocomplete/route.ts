@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/http/api-route";
-import { suggest } from "@/lib/traces/autocomplete";
-import { autocompleteParamsSchema } from "@/lib/traces/autocomplete-params";
+import { suggest } from "@/lib/traces/search/autocomplete";
+import { autocompleteParamsSchema } from "@/lib/traces/search/autocomplete-params";
 
 /** Suggestions for the search filters, from the caller's tenants only. */
 export const GET = apiRoute(

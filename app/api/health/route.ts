@@ -1,5 +1,5 @@
 import { checkHealth } from "@/lib/health/check";
-import { withTracing } from "@/lib/tracing";
+import { withTracing } from "@trace-explorer/tracing/next";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/api-route";
 import { jsonError } from "@/lib/http/responses";
-import { CursorError, searchTraces } from "@/lib/traces/search";
-import { searchDetails, searchParamsSchema } from "@/lib/traces/search-params";
+import { CursorError, searchTraces } from "@/lib/traces/search/search";
+import { searchDetails, searchParamsSchema } from "@/lib/traces/search/search-params";
 
 /** Trace search as JSON: the filters of the `/traces` page, one audit row per call. */
 export const GET = apiRoute(

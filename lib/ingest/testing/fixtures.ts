@@ -5,10 +5,12 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { SimpleSpanProcessor, TracerProvider, type SpanExporter } from "@opentelemetry/sdk-trace";
 import type { Sql } from "@/db/connect";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { defaultIngestConfig, type IngestConfig } from "../config";
-import { createIngestHandler, type IngestHandlerOptions, type IngestLog } from "../handler";
-import { createIngestKey } from "../keys";
-import { serveHandler, type RunningServer } from "../node-server";
+import { defaultIngestConfig, type IngestConfig } from "../otlp-http/config";
+import type { IngestHandlerOptions } from "../otlp-http/handler";
+import type { IngestLog } from "../otlp-http/signal";
+import { createIngestHandler } from "../signals";
+import { createIngestKey } from "../otlp-http/keys";
+import { serveHandler, type RunningServer } from "../otlp-http/node-server";
 
 export interface IngestServer extends RunningServer {
   endpoint: string;

@@ -1,7 +1,7 @@
 import type { TenantScope } from "@/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
-import { searchTracesIn } from "../search";
-import { parseSearch, type RawSearchParams } from "../search-params";
+import { searchTracesIn } from "../search/search";
+import { parseSearch, type RawSearchParams } from "../search/search-params";
 
 /** Two tenants, alpha and beta, and the three scopes a search can have over them. */
 export const ALL: TenantScope = { all: true };

@@ -6,7 +6,7 @@ import { auditKeyFromEnv } from "@/lib/audit/mac";
 import { verifyAuditLog } from "@/lib/audit/verify";
 import { RETENTION_LOCK_KEY } from "@/lib/retention/transaction";
 import { connect } from "@/db/connect";
-import { captureSpans } from "@/lib/tracing/testing/capture";
+import { captureSpans } from "@trace-explorer/tracing/testing";
 
 const SECRET = "s".repeat(20) + "-cron-secret-for-tests-0123456789";
 let t: TestDatabase;

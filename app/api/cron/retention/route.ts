@@ -1,7 +1,7 @@
 import { getSql } from "@/lib/db/client";
 import { env } from "@/lib/config/env";
 import { CRON_ROUTE, handleCronRequest } from "@/lib/retention/cron";
-import { withTracing } from "@/lib/tracing";
+import { withTracing } from "@trace-explorer/tracing/next";
 
 export const dynamic = "force-dynamic";
 

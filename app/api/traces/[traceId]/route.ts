@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/api-route";
 import { jsonError } from "@/lib/http/responses";
-import { loadTraceHeader } from "@/lib/traces/trace-header";
-import { tenantQuery, traceAccess, traceParams } from "@/lib/traces/trace-route-params";
+import { loadTraceHeader } from "@/lib/traces/trace/trace-header";
+import { tenantQuery, traceAccess, traceParams } from "@/lib/traces/trace/trace-route-params";
 
 export const dynamic = "force-dynamic";
 

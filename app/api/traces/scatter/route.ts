@@ -1,8 +1,8 @@
 import { apiRoute } from "@/lib/http/api-route";
-import { scatterTraces } from "@/lib/traces/scatter";
-import { searchDetails, searchParamsSchema } from "@/lib/traces/search-params";
+import { scatterTraces } from "@/lib/traces/search/scatter";
+import { searchDetails, searchParamsSchema } from "@/lib/traces/search/search-params";
 
-/** Every match of a search for the duration scatter (lib/traces/scatter.ts), one audit row per call. */
+/** Every match of a search for the duration scatter (lib/traces/search/scatter.ts), one audit row per call. */
 export const GET = apiRoute(
   {
     route: "/api/traces/scatter",

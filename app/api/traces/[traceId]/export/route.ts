@@ -1,9 +1,9 @@
 import { apiRoute } from "@/lib/http/api-route";
 import { jsonError } from "@/lib/http/responses";
-import { otlpExportResponse } from "@/lib/traces/otlp-export-response";
-import { loadTraceHeader } from "@/lib/traces/trace-header";
-import { refuseDownload } from "@/lib/traces/transaction-stream";
-import { tenantQuery, traceAccess, traceParams } from "@/lib/traces/trace-route-params";
+import { otlpExportResponse } from "@/lib/traces/trace/otlp-export-response";
+import { loadTraceHeader } from "@/lib/traces/trace/trace-header";
+import { refuseDownload } from "@/lib/traces/trace/transaction-stream";
+import { tenantQuery, traceAccess, traceParams } from "@/lib/traces/trace/trace-route-params";
 
 export const dynamic = "force-dynamic";
 

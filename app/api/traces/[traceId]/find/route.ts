@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/api-route";
 import { jsonError } from "@/lib/http/responses";
-import { findSpans } from "@/lib/traces/trace-find";
-import { findQuery, traceAccess, traceParams } from "@/lib/traces/trace-route-params";
+import { findSpans } from "@/lib/traces/trace/trace-find";
+import { findQuery, traceAccess, traceParams } from "@/lib/traces/trace/trace-route-params";
 
 export const dynamic = "force-dynamic";
 

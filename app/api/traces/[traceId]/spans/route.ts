@@ -1,9 +1,9 @@
 import { apiRoute } from "@/lib/http/api-route";
 import { jsonError } from "@/lib/http/responses";
-import { spansResponse } from "@/lib/traces/spans-stream";
-import { loadTraceHeader } from "@/lib/traces/trace-header";
-import { refuseDownload } from "@/lib/traces/transaction-stream";
-import { tenantQuery, traceAccess, traceParams } from "@/lib/traces/trace-route-params";
+import { spansResponse } from "@/lib/traces/trace/spans-stream";
+import { loadTraceHeader } from "@/lib/traces/trace/trace-header";
+import { refuseDownload } from "@/lib/traces/trace/transaction-stream";
+import { tenantQuery, traceAccess, traceParams } from "@/lib/traces/trace/trace-route-params";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/api-route";
 import { jsonError } from "@/lib/http/responses";
-import { loadSpanDetail } from "@/lib/traces/trace-span";
-import { spanParams, tenantQuery, traceAccess } from "@/lib/traces/trace-route-params";
+import { loadSpanDetail } from "@/lib/traces/trace/trace-span";
+import { spanParams, tenantQuery, traceAccess } from "@/lib/traces/trace/trace-route-params";
 
 export const dynamic = "force-dynamic";
 

@@ -1,0 +1,18 @@
+import { SPAN_DERIVATIONS } from "./derivations/list";
+import { createOtlpHandler, type IngestHandler, type IngestHandlerOptions } from "./otlp-http/handler";
+import type { SignalFactory } from "./otlp-http/signal";
+import { createTracesSignal, OTLP_TRACES_PATH } from "./traces/signal";
+
+/**
+ * The signals ingest serves over OTLP/HTTP by path, on the OTLP port and (through a route file
+ * under app/v1/) the app's. Adding one (logs at /v1/logs) is a folder beside traces/ with its
+ * OtlpSignal, and an entry here.
+ */
+export const OTLP_SIGNALS: ReadonlyMap<string, SignalFactory> = new Map([
+  [OTLP_TRACES_PATH, (deps) => createTracesSignal(deps, SPAN_DERIVATIONS.map((derive) => derive(deps)))],
+]);
+
+/** Ingest over OTLP/HTTP: every signal, sharing one key cache, one set of write slots and one buffer budget. */
+export function createIngestHandler(options: IngestHandlerOptions): IngestHandler {
+  return createOtlpHandler(options, OTLP_SIGNALS);
+}

@@ -1,0 +1,318 @@
+import type { TransactionSql } from "postgres";
+import type { Sql } from "@/db/connect";
+import { CopyWriter } from "@/db/span-codec/copy-stream";
+import type { KeyScope } from "../otlp-http/authenticate";
+import { COUNTER } from "../otlp-http/counters";
+import { isMissingPartition, isRetryableConflict, isUniqueViolation } from "@/db/errors";
+import type { DerivationRun, JoinedTraces, NewSpans, SpanDerivation, StoredTrace } from "./derivation";
+import { claimedTenantIds, enforceTenants, traceIdsOf, type AcceptedSpan, type Enforcement, type TenantPolicy } from "./enforce-tenant";
+import type { NormalizedEntry } from "./normalize";
+import type { RefusalReason } from "../otlp-http/refusals";
+import { storedStartNs } from "./span-facts";
+import { spanCopyText } from "./span-copy";
+import { copyIntoPartition, STORED_SPANS, STORED_TRACES } from "./store-sql";
+import { traceKey, traceWeights } from "./trace-weights";
+
+export interface StoreOptions {
+  /** How far ahead of now a span may start (clock skew). */
+  futureToleranceMs: number;
+  /** A write waiting longer than this for a lock gives up (HTTP 503) instead of piling up. */
+  lockTimeoutMs: number;
+  /** What is kept beside the spans, written in their transaction, in this order (lib/ingest/derivations/list.ts). */
+  derivations: readonly SpanDerivation[];
+}
+
+export interface StoreResult {
+  /** Spans written now; a retried export stores none and counts its spans as duplicates. */
+  stored: number;
+  duplicates: number;
+  refused: Map<RefusalReason, number>;
+}
+
+const MAX_ATTEMPTS = 3;
+
+const NS_PER_DAY = 86_400_000_000_000n;
+
+/** The UTC day of a time, "YYYY-MM-DD"; one request's spans share a day or two. */
+function dayNamer(): (ns: bigint) => string {
+  const names = new Map<bigint, string>();
+  return (ns) => {
+    const day = ns / NS_PER_DAY;
+    let name = names.get(day);
+    if (name === undefined) names.set(day, (name = new Date(Number(day) * 86_400_000).toISOString().slice(0, 10)));
+    return name;
+  };
+}
+
+const partitionOf = (day: string) => `spans_p${day.replaceAll("-", "")}`;
+
+/** The first 64 bits of a trace id, as the key of its transaction-scoped advisory lock. */
+function lockKey(traceUuid: string): bigint {
+  return BigInt.asIntN(64, BigInt(`0x${traceUuid.slice(0, 8)}${traceUuid.slice(9, 13)}${traceUuid.slice(14, 18)}`));
+}
+
+/** A stored row's key: the span and its start (microseconds, in nanoseconds), as the primary key has it. */
+const rowKey = (tenantId: string, traceId: string, spanId: string, startNs: bigint | string) => `${tenantId}/${traceId}/${spanId}/${startNs}`;
+
+interface TenantRow {
+  id: string;
+  kept_retention_days: number;
+  slow_threshold_ms: number;
+  keep_ratio: number;
+}
+
+/** What the request's lookups found stored. */
+interface Stored {
+  tenants: Map<string, TenantPolicy>;
+  /** By traceKey. */
+  traces: Map<string, StoredTrace>;
+  spans: Set<string>;
+}
+
+/**
+ * Writes one request's spans in one transaction, as the ingest role: all of them or none.
+ * Tenant enforcement runs inside it, against the tenants and stored traces it reads, while
+ * advisory locks on the request's trace ids keep a concurrent request from storing one span
+ * twice or missing a trace id another tenant is starting at the same time. Spans already stored (a retried export) are skipped.
+ * The derivations (the traces' summaries, the latency rollup) are computed from the new spans
+ * only and written in the same transaction, in list order, so what they keep is there exactly
+ * when the spans are and counts each span once.
+ */
+export class SpanStore {
+  constructor(
+    private readonly sql: Sql,
+    private readonly options: StoreOptions,
+  ) {}
+
+  async store(entries: readonly NormalizedEntry[], key: KeyScope, now: Date): Promise<StoreResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.attempt(entries, key, now);
+        if (result.stored > 0) for (const d of this.options.derivations) d.committed?.();
+        return result;
+      } catch (error) {
+        // A unique violation means another writer stored one of these spans first: the next
+        // attempt finds it stored and skips it.
+        if (attempt >= MAX_ATTEMPTS || !(isMissingPartition(error) || isRetryableConflict(error) || isUniqueViolation(error))) throw error;
+      }
+    }
+  }
+
+  private async attempt(entries: readonly NormalizedEntry[], key: KeyScope, now: Date): Promise<StoreResult> {
+    return (await this.sql.begin(async (tx) => {
+      const runs = this.options.derivations.map((d) => d.start());
+      const stored = await this.lookup(tx, entries, key);
+      const decision = enforceTenants(entries, { key, tenants: stored.tenants, storedTenants: tenantsByTraceId(stored.traces.values()), now, futureToleranceMs: this.options.futureToleranceMs });
+      await this.lookupSpans(tx, decision.accepted, stored, runs);
+
+      // The spans to insert: accepted, not stored, each once.
+      const fresh: AcceptedSpan[] = [];
+      const seen = new Set<string>();
+      for (const a of decision.accepted) {
+        const id = rowKey(a.tenantId, a.span.traceId, a.span.spanId, storedStartNs(a.span.startNs));
+        if (stored.spans.has(id) || seen.has(id)) continue;
+        seen.add(id);
+        fresh.push(a);
+      }
+
+      const counted = new Map<string, { accepted: number; stored: number }>();
+      const tally = (tenantId: string) => counted.get(tenantId) ?? counted.set(tenantId, { accepted: 0, stored: 0 }).get(tenantId)!;
+      for (const { tenantId } of decision.accepted) tally(tenantId).accepted++;
+      for (const { tenantId } of fresh) tally(tenantId).stored++;
+      for (const [tenantId, n] of counted) {
+        decision.counters.add(tenantId, COUNTER.stored, n.stored);
+        decision.counters.add(tenantId, COUNTER.duplicates, n.accepted - n.stored);
+      }
+
+      await this.write(tx, fresh, decision, stored, runs, key, now);
+      return { stored: fresh.length, duplicates: decision.accepted.length - fresh.length, refused: decision.refused };
+    })) as StoreResult;
+  }
+
+  /** The role, the locks, the tenants and the stored traces with the request's trace ids, of any tenant, in one round trip. */
+  private async lookup(tx: TransactionSql, entries: readonly NormalizedEntry[], key: KeyScope): Promise<Stored> {
+    const traceIds = traceIdsOf(entries);
+    const locks = [...new Set(traceIds.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+    const [, , tenantRows, traceRows] = await Promise.all([
+      // SET LOCAL ROLE and SET LOCAL lock_timeout, as one prepared statement.
+      tx`SELECT set_config('role', 'te_writer', true), set_config('lock_timeout', ${`${this.options.lockTimeoutMs}ms`}, true)`,
+      tx`SELECT pg_advisory_xact_lock(k) FROM unnest(${locks}::bigint[]) AS k`,
+      tx<TenantRow[]>`
+        SELECT id, kept_retention_days, slow_threshold_ms, keep_ratio FROM tenants WHERE id = ANY(${claimedTenantIds(entries, key)}::text[])`,
+      tx.unsafe<StoredTrace[]>(STORED_TRACES, [traceIds], { prepare: true }),
+    ]);
+    return {
+      tenants: new Map(tenantRows.map((t) => [t.id, { id: t.id, keptRetentionDays: t.kept_retention_days, slowThresholdMs: t.slow_threshold_ms, keepRatio: t.keep_ratio }])),
+      traces: new Map(traceRows.map((t) => [traceKey(t.tenant_id, t.trace_id), t])),
+      spans: new Set(),
+    };
+  }
+
+  /**
+   * Only when some accepted spans join their tenant's stored traces (late spans, a retried
+   * export), a second round trip for what of those traces is stored: the spans themselves, and
+   * what the derivations read of them.
+   */
+  private async lookupSpans(tx: TransactionSql, accepted: readonly AcceptedSpan[], stored: Stored, runs: readonly DerivationRun[]): Promise<void> {
+    const joined = new Map<string, StoredTrace>();
+    for (const { tenantId, span } of accepted) {
+      const key = traceKey(tenantId, span.traceId);
+      const trace = stored.traces.get(key);
+      if (trace) joined.set(key, trace);
+    }
+    if (joined.size === 0) return;
+
+    const keys = { tenants: [] as string[], traces: [] as string[], spans: [] as string[], starts: [] as string[] };
+    for (const { tenantId, span } of accepted) {
+      if (!joined.has(traceKey(tenantId, span.traceId))) continue;
+      keys.tenants.push(tenantId);
+      keys.traces.push(span.traceId);
+      keys.spans.push(span.spanId);
+      keys.starts.push(storedStartNs(span.startNs).toString());
+    }
+    const traces: JoinedTraces = { traces: [...joined.values()], accepted, joins: (tenantId, traceId) => joined.has(traceKey(tenantId, traceId)) };
+    const [spanRows] = await Promise.all([
+      tx.unsafe<{ tenant_id: string; trace_id: string; span_id: string; start_ns: string }[]>(STORED_SPANS, [keys.tenants, keys.traces, keys.spans, keys.starts], { prepare: true }),
+      ...runs.map((r) => r.lookup?.(tx, traces)),
+    ]);
+    for (const s of spanRows) stored.spans.add(rowKey(s.tenant_id, s.trace_id, s.span_id, s.start_ns));
+  }
+
+  private async write(tx: TransactionSql, fresh: readonly AcceptedSpan[], decision: Enforcement, stored: Stored, runs: readonly DerivationRun[], key: KeyScope, now: Date): Promise<void> {
+    const statements: Promise<unknown>[] = [];
+    const byDay = new Map<string, AcceptedSpan[]>();
+    if (fresh.length > 0) {
+      const weights = traceWeights(fresh, stored.traces);
+      const spans: NewSpans = {
+        fresh,
+        accepted: decision.accepted,
+        tenants: stored.tenants,
+        traceWeight: (tenantId, traceId) => weights.get(traceKey(tenantId, traceId)) ?? 1,
+      };
+      const utcDay = dayNamer();
+      for (const a of fresh) {
+        const day = utcDay(a.span.startNs);
+        const list = byDay.get(day);
+        if (list) list.push(a);
+        else byDay.set(day, [a]);
+      }
+      const days = [...byDay.keys()].sort();
+      statements.push(
+        tx`SELECT ingest_span_partitions(${days[0]!}::date, ${days[days.length - 1]!}::date)`,
+        this.upsertShared(tx, fresh),
+        ...runs.map((r) => r.write(tx, spans)),
+      );
+    }
+    // Rejections are awaited below; until then they must not count as unhandled.
+    for (const s of statements) s.catch(() => {});
+    try {
+      // Queued behind the statements above, which the COPY's start waits for: one round trip.
+      for (const [day, spans] of byDay) {
+        const copy = await CopyWriter.open(tx, copyIntoPartition(partitionOf(day)));
+        try {
+          copy.write(spanCopyText(spans));
+          await copy.end();
+        } catch (error) {
+          copy.abort(error instanceof Error ? error : new Error(String(error)));
+          throw error;
+        }
+      }
+    } catch (error) {
+      // The first statement that failed says why; the COPY only sees an aborted transaction.
+      const failed = (await Promise.allSettled(statements)).find((r) => r.status === "rejected");
+      throw failed ? failed.reason : error;
+    }
+    await Promise.all(statements);
+    // Last, so the day's counter rows, which every concurrent request of a tenant updates, stay
+    // locked only until the commit that follows, not while the spans are sent: issued first,
+    // they made the requests' writes take turns.
+    await this.record(tx, decision, key, now);
+  }
+
+  /**
+   * Stores new resources and scopes and moves each one's latest span day forward, which
+   * retention purges them by (lib/retention/purge-derived.ts). The update comes first: it locks a
+   * row whose day it moves, so a purge deciding on the old day waits and then finds the new one,
+   * and a row a purge just deleted is inserted again. A row already at a later day is neither
+   * locked nor purgeable. One UPDATE and one INSERT per table, queued with the request's other
+   * statements: no round trip of its own.
+   */
+  private upsertShared(tx: TransactionSql, spans: readonly AcceptedSpan[]): Promise<unknown> {
+    const resources = latestDays(spans, (s) => s.resource);
+    const scopes = latestDays(spans, (s) => s.scope);
+    return Promise.all([
+      tx`
+        UPDATE resources r SET last_span_day = u.d
+        FROM unnest(${resources.tenantIds}::text[], ${resources.ids}::bigint[], ${resources.days}::date[]) AS u(t, i, d)
+        WHERE r.tenant_id = u.t AND r.id = u.i AND r.last_span_day < u.d`,
+      tx`
+        INSERT INTO resources (tenant_id, id, attributes, schema_url, dropped_attributes_count, last_span_day)
+        SELECT t, i, a::jsonb, s, n, d
+        -- Sent as text: postgres.js would JSON-encode strings bound to jsonb[] a second time.
+        FROM unnest(${resources.tenantIds}::text[], ${resources.ids}::bigint[], ${resources.rows.map((r) => JSON.stringify(r.attributes))}::text[],
+                    ${resources.rows.map((r) => r.schemaUrl)}::text[], ${resources.rows.map((r) => r.droppedAttributesCount)}::integer[], ${resources.days}::date[])
+          AS u(t, i, a, s, n, d)
+        ON CONFLICT (tenant_id, id) DO NOTHING`,
+      tx`
+        UPDATE scopes r SET last_span_day = u.d
+        FROM unnest(${scopes.tenantIds}::text[], ${scopes.ids}::bigint[], ${scopes.days}::date[]) AS u(t, i, d)
+        WHERE r.tenant_id = u.t AND r.id = u.i AND r.last_span_day < u.d`,
+      tx`
+        INSERT INTO scopes (tenant_id, id, name, version, attributes, dropped_attributes_count, schema_url, last_span_day)
+        SELECT t, i, nm, v, a::jsonb, n, s, d
+        FROM unnest(${scopes.tenantIds}::text[], ${scopes.ids}::bigint[], ${scopes.rows.map((r) => r.name)}::text[], ${scopes.rows.map((r) => r.version)}::text[],
+                    ${scopes.rows.map((r) => JSON.stringify(r.attributes))}::text[], ${scopes.rows.map((r) => r.droppedAttributesCount)}::integer[],
+                    ${scopes.rows.map((r) => r.schemaUrl)}::text[], ${scopes.days}::date[])
+          AS u(t, i, nm, v, a, n, s, d)
+        ON CONFLICT (tenant_id, id) DO NOTHING`,
+    ]);
+  }
+
+  /** The request's counters and isolation violations, in the same transaction as its spans. */
+  private async record(tx: TransactionSql, decision: Enforcement, key: KeyScope, now: Date): Promise<void> {
+    const day = now.toISOString().slice(0, 10);
+    const { tenantIds, counters, values } = decision.counters.columns();
+    const v = decision.violations;
+    await Promise.all([
+      tenantIds.length > 0 &&
+        tx`
+          INSERT INTO ingest_counters (tenant_id, day, counter, value)
+          SELECT t, ${day}::date, c, v FROM unnest(${tenantIds}::text[], ${counters}::text[], ${values}::bigint[]) AS u(t, c, v)
+          ON CONFLICT (tenant_id, day, counter) DO UPDATE SET value = ingest_counters.value + EXCLUDED.value`,
+      v.length > 0 &&
+        tx`
+          INSERT INTO ingest_isolation_violations (key_id, reason, trace_id, claimed_tenant, owner_tenant, spans)
+          SELECT ${key.keyId}::uuid, * FROM unnest(${v.map((x) => x.reason)}::text[], ${v.map((x) => x.traceId)}::uuid[],
+                 ${v.map((x) => x.claimedTenant)}::text[], ${v.map((x) => x.ownerTenant)}::text[], ${v.map((x) => x.spans)}::integer[])`,
+    ]);
+  }
+}
+
+/**
+ * The distinct resources (or scopes) of the spans per tenant, each with the UTC day of its
+ * latest span start, in key order (so concurrent requests lock rows in the same order).
+ */
+function latestDays<T extends { id: string }>(spans: readonly AcceptedSpan[], of: (span: AcceptedSpan["span"]) => T) {
+  const byKey = new Map<string, { tenantId: string; row: T; dayNs: bigint }>();
+  for (const { tenantId, span } of spans) {
+    const row = of(span);
+    const key = `${tenantId}\0${row.id}`;
+    const seen = byKey.get(key);
+    if (!seen) byKey.set(key, { tenantId, row, dayNs: span.startNs });
+    else if (span.startNs > seen.dayNs) seen.dayNs = span.startNs;
+  }
+  const sorted = [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+  const utcDay = dayNamer();
+  return { tenantIds: sorted.map((r) => r.tenantId), ids: sorted.map((r) => r.row.id), rows: sorted.map((r) => r.row), days: sorted.map((r) => utcDay(r.dayNs)) };
+}
+
+/** The tenants holding each stored trace id, for enforcement's isolation log. */
+function tenantsByTraceId(traces: Iterable<StoredTrace>): Map<string, string[]> {
+  const byId = new Map<string, string[]>();
+  for (const t of traces) {
+    const tenants = byId.get(t.trace_id);
+    if (tenants) tenants.push(t.tenant_id);
+    else byId.set(t.trace_id, [t.tenant_id]);
+  }
+  return byId;
+}
