@@ -6,6 +6,8 @@ import { Time } from "@/components/preferences/time-zone";
 import { traceHref } from "./trace-href";
 import { VisibleName } from "@/components/format/visible-name";
 import { formatCount } from "@/lib/format/count";
+import { escapeInvisible } from "@/lib/format/visible-text";
+import { CompareCheckbox } from "@/components/compare/compare-selection";
 
 function sortHref(f: SearchFilters, key: SortKey): string {
   const dir = f.sort === key && f.dir === "desc" ? "asc" : "desc";
@@ -38,6 +40,7 @@ export function ResultsTable({ traces, filters }: { traces: TraceHit[]; filters:
           <SortHeader f={filters} sortKey="spans" label="Spans" right />
           <SortHeader f={filters} sortKey="errors" label="Errors" right />
           <th className="py-1.5 font-medium">Services</th>
+          <th className="py-1.5 pl-2 font-medium">Compare</th>
         </tr>
       </thead>
       <tbody>
@@ -63,6 +66,9 @@ export function ResultsTable({ traces, filters }: { traces: TraceHit[]; filters:
             <td className="py-1 pr-3 text-right">{formatCount(t.spanCount)}</td>
             <td className={`py-1 pr-3 text-right ${t.errorCount > 0 ? "font-medium text-red-600 dark:text-red-400" : ""}`}>{formatCount(t.errorCount)}</td>
             <td className="py-1 text-xs text-zinc-500"><VisibleName text={t.services.join(", ")} /></td>
+            <td className="py-1 pl-2 text-center">
+              <CompareCheckbox trace={{ traceId: t.traceId, tenantId: t.tenantId, durationNs: t.durationNs }} label={escapeInvisible(`${t.rootService ?? "?"} ${t.rootName ?? ""} of ${t.tenantId}`)} />
+            </td>
           </tr>
         ))}
       </tbody>

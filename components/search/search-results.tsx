@@ -4,6 +4,7 @@ import type { TenantScope } from "@/db/tenant-scope";
 import { isTransientDatabaseError } from "@/db/errors";
 import { CursorError, searchTraces } from "@/lib/traces/search/search";
 import { serializeSearch, type SearchFilters } from "@/lib/traces/search/search-params";
+import { CompareSelection } from "@/components/compare/compare-selection";
 import { ErrorAlert } from "@/components/shell/error-alert";
 import { ResultsTable } from "./results-table";
 
@@ -27,7 +28,9 @@ export async function SearchResults({ scope, filters }: { scope: TenantScope; fi
   }
   return (
     <>
-      <ResultsTable traces={traces} filters={filters} />
+      <CompareSelection>
+        <ResultsTable traces={traces} filters={filters} />
+      </CompareSelection>
       <nav className="mt-3 flex gap-4 text-sm" aria-label="Pages">
         {filters.cursor && (
           <Link href={`/traces?${serializeSearch({ ...filters, cursor: undefined })}`} prefetch={false} className="underline">

@@ -53,6 +53,33 @@ function GuideCell({ guide }: { guide: Guide }) {
   );
 }
 
+/** A row's place in the tree: the indent guides, then the expand/collapse toggle of a node with children. */
+export function TreeCell({ guides, kids, collapsed, name, onToggle }: { guides: Guide[]; kids: number; collapsed: boolean; name: string; onToggle: () => void }) {
+  return (
+    <>
+      {guides.map((g, level) => (
+        <GuideCell key={level} guide={g} />
+      ))}
+      {kids > 0 ? (
+        <button
+          type="button"
+          tabIndex={-1}
+          aria-label={escapeInvisible(collapsed ? `Expand ${name}` : `Collapse ${name}`)}
+          className="mr-0.5 w-4 shrink-0 text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100"
+          onClick={(e) => {
+            e.stopPropagation();
+            onToggle();
+          }}
+        >
+          {collapsed ? "▸" : "▾"}
+        </button>
+      ) : (
+        <span className="mr-0.5 w-4 shrink-0" />
+      )}
+    </>
+  );
+}
+
 /** One span: its name with the indent guides, and its bar on the time axis. */
 export const SpanRow = memo(function SpanRow({ model, span, top, view, selected, match, collapsed, critical, wait, timelinePx, onSelect, onToggle, onEvent }: SpanRowProps) {
   const kids = childCount(model, span);
@@ -84,25 +111,7 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
       onClick={() => onSelect(span)}
     >
       <div className="flex shrink-0 items-center overflow-hidden whitespace-nowrap pr-2" style={{ width: NAME_COLUMN }}>
-        {guidesFor(model, span).map((g, level) => (
-          <GuideCell key={level} guide={g} />
-        ))}
-        {kids > 0 ? (
-          <button
-            type="button"
-            tabIndex={-1}
-            aria-label={escapeInvisible(collapsed ? `Expand ${name}` : `Collapse ${name}`)}
-            className="mr-0.5 w-4 shrink-0 text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100"
-            onClick={(e) => {
-              e.stopPropagation();
-              onToggle(span);
-            }}
-          >
-            {collapsed ? "▸" : "▾"}
-          </button>
-        ) : (
-          <span className="mr-0.5 w-4 shrink-0" />
-        )}
+        <TreeCell guides={guidesFor(model, span)} kids={kids} collapsed={collapsed} name={name} onToggle={() => onToggle(span)} />
         <span className="mr-1.5 inline-block h-2.5 w-1 shrink-0 rounded-sm" style={{ background: color }} aria-hidden />
         <span className="mr-1 shrink-0 text-zinc-500"><VisibleName text={service} /></span>
         <span className={`truncate ${error ? "text-red-700 dark:text-red-400" : ""}`}><VisibleName text={name} /></span>

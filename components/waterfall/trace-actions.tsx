@@ -15,8 +15,11 @@ async function copy(text: string): Promise<boolean> {
   }
 }
 
-/** Sharing and following a trace: copy its id or its link (with the span and zoom shown), open its job lineage. */
-export function TraceActions({ traceId, lineageHref }: { traceId: string; lineageHref: string | null }) {
+/**
+ * Sharing and following a trace: copy its id or its link (with the span and zoom shown), open
+ * its job lineage, compare it with a typical trace of its operation.
+ */
+export function TraceActions({ traceId, lineageHref, typicalHref }: { traceId: string; lineageHref: string | null; typicalHref: string | null }) {
   const [status, setStatus] = useState("");
   const run = async (what: string, text: string) => {
     setStatus((await copy(text)) ? `${what} copied` : `Could not copy: select it and press Ctrl+C (${text})`);
@@ -33,6 +36,12 @@ export function TraceActions({ traceId, lineageHref }: { traceId: string; lineag
         // Not prefetched: the lineage page is an audited read.
         <Link href={lineageHref} prefetch={false} className={button}>
           Job lineage →
+        </Link>
+      )}
+      {typicalHref && (
+        // Not prefetched: the comparison is an audited read of two traces.
+        <Link href={typicalHref} prefetch={false} className={button} title="Against the trace of this operation nearest its median duration, within an hour of this one" data-testid="compare-typical">
+          Compare with a typical trace →
         </Link>
       )}
       <span role="status" className="text-xs text-zinc-500">

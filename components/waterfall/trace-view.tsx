@@ -24,6 +24,7 @@ import { Splitter } from "./splitter";
 import { TimeRuler } from "./time-ruler";
 import { Toolbar } from "./toolbar";
 import { TraceActions } from "./trace-actions";
+import { compareHref, TYPICAL } from "@/lib/compare/compare-params";
 import { TraceSummary } from "./trace-summary";
 import { useTraceAnalysis } from "./trace-analysis";
 import { usePaneWidths } from "./use-pane-widths";
@@ -48,7 +49,7 @@ export function TraceView({ header, initialSpan, initialZoom, viewerId, lineageH
   return (
     <div className="flex h-[calc(100vh-5.5rem)] flex-col">
       <TraceSummary header={header} model={load.state === "ready" ? load.model : null} />
-      <TraceActions traceId={header.traceId} lineageHref={lineageHref} />
+      <TraceActions traceId={header.traceId} lineageHref={lineageHref} typicalHref={header.rootName === null ? null : compareHref(TYPICAL, header)} />
       {load.state === "loading" && (
         <p className="text-sm text-zinc-500" role="status">
           Loading spans… {formatCount(load.loaded)} of {formatCount(header.spanCount)}

@@ -9,10 +9,14 @@ export interface Fixture {
 export type Variant = "own" | "other";
 export type Kind = "page" | "api";
 
+type AuditRow = { action: string; outcome: "allowed" | "denied" };
+
 export interface Expected {
   status: number;
-  /** The one audit row the call must write (null: none). */
-  audit: { action: string; outcome: "allowed" | "denied" } | null;
+  /** The first (usually the one) audit row the call must write (null: none). */
+  audit: AuditRow | null;
+  /** The rows after it, for a call that reads several things each audited on its own (a comparison of two traces). */
+  then?: AuditRow[];
 }
 
 export interface RouteCase {
@@ -26,6 +30,8 @@ export interface RouteCase {
   action: string;
   /** What a tenant_viewer gets for another tenant's data when allowed to ask (404 hides existence). */
   otherTenant?: Expected;
+  /** The rows an allowed call writes after its first. */
+  allowedThen?: AuditRow[];
 }
 
 const TRACE_ROLES = ["admin", "investigator", "tenant_viewer"] as const;
@@ -45,6 +51,18 @@ export const ROUTES: RouteCase[] = [
     path: (f, v) => `/traces/${t(f, v).traceId}`,
     // Answered like a trace that does not exist; audited as a denied probe of the other tenant.
     otherTenant: { status: 200, audit: { action: "trace.view", outcome: "denied" } },
+  },
+  {
+    name: "compare page",
+    kind: "page",
+    tenantAware: true,
+    roles: TRACE_ROLES,
+    action: "trace.compare",
+    // B (read first) from the viewer's tenant, A from the variant's: one row per trace, as two trace views write.
+    path: (f, v) => `/traces/compare?a=${t(f, v).traceId}&b=${f.own.traceId}`,
+    allowedThen: [{ action: "trace.compare", outcome: "allowed" }],
+    // A is answered like a trace that does not exist; its row is a denied probe of the other tenant.
+    otherTenant: { status: 200, audit: { action: "trace.compare", outcome: "allowed" }, then: [{ action: "trace.compare", outcome: "denied" }] },
   },
   { name: "latency page", kind: "page", tenantAware: true, roles: TRACE_ROLES, action: "latency.query", path: (f, v) => `/latency?tenant=${t(f, v).tenant}` },
   { name: "investigate page", kind: "page", tenantAware: true, roles: TRACE_ROLES, action: "investigate.errors", path: (f, v) => `/investigate?view=errors&tenant=${t(f, v).tenant}` },
@@ -125,5 +143,5 @@ export function expected(route: RouteCase, who: Who, variant: Variant): Expected
   if (route.tenantAware && variant === "other" && who === "tenant_viewer") {
     return route.otherTenant ?? { status: 403, audit: { action: route.action, outcome: "denied" } };
   }
-  return { status: 200, audit: { action: route.action, outcome: "allowed" } };
+  return { status: 200, audit: { action: route.action, outcome: "allowed" }, then: route.allowedThen };
 }
