@@ -5,7 +5,7 @@ import { provisionAppRole } from "../db/app-role";
 import { seedDemoOnFirstStart } from "./startup/demo";
 import { describeError } from "./startup/describe-error";
 import { LocalState } from "./startup/local-state";
-import { environmentProblems } from "../lib/config/environment-check";
+import { environmentProblems } from "./startup/environment-check";
 import { assertPortFree, buildIfStale, startNext, waitUntilServing } from "./startup/next-server";
 
 /**

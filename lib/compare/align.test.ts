@@ -242,7 +242,7 @@ describe("alignTraces properties", () => {
 });
 
 describe("alignTraces at size", () => {
-  it("aligns two 10,000-span traces well within the page's second", () => {
+  it("aligns two identical 10,000-span traces span for span (its time is bench/compare.ts's)", () => {
     const build = (size: number) => {
       const b = new TraceModelBuilder();
       b.add(widePage(size));
@@ -250,12 +250,8 @@ describe("alignTraces at size", () => {
     };
     const A = build(10_000);
     const B = build(10_000);
-    const t0 = performance.now();
     const al = alignTraces(A, B);
     weightsOf(al, A, B);
-    const ms = performance.now() - t0;
     expect(al.size).toBe(10_000);
-    // Generous for a shared, loaded test machine (a quadratic alignment takes far longer); the bench measures the real number.
-    expect(ms).toBeLessThan(1_000);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { describeIssue } from "@/lib/http/issues";
+import { describeIssue } from "@/lib/validation/issues";
 
 const schema = z.object({
   /** The schema's owner: migrations and the retention purge's own session. */

@@ -5,7 +5,7 @@ import type { Action } from "@/lib/auth/roles";
 import type { TenantScope } from "@/db/tenant-scope";
 import type { AccessProfile } from "@/lib/auth/users";
 import { withTracing } from "@trace-explorer/tracing/next";
-import { describeIssues } from "./issues";
+import { describeIssues } from "@/lib/validation/issues";
 import { failure, jsonError } from "./responses";
 
 export interface ApiContext<Q, P> {

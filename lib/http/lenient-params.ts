@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { describeIssue } from "./issues";
+import { describeIssue } from "@/lib/validation/issues";
 
 export interface LenientParse<T> {
   /** What the parameters that are valid ask for; null only when nothing readable is left. */

@@ -2,7 +2,7 @@ import "server-only";
 import type { TransactionSql } from "postgres";
 import type { z } from "zod";
 import type { Sql } from "@/db/connect";
-import { describeIssues } from "@/lib/http/issues";
+import { describeIssues } from "@/lib/validation/issues";
 import { recordAudit, type AuditActor, type RequestMeta } from "@/lib/audit/record";
 import { deleteQueryInput, MAX_SAVED_QUERIES, saveQueryInput } from "./input";
 

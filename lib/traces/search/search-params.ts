@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { refineTimeRange, timeRangeParams } from "@/lib/filters/time-range";
-import { describeIssues } from "@/lib/http/issues";
+import { describeIssues } from "@/lib/validation/issues";
 import { parseLeniently, type LenientParse } from "@/lib/http/lenient-params";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
 

@@ -3,7 +3,7 @@ import { sessionLifetimeSeconds } from "@/lib/auth/session-lifetime";
 import { ingestConfigFromEnv, otlpListenerFromEnv } from "@/lib/ingest/otlp-http/config";
 import { parseTrustedProxies } from "@/lib/security/client-address";
 import { streamLimitsFromEnv } from "@/lib/traces/trace/stream-limits";
-import { envProblems } from "./env";
+import { envProblems } from "@/lib/config/env";
 
 /** The readers of settings the app only parses when a request or job first needs them. */
 const readers: ((env: Record<string, string | undefined>) => unknown)[] = [
