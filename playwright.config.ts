@@ -38,7 +38,7 @@ export default defineConfig({
   },
   webServer: {
     // The real start path on a fresh embedded database, as a user would run it.
-    command: `rm -rf "${E2E_DATA_DIR}" && tsx scripts/start.ts start`,
+    command: `rm -rf "${E2E_DATA_DIR}" && tsx --import ./scripts/node/server-only.mjs scripts/start.ts start`,
     url: `http://localhost:${E2E_PORT}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,

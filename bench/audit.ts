@@ -7,6 +7,7 @@ import { enterReaderScope } from "../db/reader-scope";
 import { recordAudit, type AuditRecord } from "../lib/audit/record";
 import { benchDatabase } from "./lib/bench-database";
 import { percentile } from "../lib/latency/percentile";
+import { TSX_NODE_ARGS } from "../scripts/node/tsx";
 
 // What the audit log adds to a trace search request, in one process and one run, on the
 // 5-million-span bench database: (a) the search alone, the newest 50 traces of a tenant
@@ -26,7 +27,7 @@ const PREFILL = Number(process.env.AUDIT_PREFILL ?? 1_000_000);
 // lib/traces is marked server-only: run under the condition Next's server uses, and import it
 // only once running so.
 if (!process.execArgv.some((a) => a.includes("react-server"))) {
-  const run = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", fileURLToPath(import.meta.url)], { stdio: "inherit" });
+  const run = spawnSync(process.execPath, [...TSX_NODE_ARGS, fileURLToPath(import.meta.url)], { stdio: "inherit" });
   process.exit(run.status ?? 1);
 }
 const { withinRetention } = await import("../lib/traces/retention-filter");

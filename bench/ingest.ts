@@ -19,6 +19,7 @@ import { Redactor } from "../lib/ingest/otlp-http/redact";
 import { SPAN_COLUMNS, spanCopyText } from "../lib/ingest/traces/span-copy";
 import { encodeRequest, syntheticRequest } from "../lib/ingest/testing/synthetic";
 import { percentile } from "../lib/latency/percentile";
+import { TSX_NODE_ARGS } from "../scripts/node/tsx";
 
 // End-to-end OTLP/HTTP ingest throughput against a raw COPY of the same rows into the same
 // table, in one run on one database.
@@ -88,7 +89,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 async function startNextServer(): Promise<Target> {
   const appDir = path.join(dataDir, "app");
   fs.rmSync(appDir, { recursive: true, force: true });
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts"), "start"], {
+  const child = spawn(process.execPath, [...TSX_NODE_ARGS, path.join(root, "scripts/start.ts"), "start"], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
     env: {
@@ -110,7 +111,7 @@ async function startNodeServer(): Promise<Target> {
   fs.rmSync(pgDir, { recursive: true, force: true });
   const pg = await startEmbedded({ dir: pgDir, port: PG_PORT, database: "bench", logFile: path.join(dataDir, "postgres.log") });
   await runMigrations(pg.url);
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--serve"], {
+  const child = spawn(process.execPath, [...TSX_NODE_ARGS, fileURLToPath(import.meta.url), "--serve"], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
     // The Node settings the app's server runs with (scripts/startup/next-server.ts).

@@ -8,6 +8,7 @@ import type { TenantScope } from "../db/tenant-scope";
 import { RETRY_THRESHOLD, type InvestigateFilters, type InvestigateView } from "../lib/investigate/investigate-params";
 import { benchDatabase } from "./lib/bench-database";
 import { percentile } from "../lib/latency/percentile";
+import { TSX_NODE_ARGS } from "../scripts/node/tsx";
 
 // `npm run bench -- investigate`: p50/p95 of each /investigate view on the 5-million-span
 // benchmark database, over a 24-hour window, for all tenants (an investigator) and for one
@@ -18,7 +19,7 @@ import { percentile } from "../lib/latency/percentile";
 // The views are server modules (`import "server-only"`): run them under the condition the
 // Next server uses, by starting this file again with it.
 if (!process.execArgv.includes("--conditions=react-server")) {
-  const run = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", fileURLToPath(import.meta.url)], { stdio: "inherit" });
+  const run = spawnSync(process.execPath, [...TSX_NODE_ARGS, fileURLToPath(import.meta.url)], { stdio: "inherit" });
   process.exit(run.status ?? 1);
 }
 

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { TSX_NODE_ARGS } from "../scripts/node/tsx";
 
 // `npm run bench` runs every benchmark; `npm run bench -- seed ingest` runs the named ones.
 const dir = path.dirname(fileURLToPath(import.meta.url));
@@ -19,7 +20,7 @@ if (unknown.length > 0) {
 let failed = 0;
 for (const name of wanted.length > 0 ? wanted : available) {
   console.log(`\n=== bench/${name} ===`);
-  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(dir, `${name}.ts`)], { stdio: "inherit" });
+  const run = spawnSync(process.execPath, [...TSX_NODE_ARGS, path.join(dir, `${name}.ts`)], { stdio: "inherit" });
   if (run.status !== 0) failed++;
 }
 process.exit(failed > 0 ? 1 : 0);

@@ -20,7 +20,7 @@ afterAll(async () => {
 
 async function cli(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout } = await run("npx", ["tsx", "scripts/ingest-key.ts", ...args], { env: { ...process.env, DATABASE_URL: t.url, TE_DATA_DIR: "/nonexistent", ...env } });
+    const { stdout } = await run("npx", ["tsx", "--import", "./scripts/node/server-only.mjs", "scripts/ingest-key.ts", ...args], { env: { ...process.env, DATABASE_URL: t.url, TE_DATA_DIR: "/nonexistent", ...env } });
     return { code: 0, output: stdout };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -3,11 +3,12 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../db/testing/test-db";
+import { TSX_NODE_ARGS } from "./node/tsx";
 
 /** Runs the real start script and collects what a user would see. */
 function start(env: Record<string, string>, mode: "dev" | "start" = "dev"): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("scripts/start.ts"), mode], {
+    const child = spawn(process.execPath, [...TSX_NODE_ARGS, path.resolve("scripts/start.ts"), mode], {
       env: { ...process.env, DATABASE_URL: "", TE_DATA_DIR: path.resolve(".data/test-start"), ...env },
     });
     let output = "";

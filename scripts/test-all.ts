@@ -81,7 +81,7 @@ if (!e2eOk && (e2e?.stats.unexpected ?? 0) === 0) failed++;
 // Without the adversary: this minute is about the restart, on a machine CI shares; the
 // adversary's guarantees have their own tests (lib/traces/trace/stalled-downloads, lib/ingest/ingest.drip).
 check("soak (1 minute, Postgres restarted mid-run)", bin("tsx"), [
-  "scripts/soak/run.ts", "--duration", "60", "--fault", "pg-restart", "--pg-down", "5", "--adversary", "off", "--json", path.join(resultsDir, "soak.json"),
+  "--import", "./scripts/node/server-only.mjs", "scripts/soak/run.ts", "--duration", "60", "--fault", "pg-restart", "--pg-down", "5", "--adversary", "off", "--json", path.join(resultsDir, "soak.json"),
 ]);
 
 console.log(`\n${passed} passed, ${failed} failed`);

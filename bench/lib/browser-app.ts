@@ -9,6 +9,7 @@ import { startEmbedded } from "../../db/embedded";
 import { runMigrations } from "../../db/migrate";
 import { hashPassword } from "../../lib/auth/password";
 import { seedTenants } from "../../scripts/demo/index";
+import { TSX_NODE_ARGS } from "../../scripts/node/tsx";
 
 // The browser benchmarks' harness: the production build (`next start` through
 // scripts/start.ts) on an embedded database of the benchmark's own, an investigator signed in
@@ -71,7 +72,7 @@ export async function runBrowserBench(bench: BrowserBench): Promise<void> {
     } finally {
       await sql.end({ timeout: 5 });
     }
-    server = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/start.ts"), "start"], {
+    server = spawn(process.execPath, [...TSX_NODE_ARGS, path.join(root, "scripts/start.ts"), "start"], {
       cwd: root,
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, PORT: String(bench.port), DATABASE_URL: pg.url, AUTH_SECRET: randomBytes(32).toString("base64"), AUDIT_HMAC_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "warn" },

@@ -1,3 +1,4 @@
+import "server-only";
 import { getSql } from "@/lib/db/client";
 import type { Sql } from "@/db/connect";
 import { logger, type Logger } from "@trace-explorer/tracing/logger";

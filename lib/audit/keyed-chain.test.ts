@@ -139,7 +139,7 @@ describe("publishing the head and npm run audit:verify", () => {
 
   async function verifyCli(extra: string[] = []) {
     try {
-      const { stdout } = await run("npx", ["tsx", "scripts/audit-verify.ts", "--head-file", file, ...extra], {
+      const { stdout } = await run("npx", ["tsx", "--import", "./scripts/node/server-only.mjs", "scripts/audit-verify.ts", "--head-file", file, ...extra], {
         env: { ...process.env, DATABASE_URL: t.url, TE_DATA_DIR: dir },
       });
       return { code: 0, output: stdout };

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Sql } from "@/db/connect";
 import { encodeAuditDetails, encodeAuditText } from "./encode";
 import { auditKeyFromEnv, auditRowMac, type AuditRowContent } from "./mac";

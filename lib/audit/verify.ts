@@ -1,3 +1,4 @@
+import "server-only";
 import type { Sql } from "@/db/connect";
 import type { RecordedHead } from "./head";
 import { auditHeadMac, auditRowMac, macsEqual } from "./mac";

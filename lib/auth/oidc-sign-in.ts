@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import type { Sql } from "@/db/connect";
 import type { UserRole } from "@/db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Sql } from "@/db/connect";
 
 /** Attempts one address may make on one account before a pause (OWASP: 3 to 5). */

@@ -1,3 +1,4 @@
+import "server-only";
 // Takes the caller's transaction (already in their reader scope), so the page, the API, the
 // tests and bench/latency.ts run the very same queries; lib/latency/report.ts opens the scope.
 import type { PendingQuery, Row, TransactionSql } from "postgres";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
 import { bucketMiddleNs, DISPLAY_GROUP } from "./buckets";
 

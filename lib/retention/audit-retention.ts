@@ -1,3 +1,4 @@
+import "server-only";
 import type { Sql } from "@/db/connect";
 import { recordAudit } from "@/lib/audit/record";
 import { AUDIT_CUT_ACTION } from "@/lib/audit/verify";

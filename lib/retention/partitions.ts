@@ -1,3 +1,4 @@
+import "server-only";
 import type { Sql } from "@/db/connect";
 import { PARTITIONS_AHEAD_DAYS } from "./policy";
 import type { TenantPolicy } from "./tenants";

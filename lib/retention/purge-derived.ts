@@ -1,3 +1,4 @@
+import "server-only";
 import type { Sql } from "@/db/connect";
 import { DERIVED_TABLES, FIXED_AGE_TABLES } from "./derived-tables";
 import type { BatchOptions } from "./purge-traces";

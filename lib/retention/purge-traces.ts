@@ -1,3 +1,4 @@
+import "server-only";
 import type { Sql } from "@/db/connect";
 import { lockedTransaction } from "./transaction";
 import type { TenantPolicy } from "./tenants";

@@ -1,3 +1,4 @@
+import "server-only";
 import { connect, type Sql } from "@/db/connect";
 import { describeDatabaseError } from "@/db/errors";
 import { recordAudit } from "@/lib/audit/record";

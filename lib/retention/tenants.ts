@@ -1,3 +1,4 @@
+import "server-only";
 import type { Sql } from "@/db/connect";
 
 const DAY_MS = 86_400_000;

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Sql } from "@/db/connect";
 
 /** The session-level advisory lock that lets one purge run at a time, cluster-wide. */

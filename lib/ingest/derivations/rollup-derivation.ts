@@ -1,3 +1,4 @@
+import "server-only";
 import type { TransactionSql } from "postgres";
 import { describeDatabaseError } from "@/db/errors";
 import type { SignalDeps } from "../otlp-http/signal";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Sql } from "@/db/connect";
 import { SpanKind } from "@/db/span-codec/kind-and-status";
 import { epochNs } from "../traces/sql-time";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { TransactionSql } from "postgres";
 import type { SpanDerivation } from "../traces/derivation";
 import { epochNs, fromNs } from "../traces/sql-time";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Sql } from "@/db/connect";
 import { hashIngestKey, looksLikeIngestKey } from "./keys";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { copyJson, copyNullable, copyText, COPY_NULL } from "@/db/span-codec/copy-text";
 import { TimestampFormatter } from "@/db/span-codec/timestamp";
 import type { AcceptedSpan } from "./enforce-tenant";

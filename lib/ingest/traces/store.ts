@@ -1,3 +1,4 @@
+import "server-only";
 import type { TransactionSql } from "postgres";
 import type { Sql } from "@/db/connect";
 import { CopyWriter } from "@/db/span-codec/copy-stream";
