@@ -12,8 +12,8 @@
 
 const APP = "^(app/|proxy\\.ts$|instrumentation\\.ts$)";
 const TOOLS = "^(scripts|bench|e2e)/";
-/** lib/<area> and lib/<area>/<part> (lib/traces/search beside lib/traces/trace). */
-const LIB_FOLDERS = ["^lib/[^/]+$", "^lib/[^/]+/[^/]+$"];
+/** lib/<area> and lib/<area>/<part> (lib/traces/search beside lib/traces/trace), and components/<area>. */
+const FOLDERS = ["^lib/[^/]+$", "^lib/[^/]+/[^/]+$", "^components/[^/]+$"];
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
@@ -76,11 +76,11 @@ module.exports = {
     },
     {
       name: "folder-cycle",
-      comment: "No two folders of lib/ import each other, directly or round a loop (e.g. lib/traces and lib/investigate): one of them is the lower.",
+      comment: "No two folders of lib/ or of components/ import each other, directly or round a loop (e.g. lib/traces and lib/investigate): one of them is the lower.",
       severity: "error",
       scope: "folder",
-      from: { path: LIB_FOLDERS },
-      to: { path: LIB_FOLDERS, circular: true },
+      from: { path: FOLDERS },
+      to: { path: FOLDERS, circular: true },
     },
   ],
   options: {

@@ -11,7 +11,7 @@ import type { TraceHeader } from "@/lib/traces/trace/trace-header";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import { collapseAll, revealed, toggled, visibleRows } from "@/lib/waterfall/tree-rows";
 import { VisibleName } from "@/components/format/visible-name";
-import { traceHref } from "@/components/search/trace-href";
+import { traceHref } from "@/lib/traces/trace/trace-href";
 import { ROW_HEIGHT } from "@/components/waterfall/layout";
 import { CHANGE_BADGE } from "./change-style";
 import { CompareRow, compareRowId, DELTA_COLUMN, nodeName, NUMBER_COLUMN } from "./compare-row";

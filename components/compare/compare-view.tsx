@@ -9,7 +9,7 @@ import { formatDuration } from "@/lib/format/duration";
 import type { TraceHeader } from "@/lib/traces/trace/trace-header";
 import { VisibleName } from "@/components/format/visible-name";
 import { Time } from "@/components/preferences/time-zone";
-import { traceHref } from "@/components/search/trace-href";
+import { traceHref } from "@/lib/traces/trace/trace-href";
 import { spansUrl, useTraceModel, type TraceLoad } from "@/components/waterfall/use-trace-model";
 import { CompareTree } from "./compare-tree";
 

@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback } from "react";
-import { useNavigation } from "./navigation-progress";
+import { useNavigation } from "@/components/shell/navigation-progress";
 
 export type ParamPatch = Record<string, string | readonly string[] | null | undefined>;
 

@@ -1,6 +1,6 @@
 "use client";
 
-import { FiltersPending } from "@/components/filters/navigation-progress";
+import { FiltersPending } from "@/components/shell/navigation-progress";
 import { TenantSelect } from "@/components/filters/tenant-select";
 import { TimeRangePicker } from "@/components/filters/time-range-picker";
 import { useUrlParams } from "@/components/filters/use-url-params";

@@ -8,7 +8,7 @@ import { formatDuration } from "@/lib/format/duration";
 import { formatInstant, formatTick } from "@/lib/format/time";
 import { useTimeZone } from "@/components/preferences/time-zone";
 import { ZoneNote } from "@/components/preferences/zone-note";
-import { traceHref } from "./trace-href";
+import { traceHref } from "@/lib/traces/trace/trace-href";
 
 export interface ScatterPoint {
   traceId: string;

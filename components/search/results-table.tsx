@@ -3,7 +3,7 @@ import { formatDuration } from "@/lib/format/duration";
 import type { TraceHit } from "@/lib/traces/search/search";
 import { serializeSearch, type SearchFilters, type SortKey } from "@/lib/traces/search/search-params";
 import { Time } from "@/components/preferences/time-zone";
-import { traceHref } from "./trace-href";
+import { traceHref } from "@/lib/traces/trace/trace-href";
 import { VisibleName } from "@/components/format/visible-name";
 import { formatCount } from "@/lib/format/count";
 import { escapeInvisible } from "@/lib/format/visible-text";

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { TenantSelect } from "@/components/filters/tenant-select";
 import { TimeRangePicker } from "@/components/filters/time-range-picker";
-import { FiltersPending } from "@/components/filters/navigation-progress";
+import { FiltersPending } from "@/components/shell/navigation-progress";
 import { useUrlParams } from "@/components/filters/use-url-params";
 import type { TenantOption } from "@/lib/tenants/in-scope";
 import { parseSearch, type RawSearchParams } from "@/lib/traces/search/search-params";

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { navItemsFor } from "@/lib/auth/navigation";
 import type { AccessProfile } from "@/lib/auth/users";
-import { NavigationProgress, PageArea } from "@/components/filters/navigation-progress";
+import { NavigationProgress, PageArea } from "@/components/shell/navigation-progress";
 import { QueryProvider } from "@/components/query-provider";
 import { TimeZoneProvider } from "@/components/preferences/time-zone";
 import { readPreferences } from "@/lib/preferences/server";

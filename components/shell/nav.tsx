@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useNavigation } from "@/components/filters/navigation-progress";
+import { useNavigation } from "@/components/shell/navigation-progress";
 
 export interface NavItem {
   href: string;

@@ -6,7 +6,7 @@ import { auditDetails, defaultPreset, parseInvestigateLeniently, RETRY_THRESHOLD
 import { readPreferences } from "@/lib/preferences/server";
 import { tenantsInScope } from "@/lib/tenants/in-scope";
 import { InvalidParams } from "@/components/filters/invalid-params";
-import { FiltersPending } from "@/components/filters/navigation-progress";
+import { FiltersPending } from "@/components/shell/navigation-progress";
 import { TenantSelect } from "@/components/filters/tenant-select";
 import { TimeRangePicker } from "@/components/filters/time-range-picker";
 import { ErrorsView } from "@/components/investigate/errors-view";

@@ -2,7 +2,7 @@
 
 import { useRouter, useSearchParams } from "next/navigation";
 import { createContext, useCallback, useContext, useMemo, useOptimistic, useTransition } from "react";
-import { PageLoading } from "@/components/shell/page-loading";
+import { PageLoading } from "./page-loading";
 
 interface Target {
   /** The query string the page shows, or the one it is loading while a change is under way. */
