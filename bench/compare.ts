@@ -1,6 +1,6 @@
 import os from "node:os";
 import type { Sql } from "../db/connect";
-import { insertSyntheticTrace } from "../lib/traces/trace/trace-synthetic";
+import { insertSyntheticTrace } from "../lib/traces/testing/synthetic-trace";
 import { navigationMs, runBrowserBench } from "./lib/browser-app";
 
 // Trace comparison in a real browser against the production build (issue 21: "compare of two

@@ -1,7 +1,7 @@
 import os from "node:os";
 import type { Page } from "@playwright/test";
 import type { Sql } from "../db/connect";
-import { insertSyntheticTrace } from "../lib/traces/trace/trace-synthetic";
+import { insertSyntheticTrace } from "../lib/traces/testing/synthetic-trace";
 import { navigationMs, runBrowserBench } from "./lib/browser-app";
 
 // The waterfall in a real browser against the production build (`next start` through

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import type { Sql } from "../../db/connect";
 import { bigintToSpanId, traceIdToUuid } from "../../db/span-codec/ids";
-import { generateIngestKey, hashIngestKey } from "../../lib/ingest/otlp-http/keys";
+import { generateIngestKey, hashIngestKey } from "../../lib/ingest/otlp-http/key-material";
 import { encodeRequest, requestOf } from "../../lib/ingest/testing/synthetic";
 import { E2E_OTLP_PORT } from "../../playwright.config";
 import { e2eDatabase } from "../fixtures/db";

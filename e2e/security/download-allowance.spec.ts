@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { signIn } from "../fixtures/demo";
 import { createUser } from "../../lib/auth/testing/users";
 import { e2eDatabase } from "../fixtures/db";
-import { insertSyntheticTrace } from "../../lib/traces/trace/trace-synthetic";
+import { insertSyntheticTrace } from "../../lib/traces/testing/synthetic-trace";
 
 /**
  * A viewer who re-opens trace downloads in a loop (issue 15): beyond their two open ones every

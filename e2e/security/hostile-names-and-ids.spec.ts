@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import type { Sql } from "../../db/connect";
 import { traceIdToUuid } from "../../db/span-codec/ids";
-import { generateIngestKey, hashIngestKey } from "../../lib/ingest/otlp-http/keys";
+import { generateIngestKey, hashIngestKey } from "../../lib/ingest/otlp-http/key-material";
 import { encodeRequest, requestOf, type SpanSpec } from "../../lib/ingest/testing/synthetic";
 import { e2eDatabase } from "../fixtures/db";
 import { demoLogin, signIn } from "../fixtures/demo";

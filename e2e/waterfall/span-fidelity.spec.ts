@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import type { Sql } from "../../db/connect";
-import { generateIngestKey, hashIngestKey } from "../../lib/ingest/otlp-http/keys";
+import { generateIngestKey, hashIngestKey } from "../../lib/ingest/otlp-http/key-material";
 import { demoLogin, signIn } from "../fixtures/demo";
 import { e2eDatabase } from "../fixtures/db";
 

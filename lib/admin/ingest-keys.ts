@@ -1,6 +1,6 @@
 import "server-only";
 import type { Sql } from "@/db/connect";
-import { generateIngestKey, hashIngestKey, ingestKeyPrefix } from "@/lib/ingest/otlp-http/keys";
+import { generateIngestKey, hashIngestKey, ingestKeyPrefix } from "@/lib/ingest/otlp-http/key-material";
 import { AdminRefusal, applyAdminChange, refused, type AdminContext, type AdminResult } from "./change";
 import { createKeyInput, firstProblem, revokeKeyInput, type CreateKeyInput, type RevokeKeyInput } from "./input";
 

@@ -2,7 +2,7 @@ import net from "node:net";
 import { connect, makeDb } from "../../db/connect";
 import { createUser } from "../../lib/auth/testing/users";
 import { createIngestKey } from "../../lib/ingest/otlp-http/keys";
-import { insertSyntheticTrace } from "../../lib/traces/trace/trace-synthetic";
+import { insertSyntheticTrace } from "../../lib/traces/testing/synthetic-trace";
 import { sleep } from "./stats";
 import { Session, type SoakUser } from "./users";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Sql } from "@/db/connect";
-import { hashIngestKey, looksLikeIngestKey } from "./keys";
+import { hashIngestKey, looksLikeIngestKey } from "./key-material";
 
 /** Who is writing: a key scoped to one tenant, or a platform collector key (tenantId null). */
 export interface KeyScope {

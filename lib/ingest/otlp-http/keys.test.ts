@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { KeyAuthenticator } from "./authenticate";
-import { createIngestKey, hashIngestKey, IngestKeyError, listIngestKeys, revokeIngestKey } from "./keys";
+import { hashIngestKey } from "./key-material";
+import { createIngestKey, IngestKeyError, listIngestKeys, revokeIngestKey } from "./keys";
 import { seedTenant } from "../testing/fixtures";
 
 let t: TestDatabase;

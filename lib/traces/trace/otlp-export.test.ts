@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { keyFor, seedTenant, startIngestServer, type IngestServer } from "@/lib/ingest/testing/fixtures";
 import { anyValue, writeOtlpExport } from "./otlp-export";
 import { findTraceHeader } from "./trace-header";
-import { insertSyntheticTrace } from "./trace-synthetic";
+import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
 
 let t: TestDatabase;
 let server: IngestServer;

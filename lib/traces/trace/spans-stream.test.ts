@@ -8,7 +8,7 @@ import { spanChunkLines, spansResponse } from "./spans-stream";
 import { findInTrace } from "./trace-find";
 import { findTraceHeader } from "./trace-header";
 import { readSpanDetail } from "./trace-span";
-import { insertSyntheticTrace } from "./trace-synthetic";
+import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
 
 let t: TestDatabase;
 const BIG = "0af7651916cd43dd8448eb211c80319c";

@@ -8,7 +8,7 @@ import { searchTraces } from "../search/search";
 import { spansResponse } from "./spans-stream";
 import { filters } from "../testing/two-tenants";
 import { findTraceHeader, type TraceHeader } from "./trace-header";
-import { insertSyntheticTrace } from "./trace-synthetic";
+import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
 import { StreamSlots } from "./stream-slots";
 import { streamGuard, transactionStream } from "./transaction-stream";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TenantScope } from "@/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { findInTrace } from "./trace-find";
-import { insertSyntheticTrace } from "./trace-synthetic";
+import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
 
 let t: TestDatabase;
 const TRACE = "1af7651916cd43dd8448eb211c80319d";

@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { parseInvestigateParams } from "@/lib/investigate/investigate-params";
 import { findTraceHeader } from "./trace-header";
 import { lineageHref } from "./trace-lineage-link";
-import { insertSyntheticTrace } from "./trace-synthetic";
+import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
 
 let t: TestDatabase;
 const ALPHA: TenantScope = { all: false, tenantIds: ["alpha"] };
