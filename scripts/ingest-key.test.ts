@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../db/testing/test-db";
 import { auditKeyFromEnv } from "../lib/audit/mac";
 import { verifyAuditLog } from "../lib/audit/verify";
+import { TSX_NODE_ARGS } from "./node/tsx";
 
 // Issue 15 item 10: keys created or revoked with the CLI left no audit row.
 
@@ -20,7 +21,7 @@ afterAll(async () => {
 
 async function cli(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout } = await run("npx", ["tsx", "--import", "./scripts/node/server-only.mjs", "scripts/ingest-key.ts", ...args], { env: { ...process.env, DATABASE_URL: t.url, TE_DATA_DIR: "/nonexistent", ...env } });
+    const { stdout } = await run(process.execPath, [...TSX_NODE_ARGS, "scripts/ingest-key.ts", ...args], { env: { ...process.env, DATABASE_URL: t.url, TE_DATA_DIR: "/nonexistent", ...env } });
     return { code: 0, output: stdout };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

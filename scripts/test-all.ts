@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { TSX_NODE_ARGS } from "./node/tsx";
 
 /**
  * `npm test`: typecheck, lint, vitest, Playwright against a production build, then a
@@ -80,8 +81,8 @@ if (!e2eOk && (e2e?.stats.unexpected ?? 0) === 0) failed++;
 // After Playwright, so it reuses the production build Playwright's server made; its own ports.
 // Without the adversary: this minute is about the restart, on a machine CI shares; the
 // adversary's guarantees have their own tests (lib/traces/trace/stalled-downloads, lib/ingest/ingest.drip).
-check("soak (1 minute, Postgres restarted mid-run)", bin("tsx"), [
-  "--import", "./scripts/node/server-only.mjs", "scripts/soak/run.ts", "--duration", "60", "--fault", "pg-restart", "--pg-down", "5", "--adversary", "off", "--json", path.join(resultsDir, "soak.json"),
+check("soak (1 minute, Postgres restarted mid-run)", process.execPath, [
+  ...TSX_NODE_ARGS, "scripts/soak/run.ts", "--duration", "60", "--fault", "pg-restart", "--pg-down", "5", "--adversary", "off", "--json", path.join(resultsDir, "soak.json"),
 ]);
 
 console.log(`\n${passed} passed, ${failed} failed`);

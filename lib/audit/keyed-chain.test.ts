@@ -11,6 +11,7 @@ import { publishAuditHead } from "./head-publisher";
 import { auditKeyFromEnv } from "./mac";
 import { recordAudit } from "./record";
 import { verifyAuditChain, verifyAuditLog } from "./verify";
+import { TSX_NODE_ARGS } from "@/scripts/node/tsx";
 
 // Issue 15 item 9: someone who holds the database (superuser, table owner) but not
 // AUDIT_HMAC_KEY edits rows and recomputes the chain, or removes the newest rows. Each test
@@ -139,7 +140,7 @@ describe("publishing the head and npm run audit:verify", () => {
 
   async function verifyCli(extra: string[] = []) {
     try {
-      const { stdout } = await run("npx", ["tsx", "--import", "./scripts/node/server-only.mjs", "scripts/audit-verify.ts", "--head-file", file, ...extra], {
+      const { stdout } = await run(process.execPath, [...TSX_NODE_ARGS, "scripts/audit-verify.ts", "--head-file", file, ...extra], {
         env: { ...process.env, DATABASE_URL: t.url, TE_DATA_DIR: dir },
       });
       return { code: 0, output: stdout };
