@@ -47,12 +47,14 @@ export interface AdversaryTally {
   completed: number;
   /** Drip sockets' fates: the status the server answered, or "closed" / "error". */
   drips: Map<string, number>;
+  /** Each download's busy part, from its request to its stall (epoch ms), to set the others' slow answers against. */
+  downloads: { from: number; to: number }[];
 }
 
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
 export class Adversary {
-  readonly tally: AdversaryTally = { exports: new Map(), cut: 0, completed: 0, drips: new Map() };
+  readonly tally: AdversaryTally = { exports: new Map(), cut: 0, completed: 0, drips: new Map(), downloads: [] };
   private stopped = false;
   private readonly running: Promise<void>[] = [];
   private readonly sockets = new Set<net.Socket>();
@@ -78,6 +80,7 @@ export class Adversary {
   private async stallExports(session: Session): Promise<void> {
     while (!this.stopped) {
       let response: Response;
+      const from = Date.now();
       try {
         // Uncompressed, as curl sends it: gzip would let the whole (very repetitive) file fit in
         // the sockets' buffers, and the server would finish instead of meeting a stalled reader.
@@ -100,6 +103,7 @@ export class Adversary {
           if (done) break;
           got += value.byteLength;
         }
+        this.tally.downloads.push({ from, to: Date.now() });
         const until = Date.now() + this.options.holdMs;
         while (!this.stopped && Date.now() < until) await sleep(250);
         if (this.stopped) break;

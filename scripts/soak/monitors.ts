@@ -100,6 +100,7 @@ export function appConnectionCounter(databaseUrl: () => string): { read: () => P
 }
 
 export interface PurgeRun {
+  startedAt: number;
   at: number;
   status: number | string;
   body: string;
@@ -134,15 +135,16 @@ export class PurgeScheduler {
 
   async runOnce(): Promise<void> {
     const t0 = performance.now();
+    const startedAt = Date.now();
     try {
       const res = await fetch(`${this.baseUrl}/api/cron/retention`, { method: "POST", headers: { authorization: `Bearer ${this.secret}` } });
       const body = await res.text();
       this.stats.record(res.status, performance.now() - t0);
-      this.runs.push({ at: Date.now(), status: res.status, body: body.slice(0, 400) });
+      this.runs.push({ startedAt, at: Date.now(), status: res.status, body: body.slice(0, 400) });
     } catch (error) {
       const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
       this.stats.record(code);
-      this.runs.push({ at: Date.now(), status: code, body: "" });
+      this.runs.push({ startedAt, at: Date.now(), status: code, body: "" });
     }
   }
 }

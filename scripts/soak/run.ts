@@ -12,6 +12,7 @@ import { burst, syntheticBody, postUntilAccepted, type BurstResult } from "./raw
 import { EXPIRED_TENANT, expireTenant, seedSoak, SOAK_TENANTS } from "./seed";
 import { Stack } from "./stack";
 import { RequestStats, sleep, within, type Window } from "./stats";
+import { slowAnswersAgainst } from "./timeline";
 import { browse, userTally } from "./users";
 import { verifyStorage } from "./verify";
 
@@ -203,6 +204,12 @@ async function main(): Promise<number> {
     }
 
     const secs = (drainedAt - t0) / 1000;
+    const slowLines = () => {
+      const suspects = { purge: purge.runs.map((r) => ({ from: r.startedAt, to: r.at })), ...(adversary ? { "an adversary's download": adversary.tally.downloads } : {}) };
+      const run = { from: t0, to: drainedAt };
+      const kinds = { ingest: recorder.stats, search: users.search, "open trace": users.trace, "span stream": users.spans };
+      return Object.entries(kinds).map(([kind, stats]) => `slowest ${kind} answers: ${slowAnswersAgainst(stats, suspects, run, disturbed)}`);
+    };
     const lines = [
       `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}; load average ${loadAtStart} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end`,
       `soak ${options.duration} s (+${Math.round(secs - options.duration)} s drain), ${options.exporters} OTel exporters × ${options.rate} spans/s, ${options.users} users, fault ${options.fault}, adversary ${options.adversary === "on" ? `on (${options.adversaryExports} stalled exports of a ${options.adversaryTraceSpans}-span trace, ${options.adversaryDrips} drip sockets)` : options.adversary === "idle" ? `idle (its ${options.adversaryTraceSpans}-span trace stored, nothing sent)` : "off"}; INGEST_MAX_CONCURRENT ${ingestConfig.maxConcurrent}, INGEST_MAX_QUEUED ${ingestConfig.maxQueued}, DATABASE_POOL_MAX ${poolMax}`,
@@ -214,6 +221,7 @@ async function main(): Promise<number> {
       `open trace: ${users.trace.summary(disturbed)}`,
       `span stream: ${users.spans.summary(disturbed)}`,
       `purge (cron): ${purge.stats.summary()}`,
+      ...slowLines(),
       ...(adversary ? [`adversary: exports ${[...adversary.tally.exports].map(([k, v]) => `${k}×${v}`).join(" ")}, cut ${adversary.tally.cut}; drip sockets ${[...adversary.tally.drips].map(([k, v]) => `${k}×${v}`).join(" ")}`] : []),
       `server RSS MiB, max per tenth of the run: ${rss.series(t0, drainedAt, 10).join(" ")} (peak ${Math.round(rss.peak)})`,
       `app database connections, max per tenth: ${connectionSampler.series(t0, drainedAt, 10).join(" ")} (peak ${connectionSampler.peak})`,

@@ -25,6 +25,19 @@ export class RequestStats {
     return percentile(this.latencies.filter((l) => !excluded(l.at)).map((l) => l.ms), p);
   }
 
+  percentileCount(excluded: (at: number) => boolean = () => false): number {
+    return this.latencies.filter((l) => !excluded(l.at)).length;
+  }
+
+  /** The `n` slowest 200 answers, slowest first, each with when it started (epoch ms). */
+  slowest(n: number, excluded: (at: number) => boolean = () => false): { startedAt: number; ms: number }[] {
+    return this.latencies
+      .filter((l) => !excluded(l.at))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, n)
+      .map((l) => ({ startedAt: l.at - l.ms, ms: l.ms }));
+  }
+
   summary(excluded?: (at: number) => boolean): string {
     const codes = [...this.outcomes].sort().map(([k, v]) => `${k}×${v}`).join(" ");
     if (this.latencies.length === 0) return codes || "none";

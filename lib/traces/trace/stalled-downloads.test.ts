@@ -9,6 +9,7 @@ import { spansResponse } from "./spans-stream";
 import { filters } from "../testing/two-tenants";
 import { findTraceHeader, type TraceHeader } from "./trace-header";
 import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
+import { DownloadTurns } from "./download-turns";
 import { StreamSlots } from "./stream-slots";
 import { streamGuard, transactionStream } from "./transaction-stream";
 
@@ -159,7 +160,7 @@ describe("stalled trace downloads", () => {
 
   it("make a user whose downloads were cut for not reading three times in a row wait before the next, and not one whose download completed", async () => {
     const limits = { ...streamGuard().limits, stallPenaltyMs: 60_000 };
-    const guard = { limits, slots: new StreamSlots(limits) };
+    const guard = { limits, slots: new StreamSlots(limits), turns: new DownloadTurns() };
     const download = (userId: string) =>
       transactionStream(
         {
@@ -193,4 +194,64 @@ describe("stalled trace downloads", () => {
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(55);
     expect(guard.slots.refusal("reader")).toBeUndefined();
   }, 30_000);
+
+  describe("large downloads take turns", () => {
+    const LARGE = 1_000;
+    const guard = () => {
+      const limits = { ...streamGuard().limits, total: 8, perUser: 8, largeSpans: LARGE, stallPenaltyMs: 0 };
+      return { limits, slots: new StreamSlots(limits), turns: new DownloadTurns() };
+    };
+    /** A download that works 30 ms between its writes (as an export reads and encodes a batch), noting when. */
+    const worker = (g: ReturnType<typeof guard>, name: string, spans: number, work: { name: string; from: number; to: number }[]) =>
+      transactionStream(
+        {
+          userId: name,
+          scope: ALPHA,
+          traceId: BIG,
+          spans,
+          headers: {},
+          produce: async (_tx, write) => {
+            for (let i = 0; i < 5; i++) {
+              const from = performance.now();
+              await sleep(30);
+              work.push({ name, from, to: performance.now() });
+              await write("x".repeat(1024));
+            }
+          },
+        },
+        g,
+      );
+    const overlapping = (work: { name: string; from: number; to: number }[]) =>
+      work.some((a) => work.some((b) => a.name !== b.name && a.from < b.to && b.from < a.to));
+
+    it("never work at the same time, while small ones do not wait for them", async () => {
+      const g = guard();
+      const large: { name: string; from: number; to: number }[] = [];
+      const bodies = await Promise.all(["a", "b", "c"].map((n) => worker(g, n, LARGE, large)));
+      await Promise.all(bodies.map((b) => b.text()));
+      expect(large).toHaveLength(15);
+      expect(overlapping(large)).toBe(false);
+      // They interleave batch by batch rather than one waiting for another's whole download.
+      expect(large.slice(0, 3).map((w) => w.name).sort()).toEqual(["a", "b", "c"]);
+
+      const small: { name: string; from: number; to: number }[] = [];
+      const mixed = await Promise.all([worker(g, "big", LARGE, small), worker(g, "small", LARGE - 1, small)]);
+      await Promise.all(mixed.map((b) => b.text()));
+      expect(overlapping(small)).toBe(true);
+      expect(g.turns.queued).toBe(0);
+    });
+
+    it("are not held up by one whose client stopped reading, which gives up its turn", async () => {
+      const g = guard();
+      const work: { name: string; from: number; to: number }[] = [];
+      const stalled = await worker(g, "staller", LARGE, work);
+      const reader = stalled.body!.getReader();
+      await reader.read();
+      const started = performance.now();
+      await (await worker(g, "reader", LARGE, work)).text();
+      // Done in its own five batches' time, long before the staller's cut (STALL_MS).
+      expect(performance.now() - started).toBeLessThan(STALL_MS);
+      await reader.cancel();
+    });
+  });
 });

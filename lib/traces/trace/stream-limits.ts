@@ -14,6 +14,8 @@ export interface StreamLimits {
   /** A user whose downloads were cut for not reading three times in a row waits this long before the next (doubling for each further stall). */
   stallPenaltyMs: number;
   retryAfterSeconds: number;
+  /** Downloads of traces with at least this many spans do their work one at a time (lib/traces/trace/download-turns.ts). */
+  largeSpans: number;
 }
 
 const count = (max: number) => z.coerce.number().int().min(1).max(max).optional();
@@ -24,9 +26,10 @@ const schema = z.object({
   TRACE_STREAM_MAX_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
   TRACE_DOWNLOAD_SPANS_PER_MINUTE: z.coerce.number().int().min(1_000).max(1_000_000_000).default(500_000),
   TRACE_STREAM_STALL_PENALTY_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  TRACE_STREAM_LARGE_SPANS: z.coerce.number().int().min(1).max(1_000_000_000).default(10_000),
 });
 
-/** The limits from the environment (TRACE_STREAMS_MAX, TRACE_STREAMS_PER_USER, TRACE_STREAM_STALL_MS, TRACE_STREAM_MAX_MS, TRACE_DOWNLOAD_SPANS_PER_MINUTE, TRACE_STREAM_STALL_PENALTY_MS). */
+/** The limits from the environment (TRACE_STREAMS_MAX, TRACE_STREAMS_PER_USER, TRACE_STREAM_STALL_MS, TRACE_STREAM_MAX_MS, TRACE_DOWNLOAD_SPANS_PER_MINUTE, TRACE_STREAM_STALL_PENALTY_MS, TRACE_STREAM_LARGE_SPANS). */
 export function streamLimitsFromEnv(env: Record<string, string | undefined>): StreamLimits {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -41,5 +44,6 @@ export function streamLimitsFromEnv(env: Record<string, string | undefined>): St
     spansPerMinute: e.TRACE_DOWNLOAD_SPANS_PER_MINUTE,
     stallPenaltyMs: e.TRACE_STREAM_STALL_PENALTY_MS,
     retryAfterSeconds: 5,
+    largeSpans: e.TRACE_STREAM_LARGE_SPANS,
   };
 }

@@ -7,6 +7,7 @@ import { withTenantScope } from "@/lib/db/scoped";
 import { jsonError } from "@/lib/http/responses";
 import { logger } from "@trace-explorer/tracing/logger";
 import { streamLimitsFromEnv, type StreamLimits } from "./stream-limits";
+import { DownloadTurns } from "./download-turns";
 import { StreamSlots, type Refusal } from "./stream-slots";
 
 /** The stream was ended by the server because its client stopped reading or took too long. */
@@ -36,6 +37,8 @@ export function refusedDownload(refusal: Refusal): Response {
 interface StreamGuard {
   limits: StreamLimits;
   slots: StreamSlots;
+  /** The large downloads' turns to work (lib/traces/trace/download-turns.ts). */
+  turns: DownloadTurns;
 }
 
 // One count per process, like the pools (Next's dev server re-evaluates modules).
@@ -44,7 +47,7 @@ const globalForStreams = globalThis as unknown as { traceExplorerStreams?: Strea
 export function streamGuard(): StreamGuard {
   if (!globalForStreams.traceExplorerStreams) {
     const limits = streamLimitsFromEnv(process.env);
-    globalForStreams.traceExplorerStreams = { limits, slots: new StreamSlots(limits) };
+    globalForStreams.traceExplorerStreams = { limits, slots: new StreamSlots(limits), turns: new DownloadTurns() };
   }
   return globalForStreams.traceExplorerStreams;
 }
@@ -66,7 +69,8 @@ export interface TransactionStreamOptions {
  * their own that size (per user `limits.perUser`; beyond, 429 with Retry-After), each cut (and its transaction rolled back)
  * when its client takes no chunk for `stallMs` or the stream passes `maxMs`, with the same
  * bounds set in Postgres (statement_timeout, idle_in_transaction_session_timeout) in case this
- * process stops driving it. A client that goes away cancels the body, which fails the pending
+ * process stops driving it. A download of a large trace (`limits.largeSpans`) produces only in
+ * its turn among the large ones, giving it up whenever it waits for its client. A client that goes away cancels the body, which fails the pending
  * write and ends the transaction at once.
  *
  * The answer waits for the first write, so a database that fails before it rejects here and
@@ -77,6 +81,16 @@ export async function transactionStream(options: TransactionStreamOptions, guard
   const { limits, slots } = guard;
   const slot = slots.tryAcquire(options.userId, options.spans);
   if ("refused" in slot) return refusedDownload(slot.refused);
+  const turns = options.spans >= limits.largeSpans ? guard.turns : undefined;
+  let inTurn = false;
+  const takeTurn = async () => {
+    await turns?.take();
+    inTurn = true;
+  };
+  const giveTurn = () => {
+    if (inTurn) turns?.give();
+    inTurn = false;
+  };
   const encoder = new TextEncoder();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
@@ -91,6 +105,7 @@ export async function transactionStream(options: TransactionStreamOptions, guard
       open();
     }
     if (Date.now() > deadline) throw new StreamCutError(`the download took longer than ${limits.maxMs} ms`);
+    giveTurn();
     // Rejects when the client cancelled the body (it went away), or after a cut (the abort below).
     const written = writer.write(encoder.encode(text)).catch(() => {
       throw new StreamCutError("the client closed the download");
@@ -110,9 +125,11 @@ export async function transactionStream(options: TransactionStreamOptions, guard
     } finally {
       clearTimeout(timer);
     }
+    await takeTurn();
   };
 
-  const streamed = withTenantScope(options.scope, async (tx) => {
+  // The turn is taken before the transaction, so a download waiting for it holds no connection.
+  const streamed = takeTurn().then(() => withTenantScope(options.scope, async (tx) => {
     // Whole milliseconds; a parameter cannot be bound in SET.
     await tx.unsafe(`SET LOCAL statement_timeout = ${Math.trunc(limits.maxMs)}`);
     await tx.unsafe(`SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(limits.stallMs + 5_000)}`);
@@ -120,9 +137,13 @@ export async function transactionStream(options: TransactionStreamOptions, guard
     // Closed before the commit: the client has the whole body whatever the commit of this
     // read-only transaction does.
     await writer.close();
-  }, getStreamSql(limits.total)).then(
-    () => slot.release("completed"),
+  }, getStreamSql(limits.total))).then(
+    () => {
+      giveTurn();
+      slot.release("completed");
+    },
     (error: unknown) => {
+      giveTurn();
       slot.release(error instanceof StreamCutError && error.stalled ? "stalled" : "other");
       throw error;
     },
