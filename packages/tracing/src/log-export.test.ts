@@ -2,12 +2,15 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { SeverityNumber } from "@opentelemetry/api-logs";
+import { InMemoryLogRecordExporter } from "@opentelemetry/sdk-logs";
 import protobuf from "protobufjs";
 import { afterEach, describe, expect, it } from "vitest";
 import { getCorrelation } from "./correlation";
 import { severityOf } from "./log-export";
 import type { LogExportProtocol } from "./log-pipeline";
 import { withTracing } from "./next";
+import { benignCorpus, leakCorpus, leakNeedles, resourceOf, type LeakCase } from "./redaction/corpus";
+import { isSensitiveKey } from "./sanitize";
 import { initTracing, type TracingHandle } from "./setup";
 import { captureLogs } from "./testing/capture";
 
@@ -253,6 +256,60 @@ describe("log export over OTLP", () => {
     await tracing.forceFlush();
     expect(lines()).toHaveLength(1);
     await expect.poll(() => tracing!.logExportStats()).toMatchObject({ exported: 0, failed: 1, pending: 0 });
+  });
+});
+
+/** How a corpus case reaches a log call: as the message, as a field's value, or as a field's key. */
+function logLeak(logger: ReturnType<typeof captureLogs>["logger"], leak: LeakCase): void {
+  switch (leak.in) {
+    case "key":
+      return logger.info({ [leak.value]: 1 }, "case");
+    case "event_name":
+    case "status":
+    case "span_name":
+      return logger.info(leak.value);
+    case "resource":
+      return logger.info("case");
+    case "bytes":
+      // A JSON line has no bytes: a Buffer field arrives as its text.
+      return logger.info({ [leak.key]: leak.value }, "case");
+    default:
+      logger.info({ [leak.key]: leak.value }, "case");
+      // As a message too, unless only its key made it a secret (the message has no key).
+      if (typeof leak.value === "string" && !isSensitiveKey(leak.key)) logger.info(leak.value);
+  }
+}
+
+describe("log records and the shared redaction corpus", () => {
+  it("exports none of the corpus's leaks, whether in the message, a field's value or key, or the resource", async () => {
+    const exporter = new InMemoryLogRecordExporter();
+    tracing = await initTracing({
+      serviceName: "leaky",
+      resourceAttributes: resourceOf(leakCorpus),
+      logs: { exporter, maxQueueSize: 10_000 },
+    });
+    const { logger } = captureLogs();
+    for (const leak of leakCorpus) logLeak(logger, leak);
+    await tracing.forceFlush();
+    const records = exporter.getFinishedLogRecords();
+    expect(tracing.logExportStats()).toMatchObject({ dropped: 0, failed: 0 });
+    const text = JSON.stringify(records.map((r) => ({ body: r.body, attributes: r.attributes, resource: r.resource.attributes })));
+    const leaked = leakCorpus.filter((leak) => leakNeedles(leak).some((needle) => text.includes(needle))).map((leak) => leak.name);
+    expect(leaked).toEqual([]);
+    expect(records.length).toBeGreaterThan(leakCorpus.length);
+  });
+
+  it("keeps every benign value of the corpus exactly", async () => {
+    const exporter = new InMemoryLogRecordExporter();
+    tracing = await initTracing({ serviceName: "benign", logs: { exporter } });
+    const { logger } = captureLogs();
+    for (const benign of benignCorpus) logger.info({ [benign.key]: benign.value }, benign.name);
+    await tracing.forceFlush();
+    const altered = exporter.getFinishedLogRecords().flatMap((record, i) => {
+      const { key, value, name } = benignCorpus[i]!;
+      return record.attributes[key] === value && record.body === name ? [] : [`${name}: ${JSON.stringify(record.attributes[key])}`];
+    });
+    expect(altered).toEqual([]);
   });
 });
 
