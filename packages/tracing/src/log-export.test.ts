@@ -199,6 +199,27 @@ describe("log export over OTLP", () => {
     });
   }
 
+  it("keeps home the lines of requests to its own ingest routes, so an explorer exporting to itself never feeds itself", async () => {
+    collector = await startCollector();
+    // Log export alone: the ingest routes still stay out.
+    tracing = await initTracing({ serviceName: "trace-explorer", logs: { exportUrl: `${collector.url}/v1/logs` } });
+    const { logger, lines } = captureLogs();
+    const route = (path: string) =>
+      withTracing(
+        async () => {
+          logger.warn({ path }, "ingest refused a batch");
+          return new Response(null, { status: 400 });
+        },
+        { route: path },
+      );
+    for (const path of ["/v1/logs", "/v1/traces", "/api/orders"]) await route(path)(new Request(`http://localhost${path}`, { method: "POST" }), {});
+    await tracing.forceFlush();
+    expect(lines()).toHaveLength(3); // stdout still has every line
+    const shipped = collector.logs();
+    expect(shipped.map((r) => r.attributes.path)).toEqual(["/api/orders"]);
+    expect(shipped[0]!.flags & 1).toBe(1);
+  });
+
   it("flushes what it holds on shutdown", async () => {
     collector = await startCollector();
     tracing = await initTracing({ serviceName: "worker", logs: { exportUrl: `${collector.url}/v1/logs`, scheduledDelayMs: 60_000 } });

@@ -1,4 +1,4 @@
-import { context, type Context } from "@opentelemetry/api";
+import { INVALID_TRACEID, TraceFlags, context, trace, type Context } from "@opentelemetry/api";
 import { SeverityNumber, type AnyValue, type LogAttributes, type Logger as OtelLogger, type LogRecord } from "@opentelemetry/api-logs";
 import { correlationAttributes } from "./correlation";
 
@@ -76,12 +76,22 @@ export function logRecordOf(line: Record<string, unknown>, ctx: Context): LogRec
 }
 
 /**
+ * Whether a line written in `ctx` stays home: inside a span the head sampler left unsampled,
+ * which, with export on, is a request to an ignored path (the explorer's own ingest).
+ */
+function inIgnoredRequest(ctx: Context): boolean {
+  const span = trace.getSpanContext(ctx);
+  return span !== undefined && span.traceId !== INVALID_TRACEID && (span.traceFlags & TraceFlags.SAMPLED) === 0;
+}
+
+/**
  * Called with each line the logger writes, synchronously inside the log call, so the active
  * context is the caller's. Emitting only queues the record: export happens in the background.
  */
 export function shipLogLine(line: string): void {
   const shipper = current;
-  if (shipper === undefined || !shipper.accept()) return;
+  if (shipper === undefined) return;
   const ctx = context.active();
+  if (inIgnoredRequest(ctx) || !shipper.accept()) return;
   shipper.logger.emit(logRecordOf(JSON.parse(line) as Record<string, unknown>, ctx));
 }

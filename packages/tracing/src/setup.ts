@@ -33,7 +33,7 @@ export interface TracingConfig {
   /** "batch" (default) exports in the background; "simple" exports each kept span at once. */
   processor?: "batch" | "simple";
   sampling?: Partial<TailSamplingOptions>;
-  /** Request paths never traced; the explorer's own ingest route by default. */
+  /** Request paths never traced, nor their log lines exported; the explorer's own ingest routes by default. */
   ignorePaths?: readonly string[];
   /** Export of the JSON logger's records over OTLP logs: off unless it names an endpoint or an exporter. */
   logs?: LogExportConfig;
@@ -81,9 +81,12 @@ export async function initTracing(config: TracingConfig): Promise<TracingHandle>
     [ATTR_SERVICE_NAME]: config.serviceName,
     ...(config.serviceVersion ? { [ATTR_SERVICE_VERSION]: config.serviceVersion } : {}),
   });
+  const logs = config.logs && createLogPipeline(config.logs, resource, config.exportHeaders);
+  // With either export on, the head sampler marks the requests to ignored paths unsampled, and
+  // their log lines stay home too: the explorer exporting to itself never feeds its own ingest.
   const provider = new TracerProvider({
     resource,
-    sampler: exporter ? new HeadSampler(config.ignorePaths ?? ["/v1/traces"]) : new AlwaysOffSampler(),
+    sampler: exporter || logs ? new HeadSampler(config.ignorePaths ?? ["/v1/traces", "/v1/logs"]) : new AlwaysOffSampler(),
     spanProcessors,
   });
 
@@ -94,7 +97,6 @@ export async function initTracing(config: TracingConfig): Promise<TracingHandle>
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
   installTracer(provider.getTracer(INSTRUMENTATION_NAME));
-  const logs = config.logs && createLogPipeline(config.logs, resource, config.exportHeaders);
   installLogExport(logs?.shipper);
 
   const handle: TracingHandle = {
