@@ -1,6 +1,6 @@
 import { INVALID_TRACEID, TraceFlags, context, trace, type Context } from "@opentelemetry/api";
 import { SeverityNumber, type AnyValue, type LogAttributes, type Logger as OtelLogger, type LogRecord } from "@opentelemetry/api-logs";
-import { correlationAttributes } from "./correlation";
+import { requestIdOf, tenantIdOf } from "./correlation";
 
 /** Where the JSON logger's lines go when initTracing turned log export on. */
 export interface LogShipper {
@@ -50,29 +50,37 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * attribute. The span context comes from `ctx` when the SDK emits it.
  */
 export function logRecordOf(line: Record<string, unknown>, ctx: Context): LogRecord {
-  const attributes: LogAttributes = { ...correlationAttributes(ctx) };
+  const attributes: LogAttributes = {};
+  const requestId = requestIdOf(ctx);
+  if (requestId !== undefined) attributes["request.id"] = requestId;
+  const tenantId = tenantIdOf(ctx);
+  if (tenantId !== undefined) attributes["tenant.id"] = tenantId;
   // The library's own marker for a line outside any scope; a caller's "context" is kept.
   const outside = line.trace_id === null && line.request_id === null && line.context === "none";
   for (const key in line) {
     if (CARRIED.has(key) || (outside && key === "context")) continue;
     const value = line[key];
-    if (key === "err" && isPlainObject(value)) {
-      const { type, message, stack, ...rest } = value;
-      if (typeof type === "string") attributes["exception.type"] = type;
-      if (typeof message === "string") attributes["exception.message"] = message;
-      if (typeof stack === "string") attributes["exception.stacktrace"] = stack;
-      if (Object.keys(rest).length > 0) attributes.err = rest as AnyValue;
-      continue;
-    }
-    attributes[key] = value as AnyValue;
+    if (key === "err" && isPlainObject(value)) addException(attributes, value);
+    else attributes[key] = value as AnyValue;
   }
-  return {
-    ...(typeof line.level === "number" ? severityOf(line.level) : {}),
-    ...(typeof line.time === "number" ? { timestamp: line.time } : {}),
-    ...(typeof line.msg === "string" ? { body: line.msg } : {}),
-    attributes,
-    context: ctx,
-  };
+  const record: LogRecord = { attributes, context: ctx };
+  if (typeof line.level === "number") {
+    const { severityNumber, severityText } = severityOf(line.level);
+    record.severityNumber = severityNumber;
+    record.severityText = severityText;
+  }
+  if (typeof line.time === "number") record.timestamp = line.time;
+  if (typeof line.msg === "string") record.body = line.msg;
+  return record;
+}
+
+/** pino's serialized error as the semantic conventions' exception.* attributes; the rest stays under err. */
+function addException(attributes: LogAttributes, err: Record<string, unknown>): void {
+  const { type, message, stack, ...rest } = err;
+  if (typeof type === "string") attributes["exception.type"] = type;
+  if (typeof message === "string") attributes["exception.message"] = message;
+  if (typeof stack === "string") attributes["exception.stacktrace"] = stack;
+  if (Object.keys(rest).length > 0) attributes.err = rest as AnyValue;
 }
 
 /**
