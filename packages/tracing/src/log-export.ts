@@ -1,5 +1,6 @@
 import { INVALID_TRACEID, TraceFlags, context, trace, type Context } from "@opentelemetry/api";
 import { SeverityNumber, type AnyValue, type LogAttributes, type Logger as OtelLogger, type LogRecord } from "@opentelemetry/api-logs";
+import { ATTR_REQUEST_ID, ATTR_TENANT_ID } from "./attributes";
 import { requestIdOf, tenantIdOf } from "./correlation";
 
 /** Where the JSON logger's lines go when initTracing turned log export on. */
@@ -52,9 +53,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function logRecordOf(line: Record<string, unknown>, ctx: Context): LogRecord {
   const attributes: LogAttributes = {};
   const requestId = requestIdOf(ctx);
-  if (requestId !== undefined) attributes["request.id"] = requestId;
+  if (requestId !== undefined) attributes[ATTR_REQUEST_ID] = requestId;
   const tenantId = tenantIdOf(ctx);
-  if (tenantId !== undefined) attributes["tenant.id"] = tenantId;
+  if (tenantId !== undefined) attributes[ATTR_TENANT_ID] = tenantId;
   // The library's own marker for a line outside any scope; a caller's "context" is kept.
   const outside = line.trace_id === null && line.request_id === null && line.context === "none";
   for (const key in line) {
