@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { SpanKind } from "@opentelemetry/api";
 import PgBoss from "pg-boss";
+import pino from "pino";
 import { z } from "zod";
 import { connect, type Sql } from "../db/connect";
 import { getCorrelation, initTracing, onEvent, outgoingHeaders, withSpan, type TracingHandle } from "@trace-explorer/tracing";
@@ -21,10 +22,13 @@ import { cliDatabaseUrl } from "./startup/cli-database";
 //
 // Each service is a process of its own, with its own service.name, so traces cross real
 // process boundaries. Tenants, retries, failures, slow paths, low-priority and security
-// requests are mixed in.
+// requests are mixed in. The services log through the library's logger, which ships every
+// line as an OTLP log record beside the spans (requests, job attempts and their retries, event
+// handlers, and an error line in each span that fails).
 
-const usage = `Usage: npm run simulate -- [--endpoint URL] [--ingest-key KEY] [--requests N | --duration SECONDS] [--concurrency N]
+const usage = `Usage: npm run simulate -- [--endpoint URL] [--logs-endpoint URL] [--ingest-key KEY] [--requests N | --duration SECONDS] [--concurrency N]
   --endpoint     OTLP/HTTP traces endpoint (env OTLP_ENDPOINT; default http://localhost:3000/v1/traces)
+  --logs-endpoint  OTLP/HTTP logs endpoint (default: /v1/logs beside a --endpoint ending in /v1/traces; "none": no log export)
   --ingest-key   sent as "Authorization: Bearer <key>" (env INGEST_KEY)
   --requests     how many requests the gateway sends (default 60)
   --duration     send for this many seconds instead
@@ -34,6 +38,7 @@ Database: DATABASE_URL, or the URL in .data/database-url written by npm start.`;
 const { values: args } = parseArgs({
   options: {
     endpoint: { type: "string" },
+    "logs-endpoint": { type: "string" },
     "ingest-key": { type: "string" },
     requests: { type: "string" },
     duration: { type: "string" },
@@ -46,6 +51,7 @@ const { values: args } = parseArgs({
 const options = z
   .object({
     endpoint: z.url(),
+    logsEndpoint: z.union([z.url(), z.literal("none")]).optional(),
     ingestKey: z.string().min(1).optional(),
     requests: z.coerce.number().int().positive().optional(),
     duration: z.coerce.number().positive().optional(),
@@ -54,6 +60,7 @@ const options = z
   })
   .parse({
     endpoint: args.endpoint ?? process.env.OTLP_ENDPOINT ?? "http://localhost:3000/v1/traces",
+    logsEndpoint: args["logs-endpoint"],
     ingestKey: args["ingest-key"] ?? process.env.INGEST_KEY,
     requests: args.requests,
     duration: args.duration,
@@ -63,11 +70,23 @@ const options = z
 
 const TENANTS = ["acme", "acme", "acme", "globex", "globex", "initech", "umbrella"];
 const QUEUE = "billing";
+// pg-boss retries a failed invoice job this many times: three attempts in all.
+const RETRY_LIMIT = 2;
 const scenarioSchema = z.enum(["ok", "retry", "fail", "slow", "api-error"]);
 type Scenario = z.infer<typeof scenarioSchema>;
-// The services' JSON logs (with their trace ids) go to the terminal; LOG_LEVEL=info shows them all.
-const logLevel = z.enum(["fatal", "error", "warn", "info", "debug"]).catch("warn").parse(process.env.LOG_LEVEL);
-const log = createLogger({ name: `sim-${options.role}`, level: logLevel });
+// The services' info lines and up are exported as log records; the terminal shows their JSON
+// lines (with their trace ids) from LOG_LEVEL up, warn by default (LOG_LEVEL=info shows them all).
+const terminalLevel = z.enum(["fatal", "error", "warn", "info", "debug"]).catch("warn").parse(process.env.LOG_LEVEL);
+const log = createLogger({
+  name: `sim-${options.role}`,
+  level: terminalLevel === "debug" ? "debug" : "info",
+  destination: pino.multistream([{ level: terminalLevel, stream: process.stdout }]),
+});
+
+const logsEndpoint =
+  options.logsEndpoint === "none"
+    ? undefined
+    : (options.logsEndpoint ?? (/\/v1\/traces\/?$/.test(options.endpoint) ? options.endpoint.replace(/\/v1\/traces\/?$/, "/v1/logs") : undefined));
 
 
 function sleep(ms: number): Promise<void> {
@@ -85,6 +104,7 @@ function startTracing(service: string): Promise<TracingHandle> {
     exportUrl: options.endpoint,
     ...(options.ingestKey ? { exportHeaders: { authorization: `Bearer ${options.ingestKey}` } } : {}),
     sampling: { lowPriorityRatio: 0.25, slowThresholdMs: 1500 },
+    ...(logsEndpoint ? { logs: { exportUrl: logsEndpoint } } : {}),
   });
 }
 
@@ -135,7 +155,8 @@ async function api(): Promise<{ port: number; stop: () => Promise<void> }> {
         await sql.begin(async (tx) => {
           const [order] = await tx<{ id: number }[]>`
             INSERT INTO simulator.orders (tenant_id, status) VALUES (${tenant}, 'new') RETURNING id`;
-          await queue.send({ queue: QUEUE, name: "invoice.generate" }, { orderId: order!.id, ...input }, { tx, retryLimit: 2, retryDelay: 1 });
+          await queue.send({ queue: QUEUE, name: "invoice.generate" }, { orderId: order!.id, ...input }, { tx, retryLimit: RETRY_LIMIT, retryDelay: 1 });
+          log.info({ order_id: order!.id }, "order created; invoice queued");
         });
         return 202;
       },
@@ -143,7 +164,11 @@ async function api(): Promise<{ port: number; stop: () => Promise<void> }> {
     "GET /search": {
       priority: "low",
       handle: async () => {
-        await withSpan("search index", () => sleep(2 + Math.random() * 10));
+        const hits = await withSpan("search index", async () => {
+          await sleep(2 + Math.random() * 10);
+          return Math.floor(Math.random() * 40);
+        });
+        log.debug({ hits }, "search served");
         return 200;
       },
     },
@@ -213,17 +238,23 @@ async function billing(): Promise<{ stop: () => Promise<void> }> {
     QUEUE,
     invoice,
     async (job, info) => {
-      log.info({ order_id: job.orderId, attempt: info.attempt }, "generating invoice");
+      log.info({ order_id: job.orderId, attempt: info.attempt }, info.attempt > 1 ? "generating invoice (retry)" : "generating invoice");
       await withSpan("render invoice pdf", async () => {
         await sleep(job.scenario === "slow" ? 1800 : 20 + Math.random() * 60);
         if (job.scenario === "fail" || (job.scenario === "retry" && info.attempt === 1)) {
-          throw new Error("PDF renderer timed out");
+          const err = new Error("PDF renderer timed out");
+          // Logged in the span that fails, so the explorer shows the line on it.
+          if (info.attempt <= RETRY_LIMIT) log.warn({ err, order_id: job.orderId, attempt: info.attempt }, "invoice rendering failed; the job will be retried");
+          else log.error({ err, order_id: job.orderId, attempt: info.attempt }, "invoice rendering failed for good");
+          throw err;
         }
       });
+      if (job.scenario === "slow") log.warn({ order_id: job.orderId }, "invoice rendering was slow");
       await sql.begin(async (tx) => {
         await tx`UPDATE simulator.orders SET status = 'invoiced' WHERE id = ${job.orderId}`;
         await emitEvent(tx, "invoice.created", { orderId: job.orderId, email: job.email });
       });
+      log.info({ order_id: job.orderId }, "invoice generated; invoice.created emitted");
     },
     { pollingIntervalSeconds: 0.5 },
   );
@@ -247,9 +278,14 @@ async function notifier(): Promise<{ stop: () => Promise<void> }> {
     handlers: {
       "invoice.created": onEvent(z.object({ orderId: z.number(), email: z.string() }), async (event, info) => {
         // The address is recorded on purpose: the sanitizer masks it before export.
+        log.info({ order_id: event.orderId, attempt: info.attempt, to: event.email }, "e-mailing invoice");
         await withSpan("send invoice email", async () => {
           await sleep(10 + Math.random() * 30);
-          if (info.attempt === 1 && Math.random() < 0.05) throw new Error("SMTP 421 try again later");
+          if (info.attempt === 1 && Math.random() < 0.05) {
+            const err = new Error("SMTP 421 try again later");
+            log.warn({ err, order_id: event.orderId }, "invoice e-mail deferred; the relay will retry");
+            throw err;
+          }
         }, { kind: SpanKind.CLIENT, attributes: { "email.to": event.email } });
         log.info({ order_id: event.orderId }, "invoice e-mailed");
       }),
@@ -305,7 +341,7 @@ async function gateway(): Promise<void> {
 
   const services = await Promise.all([spawnService("api"), spawnService("billing"), spawnService("notifier")]);
   const apiUrl = `http://127.0.0.1:${services[0].port}`;
-  console.log(`services up; exporting to ${options.endpoint}`);
+  console.log(`services up; exporting spans to ${options.endpoint}${logsEndpoint ? ` and logs to ${logsEndpoint}` : ""}`);
 
   const outcomes = new Map<string, number>();
   const examples = new Map<string, string>();
@@ -325,6 +361,7 @@ async function gateway(): Promise<void> {
         body: method === "POST" ? JSON.stringify({ scenario, email: `buyer${sent}@${tenant}.example` }) : undefined,
       });
       await res.arrayBuffer();
+      if (res.status >= 500) log.error({ status: res.status, route }, "api answered with a server error");
       const key = `${label} → ${res.status}`;
       outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
       if (!examples.has(label)) examples.set(label, span.spanContext().traceId);
@@ -352,6 +389,10 @@ async function gateway(): Promise<void> {
   for (const { child } of services) child.send({ type: "stop" });
   await Promise.all(services.map(({ child }) => new Promise((resolve) => child.once("exit", resolve))));
   await tracing.shutdown();
+  const logStats = tracing.logExportStats();
+  if (logStats && logStats.failed + logStats.dropped > 0) {
+    console.warn(`warning: ${logStats.failed + logStats.dropped} of the gateway's log records were not delivered (does ${logsEndpoint} answer?)`);
+  }
   await boss.stop({ graceful: true, wait: true });
   await sql.end({ timeout: 5 });
 

@@ -78,3 +78,15 @@ export function demoResources(): Map<ServiceName, DemoResource[]> {
   }
   return byService;
 }
+
+const SERVICE_INDEX = new Map<ServiceName, number>(SERVICES.map((s, i) => [s, i]));
+
+/**
+ * The pod that serves `service` in one trace: the same for all of the trace's spans and logs of
+ * that service, chosen by the trace's first span id.
+ */
+export function podFor(resources: Map<ServiceName, DemoResource[]>, service: ServiceName, trace: { spans: readonly { lo: number }[] }): DemoResource {
+  const salt = trace.spans[0]?.lo ?? 0;
+  const pods = resources.get(service)!;
+  return pods[(salt + SERVICE_INDEX.get(service)! * 7) % pods.length]!;
+}

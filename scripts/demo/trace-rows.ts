@@ -2,7 +2,7 @@ import { copyJson, copyNullable, copyText, copyTextArray, COPY_NULL } from "../.
 import { SpanStatus } from "../../db/span-codec/kind-and-status";
 import { epochNanosText, TimestampFormatter } from "../../db/span-codec/timestamp";
 import { TraceAttributeSummary } from "../../lib/ingest/derivations/trace-attributes";
-import { DEMO_SCOPE, DEMO_SPAN_FLAGS, SERVICES, type DemoResource, type ServiceName } from "./resources";
+import { DEMO_SCOPE, DEMO_SPAN_FLAGS, podFor, type DemoResource, type ServiceName } from "./resources";
 import { hex32 } from "./span-ids";
 import type { Attributes, DemoSpan, TraceBuilder } from "./trace-builder";
 
@@ -13,8 +13,6 @@ export const SPAN_COPY_COLUMNS =
 export const TRACE_COPY_COLUMNS =
   "tenant_id, trace_id, start_time, end_time, duration_ns, root_span_id, root_service, root_name, request_id, " +
   "span_count, error_count, services, has_error, is_slow, is_security, sample_weight, attributes";
-
-const SERVICE_INDEX = new Map<ServiceName, number>(SERVICES.map((s, i) => [s, i]));
 
 /**
  * Turns a built trace into COPY text: one line per span, and the trace's summary line, which
@@ -33,7 +31,6 @@ export class TraceRowWriter {
     const traceId = trace.traceId;
     // Every span carries the tenant and request id, as the tracing library sets them.
     const common = copyText(`{"tenant.id":${JSON.stringify(trace.tenant.id)}` + (trace.requestId === null ? "" : `,"request.id":${JSON.stringify(trace.requestId)}`));
-    const podSalt = trace.spans[0]?.lo ?? 0;
 
     let minStart = Infinity;
     let maxEndNs = -Infinity;
@@ -53,8 +50,7 @@ export class TraceRowWriter {
       services.add(span.service);
       attributes.add(span.attributes);
 
-      const pods = this.resources.get(span.service)!;
-      const resource = pods[(podSalt + SERVICE_INDEX.get(span.service)! * 7) % pods.length]!;
+      const resource = podFor(this.resources, span.service, trace);
       const members = this.members(span.attributes);
 
       out.write(

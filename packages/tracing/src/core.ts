@@ -29,4 +29,6 @@ export { HeadSampler } from "./head-sampler";
 export { CorrelationAttributesProcessor } from "./correlation-processor";
 export { TailSamplingProcessor, type TailSamplingOptions, type TailSamplingStats, type KeepReason } from "./tail-sampling";
 export { SanitizingExporter } from "./sanitizing-exporter";
+export { SanitizingLogExporter } from "./sanitizing-log-exporter";
+export type { LogExportConfig, LogExportProtocol, LogExportStats } from "./log-pipeline";
 export { sanitizeAttributes, sanitizeString, isSensitiveKey, REDACTED } from "./sanitize";

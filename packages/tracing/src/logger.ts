@@ -1,6 +1,7 @@
 import { INVALID_TRACEID, context, trace, type Context } from "@opentelemetry/api";
 import pino, { type DestinationStream, type Level, type Logger } from "pino";
 import { requestIdOf, tenantIdOf } from "./correlation";
+import { shipLogLine } from "./log-export";
 import { isSensitiveKey } from "./sanitize";
 
 export type { Logger } from "pino";
@@ -130,6 +131,11 @@ function cleanFields(fields: Record<string, unknown>, outside: boolean): Record<
   return out ?? fields;
 }
 
+function shipAndWrite(line: string): string {
+  shipLogLine(line);
+  return line;
+}
+
 export interface LoggerOptions {
   /** Shown as `name` on every line, e.g. the service name. */
   name?: string;
@@ -138,13 +144,18 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** A pino JSON logger whose lines carry trace_id, span_id, request_id and tenant_id. */
+/**
+ * A pino JSON logger whose lines carry trace_id, span_id, request_id and tenant_id, and which
+ * ships them as OTLP log records when initTracing configured log export.
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const logger = pino(
     {
       ...(options.name ? { name: options.name } : {}),
       level: options.level ?? "info",
-      hooks: { logMethod: logInScope },
+      // streamWrite sees each finished line inside the log call, in the caller's context: with
+      // log export on, the line also becomes an OTLP log record (queued, never awaited).
+      hooks: { logMethod: logInScope, streamWrite: shipAndWrite },
       mixin: () => NO_FIELDS,
       mixinMergeStrategy: (fields: object) => cleanFields(fields as Record<string, unknown>, writingOutside),
     },

@@ -59,7 +59,8 @@ function keyPlan(original: string): KeyPlan {
 /** A plain object: what OTLP exporters send as a kvlist. */
 type KeyValues = Record<string, unknown>;
 
-function sanitizeUnknown(value: unknown): unknown {
+/** Any attribute or log body value: strings and numbers by the rules, maps by key and value, recursively. */
+export function sanitizeValue(value: unknown): unknown {
   if (typeof value === "string") return rules.text(value);
   if (typeof value === "number") return rules.number(value);
   if (typeof value !== "object" || value === null) return value;
@@ -69,7 +70,7 @@ function sanitizeUnknown(value: unknown): unknown {
   if (Array.isArray(value)) {
     let changed = false;
     const out = value.map((item) => {
-      const clean = sanitizeUnknown(item);
+      const clean = sanitizeValue(item);
       if (clean !== item) changed = true;
       return clean;
     });
@@ -85,7 +86,7 @@ function sanitizeMap<T extends KeyValues>(values: T): T {
     if (value === undefined) continue;
     const { key, kind } = keyPlan(original);
     if (kind === TRUSTED) continue;
-    const clean = kind === SENSITIVE ? REDACTED : sanitizeUnknown(value);
+    const clean = kind === SENSITIVE ? REDACTED : sanitizeValue(value);
     if (clean !== value || key !== original) {
       out ??= { ...values };
       if (key !== original) delete out[original];

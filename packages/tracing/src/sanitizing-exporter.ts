@@ -1,7 +1,7 @@
 import type { Link } from "@opentelemetry/api";
 import type { ExportResult } from "@opentelemetry/core";
-import { resourceFromAttributes, type Resource } from "@opentelemetry/resources";
 import type { ReadableSpan, SpanExporter, TimedEvent } from "@opentelemetry/sdk-trace";
+import { ResourceSanitizer } from "./resource-sanitizer";
 import { sanitizeAttributes, sanitizeString } from "./sanitize";
 
 /**
@@ -10,11 +10,7 @@ import { sanitizeAttributes, sanitizeString } from "./sanitize";
  * path, and nothing leaves the process unsanitized whatever the instrumentation recorded.
  */
 export class SanitizingExporter implements SpanExporter {
-  // Spans share a handful of resource objects, and OTLP groups spans by resource identity:
-  // sanitize each once and hand out the same copy every time.
-  private readonly resources = new WeakMap<Resource, Resource>();
-  private lastResource: Resource | undefined;
-  private lastClean: Resource | undefined;
+  private readonly resources = new ResourceSanitizer();
 
   constructor(private readonly next: SpanExporter) {}
 
@@ -40,7 +36,7 @@ export class SanitizingExporter implements SpanExporter {
     const links = sanitizeLinks(span.links);
     const message = span.status.message === undefined ? undefined : sanitizeString(span.status.message);
     const status = message === span.status.message ? span.status : { ...span.status, message };
-    const resource = this.sanitizeResource(span.resource);
+    const resource = this.resources.sanitize(span.resource);
     const unchanged =
       name === span.name &&
       attributes === span.attributes &&
@@ -68,20 +64,6 @@ export class SanitizingExporter implements SpanExporter {
       droppedEventsCount: span.droppedEventsCount,
       droppedLinksCount: span.droppedLinksCount,
     };
-  }
-
-  private sanitizeResource(resource: Resource): Resource {
-    // Nearly always the provider's one resource: skip even the WeakMap lookup for it.
-    if (resource === this.lastResource && this.lastClean) return this.lastClean;
-    let clean = this.resources.get(resource);
-    if (!clean) {
-      const attributes = sanitizeAttributes(resource.attributes);
-      clean = attributes === resource.attributes ? resource : resourceFromAttributes(attributes, { schemaUrl: resource.schemaUrl });
-      this.resources.set(resource, clean);
-    }
-    this.lastResource = resource;
-    this.lastClean = clean;
-    return clean;
   }
 }
 

@@ -91,10 +91,32 @@ describe("tracingConfigFromEnv", () => {
       exportUrl: "http://collector:4318/v1/traces",
       exportHeaders: { authorization: "Bearer key-1" },
       sampling: { lowPriorityRatio: 0.25, slowThresholdMs: 1500 },
+      logs: { exportUrl: "http://collector:4318/v1/logs" },
     });
     expect(
       tracingConfigFromEnv("explorer", { TRACE_EXPORT_URL: "http://localhost:3000/v1/traces", OTEL_EXPORTER_OTLP_ENDPOINT: "http://x:4318" }).exportUrl,
     ).toBe("http://localhost:3000/v1/traces");
+  });
+
+  it("exports logs beside the traces unless told otherwise, over the protocol asked", () => {
+    const logsOf = (env: Record<string, string>) => tracingConfigFromEnv("explorer", env).logs;
+    expect(logsOf({})).toBeUndefined();
+    expect(logsOf({ TRACE_EXPORT_URL: "http://localhost:3000/v1/traces" })).toEqual({ exportUrl: "http://localhost:3000/v1/logs" });
+    // A traces URL of another shape says nothing about where logs go.
+    expect(logsOf({ TRACE_EXPORT_URL: "http://localhost:3000/ingest" })).toBeUndefined();
+    expect(logsOf({ TRACE_EXPORT_URL: "http://localhost:3000/v1/traces", OTEL_LOGS_EXPORTER: "none" })).toBeUndefined();
+    expect(
+      logsOf({
+        TRACE_EXPORT_URL: "http://localhost:3000/v1/traces",
+        OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "http://collector:4318/v1/logs",
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      }),
+    ).toEqual({ exportUrl: "http://collector:4318/v1/logs", protocol: "http/json" });
+    expect(logsOf({ LOG_EXPORT_URL: "http://a/v1/logs", OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "http://b/v1/logs", OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: "http/protobuf", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" })).toEqual({
+      exportUrl: "http://a/v1/logs",
+      protocol: "http/protobuf",
+    });
+    expect(() => logsOf({ OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL/);
   });
 
   it("names every bad variable", () => {
