@@ -1,6 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import $protobuf from "protobufjs/minimal.js";
-import { opentelemetry } from "../proto/traces.js";
+import { opentelemetry } from "../proto/otlp.js";
 import { DecodeError, hexOf, MAX_VALUE_DEPTH, NO_SCOPE, uint64, type OtlpScope } from "../otlp-http/common";
 import type { OtlpRequest, OtlpSpan } from "./otlp";
 
