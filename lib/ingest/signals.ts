@@ -1,6 +1,7 @@
 import { SPAN_DERIVATIONS } from "./derivations/list";
 import { createOtlpHandler, type IngestHandler, type IngestHandlerOptions } from "./otlp-http/handler";
 import type { SignalFactory } from "./otlp-http/signal";
+import { createLogsSignal, OTLP_LOGS_PATH } from "./logs/signal";
 import { createTracesSignal, OTLP_TRACES_PATH } from "./traces/signal";
 
 /**
@@ -10,6 +11,7 @@ import { createTracesSignal, OTLP_TRACES_PATH } from "./traces/signal";
  */
 export const OTLP_SIGNALS: ReadonlyMap<string, SignalFactory> = new Map([
   [OTLP_TRACES_PATH, (deps) => createTracesSignal(deps, SPAN_DERIVATIONS.map((derive) => derive(deps)))],
+  [OTLP_LOGS_PATH, createLogsSignal],
 ]);
 
 /** Ingest over OTLP/HTTP: every signal, sharing one key cache, one set of write slots and one buffer budget. */

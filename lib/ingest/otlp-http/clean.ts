@@ -8,6 +8,7 @@ import { storedBytes, storedDouble, storedInt, storedKvlist, type StoredValue } 
 import type { SpanLimits } from "./limits";
 import { storableText, truncateMarked } from "./limits";
 import { DecodeError, MAX_VALUE_DEPTH, uint64, type AnyValue, type KeyValue, type OtlpScope } from "./common";
+import { COUNTER, type TenantCounters } from "./counters";
 import type { RedactionCounts, Redactor } from "./redact";
 
 /** An attribute value as stored in the jsonb columns (lib/attributes/stored-value.ts). */
@@ -216,4 +217,43 @@ export function normalizeScope(scope: OtlpScope, ctx: Context): NormalizedScope 
   normalized = { id: scopeId(fields).toString(), ...fields, redactions: cleaner.redactions, truncatedValues: cleaner.truncatedValues };
   ctx.scopes.set(scope, normalized);
   return normalized;
+}
+
+/** What cleaning did to one record (a span, a log record) and the resource and scope it shares. */
+export interface CleanedRecord {
+  redactions: RedactionCounts;
+  limited: { attributes: number; truncatedValues: number };
+  resource: NormalizedResource;
+  scope: NormalizedScope;
+}
+
+/** Values cut by the length limit in these records, each resource and scope counted once. */
+export function truncatedValuesOf(records: Iterable<CleanedRecord | undefined>): number {
+  let n = 0;
+  const shared = new Set<NormalizedResource | NormalizedScope>();
+  for (const record of records) {
+    if (!record) continue;
+    n += record.limited.truncatedValues;
+    for (const s of [record.resource, record.scope]) {
+      if (shared.has(s)) continue;
+      shared.add(s);
+      n += s.truncatedValues;
+    }
+  }
+  return n;
+}
+
+/** An accepted record's redactions and what the limits removed, for its tenant's counters. */
+export function countCleaned(counters: TenantCounters, t: string, record: CleanedRecord, sharedCounted: Set<string>): void {
+  counters.addAll(t, record.redactions, COUNTER.redactionPrefix);
+  counters.add(t, COUNTER.droppedAttributes, record.limited.attributes);
+  counters.add(t, COUNTER.truncatedValues, record.limited.truncatedValues);
+  // A resource or scope is redacted once however many records share it; count it once per tenant.
+  for (const [what, shared] of [["resource", record.resource], ["scope", record.scope]] as const) {
+    const id = `${what}\0${t}\0${shared.id}`;
+    if (sharedCounted.has(id)) continue;
+    sharedCounted.add(id);
+    counters.addAll(t, shared.redactions, COUNTER.redactionPrefix);
+    counters.add(t, COUNTER.truncatedValues, shared.truncatedValues);
+  }
 }

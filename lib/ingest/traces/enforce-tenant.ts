@@ -1,5 +1,6 @@
 import type { KeyScope } from "../otlp-http/authenticate";
 import { COUNTER, type TenantCounters } from "../otlp-http/counters";
+import { countCleaned } from "../otlp-http/clean";
 import type { NormalizedEntry, NormalizedSpan } from "./normalize";
 import type { RefusalReason } from "../otlp-http/refusals";
 import { claimedTenantIds as claimedBy, Refusals, resolveTenant, type IsolationViolation, type TenantRuleOptions } from "../otlp-http/tenant-rule";
@@ -86,17 +87,7 @@ function sharedTraceIds(accepted: readonly AcceptedSpan[], storedTenants: Readon
 }
 
 function countAccepted(counters: TenantCounters, { tenantId: t, span }: AcceptedSpan, sharedCounted: Set<string>): void {
-  counters.addAll(t, span.redactions, COUNTER.redactionPrefix);
-  counters.add(t, COUNTER.droppedAttributes, span.limited.attributes);
+  countCleaned(counters, t, span, sharedCounted);
   counters.add(t, COUNTER.droppedEvents, span.limited.events);
   counters.add(t, COUNTER.droppedLinks, span.limited.links);
-  counters.add(t, COUNTER.truncatedValues, span.limited.truncatedValues);
-  // A resource or scope is redacted once however many spans share it; count it once per tenant.
-  for (const [what, shared] of [["resource", span.resource], ["scope", span.scope]] as const) {
-    const id = `${what}\0${t}\0${shared.id}`;
-    if (sharedCounted.has(id)) continue;
-    sharedCounted.add(id);
-    counters.addAll(t, shared.redactions, COUNTER.redactionPrefix);
-    counters.add(t, COUNTER.truncatedValues, shared.truncatedValues);
-  }
 }

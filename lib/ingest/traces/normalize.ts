@@ -11,6 +11,7 @@ import {
   SPAN_ID,
   stringAttribute,
   tenantClaimOf,
+  truncatedValuesOf,
   validSpanId,
   validTraceId,
   ZERO_SPAN,
@@ -165,18 +166,7 @@ function normalizeSpan(decoded: DecodedSpan, resource: NormalizedResource, ctx: 
 
 /** Values cut by the length limit in these entries, each resource and scope counted once. */
 export function truncatedValues(entries: readonly NormalizedEntry[]): number {
-  let n = 0;
-  const shared = new Set<NormalizedResource | NormalizedScope>();
-  for (const { span } of entries) {
-    if (!span) continue;
-    n += span.limited.truncatedValues;
-    for (const s of [span.resource, span.scope]) {
-      if (shared.has(s)) continue;
-      shared.add(s);
-      n += s.truncatedValues;
-    }
-  }
-  return n;
+  return truncatedValuesOf(entries.map((e) => e.span));
 }
 
 /** Every span of the request, in request order, as a row or as the reason it is refused. */
