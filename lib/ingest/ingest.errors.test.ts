@@ -16,7 +16,7 @@ let t: TestDatabase;
 let server: IngestServer;
 let key: string;
 
-const NOTHING = { spans: 0, traces: 0, resources: 0, scopes: 0, counters: 0, violations: 0, pending: 0 };
+const NOTHING = { spans: 0, traces: 0, resources: 0, scopes: 0, counters: 0, violations: 0, pending: 0, logs: 0 };
 
 beforeAll(async () => {
   t = await createTestDatabase();

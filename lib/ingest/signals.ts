@@ -6,8 +6,8 @@ import { createTracesSignal, OTLP_TRACES_PATH } from "./traces/signal";
 
 /**
  * The signals ingest serves over OTLP/HTTP by path, on the OTLP port and (through a route file
- * under app/v1/) the app's. Adding one (logs at /v1/logs) is a folder beside traces/ with its
- * OtlpSignal, and an entry here.
+ * under app/v1/) the app's. Each (traces/, logs/) is a folder with its OtlpSignal and an entry
+ * here; a new one (metrics at /v1/metrics) is added the same way.
  */
 export const OTLP_SIGNALS: ReadonlyMap<string, SignalFactory> = new Map([
   [OTLP_TRACES_PATH, (deps) => createTracesSignal(deps, SPAN_DERIVATIONS.map((derive) => derive(deps)))],

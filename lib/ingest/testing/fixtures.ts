@@ -112,7 +112,7 @@ export async function storedCounts(sql: Sql): Promise<Record<string, number>> {
            (SELECT count(*) FROM resources)::int AS resources, (SELECT count(*) FROM scopes)::int AS scopes,
            (SELECT count(*) FROM ingest_counters)::int AS counters,
            (SELECT count(*) FROM ingest_isolation_violations)::int AS violations,
-           (SELECT count(*) FROM trace_sampling_pending)::int AS pending`;
+           (SELECT count(*) FROM trace_sampling_pending)::int AS pending, (SELECT count(*) FROM log_records)::int AS logs`;
   return row!;
 }
 
