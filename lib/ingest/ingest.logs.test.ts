@@ -43,7 +43,8 @@ describe.each<ExporterKind>(["proto", "json"])("log records exported by the real
   it("are stored exactly: times in ns, severity, body and its type, attributes, ids of the active span, flags, event name, resource and scope", async () => {
     await clear();
     const memory = new InMemoryLogRecordExporter();
-    const logging = testLogging({ endpoint: logsUrl, key: acmeKey, kind, alsoTo: memory, resource: { "deployment.environment.name": "test" } });
+    // JSON gzipped, protobuf not: both paths of the shared transport.
+    const logging = testLogging({ endpoint: logsUrl, key: acmeKey, kind, gzip: kind === "json", alsoTo: memory, resource: { "deployment.environment.name": "test" } });
     const tracing = testTracing({ endpoint: server.endpoint, key: acmeKey, kind });
     const span = tracing.tracer.startSpan("charge card");
     const second = Math.floor(Date.now() / 1000) - 5;
