@@ -6,8 +6,11 @@ import { OTLPLogExporter as JsonLogExporter } from "@opentelemetry/exporter-logs
 import { OTLPLogExporter as ProtoLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { InMemoryLogRecordExporter, type ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect } from "@/db/connect";
 import { bigintToSpanId } from "@/db/span-codec/ids";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
+import { serveHandler } from "./otlp-http/node-server";
+import { createIngestHandler } from "./signals";
 import { keyFor, postOtlp, seedTenant, startIngestServer, testTracing, TEST_SCOPE, type ExporterKind, type IngestServer } from "./testing/fixtures";
 import { storedLogs, testLogging } from "./testing/logs";
 
@@ -211,5 +214,43 @@ describe("retries", () => {
       { counter: "logs.duplicate", value: "8" },
       { counter: "logs.stored", value: "6" },
     ]);
+  });
+});
+
+describe("backpressure", () => {
+  it("is shared with traces: while a stalled span export holds the only admission place, a log export is answered 429 with Retry-After", async () => {
+    const busy = await startIngestServer(t, { config: { maxConcurrent: 1, maxQueued: 0 } });
+    const stalled = new AbortController();
+    try {
+      const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new Uint8Array([0x0a])) });
+      const holding = fetch(busy.endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/x-protobuf", authorization: `Bearer ${acmeKey}` },
+        body,
+        duplex: "half",
+        signal: stalled.signal,
+      } as RequestInit).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 200));
+      const res = await postOtlp(busy.endpoint.replace(/traces$/, "logs"), { body: jsonLogs([{ timeUnixNano: nowNs().toString() }]), key: acmeKey, contentType: "application/json" });
+      expect(res.status).toBe(429);
+      expect(res.headers.get("retry-after")).toBe("1");
+      stalled.abort();
+      await holding;
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it("503 with Retry-After when the database cannot be reached", async () => {
+    const dead = connect("postgres://nobody:nothing@127.0.0.1:1/none", { max: 1 });
+    const down = await serveHandler(createIngestHandler({ sql: dead, log: { warn: () => {}, error: () => {} } }));
+    try {
+      const res = await postOtlp(`${down.url}/v1/logs`, { body: jsonLogs([{ timeUnixNano: nowNs().toString() }]), key: acmeKey, contentType: "application/json" });
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+    } finally {
+      await down.close();
+      await dead.end();
+    }
   });
 });
