@@ -11,7 +11,7 @@ import { bigintToSpanId } from "@/db/span-codec/ids";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { serveHandler } from "./otlp-http/node-server";
 import { createIngestHandler } from "./signals";
-import { keyFor, postOtlp, seedTenant, startIngestServer, testTracing, TEST_SCOPE, type ExporterKind, type IngestServer } from "./testing/fixtures";
+import { holdAdmission, keyFor, postOtlp, seedTenant, startIngestServer, testTracing, TEST_SCOPE, type ExporterKind, type IngestServer } from "./testing/fixtures";
 import { storedLogs, testLogging } from "./testing/logs";
 
 let t: TestDatabase;
@@ -220,22 +220,12 @@ describe("retries", () => {
 describe("backpressure", () => {
   it("is shared with traces: while a stalled span export holds the only admission place, a log export is answered 429 with Retry-After", async () => {
     const busy = await startIngestServer(t, { config: { maxConcurrent: 1, maxQueued: 0 } });
-    const stalled = new AbortController();
     try {
-      const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new Uint8Array([0x0a])) });
-      const holding = fetch(busy.endpoint, {
-        method: "POST",
-        headers: { "content-type": "application/x-protobuf", authorization: `Bearer ${acmeKey}` },
-        body,
-        duplex: "half",
-        signal: stalled.signal,
-      } as RequestInit).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 200));
+      const held = await holdAdmission(busy.endpoint, acmeKey);
       const res = await postOtlp(busy.endpoint.replace(/traces$/, "logs"), { body: jsonLogs([{ timeUnixNano: nowNs().toString() }]), key: acmeKey, contentType: "application/json" });
       expect(res.status).toBe(429);
       expect(res.headers.get("retry-after")).toBe("1");
-      stalled.abort();
-      await holding;
+      await held.release();
     } finally {
       await busy.close();
     }

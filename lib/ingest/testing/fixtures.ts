@@ -133,3 +133,26 @@ export async function postOtlp(
   const response = await fetch(endpoint, { method: "POST", headers, body: options.body as BodyInit });
   return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
 }
+
+/**
+ * A span export whose body never finishes, holding an admission place of `endpoint`'s server
+ * until released (the next request finds the places taken when the server has only one).
+ */
+export async function holdAdmission(endpoint: string, key: string): Promise<{ release: () => Promise<void> }> {
+  const stalled = new AbortController();
+  const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new Uint8Array([0x0a])) });
+  const holding = fetch(endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/x-protobuf", authorization: `Bearer ${key}` },
+    body,
+    duplex: "half",
+    signal: stalled.signal,
+  } as RequestInit).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 200));
+  return {
+    release: async () => {
+      stalled.abort();
+      await holding;
+    },
+  };
+}
