@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { rebuildRollupSince } from "@/lib/ingest/derivations/rollup";
+import { ensurePartitionsAhead } from "./partitions";
 import { runRetention, RETENTION_LOCK_KEY, type RunResult } from "./run";
 import { currentState, expectedSurvivors, seedHistory, type HistoryTenant } from "./testing/history";
 
@@ -102,6 +103,14 @@ describe("a purge run over 60 days of data", () => {
     // The coming week's partitions exist.
     const ahead = new Date(now.getTime() + 7 * 86_400_000).toISOString().slice(0, 10).replaceAll("-", "");
     expect(await t.sql`SELECT 1 FROM pg_class WHERE relname = ${`spans_p${ahead}`}`).toHaveLength(1);
+    // Log record days are made ahead as span days are (the migration made only its first week's).
+    const later = new Date(now.getTime() + 30 * 86_400_000);
+    await ensurePartitionsAhead(t.sql, later);
+    const laterAhead = new Date(later.getTime() + 7 * 86_400_000).toISOString().slice(0, 10).replaceAll("-", "");
+    expect(await t.sql`SELECT relname FROM pg_class WHERE relname IN (${`spans_p${laterAhead}`}, ${`log_records_p${laterAhead}`}) ORDER BY 1`).toEqual([
+      { relname: `log_records_p${laterAhead}` },
+      { relname: `spans_p${laterAhead}` },
+    ]);
   });
 
   it("purges derived tables with the spans, and records the run and an audit row", async () => {
