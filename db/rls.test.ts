@@ -8,6 +8,7 @@ beforeAll(async () => {
   await t.sql`INSERT INTO tenants (id, name) VALUES ('alpha', 'Alpha'), ('beta', 'Beta')`;
   const day = new Date().toISOString().slice(0, 10);
   await t.sql`SELECT ensure_span_partitions(${day}::date, ${day}::date)`;
+  await t.sql`SELECT ensure_log_partitions(${day}::date, ${day}::date)`;
   for (const [tenant, trace] of [["alpha", "11111111-1111-1111-1111-111111111111"], ["beta", "22222222-2222-2222-2222-222222222222"]] as const) {
     await t.sql`
       INSERT INTO traces (tenant_id, trace_id, start_time, end_time, duration_ns, span_count, services)
@@ -17,6 +18,9 @@ beforeAll(async () => {
       VALUES (${tenant}, ${trace}, 1, 'api', 'GET /', now(), 1, 1)`;
     await t.sql`INSERT INTO resources (tenant_id, id, attributes) VALUES (${tenant}, 1, '{}')`;
     await t.sql`INSERT INTO scopes (tenant_id, id, name, version, attributes, schema_url) VALUES (${tenant}, 1, ${`${tenant}-lib`}, '1', '{}', '')`;
+    await t.sql`
+      INSERT INTO log_records (tenant_id, time, record_id, body_type, body, resource_id, scope_id, trace_id)
+      VALUES (${tenant}, now(), 1, 'string', '"hello"', 1, 1, ${trace})`;
   }
 });
 
@@ -33,7 +37,9 @@ describe("row-level security under the reader role", () => {
       tenants: await tx`SELECT id FROM tenants`,
       resources: await tx`SELECT DISTINCT tenant_id FROM resources`,
       scopes: await tx`SELECT DISTINCT tenant_id FROM scopes`,
+      logs: await tx`SELECT DISTINCT tenant_id FROM log_records`,
     }));
+    expect(counts.logs.map((r) => r.tenant_id)).toEqual(["alpha"]);
     expect(counts.resources.map((r) => r.tenant_id)).toEqual(["alpha"]);
     expect(counts.scopes.map((r) => r.tenant_id)).toEqual(["alpha"]);
     expect(counts.spans.map((r) => r.tenant_id)).toEqual(["alpha"]);
@@ -61,6 +67,9 @@ describe("row-level security under the reader role", () => {
   it("cannot be sidestepped by reading a partition directly", async () => {
     const day = new Date().toISOString().slice(0, 10).replaceAll("-", "");
     await expect(t.asReader({ all: false, tenantIds: ["alpha"] }, (tx) => tx.unsafe(`SELECT * FROM spans_p${day}`))).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(t.asReader({ all: false, tenantIds: ["alpha"] }, (tx) => tx.unsafe(`SELECT * FROM log_records_p${day}`))).rejects.toThrow(
       /permission denied/,
     );
   });

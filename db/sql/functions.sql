@@ -81,6 +81,53 @@ END;
 $function$;
 
 -- ---------------------------------------------------------------------------------------------
+-- Log partitions
+-- ---------------------------------------------------------------------------------------------
+
+-- Daily partitions of log_records (0023), made as the span ones are: by ingest for its records'
+-- days and by the retention run for the days ahead. Ingest inserts through log_records and its
+-- policies, so the partitions get no grants.
+CREATE OR REPLACE FUNCTION public.ensure_log_partitions(from_day date, to_day date)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+DECLARE
+  d date;
+  part text;
+  created integer := 0;
+BEGIN
+  IF to_day < from_day THEN
+    RAISE EXCEPTION 'to_day % is before from_day %', to_day, from_day;
+  END IF;
+  IF to_day - from_day > 400 THEN
+    RAISE EXCEPTION 'refusing to create more than 400 partitions at once';
+  END IF;
+  d := from_day;
+  WHILE d <= to_day LOOP
+    part := 'log_records_p' || to_char(d, 'YYYYMMDD');
+    IF to_regclass('public.' || part) IS NULL THEN
+      BEGIN
+        EXECUTE format(
+          'CREATE TABLE %I PARTITION OF log_records FOR VALUES FROM (%L) TO (%L)',
+          part,
+          (d::timestamp AT TIME ZONE 'UTC'),
+          ((d + 1)::timestamp AT TIME ZONE 'UTC')
+        );
+        created := created + 1;
+      EXCEPTION WHEN duplicate_table THEN
+        -- A concurrent caller created it first; that is the outcome we wanted.
+        NULL;
+      END;
+    END IF;
+    d := d + 1;
+  END LOOP;
+  RETURN created;
+END;
+$function$
+
+-- ---------------------------------------------------------------------------------------------
 -- The tenant rule
 -- ---------------------------------------------------------------------------------------------
 

@@ -51,6 +51,17 @@ CREATE POLICY resources_reader ON resources FOR SELECT TO te_reader USING (app_t
 CREATE POLICY resources_writer ON resources TO te_writer USING (true) WITH CHECK (true);
 
 -- ---------------------------------------------------------------------------------------------
+-- log_records (migration 0023): as spans
+-- ---------------------------------------------------------------------------------------------
+
+ALTER TABLE log_records ENABLE ROW LEVEL SECURITY;
+ALTER TABLE log_records FORCE ROW LEVEL SECURITY;
+CREATE POLICY log_records_app ON log_records TO te_app USING (true) WITH CHECK (true);
+CREATE POLICY log_records_owner ON log_records TO CURRENT_USER USING (true) WITH CHECK (true);
+CREATE POLICY log_records_reader ON log_records FOR SELECT TO te_reader USING (app_tenant_visible(tenant_id));
+CREATE POLICY log_records_writer ON log_records TO te_writer USING (true) WITH CHECK (true);
+
+-- ---------------------------------------------------------------------------------------------
 -- saved_queries (migration 0019): by user, not by tenant; te_app sees the rows of app.user_id
 -- ---------------------------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ GRANT USAGE ON SCHEMA public TO te_app, te_reader, te_writer;
 -- ---------------------------------------------------------------------------------------------
 
 GRANT INSERT ON TABLE audit_log TO te_reader, te_writer;
+GRANT SELECT ON TABLE log_records TO te_reader;
 GRANT SELECT ON TABLE resources TO te_reader;
 GRANT SELECT ON TABLE scopes TO te_reader;
 GRANT SELECT ON TABLE span_rollup TO te_reader;
@@ -48,14 +49,15 @@ GRANT SELECT ON TABLE tenants TO te_reader, te_writer;
 GRANT SELECT ON TABLE traces TO te_reader;
 
 -- ---------------------------------------------------------------------------------------------
--- te_writer: ingest writes spans, summaries, resources, scopes and the rollup, counts, logs
--- isolation violations and queues traces for tail sampling (0001, 0004, 0007, 0009, 0017)
+-- te_writer: ingest writes spans, log records, summaries, resources, scopes and the rollup, counts,
+-- logs isolation violations and queues traces for tail sampling (0001, 0004, 0007, 0009, 0017, 0023)
 -- ---------------------------------------------------------------------------------------------
 
 GRANT INSERT ON TABLE ingest_isolation_violations TO te_writer;
 GRANT INSERT ON TABLE span_rollup_delta TO te_writer;
 GRANT INSERT ON TABLE trace_sampling_pending TO te_writer;
 GRANT SELECT ON TABLE ingest_keys TO te_writer;
+GRANT SELECT, INSERT ON TABLE log_records TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE ingest_counters TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE resources TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE scopes TO te_writer;
@@ -79,6 +81,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE auth_sessions TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE ingest_counters TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE ingest_isolation_violations TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE ingest_keys TO te_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE log_records TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE outbox_events TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE resources TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE retention_runs TO te_app;
@@ -113,6 +116,7 @@ GRANT EXECUTE ON FUNCTION audit_log_chain() TO PUBLIC, te_app;
 GRANT EXECUTE ON FUNCTION audit_log_head() TO te_app, te_reader, te_writer;
 GRANT EXECUTE ON FUNCTION audit_log_no_truncate() TO PUBLIC, te_app;
 GRANT EXECUTE ON FUNCTION audit_log_row_hash(audit_log) TO PUBLIC, te_app;
+GRANT EXECUTE ON FUNCTION ensure_log_partitions(date,date) TO te_app, te_writer;
 GRANT EXECUTE ON FUNCTION ensure_span_partitions(date,date) TO te_app, te_writer;
 GRANT EXECUTE ON FUNCTION ingest_span_partitions(date,date) TO te_app, te_writer;
 GRANT EXECUTE ON FUNCTION investigate_spans_with_id(text,timestamp with time zone,timestamp with time zone) TO te_app, te_reader;

@@ -8,7 +8,7 @@ import { defaultIngestConfig } from "./otlp-http/config";
 import { createIngestHandler } from "./signals";
 import { revokeIngestKey, createIngestKey } from "./otlp-http/keys";
 import { serveHandler } from "./otlp-http/node-server";
-import { keyFor, postOtlp, seedTenant, startIngestServer, storedCounts, type IngestServer } from "./testing/fixtures";
+import { holdAdmission, keyFor, postOtlp, seedTenant, startIngestServer, storedCounts, type IngestServer } from "./testing/fixtures";
 import { decodeExportResponse, decodeStatus } from "./testing/responses";
 import { encodeRequest, fixed64 } from "./testing/synthetic";
 
@@ -16,7 +16,7 @@ let t: TestDatabase;
 let server: IngestServer;
 let key: string;
 
-const NOTHING = { spans: 0, traces: 0, resources: 0, scopes: 0, counters: 0, violations: 0, pending: 0 };
+const NOTHING = { spans: 0, traces: 0, resources: 0, scopes: 0, counters: 0, violations: 0, pending: 0, logs: 0 };
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -172,22 +172,12 @@ describe("overload and outages", () => {
     const busy = await startIngestServer(t, { config: { maxConcurrent: 1, maxQueued: 0 } });
     try {
       // A request whose body never finishes holds the only admission place.
-      const stalled = new AbortController();
-      const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new Uint8Array([0x0a])) });
-      const holding = fetch(busy.endpoint, {
-        method: "POST",
-        headers: { "content-type": "application/x-protobuf", authorization: `Bearer ${key}` },
-        body,
-        duplex: "half",
-        signal: stalled.signal,
-      } as RequestInit).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 200));
+      const held = await holdAdmission(busy.endpoint, key);
       const res = await postOtlp(busy.endpoint, { body: protobufBody(), key });
       expect(res.status).toBe(429);
       expect(res.headers.get("retry-after")).toBe("1");
       expect(decodeStatus(res.body).code).toBe(8);
-      stalled.abort();
-      await holding;
+      await held.release();
     } finally {
       await busy.close();
     }

@@ -8,6 +8,7 @@ import { createIngestHandler } from "./signals";
 import { spanCount } from "./traces/otlp";
 import { decodeExportResponse } from "./testing/responses";
 import { keyFor, seedTenant } from "./testing/fixtures";
+import { mutate, mutation } from "./testing/mutate";
 import { encodeRequest, fixed64, syntheticRequest } from "./testing/synthetic";
 
 // Random and mutated bodies thrown at the whole handler (decode → store): whatever comes in,
@@ -72,29 +73,6 @@ function spansIn(body: Uint8Array, decode = decodeProtobuf): number | undefined 
 const jsonSpansIn = (body: Uint8Array) => spansIn(body, decodeJson);
 
 const validProtobuf = () => encodeRequest(syntheticRequest({ spans: 12, tenants: ["acme", "globex", "nosuch", "bad/tenant"], spansPerTrace: 4, startMs: Date.now() - 1000 }));
-
-/** A byte-level mutation: flip, drop, duplicate or overwrite a slice. */
-const mutation = fc.record({
-  kind: fc.constantFrom("flip", "drop", "dup", "overwrite", "truncate"),
-  at: fc.nat(),
-  length: fc.integer({ min: 1, max: 16 }),
-  bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }),
-});
-
-type Mutation = { kind: string; at: number; length: number; bytes: Uint8Array };
-
-function mutate(input: Uint8Array, mutations: Mutation[]): Uint8Array {
-  let out = Buffer.from(input);
-  for (const m of mutations) {
-    const at = out.length === 0 ? 0 : m.at % out.length;
-    if (m.kind === "flip") out[at] = (out[at] ?? 0) ^ (1 << (m.length % 8));
-    else if (m.kind === "drop") out = Buffer.concat([out.subarray(0, at), out.subarray(at + m.length)]);
-    else if (m.kind === "dup") out = Buffer.concat([out.subarray(0, at + m.length), out.subarray(at)]);
-    else if (m.kind === "overwrite") out = Buffer.concat([out.subarray(0, at), Buffer.from(m.bytes), out.subarray(at + m.bytes.length)]);
-    else out = out.subarray(0, at);
-  }
-  return out;
-}
 
 describe("protobuf bodies", () => {
   it("random bytes: 200 or 400, never a crash, never a partial write", async () => {

@@ -45,6 +45,13 @@ it("answers 405 with Allow for other methods on /v1/traces and 404 elsewhere, st
   expect(await storedCounts(t.sql)).toEqual(before);
 });
 
+it("serves POST /v1/logs with the same handler: log records are stored", async () => {
+  const body = JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: String(BigInt(Date.now()) * 1_000_000n), body: { stringValue: "on the OTLP port" } }] }] }] });
+  const res = await postOtlp(`${listener.url}/v1/logs`, { body, key, contentType: "application/json" });
+  expect(res.status).toBe(200);
+  expect(await t.sql`SELECT body FROM log_records`).toEqual([{ body: "on the OTLP port" }]);
+});
+
 it("applies the same key check as the app's route", async () => {
   const res = await postOtlp(`${listener.url}/v1/traces`, { body: new Uint8Array(), key: "te_not-a-key" });
   expect(res.status).toBe(401);

@@ -22,8 +22,21 @@ afterAll(async () => {
   await t.drop();
 });
 beforeEach(async () => {
-  await t.sql`TRUNCATE spans, traces, resources, trace_sampling_pending, ingest_counters`;
+  await t.sql`TRUNCATE spans, log_records, traces, resources, trace_sampling_pending, ingest_counters`;
 });
+
+/** Two log records of the trace (a uuid), as the trace's services would export them. */
+async function ingestLogs(tenant: string, traceUuid: string): Promise<void> {
+  const time = (BigInt(Date.now()) * MS).toString();
+  const record = (body: string) => ({ timeUnixNano: time, body: { stringValue: body }, traceId: traceUuid.replaceAll("-", "") });
+  const body = JSON.stringify({
+    resourceLogs: [{ resource: { attributes: [{ key: "tenant.id", value: { stringValue: tenant } }] }, scopeLogs: [{ logRecords: [record("one"), record("two")] }] }],
+  });
+  const res = await postOtlp(server.endpoint.replace(/traces$/, "logs"), { body, key, contentType: "application/json" });
+  expect(res.status).toBe(200);
+}
+
+const logsOf = async (traceUuid: string) => (await t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM log_records WHERE trace_id = ${traceUuid}::uuid`)[0]!.n;
 
 const MS = 1_000_000n;
 /** A trace id whose low 56 bits (what the decision compares) are all zeros or all ones. */
@@ -65,10 +78,14 @@ describe("applyTailSampling", () => {
     const keptStandard = await ingest("sampled", lowBits(false));
     const droppedStandard = await ingest("sampled", lowBits(true));
     const otherTenant = await ingest("everything", lowBits(true));
+    for (const id of [error, keptStandard, droppedStandard, otherTenant]) await ingestLogs(id === otherTenant ? "everything" : "sampled", id);
     expect(await t.sql`SELECT count(*)::int AS n FROM trace_sampling_pending`).toEqual([{ n: 5 }]);
 
     const result = await applyTailSampling(t.sql, { now: later(10), decisionWindowMinutes: 5 });
-    expect(result).toEqual({ decided: 5, keptAlways: 3, keptByRatio: 1, dropped: 1, droppedSpans: 3 });
+    expect(result).toEqual({ decided: 5, keptAlways: 3, keptByRatio: 1, dropped: 1, droppedSpans: 3, droppedLogRecords: 2 });
+    // A dropped trace's log records go with it; kept traces keep theirs.
+    expect(await logsOf(droppedStandard)).toBe(0);
+    for (const id of [error, keptStandard, otherTenant]) expect(await logsOf(id)).toBe(2);
     const after = await stored();
     expect(after.get(error)).toEqual({ spans: 3, weight: 1 });
     expect(after.get(slow)).toEqual({ spans: 3, weight: 1 });

@@ -19,6 +19,7 @@ export interface TailSamplingResult {
   keptByRatio: number;
   dropped: number;
   droppedSpans: number;
+  droppedLogRecords: number;
 }
 
 interface Decision {
@@ -71,13 +72,13 @@ const DECIDE = `
  * with keep_ratio < 1 are down-sampled to that ratio, deterministically by trace id; traces
  * with an error, a slow root or a security-related span are always kept. A kept standard trace
  * records its sample weight (× 1/ratio), so counts and rates can be re-weighted to the real
- * traffic; a dropped one loses its spans and summary. Runs as the table owner (it deletes),
+ * traffic; a dropped one loses its spans, log records and summary. Runs as the table owner (it deletes),
  * meant for a scheduled job.
  */
 export async function applyTailSampling(sql: Sql, options: TailSamplingOptions): Promise<TailSamplingResult> {
   const cutoff = new Date(options.now.getTime() - options.decisionWindowMinutes * 60_000);
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  const result: TailSamplingResult = { decided: 0, keptAlways: 0, keptByRatio: 0, dropped: 0, droppedSpans: 0 };
+  const result: TailSamplingResult = { decided: 0, keptAlways: 0, keptByRatio: 0, dropped: 0, droppedSpans: 0, droppedLogRecords: 0 };
   for (let batch = 0; batch < (options.maxBatches ?? DEFAULT_MAX_BATCHES); batch++) {
     const taken = await sql.begin(async (tx) => {
       const due = await tx.unsafe<{ tenant_id: string; trace_id: string }[]>(TAKE_DUE, [cutoff, batchSize]);
@@ -101,10 +102,15 @@ export async function applyTailSampling(sql: Sql, options: TailSamplingOptions):
         const spans = await tx`
           DELETE FROM spans s USING unnest(${tenants}::text[], ${traces}::uuid[]) AS d(tenant_id, trace_id)
           WHERE s.tenant_id = d.tenant_id AND s.trace_id = d.trace_id AND s.start_time >= ${from} AND s.start_time <= ${to}`;
+        // Their log records go too, found by trace id alone: a record may lie outside its spans' times.
+        const logs = await tx`
+          DELETE FROM log_records l USING unnest(${tenants}::text[], ${traces}::uuid[]) AS d(tenant_id, trace_id)
+          WHERE l.tenant_id = d.tenant_id AND l.trace_id = d.trace_id`;
         await tx`
           DELETE FROM traces t USING unnest(${tenants}::text[], ${traces}::uuid[]) AS d(tenant_id, trace_id)
           WHERE t.tenant_id = d.tenant_id AND t.trace_id = d.trace_id`;
         result.droppedSpans += spans.count;
+        result.droppedLogRecords += logs.count;
       }
       result.decided += decisions.length;
       result.keptAlways += decisions.length - kept.length - dropped.length;

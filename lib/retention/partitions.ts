@@ -4,11 +4,14 @@ import { PARTITIONS_AHEAD_DAYS } from "./policy";
 import type { TenantPolicy } from "./tenants";
 
 const DAY_MS = 86_400_000;
-const NAME = /^spans_p(\d{4})(\d{2})(\d{2})$/;
-/** DDL on spans waits at most this long for a lock, so ingest queued behind it waits no longer. */
+/** The tables partitioned by day (spans by start, log records by time), and their partitions' names. */
+export const DAILY_TABLES = { spans: /^spans_p(\d{4})(\d{2})(\d{2})$/, log_records: /^log_records_p(\d{4})(\d{2})(\d{2})$/ } as const;
+export type DailyTable = keyof typeof DAILY_TABLES;
+/** DDL on a partitioned table waits at most this long for a lock, so ingest queued behind it waits no longer. */
 const DDL_LOCK_TIMEOUT = "2s";
 
-export interface SpanPartition {
+export interface DayPartition {
+  table: DailyTable;
   name: string;
   /** The first instant after the partition's day (its range's upper bound). */
   end: Date;
@@ -16,30 +19,35 @@ export interface SpanPartition {
   detachPending: boolean;
 }
 
-function endOf(name: string): Date | null {
-  const m = NAME.exec(name);
+function endOf(table: DailyTable, name: string): Date | null {
+  const m = DAILY_TABLES[table].exec(name);
   return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) + DAY_MS) : null;
 }
 
 /**
- * Daily span partitions made by ensure_span_partitions, attached or not: a run cut off between
- * detaching and dropping leaves a detached table (or a pending detach) that the next run finishes.
+ * Daily partitions of `table` made by ensure_span_partitions (ensure_log_partitions), attached
+ * or not: a run cut off between detaching and dropping leaves a detached table (or a pending
+ * detach) that the next run finishes.
  */
-export async function listSpanPartitions(sql: Sql): Promise<SpanPartition[]> {
+export async function listDayPartitions(sql: Sql, table: DailyTable): Promise<DayPartition[]> {
   const rows = await sql<{ name: string; attached: boolean; detach_pending: boolean }[]>`
     SELECT c.relname AS name, i.inhrelid IS NOT NULL AS attached, coalesce(i.inhdetachpending, false) AS detach_pending
     FROM pg_class c
     JOIN pg_namespace ns ON ns.oid = c.relnamespace AND ns.nspname = current_schema()
-    LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND i.inhparent = 'spans'::regclass
-    WHERE c.relkind = 'r' AND c.relname ~ '^spans_p[0-9]{8}$'
+    LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND i.inhparent = ${table}::regclass
+    WHERE c.relkind = 'r' AND c.relname ~ ${`^${table}_p[0-9]{8}$`}
     ORDER BY c.relname`;
   return rows.flatMap((r) => {
-    const end = endOf(r.name);
-    return end ? [{ name: r.name, end, attached: r.attached, detachPending: r.detach_pending }] : [];
+    const end = endOf(table, r.name);
+    return end ? [{ table, name: r.name, end, attached: r.attached, detachPending: r.detach_pending }] : [];
   });
 }
 
-// Partition names are interpolated into SQL only after matching NAME (spans_pYYYYMMDD).
+/** The span partitions (listDayPartitions). */
+export const listSpanPartitions = (sql: Sql) => listDayPartitions(sql, "spans");
+
+// Partition names are interpolated into SQL only after matching DAILY_TABLES (spans_pYYYYMMDD,
+// log_records_pYYYYMMDD), and table names are DAILY_TABLES' keys.
 
 /** The tenants with rows in a partition, by a loose index scan of its primary key (tenant first). */
 async function tenantsIn(sql: Sql, partition: string): Promise<string[]> {
@@ -55,11 +63,12 @@ async function tenantsIn(sql: Sql, partition: string): Promise<string[]> {
 }
 
 /**
- * A partition may go when every span in it is past its tenant's longest retention: its day
- * ended before the tenant's kept-trace cutoff (a span never starts before its trace). A tenant
- * on legal hold with a single row in it keeps the whole partition.
+ * A partition may go when every row in it is past its tenant's longest retention: its day
+ * ended before the tenant's kept-trace cutoff (a span never starts before its trace, and a log
+ * record is kept at most as long as a kept trace). A tenant on legal hold with a single row in
+ * it keeps the whole partition.
  */
-export async function isDroppable(sql: Sql, partition: SpanPartition, tenants: ReadonlyMap<string, TenantPolicy>): Promise<boolean> {
+export async function isDroppable(sql: Sql, partition: DayPartition, tenants: ReadonlyMap<string, TenantPolicy>): Promise<boolean> {
   for (const tenantId of await tenantsIn(sql, partition.name)) {
     const tenant = tenants.get(tenantId);
     if (!tenant) continue;
@@ -77,15 +86,15 @@ export async function countByTenant(sql: Sql, partition: string): Promise<Map<st
 
 /**
  * Detaches without blocking ingest (CONCURRENTLY takes only a SHARE UPDATE EXCLUSIVE lock on
- * spans) and drops the detached table, which nothing reads any more. A detach cut off half-way
- * is finished with FINALIZE.
+ * the partitioned table) and drops the detached table, which nothing reads any more. A detach
+ * cut off half-way is finished with FINALIZE.
  */
-export async function detachAndDrop(sql: Sql, partition: SpanPartition): Promise<void> {
+export async function detachAndDrop(sql: Sql, partition: DayPartition): Promise<void> {
   if (partition.attached) {
     await sql.unsafe(`SET lock_timeout = '${DDL_LOCK_TIMEOUT}'`);
     try {
       const mode = partition.detachPending ? "FINALIZE" : "CONCURRENTLY";
-      await sql.unsafe(`ALTER TABLE spans DETACH PARTITION "${partition.name}" ${mode}`);
+      await sql.unsafe(`ALTER TABLE ${partition.table} DETACH PARTITION "${partition.name}" ${mode}`);
     } finally {
       await sql.unsafe(`RESET lock_timeout`);
     }
@@ -94,14 +103,15 @@ export async function detachAndDrop(sql: Sql, partition: SpanPartition): Promise
 }
 
 /** Puts back a detached partition that may not go (a legal hold placed since it was detached). */
-export async function reattach(sql: Sql, partition: SpanPartition): Promise<void> {
+export async function reattach(sql: Sql, partition: DayPartition): Promise<void> {
   const start = new Date(partition.end.getTime() - DAY_MS).toISOString();
-  await sql.unsafe(`ALTER TABLE spans ATTACH PARTITION "${partition.name}" FOR VALUES FROM ('${start}') TO ('${partition.end.toISOString()}')`);
+  await sql.unsafe(`ALTER TABLE ${partition.table} ATTACH PARTITION "${partition.name}" FOR VALUES FROM ('${start}') TO ('${partition.end.toISOString()}')`);
 }
 
 export async function ensurePartitionsAhead(sql: Sql, now: Date): Promise<number> {
   const today = now.toISOString().slice(0, 10);
   const last = new Date(now.getTime() + PARTITIONS_AHEAD_DAYS * DAY_MS).toISOString().slice(0, 10);
-  const [row] = await sql<{ created: number }[]>`SELECT ensure_span_partitions(${today}::date, ${last}::date) AS created`;
+  const [row] = await sql<{ created: number }[]>`
+    SELECT ensure_span_partitions(${today}::date, ${last}::date) + ensure_log_partitions(${today}::date, ${last}::date) AS created`;
   return row?.created ?? 0;
 }

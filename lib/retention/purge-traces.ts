@@ -6,6 +6,8 @@ import type { TenantPolicy } from "./tenants";
 export interface ClassCounts {
   traces: number;
   spans: number;
+  /** The log records of those traces, which share their trace's class. */
+  logRecords: number;
 }
 
 export interface TracePurgeCounts {
@@ -13,6 +15,8 @@ export interface TracePurgeCounts {
   kept: ClassCounts;
   /** Spans left past the kept-trace cutoff without their trace (a run cut off earlier). */
   strandedSpans: number;
+  /** Log records past the standard cutoff with no stored trace, or past the kept cutoff. */
+  logRecordsAlone: number;
 }
 
 export interface BatchOptions {
@@ -38,7 +42,7 @@ interface Doomed {
  * (SKIP LOCKED) and left for the next run rather than waited for.
  */
 export async function purgeExpiredTraces(sql: Sql, tenant: TenantPolicy, options: BatchOptions): Promise<TracePurgeCounts> {
-  const counts: TracePurgeCounts = { standard: { traces: 0, spans: 0 }, kept: { traces: 0, spans: 0 }, strandedSpans: 0 };
+  const counts: TracePurgeCounts = { standard: { traces: 0, spans: 0, logRecords: 0 }, kept: { traces: 0, spans: 0, logRecords: 0 }, strandedSpans: 0, logRecordsAlone: 0 };
   for (;;) {
     options.signal?.throwIfAborted();
     const taken = await lockedTransaction(sql, async (tx) => {
@@ -61,17 +65,35 @@ export async function purgeExpiredTraces(sql: Sql, tenant: TenantPolicy, options
         const spans = await tx`
           DELETE FROM spans WHERE tenant_id = ${tenant.id} AND trace_id = ANY(${ids}::uuid[])
             AND start_time >= ${from} AND start_time <= ${to}`;
+        // A trace's log records may lie outside its spans' times: found by trace id alone (log_records_trace_idx).
+        const logs = await tx`DELETE FROM log_records WHERE tenant_id = ${tenant.id} AND trace_id = ANY(${ids}::uuid[])`;
         await tx`DELETE FROM traces WHERE tenant_id = ${tenant.id} AND trace_id = ANY(${ids}::uuid[])`;
         const c = kept ? counts.kept : counts.standard;
         c.traces += group.length;
         c.spans += spans.count;
+        c.logRecords += logs.count;
       }
       return doomed.length;
     });
     if (taken < options.batchSize) break;
   }
   counts.strandedSpans = await purgeStrandedSpans(sql, tenant, options);
+  counts.logRecordsAlone = await purgeLogRecordsAlone(sql, tenant, options);
   return counts;
+}
+
+/** Runs `remove` (one batch's DELETE) in locked transactions until a batch comes back short; the rows removed. */
+async function deleteInBatches(sql: Sql, options: BatchOptions, remove: (tx: Sql) => Promise<{ count: number }>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const deleted = await lockedTransaction(sql, async (tx) => {
+      await tx`SELECT set_config('lock_timeout', ${LOCK_TIMEOUT}, true)`;
+      return (await remove(tx)).count;
+    });
+    total += deleted;
+    if (deleted < options.batchSize) return total;
+  }
 }
 
 /**
@@ -79,23 +101,38 @@ export async function purgeExpiredTraces(sql: Sql, tenant: TenantPolicy, options
  * a span never starts before its trace. Catches spans whose summary went first (a skipped
  * locked trace, an older partial run); partition pruning keeps this to the oldest days.
  */
-async function purgeStrandedSpans(sql: Sql, tenant: TenantPolicy, options: BatchOptions): Promise<number> {
-  let total = 0;
-  for (;;) {
-    options.signal?.throwIfAborted();
-    const deleted = await lockedTransaction(sql, async (tx) => {
-      await tx`SELECT set_config('lock_timeout', ${LOCK_TIMEOUT}, true)`;
-      const result = await tx`
+function purgeStrandedSpans(sql: Sql, tenant: TenantPolicy, options: BatchOptions): Promise<number> {
+  return deleteInBatches(
+    sql,
+    options,
+    (tx) => tx`
         DELETE FROM spans s USING (
           SELECT trace_id, span_id, start_time FROM spans
           WHERE tenant_id = ${tenant.id} AND start_time < ${tenant.keptCutoff}
           LIMIT ${options.batchSize}
         ) d
         WHERE s.tenant_id = ${tenant.id} AND s.trace_id = d.trace_id AND s.span_id = d.span_id
-          AND s.start_time = d.start_time AND s.start_time < ${tenant.keptCutoff}`;
-      return result.count;
-    });
-    total += deleted;
-    if (deleted < options.batchSize) return total;
-  }
+          AND s.start_time = d.start_time AND s.start_time < ${tenant.keptCutoff}`,
+  );
+}
+
+/**
+ * Log records not held by a stored trace: those of the standard class (no trace id, or a trace
+ * that is not stored: never sent, or sampled away) past the standard cutoff, and every record
+ * past the kept cutoff. A record whose trace is stored goes with it (purgeExpiredTraces).
+ */
+function purgeLogRecordsAlone(sql: Sql, tenant: TenantPolicy, options: BatchOptions): Promise<number> {
+  return deleteInBatches(
+    sql,
+    options,
+    (tx) => tx`
+        DELETE FROM log_records l USING (
+          SELECT x.time, x.record_id FROM log_records x
+          WHERE x.tenant_id = ${tenant.id} AND x.time < ${tenant.standardCutoff}
+            AND (x.time < ${tenant.keptCutoff} OR x.trace_id IS NULL
+                 OR NOT EXISTS (SELECT 1 FROM traces t WHERE t.tenant_id = x.tenant_id AND t.trace_id = x.trace_id))
+          LIMIT ${options.batchSize}
+        ) d
+        WHERE l.tenant_id = ${tenant.id} AND l.time = d.time AND l.record_id = d.record_id`,
+  );
 }

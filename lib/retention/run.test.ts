@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { rebuildRollupSince } from "@/lib/ingest/derivations/rollup";
+import { ensurePartitionsAhead } from "./partitions";
 import { runRetention, RETENTION_LOCK_KEY, type RunResult } from "./run";
 import { currentState, expectedSurvivors, seedHistory, type HistoryTenant } from "./testing/history";
 
@@ -38,6 +39,7 @@ describe("a purge run over 60 days of data", () => {
   let expected: Awaited<ReturnType<typeof expectedSurvivors>>;
   let before: Awaited<ReturnType<typeof currentState>>;
   let heldBefore: readonly object[];
+  let heldLogsBefore: readonly object[];
   let heldRollupBefore: readonly object[];
   let rollupOldestBefore: Map<string, Date>;
 
@@ -53,6 +55,7 @@ describe("a purge run over 60 days of data", () => {
     expected = await expectedSurvivors(t.sql, now);
     before = await currentState(t.sql);
     heldBefore = await t.sql`SELECT * FROM spans WHERE tenant_id = 'held' ORDER BY trace_id, span_id`;
+    heldLogsBefore = await t.sql`SELECT * FROM log_records WHERE tenant_id = 'held' ORDER BY time, record_id`;
   });
   afterAll(async () => {
     await t.drop();
@@ -66,6 +69,9 @@ describe("a purge run over 60 days of data", () => {
     expect(after.traces).toEqual(expected.traces);
     expect(after.spans).toBe(expected.spans);
     expect(after.orphanSpans).toBe(0);
+    // Log records go with their trace, or by the standard retention when they have none stored.
+    expect(expected.logRecords).toBeLessThan(before.logRecords);
+    expect(after.logRecords).toBe(expected.logRecords);
 
     // Kept traces of "long" outlive its 30-day standard retention; standard ones do not.
     const [long] = await t.sql<{ kept: number; standard: number }[]>`
@@ -75,6 +81,7 @@ describe("a purge run over 60 days of data", () => {
     expect(long).toEqual({ kept: 3 * 15, standard: 0 });
 
     expect(await t.sql`SELECT * FROM spans WHERE tenant_id = 'held' ORDER BY trace_id, span_id`).toEqual(heldBefore);
+    expect(await t.sql`SELECT * FROM log_records WHERE tenant_id = 'held' ORDER BY time, record_id`).toEqual(heldLogsBefore);
     expect(result.heldTenants).toEqual(["held"]);
     expect(Object.keys(result.counts.tenants).sort()).toEqual(["default", "long", "short"]);
   });
@@ -88,9 +95,22 @@ describe("a purge run over 60 days of data", () => {
     const heldDays = await t.sql<{ day: string }[]>`
       SELECT DISTINCT 'spans_p' || to_char(start_time AT TIME ZONE 'UTC', 'YYYYMMDD') AS day FROM spans WHERE tenant_id = 'held'`;
     for (const { day } of heldDays) expect(dropped).not.toContain(day);
+    // Log record days go by the same rule.
+    expect(dropped.filter((d) => d.startsWith("log_records_p")).length).toBeGreaterThanOrEqual(14);
+    const heldLogDays = await t.sql<{ day: string }[]>`
+      SELECT DISTINCT 'log_records_p' || to_char(time AT TIME ZONE 'UTC', 'YYYYMMDD') AS day FROM log_records WHERE tenant_id = 'held'`;
+    for (const { day } of heldLogDays) expect(dropped).not.toContain(day);
     // The coming week's partitions exist.
     const ahead = new Date(now.getTime() + 7 * 86_400_000).toISOString().slice(0, 10).replaceAll("-", "");
     expect(await t.sql`SELECT 1 FROM pg_class WHERE relname = ${`spans_p${ahead}`}`).toHaveLength(1);
+    // Log record days are made ahead as span days are (the migration made only its first week's).
+    const later = new Date(now.getTime() + 30 * 86_400_000);
+    await ensurePartitionsAhead(t.sql, later);
+    const laterAhead = new Date(later.getTime() + 7 * 86_400_000).toISOString().slice(0, 10).replaceAll("-", "");
+    expect(await t.sql`SELECT relname FROM pg_class WHERE relname IN (${`spans_p${laterAhead}`}, ${`log_records_p${laterAhead}`}) ORDER BY 1`).toEqual([
+      { relname: `log_records_p${laterAhead}` },
+      { relname: `spans_p${laterAhead}` },
+    ]);
   });
 
   it("purges derived tables with the spans, and records the run and an audit row", async () => {
@@ -131,7 +151,15 @@ describe("a purge run over 60 days of data", () => {
     const result = completed(await runRetention(t, { trigger: "test", now, batchSize: 50 }));
     expect(result.partitionsDropped).toEqual([]);
     for (const c of Object.values(result.counts.tenants)) {
-      expect(c).toEqual({ standard: { traces: 0, spans: 0 }, kept: { traces: 0, spans: 0 }, strandedSpans: 0, partitionSpans: 0, derived: {} });
+      expect(c).toEqual({
+        standard: { traces: 0, spans: 0, logRecords: 0 },
+        kept: { traces: 0, spans: 0, logRecords: 0 },
+        strandedSpans: 0,
+        logRecordsAlone: 0,
+        partitionSpans: 0,
+        partitionLogRecords: 0,
+        derived: {},
+      });
     }
     expect(await currentState(t.sql)).toEqual(state);
   });
@@ -187,6 +215,7 @@ describe("one run at a time, and a run cut off", () => {
     expect(after.traces).toEqual(expected.traces);
     expect(after.spans).toBe(expected.spans);
     expect(after.orphanSpans).toBe(0);
+    expect(after.logRecords).toBe(expected.logRecords);
   }, 120_000);
 
   it("marks a run left 'running' by a dead process as interrupted", async () => {

@@ -3,7 +3,7 @@ import { connect, type Sql } from "@/db/connect";
 import { describeDatabaseError } from "@/db/errors";
 import { recordAudit } from "@/lib/audit/record";
 import { purgeAuditLog, type AuditCut } from "./audit-retention";
-import { countByTenant, detachAndDrop, ensurePartitionsAhead, isDroppable, listSpanPartitions, reattach } from "./partitions";
+import { countByTenant, DAILY_TABLES, detachAndDrop, ensurePartitionsAhead, isDroppable, listDayPartitions, reattach, type DailyTable } from "./partitions";
 import { purgeDerived, purgeFixedAge } from "./purge-derived";
 import { purgeExpiredTraces, type TracePurgeCounts } from "./purge-traces";
 import { markInterrupted, runningRunId, startRunRecord, updateRunRecord, type RunStatus } from "./runs";
@@ -33,6 +33,8 @@ export interface RunOptions {
 export interface TenantRunCounts extends TracePurgeCounts {
   /** Spans removed with whole partitions. */
   partitionSpans: number;
+  /** Log records removed with whole partitions. */
+  partitionLogRecords: number;
   derived: Record<string, number>;
 }
 
@@ -62,7 +64,15 @@ export type RunResult =
 const NO_REQUEST = { ip: null, userAgent: null, requestId: null, traceId: null };
 
 function emptyTenant(): TenantRunCounts {
-  return { standard: { traces: 0, spans: 0 }, kept: { traces: 0, spans: 0 }, strandedSpans: 0, partitionSpans: 0, derived: {} };
+  return {
+    standard: { traces: 0, spans: 0, logRecords: 0 },
+    kept: { traces: 0, spans: 0, logRecords: 0 },
+    strandedSpans: 0,
+    logRecordsAlone: 0,
+    partitionSpans: 0,
+    partitionLogRecords: 0,
+    derived: {},
+  };
 }
 
 /**
@@ -150,7 +160,7 @@ async function execute(conn: Sql, sql: Sql, options: RunOptions): Promise<RunRes
 }
 
 /**
- * Drops the daily partitions whose every row is expired. Counted per tenant before the drop,
+ * Drops the daily partitions (of spans and of log records) whose every row is expired. Counted per tenant before the drop,
  * since a dropped table cannot be counted; a detach held up by a lock waits for the next run.
  */
 async function dropExpiredPartitions(
@@ -161,7 +171,9 @@ async function dropExpiredPartitions(
   dropped: string[],
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  for (const partition of await listSpanPartitions(conn)) {
+  const partitions = [];
+  for (const table of Object.keys(DAILY_TABLES) as DailyTable[]) partitions.push(...(await listDayPartitions(conn, table)));
+  for (const partition of partitions) {
     if (partition.end.getTime() > latestCutoff) continue;
     signal?.throwIfAborted();
     await assertHoldsLock(conn);
@@ -180,7 +192,8 @@ async function dropExpiredPartitions(
     dropped.push(partition.name);
     for (const [tenantId, n] of perTenant) {
       const c = counts.tenants[tenantId];
-      if (c) c.partitionSpans += n;
+      if (c && partition.table === "spans") c.partitionSpans += n;
+      else if (c) c.partitionLogRecords += n;
     }
   }
 }
@@ -198,9 +211,11 @@ function describeFailure(cause: unknown): string {
 export function summarize(counts: RunCounts) {
   let traces = 0;
   let spans = 0;
+  let logRecords = 0;
   for (const c of Object.values(counts.tenants)) {
     traces += c.standard.traces + c.kept.traces;
     spans += c.standard.spans + c.kept.spans + c.strandedSpans + c.partitionSpans;
+    logRecords += c.standard.logRecords + c.kept.logRecords + c.logRecordsAlone + c.partitionLogRecords;
   }
-  return { traces, spans, auditRowsRemoved: counts.audit.removed };
+  return { traces, spans, logRecords, auditRowsRemoved: counts.audit.removed };
 }

@@ -49,3 +49,10 @@ export const COUNTER = {
   droppedLinks: "limits.dropped_links",
   truncatedValues: "limits.truncated_values",
 } as const;
+
+/** The logs signal's own counters; redactions, limits and isolation violations are counted as above. */
+export const LOG_COUNTER = {
+  stored: "logs.stored",
+  duplicates: "logs.duplicate",
+  refusedPrefix: "logs.refused.",
+} as const;

@@ -63,3 +63,7 @@ export function truncateMarked(value: string, maxLength: number): string {
   if (marker.length >= maxLength) return truncate(value, maxLength);
   return truncate(value, maxLength - marker.length) + marker;
 }
+
+/** The warning of a request some of whose values were cut (truncateMarked). */
+export const truncationWarning = (n: number, limit: number) =>
+  `Cut ${n} value${n === 1 ? "" : "s"} longer than ${limit} characters; each ends with "…[truncated from <length> characters]".`;

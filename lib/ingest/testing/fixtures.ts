@@ -112,7 +112,7 @@ export async function storedCounts(sql: Sql): Promise<Record<string, number>> {
            (SELECT count(*) FROM resources)::int AS resources, (SELECT count(*) FROM scopes)::int AS scopes,
            (SELECT count(*) FROM ingest_counters)::int AS counters,
            (SELECT count(*) FROM ingest_isolation_violations)::int AS violations,
-           (SELECT count(*) FROM trace_sampling_pending)::int AS pending`;
+           (SELECT count(*) FROM trace_sampling_pending)::int AS pending, (SELECT count(*) FROM log_records)::int AS logs`;
   return row!;
 }
 
@@ -132,4 +132,27 @@ export async function postOtlp(
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   const response = await fetch(endpoint, { method: "POST", headers, body: options.body as BodyInit });
   return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
+}
+
+/**
+ * A span export whose body never finishes, holding an admission place of `endpoint`'s server
+ * until released (the next request finds the places taken when the server has only one).
+ */
+export async function holdAdmission(endpoint: string, key: string): Promise<{ release: () => Promise<void> }> {
+  const stalled = new AbortController();
+  const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new Uint8Array([0x0a])) });
+  const holding = fetch(endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/x-protobuf", authorization: `Bearer ${key}` },
+    body,
+    duplex: "half",
+    signal: stalled.signal,
+  } as RequestInit).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 200));
+  return {
+    release: async () => {
+      stalled.abort();
+      await holding;
+    },
+  };
 }

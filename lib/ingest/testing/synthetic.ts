@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { opentelemetry } from "../proto/traces.js";
+import { opentelemetry } from "../proto/otlp.js";
 
 type Request = opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.$Properties;
 type Span = opentelemetry.proto.trace.v1.Span.$Properties;

@@ -1,7 +1,6 @@
-import { isUtf8 } from "node:buffer";
-import $protobuf from "protobufjs/minimal.js";
-import { opentelemetry } from "../proto/traces.js";
-import { DecodeError, hexOf, MAX_VALUE_DEPTH, NO_SCOPE, uint64, type OtlpScope } from "../otlp-http/common";
+import { opentelemetry } from "../proto/otlp.js";
+import { hexOf, uint64, type OtlpScope } from "../otlp-http/common";
+import { decodeMessage, scopeOf } from "../otlp-http/protobuf";
 import type { OtlpRequest, OtlpSpan } from "./otlp";
 
 type PbSpan = opentelemetry.proto.trace.v1.Span.$Properties;
@@ -46,19 +45,6 @@ function span(s: PbSpan, scope: OtlpScope): OtlpSpan {
   };
 }
 
-type PbScope = opentelemetry.proto.common.v1.InstrumentationScope.$Properties;
-
-function scopeOf(scope: PbScope | null | undefined, schemaUrl: string | null | undefined): OtlpScope {
-  if (!scope && !schemaUrl) return NO_SCOPE;
-  return {
-    name: scope?.name ?? "",
-    version: scope?.version ?? "",
-    attributes: scope?.attributes ?? [],
-    droppedAttributesCount: scope?.droppedAttributesCount ?? 0,
-    schemaUrl: schemaUrl ?? "",
-  };
-}
-
 function spansOf(scopes: (PbScopeSpans | PbLibrarySpans)[] | null | undefined, out: OtlpSpan[]): void {
   for (const ss of scopes ?? []) {
     // An InstrumentationLibrary is a scope with a name and version only.
@@ -67,45 +53,9 @@ function spansOf(scopes: (PbScopeSpans | PbLibrarySpans)[] | null | undefined, o
   }
 }
 
-/**
- * Strings checked and decoded by Node. protobufjs 8 refuses string fields that are not UTF-8,
- * as proto3 requires, but does it for strings under 64 bytes (most attribute keys and values)
- * in JavaScript, concatenating eight characters at a time: a fifth of everything ingest
- * allocated per span, and the garbage collection that goes with it.
- */
-class NativeUtf8Reader extends $protobuf.BufferReader {
-  override stringVerify(): string {
-    const length = this.size();
-    const start = this.pos;
-    const end = start + length;
-    if (end > this.len) throw new RangeError(`index out of range: ${start} + ${length} > ${this.len}`);
-    this.pos = end;
-    const buf = this.buf as Buffer;
-    let ascii = true;
-    for (let i = start; i < end; i++) {
-      if (buf[i]! >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (!ascii && !isUtf8(buf.subarray(start, end))) throw new Error("invalid UTF-8 in a string field");
-    return buf.toString(ascii ? "latin1" : "utf8", start, end);
-  }
-}
-
-const asBuffer = (body: Uint8Array) => (Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
-
 /** Decodes an `application/x-protobuf` ExportTraceServiceRequest with the generated code. */
 export function decodeProtobuf(body: Uint8Array): OtlpRequest {
-  let message: opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-  try {
-    message = ExportTraceServiceRequest.decode(new NativeUtf8Reader(asBuffer(body)));
-  } catch (error) {
-    const reason = (error as Error).message;
-    // protobufjs's recursion limit, which only attribute values can reach.
-    const detail = reason === "max depth exceeded" ? `${reason} (attribute values may nest at most ${MAX_VALUE_DEPTH} levels)` : reason;
-    throw new DecodeError(`The body is not a valid protobuf ExportTraceServiceRequest: ${detail}`);
-  }
+  const message = decodeMessage(body, (reader) => ExportTraceServiceRequest.decode(reader), "ExportTraceServiceRequest");
   return {
     resourceSpans: (message.resourceSpans ?? []).map((rs) => {
       const spans: OtlpSpan[] = [];

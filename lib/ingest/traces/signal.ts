@@ -1,5 +1,6 @@
 import { Redactor } from "../otlp-http/redact";
-import { refusalMessage } from "../otlp-http/refusals";
+import { truncationWarning } from "../otlp-http/limits";
+import { refusalResult } from "../otlp-http/refusals";
 import type { Encoding } from "../otlp-http/response";
 import { TooManyRecordsError, type OtlpSignal, type SignalDeps } from "../otlp-http/signal";
 import { decodeJson } from "./decode-json";
@@ -13,9 +14,6 @@ export const OTLP_TRACES_PATH = "/v1/traces";
 
 const NO_SPANS_JSON = "No resourceSpans found; OTLP/JSON field names are lowerCamelCase (resourceSpans, scopeSpans, startTimeUnixNano).";
 const NO_SPANS_PROTOBUF = "No resourceSpans found (field 1 of ExportTraceServiceRequest).";
-
-const truncationWarning = (n: number, limit: number) =>
-  `Cut ${n} value${n === 1 ? "" : "s"} longer than ${limit} characters; each ends with "…[truncated from <length> characters]".`;
 
 function firstMalformed(request: OtlpRequest): string | undefined {
   for (const rs of request.resourceSpans) for (const s of rs.spans) if ("malformed" in s) return s.malformed;
@@ -54,9 +52,7 @@ export function createTracesSignal({ sql, config }: SignalDeps, derivations: rea
         warnings,
         async write(key, now) {
           const result = await store.store(entries, key, now);
-          let rejected = 0;
-          for (const n of result.refused.values()) rejected += n;
-          return { rejected, refusal: rejected === 0 ? "" : refusalMessage(result.refused, total, malformed) };
+          return refusalResult(result.refused, total, malformed, "spans");
         },
       };
     },

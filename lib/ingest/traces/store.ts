@@ -4,6 +4,7 @@ import type { Sql } from "@/db/connect";
 import { CopyWriter } from "@/db/span-codec/copy-stream";
 import type { KeyScope } from "../otlp-http/authenticate";
 import { COUNTER } from "../otlp-http/counters";
+import { dayNamer, recordOutcome, upsertResourcesAndScopes } from "../otlp-http/shared-writes";
 import { isMissingPartition, isRetryableConflict, isUniqueViolation } from "@/db/errors";
 import type { DerivationRun, JoinedTraces, NewSpans, SpanDerivation, StoredTrace } from "./derivation";
 import { claimedTenantIds, enforceTenants, traceIdsOf, type AcceptedSpan, type Enforcement, type TenantPolicy } from "./enforce-tenant";
@@ -31,19 +32,6 @@ export interface StoreResult {
 }
 
 const MAX_ATTEMPTS = 3;
-
-const NS_PER_DAY = 86_400_000_000_000n;
-
-/** The UTC day of a time, "YYYY-MM-DD"; one request's spans share a day or two. */
-function dayNamer(): (ns: bigint) => string {
-  const names = new Map<bigint, string>();
-  return (ns) => {
-    const day = ns / NS_PER_DAY;
-    let name = names.get(day);
-    if (name === undefined) names.set(day, (name = new Date(Number(day) * 86_400_000).toISOString().slice(0, 10)));
-    return name;
-  };
-}
 
 const partitionOf = (day: string) => `spans_p${day.replaceAll("-", "")}`;
 
@@ -200,7 +188,7 @@ export class SpanStore {
       const days = [...byDay.keys()].sort();
       statements.push(
         tx`SELECT ingest_span_partitions(${days[0]!}::date, ${days[days.length - 1]!}::date)`,
-        this.upsertShared(tx, fresh),
+        upsertResourcesAndScopes(tx, fresh.map((a) => ({ tenantId: a.tenantId, resource: a.span.resource, scope: a.span.scope, ns: a.span.startNs }))),
         ...runs.map((r) => r.write(tx, spans)),
       );
     }
@@ -227,84 +215,8 @@ export class SpanStore {
     // Last, so the day's counter rows, which every concurrent request of a tenant updates, stay
     // locked only until the commit that follows, not while the spans are sent: issued first,
     // they made the requests' writes take turns.
-    await this.record(tx, decision, key, now);
+    await recordOutcome(tx, decision.counters, decision.violations, key, now);
   }
-
-  /**
-   * Stores new resources and scopes and moves each one's latest span day forward, which
-   * retention purges them by (lib/retention/purge-derived.ts). The update comes first: it locks a
-   * row whose day it moves, so a purge deciding on the old day waits and then finds the new one,
-   * and a row a purge just deleted is inserted again. A row already at a later day is neither
-   * locked nor purgeable. One UPDATE and one INSERT per table, queued with the request's other
-   * statements: no round trip of its own.
-   */
-  private upsertShared(tx: TransactionSql, spans: readonly AcceptedSpan[]): Promise<unknown> {
-    const resources = latestDays(spans, (s) => s.resource);
-    const scopes = latestDays(spans, (s) => s.scope);
-    return Promise.all([
-      tx`
-        UPDATE resources r SET last_span_day = u.d
-        FROM unnest(${resources.tenantIds}::text[], ${resources.ids}::bigint[], ${resources.days}::date[]) AS u(t, i, d)
-        WHERE r.tenant_id = u.t AND r.id = u.i AND r.last_span_day < u.d`,
-      tx`
-        INSERT INTO resources (tenant_id, id, attributes, schema_url, dropped_attributes_count, last_span_day)
-        SELECT t, i, a::jsonb, s, n, d
-        -- Sent as text: postgres.js would JSON-encode strings bound to jsonb[] a second time.
-        FROM unnest(${resources.tenantIds}::text[], ${resources.ids}::bigint[], ${resources.rows.map((r) => JSON.stringify(r.attributes))}::text[],
-                    ${resources.rows.map((r) => r.schemaUrl)}::text[], ${resources.rows.map((r) => r.droppedAttributesCount)}::integer[], ${resources.days}::date[])
-          AS u(t, i, a, s, n, d)
-        ON CONFLICT (tenant_id, id) DO NOTHING`,
-      tx`
-        UPDATE scopes r SET last_span_day = u.d
-        FROM unnest(${scopes.tenantIds}::text[], ${scopes.ids}::bigint[], ${scopes.days}::date[]) AS u(t, i, d)
-        WHERE r.tenant_id = u.t AND r.id = u.i AND r.last_span_day < u.d`,
-      tx`
-        INSERT INTO scopes (tenant_id, id, name, version, attributes, dropped_attributes_count, schema_url, last_span_day)
-        SELECT t, i, nm, v, a::jsonb, n, s, d
-        FROM unnest(${scopes.tenantIds}::text[], ${scopes.ids}::bigint[], ${scopes.rows.map((r) => r.name)}::text[], ${scopes.rows.map((r) => r.version)}::text[],
-                    ${scopes.rows.map((r) => JSON.stringify(r.attributes))}::text[], ${scopes.rows.map((r) => r.droppedAttributesCount)}::integer[],
-                    ${scopes.rows.map((r) => r.schemaUrl)}::text[], ${scopes.days}::date[])
-          AS u(t, i, nm, v, a, n, s, d)
-        ON CONFLICT (tenant_id, id) DO NOTHING`,
-    ]);
-  }
-
-  /** The request's counters and isolation violations, in the same transaction as its spans. */
-  private async record(tx: TransactionSql, decision: Enforcement, key: KeyScope, now: Date): Promise<void> {
-    const day = now.toISOString().slice(0, 10);
-    const { tenantIds, counters, values } = decision.counters.columns();
-    const v = decision.violations;
-    await Promise.all([
-      tenantIds.length > 0 &&
-        tx`
-          INSERT INTO ingest_counters (tenant_id, day, counter, value)
-          SELECT t, ${day}::date, c, v FROM unnest(${tenantIds}::text[], ${counters}::text[], ${values}::bigint[]) AS u(t, c, v)
-          ON CONFLICT (tenant_id, day, counter) DO UPDATE SET value = ingest_counters.value + EXCLUDED.value`,
-      v.length > 0 &&
-        tx`
-          INSERT INTO ingest_isolation_violations (key_id, reason, trace_id, claimed_tenant, owner_tenant, spans)
-          SELECT ${key.keyId}::uuid, * FROM unnest(${v.map((x) => x.reason)}::text[], ${v.map((x) => x.traceId)}::uuid[],
-                 ${v.map((x) => x.claimedTenant)}::text[], ${v.map((x) => x.ownerTenant)}::text[], ${v.map((x) => x.spans)}::integer[])`,
-    ]);
-  }
-}
-
-/**
- * The distinct resources (or scopes) of the spans per tenant, each with the UTC day of its
- * latest span start, in key order (so concurrent requests lock rows in the same order).
- */
-function latestDays<T extends { id: string }>(spans: readonly AcceptedSpan[], of: (span: AcceptedSpan["span"]) => T) {
-  const byKey = new Map<string, { tenantId: string; row: T; dayNs: bigint }>();
-  for (const { tenantId, span } of spans) {
-    const row = of(span);
-    const key = `${tenantId}\0${row.id}`;
-    const seen = byKey.get(key);
-    if (!seen) byKey.set(key, { tenantId, row, dayNs: span.startNs });
-    else if (span.startNs > seen.dayNs) seen.dayNs = span.startNs;
-  }
-  const sorted = [...byKey.keys()].sort().map((k) => byKey.get(k)!);
-  const utcDay = dayNamer();
-  return { tenantIds: sorted.map((r) => r.tenantId), ids: sorted.map((r) => r.row.id), rows: sorted.map((r) => r.row), days: sorted.map((r) => utcDay(r.dayNs)) };
 }
 
 /** The tenants holding each stored trace id, for enforcement's isolation log. */

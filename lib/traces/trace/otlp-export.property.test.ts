@@ -9,7 +9,7 @@ import { decodeJson } from "@/lib/ingest/traces/decode-json";
 import { decodeProtobuf } from "@/lib/ingest/traces/decode-protobuf";
 import { defaultLimits } from "@/lib/ingest/otlp-http/limits";
 import { normalizeRequest } from "@/lib/ingest/traces/normalize";
-import { opentelemetry } from "@/lib/ingest/proto/traces.js";
+import { opentelemetry } from "@/lib/ingest/proto/otlp.js";
 import { defaultRedactionRules, Redactor } from "@/lib/ingest/otlp-http/redact";
 import { keyFor, postOtlp, seedTenant, startIngestServer, type IngestServer } from "@/lib/ingest/testing/fixtures";
 import { encodeRequest, fixed64 } from "@/lib/ingest/testing/synthetic";

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { anyValue, decodeEnvelope, decodeOtlpJson, enumOf, fixed32, hexId, keyValues, text, uint32, uint64 } from "../otlp-http/json";
+import type { OtlpLogRecord, OtlpLogsRequest } from "./otlp";
+
+const SEVERITY_NAMES = ["UNSPECIFIED", "TRACE", "TRACE2", "TRACE3", "TRACE4", "DEBUG", "DEBUG2", "DEBUG3", "DEBUG4", "INFO", "INFO2", "INFO3", "INFO4", "WARN", "WARN2", "WARN3", "WARN4", "ERROR", "ERROR2", "ERROR3", "ERROR4", "FATAL", "FATAL2", "FATAL3", "FATAL4"];
+const severityNumber = enumOf(SEVERITY_NAMES.map((n) => `SEVERITY_NUMBER_${n}`));
+
+const logRecord: z.ZodType<OtlpLogRecord, unknown> = z.object({
+  timeUnixNano: uint64,
+  observedTimeUnixNano: uint64,
+  severityNumber,
+  severityText: text,
+  body: anyValue.nullish(),
+  attributes: keyValues,
+  droppedAttributesCount: uint32,
+  flags: fixed32,
+  traceId: hexId,
+  spanId: hexId,
+  eventName: text,
+});
+
+const NAMES = { message: "ExportLogsServiceRequest", resources: "resourceLogs", scopes: "scopeLogs", libraries: "instrumentationLibraryLogs", records: "logRecords" };
+
+/** What decodeJson returns: also whether the body had a `resourceLogs` field (snake_case bodies have none). */
+export type JsonLogsRequest = OtlpLogsRequest & { hasResourceLogs: boolean };
+
+function decodeParsed(parsed: unknown): JsonLogsRequest {
+  const { resources, hasResources } = decodeEnvelope(parsed, NAMES, logRecord);
+  return { resourceLogs: resources, hasResourceLogs: hasResources };
+}
+
+/** Decodes an `application/json` ExportLogsServiceRequest (OTLP/JSON encoding). */
+export function decodeLogsJson(body: Uint8Array): JsonLogsRequest {
+  return decodeOtlpJson(body, decodeParsed);
+}
