@@ -49,7 +49,7 @@ async function freshDatabase(adminUrl: string, name: string): Promise<string> {
 function render(source: DemoTraceSource, spans: number): Rendered[] {
   const batches: Rendered[] = [];
   while (source.spans < spans) {
-    const batch: Rendered = { chunks: [], summaries: "", traces: 0, spans: 0 };
+    const batch: Rendered = { chunks: [], summaries: "", traces: 0, spans: 0, logs: [] };
     let text = "";
     const sink = { write: (rows: string) => void (text += rows) };
     while (source.spans < spans && batch.spans < BATCH_SPANS) {

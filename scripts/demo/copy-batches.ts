@@ -1,5 +1,7 @@
 import type { Sql } from "../../db/connect";
 import { CopyWriter } from "../../db/span-codec/copy-stream";
+import { insertDemoLogs } from "./log-rows";
+import type { DemoLogRecord } from "./trace-logs";
 import { SPAN_COPY_COLUMNS, TRACE_COPY_COLUMNS } from "./trace-rows";
 
 export interface Batch {
@@ -7,6 +9,8 @@ export interface Batch {
   summaries: string;
   traces: number;
   spans: number;
+  /** The log records of the batch's traces (none when the seed writes no logs). */
+  logs: DemoLogRecord[];
 }
 
 export interface BatchSource {
@@ -22,8 +26,8 @@ export interface BatchSource {
 const STREAMS = 2;
 
 /**
- * Loads batches with COPY, one transaction per batch: the spans of a batch and their traces
- * rows commit together or not at all, so a search hit always has its spans.
+ * Loads batches with COPY, one transaction per batch: the spans of a batch, their traces rows
+ * and their logs commit together or not at all, so a search hit always has its spans.
  */
 export async function copyBatches(sql: Sql, source: BatchSource, onBatch?: (done: { traces: number; spans: number }) => void): Promise<void> {
   const done = { traces: 0, spans: 0 };
@@ -45,6 +49,7 @@ export async function copyBatches(sql: Sql, source: BatchSource, onBatch?: (done
           const traceCopy = await CopyWriter.open(tx, `COPY traces (${TRACE_COPY_COLUMNS}) FROM STDIN`);
           traceCopy.write(filled.summaries);
           await traceCopy.end();
+          await insertDemoLogs(tx, filled.logs);
           return filled;
         });
         done.traces += batch.traces;

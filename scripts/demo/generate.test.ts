@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../db/testing/test-db";
+import { SpanStatus } from "../../db/span-codec/kind-and-status";
 import { DEMO_TENANTS, generateDemoTraces, seedTenants } from "./index";
 
 const SEED = 20241124;
@@ -12,7 +13,7 @@ let result: Awaited<ReturnType<typeof generateDemoTraces>>;
 beforeAll(async () => {
   t = await createTestDatabase();
   await seedTenants(t.sql);
-  result = await generateDemoTraces(t.sql, { traces: TRACES, seed: SEED, now: NOW });
+  result = await generateDemoTraces(t.sql, { traces: TRACES, seed: SEED, now: NOW, logs: true });
 });
 afterAll(async () => {
   await t?.drop();
@@ -202,7 +203,26 @@ describe("generateDemoTraces", () => {
     expect(resources!.n).toBe(0);
   });
 
-  it("reproduces the same traces from the same seed", async () => {
+  // A root span's failure is in the gateway's access line, written just after the response and outside the span.
+  it("writes the traces' log records with them: on spans of their trace, within its time, an error or warning for every failed span", async () => {
+    const [row] = await t.sql`
+      SELECT (SELECT count(*)::int FROM log_records) AS records,
+             (SELECT count(*)::int FROM log_records WHERE span_id IS NULL) AS without_span,
+             (SELECT count(*)::int FROM log_records l WHERE l.span_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM spans s WHERE s.tenant_id = l.tenant_id AND s.trace_id = l.trace_id AND s.span_id = l.span_id)) AS on_no_span,
+             (SELECT count(*)::int FROM log_records l WHERE NOT EXISTS (
+                SELECT 1 FROM traces t WHERE t.tenant_id = l.tenant_id AND t.trace_id = l.trace_id AND l.time BETWEEN t.start_time AND t.end_time + interval '1 millisecond')) AS outside_trace,
+             (SELECT count(*)::int FROM spans s WHERE s.status_code = ${SpanStatus.Error} AND NOT EXISTS (
+                SELECT 1 FROM log_records l WHERE l.tenant_id = s.tenant_id AND l.trace_id = s.trace_id AND l.severity_number >= 13
+                  AND (l.span_id = s.span_id OR (s.parent_span_id IS NULL AND l.span_id IS NULL)))) AS failed_unlogged,
+             (SELECT count(*)::int FROM spans WHERE status_code = ${SpanStatus.Error}) AS failed`;
+    expect(row!.records).toBeGreaterThan(TRACES);
+    expect(row!.without_span).toBeGreaterThan(0);
+    expect(row!.failed).toBeGreaterThan(0);
+    expect({ onNoSpan: row!.on_no_span, outsideTrace: row!.outside_trace, failedUnlogged: row!.failed_unlogged }).toEqual({ onNoSpan: 0, outsideTrace: 0, failedUnlogged: 0 });
+  });
+
+  it("reproduces the same traces from the same seed, with or without their logs", async () => {
     const other = await createTestDatabase();
     try {
       await seedTenants(other.sql);

@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { Sql } from "../../db/connect";
 import { rebuildRollupSince } from "../../lib/ingest/derivations/rollup";
-import { copyBatches } from "./copy-batches";
+import { copyBatches, type Batch } from "./copy-batches";
 import { DEMO_SCOPE, demoResources, type DemoResource, type ServiceName } from "./resources";
 import { DemoTraceSource } from "./source";
 import { DEMO_TENANTS } from "./tenants";
@@ -16,6 +16,8 @@ export interface SeedOptions {
   now?: Date;
   /** Stop once this many spans are written, even if fewer than `traces` traces are. */
   maxSpans?: number;
+  /** Also write the log records the traces' services would have shipped (the demo does; the benchmarks' span seeds need not). */
+  logs?: boolean;
   onProgress?: (progress: { traces: number; spans: number }) => void;
 }
 
@@ -68,6 +70,7 @@ export interface DemoWindow {
 export async function prepareDemoDatabase(sql: Sql, window: DemoWindow): Promise<{ tenants: TenantTraffic[]; resources: Map<ServiceName, DemoResource[]> }> {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   await sql`SELECT ensure_span_partitions(${day(window.fromMs)}::date, ${day(window.toMs)}::date)`;
+  await sql`SELECT ensure_log_partitions(${day(window.fromMs)}::date, ${day(window.toMs)}::date)`;
   const resources = demoResources();
   await insertResourcesAndScope(sql, resources);
   const rows = await sql<{ id: string; slow_threshold_ms: number }[]>`
@@ -77,7 +80,7 @@ export async function prepareDemoDatabase(sql: Sql, window: DemoWindow): Promise
 
 /**
  * Writes `traces` demo traces (spans, deduplicated resources and one summary row per trace)
- * with COPY. Meant for an empty database or appending: trace ids are random, so they do not
+ * with COPY, and their log records if asked. Meant for an empty database or appending: trace ids are random, so they do not
  * collide with what is there, but nothing is upserted.
  */
 export async function generateDemoTraces(sql: Sql, options: SeedOptions): Promise<SeedResult> {
@@ -94,9 +97,9 @@ export async function generateDemoTraces(sql: Sql, options: SeedOptions): Promis
     {
       hasMore,
       fill: async (spanCopy) => {
-        const batch = { summaries: "", traces: 0, spans: 0 };
+        const batch: Batch = { summaries: "", traces: 0, spans: 0, logs: [] };
         while (hasMore() && batch.spans < BATCH_SPANS) {
-          const trace = source.next(spanCopy);
+          const trace = source.next(spanCopy, options.logs ? batch.logs : undefined);
           batch.summaries += trace.summary;
           batch.traces++;
           batch.spans += trace.spans;

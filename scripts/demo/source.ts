@@ -2,6 +2,7 @@ import { Random } from "./random";
 import type { DemoResource, ServiceName } from "./resources";
 import { buildTrace } from "./scenarios";
 import { buildShowcase, SHOWCASES } from "./scenarios/showcase";
+import { demoTraceLogs, type DemoLogRecord } from "./trace-logs";
 import { TraceRowWriter } from "./trace-rows";
 import { placeTrace, type TenantTraffic } from "./traffic";
 
@@ -41,14 +42,15 @@ export class DemoTraceSource {
     this.weights = options.tenants.map((t) => t.weight);
   }
 
-  /** Appends the next trace's span rows to `spans`; returns its traces row and span count. */
-  next(spans: { write(text: string): void }): { summary: string; spans: number } {
+  /** Appends the next trace's span rows to `spans` (and its log records to `logs`, if given); returns its traces row and span count. */
+  next(spans: { write(text: string): void }, logs?: DemoLogRecord[]): { summary: string; spans: number } {
     const showcase = SHOWCASES[this.traces];
     const tenant = showcase ? this.options.tenants[0]! : this.options.tenants[this.rng.weighted(this.weights)]!;
     const trace = showcase ? buildShowcase(showcase, this.showcaseRng, tenant) : buildTrace(this.rng, tenant);
     const from = showcase ? Math.max(this.options.fromUs, this.options.toUs - DAY_US) : this.options.fromUs;
     const origin = placeTrace(showcase ? this.showcaseRng : this.clock, tenant, from, this.options.toUs, trace.lastEnd());
     const summary = this.rows.write(trace, origin, spans);
+    if (logs) for (const record of demoTraceLogs(trace, origin, this.options.resources)) logs.push(record);
     this.traces++;
     this.spans += trace.spans.length;
     return { summary, spans: trace.spans.length };

@@ -20,7 +20,7 @@ export async function seedDemoOnFirstStart(url: string, state: LocalState, log: 
     await seedTenants(sql);
     // A fixed DEMO_SEED writes the same traces every first start (the browser tests use one).
     const seed = process.env.DEMO_SEED ? Number(process.env.DEMO_SEED) : undefined;
-    const result = await generateDemoTraces(sql, { traces, seed });
+    const result = await generateDemoTraces(sql, { traces, seed, logs: true });
     log(`Demo data: ${result.traces} traces, ${result.spans} spans in ${(result.ms / 1000).toFixed(1)} s.`);
     const [first, second] = DEMO_TENANTS;
     const logins = await createDemoUsers(sql, [first!.id, second!.id]);
