@@ -17,6 +17,7 @@ import { encodeRequest, syntheticRequest } from "../lib/ingest/testing/synthetic
 import { percentile } from "../lib/latency/percentile";
 import { TSX_NODE_ARGS } from "../scripts/node/tsx";
 import { exportOtlp, startNodeIngestServer, stopChild, waitFor, type IngestTarget } from "./lib/ingest-target";
+import { descendantCpuSeconds } from "./lib/process-cpu";
 
 // End-to-end OTLP/HTTP ingest throughput against a raw COPY of the same rows into the same
 // table, in one run on one database.
@@ -117,7 +118,7 @@ async function runCopy(databaseUrl: string, rows: string[], batch: number): Prom
   const sql = connect(databaseUrl, { max: 1 });
   await sql`SELECT 1`;
   const latenciesMs: number[] = [];
-  const cpuBefore = cpuSeconds(["postgres"]);
+  const cpuBefore = descendantCpuSeconds(["postgres"]);
   const started = performance.now();
   for (let i = 0; i < rows.length; i += batch) {
     const t0 = performance.now();
@@ -129,34 +130,9 @@ async function runCopy(databaseUrl: string, rows: string[], batch: number): Prom
     latenciesMs.push(performance.now() - t0);
   }
   const seconds = (performance.now() - started) / 1000;
-  const postgresCpu = cpuSeconds(["postgres"]) - cpuBefore;
+  const postgresCpu = descendantCpuSeconds(["postgres"]) - cpuBefore;
   await sql.end();
   return { spans: rows.length, seconds, latenciesMs, postgresCpu };
-}
-
-/**
- * CPU seconds used so far by this process's descendants named `names`: the benchmark's own
- * Postgres and server, not those of whatever else shares the machine.
- */
-function cpuSeconds(names: readonly string[]): number {
-  const ticks = 100; // USER_HZ on Linux
-  const procs = new Map<number, { ppid: number; comm: string; seconds: number }>();
-  for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      procs.set(Number(pid), { ppid: Number(fields[1]), comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), seconds: (Number(fields[11]) + Number(fields[12])) / ticks });
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const ours = (pid: number) => {
-    for (let p = procs.get(pid)?.ppid; p !== undefined && p > 1; p = procs.get(p)?.ppid) if (p === process.pid) return true;
-    return false;
-  };
-  let total = 0;
-  for (const [pid, p] of procs) if (names.some((n) => p.comm.startsWith(n)) && ours(pid)) total += p.seconds;
-  return total;
 }
 
 async function main(): Promise<void> {
@@ -201,12 +177,12 @@ async function main(): Promise<void> {
     await truncate(sql);
 
     log(`POST /v1/traces: ${batches} requests, ${EXPORTERS} concurrent exporters…`);
-    const cpuBefore = { pg: cpuSeconds(["postgres"]), server: cpuSeconds(["node", "next-server"]), client: process.cpuUsage() };
+    const cpuBefore = { pg: descendantCpuSeconds(["postgres"]), server: descendantCpuSeconds(["node", "next-server"]), client: process.cpuUsage() };
     const ingest = await runHttp(target.url, bodies, key);
     const client = process.cpuUsage(cpuBefore.client);
     const cpu = {
-      pg: cpuSeconds(["postgres"]) - cpuBefore.pg,
-      server: cpuSeconds(["node", "next-server"]) - cpuBefore.server,
+      pg: descendantCpuSeconds(["postgres"]) - cpuBefore.pg,
+      server: descendantCpuSeconds(["node", "next-server"]) - cpuBefore.server,
       client: (client.user + client.system) / 1e6,
     };
     const [stored] = await sql<{ spans: number; traces: number }[]>`SELECT (SELECT count(*) FROM spans)::int AS spans, (SELECT count(*) FROM traces)::int AS traces`;

@@ -9,6 +9,7 @@ import { largeTraceRequests } from "../lib/ingest/testing/large-trace";
 import { encodeRequest } from "../lib/ingest/testing/synthetic";
 import { percentile } from "../lib/latency/percentile";
 import { exportOtlp, startNodeIngestServer } from "./lib/ingest-target";
+import { descendantCpuSeconds } from "./lib/process-cpu";
 
 // Ingest of one big trace, as a batch job's exporters send it: LARGE_TRACE_BENCH_SPANS spans
 // (default 200,000) in LARGE_TRACE_BENCH_BATCH-span protobuf requests (default 2,000), posted
@@ -60,15 +61,26 @@ async function main(): Promise<void> {
     await sql`CHECKPOINT`;
 
     const requests = Math.ceil(SPANS / BATCH);
+    const n = Math.max(1, Math.round(requests * WINDOW));
     log(`one trace of ${SPANS} spans in ${requests} requests of ${BATCH} spans, one at a time…`);
     const latenciesMs: number[] = [];
+    // CPU of the server and of Postgres over the first and the last n requests: unlike their
+    // times, not inflated by whatever else runs on the machine meanwhile.
+    const cpu = () => ({ pg: descendantCpuSeconds(["postgres"]), server: descendantCpuSeconds(["node"]) });
+    const windows: { pg: number; server: number }[] = [];
+    let mark = cpu();
     const started = performance.now();
     // Encoded just before it is sent, outside the timing: a 1,000,000-span trace's bodies need not fit in memory at once.
     for (const request of largeTraceRequests({ spans: SPANS, batch: BATCH, tenant: TENANT, startMs })) {
       const body = encodeRequest(request);
+      if (latenciesMs.length === requests - n) mark = cpu();
       const t0 = performance.now();
       await exportOtlp(agent, url, body, key);
       latenciesMs.push(performance.now() - t0);
+      if (latenciesMs.length === n || latenciesMs.length === requests) {
+        const now = cpu();
+        windows.push({ pg: ((now.pg - mark.pg) * 1000) / n, server: ((now.server - mark.server) * 1000) / n });
+      }
       if (latenciesMs.length % Math.max(1, Math.round(requests / 10)) === 0) log(`  ${latenciesMs.length}/${requests} requests, the last took ${latenciesMs.at(-1)!.toFixed(0)} ms`);
     }
     const seconds = (performance.now() - started) / 1000;
@@ -78,7 +90,6 @@ async function main(): Promise<void> {
       SELECT (SELECT count(*) FROM spans)::int AS spans, (SELECT coalesce(sum(span_count), 0) FROM traces)::int AS summarised`;
     if (stored!.spans !== SPANS || stored!.summarised !== SPANS) throw new Error(`sent ${SPANS} spans, stored ${stored!.spans}, summarised ${stored!.summarised}`);
 
-    const n = Math.max(1, Math.round(latenciesMs.length * WINDOW));
     const first = latenciesMs.slice(0, n);
     const last = latenciesMs.slice(-n);
     const lines = [
@@ -86,6 +97,8 @@ async function main(): Promise<void> {
       `${SPANS} spans of one trace in ${latenciesMs.length} requests of ${BATCH}: ${seconds.toFixed(1)} s, ${Math.round(SPANS / seconds)} spans/s`,
       `first ${n} requests: mean ${mean(first).toFixed(0)} ms, p50 ${percentile(first, 50).toFixed(0)} ms; last ${n}: mean ${mean(last).toFixed(0)} ms, p50 ${percentile(last, 50).toFixed(0)} ms`,
       `last/first: ${(mean(last) / mean(first)).toFixed(2)}× by mean, ${(percentile(last, 50) / percentile(first, 50)).toFixed(2)}× by p50`,
+      `CPU per request, first ${n} / last ${n}: Postgres ${windows[0]!.pg.toFixed(0)} / ${windows.at(-1)!.pg.toFixed(0)} ms (${(windows.at(-1)!.pg / windows[0]!.pg).toFixed(2)}×), ` +
+        `server ${windows[0]!.server.toFixed(0)} / ${windows.at(-1)!.server.toFixed(0)} ms (${(windows.at(-1)!.server / windows[0]!.server).toFixed(2)}×)`,
       `mean by tenth of the requests (ms): ${tenths(latenciesMs).map((xs) => mean(xs).toFixed(0)).join(", ")}`,
     ];
     for (const line of lines) log(line);
