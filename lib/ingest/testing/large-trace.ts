@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import type { opentelemetry } from "../proto/traces.js";
-import { fixed64, keyValues, type PlainValue } from "./synthetic";
+import { fixed64, keyValues, type requestOf, type PlainValue } from "./synthetic";
 
-type Request = opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.$Properties;
-type Span = opentelemetry.proto.trace.v1.Span.$Properties;
+type Request = ReturnType<typeof requestOf>;
+type Span = NonNullable<NonNullable<NonNullable<Request["resourceSpans"]>[number]["scopeSpans"]>[number]["spans"]>[number];
 
 export interface LargeTraceOptions {
   /** Spans in the trace, exactly. */
@@ -56,7 +55,7 @@ export function* largeTraceRequests(options: LargeTraceOptions): Generator<Reque
   const budget = () => options.spans - made - 1; // one kept for the job run, which ends last
 
   function* flush(all: boolean): Generator<Request> {
-    while (pending.length >= options.batch || (all && pending.length > 0)) yield requestOf(pending.splice(0, options.batch));
+    while (pending.length >= options.batch || (all && pending.length > 0)) yield exportOf(pending.splice(0, options.batch));
   }
 
   const root = span("web-api", undefined, "POST /api/imports", 2, t0, 40n * MS, { "http.request.method": "POST", "http.route": "/api/imports", "http.response.status_code": 202 });
@@ -94,7 +93,7 @@ export function* largeTraceRequests(options: LargeTraceOptions): Generator<Reque
   yield* flush(true);
 }
 
-function requestOf(spans: readonly Made[]): Request {
+function exportOf(spans: readonly Made[]): Request {
   const byService = new Map<string, Span[]>();
   for (const { service, span } of spans) {
     const list = byService.get(service);
