@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -6,20 +6,18 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect, makeDb, type Sql } from "../db/connect";
 import { CopyWriter } from "../db/span-codec/copy-stream";
-import { startEmbedded } from "../db/embedded";
-import { runMigrations } from "../db/migrate";
-import { defaultIngestConfig, ingestConfigFromEnv } from "../lib/ingest/otlp-http/config";
+import { defaultIngestConfig } from "../lib/ingest/otlp-http/config";
 import { decodeProtobuf } from "../lib/ingest/traces/decode-protobuf";
 import { enforceTenants, type TenantPolicy } from "../lib/ingest/traces/enforce-tenant";
-import { createIngestHandler } from "../lib/ingest/signals";
 import { createIngestKey } from "../lib/ingest/otlp-http/keys";
-import { serveHandler, serverNodeOptions } from "../lib/ingest/otlp-http/node-server";
 import { normalizeRequest } from "../lib/ingest/traces/normalize";
 import { Redactor } from "../lib/ingest/otlp-http/redact";
 import { SPAN_COLUMNS, spanCopyText } from "../lib/ingest/traces/span-copy";
 import { encodeRequest, syntheticRequest } from "../lib/ingest/testing/synthetic";
 import { percentile } from "../lib/latency/percentile";
 import { TSX_NODE_ARGS } from "../scripts/node/tsx";
+import { exportOtlp, startNodeIngestServer, stopChild, waitFor, type IngestTarget } from "./lib/ingest-target";
+import { descendantCpuSeconds } from "./lib/process-cpu";
 
 // End-to-end OTLP/HTTP ingest throughput against a raw COPY of the same rows into the same
 // table, in one run on one database.
@@ -57,36 +55,8 @@ const OTLP_PORT = env("OTLP_PORT", 4391);
 
 const log = (line: string) => console.log(`[bench/ingest] ${line}`);
 
-interface Target {
-  url: string;
-  databaseUrl: string;
-  stop: () => Promise<void>;
-}
-
-async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  throw new Error(`no answer from ${url} within ${timeoutMs / 1000} s`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-}
-
 /** The real app: scripts/start.ts start on a fresh data folder (its own embedded Postgres). */
-async function startNextServer(): Promise<Target> {
+async function startNextServer(): Promise<IngestTarget> {
   const appDir = path.join(dataDir, "app");
   fs.rmSync(appDir, { recursive: true, force: true });
   const child = spawn(process.execPath, [...TSX_NODE_ARGS, path.join(root, "scripts/start.ts"), "start"], {
@@ -103,36 +73,6 @@ async function startNextServer(): Promise<Target> {
     databaseUrl: fs.readFileSync(path.join(appDir, "database-url"), "utf8").trim(),
     stop: () => stopChild(child),
   };
-}
-
-/** The same handler on node:http in a child process, so client and server do not share a thread. */
-async function startNodeServer(): Promise<Target> {
-  const pgDir = path.join(dataDir, "postgres");
-  fs.rmSync(pgDir, { recursive: true, force: true });
-  const pg = await startEmbedded({ dir: pgDir, port: PG_PORT, database: "bench", logFile: path.join(dataDir, "postgres.log") });
-  await runMigrations(pg.url);
-  const child = spawn(process.execPath, [...TSX_NODE_ARGS, fileURLToPath(import.meta.url), "--serve"], {
-    cwd: root,
-    stdio: ["ignore", "inherit", "inherit"],
-    // The Node settings the app's server runs with (scripts/startup/next-server.ts).
-    env: { ...process.env, DATABASE_URL: pg.url, PORT: String(PORT), NODE_OPTIONS: serverNodeOptions(process.env.NODE_OPTIONS) },
-  });
-  await waitFor(`http://127.0.0.1:${PORT}/`, child, 60_000);
-  return {
-    url: `http://127.0.0.1:${PORT}/v1/traces`,
-    databaseUrl: pg.url,
-    stop: async () => {
-      await stopChild(child);
-      await pg.stop();
-    },
-  };
-}
-
-async function serve(): Promise<void> {
-  // The app's pool size (DATABASE_POOL_MAX default) and the handler configured as the route does.
-  const sql = connect(process.env.DATABASE_URL!, { max: 10 });
-  const handler = createIngestHandler({ sql, config: ingestConfigFromEnv(process.env) });
-  await serveHandler(handler, Number(process.env.PORT));
 }
 
 async function truncate(sql: Sql): Promise<void> {
@@ -152,25 +92,6 @@ interface CopyRun extends Run {
   postgresCpu: number;
 }
 
-function post(agent: http.Agent, url: URL, body: Uint8Array, key: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method: "POST",
-        agent,
-        headers: { "content-type": "application/x-protobuf", "content-length": body.byteLength, authorization: `Bearer ${key}` },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
 async function runHttp(url: string, bodies: Uint8Array[], key: string): Promise<Run> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: EXPORTERS });
   const target = new URL(url);
@@ -182,11 +103,7 @@ async function runHttp(url: string, bodies: Uint8Array[], key: string): Promise<
       while (next < bodies.length) {
         const body = bodies[next++]!;
         const t0 = performance.now();
-        // An exporter retries 429/503 after a pause, as the OTLP exporters do.
-        for (let status = await post(agent, target, body, key); status !== 200; status = await post(agent, target, body, key)) {
-          if (status !== 429 && status !== 503) throw new Error(`ingest answered ${status}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
+        await exportOtlp(agent, target, body, key);
         latenciesMs.push(performance.now() - t0);
       }
     }),
@@ -201,7 +118,7 @@ async function runCopy(databaseUrl: string, rows: string[], batch: number): Prom
   const sql = connect(databaseUrl, { max: 1 });
   await sql`SELECT 1`;
   const latenciesMs: number[] = [];
-  const cpuBefore = cpuSeconds(["postgres"]);
+  const cpuBefore = descendantCpuSeconds(["postgres"]);
   const started = performance.now();
   for (let i = 0; i < rows.length; i += batch) {
     const t0 = performance.now();
@@ -213,28 +130,9 @@ async function runCopy(databaseUrl: string, rows: string[], batch: number): Prom
     latenciesMs.push(performance.now() - t0);
   }
   const seconds = (performance.now() - started) / 1000;
-  const postgresCpu = cpuSeconds(["postgres"]) - cpuBefore;
+  const postgresCpu = descendantCpuSeconds(["postgres"]) - cpuBefore;
   await sql.end();
   return { spans: rows.length, seconds, latenciesMs, postgresCpu };
-}
-
-/** CPU seconds used so far by processes named `names` (all of them, except this one). */
-function cpuSeconds(names: readonly string[]): number {
-  const ticks = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    if (Number(pid) === process.pid) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      if (!names.some((n) => comm.startsWith(n))) continue;
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += (Number(fields[11]) + Number(fields[12])) / ticks;
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return total;
 }
 
 async function main(): Promise<void> {
@@ -242,7 +140,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   fs.chmodSync(dataDir, 0o755);
   log(`server: ${SERVER === "node" ? "node:http with the same handler" : `Next production server (scripts/start.ts start)${SERVER === "otlp-port" ? ", posting to its OTLP port" : ""}`}`);
-  const target = SERVER === "node" ? await startNodeServer() : await startNextServer();
+  const target = SERVER === "node" ? await startNodeIngestServer({ dataDir, port: PORT, pgPort: PG_PORT }) : await startNextServer();
   const sql = connect(target.databaseUrl, { max: 2 });
   const db = makeDb(target.databaseUrl, { max: 1 });
   try {
@@ -279,12 +177,12 @@ async function main(): Promise<void> {
     await truncate(sql);
 
     log(`POST /v1/traces: ${batches} requests, ${EXPORTERS} concurrent exporters…`);
-    const cpuBefore = { pg: cpuSeconds(["postgres"]), server: cpuSeconds(["node", "next-server"]), client: process.cpuUsage() };
+    const cpuBefore = { pg: descendantCpuSeconds(["postgres"]), server: descendantCpuSeconds(["node", "next-server"]), client: process.cpuUsage() };
     const ingest = await runHttp(target.url, bodies, key);
     const client = process.cpuUsage(cpuBefore.client);
     const cpu = {
-      pg: cpuSeconds(["postgres"]) - cpuBefore.pg,
-      server: cpuSeconds(["node", "next-server"]) - cpuBefore.server,
+      pg: descendantCpuSeconds(["postgres"]) - cpuBefore.pg,
+      server: descendantCpuSeconds(["node", "next-server"]) - cpuBefore.server,
       client: (client.user + client.system) / 1e6,
     };
     const [stored] = await sql<{ spans: number; traces: number }[]>`SELECT (SELECT count(*) FROM spans)::int AS spans, (SELECT count(*) FROM traces)::int AS traces`;
@@ -309,5 +207,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv.includes("--serve")) await serve();
-else await main();
+await main();
