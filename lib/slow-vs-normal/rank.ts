@@ -47,6 +47,20 @@ export interface RankedAttribute {
   values: RankedValue[];
 }
 
+export interface SideSize {
+  /** Matches of the search on this side. */
+  total: number;
+  /** How many of them were read. */
+  sampled: number;
+}
+
+/** The answer of GET /api/traces/slow-vs-normal. */
+export interface SlowVsNormal {
+  selection: SideSize;
+  baseline: SideSize;
+  attributes: RankedAttribute[];
+}
+
 export interface RankLimits {
   attributes: number;
   values: number;

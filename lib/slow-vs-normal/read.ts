@@ -5,7 +5,7 @@ import { withTenantScope } from "@/lib/db/scoped";
 import { probedConditions } from "@/lib/traces/search/search-probes";
 import type { SearchFilters } from "@/lib/traces/search/search-params";
 import { searchWhere, searchWindow } from "@/lib/traces/search/search-sql";
-import { rankAttributes, RANK_LIMITS, type FacetCount, type RankedAttribute, type RankLimits } from "./rank";
+import { rankAttributes, RANK_LIMITS, type FacetCount, type RankLimits, type SlowVsNormal } from "./rank";
 import type { Selection } from "./selection-params";
 
 /** Traces read per side: enough for shares within a couple of percent, few enough to stay interactive. */
@@ -15,19 +15,6 @@ export const SAMPLE_PER_SIDE = 2000;
  * trace would otherwise send thousands of rows that can never rank.
  */
 const VALUES_PER_KEY_READ = 2 * RANK_LIMITS.values;
-
-export interface SideSize {
-  /** Matches of the search on this side. */
-  total: number;
-  /** How many of them were read. */
-  sampled: number;
-}
-
-export interface SlowVsNormal {
-  selection: SideSize;
-  baseline: SideSize;
-  attributes: RankedAttribute[];
-}
 
 export interface SlowVsNormalOptions {
   now?: Date;
