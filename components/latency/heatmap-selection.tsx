@@ -102,7 +102,7 @@ export function HeatmapSelection({ steps, stepMinutes, context, children }: { st
       }}
     >
       {children}
-      {box && <div className="pointer-events-none absolute border-2 border-sky-600 bg-sky-500/10 dark:border-sky-400" style={box} data-testid="heatmap-selection" />}
+      {box && <div className="pointer-events-none absolute border-2 border-sky-600 dark:border-sky-400" style={box} data-testid="heatmap-selection" />}
       <p className="mt-1 text-[11px] text-zinc-600 dark:text-zinc-400" aria-live="polite">
         {keyAnchor ? "First corner chosen: press Space on another cell to compare the region." : "Drag across cells, or press Space on two cells, to see what sets a region apart."}
       </p>

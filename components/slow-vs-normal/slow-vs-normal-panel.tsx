@@ -54,6 +54,8 @@ function AttributeRow({ attribute, context, sampled }: { attribute: RankedAttrib
                   className="text-xs break-all text-sky-700 underline dark:text-sky-400"
                   aria-label={`Search for ${name} = ${text} (${summary})`}
                   data-testid="slow-vs-normal-value"
+                  data-selection-share={v.selectionShare}
+                  data-baseline-share={v.baselineShare}
                 >
                   <VisibleName text={text} />
                 </Link>
