@@ -47,10 +47,14 @@ test("heatmap selection → the attribute that sets it apart → the search filt
   await page.goto("/latency?range=7d&step=1d");
   const heatmap = page.getByTestId("latency-heatmap");
   const { top, bottom } = await heatmapCorners(heatmap);
-  await drag(page, top, bottom);
+  // The pointer only reaches what is on screen; and a drag before hydration selects nothing, so it is tried again.
+  await heatmap.scrollIntoViewIfNeeded();
+  await expect(async () => {
+    await drag(page, top, bottom);
+    await expect(heatmap.getByTestId("heatmap-selection")).toBeVisible({ timeout: 1000 });
+  }).toPass();
   // A drag is not a click on the cell it ends on: the page stays.
   await expect(page).toHaveURL(/\/latency\?/);
-  await expect(heatmap.getByTestId("heatmap-selection")).toBeVisible();
   const panel = page.getByTestId("slow-vs-normal");
   await expect(panel.getByTestId("slow-vs-normal-region")).toContainText("793ms");
   const { key, value, text } = await topValue(panel);
@@ -99,10 +103,13 @@ test("a region dragged on the search scatter is compared, and its time span can 
   await expect(scatter.locator("circle[data-trace-id]").first()).toBeVisible();
   const grid = (await scatter.locator(".recharts-cartesian-grid").boundingBox())!;
   // The upper two thirds of the plot over most of the week: the slow traces.
-  await page.mouse.move(grid.x + 4, grid.y + 2);
-  await page.mouse.down();
-  await page.mouse.move(grid.x + grid.width - 4, grid.y + grid.height * 0.66, { steps: 8 });
-  await page.mouse.up();
+  await expect(async () => {
+    await page.mouse.move(grid.x + 4, grid.y + 2);
+    await page.mouse.down();
+    await page.mouse.move(grid.x + grid.width - 4, grid.y + grid.height * 0.66, { steps: 8 });
+    await page.mouse.up();
+    await expect(scatter.getByTestId("scatter-selection")).toBeVisible({ timeout: 1000 });
+  }).toPass();
   await expect(page).toHaveURL(/\/traces\?range=7d$/);
   const panel = page.getByTestId("slow-vs-normal");
   await expect(panel.getByTestId("slow-vs-normal-sides")).toContainText(/Selection: \d+ traces/);
