@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { e2eDatabase } from "../fixtures/db";
 import { demoLogin, signIn } from "../fixtures/demo";
@@ -134,6 +135,19 @@ test("by keyboard, the slowest 5 % of the scatter are compared with the rest", a
   await page.keyboard.press("Tab");
   await page.keyboard.press("Tab");
   await expect(page.locator(":focus")).toHaveAttribute("data-testid", "slow-vs-normal-value");
+  // The panel in both themes: no serious or critical axe-core violation (contrast of the bars' labels included).
+  for (const theme of ["light", "dark"] as const) {
+    await page.context().addCookies([{ name: "te-theme", value: theme, url: page.url() }]);
+    await page.reload();
+    await expect(page.locator("html")).toHaveAttribute("data-theme", theme);
+    await page.getByTestId("select-slowest").filter({ visible: true }).click();
+    await expect(panel.getByTestId("slow-vs-normal-attribute").first()).toBeVisible();
+    const { violations } = await new AxeBuilder({ page })
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+      .include('[data-testid="slow-vs-normal"]')
+      .analyze();
+    expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${theme}: ${v.id}`)).toEqual([]);
+  }
 });
 
 test("the API refuses a selection it cannot read and a tenant outside the caller's scope", async ({ page }) => {
