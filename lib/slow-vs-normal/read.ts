@@ -9,7 +9,7 @@ import { rankAttributes, RANK_LIMITS, type FacetCount, type RankLimits, type Slo
 import type { Selection } from "./selection-params";
 
 /** Traces read per side: enough for shares within a couple of percent, few enough to stay interactive. */
-export const SAMPLE_PER_SIDE = 2000;
+export const SAMPLE_PER_SIDE = 1000;
 /**
  * Values per key the database hands back, the most different first: ids unique to each
  * trace would otherwise send thousands of rows that can never rank.
