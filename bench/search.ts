@@ -4,7 +4,7 @@ import { connect, type Sql } from "../db/connect";
 import { enterReaderScope } from "../db/reader-scope";
 import type { TenantScope } from "../db/tenant-scope";
 import { benchDatabase } from "./lib/bench-database";
-import { percentile } from "../lib/latency/percentile";
+import { timeReader } from "./lib/reader-timing";
 
 // Trace search latency on the 5-million-span database (bench/lib/bench-database.ts): p50 and
 // p95 of typical filter mixes, each a whole reader transaction (BEGIN, SET ROLE and scope,
@@ -32,18 +32,7 @@ interface Mix {
   raw: Record<string, string | string[]>;
 }
 
-async function time(sql: Sql, scope: TenantScope, fn: (tx: TransactionSql) => Promise<unknown>) {
-  const samples: number[] = [];
-  for (let i = 0; i < WARMUP + RUNS; i++) {
-    const started = performance.now();
-    await sql.begin(async (tx) => {
-      await enterReaderScope(tx, scope);
-      await fn(tx);
-    });
-    if (i >= WARMUP) samples.push(performance.now() - started);
-  }
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
-}
+const time = (sql: Sql, scope: TenantScope, fn: (tx: TransactionSql) => Promise<unknown>) => timeReader(sql, scope, fn, RUNS, WARMUP);
 
 async function main() {
   const { searchTracesIn } = await import("../lib/traces/search/search");

@@ -61,7 +61,14 @@ export function LatencyView({ report, tenants, operations, filters, autoStep, qu
           <TrafficCharts series={report.series} stepMinutes={report.stepMinutes} context={context} />
           <div className="grid gap-4 lg:grid-cols-2">
             <LatencyHistogram bars={report.histogram} from={report.from} to={report.to} context={context} />
-            <LatencyHeatmap cells={report.heatmap} steps={steps} stepMinutes={report.stepMinutes} context={context} zone={zone} />
+            <LatencyHeatmap
+              cells={report.heatmap}
+              steps={steps}
+              stepMinutes={report.stepMinutes}
+              context={context}
+              window={{ from: new Date(report.from), to: new Date(report.to) }}
+              zone={zone}
+            />
           </div>
         </>
       )}

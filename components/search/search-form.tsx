@@ -6,20 +6,11 @@ import { TimeRangePicker } from "@/components/filters/time-range-picker";
 import { FiltersPending } from "@/components/shell/navigation-progress";
 import { useUrlParams } from "@/components/filters/use-url-params";
 import type { TenantOption } from "@/lib/tenants/in-scope";
-import { parseSearch, type RawSearchParams } from "@/lib/traces/search/search-params";
+import { parseSearch, rawSearchParams } from "@/lib/traces/search/search-params";
 import { AttributeConditions } from "./attribute-conditions";
 import { AutocompleteInput } from "./autocomplete-input";
 
 const input = "rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900";
-
-function rawOf(params: URLSearchParams): RawSearchParams {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of params) {
-    const prev = out[k];
-    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-  }
-  return out;
-}
 
 /**
  * The search filters. Tenants and the time range apply at once; the rest apply on "Search".
@@ -56,7 +47,7 @@ function SearchFields({ tenants }: { tenants: readonly TenantOption[] }) {
       next.delete(key);
       for (const v of typeof value === "string" ? [value.trim()] : value) if (v) next.append(key, v);
     }
-    const parsed = parseSearch(rawOf(next));
+    const parsed = parseSearch(rawSearchParams(next));
     if (!parsed.ok) {
       setProblem(parsed.message);
       return;

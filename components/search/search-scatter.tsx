@@ -4,7 +4,7 @@ import { isTransientDatabaseError } from "@/db/errors";
 import { resolveTimeRange } from "@/lib/filters/time-range";
 import { escapeInvisible } from "@/lib/format/visible-text";
 import { scatterTraces, type ScatterResult } from "@/lib/traces/search/scatter";
-import type { SearchFilters } from "@/lib/traces/search/search-params";
+import { serializeSearch, type SearchFilters } from "@/lib/traces/search/search-params";
 import { DurationScatter } from "./duration-scatter";
 
 const count = (n: number) => n.toLocaleString("en-US");
@@ -15,6 +15,11 @@ export function scatterCaption({ points, total, errors, sampled, allErrors }: Sc
   if (!sampled) return `All ${count(total)} matching ${traces}`;
   const kept = allErrors ? "all errors and the slowest included" : `the slowest included; ${count(points.filter((p) => p.error).length)} of ${count(errors)} errors (the slowest)`;
   return `${count(points.length)} of ${count(total)} ${traces}, sampled; ${kept}`;
+}
+
+/** The search a selection on the plot is compared within: its filters and window, none of the table's paging. */
+function comparedSearch(f: SearchFilters): string {
+  return serializeSearch({ ...f, cursor: undefined, sort: undefined, dir: undefined, limit: undefined }).toString();
 }
 
 /**
@@ -48,7 +53,7 @@ export async function SearchScatter({ scope, filters }: { scope: TenantScope; fi
       <p className="mb-1 text-xs text-zinc-600 dark:text-zinc-400" data-testid="scatter-count">
         {scatterCaption(result)}
       </p>
-      <DurationScatter points={points} domain={domain} />
+      <DurationScatter points={points} domain={domain} context={filters.q ? null : comparedSearch(filters)} />
     </section>
   );
 }

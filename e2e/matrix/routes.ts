@@ -120,6 +120,14 @@ export const ROUTES: RouteCase[] = [
   { name: "search API", kind: "api", tenantAware: true, roles: TRACE_ROLES, action: "trace.search", path: (f, v) => `/api/traces?tenant=${t(f, v).tenant}` },
   { name: "search scatter API", kind: "api", tenantAware: true, roles: TRACE_ROLES, action: "trace.search", path: (f, v) => `/api/traces/scatter?tenant=${t(f, v).tenant}` },
   {
+    name: "slow versus normal API",
+    kind: "api",
+    tenantAware: true,
+    roles: TRACE_ROLES,
+    action: "trace.slow_vs_normal",
+    path: (f, v) => `/api/traces/slow-vs-normal?tenant=${t(f, v).tenant}&selMin=1s`,
+  },
+  {
     name: "autocomplete API",
     kind: "api",
     tenantAware: true,

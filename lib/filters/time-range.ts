@@ -17,7 +17,7 @@ export const TIME_PRESET_NAMES = Object.keys(TIME_PRESETS) as TimePreset[];
 /** No view looks further back than the longest retention ADR-010 allows. */
 export const MAX_RANGE_MS = 180 * 86_400_000;
 
-const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+export const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 /** The URL form: `range=24h`, or `from` and `to` as ISO-8601 instants (absolute wins). */
 export const timeRangeParams = z.object({

@@ -23,6 +23,11 @@ export function durationParam(ns: number): string {
  * band, with the view's tenant, service and operation filters carried over.
  */
 export function traceSearchHref(link: TraceSearchLink): string {
+  return `/traces?${traceSearchParams(link).toString()}`;
+}
+
+/** The query string of `traceSearchHref`. */
+export function traceSearchParams(link: TraceSearchLink): URLSearchParams {
   const params = new URLSearchParams();
   params.set("from", link.from.toISOString());
   params.set("to", link.to.toISOString());
@@ -32,5 +37,5 @@ export function traceSearchHref(link: TraceSearchLink): string {
   if (link.service) params.set("service", link.service);
   if (link.operation) params.set("operation", link.operation);
   if (link.status) params.set("status", link.status);
-  return `/traces?${params.toString()}`;
+  return params;
 }

@@ -101,7 +101,7 @@ export function formatDurationParam(ns: bigint): string {
   return `${ns}ns`;
 }
 
-const duration = z
+export const duration = z
   .string()
   .max(32, "must be at most 32 characters")
   .transform((s, ctx) => {
@@ -165,6 +165,16 @@ export type RawSearchParams = Record<string, string | string[] | undefined>;
 
 /** Parameters that may appear once; a second copy is an error, not silently ignored. */
 const SINGLE_KEYS = ["service", "operation", "minDuration", "maxDuration", "status", "q", "sort", "dir", "cursor", "limit", "range", "from", "to"];
+
+/** A query string as the parsers read it: a repeated parameter as an array. */
+export function rawSearchParams(params: URLSearchParams): RawSearchParams {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of params) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
 
 export type ParsedSearch = { ok: true; filters: SearchFilters } | { ok: false; message: string };
 
