@@ -42,6 +42,7 @@ GRANT USAGE ON SCHEMA public TO te_app, te_reader, te_writer;
 GRANT INSERT ON TABLE audit_log TO te_reader, te_writer;
 GRANT SELECT ON TABLE resources TO te_reader;
 GRANT SELECT ON TABLE scopes TO te_reader;
+GRANT SELECT ON TABLE service_map_rollup TO te_reader;
 GRANT SELECT ON TABLE span_rollup TO te_reader;
 GRANT SELECT ON TABLE spans TO te_reader;
 GRANT SELECT ON TABLE tenants TO te_reader, te_writer;
@@ -49,16 +50,19 @@ GRANT SELECT ON TABLE traces TO te_reader;
 
 -- ---------------------------------------------------------------------------------------------
 -- te_writer: ingest writes spans, summaries, resources, scopes and the rollup, counts, logs
--- isolation violations and queues traces for tail sampling (0001, 0004, 0007, 0009, 0017)
+-- isolation violations, queues traces for tail sampling and writes the service map's deltas
+-- (0001, 0004, 0007, 0009, 0017, 0022)
 -- ---------------------------------------------------------------------------------------------
 
 GRANT INSERT ON TABLE ingest_isolation_violations TO te_writer;
+GRANT INSERT ON TABLE service_map_delta TO te_writer;
 GRANT INSERT ON TABLE span_rollup_delta TO te_writer;
 GRANT INSERT ON TABLE trace_sampling_pending TO te_writer;
 GRANT SELECT ON TABLE ingest_keys TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE ingest_counters TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE resources TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE scopes TO te_writer;
+GRANT SELECT, INSERT, UPDATE ON TABLE service_map_rollup TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE span_rollup TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE spans TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE traces TO te_writer;
@@ -84,6 +88,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE resources TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE retention_runs TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE saved_queries TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE scopes TO te_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE service_map_delta TO te_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE service_map_rollup TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE sign_in_throttle TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE span_rollup TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE span_rollup_delta TO te_app;
