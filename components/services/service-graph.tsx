@@ -1,0 +1,80 @@
+"use client";
+
+import "@xyflow/react/dist/style.css";
+import { Background, Controls, MarkerType, MiniMap, ReactFlow, type ColorMode, type Edge } from "@xyflow/react";
+import { useRouter } from "next/navigation";
+import { useMemo } from "react";
+import { formatDuration } from "@/lib/format/duration";
+import { layoutServices, NODE_HEIGHT, NODE_WIDTH } from "@/lib/services/layout";
+import { risenLabel, type EdgeView, type NodeView } from "./map-data";
+import { ServiceNode, type ServiceNodeType } from "./service-node";
+
+const NODE_TYPES = { service: ServiceNode };
+
+/** Edge labels only where they tell something (a rise) or the map is small enough to read them all. */
+const LABEL_ALL_UP_TO = 40;
+
+/**
+ * The service map drawn with React Flow, laid out by dagre: callers left of callees. A click
+ * on a service opens its latency view; on an edge, the traces of the call. Risen edges are
+ * thicker, dashed and labelled with what rose, not only coloured.
+ */
+export function ServiceGraph({ nodes, edges, colorMode }: { nodes: readonly NodeView[]; edges: readonly EdgeView[]; colorMode: ColorMode }) {
+  const router = useRouter();
+  const { flowNodes, flowEdges } = useMemo(() => {
+    const positions = layoutServices(
+      nodes.map((n) => n.service),
+      edges,
+    );
+    const flowNodes: ServiceNodeType[] = nodes.map((view) => ({
+      id: view.service,
+      type: "service",
+      position: positions.get(view.service)!,
+      data: { view },
+      width: NODE_WIDTH,
+      height: NODE_HEIGHT,
+      connectable: false,
+      draggable: false,
+    }));
+    const flowEdges: Edge[] = edges.map((e) => {
+      const risen = risenLabel(e);
+      const figures = `${formatDuration(e.p95Ns ?? 0)} p95 · ${(e.errorRate * 100).toFixed(1)}% err`;
+      return {
+        id: e.id,
+        source: e.caller,
+        target: e.service,
+        data: { href: e.href },
+        label: risen ? `${risen} · ${figures}` : edges.length <= LABEL_ALL_UP_TO ? figures : undefined,
+        labelShowBg: true,
+        ariaLabel: `${e.caller} calls ${e.service}: ${figures}${risen ? `, ${risen}` : ""}`,
+        className: risen ? "risen" : undefined,
+        animated: risen !== null,
+        markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+        style: risen ? { stroke: "#dc2626", strokeWidth: 3 } : { strokeWidth: 1.25 },
+      };
+    });
+    return { flowNodes, flowEdges };
+  }, [nodes, edges]);
+
+  return (
+    <div className="h-[70vh] min-h-[420px] w-full rounded border border-zinc-300 dark:border-zinc-700" data-testid="service-graph">
+      <ReactFlow
+        nodes={flowNodes}
+        edges={flowEdges}
+        nodeTypes={NODE_TYPES}
+        colorMode={colorMode}
+        fitView
+        minZoom={0.05}
+        onlyRenderVisibleElements={nodes.length > 60}
+        nodesConnectable={false}
+        nodesDraggable={false}
+        onNodeClick={(_, node) => router.push((node as ServiceNodeType).data.view.href)}
+        onEdgeClick={(_, edge) => router.push((edge.data as { href: string }).href)}
+      >
+        <Background />
+        <Controls showInteractive={false} />
+        {nodes.length > 30 && <MiniMap pannable zoomable />}
+      </ReactFlow>
+    </div>
+  );
+}
