@@ -1,7 +1,7 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
-import { Background, Controls, MarkerType, MiniMap, ReactFlow, type ColorMode, type Edge } from "@xyflow/react";
+import { Background, Controls, MarkerType, MiniMap, ReactFlow, type Edge } from "@xyflow/react";
 import { useRouter } from "next/navigation";
 import { useMemo } from "react";
 import { formatDuration } from "@/lib/format/duration";
@@ -11,6 +11,27 @@ import { ServiceNode, type ServiceNodeType } from "./service-node";
 
 const NODE_TYPES = { service: ServiceNode };
 
+/**
+ * React Flow's colours under the app's own theme (data-theme, the dark: variant), which a
+ * user may set apart from the system's: its light defaults, overridden in dark.
+ */
+const THEME = [
+  "[--xy-background-color:transparent]",
+  "dark:[--xy-edge-stroke:#71717a]",
+  "dark:[--xy-edge-label-background-color:#18181b]",
+  "dark:[--xy-edge-label-color:#e4e4e7]",
+  "dark:[--xy-controls-button-background-color:#27272a]",
+  "dark:[--xy-controls-button-background-color-hover:#3f3f46]",
+  "dark:[--xy-controls-button-color:#e4e4e7]",
+  "dark:[--xy-controls-button-color-hover:#fff]",
+  "dark:[--xy-controls-button-border-color:#52525b]",
+  "dark:[--xy-attribution-background-color:rgba(24,24,27,0.6)]",
+  "dark:[--xy-minimap-background-color:#18181b]",
+  "dark:[--xy-minimap-mask-background-color:rgba(63,63,70,0.6)]",
+  "dark:[--xy-minimap-node-background-color:#3f3f46]",
+  "dark:[--xy-background-pattern-color:#3f3f46]",
+].join(" ");
+
 /** Edge labels only where they tell something (a rise) or the map is small enough to read them all. */
 const LABEL_ALL_UP_TO = 40;
 
@@ -19,7 +40,7 @@ const LABEL_ALL_UP_TO = 40;
  * on a service opens its latency view; on an edge, the traces of the call. Risen edges are
  * thicker, dashed and labelled with what rose, not only coloured.
  */
-export function ServiceGraph({ nodes, edges, colorMode }: { nodes: readonly NodeView[]; edges: readonly EdgeView[]; colorMode: ColorMode }) {
+export function ServiceGraph({ nodes, edges }: { nodes: readonly NodeView[]; edges: readonly EdgeView[] }) {
   const router = useRouter();
   const { flowNodes, flowEdges } = useMemo(() => {
     const positions = layoutServices(
@@ -57,12 +78,11 @@ export function ServiceGraph({ nodes, edges, colorMode }: { nodes: readonly Node
   }, [nodes, edges]);
 
   return (
-    <div className="h-[70vh] min-h-[420px] w-full rounded border border-zinc-300 dark:border-zinc-700" data-testid="service-graph">
+    <div className={`h-[70vh] min-h-[420px] w-full rounded border border-zinc-300 dark:border-zinc-700 ${THEME}`} data-testid="service-graph">
       <ReactFlow
         nodes={flowNodes}
         edges={flowEdges}
         nodeTypes={NODE_TYPES}
-        colorMode={colorMode}
         fitView
         minZoom={0.05}
         onlyRenderVisibleElements={nodes.length > 60}

@@ -7,7 +7,12 @@ import type { NodeView } from "./map-data";
 
 export type ServiceNodeType = Node<{ view: NodeView }, "service">;
 
-const rate = (perSecond: number) => (perSecond >= 10 ? `${perSecond.toFixed(0)}/s` : perSecond >= 0.1 ? `${perSecond.toFixed(1)}/s` : `${(perSecond * 60).toFixed(1)}/min`);
+/** Calls per second, minute or hour: whichever shows at least one tenth. */
+function rate(perSecond: number): string {
+  if (perSecond >= 0.1) return `${perSecond.toFixed(perSecond >= 10 ? 0 : 1)}/s`;
+  if (perSecond * 60 >= 0.1) return `${(perSecond * 60).toFixed(1)}/min`;
+  return `${(perSecond * 3600).toFixed(1)}/h`;
+}
 
 /** A service: its name and RED numbers (rate, error rate, p95 of its entry spans). */
 export function ServiceNode({ data }: NodeProps<ServiceNodeType>) {

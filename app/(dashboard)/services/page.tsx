@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { pageAccess } from "@/lib/auth/guard";
 import { hrefWithout, parseLeniently } from "@/lib/http/lenient-params";
-import { readPreferences } from "@/lib/preferences/server";
 import { edgeSearchHref, serviceLatencyHref } from "@/lib/services/links";
 import { serviceMap } from "@/lib/services/report";
 import { serviceMapAudit, serviceMapFilters, serviceMapRequest } from "@/lib/services/service-map-params";
@@ -28,7 +27,7 @@ export default async function ServicesPage({ searchParams }: { searchParams: Sea
     tenants: filters.tenants.length > 0 ? filters.tenants : undefined,
     details: problems.length ? { ...serviceMapAudit(filters), ignored: problems } : serviceMapAudit(filters),
   });
-  const [tenants, map, preferences] = await Promise.all([tenantsInScope(access.scope), serviceMap(access.scope, filters), readPreferences()]);
+  const [tenants, map] = await Promise.all([tenantsInScope(access.scope), serviceMap(access.scope, filters)]);
   const nodes = map.nodes.map((n) => ({ ...n, href: serviceLatencyHref(n.service, filters) }));
   const edges = map.edges.map((e) => ({ ...e, id: edgeId(e.caller, e.service), href: edgeSearchHref(e, filters) }));
   return (
@@ -39,7 +38,7 @@ export default async function ServicesPage({ searchParams }: { searchParams: Sea
       {nodes.length === 0 ? (
         <p className="py-2 text-zinc-500" data-testid="service-map-empty">No spans in this window and these tenants.</p>
       ) : (
-        <ServiceGraph nodes={nodes} edges={edges} colorMode={preferences.theme} />
+        <ServiceGraph nodes={nodes} edges={edges} />
       )}
       <EdgesTable edges={edges} />
     </>
