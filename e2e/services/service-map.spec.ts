@@ -24,7 +24,7 @@ test("the service map draws the demo's services; an edge opens the search for th
   await expect(page.getByTestId("trace-results").locator("tbody tr").first()).toBeVisible();
 });
 
-test("a service opens its latency view with the map's window", async ({ page }) => {
+test("on the service map, a service opens its latency view with the map's window", async ({ page }) => {
   await signIn(page, demoLogin("investigator"));
   await page.goto("/services?range=7d");
   const node = page.getByTestId("service-graph").getByTestId("service-node").first();

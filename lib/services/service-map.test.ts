@@ -120,8 +120,10 @@ describe("the service map read", () => {
 });
 
 describe("rose", () => {
-  const f = (errorRate: number, p95Ns: number | null) => ({ count: 10, errorRate, p50Ns: p95Ns, p95Ns });
-  it("needs a previous period, a real rise of errors and a p95 beyond noise", () => {
+  const f = (errorRate: number, p95Ns: number | null, count = 100) => ({ count, errorRate, p50Ns: p95Ns, p95Ns });
+  it("needs a previous period, enough calls in both, a real rise of errors and a p95 beyond noise", () => {
+    expect(rose(f(0.5, 9e9, 19), f(0, 1e6))).toEqual({ errors: false, p95: false });
+    expect(rose(f(0.5, 9e9), f(0, 1e6, 19))).toEqual({ errors: false, p95: false });
     expect(rose(f(0.5, 9e9), null)).toEqual({ errors: false, p95: false });
     expect(rose(f(0.105, 1e6), f(0.1, 1e6))).toEqual({ errors: false, p95: false });
     expect(rose(f(0.02, 1.2e6), f(0, 1e6))).toEqual({ errors: true, p95: false });

@@ -37,9 +37,12 @@ const P95_RISE = 1.25;
 /** An error rate must grow by at least this many points (and double, when it was above zero). */
 const ERROR_RISE = 0.01;
 
-/** Whether an edge's error rate or p95 rose against the previous window; nothing rose from an edge new in the window. */
+/** Calls (re-weighted) each window needs before a change counts: a p95 of a handful of calls is noise. */
+const MIN_CALLS = 20;
+
+/** Whether an edge's error rate or p95 rose against the previous window; nothing rose from an edge new in the window, or one too rarely called. */
 export function rose(now: MapFigures, before: MapFigures | null): Risen {
-  if (!before) return { errors: false, p95: false };
+  if (!before || now.count < MIN_CALLS || before.count < MIN_CALLS) return { errors: false, p95: false };
   return {
     errors: now.errorRate - before.errorRate >= ERROR_RISE && now.errorRate >= 2 * before.errorRate,
     p95: now.p95Ns !== null && before.p95Ns !== null && now.p95Ns > before.p95Ns * P95_RISE,
