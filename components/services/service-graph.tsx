@@ -1,9 +1,9 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
-import { Background, Controls, MarkerType, MiniMap, ReactFlow, type Edge } from "@xyflow/react";
+import { Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Edge } from "@xyflow/react";
 import { useRouter } from "next/navigation";
-import { useMemo } from "react";
+import { useId, useMemo } from "react";
 import { formatDuration } from "@/lib/format/duration";
 import { layoutServices, NODE_HEIGHT, NODE_WIDTH } from "@/lib/services/layout";
 import { risenLabel, type EdgeView, type NodeView } from "./map-data";
@@ -40,7 +40,51 @@ const LABEL_ALL_UP_TO = 40;
  * on a service opens its latency view; on an edge, the traces of the call. Risen edges are
  * thicker, dashed and labelled with what rose, not only coloured.
  */
-export function ServiceGraph({ nodes, edges }: { nodes: readonly NodeView[]; edges: readonly EdgeView[] }) {
+export function ServiceGraph(props: { nodes: readonly NodeView[]; edges: readonly EdgeView[] }) {
+  return (
+    <ReactFlowProvider>
+      <ServiceFinder {...props} />
+      <Graph {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+/** On a map too large to read whole: zooms to a service and its callers and callees. */
+function ServiceFinder({ nodes, edges }: { nodes: readonly NodeView[]; edges: readonly EdgeView[] }) {
+  const flow = useReactFlow();
+  const list = useId();
+  const focus = (service: string) => {
+    if (!nodes.some((n) => n.service === service)) return;
+    const near = new Set([service]);
+    for (const e of edges) {
+      if (e.caller === service) near.add(e.service);
+      if (e.service === service) near.add(e.caller);
+    }
+    void flow.fitView({ nodes: [...near].map((id) => ({ id })), duration: 300, maxZoom: 1.2 });
+  };
+  return (
+    <div className="mb-2 flex items-center gap-2">
+      <label htmlFor={`${list}-input`} className="text-zinc-600 dark:text-zinc-400">
+        Find a service
+      </label>
+      <input
+        id={`${list}-input`}
+        list={list}
+        className="w-64 rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
+        placeholder={`${nodes.length} services`}
+        onChange={(e) => focus(e.target.value)}
+        data-testid="service-finder"
+      />
+      <datalist id={list}>
+        {nodes.map((n) => (
+          <option key={n.service} value={n.service} />
+        ))}
+      </datalist>
+    </div>
+  );
+}
+
+function Graph({ nodes, edges }: { nodes: readonly NodeView[]; edges: readonly EdgeView[] }) {
   const router = useRouter();
   const { flowNodes, flowEdges } = useMemo(() => {
     const positions = layoutServices(

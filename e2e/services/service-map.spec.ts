@@ -29,6 +29,11 @@ test("on the service map, a service opens its latency view with the map's window
   await page.goto("/services?range=7d");
   const node = page.getByTestId("service-graph").getByTestId("service-node").first();
   const service = (await node.getAttribute("data-service"))!;
+  // The finder zooms to the service and its neighbours.
+  const viewport = page.getByTestId("service-graph").locator(".react-flow__viewport");
+  const before = await viewport.getAttribute("style");
+  await page.getByTestId("service-finder").fill(service);
+  await expect.poll(() => viewport.getAttribute("style")).not.toBe(before);
   await node.click();
   await page.waitForURL(/\/latency\?/);
   const url = new URL(page.url());
