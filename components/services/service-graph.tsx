@@ -43,24 +43,20 @@ const LABEL_ALL_UP_TO = 40;
 export function ServiceGraph(props: { nodes: readonly NodeView[]; edges: readonly EdgeView[] }) {
   return (
     <ReactFlowProvider>
-      <ServiceFinder {...props} />
+      <ServiceFinder nodes={props.nodes} />
       <Graph {...props} />
     </ReactFlowProvider>
   );
 }
 
-/** On a map too large to read whole: zooms to a service and its callers and callees. */
-function ServiceFinder({ nodes, edges }: { nodes: readonly NodeView[]; edges: readonly EdgeView[] }) {
+/** On a map too large to read whole: centres a service at a readable zoom, its edges leading to its callers and callees. */
+function ServiceFinder({ nodes }: { nodes: readonly NodeView[] }) {
   const flow = useReactFlow();
   const list = useId();
   const focus = (service: string) => {
-    if (!nodes.some((n) => n.service === service)) return;
-    const near = new Set([service]);
-    for (const e of edges) {
-      if (e.caller === service) near.add(e.service);
-      if (e.service === service) near.add(e.caller);
-    }
-    void flow.fitView({ nodes: [...near].map((id) => ({ id })), duration: 300, maxZoom: 1.2 });
+    const node = flow.getNode(service);
+    if (!node) return;
+    void flow.setCenter(node.position.x + NODE_WIDTH / 2, node.position.y + NODE_HEIGHT / 2, { zoom: 1, duration: 300 });
   };
   return (
     <div className="mb-2 flex items-center gap-2">
