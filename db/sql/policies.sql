@@ -112,3 +112,19 @@ ALTER TABLE span_rollup_delta FORCE ROW LEVEL SECURITY;
 CREATE POLICY span_rollup_delta_app ON span_rollup_delta TO te_app USING (true) WITH CHECK (true);
 CREATE POLICY span_rollup_delta_owner ON span_rollup_delta TO CURRENT_USER USING (true) WITH CHECK (true);
 CREATE POLICY span_rollup_delta_writer ON span_rollup_delta FOR INSERT TO te_writer WITH CHECK (true);
+
+-- ---------------------------------------------------------------------------------------------
+-- service_map_rollup and service_map_delta (0022), as span_rollup and span_rollup_delta
+-- ---------------------------------------------------------------------------------------------
+
+ALTER TABLE service_map_delta ENABLE ROW LEVEL SECURITY;
+ALTER TABLE service_map_delta FORCE ROW LEVEL SECURITY;
+CREATE POLICY service_map_delta_app ON service_map_delta TO te_app USING (true) WITH CHECK (true);
+CREATE POLICY service_map_delta_owner ON service_map_delta TO CURRENT_USER USING (true) WITH CHECK (true);
+CREATE POLICY service_map_delta_writer ON service_map_delta FOR INSERT TO te_writer WITH CHECK (true);
+ALTER TABLE service_map_rollup ENABLE ROW LEVEL SECURITY;
+ALTER TABLE service_map_rollup FORCE ROW LEVEL SECURITY;
+CREATE POLICY service_map_rollup_app ON service_map_rollup TO te_app USING (true) WITH CHECK (true);
+CREATE POLICY service_map_rollup_owner ON service_map_rollup TO CURRENT_USER USING (true) WITH CHECK (true);
+CREATE POLICY service_map_rollup_reader ON service_map_rollup FOR SELECT TO te_reader USING (app_tenant_visible(tenant_id));
+CREATE POLICY service_map_rollup_writer ON service_map_rollup TO te_writer USING (true) WITH CHECK (true);

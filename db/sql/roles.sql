@@ -43,6 +43,7 @@ GRANT INSERT ON TABLE audit_log TO te_reader, te_writer;
 GRANT SELECT ON TABLE log_records TO te_reader;
 GRANT SELECT ON TABLE resources TO te_reader;
 GRANT SELECT ON TABLE scopes TO te_reader;
+GRANT SELECT ON TABLE service_map_rollup TO te_reader;
 GRANT SELECT ON TABLE span_rollup TO te_reader;
 GRANT SELECT ON TABLE spans TO te_reader;
 GRANT SELECT ON TABLE tenants TO te_reader, te_writer;
@@ -50,10 +51,12 @@ GRANT SELECT ON TABLE traces TO te_reader;
 
 -- ---------------------------------------------------------------------------------------------
 -- te_writer: ingest writes spans, log records, summaries, resources, scopes and the rollup, counts,
--- logs isolation violations and queues traces for tail sampling (0001, 0004, 0007, 0009, 0017, 0023)
+-- logs isolation violations, queues traces for tail sampling and writes the service map's deltas
+-- (0001, 0004, 0007, 0009, 0017, 0022, 0023)
 -- ---------------------------------------------------------------------------------------------
 
 GRANT INSERT ON TABLE ingest_isolation_violations TO te_writer;
+GRANT INSERT ON TABLE service_map_delta TO te_writer;
 GRANT INSERT ON TABLE span_rollup_delta TO te_writer;
 GRANT INSERT ON TABLE trace_sampling_pending TO te_writer;
 GRANT SELECT ON TABLE ingest_keys TO te_writer;
@@ -61,6 +64,7 @@ GRANT SELECT, INSERT ON TABLE log_records TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE ingest_counters TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE resources TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE scopes TO te_writer;
+GRANT SELECT, INSERT, UPDATE ON TABLE service_map_rollup TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE span_rollup TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE spans TO te_writer;
 GRANT SELECT, INSERT, UPDATE ON TABLE traces TO te_writer;
@@ -87,6 +91,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE resources TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE retention_runs TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE saved_queries TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE scopes TO te_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE service_map_delta TO te_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE service_map_rollup TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE sign_in_throttle TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE span_rollup TO te_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE span_rollup_delta TO te_app;

@@ -65,6 +65,7 @@ export const ROUTES: RouteCase[] = [
     otherTenant: { status: 200, audit: { action: "trace.compare", outcome: "allowed" }, then: [{ action: "trace.compare", outcome: "denied" }] },
   },
   { name: "latency page", kind: "page", tenantAware: true, roles: TRACE_ROLES, action: "latency.query", path: (f, v) => `/latency?tenant=${t(f, v).tenant}` },
+  { name: "service map page", kind: "page", tenantAware: true, roles: TRACE_ROLES, action: "services.map", path: (f, v) => `/services?tenant=${t(f, v).tenant}` },
   { name: "investigate page", kind: "page", tenantAware: true, roles: TRACE_ROLES, action: "investigate.errors", path: (f, v) => `/investigate?view=errors&tenant=${t(f, v).tenant}` },
   { name: "access review page", kind: "page", tenantAware: false, roles: AUDIT_ROLES, action: "audit.view", path: () => "/audit" },
   { name: "admin index", kind: "page", tenantAware: false, roles: ADMIN_ROLES, action: "admin.view", path: () => "/admin" },
@@ -136,6 +137,7 @@ export const ROUTES: RouteCase[] = [
     path: (f, v) => `/api/autocomplete?field=service&prefix=a&tenant=${t(f, v).tenant}`,
   },
   { name: "latency API", kind: "api", tenantAware: true, roles: TRACE_ROLES, action: "latency.query", path: (f, v) => `/api/latency?range=24h&tenant=${t(f, v).tenant}` },
+  { name: "service map API", kind: "api", tenantAware: true, roles: TRACE_ROLES, action: "services.map", path: (f, v) => `/api/services?range=24h&tenant=${t(f, v).tenant}` },
   { name: "audit CSV export", kind: "api", tenantAware: false, roles: AUDIT_ROLES, action: "audit.export", path: () => "/api/audit/export" },
   { name: "audit head", kind: "api", tenantAware: false, roles: AUDIT_ROLES, action: "audit.head", path: () => "/api/audit/head" },
 ];

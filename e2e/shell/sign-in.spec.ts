@@ -5,7 +5,7 @@ test("the demo admin signs in and sees the shell with every section", async ({ p
   await signIn(page, demoLogin("admin"));
   await expect(page).toHaveURL(/\/traces$/);
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const section of ["Traces", "Latency", "Investigate", "Audit", "Admin"]) {
+  for (const section of ["Traces", "Latency", "Services", "Investigate", "Audit", "Admin"]) {
     await expect(nav.getByRole("link", { name: section })).toBeVisible();
   }
   await page.getByTestId("user-menu").click();

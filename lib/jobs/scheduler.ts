@@ -1,4 +1,5 @@
 import { foldRollupDeltas } from "@/lib/ingest/derivations/rollup";
+import { foldServiceMapDeltas } from "@/lib/ingest/derivations/service-map";
 import { summarize, type RetentionDatabase } from "@/lib/retention/run";
 import { runRetentionJob } from "@/lib/retention/traced-run";
 import { applyTailSampling } from "./tail-sampling";
@@ -80,10 +81,11 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     }
   });
   const stopFold = every(MINUTE, MINUTE, () => foldRollupDeltas(db.sql).then(() => undefined, failed("folding the latency rollup failed")));
+  const stopMapFold = every(MINUTE, MINUTE, () => foldServiceMapDeltas(db.sql).then(() => undefined, failed("folding the service map failed")));
   return {
     async stop() {
       abort.abort();
-      await Promise.all([stopPurge(), stopSampling(), stopFold()]);
+      await Promise.all([stopPurge(), stopSampling(), stopFold(), stopMapFold()]);
     },
   };
 }

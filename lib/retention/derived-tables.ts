@@ -24,6 +24,9 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
   { table: "span_rollup", tenantColumn: "tenant_id", timeColumn: "minute", retention: "standard" },
   // Ingest's rollup rows not folded yet (seconds old, unless no folder ran): as the rollup.
   { table: "span_rollup_delta", tenantColumn: "tenant_id", timeColumn: "minute", retention: "standard" },
+  // The service map is read over the same window as the latency views: the same class.
+  { table: "service_map_rollup", tenantColumn: "tenant_id", timeColumn: "minute", retention: "standard" },
+  { table: "service_map_delta", tenantColumn: "tenant_id", timeColumn: "minute", retention: "standard" },
 ];
 
 /** Tables not keyed by tenant, kept for a fixed number of days (ADR-010 table). */

@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { Sql } from "../../db/connect";
 import { rebuildRollupSince } from "../../lib/ingest/derivations/rollup";
+import { rebuildServiceMapSince } from "../../lib/ingest/derivations/service-map";
 import { copyBatches, type Batch } from "./copy-batches";
 import { DEMO_SCOPE, demoResources, type DemoResource, type ServiceName } from "./resources";
 import { DemoTraceSource } from "./source";
@@ -112,5 +113,6 @@ export async function generateDemoTraces(sql: Sql, options: SeedOptions): Promis
     options.onProgress,
   );
   await rebuildRollupSince(sql, new Date(window.fromMs));
+  await rebuildServiceMapSince(sql, new Date(window.fromMs));
   return { traces: source.traces, spans: source.spans, ms: performance.now() - started };
 }

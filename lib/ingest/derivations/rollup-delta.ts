@@ -30,7 +30,8 @@ export function rollupBucket(durationNs: bigint): number {
   return Math.floor(Math.log(Math.max(Number(durationNs), 1)) / LOG_GROWTH);
 }
 
-class Histogram {
+/** A sparse latency histogram: the re-weighted span count of each rollup bucket present. */
+export class Histogram {
   private readonly weights = new Map<number, number>();
 
   add(bucket: number, weight: number): void {

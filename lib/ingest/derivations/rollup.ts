@@ -12,7 +12,7 @@ import { epochNs } from "../traces/sql-time";
 
 // A span kept by head sampling at ratio r (the tracing library writes sampling.ratio) stands for 1/r
 // spans; otherwise its trace's weight, which tail sampling at rest raises for kept traces.
-const weightOf = (a: string, traceWeight: string) => `
+export const weightOf = (a: string, traceWeight: string) => `
   CASE WHEN jsonb_typeof(${a} -> 'sampling.ratio') = 'number'
         AND (${a} ->> 'sampling.ratio')::float8 > 0 AND (${a} ->> 'sampling.ratio')::float8 <= 1
        THEN 1 / (${a} ->> 'sampling.ratio')::float8 ELSE coalesce(${traceWeight}, 1) END`;

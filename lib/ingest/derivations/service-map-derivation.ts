@@ -1,0 +1,154 @@
+import "server-only";
+import type { TransactionSql } from "postgres";
+import { describeDatabaseError } from "@/db/errors";
+import type { SignalDeps } from "../otlp-http/signal";
+import type { JoinedTraces, NewSpans, SpanDerivation } from "../traces/derivation";
+import { epochNs } from "../traces/sql-time";
+import { RollupFolder } from "./rollup-folder";
+import { foldServiceMapDeltas } from "./service-map";
+import { callerOf, isEntry, OWN_ROW, ServiceMapDelta, type MapSpan } from "./service-map-delta";
+
+/**
+ * Stored parents ($3) of the request's spans, each looked up by its full key ($1 tenant, $2
+ * trace, $3 span id): the primary key's prefix, whatever the trace's size.
+ */
+const STORED_PARENTS = `
+  SELECT p.tenant_id, p.trace_id::text, p.span_id::text, p.service
+  FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS k(tenant_id, trace_id, span_id)
+  JOIN spans p ON p.tenant_id = k.tenant_id AND p.trace_id = k.trace_id AND p.span_id = k.span_id`;
+
+/**
+ * Stored children of the request's spans ($3) in the joined traces ($1 tenant, $2 trace), as the
+ * latency rollup looks up a producer's job runs (rollup-derivation.ts): one pass per trace, an
+ * index lookup where spans are indexed by parent.
+ */
+const STORED_CHILDREN = `
+  SELECT c.tenant_id, c.trace_id::text, c.span_id::text, c.parent_span_id::text, c.service, c.kind,
+         ${epochNs("c.start_time")}::text AS start_ns, c.duration_ns::text, c.status_code, c.attributes
+  FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
+  JOIN spans c ON c.tenant_id = t.tenant_id AND c.trace_id = t.trace_id
+  WHERE c.parent_span_id = ANY($3::bigint[])`;
+
+const INSERT_DELTA = `
+  INSERT INTO service_map_delta (tenant_id, minute, caller, service, call_count, error_count, duration_sum_ns,
+                                 weighted_count, weighted_errors, weighted_duration_ns, buckets, weights)
+  SELECT tenant_id, minute, caller, service, call_count, error_count, duration_sum_ns,
+         weighted_count, weighted_errors, weighted_duration_ns, buckets::smallint[], weights::float8[]
+  FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[],
+              $8::float8[], $9::float8[], $10::float8[], $11::text[], $12::text[])
+    AS u(tenant_id, minute, caller, service, call_count, error_count, duration_sum_ns,
+         weighted_count, weighted_errors, weighted_duration_ns, buckets, weights)`;
+
+interface StoredParent {
+  tenant_id: string;
+  trace_id: string;
+  span_id: string;
+  service: string;
+}
+
+interface StoredChild {
+  tenant_id: string;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  service: string;
+  kind: number;
+  start_ns: string;
+  duration_ns: string;
+  status_code: number;
+  attributes: MapSpan["attributes"];
+}
+
+const spanKey = (tenantId: string, traceId: string, spanId: string) => `${tenantId}/${traceId}/${spanId}`;
+
+/**
+ * The service map: each new span's entry row, and each parent → child pair across services
+ * counted once, when the later of the two is stored (in this request or an earlier one, in
+ * either order). Written to `service_map_delta`, insert-only; the folder merges it after the commit.
+ */
+export function serviceMapDerivation({ sql, config, log }: SignalDeps): SpanDerivation {
+  const folder = new RollupFolder(
+    sql,
+    config.rollupFoldIntervalMs,
+    (error) => log.warn({ error: describeDatabaseError(error) }, "ingest: folding the service map failed; the next fold retries"),
+    foldServiceMapDeltas,
+  );
+  return {
+    start() {
+      const parents = new Map<string, string>();
+      const children: StoredChild[] = [];
+      return {
+        lookup: async (tx, joined) => {
+          const found = await lookupRelatives(tx, joined);
+          for (const p of found.parents) parents.set(spanKey(p.tenant_id, p.trace_id, p.span_id), p.service);
+          children.push(...found.children);
+        },
+        write(tx: TransactionSql, spans: NewSpans) {
+          const d = mapOf(spans, parents, children).columns();
+          if (d.tenantIds.length === 0) return Promise.resolve();
+          return tx.unsafe(INSERT_DELTA, [
+            d.tenantIds, d.minutes, d.callers, d.services, d.calls, d.errors, d.durationNs, d.weighted, d.weightedErrors,
+            d.weightedDurationNs, d.buckets, d.weights,
+          ], { prepare: true });
+        },
+      };
+    },
+    committed: () => folder.notify(),
+  };
+}
+
+/** In the joined stored traces: parents of the request's spans not in it, and stored children of its spans. */
+async function lookupRelatives(tx: TransactionSql, { traces, accepted, joins }: JoinedTraces): Promise<{ parents: readonly StoredParent[]; children: readonly StoredChild[] }> {
+  const inRequest = new Set<string>();
+  for (const { tenantId, span } of accepted) inRequest.add(spanKey(tenantId, span.traceId, span.spanId));
+  const parents = { tenants: [] as string[], traces: [] as string[], spans: [] as string[] };
+  const joinedSpans: string[] = [];
+  for (const { tenantId, span } of accepted) {
+    if (!joins(tenantId, span.traceId)) continue;
+    joinedSpans.push(span.spanId);
+    if (span.parentSpanId && !inRequest.has(spanKey(tenantId, span.traceId, span.parentSpanId))) {
+      parents.tenants.push(tenantId);
+      parents.traces.push(span.traceId);
+      parents.spans.push(span.parentSpanId);
+    }
+  }
+  const [parentRows, childRows] = await Promise.all([
+    parents.spans.length > 0 ? tx.unsafe<StoredParent[]>(STORED_PARENTS, [parents.tenants, parents.traces, parents.spans], { prepare: true }) : [],
+    joinedSpans.length > 0
+      ? tx.unsafe<StoredChild[]>(STORED_CHILDREN, [traces.map((t) => t.tenant_id), traces.map((t) => t.trace_id), joinedSpans], { prepare: true })
+      : [],
+  ]);
+  return { parents: parentRows, children: childRows };
+}
+
+/**
+ * The map rows the new spans add: their entry rows; the edges of new children whose parent is
+ * stored (now or before); and the edges of stored children whose parent is new.
+ */
+function mapOf({ fresh, accepted, traceWeight }: NewSpans, storedParents: ReadonlyMap<string, string>, storedChildren: readonly StoredChild[]): ServiceMapDelta {
+  const delta = new ServiceMapDelta();
+  const services = new Map(storedParents);
+  for (const { tenantId, span } of accepted) services.set(spanKey(tenantId, span.traceId, span.spanId), span.service);
+  const freshServices = new Map<string, string>();
+  for (const { tenantId, span } of fresh) freshServices.set(spanKey(tenantId, span.traceId, span.spanId), span.service);
+
+  for (const { tenantId, span } of fresh) {
+    const weight = traceWeight(tenantId, span.traceId);
+    if (isEntry(span)) delta.add(tenantId, OWN_ROW, span, weight);
+    const parentService = span.parentSpanId ? services.get(spanKey(tenantId, span.traceId, span.parentSpanId)) : undefined;
+    const caller = parentService === undefined ? null : callerOf(parentService, span);
+    if (caller !== null) delta.add(tenantId, caller, span, weight);
+  }
+  for (const c of storedChildren) {
+    // A child stored before whose parent this transaction stores; one it stores itself was counted above.
+    if (freshServices.has(spanKey(c.tenant_id, c.trace_id, c.span_id))) continue;
+    const parentService = freshServices.get(spanKey(c.tenant_id, c.trace_id, c.parent_span_id));
+    const child: MapSpan = {
+      service: c.service, parentSpanId: c.parent_span_id, kind: c.kind, startNs: BigInt(c.start_ns),
+      durationNs: BigInt(c.duration_ns), statusCode: c.status_code, attributes: c.attributes,
+    };
+    const caller = parentService === undefined ? null : callerOf(parentService, child);
+    if (caller !== null) delta.add(c.tenant_id, caller, child, traceWeight(c.tenant_id, c.trace_id));
+  }
+  return delta;
+}

@@ -1,0 +1,107 @@
+import "server-only";
+import type { Sql } from "@/db/connect";
+import { SpanKind } from "@/db/span-codec/kind-and-status";
+import { weightOf } from "./rollup";
+
+/**
+ * Maintains `service_map_rollup` (db/schema-service-map.ts), the service map's rollup. Ingest
+ * writes the minute rows of what it stored to `service_map_delta` (service-map-derivation.ts)
+ * and `foldServiceMapDeltas` merges them into both grains; the demo seed, which writes with
+ * COPY, rebuilds the periods it wrote from the spans.
+ */
+
+/** The grains kept, in minutes: minutes for a window's edges, hours for its middle (lib/latency/tiers.ts). */
+export const SERVICE_MAP_GRAINS = [1, 60] as const;
+
+const KEY = "tenant_id, grain, minute, caller, service";
+const COLUMNS = `${KEY}, call_count, error_count, duration_sum_ns, weighted_count, weighted_errors, weighted_duration_ns, buckets, weights`;
+
+/** Adds rows (sorted by key, so concurrent writers lock shared rows in one order) to the stored ones. */
+const MERGE = `
+  ON CONFLICT (${KEY}) DO UPDATE SET
+    call_count = r.call_count + EXCLUDED.call_count,
+    error_count = r.error_count + EXCLUDED.error_count,
+    duration_sum_ns = r.duration_sum_ns + EXCLUDED.duration_sum_ns,
+    weighted_count = r.weighted_count + EXCLUDED.weighted_count,
+    weighted_errors = r.weighted_errors + EXCLUDED.weighted_errors,
+    weighted_duration_ns = r.weighted_duration_ns + EXCLUDED.weighted_duration_ns,
+    buckets = rollup_merge_buckets(r.buckets, EXCLUDED.buckets),
+    weights = rollup_merge_weights(r.buckets, r.weights, EXCLUDED.buckets, EXCLUDED.weights)`;
+
+/**
+ * Sums `src` rows (key columns, count, errors, duration sums and one histogram each as
+ * buckets/weights arrays) into the grain's rows and merges them into the rollup.
+ */
+const upsert = (grain: number, src: string) => `
+  WITH src AS (SELECT tenant_id, ${grain}::smallint AS grain, date_bin('${grain} minutes', minute, 'epoch') AS minute, caller, service,
+                      n, e, d, w, we, wd, buckets, weights FROM (${src}) s),
+  totals AS (
+    SELECT ${KEY}, sum(n)::bigint AS n, sum(e)::bigint AS e, sum(d)::bigint AS d, sum(w) AS w, sum(we) AS we, sum(wd) AS wd
+    FROM src GROUP BY ${KEY}
+  ), hist AS (
+    SELECT ${KEY}, array_agg(b ORDER BY b) AS buckets, array_agg(w ORDER BY b) AS weights
+    FROM (SELECT ${KEY}, b, sum(hw) AS w FROM src, unnest(buckets, weights) AS u(b, hw) GROUP BY ${KEY}, b) cells
+    GROUP BY ${KEY}
+  )
+  INSERT INTO service_map_rollup AS r (${COLUMNS})
+  SELECT ${KEY}, n, e, d, w, we, wd, coalesce(h.buckets, '{}'), coalesce(h.weights, '{}')
+  FROM totals LEFT JOIN hist h USING (${KEY})
+  ORDER BY ${KEY}
+  ${MERGE}`;
+
+/** Stored spans from $1 on as one-span source rows; `caller` is the edge's or '' for an entry span. */
+const spanRows = (caller: string, from: string, where: string) => `
+  SELECT s.tenant_id, s.start_time AS minute, ${caller} AS caller, s.service, 1 AS n, (s.status_code = 2)::int AS e,
+         s.duration_ns AS d, w, (s.status_code = 2)::int * w AS we, w * s.duration_ns AS wd,
+         ARRAY[rollup_bucket(s.duration_ns)] AS buckets, ARRAY[w] AS weights
+  FROM ${from}
+  LEFT JOIN traces t ON t.tenant_id = s.tenant_id AND t.trace_id = s.trace_id,
+  LATERAL (SELECT ${weightOf("s.attributes", "t.sample_weight")} AS w) weight
+  WHERE s.start_time >= $1 AND ${where}`;
+
+const ENTRY_ROWS = spanRows("''", "spans s", `(s.parent_span_id IS NULL OR s.kind IN (${SpanKind.Server}, ${SpanKind.Consumer}))`);
+// The parent may be older than $1: the join reads it by primary key in any partition.
+const EDGE_ROWS = spanRows(
+  "p.service",
+  "spans s JOIN spans p ON p.tenant_id = s.tenant_id AND p.trace_id = s.trace_id AND p.span_id = s.parent_span_id",
+  "p.service <> s.service AND p.service <> ''",
+);
+const REBUILD_SINCE = SERVICE_MAP_GRAINS.map((g) => upsert(g, `${ENTRY_ROWS} UNION ALL ${EDGE_ROWS}`));
+
+/**
+ * Recomputes every service map minute from `from`'s day on out of the stored spans, for
+ * writers that bypass ingest (the demo seed's COPY); locked as rebuildRollupSince is, so a
+ * span is neither missed nor counted twice.
+ */
+export async function rebuildServiceMapSince(sql: Sql, from: Date): Promise<void> {
+  const day = new Date(Math.floor(from.getTime() / 86_400_000) * 86_400_000);
+  await sql.begin(async (tx) => {
+    await tx`LOCK TABLE service_map_rollup, service_map_delta IN EXCLUSIVE MODE`;
+    await tx`DELETE FROM service_map_delta WHERE minute >= ${day}`;
+    await tx`DELETE FROM service_map_rollup WHERE minute >= ${day}`;
+    for (const statement of REBUILD_SINCE) await tx.unsafe(statement, [day]);
+  });
+}
+
+const FOLD_LOCK = 7_201_116;
+const CREATE_FOLDING = `CREATE TEMP TABLE IF NOT EXISTS folding_service_map (LIKE service_map_delta) ON COMMIT DELETE ROWS`;
+const DELTA_ROWS = `
+  SELECT tenant_id, minute, caller, service, call_count AS n, error_count AS e, duration_sum_ns AS d,
+         weighted_count AS w, weighted_errors AS we, weighted_duration_ns AS wd, buckets, weights
+  FROM pg_temp.folding_service_map`;
+const FOLD_GRAINS = SERVICE_MAP_GRAINS.map((g) => upsert(g, DELTA_ROWS));
+
+/**
+ * Merges the committed rows of `service_map_delta` into both grains and deletes them, in one
+ * transaction, folders taking turns, so each is counted exactly once. Returns how many rows.
+ */
+export async function foldServiceMapDeltas(sql: Sql): Promise<number> {
+  return (await sql.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(${FOLD_LOCK})`;
+    await tx.unsafe(CREATE_FOLDING);
+    const moved = await tx`WITH d AS (DELETE FROM service_map_delta RETURNING *) INSERT INTO pg_temp.folding_service_map SELECT * FROM d`;
+    if (moved.count === 0) return 0;
+    for (const statement of FOLD_GRAINS) await tx.unsafe(statement);
+    return moved.count;
+  })) as number;
+}
