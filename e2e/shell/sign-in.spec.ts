@@ -11,8 +11,9 @@ test("the demo admin signs in and sees the shell with every section", async ({ p
   await page.getByTestId("user-menu").click();
   await expect(page.getByTestId("user-role")).toHaveText("Admin");
   await expect(page.getByTestId("user-scope")).toHaveText("All tenants");
-  // Demo data is there: the first start seeded traces across tenants.
-  await expect(page.getByTestId("trace-results").locator("tbody tr")).toHaveCount(50);
+  // Demo data is there: the first start seeded traces across tenants (how many fall in the
+  // default window depends on the hour and weekday the demo's traffic curve gives now).
+  await expect(page.getByTestId("trace-results").locator("tbody tr").first()).toBeVisible();
 });
 
 test("a wrong password is refused with one message that does not say which part was wrong", async ({ page }) => {
