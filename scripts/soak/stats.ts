@@ -42,7 +42,7 @@ export class RequestStats {
     const codes = [...this.outcomes].sort().map(([k, v]) => `${k}×${v}`).join(" ");
     if (this.latencies.length === 0) return codes || "none";
     const ms = (p: number) => this.percentile(p, excluded).toFixed(1);
-    return `${codes}; 200s${excluded ? " outside the burst and faults" : ""} p50 ${ms(50)} ms, p99 ${ms(99)} ms, max ${ms(100)} ms`;
+    return `${codes}; 200s${excluded ? " outside the warm-up, burst and faults" : ""} p50 ${ms(50)} ms, p99 ${ms(99)} ms, max ${ms(100)} ms`;
   }
 }
 
