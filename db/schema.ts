@@ -142,10 +142,9 @@ export const spans = pgTable(
       ),
     index("spans_job_id_idx").on(sql`(${t.attributes} ->> 'job.id')`).where(sql`${t.attributes} ? 'job.id'`),
     index("spans_event_id_idx").on(sql`(${t.attributes} ->> 'event.id')`).where(sql`${t.attributes} ? 'event.id'`),
-    // Ingest's stored children by their parent (migration 0021): the latency rollup's job runs of
-    // new producers and the service map's callees; a request's lookups cost the same however big
-    // the trace already is.
-    index("spans_parent_idx").on(t.tenantId, t.traceId, t.parentSpanId),
+    // Ingest's stored job runs by their parent, the producer (migration 0021): a request's lookup
+    // costs the same however big the trace already is.
+    index("spans_job_runs_idx").on(t.tenantId, t.traceId, t.parentSpanId).where(sql`${t.kind} = 5 AND ${t.attributes} ? 'job.name'`),
   ],
 );
 
