@@ -142,9 +142,10 @@ export const spans = pgTable(
       ),
     index("spans_job_id_idx").on(sql`(${t.attributes} ->> 'job.id')`).where(sql`${t.attributes} ? 'job.id'`),
     index("spans_event_id_idx").on(sql`(${t.attributes} ->> 'event.id')`).where(sql`${t.attributes} ? 'event.id'`),
-    // Ingest's stored job runs by their parent, the producer (migration 0021): a request's lookup
-    // costs the same however big the trace already is.
-    index("spans_job_runs_idx").on(t.tenantId, t.traceId, t.parentSpanId).where(sql`${t.kind} = 5 AND ${t.attributes} ? 'job.name'`),
+    // Ingest's stored children by their parent (migration 0024): a request's lookups cost the
+    // same however big the trace already is. Not led by tenant and trace, so that lookups by span
+    // id never take it.
+    index("spans_parent_idx").on(t.parentSpanId, t.tenantId),
   ],
 );
 

@@ -9,21 +9,21 @@ import { isFirstAttempt } from "../traces/span-facts";
 import { epochNs } from "../traces/sql-time";
 import { queueWaitNs, RollupDelta, type RollupSpan } from "./rollup-delta";
 import { RollupFolder } from "./rollup-folder";
+import { SpanKeys, spanKey, storedChildrenSql } from "./span-keys";
 
-/** Stored producers among the parents ($3) of the request's first attempts, in the stored traces ($1 tenant, $2 trace). */
+/** Stored producers among the parents of the request's first attempts, by full key ($1 tenant, $2 trace, $3 span id). */
 const STORED_PRODUCERS = `
   SELECT p.tenant_id, p.trace_id::text, p.span_id::text, ${epochNs("p.start_time")}::text AS start_ns, p.duration_ns::text
-  FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
-  JOIN spans p ON p.tenant_id = t.tenant_id AND p.trace_id = t.trace_id
-  WHERE p.span_id = ANY($3::bigint[]) AND p.kind = ${SpanKind.Producer}`;
+  FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS k(tenant_id, trace_id, span_id)
+  JOIN spans p ON p.tenant_id = k.tenant_id AND p.trace_id = k.trace_id AND p.span_id = k.span_id
+  WHERE p.kind = ${SpanKind.Producer}`;
 
-/** Stored job runs whose parent is one of the request's producers ($3), in the stored traces ($1 tenant, $2 trace). */
-const STORED_CONSUMERS = `
-  SELECT c.tenant_id, c.trace_id::text, c.span_id::text, c.parent_span_id::text, c.service, c.name, c.kind,
-         ${epochNs("c.start_time")}::text AS start_ns, c.duration_ns::text, c.status_code, c.attributes
-  FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
-  JOIN spans c ON c.tenant_id = t.tenant_id AND c.trace_id = t.trace_id
-  WHERE c.parent_span_id = ANY($3::bigint[]) AND c.kind = ${SpanKind.Consumer} AND c.attributes ? 'job.name'`;
+/** Stored job runs whose parent is one of the request's producers, by the producer's full key. */
+const STORED_CONSUMERS = storedChildrenSql(
+  `c.tenant_id, c.trace_id::text, c.span_id::text, c.parent_span_id::text, c.service, c.name, c.kind,
+   ${epochNs("c.start_time")}::text AS start_ns, c.duration_ns::text, c.status_code, c.attributes`,
+  `c.kind = ${SpanKind.Consumer} AND c.attributes ? 'job.name'`,
+);
 
 /** The transaction's rollup rows (rollup-delta.ts), for the folder to merge. */
 const INSERT_ROLLUP_DELTA = `
@@ -62,7 +62,6 @@ interface StoredConsumer {
   attributes: RollupSpan["attributes"];
 }
 
-const spanKey = (tenantId: string, traceId: string, spanId: string) => `${tenantId}/${traceId}/${spanId}`;
 
 /**
  * The latency rollup: the new spans' minute-grain rows and the queue waits that became known
@@ -98,21 +97,19 @@ export function rollupDerivation({ sql, config, log }: SignalDeps): SpanDerivati
 }
 
 /** In the joined stored traces: producers of the request's new job runs, and job runs of its new producers. */
-async function lookupQueueEnds(tx: TransactionSql, { traces, accepted, joins }: JoinedTraces): Promise<{ producers: readonly StoredProducer[]; consumers: readonly StoredConsumer[] }> {
+async function lookupQueueEnds(tx: TransactionSql, { accepted, joins }: JoinedTraces): Promise<{ producers: readonly StoredProducer[]; consumers: readonly StoredConsumer[] }> {
   const inRequest = new Set<string>();
-  const producers: string[] = [];
   for (const { tenantId, span } of accepted) inRequest.add(spanKey(tenantId, span.traceId, span.spanId));
-  const parents: string[] = [];
+  const producers = new SpanKeys();
+  const parents = new SpanKeys();
   for (const { tenantId, span } of accepted) {
     if (!joins(tenantId, span.traceId)) continue;
-    if (span.kind === SpanKind.Producer) producers.push(span.spanId);
-    if (span.parentSpanId && isFirstAttempt(span.kind, span.attributes) && !inRequest.has(spanKey(tenantId, span.traceId, span.parentSpanId))) parents.push(span.parentSpanId);
+    if (span.kind === SpanKind.Producer) producers.add(tenantId, span.traceId, span.spanId);
+    if (span.parentSpanId && isFirstAttempt(span.kind, span.attributes) && !inRequest.has(spanKey(tenantId, span.traceId, span.parentSpanId))) parents.add(tenantId, span.traceId, span.parentSpanId);
   }
-  const ownerIds = traces.map((t) => t.tenant_id);
-  const ownedTraces = traces.map((t) => t.trace_id);
   const [producerRows, consumerRows] = await Promise.all([
-    parents.length > 0 ? tx.unsafe<StoredProducer[]>(STORED_PRODUCERS, [ownerIds, ownedTraces, parents], { prepare: true }) : [],
-    producers.length > 0 ? tx.unsafe<StoredConsumer[]>(STORED_CONSUMERS, [ownerIds, ownedTraces, producers], { prepare: true }) : [],
+    parents.size > 0 ? tx.unsafe<StoredProducer[]>(STORED_PRODUCERS, parents.columns(), { prepare: true }) : [],
+    producers.size > 0 ? tx.unsafe<StoredConsumer[]>(STORED_CONSUMERS, producers.columns(), { prepare: true }) : [],
   ]);
   return { producers: producerRows, consumers: consumerRows };
 }

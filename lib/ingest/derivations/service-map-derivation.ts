@@ -6,6 +6,7 @@ import type { JoinedTraces, NewSpans, SpanDerivation } from "../traces/derivatio
 import { epochNs } from "../traces/sql-time";
 import { RollupFolder } from "./rollup-folder";
 import { foldServiceMapDeltas } from "./service-map";
+import { SpanKeys, spanKey, storedChildrenSql } from "./span-keys";
 import { callerOf, isEntry, OWN_ROW, ServiceMapDelta, type MapSpan } from "./service-map-delta";
 
 /**
@@ -17,17 +18,10 @@ const STORED_PARENTS = `
   FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS k(tenant_id, trace_id, span_id)
   JOIN spans p ON p.tenant_id = k.tenant_id AND p.trace_id = k.trace_id AND p.span_id = k.span_id`;
 
-/**
- * Stored children of the request's spans ($3) in the joined traces ($1 tenant, $2 trace), as the
- * latency rollup looks up a producer's job runs (rollup-derivation.ts): one pass per trace, an
- * index lookup where spans are indexed by parent.
- */
-const STORED_CHILDREN = `
-  SELECT c.tenant_id, c.trace_id::text, c.span_id::text, c.parent_span_id::text, c.service, c.kind,
-         ${epochNs("c.start_time")}::text AS start_ns, c.duration_ns::text, c.status_code, c.attributes
-  FROM unnest($1::text[], $2::uuid[]) AS t(tenant_id, trace_id)
-  JOIN spans c ON c.tenant_id = t.tenant_id AND c.trace_id = t.trace_id
-  WHERE c.parent_span_id = ANY($3::bigint[])`;
+/** Stored children of the request's spans, by the parent's full key: the callees that arrived first. */
+const STORED_CHILDREN = storedChildrenSql(`
+  c.tenant_id, c.trace_id::text, c.span_id::text, c.parent_span_id::text, c.service, c.kind,
+  ${epochNs("c.start_time")}::text AS start_ns, c.duration_ns::text, c.status_code, c.attributes`);
 
 const INSERT_DELTA = `
   INSERT INTO service_map_delta (tenant_id, minute, caller, service, call_count, error_count, duration_sum_ns,
@@ -58,8 +52,6 @@ interface StoredChild {
   status_code: number;
   attributes: MapSpan["attributes"];
 }
-
-const spanKey = (tenantId: string, traceId: string, spanId: string) => `${tenantId}/${traceId}/${spanId}`;
 
 /**
  * The service map: each new span's entry row, and each parent → child pair across services
@@ -98,25 +90,19 @@ export function serviceMapDerivation({ sql, config, log }: SignalDeps): SpanDeri
 }
 
 /** In the joined stored traces: parents of the request's spans not in it, and stored children of its spans. */
-async function lookupRelatives(tx: TransactionSql, { traces, accepted, joins }: JoinedTraces): Promise<{ parents: readonly StoredParent[]; children: readonly StoredChild[] }> {
+async function lookupRelatives(tx: TransactionSql, { accepted, joins }: JoinedTraces): Promise<{ parents: readonly StoredParent[]; children: readonly StoredChild[] }> {
   const inRequest = new Set<string>();
   for (const { tenantId, span } of accepted) inRequest.add(spanKey(tenantId, span.traceId, span.spanId));
-  const parents = { tenants: [] as string[], traces: [] as string[], spans: [] as string[] };
-  const joinedSpans: string[] = [];
+  const parents = new SpanKeys();
+  const joinedSpans = new SpanKeys();
   for (const { tenantId, span } of accepted) {
     if (!joins(tenantId, span.traceId)) continue;
-    joinedSpans.push(span.spanId);
-    if (span.parentSpanId && !inRequest.has(spanKey(tenantId, span.traceId, span.parentSpanId))) {
-      parents.tenants.push(tenantId);
-      parents.traces.push(span.traceId);
-      parents.spans.push(span.parentSpanId);
-    }
+    joinedSpans.add(tenantId, span.traceId, span.spanId);
+    if (span.parentSpanId && !inRequest.has(spanKey(tenantId, span.traceId, span.parentSpanId))) parents.add(tenantId, span.traceId, span.parentSpanId);
   }
   const [parentRows, childRows] = await Promise.all([
-    parents.spans.length > 0 ? tx.unsafe<StoredParent[]>(STORED_PARENTS, [parents.tenants, parents.traces, parents.spans], { prepare: true }) : [],
-    joinedSpans.length > 0
-      ? tx.unsafe<StoredChild[]>(STORED_CHILDREN, [traces.map((t) => t.tenant_id), traces.map((t) => t.trace_id), joinedSpans], { prepare: true })
-      : [],
+    parents.size > 0 ? tx.unsafe<StoredParent[]>(STORED_PARENTS, parents.columns(), { prepare: true }) : [],
+    joinedSpans.size > 0 ? tx.unsafe<StoredChild[]>(STORED_CHILDREN, joinedSpans.columns(), { prepare: true }) : [],
   ]);
   return { parents: parentRows, children: childRows };
 }

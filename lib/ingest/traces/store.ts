@@ -123,8 +123,14 @@ export class SpanStore {
     const traceIds = traceIdsOf(entries);
     const locks = [...new Set(traceIds.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
     const [, , tenantRows, traceRows] = await Promise.all([
-      // SET LOCAL ROLE and SET LOCAL lock_timeout, as one prepared statement.
-      tx`SELECT set_config('role', 'te_writer', true), set_config('lock_timeout', ${`${this.options.lockTimeoutMs}ms`}, true)`,
+      // SET LOCAL ROLE and SET LOCAL lock_timeout, as one prepared statement. Every statement of
+      // an ingest transaction addresses stored rows by key, one index probe per key, so the plans
+      // that read a table (or a whole index) once for all keys are turned off for it: a day
+      // partition starts empty and unanalysed, and on a young partition the planner prefers them,
+      // a read that grows with the stored trace on every request (ingest.large-trace.test.ts).
+      tx`SELECT set_config('role', 'te_writer', true), set_config('lock_timeout', ${`${this.options.lockTimeoutMs}ms`}, true),
+                set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),
+                set_config('enable_mergejoin', 'off', true), set_config('enable_material', 'off', true)`,
       tx`SELECT pg_advisory_xact_lock(k) FROM unnest(${locks}::bigint[]) AS k`,
       tx<TenantRow[]>`
         SELECT id, kept_retention_days, slow_threshold_ms, keep_ratio FROM tenants WHERE id = ANY(${claimedTenantIds(entries, key)}::text[])`,
