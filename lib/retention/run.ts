@@ -173,6 +173,12 @@ async function dropExpiredPartitions(
 ): Promise<void> {
   const partitions = [];
   for (const table of Object.keys(DAILY_TABLES) as DailyTable[]) partitions.push(...(await listDayPartitions(conn, table)));
+  // A table with a detach held up by a lock: Postgres allows one pending detach per table, so
+  // its other partitions wait for the next run too, which finishes the pending one first.
+  const heldUp = new Set<DailyTable>();
+  const defer = (name: string) => {
+    if (!counts.partitionsDeferred.includes(name)) counts.partitionsDeferred.push(name);
+  };
   for (const partition of partitions) {
     if (partition.end.getTime() > latestCutoff) continue;
     signal?.throwIfAborted();
@@ -181,12 +187,17 @@ async function dropExpiredPartitions(
       if (!partition.attached) await reattach(conn, partition);
       continue;
     }
+    if (heldUp.has(partition.table) && partition.attached) {
+      defer(partition.name);
+      continue;
+    }
     const perTenant = await countByTenant(conn, partition.name);
     try {
       await detachAndDrop(conn, partition);
     } catch (cause) {
       if ((cause as { code?: string }).code !== "55P03") throw cause;
-      if (!counts.partitionsDeferred.includes(partition.name)) counts.partitionsDeferred.push(partition.name);
+      heldUp.add(partition.table);
+      defer(partition.name);
       continue;
     }
     dropped.push(partition.name);
