@@ -48,7 +48,7 @@ const taskIndexing = (slowdown: number, daysAgo: number): Showcase => ({
  */
 export const REGRESSION_CALLS = 24;
 /** How much slower the search index got in the last day. */
-export const INDEX_SLOWDOWN = 15;
+const INDEX_SLOWDOWN = 15;
 
 /**
  * The service map's "p95 rose" (issue 21): search indexing of task updates got 15 times slower
