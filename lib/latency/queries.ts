@@ -5,6 +5,7 @@ import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import { displayLowerNs, displayUpperNs } from "./buckets";
 import type { LatencyFilters } from "./latency-params";
+import { histogramTexts, rollupTenantFilter, withinRollupRetention } from "./rollup-sql";
 import { addHistogramText, emptyHistogram, type MergedHistogram, quantileBucketOf } from "./merged-histogram";
 import { cumulative, displayBucket, middleNs, quantileBucket } from "./sql-quantiles";
 import { chartGrains, coverWindow, HOUR_GRAIN, OPERATION_GRAINS, type Piece, signedCover } from "./tiers";
@@ -27,10 +28,8 @@ const part = (from: Date, to: Date, grains: readonly number[]): Part => ({ piece
  * the tenant's standard retention (ADR-010), before or after the purge.
  */
 function rollupRows(tx: TransactionSql, scope: TenantScope, f: LatencyFilters, parts: readonly Part[]) {
-  const tenants = f.tenants.length > 0 ? f.tenants : scope.all ? null : [...scope.tenantIds];
   const filters = tx`
-    ${tenants ? tx`AND r.tenant_id = ANY(${tenants}::text[])` : tx``}
-    ${scope.all ? tx`` : tx`AND r.tenant_id = ANY(${[...scope.tenantIds]}::text[])`}
+    ${rollupTenantFilter(tx, scope, f.tenants, "r")}
     ${f.service ? tx`AND r.service = ${f.service}` : tx``}
     ${f.operation ? tx`AND r.operation = ${f.operation}` : tx``}`;
   const select = (p: Piece, current: boolean) => tx`
@@ -44,13 +43,7 @@ function rollupRows(tx: TransactionSql, scope: TenantScope, f: LatencyFilters, p
   );
   const union =
     selects.length === 0 ? tx`SELECT r.*, true AS cur, 1::float8 AS sign FROM span_rollup r WHERE false` : selects.reduce((all, one) => tx`${all} UNION ALL ${one}`);
-  // A row past the latest cutoff of any tenant is past its own: one comparison with a value
-  // computed once, where joining tenants for every row cost the operations table ~12% of its time.
-  return tx`(
-    SELECT u.* FROM (${union}) u
-    WHERE u.minute >= (SELECT max(now() - make_interval(days => retention_days)) FROM tenants)
-       OR u.minute >= (SELECT now() - make_interval(days => c.retention_days) FROM tenants c WHERE c.id = u.tenant_id)
-  ) r`;
+  return tx`(SELECT u.* FROM (${union}) u WHERE ${withinRollupRetention(tx, "u")}) r`;
 }
 
 /**
@@ -168,8 +161,7 @@ export async function operationsReport(tx: TransactionSql, scope: TenantScope, f
   const rows = await tx<{ service: string; operation: string; cur: boolean; sign: number; n: number; w: number; we: number; wd: number; buckets: string | null; weights: string | null }[]>`
     SELECT r.service, r.operation, r.cur, r.sign, sum(r.span_count)::float8 AS n,
            sum(r.weighted_count) AS w, sum(r.weighted_errors) AS we, sum(r.weighted_duration_ns) AS wd,
-           string_agg(array_to_string(r.buckets, ','), ',') FILTER (WHERE cardinality(r.buckets) > 0) AS buckets,
-           string_agg(array_to_string(r.weights, ','), ',') FILTER (WHERE cardinality(r.buckets) > 0) AS weights
+           ${histogramTexts(tx, "r")}
     FROM ${rollupRows(tx, scope, f, parts)} GROUP BY 1, 2, 3, 4`;
   const periods = new Map<string, OperationPeriod>();
   for (const r of rows) {

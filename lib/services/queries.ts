@@ -4,6 +4,7 @@ import "server-only";
 import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import { addHistogramText, emptyHistogram, type MergedHistogram, quantileBucketOf } from "@/lib/latency/merged-histogram";
+import { histogramTexts, rollupTenantFilter, withinRollupRetention } from "@/lib/latency/rollup-sql";
 import { middleNs } from "@/lib/latency/sql-quantiles";
 import { coverWindow, HOUR_GRAIN } from "@/lib/latency/tiers";
 import type { ServiceMapFilters } from "./service-map-params";
@@ -25,7 +26,6 @@ interface Period {
  * than each tenant's standard retention.
  */
 async function periodRows(tx: TransactionSql, scope: TenantScope, f: ServiceMapFilters) {
-  const tenants = f.tenants.length > 0 ? f.tenants : scope.all ? null : [...scope.tenantIds];
   const length = f.range.to.getTime() - f.range.from.getTime();
   const parts = [
     { current: false, pieces: coverWindow(new Date(f.range.from.getTime() - length), f.range.from, [HOUR_GRAIN]) },
@@ -35,19 +35,14 @@ async function periodRows(tx: TransactionSql, scope: TenantScope, f: ServiceMapF
     part.pieces.map(
       (p) => tx`
         SELECT r.*, ${part.current}::boolean AS cur FROM service_map_rollup r
-        WHERE r.grain = ${p.grain} AND r.minute >= ${p.from} AND r.minute < ${p.to}
-          ${tenants ? tx`AND r.tenant_id = ANY(${tenants}::text[])` : tx``}
-          ${scope.all ? tx`` : tx`AND r.tenant_id = ANY(${[...scope.tenantIds]}::text[])`}`,
+        WHERE r.grain = ${p.grain} AND r.minute >= ${p.from} AND r.minute < ${p.to} ${rollupTenantFilter(tx, scope, f.tenants, "r")}`,
     ),
   );
   const union = selects.reduce((all, one) => tx`${all} UNION ALL ${one}`);
   return tx<{ caller: string; service: string; cur: boolean; w: number; we: number; buckets: string | null; weights: string | null }[]>`
-    SELECT u.caller, u.service, u.cur, sum(u.weighted_count) AS w, sum(u.weighted_errors) AS we,
-           string_agg(array_to_string(u.buckets, ','), ',') FILTER (WHERE cardinality(u.buckets) > 0) AS buckets,
-           string_agg(array_to_string(u.weights, ','), ',') FILTER (WHERE cardinality(u.buckets) > 0) AS weights
+    SELECT u.caller, u.service, u.cur, sum(u.weighted_count) AS w, sum(u.weighted_errors) AS we, ${histogramTexts(tx, "u")}
     FROM (${union}) u
-    WHERE u.minute >= (SELECT max(now() - make_interval(days => retention_days)) FROM tenants)
-       OR u.minute >= (SELECT now() - make_interval(days => c.retention_days) FROM tenants c WHERE c.id = u.tenant_id)
+    WHERE ${withinRollupRetention(tx, "u")}
     GROUP BY 1, 2, 3`;
 }
 

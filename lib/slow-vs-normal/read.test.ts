@@ -82,6 +82,23 @@ describe("slowVsNormalIn", () => {
     expect(result.attributes.find((a) => a.key === "big")?.values[0]).toMatchObject({ value: BIG, selection: 1, baseline: 0 });
   });
 
+  it("counts each value of a list once per trace carrying it, however many traces share the list", async () => {
+    // Two hours back, away from the other tests' window: 4 slow traces tagged [a, b]; 6 fast ones,
+    // 3 tagged [a, b] and 3 [b, c].
+    await t.sql`
+      INSERT INTO traces (tenant_id, trace_id, start_time, end_time, duration_ns, root_span_id, root_service, root_name,
+                          span_count, error_count, services, has_error, attributes)
+      SELECT 'alpha', md5('lists' || i)::uuid, ${now} - interval '2 hours' + i * interval '1 second', ${now},
+             CASE WHEN i < 4 THEN 2000000000 ELSE 10000000 END, 1, 'web', 'GET /x', 1, 0, ARRAY['web'], false,
+             jsonb_build_object('tags', CASE WHEN i < 7 THEN '["a", "b"]'::jsonb ELSE '["b", "c"]'::jsonb END)
+      FROM generate_series(0, 9) AS i`;
+    const window = { from: new Date(now.getTime() - 7_300_000).toISOString(), to: new Date(now.getTime() - 7_000_000).toISOString() };
+    const result = await t.asReader(ALL, (tx) => slowVsNormalIn(tx, ALL, filters(window), slow, { now }));
+    expect(result.selection.total + result.baseline.total).toBe(10);
+    const tags = result.attributes.find((a) => a.key === "tags")!.values.map((v) => [v.value, v.selection, v.baseline]);
+    expect(tags.sort()).toEqual([['"a"', 4, 3], ['"b"', 4, 6], ['"c"', 0, 3]]);
+  });
+
   it("applies the search's own filters to both sides", async () => {
     const result = await t.asReader(ALL, (tx) => slowVsNormalIn(tx, ALL, filters({ range: "1h", attr: "region = us" }), slow, { now }));
     expect(result).toMatchObject({ selection: { total: 0 }, baseline: { total: 540 }, attributes: [] });

@@ -3,7 +3,7 @@ import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import { withTenantScope } from "@/lib/db/scoped";
 import { probedConditions } from "@/lib/traces/search/search-probes";
-import type { SearchFilters } from "@/lib/traces/search/search-params";
+import type { AttributeCondition, SearchFilters } from "@/lib/traces/search/search-params";
 import { searchWhere, searchWindow } from "@/lib/traces/search/search-sql";
 import { rankAttributes, RANK_LIMITS, type FacetCount, type RankLimits, type SlowVsNormal } from "./rank";
 import type { Selection } from "./selection-params";
@@ -33,6 +33,17 @@ function inSelection(tx: TransactionSql, s: Selection): Fragment {
   return parts.reduce((acc, p) => tx`${acc} AND ${p}`, tx`true`);
 }
 
+/**
+ * Every trace of the search's window, whether in the selection or not: what the summaries'
+ * covering index (traces_tenant_start_idx, migration 0025) holds, so it is read index-only.
+ */
+export function windowTraces(tx: TransactionSql, scope: TenantScope, f: SearchFilters, selection: Selection, now: Date, probed: ReadonlySet<AttributeCondition>): Fragment {
+  return tx`
+    SELECT t.tenant_id, t.trace_id, (${inSelection(tx, selection)}) AS sel
+    FROM traces t JOIN tenants n ON n.id = t.tenant_id
+    WHERE ${searchWhere(tx, scope, f, now, probed)}`;
+}
+
 interface CountRow {
   selected: number;
   rest: number;
@@ -50,7 +61,9 @@ interface CountRow {
  * range): up to `sample` traces of each side, picked by a hash of the trace id so a reload
  * reads the same ones and the sample spreads over the window, their summaries' values counted
  * per side in the database. A lookup by id has no window and is left out. The transaction is
- * the caller's, under the reader role (withTenantScope).
+ * the caller's, under the reader role (withTenantScope). Sampled traces mostly share whole
+ * value lists (a route, a region), so each distinct list is counted once per side before its
+ * values are taken apart: a tenth of the rows to expand and hash (BENCHMARKS.md, Slow versus normal).
  */
 export async function slowVsNormalIn(tx: TransactionSql, scope: TenantScope, search: SearchFilters, selection: Selection, options: SlowVsNormalOptions = {}): Promise<SlowVsNormal> {
   const { now = new Date(), sample = SAMPLE_PER_SIDE, limits = RANK_LIMITS } = options;
@@ -59,11 +72,7 @@ export async function slowVsNormalIn(tx: TransactionSql, scope: TenantScope, sea
   const window = searchWindow(scope, f, now);
   const probed = window ? await probedConditions(tx, f.attr ?? [], window) : new Set<never>();
   const rows = await tx<CountRow[]>`
-    WITH m AS MATERIALIZED (
-      SELECT t.tenant_id, t.trace_id, (${inSelection(tx, selection)}) AS sel
-      FROM traces t JOIN tenants n ON n.id = t.tenant_id
-      WHERE ${searchWhere(tx, scope, f, now, probed)}
-    ),
+    WITH m AS MATERIALIZED (${windowTraces(tx, scope, f, selection, now, probed)}),
     picked AS MATERIALIZED (
       SELECT p.sel, t.tenant_id, t.root_name, t.services, t.has_error, t.attributes
       FROM ((SELECT tenant_id, trace_id, true AS sel FROM m WHERE sel ORDER BY hashtext(trace_id::text), tenant_id, trace_id LIMIT ${sample})
@@ -75,18 +84,21 @@ export async function slowVsNormalIn(tx: TransactionSql, scope: TenantScope, sea
       SELECT (SELECT count(*) FROM m WHERE sel)::int AS selected, (SELECT count(*) FROM m WHERE NOT sel)::int AS rest,
              (SELECT count(*) FROM picked WHERE sel)::int AS "selectionSample", (SELECT count(*) FROM picked WHERE NOT sel)::int AS "baselineSample"
     ),
+    attribute_lists AS (
+      SELECT p.sel, a.key, a.value, count(*) AS n FROM picked p, jsonb_each(p.attributes) a GROUP BY 1, 2, 3
+    ),
     facets AS (
-      SELECT sel, 'tenant' AS kind, 'tenant' AS key, to_jsonb(tenant_id)::text AS value FROM picked
-      UNION ALL SELECT sel, 'operation', 'operation', to_jsonb(root_name)::text FROM picked WHERE root_name IS NOT NULL
-      UNION ALL SELECT sel, 'status', 'status', CASE WHEN has_error THEN '"error"' ELSE '"ok"' END FROM picked
-      UNION ALL SELECT p.sel, 'service', 'service', to_jsonb(s.name)::text FROM picked p, unnest(p.services) AS s(name)
+      SELECT sel, 'tenant' AS kind, 'tenant' AS key, to_jsonb(tenant_id)::text AS value, 1::bigint AS n FROM picked
+      UNION ALL SELECT sel, 'operation', 'operation', to_jsonb(root_name)::text, 1 FROM picked WHERE root_name IS NOT NULL
+      UNION ALL SELECT sel, 'status', 'status', CASE WHEN has_error THEN '"error"' ELSE '"ok"' END, 1 FROM picked
+      UNION ALL SELECT p.sel, 'service', 'service', to_jsonb(s.name)::text, 1 FROM picked p, unnest(p.services) AS s(name)
       UNION ALL
-      SELECT p.sel, 'attribute', a.key, v.value::text
-      FROM picked p, jsonb_each(p.attributes) a,
+      SELECT a.sel, 'attribute', a.key, v.value::text, a.n
+      FROM attribute_lists a,
            jsonb_array_elements(CASE WHEN jsonb_typeof(a.value) = 'array' THEN a.value ELSE jsonb_build_array(a.value) END) v
     ),
     counted AS (
-      SELECT kind, key, value, (count(*) FILTER (WHERE sel))::int AS s, (count(*) FILTER (WHERE NOT sel))::int AS b
+      SELECT kind, key, value, coalesce(sum(n) FILTER (WHERE sel), 0)::int AS s, coalesce(sum(n) FILTER (WHERE NOT sel), 0)::int AS b
       FROM facets GROUP BY kind, key, value
     ),
     ranked AS (

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../db/testing/test-db";
 import { SpanStatus } from "../../db/span-codec/kind-and-status";
+import { rose } from "../../lib/services/types";
 import { DEMO_TENANTS, generateDemoTraces, seedTenants } from "./index";
+import { REGRESSION_CALLS } from "./scenarios/showcase";
 
 const SEED = 20241124;
 const NOW = new Date("2025-03-14T15:00:00Z");
@@ -148,6 +150,22 @@ describe("generateDemoTraces", () => {
     expect(showcase!.root_ms).toBeLessThan(500);
     expect(showcase!.job_ms).toBeGreaterThan(0.8 * showcase!.e2e_ms);
     expect(showcase!.is_slow).toBe(false);
+  });
+
+  it("holds the regression: search indexing got slower in the last day, enough calls each day for the service map to say so", async () => {
+    const days = await t.sql<{ last: boolean; calls: number; p95: number }[]>`
+      SELECT c.start_time >= ${NOW}::timestamptz - interval '1 day' AS last, count(*)::int AS calls,
+             (percentile_disc(0.95) WITHIN GROUP (ORDER BY c.duration_ns))::float8 AS p95
+      FROM spans c JOIN spans p ON p.tenant_id = c.tenant_id AND p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
+      WHERE p.service = 'outbox-relay' AND c.service = 'search-service' AND c.start_time >= ${NOW}::timestamptz - interval '2 days'
+      GROUP BY 1`;
+    const figures = (last: boolean) => {
+      const d = days.find((r) => r.last === last)!;
+      return { count: d.calls, errorRate: 0, p50Ns: null, p95Ns: d.p95 };
+    };
+    expect(figures(false).count).toBeGreaterThanOrEqual(REGRESSION_CALLS);
+    expect(figures(true).count).toBeGreaterThanOrEqual(REGRESSION_CALLS);
+    expect(rose(figures(true), figures(false)).p95).toBe(true);
   });
 
   it("spreads traffic over all 8 tenants with one large tenant and a long tail", async () => {

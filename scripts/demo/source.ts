@@ -15,12 +15,13 @@ export interface SourceOptions {
   resources: Map<ServiceName, DemoResource[]>;
 }
 
-const DAY_US = 86_400_000_000;
+const HOUR_US = 3_600_000_000;
+const DAY_US = 24 * HOUR_US;
 
 /**
- * An endless, seeded sequence of demo traces, rendered as COPY rows: the showcases first (one
- * trace per case the explorer must show, of the first tenant, in the window's last day), then
- * the traffic mix.
+ * An endless, seeded sequence of demo traces, rendered as COPY rows: the showcases first (the
+ * traces of each case the explorer must show, of the first tenant, in the window's last days),
+ * then the traffic mix.
  */
 export class DemoTraceSource {
   traces = 0;
@@ -47,12 +48,21 @@ export class DemoTraceSource {
     const showcase = SHOWCASES[this.traces];
     const tenant = showcase ? this.options.tenants[0]! : this.options.tenants[this.rng.weighted(this.weights)]!;
     const trace = showcase ? buildShowcase(showcase, this.showcaseRng, tenant) : buildTrace(this.rng, tenant);
-    const from = showcase ? Math.max(this.options.fromUs, this.options.toUs - DAY_US) : this.options.fromUs;
-    const origin = placeTrace(showcase ? this.showcaseRng : this.clock, tenant, from, this.options.toUs, trace.lastEnd());
+    const { from, to } = showcase ? this.showcaseDay(showcase.daysAgo ?? 0) : { from: this.options.fromUs, to: this.options.toUs };
+    const origin = placeTrace(showcase ? this.showcaseRng : this.clock, tenant, from, to, trace.lastEnd());
     const summary = this.rows.write(trace, origin, spans);
     if (logs) for (const record of demoTraceLogs(trace, origin, this.options.resources)) logs.push(record);
     this.traces++;
     this.spans += trace.spans.length;
     return { summary, spans: trace.spans.length };
+  }
+
+  /**
+   * A showcase's day of the window, less its oldest hour: a view of the last 24 hours (or the
+   * 24 before) opened up to an hour after the seed still holds it in the same day.
+   */
+  private showcaseDay(daysAgo: number): { from: number; to: number } {
+    const to = Math.max(this.options.fromUs, this.options.toUs - daysAgo * DAY_US);
+    return { from: Math.min(to, Math.max(this.options.fromUs, to - DAY_US + HOUR_US)), to };
   }
 }

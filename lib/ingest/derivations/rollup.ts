@@ -2,6 +2,7 @@ import "server-only";
 import type { Sql } from "@/db/connect";
 import { SpanKind } from "@/db/span-codec/kind-and-status";
 import { epochNs } from "../traces/sql-time";
+import { foldDeltas, type DeltaFold } from "./fold-deltas";
 
 /**
  * Maintains `span_rollup` (db/schema-rollup.ts), the latency rollup the latency views read
@@ -167,23 +168,9 @@ const foldGrain = (g: Grain) => {
   ${MERGE}`;
 };
 
-const FOLD_LOCK = 7_201_115;
-const CREATE_FOLDING = `CREATE TEMP TABLE IF NOT EXISTS folding (LIKE span_rollup_delta) ON COMMIT DELETE ROWS`;
-const FOLD_GRAINS = GRAINS.map(foldGrain);
+const FOLD: DeltaFold = { lock: 7_201_115, delta: "span_rollup_delta", folding: "folding", statements: GRAINS.map(foldGrain) };
 
-/**
- * Merges the committed rows of `span_rollup_delta` into every grain of `span_rollup` and deletes
- * them, in one transaction: a row is folded exactly once, even with several folders (they take
- * turns). Rows committed meanwhile wait for the next fold.
- * Returns how many delta rows were folded.
- */
-export async function foldRollupDeltas(sql: Sql): Promise<number> {
-  return (await sql.begin(async (tx) => {
-    await tx`SELECT pg_advisory_xact_lock(${FOLD_LOCK})`;
-    await tx.unsafe(CREATE_FOLDING);
-    const moved = await tx`WITH d AS (DELETE FROM span_rollup_delta RETURNING *) INSERT INTO pg_temp.folding SELECT * FROM d`;
-    if (moved.count === 0) return 0;
-    for (const statement of FOLD_GRAINS) await tx.unsafe(statement);
-    return moved.count;
-  })) as number;
+/** Merges the committed rows of `span_rollup_delta` into every grain of `span_rollup` (foldDeltas); returns how many. */
+export function foldRollupDeltas(sql: Sql): Promise<number> {
+  return foldDeltas(sql, FOLD);
 }

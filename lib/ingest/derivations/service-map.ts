@@ -1,6 +1,7 @@
 import "server-only";
 import type { Sql } from "@/db/connect";
 import { SpanKind } from "@/db/span-codec/kind-and-status";
+import { foldDeltas, type DeltaFold } from "./fold-deltas";
 import { weightOf } from "./rollup";
 
 /**
@@ -83,25 +84,18 @@ export async function rebuildServiceMapSince(sql: Sql, from: Date): Promise<void
   });
 }
 
-const FOLD_LOCK = 7_201_116;
-const CREATE_FOLDING = `CREATE TEMP TABLE IF NOT EXISTS folding_service_map (LIKE service_map_delta) ON COMMIT DELETE ROWS`;
 const DELTA_ROWS = `
   SELECT tenant_id, minute, caller, service, call_count AS n, error_count AS e, duration_sum_ns AS d,
          weighted_count AS w, weighted_errors AS we, weighted_duration_ns AS wd, buckets, weights
   FROM pg_temp.folding_service_map`;
-const FOLD_GRAINS = SERVICE_MAP_GRAINS.map((g) => upsert(g, DELTA_ROWS));
+const FOLD: DeltaFold = {
+  lock: 7_201_116,
+  delta: "service_map_delta",
+  folding: "folding_service_map",
+  statements: SERVICE_MAP_GRAINS.map((g) => upsert(g, DELTA_ROWS)),
+};
 
-/**
- * Merges the committed rows of `service_map_delta` into both grains and deletes them, in one
- * transaction, folders taking turns, so each is counted exactly once. Returns how many rows.
- */
-export async function foldServiceMapDeltas(sql: Sql): Promise<number> {
-  return (await sql.begin(async (tx) => {
-    await tx`SELECT pg_advisory_xact_lock(${FOLD_LOCK})`;
-    await tx.unsafe(CREATE_FOLDING);
-    const moved = await tx`WITH d AS (DELETE FROM service_map_delta RETURNING *) INSERT INTO pg_temp.folding_service_map SELECT * FROM d`;
-    if (moved.count === 0) return 0;
-    for (const statement of FOLD_GRAINS) await tx.unsafe(statement);
-    return moved.count;
-  })) as number;
+/** Merges the committed rows of `service_map_delta` into both grains (foldDeltas); returns how many. */
+export function foldServiceMapDeltas(sql: Sql): Promise<number> {
+  return foldDeltas(sql, FOLD);
 }

@@ -3,7 +3,7 @@ import { TraceBuilder, type TenantProfile } from "../trace-builder";
 import { changeRole, createApiKey, login } from "./accounts";
 import { changeSubscription, listInvoices, usageReport } from "./billing";
 import { bigTraceSize, bulkImport, reindexJob } from "./bulk";
-import { createTask, getProject, listProjects, listTasks, updateTask } from "./projects";
+import { createTask, getProject, listProjects, listTasks, UPDATE_TASK_ENDPOINT, updateTask } from "./projects";
 import { requestExport } from "./reports";
 import { cronTrace, sessionCleanup, usageRollup } from "./scheduled";
 import { searchTasks } from "./search";
@@ -29,7 +29,7 @@ const SCENARIOS: Scenario[] = [
   web(10, { method: "GET", route: "/api/projects/:projectId/tasks", auth: "session", priority: "normal" }, listTasks),
   web(9, { method: "GET", route: "/api/search", auth: "session", priority: "low" }, searchTasks),
   web(8, { method: "POST", route: "/api/projects/:projectId/tasks", auth: "session", priority: "normal" }, createTask),
-  web(6, { method: "PATCH", route: "/api/tasks/:taskId", auth: "session", priority: "normal" }, updateTask),
+  web(6, UPDATE_TASK_ENDPOINT, updateTask),
   web(4, { method: "GET", route: "/api/billing/invoices", auth: "session", priority: "normal" }, listInvoices),
   web(2.5, { method: "GET", route: "/api/reports/usage", auth: "session", priority: "normal" }, usageReport),
   web(2, { method: "PUT", route: "/api/billing/subscription", auth: "session", priority: "high" }, changeSubscription),

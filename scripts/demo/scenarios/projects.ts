@@ -3,7 +3,7 @@ import type { DemoSpan, TraceBuilder } from "../trace-builder";
 import { enqueueJob, insertOutboxEvent, relayOutboxEvent, type EventHandler, type JobSpec } from "./async";
 import { FAILURES } from "./failures";
 import { BEGIN, cached, callService, COMMIT, db, query, redis, ROLLBACK, search, STATEMENT_TIMEOUT_US, type Query, type Served } from "./infra";
-import type { Handler } from "./web";
+import type { Endpoint, Handler } from "./web";
 
 const PROJECTS = query("SELECT", "projects", "SELECT id, name, owner_id, updated_at FROM projects WHERE tenant_id = $1 ORDER BY updated_at DESC LIMIT $2", 1_400);
 const PROJECT = query("SELECT", "projects", "SELECT id, name, owner_id, settings FROM projects WHERE tenant_id = $1 AND id = $2", 700);
@@ -49,10 +49,11 @@ const notifyWatchers: EventHandler = {
   },
 };
 
-const indexTask: EventHandler = {
+/** Search indexes the task; `slowdown` stretches the index call (the demo's regression, showcase.ts). */
+const indexTask = (slowdown: number): EventHandler => ({
   service: "search-service",
-  work: (t, span, at) => ({ end: search(t, span, at, "index", "tasks", "PUT /tasks/_doc/?", 6_000) }),
-};
+  work: (t, span, at) => ({ end: search(t, span, at, "index", "tasks", "PUT /tasks/_doc/?", 6_000, { slowdown }) }),
+});
 
 const taskDigest: JobSpec = {
   name: "task-digest",
@@ -65,7 +66,7 @@ const taskDigest: JobSpec = {
   },
 };
 
-function writeTask(t: TraceBuilder, s: DemoSpan, at: number, statement: Query, eventName: string, created: boolean): Served {
+function writeTask(t: TraceBuilder, s: DemoSpan, at: number, statement: Query, eventName: string, created: boolean, indexSlowdown = 1): Served {
   if (t.rng.chance(0.02)) return { end: at + t.latency(300, 0.3), status: 422 };
   let end = db(t, s, at, BEGIN);
   const conflict = t.fails(0.003);
@@ -73,7 +74,7 @@ function writeTask(t: TraceBuilder, s: DemoSpan, at: number, statement: Query, e
   if (conflict) return { end: db(t, s, end + 10, ROLLBACK), status: 500, failure: FAILURES.deadlock };
   const event = insertOutboxEvent(t, s, end + 10, eventName);
   end = db(t, s, event.insertedAt + 10, COMMIT);
-  relayOutboxEvent(t, event, end, created ? [notifyWatchers, indexTask] : [indexTask]);
+  relayOutboxEvent(t, event, end, created ? [notifyWatchers, indexTask(indexSlowdown)] : [indexTask(indexSlowdown)]);
   end = redis(t, s, end + 20, "DEL", "tasks:?:board");
   return { end, status: created ? 201 : 200 };
 }
@@ -87,5 +88,12 @@ export const createTask: Handler = (t, api, at) => {
   return served;
 };
 
-export const updateTask: Handler = (t, api, at) =>
-  callService(t, api, "projects-service", "PATCH", "/internal/tasks/{id}", at, (s, at) => writeTask(t, s, at, UPDATE_TASK, "task.updated", false));
+export const UPDATE_TASK_ENDPOINT: Endpoint = { method: "PATCH", route: "/api/tasks/:taskId", auth: "session", priority: "normal" };
+
+/** A task update, its search indexing `indexSlowdown` times slower than usual. */
+export const updateTaskIndexedAt =
+  (indexSlowdown: number): Handler =>
+  (t, api, at) =>
+    callService(t, api, "projects-service", "PATCH", "/internal/tasks/{id}", at, (s, at) => writeTask(t, s, at, UPDATE_TASK, "task.updated", false, indexSlowdown));
+
+export const updateTask = updateTaskIndexedAt(1);

@@ -1,6 +1,8 @@
+import { SpanKind } from "../../../db/span-codec/kind-and-status";
 import type { Random } from "../random";
 import { TraceBuilder, type DemoSpan, type TenantProfile } from "../trace-builder";
 import { bulkImport } from "./bulk";
+import { UPDATE_TASK_ENDPOINT, updateTaskIndexedAt } from "./projects";
 import { webRequest } from "./web";
 
 /** A trace every demo holds whatever its size and seed: the mix alone makes it too rarely. */
@@ -9,6 +11,8 @@ export interface Showcase {
   build: (t: TraceBuilder) => void;
   /** Whether the candidate shows the case (a random failure may have cut it short). */
   shows: (t: TraceBuilder) => boolean;
+  /** The day of the window it falls in, counted back from its end: 0 (the default) is the last day. */
+  daysAgo?: number;
 }
 
 const depthOf = (span: DemoSpan) => {
@@ -31,7 +35,32 @@ const ASYNC_JOB_WITH_ERRORS_DEEP_IN_A_BIG_TRACE: Showcase = {
     t.spans.some((s) => s.status === 2 && s.events?.some((e) => e.name === "exception") && depthOf(s) >= 5),
 };
 
-export const SHOWCASES: Showcase[] = [ASYNC_JOB_WITH_ERRORS_DEEP_IN_A_BIG_TRACE];
+/** Task updates whose search indexing (outbox-relay → search-service) took `slowdown` times its usual time. */
+const taskIndexing = (slowdown: number, daysAgo: number): Showcase => ({
+  build: (t) => webRequest(t, UPDATE_TASK_ENDPOINT, updateTaskIndexedAt(slowdown)),
+  shows: (t) => t.spans.some((s) => s.service === "search-service" && s.kind === SpanKind.Consumer),
+  daysAgo,
+});
+
+/**
+ * Calls on one edge each of the last two days: enough for the service map to weigh a change
+ * (lib/services/types.ts counts one from 20 calls a window), whatever the traffic mix puts there.
+ */
+export const REGRESSION_CALLS = 24;
+/** How much slower the search index got in the last day. */
+const INDEX_SLOWDOWN = 15;
+
+/**
+ * The service map's "p95 rose" (issue 21): search indexing of task updates got 15 times slower
+ * in the window's last day, against the day before, so a 24-hour map marks outbox-relay →
+ * search-service whatever the seed and the weekday.
+ */
+const SEARCH_INDEX_REGRESSION: Showcase[] = [
+  ...Array.from({ length: REGRESSION_CALLS }, () => taskIndexing(1, 1)),
+  ...Array.from({ length: REGRESSION_CALLS }, () => taskIndexing(INDEX_SLOWDOWN, 0)),
+];
+
+export const SHOWCASES: Showcase[] = [ASYNC_JOB_WITH_ERRORS_DEEP_IN_A_BIG_TRACE, ...SEARCH_INDEX_REGRESSION];
 
 const MAX_TRIES = 100;
 
