@@ -42,7 +42,7 @@ export function LogsPanel({ model, traceId, tenant, traceStartUs, selected, onSe
   const selectedId = selected >= 0 ? model.ids[selected] : undefined;
 
   return (
-    <section id={LOGS_PANEL_ID} aria-label="Trace logs" data-testid="logs-panel" className="mt-2 flex h-56 shrink-0 flex-col rounded border border-zinc-200 text-xs dark:border-zinc-800">
+    <section id={LOGS_PANEL_ID} aria-label="Trace logs" data-testid="logs-panel" className="mt-2 flex h-48 shrink-0 flex-col rounded border border-zinc-200 text-xs dark:border-zinc-800">
       <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-2 py-1 dark:border-zinc-800">
         <h2 className="font-semibold">Logs</h2>
         <label className="flex items-center gap-1">
