@@ -43,3 +43,13 @@ export function LogBody({ line }: { line: LogLine }) {
     </span>
   );
 }
+
+/** Asks for the next page of lines by time, while there is one. */
+export function LoadLaterLines({ logs, className }: { logs: { hasMore: boolean; loadingMore: boolean; more: () => void }; className: string }) {
+  if (!logs.hasMore) return null;
+  return (
+    <button type="button" onClick={logs.more} disabled={logs.loadingMore} className={`text-sky-700 disabled:opacity-50 dark:text-sky-400 ${className}`}>
+      {logs.loadingMore ? "Loading later lines…" : "Load later lines"}
+    </button>
+  );
+}

@@ -8,7 +8,7 @@ import { SEVERITY_LEVELS, type SeverityLevel } from "@/lib/logs/severity";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import { logOffsetNs, type LogLine } from "@/lib/waterfall/trace-logs";
 import { useDebounced } from "./find-box";
-import { LevelBadge, LogBody } from "./log-entry";
+import { LevelBadge, LoadLaterLines, LogBody } from "./log-entry";
 import { useTraceLogs } from "./use-trace-logs";
 
 interface Props {
@@ -87,11 +87,7 @@ export function LogsPanel({ model, traceId, tenant, traceStartUs, selected, onSe
         ))}
         {!logs.loading && !logs.error && logs.lines.length === 0 && <li className="px-2 py-1 text-zinc-500">{filtered ? "No line matches." : "This trace has no logs."}</li>}
       </ol>
-      {logs.hasMore && (
-        <button type="button" onClick={logs.more} disabled={logs.loadingMore} className="border-t border-zinc-200 px-2 py-1 text-left text-sky-700 hover:bg-zinc-50 disabled:opacity-50 dark:border-zinc-800 dark:text-sky-400 dark:hover:bg-zinc-900">
-          {logs.loadingMore ? "Loading later lines…" : "Load later lines"}
-        </button>
-      )}
+      <LoadLaterLines logs={logs} className="border-t border-zinc-200 px-2 py-1 text-left hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-900" />
     </section>
   );
 }

@@ -12,7 +12,7 @@ import type { TraceModel } from "@/lib/waterfall/trace-model";
 import { VisibleName } from "@/components/format/visible-name";
 import { escapeInvisible } from "@/lib/format/visible-text";
 import { logOffsetNs } from "@/lib/waterfall/trace-logs";
-import { LevelBadge, LogBody } from "./log-entry";
+import { LevelBadge, LoadLaterLines, LogBody } from "./log-entry";
 import { useSpanDetail } from "./use-span-detail";
 import { useTraceLogs } from "./use-trace-logs";
 
@@ -129,11 +129,7 @@ function SpanLogs({ model, span, traceId, tenant, traceStartUs }: { model: Trace
           </li>
         ))}
       </ol>
-      {logs.hasMore && (
-        <button type="button" onClick={logs.more} disabled={logs.loadingMore} className="mt-1 text-sky-700 underline disabled:opacity-50 dark:text-sky-400">
-          {logs.loadingMore ? "Loading later lines…" : "Load later lines"}
-        </button>
-      )}
+      <LoadLaterLines logs={logs} className="mt-1 underline" />
     </Section>
   );
 }

@@ -117,7 +117,8 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
       <div className="flex shrink-0 items-center overflow-hidden whitespace-nowrap pr-2" style={{ width: NAME_COLUMN }}>
         <TreeCell guides={guidesFor(model, span)} kids={kids} collapsed={collapsed} name={name} onToggle={() => onToggle(span)} />
         <span className="mr-1.5 inline-block h-2.5 w-1 shrink-0 rounded-sm" style={{ background: color }} aria-hidden />
-        <span className="mr-1 shrink-0 text-zinc-500"><VisibleName text={service} /></span>
+        {/* On the selected row's tint, the greys darken (lighten in dark mode) to keep 4.5:1. */}
+        <span className={`mr-1 shrink-0 ${selected ? "text-zinc-700 dark:text-zinc-300" : "text-zinc-500"}`}><VisibleName text={service} /></span>
         <span className={`truncate ${error ? "text-red-700 dark:text-red-400" : ""}`}><VisibleName text={name} /></span>
         {error && (
           <span className="ml-1 shrink-0 font-bold text-red-600" title="error status" data-testid="error-marker">
@@ -182,7 +183,7 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
         <span
           data-testid="duration-label"
           data-place={place}
-          className={`absolute top-1 whitespace-nowrap px-1 text-[11px] ${place === "inside" ? "font-medium text-white [text-shadow:0_0_2px_rgb(0_0_0/0.8)]" : "text-zinc-600 dark:text-zinc-400"}`}
+          className={`absolute top-1 whitespace-nowrap px-1 text-[11px] ${place === "inside" ? "font-medium text-white [text-shadow:0_0_2px_rgb(0_0_0/0.8)]" : selected ? "text-zinc-700 dark:text-zinc-200" : "text-zinc-600 dark:text-zinc-400"}`}
           style={place === "after" ? { left: pct(left + width) } : place === "before" ? { right: pct(1 - left) } : { right: pct(1 - Math.min(1, left + width)) }}
         >
           {label}
