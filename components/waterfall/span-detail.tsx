@@ -11,13 +11,18 @@ import { SPAN_KIND_LABELS, SPAN_KIND_SERVER } from "@/lib/waterfall/span-page";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import { VisibleName } from "@/components/format/visible-name";
 import { escapeInvisible } from "@/lib/format/visible-text";
+import { logOffsetNs } from "@/lib/waterfall/trace-logs";
+import { LevelBadge, LoadLaterLines, LogBody } from "./log-entry";
 import { useSpanDetail } from "./use-span-detail";
+import { useTraceLogs } from "./use-trace-logs";
 
 interface Props {
   model: TraceModel;
   span: number;
   traceId: string;
   tenant: string;
+  /** The trace's start, µs since the epoch (decimal text), for where the span's log lines fall in it. */
+  traceStartUs: string;
   selfTime: number | undefined;
   /** Pixels, set by the splitter. */
   width: number;
@@ -100,7 +105,36 @@ function SpanLink({ model, span, traceId, tenant, onSelect, children }: { model:
   );
 }
 
-export function SpanDetail({ model, span, traceId, tenant, selfTime, width, onSelect, onClose }: Props) {
+/** The lines the span wrote, oldest first, each at its time into the span; later ones on demand. */
+function SpanLogs({ model, span, traceId, tenant, traceStartUs }: { model: TraceModel; span: number; traceId: string; tenant: string; traceStartUs: string }) {
+  const logs = useTraceLogs(traceId, tenant, { span: model.ids[span]! });
+  return (
+    <Section title={`Logs (${logs.loading ? "…" : `${logs.lines.length}${logs.hasMore ? "+" : ""}`})`}>
+      {logs.error && <p className="text-red-600">Could not load the logs: {logs.error}</p>}
+      {!logs.loading && !logs.error && logs.lines.length === 0 && <p className="text-zinc-500">none</p>}
+      <ol data-testid="span-logs" className="space-y-1">
+        {logs.lines.map((line, k) => (
+          <li key={k} data-testid="span-log-line">
+            <p className="flex items-start gap-1.5">
+              <LevelBadge line={line} />
+              <span className="shrink-0 text-zinc-500">{formatDuration(Math.max(0, Math.round(logOffsetNs(line, traceStartUs) - model.start[span]!)))}</span>
+              <LogBody line={line} />
+            </p>
+            {Object.keys(line.attributes).length > 0 && (
+              <details className="ml-14">
+                <summary className="cursor-pointer text-zinc-500">attributes ({Object.keys(line.attributes).length})</summary>
+                <KeyValues values={line.attributes} />
+              </details>
+            )}
+          </li>
+        ))}
+      </ol>
+      <LoadLaterLines logs={logs} className="mt-1 underline" />
+    </Section>
+  );
+}
+
+export function SpanDetail({ model, span, traceId, tenant, traceStartUs, selfTime, width, onSelect, onClose }: Props) {
   const spanId = model.ids[span]!;
   const query = useSpanDetail(traceId, tenant, spanId);
   const d = query.data;
@@ -211,6 +245,7 @@ export function SpanDetail({ model, span, traceId, tenant, selfTime, width, onSe
               </ul>
             </Section>
           )}
+          <SpanLogs model={model} span={span} traceId={traceId} tenant={tenant} traceStartUs={traceStartUs} />
           <Section title="Attributes">
             <KeyValues values={d.attributes} />
             <Dropped count={d.dropped.attributes} what="attributes" />

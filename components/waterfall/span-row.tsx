@@ -9,7 +9,9 @@ import { fractionOf, type ViewWindow } from "@/lib/waterfall/time-axis";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import { childCount } from "@/lib/waterfall/trace-model";
 import { guidesFor, type Guide } from "@/lib/waterfall/tree-rows";
+import type { LogMarker } from "@/lib/waterfall/trace-logs";
 import { INDENT, NAME_COLUMN, ROW_HEIGHT } from "./layout";
+import { LEVEL_COLOR } from "./log-entry";
 import { VisibleName } from "@/components/format/visible-name";
 import { escapeInvisible } from "@/lib/format/visible-text";
 
@@ -26,6 +28,8 @@ export interface SpanRowProps {
   critical: number[] | undefined;
   /** Queue waits on the critical path before this span started ([start, end] pairs). */
   wait: number[] | undefined;
+  /** The log lines written in this span (those loaded), at their times. */
+  logs: LogMarker[] | undefined;
   /** The timeline column's width in pixels: decides where the duration label fits. */
   timelinePx: number;
   onSelect: (span: number) => void;
@@ -81,7 +85,7 @@ export function TreeCell({ guides, kids, collapsed, name, onToggle }: { guides: 
 }
 
 /** One span: its name with the indent guides, and its bar on the time axis. */
-export const SpanRow = memo(function SpanRow({ model, span, top, view, selected, match, collapsed, critical, wait, timelinePx, onSelect, onToggle, onEvent }: SpanRowProps) {
+export const SpanRow = memo(function SpanRow({ model, span, top, view, selected, match, collapsed, critical, wait, logs, timelinePx, onSelect, onToggle, onEvent }: SpanRowProps) {
   const kids = childCount(model, span);
   const service = model.services[model.service[span]!]!;
   const name = model.names[model.name[span]!]!;
@@ -113,7 +117,8 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
       <div className="flex shrink-0 items-center overflow-hidden whitespace-nowrap pr-2" style={{ width: NAME_COLUMN }}>
         <TreeCell guides={guidesFor(model, span)} kids={kids} collapsed={collapsed} name={name} onToggle={() => onToggle(span)} />
         <span className="mr-1.5 inline-block h-2.5 w-1 shrink-0 rounded-sm" style={{ background: color }} aria-hidden />
-        <span className="mr-1 shrink-0 text-zinc-500"><VisibleName text={service} /></span>
+        {/* On the selected row's tint, the greys darken (lighten in dark mode) to keep 4.5:1. */}
+        <span className={`mr-1 shrink-0 ${selected ? "text-zinc-700 dark:text-zinc-300" : "text-zinc-500"}`}><VisibleName text={service} /></span>
         <span className={`truncate ${error ? "text-red-700 dark:text-red-400" : ""}`}><VisibleName text={name} /></span>
         {error && (
           <span className="ml-1 shrink-0 font-bold text-red-600" title="error status" data-testid="error-marker">
@@ -147,6 +152,18 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
               />
             );
           })}
+        {/* Decorative: the span's details and the logs panel list these lines as text. */}
+        {logs?.map((m, k) => (
+          <span
+            key={`l${k}`}
+            aria-hidden
+            data-testid="log-marker"
+            data-level={m.level ?? "none"}
+            title={`${m.level ?? "log"} line at ${formatDuration(Math.max(0, Math.round(m.at - start)))} into the span`}
+            className="absolute top-[8px] size-2 -translate-x-1/2 rounded-full ring-1 ring-white dark:ring-zinc-950"
+            style={{ left: pct(fractionOf(view, m.at)), background: LEVEL_COLOR[m.level ?? "none"] }}
+          />
+        ))}
         {events?.map((t, k) => (
           <button
             key={k}
@@ -166,7 +183,7 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
         <span
           data-testid="duration-label"
           data-place={place}
-          className={`absolute top-1 whitespace-nowrap px-1 text-[11px] ${place === "inside" ? "font-medium text-white [text-shadow:0_0_2px_rgb(0_0_0/0.8)]" : "text-zinc-600 dark:text-zinc-400"}`}
+          className={`absolute top-1 whitespace-nowrap px-1 text-[11px] ${place === "inside" ? "font-medium text-white [text-shadow:0_0_2px_rgb(0_0_0/0.8)]" : selected ? "text-zinc-700 dark:text-zinc-200" : "text-zinc-600 dark:text-zinc-400"}`}
           style={place === "after" ? { left: pct(left + width) } : place === "before" ? { right: pct(1 - left) } : { right: pct(1 - Math.min(1, left + width)) }}
         >
           {label}

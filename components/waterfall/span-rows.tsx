@@ -4,6 +4,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useLayoutEffect, useState, type KeyboardEvent, type RefObject } from "react";
 import type { ViewWindow } from "@/lib/waterfall/time-axis";
 import type { TraceAnalysis } from "@/lib/waterfall/trace-analysis";
+import type { LogMarker } from "@/lib/waterfall/trace-logs";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
 import type { VisibleRows } from "@/lib/waterfall/tree-rows";
 import { ROW_HEIGHT } from "./layout";
@@ -24,6 +25,8 @@ interface Props {
   matches: Uint8Array | null;
   currentMatch: number;
   critical: Pick<TraceAnalysis, "segments" | "waits"> | null;
+  /** Log markers by span, once the logs are in. */
+  logs: Map<number, LogMarker[]> | null;
   scrollRef: RefObject<HTMLDivElement | null>;
   scrollTo: ScrollRequest | null;
   /** The name column's width in pixels (the rest of the rows' width is the timeline). */
@@ -98,6 +101,7 @@ export function SpanRows(props: Props) {
               collapsed={collapsed.has(span)}
               critical={critical?.segments.get(span)}
               wait={critical?.waits.get(span)}
+              logs={props.logs?.get(span)}
               timelinePx={timelinePx}
               onSelect={props.onSelect}
               onToggle={props.onToggle}

@@ -16,6 +16,7 @@ import { CriticalPathSummary } from "./critical-path-summary";
 import { ErrorNav } from "./error-nav";
 import { EventPopover, type EventAnchor } from "./event-popover";
 import { FindBox, useDebounced } from "./find-box";
+import { LogsPanel, LOGS_PANEL_ID } from "./logs-panel";
 import { Minimap } from "./minimap";
 import { SpanDetail } from "./span-detail";
 import { SelectionAnnouncer } from "./selection-announcer";
@@ -29,6 +30,8 @@ import { TraceSummary } from "./trace-summary";
 import { useTraceAnalysis } from "./trace-analysis";
 import { usePaneWidths } from "./use-pane-widths";
 import { spansUrl, useTraceModel } from "./use-trace-model";
+import { useTraceLogs } from "./use-trace-logs";
+import { logMarkers } from "@/lib/waterfall/trace-logs";
 import { formatCount } from "@/lib/format/count";
 
 interface Props {
@@ -96,10 +99,14 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
   const [showCritical, setShowCritical] = useState(true);
   const [findText, setFindText] = useState("");
   const [matchIndex, setMatchIndex] = useState(0);
+  const [logsOpen, setLogsOpen] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
   const analysis = useTraceAnalysis(model);
 
   const rows = useMemo(() => visibleRows(model, collapsed), [model, collapsed]);
+  // Mounted with the spans, so the logs are asked for only after the waterfall has its rows.
+  const logs = useTraceLogs(header.traceId, header.tenantId, {});
+  const markers = useMemo(() => (logs.lines.length > 0 ? logMarkers(model, logs.lines, header.startUs) : null), [model, logs.lines, header.startUs]);
   const hasConsumers = useMemo(() => model.kind.includes(SPAN_KIND_CONSUMER), [model]);
   const treeOrder = useMemo(() => visibleRows(model, new Set()).rowOf, [model]);
 
@@ -238,6 +245,15 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
         onResetZoom={() => setView(full)}
         onCritical={setShowCritical}
       >
+        <button
+          type="button"
+          aria-expanded={logsOpen}
+          aria-controls={LOGS_PANEL_ID}
+          onClick={() => setLogsOpen((o) => !o)}
+          className="rounded border border-zinc-300 px-2 py-0.5 text-xs hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+        >
+          Logs{logs.lines.length > 0 ? ` (${formatCount(logs.lines.length)}${logs.hasMore ? "+" : ""})` : ""}
+        </button>
         <ErrorNav count={errors.length} onStep={stepError} />
         <FindBox
           text={findText}
@@ -282,6 +298,7 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
             matches={matchFlags}
             currentMatch={currentMatch}
             critical={showCritical ? analysis : null}
+            logs={markers}
             scrollRef={scrollRef}
             scrollTo={scrollTo}
             nameWidth={panes.widths.name}
@@ -308,6 +325,7 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
             span={selected}
             traceId={header.traceId}
             tenant={header.tenantId}
+            traceStartUs={header.startUs}
             selfTime={selfTimeOf(model, selected)}
             width={panes.widths.detail}
             onSelect={(span) => selectAndScroll(span, true)}
@@ -315,6 +333,16 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
           />
         )}
       </div>
+      {logsOpen && (
+        <LogsPanel
+          model={model}
+          traceId={header.traceId}
+          tenant={header.tenantId}
+          traceStartUs={header.startUs}
+          selected={selected}
+          onSelect={(span) => selectAndScroll(span, true)}
+        />
+      )}
       {eventAnchor && <EventPopover model={model} traceId={header.traceId} tenant={header.tenantId} anchor={eventAnchor} />}
     </>
   );

@@ -110,6 +110,15 @@ export const ROUTES: RouteCase[] = [
     otherTenant: { status: 404, audit: { action: "trace.find", outcome: "denied" } },
   },
   {
+    name: "trace logs API",
+    kind: "api",
+    tenantAware: true,
+    roles: TRACE_ROLES,
+    action: "trace.logs",
+    path: (f, v) => `/api/traces/${t(f, v).traceId}/logs?severity=info`,
+    otherTenant: { status: 404, audit: { action: "trace.logs", outcome: "denied" } },
+  },
+  {
     name: "OTLP export API",
     kind: "api",
     tenantAware: true,

@@ -20,6 +20,17 @@ const PAGES: PageCase[] = [
   { name: "traces search", path: () => "/traces?range=7d", ready: (p) => expect(p.getByTestId("duration-scatter")).toBeVisible() },
   { name: "a trace", path: (t) => `/traces/${t.traceId}?tenant=${t.tenant}`, ready: (p) => expect(p.getByTestId("service-legend")).toBeVisible() },
   {
+    name: "a trace with its logs panel and a span's logs",
+    path: (t) => `/traces/${t.traceId}?tenant=${t.tenant}`,
+    ready: async (p) => {
+      await expect(p.getByTestId("service-legend")).toBeVisible();
+      await p.getByRole("treeitem").nth(1).click();
+      await p.getByRole("button", { name: /^Logs/ }).click();
+      await expect(p.getByTestId("log-line").first()).toBeVisible();
+      await expect(p.getByTestId("span-detail").getByRole("heading", { name: /^Logs \(\d+\+?\)$/ })).toBeVisible();
+    },
+  },
+  {
     name: "latency",
     path: () => "/latency?range=24h",
     ready: (p) => expect(p.getByTestId("percentile-chart")).toBeVisible(),

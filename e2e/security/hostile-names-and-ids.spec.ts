@@ -56,6 +56,38 @@ test("bidi overrides and zero-width characters in names show escaped, in a marke
   await expect(result.getByTestId("invisible-char").first()).toHaveText("\\u202E");
 });
 
+test("bidi overrides and zero-width characters in log bodies and attributes show escaped, in the span's details and the logs panel", async ({ page }) => {
+  const traceId = randomBytes(16);
+  const hex = traceId.toString("hex");
+  const spanId = randomBytes(8);
+  expect((await send(page.request, "globex", "e2e-logs", [{ traceId, spanId, name: "GET /logged", startNs: now() }])).status).toBe(200);
+  const record = {
+    timeUnixNano: now().toString(),
+    severityNumber: 17,
+    body: { stringValue: "paid \u202Eevil\u200B" },
+    traceId: hex,
+    spanId: spanId.toString("hex"),
+    attributes: [{ key: "note", value: { stringValue: "a\u202Eb" } }],
+  };
+  const logs = await page.request.post("/v1/logs", {
+    headers: { "content-type": "application/json", authorization: `Bearer ${keys.globex}` },
+    data: JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "e2e-logs" } }] }, scopeLogs: [{ logRecords: [record] }] }] }),
+  });
+  expect(logs.status()).toBe(200);
+
+  await signIn(page, demoLogin("investigator"));
+  await page.goto(`/traces/${hex}?tenant=globex&span=${spanId.toString("hex")}`);
+  const line = page.getByTestId("span-log-line");
+  await expect(line.getByTestId("log-body")).toHaveText("paid \\u202Eevil\\u200B");
+  await line.locator("summary").click();
+  await expect(line.getByTestId("attribute-value")).toHaveText("a\\u202Eb");
+  expect(await line.textContent()).not.toMatch(/[\u200B\u202E]/);
+  await page.getByRole("button", { name: /^Logs/ }).click();
+  const panelLine = page.getByTestId("logs-panel").getByTestId("log-line");
+  await expect(panelLine.getByTestId("invisible-char")).toHaveText(["\\u202E", "\\u200B"]);
+  expect(await panelLine.textContent()).not.toMatch(/[\u200B\u202E]/);
+});
+
 test("another tenant's span with a trace's id changes nothing for the owner, tells the sender nothing, and an investigator gets one trace per tenant", async ({ page }) => {
   const traceId = randomBytes(16);
   const hex = traceId.toString("hex");

@@ -3,11 +3,12 @@ import type { TransactionSql } from "postgres";
 import { z } from "zod";
 import type { Sql } from "@/db/connect";
 import { logBodyTypes, type LogBodyType } from "@/db/schema-logs";
-import { bigintToSpanId, traceIdToUuid, uuidToTraceId } from "@/db/span-codec/ids";
+import { bigintToSpanId, checkedSpanIdToBigint, traceIdToUuid, uuidToTraceId } from "@/db/span-codec/ids";
 import type { TenantScope } from "@/db/tenant-scope";
+import { likePattern } from "@/lib/db/like-pattern";
 import { withTenantScope } from "@/lib/db/scoped";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
-import { traceIdParam } from "@/lib/traces/trace/trace-id";
+import { spanIdParam, traceIdParam } from "@/lib/traces/trace/trace-id";
 
 /**
  * Reading stored log records, always under the caller's tenant scope (row-level security) and
@@ -45,11 +46,11 @@ export interface LogPage {
 export const MAX_PAGE = 500;
 const DEFAULT_PAGE = 100;
 
-const cursorSchema = z.tuple([z.string().regex(/^\d{1,20}$/), tenantIdSchema, z.string().regex(/^-?\d{1,19}$/)]);
+const cursorSchema = z.tuple([z.string().regex(/^\d{1,20}$/), tenantIdSchema, z.string().regex(/^-?\d{1,19}$/), z.number().int().min(0).max(999)]);
 
-/** A page's last row as the next page's start: its time (µs since the epoch), tenant and record id. */
+/** A page's last row as the next page's start: its time (µs since the epoch), tenant, record id and the ns within its µs. */
 function encodeCursor(row: Row): string {
-  return Buffer.from(JSON.stringify([row.time_us, row.tenant_id, row.record_id])).toString("base64url");
+  return Buffer.from(JSON.stringify([row.time_us, row.tenant_id, row.record_id, row.time_sub_us_ns])).toString("base64url");
 }
 
 const cursor = z
@@ -64,11 +65,20 @@ const cursor = z
     }
   });
 
+/** Whether `value` is a cursor a page of this module handed out (for validating it at a route). */
+export const isLogCursor = (value: string): boolean => cursor.safeParse(value).success;
+
 const pageSize = z.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE);
 
 export const traceLogsQuery = z.object({
   tenantId: tenantIdSchema,
   traceId: traceIdParam,
+  /** Only the records written in this span. */
+  spanId: spanIdParam.optional(),
+  /** Records at this severity number or above. */
+  minSeverity: z.number().int().min(0).max(24).default(0),
+  /** Text the body contains, any case: a find within one trace, where a scan of its records is cheap. */
+  text: z.string().trim().max(200).optional(),
   after: cursor.optional(),
   limit: pageSize,
 });
@@ -139,20 +149,25 @@ function page(rows: Row[], limit: number): LogPage {
   return { lines: kept.map(line), next: more ? encodeCursor(kept[kept.length - 1]!) : null };
 }
 
-/** The log records of one trace, oldest first (log_records_trace_idx). */
+/** The log records of one trace, oldest first to the nanosecond (log_records_trace_idx), by span, minimum severity and body text. */
 export async function logsOfTrace(scope: TenantScope, input: z.input<typeof traceLogsQuery>, sql?: Sql): Promise<LogPage> {
   const q = traceLogsQuery.parse(input);
   const after = q.after ?? null;
+  const span = q.spanId === undefined ? null : checkedSpanIdToBigint(q.spanId).toString();
+  const text = q.text ? likePattern(q.text) : null;
   const rows = await withTenantScope(
     scope,
     (tx: TransactionSql) =>
       tx.unsafe<Row[]>(
         `SELECT ${COLUMNS} FROM log_records l ${RESOURCE}
          WHERE l.tenant_id = $1 AND l.trace_id = $2::uuid
-           AND ($3::text IS NULL OR (l.time, l.record_id) > (${FROM_US("$3")}, $4::bigint))
-         ORDER BY l.time, l.record_id
+           AND ($3::text IS NULL OR (l.time, l.time_sub_us_ns, l.record_id) > (${FROM_US("$3")}, $9::int, $4::bigint))
+           AND ($6::bigint IS NULL OR l.span_id = $6::bigint)
+           AND l.severity_number >= $7
+           AND ($8::text IS NULL OR coalesce(l.body #>> '{}', '') ILIKE $8)
+         ORDER BY l.time, l.time_sub_us_ns, l.record_id
          LIMIT $5`,
-        [q.tenantId, traceIdToUuid(q.traceId), after?.[0] ?? null, after?.[2] ?? null, q.limit + 1],
+        [q.tenantId, traceIdToUuid(q.traceId), after?.[0] ?? null, after?.[2] ?? null, q.limit + 1, span, q.minSeverity, text, after?.[3] ?? null],
       ),
     sql,
   );

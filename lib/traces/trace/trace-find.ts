@@ -1,12 +1,11 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
+import { likePattern } from "@/lib/db/like-pattern";
 import { withTenantScope } from "@/lib/db/scoped";
 import { findTraceHeader } from "./trace-header";
 import { MAX_FIND_RESULTS } from "./trace-find-limits";
 import { spanWhere } from "./trace-span";
-
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
  * Spans of the trace whose status message, attribute keys or values, or events (a name, an
