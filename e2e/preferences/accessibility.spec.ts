@@ -18,8 +18,8 @@ interface PageCase {
 const PAGES: PageCase[] = [
   { name: "sign-in", path: () => "/login", signedIn: false },
   { name: "traces search", path: () => "/traces?range=7d", ready: (p) => expect(p.getByTestId("duration-scatter")).toBeVisible() },
-  { name: "a trace", path: (t) => `/traces/${t.traceId}?tenant=${t.tenant}`, ready: (p) => expect(p.getByTestId("service-legend")).toBeVisible() },
   {
+    // The waterfall with a span's details and the logs panel open: the trace page at its fullest.
     name: "a trace with its logs panel and a span's logs",
     path: (t) => `/traces/${t.traceId}?tenant=${t.tenant}`,
     ready: async (p) => {
