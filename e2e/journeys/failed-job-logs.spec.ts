@@ -7,23 +7,22 @@ interface FailedJob {
   tenant: string;
   jobSpan: string;
   line: string;
-  level: string;
 }
 
-/** A failed job attempt of the demo data and the worst line it logged (the last attempt's error, else a retry's warning). */
+/** A dead-lettered job of the demo data (scripts/demo/scenarios/showcase.ts) and the error it logged. */
 async function failedJob(): Promise<FailedJob> {
   const sql = e2eDatabase();
   try {
     const [row] = await sql<FailedJob[]>`
       SELECT replace(t.trace_id::text, '-', '') AS "traceId", t.tenant_id AS tenant, lpad(to_hex(s.span_id), 16, '0') AS "jobSpan",
-             l.body #>> '{}' AS line, CASE WHEN l.severity_number >= 17 THEN 'error' ELSE 'warn' END AS level
+             l.body #>> '{}' AS line
       FROM traces t
       JOIN spans s ON s.tenant_id = t.tenant_id AND s.trace_id = t.trace_id
       JOIN log_records l ON l.tenant_id = s.tenant_id AND l.trace_id = s.trace_id AND l.span_id = s.span_id
-      WHERE s.kind = 5 AND s.attributes ? 'job.id' AND s.status_code = 2 AND l.severity_number >= 13
+      WHERE s.kind = 5 AND s.attributes ->> 'job.outcome' = 'dead_lettered' AND s.status_code = 2 AND l.severity_number >= 17
         AND t.start_time > now() - interval '5 days' AND t.span_count <= 400
-      ORDER BY l.severity_number DESC, t.span_count, t.trace_id LIMIT 1`;
-    if (!row) throw new Error("no failed job with a logged failure in the demo data");
+      ORDER BY t.span_count, t.trace_id LIMIT 1`;
+    if (!row) throw new Error("no dead-lettered job with its error logged in the demo data");
     return row;
   } finally {
     await sql.end();
@@ -43,10 +42,10 @@ test("from a failed job's log line to its span, the request that enqueued it, an
   // The trace's logs, narrowed to the failure's level: the job's line is there, linked to its span.
   await page.getByRole("button", { name: /^Logs/ }).click();
   const panel = page.getByTestId("logs-panel");
-  await panel.getByLabel("Lowest level").selectOption(job.level);
+  await panel.getByLabel("Lowest level").selectOption("error");
   const line = panel.getByTestId("log-line").filter({ hasText: job.line }).first();
   await expect(line).toHaveAttribute("data-span-id", job.jobSpan);
-  await expect(line.getByTestId("log-level")).toHaveText(job.level);
+  await expect(line.getByTestId("log-level")).toHaveText("error");
   await line.getByRole("link").click();
 
   // Its span is selected and on screen, and its details list the line it logged.
@@ -56,7 +55,7 @@ test("from a failed job's log line to its span, the request that enqueued it, an
   expect(new URL(page.url()).searchParams.get("span")).toBe(job.jobSpan);
   const detail = page.getByTestId("span-detail");
   await expect(detail.getByTestId("span-log-line").filter({ hasText: job.line })).toBeVisible();
-  await expect(jobRow.locator(`[data-testid="log-marker"][data-level="${job.level}"]`).first()).toBeAttached();
+  await expect(jobRow.locator(`[data-testid="log-marker"][data-level="error"]`).first()).toBeAttached();
 
   // The request that enqueued it…
   await detail.getByTestId("triggered-by").getByRole("link").click();

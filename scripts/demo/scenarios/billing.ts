@@ -2,6 +2,7 @@ import { SpanKind } from "../../../db/span-codec/kind-and-status";
 import { enqueueJob, insertOutboxEvent, relayOutboxEvent, type JobSpec } from "./async";
 import { FAILURES } from "./failures";
 import { BEGIN, cached, callService, COMMIT, db, externalCall, query, redis, ROLLBACK, type Served } from "./infra";
+import type { TraceBuilder } from "../trace-builder";
 import type { Handler } from "./web";
 
 const INVOICES = query("SELECT", "invoices", "SELECT id, period_start, period_end, total_cents, status FROM invoices WHERE tenant_id = $1 ORDER BY period_start DESC LIMIT $2", 1_800);
@@ -29,27 +30,28 @@ export const usageReport: Handler = (t, api, at) =>
 /**
  * Pushes a subscription change to the payments provider. The provider is flaky: the HTTP
  * client retries within an attempt, and the job itself retries with backoff, sometimes until
- * it is dead-lettered. Later attempts succeed more often, as an outage passes.
+ * it is dead-lettered. `outage` says whether the provider is down for an attempt: by default
+ * later attempts succeed more often, as an outage passes.
  */
-const syncPaymentProvider: JobSpec = {
+const syncPaymentProvider = (outage: (t: TraceBuilder, attempt: number) => boolean = (t, attempt) => t.fails(0.35 / attempt)): JobSpec => ({
   name: "sync-payment-provider",
   queue: "billing",
   maxAttempts: 5,
   work: (t, span, at, attempt) => {
     let end = db(t, span, at, SUBSCRIPTION);
-    const outage = t.fails(0.35 / attempt);
+    const down = outage(t, attempt);
     const call = externalCall(
       t,
       span,
       end + 50,
       { method: "POST", host: "api.payments.example", route: "/v1/subscriptions/{id}", medianUs: 180_000, tries: 3 },
-      () => (outage ? { status: 503, timedOut: t.rng.chance(0.3) } : { status: 200, timedOut: false }),
+      () => (down ? { status: 503, timedOut: t.rng.chance(0.3) } : { status: 200, timedOut: false }),
     );
     if (!call.ok) return { end: call.end, failure: call.status === 504 ? FAILURES.providerTimeout : FAILURES.providerUnavailable };
     end = db(t, span, call.end + 40, MARK_SYNCED);
     return { end };
   },
-};
+});
 
 const sendReceipt: JobSpec = {
   name: "send-receipt",
@@ -68,7 +70,8 @@ const sendReceipt: JobSpec = {
   },
 };
 
-export const changeSubscription: Handler = (t, api, at) =>
+/** A subscription change, its provider sync run as `sync`. */
+const subscriptionChange = (sync: JobSpec): Handler => (t, api, at) =>
   callService(t, api, "billing-service", "PUT", "/internal/subscription", at, (s, at): Served => {
     let end = db(t, s, at, BEGIN);
     end = db(t, s, end + 10, SUBSCRIPTION);
@@ -83,6 +86,11 @@ export const changeSubscription: Handler = (t, api, at) =>
       // The receipt goes out through a job enqueued by the event handler: request → event → job.
       { service: "notification-service", work: (t, span, at) => ({ end: enqueueJob(t, span, at, sendReceipt) }) },
     ]);
-    end = enqueueJob(t, s, end + 20, syncPaymentProvider);
+    end = enqueueJob(t, s, end + 20, sync);
     return { end, status: 200 };
   });
+
+export const changeSubscription = subscriptionChange(syncPaymentProvider());
+
+/** A subscription change while the payments provider is down longer than the sync job retries: it is dead-lettered. */
+export const changeSubscriptionInOutage = subscriptionChange(syncPaymentProvider(() => true));

@@ -1,6 +1,7 @@
 import { SpanKind } from "../../../db/span-codec/kind-and-status";
 import type { Random } from "../random";
 import { TraceBuilder, type DemoSpan, type TenantProfile } from "../trace-builder";
+import { changeSubscriptionInOutage } from "./billing";
 import { bulkImport } from "./bulk";
 import { UPDATE_TASK_ENDPOINT, updateTaskIndexedAt } from "./projects";
 import { webRequest } from "./web";
@@ -60,7 +61,17 @@ const SEARCH_INDEX_REGRESSION: Showcase[] = [
   ...Array.from({ length: REGRESSION_CALLS }, () => taskIndexing(INDEX_SLOWDOWN, 0)),
 ];
 
-export const SHOWCASES: Showcase[] = [ASYNC_JOB_WITH_ERRORS_DEEP_IN_A_BIG_TRACE, ...SEARCH_INDEX_REGRESSION];
+/**
+ * A job that failed every attempt and went to the dead-letter queue, its last failure logged at
+ * error (issue 20's journey: a failed job → its span → its error log line → the request that
+ * enqueued it). The traffic mix dead-letters one in about 20,000 provider syncs.
+ */
+const DEAD_LETTERED_JOB: Showcase = {
+  build: (t) => webRequest(t, { method: "PUT", route: "/api/billing/subscription", auth: "session", priority: "high" }, changeSubscriptionInOutage),
+  shows: (t) => t.spans.some((s) => s.attributes["job.outcome"] === "dead_lettered"),
+};
+
+export const SHOWCASES: Showcase[] = [ASYNC_JOB_WITH_ERRORS_DEEP_IN_A_BIG_TRACE, DEAD_LETTERED_JOB, ...SEARCH_INDEX_REGRESSION];
 
 const MAX_TRIES = 100;
 
