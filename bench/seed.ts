@@ -6,7 +6,7 @@ import { BATCH_SPANS, generateDemoTraces, prepareDemoDatabase } from "../scripts
 import { DemoTraceSource } from "../scripts/demo/source";
 import { seedTenants } from "../scripts/demo/tenants";
 import { startEmbedded } from "../db/embedded";
-import { runMigrations } from "../db/migrate";
+import { freshDatabase } from "./lib/fresh-database";
 
 // `npm run bench -- seed`: how fast the demo generator fills a benchmark-sized database.
 //
@@ -31,19 +31,6 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 // Other work on the machine shows up here; a busy run is not comparable to a quiet one.
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-async function freshDatabase(adminUrl: string, name: string): Promise<string> {
-  const admin = connect(adminUrl, { max: 1 });
-  try {
-    await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.unsafe(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = adminUrl.replace(/\/postgres$/, `/${name}`);
-  await runMigrations(url);
-  return url;
-}
 
 /** Renders the rows the generator would write, in the same batches, into memory (off the V8 heap). */
 function render(source: DemoTraceSource, spans: number): Rendered[] {
