@@ -75,8 +75,8 @@ export const traceLogsQuery = z.object({
 
 export const windowLogsQuery = z
   .object({
-    /** Null: every tenant of the caller's scope (row-level security and the probe apply it). */
-    tenantIds: z.array(tenantIdSchema).min(1).max(100).nullable(),
+    /** Null: every tenant of the caller's scope (row-level security and the probe apply it); empty: none. */
+    tenantIds: z.array(tenantIdSchema).max(100).nullable(),
     from: z.date(),
     to: z.date(),
     /** Records at this severity number or above (9 info, 13 warn, 17 error, 21 fatal). */
