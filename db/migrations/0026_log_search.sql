@@ -25,7 +25,9 @@ BEGIN
     'SELECT l.tenant_id, l.time, l.record_id, l.trace_id FROM log_records l
      WHERE l.time >= $2 AND l.time < $3 AND app_tenant_visible(l.tenant_id) %s %s %s %s %s
      ORDER BY l.time DESC, l.tenant_id DESC, l.record_id DESC %s',
-    CASE WHEN p_tenants IS NULL THEN '' ELSE 'AND l.tenant_id = ANY ($1)' END,
+    -- One tenant as an equality: the primary key (tenant_id, time, record_id) then walks its
+    -- window newest first, which a common word needs (= ANY cannot walk it in time order).
+    CASE WHEN p_tenants IS NULL THEN '' WHEN cardinality(p_tenants) = 1 THEN 'AND l.tenant_id = $1[1]' ELSE 'AND l.tenant_id = ANY ($1)' END,
     CASE WHEN p_min_severity > 0 THEN 'AND l.severity_number >= $4' ELSE '' END,
     CASE WHEN p_text IS NULL THEN ''
          ELSE 'AND to_tsvector(''simple''::regconfig, coalesce(l.body #>> ''{}'', '''')) @@ plainto_tsquery(''simple''::regconfig, $5)' END,

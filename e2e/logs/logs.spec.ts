@@ -36,9 +36,31 @@ test.afterAll(async () => {
   await sql.end();
 });
 
-test("the logs page: filters from the keyboard, bidi text escaped, a line opens its trace at its span; the search finds the trace by its log", async ({ page }) => {
+// One sign-in for the whole journey: the spec stays under ten seconds.
+test("logs: GET /api/logs pages each line once and audits bad input as denied; the page filters from the keyboard, escapes bidi text, opens a line's trace at its span; the search finds the trace by its log", async ({ page }) => {
   await page.setViewportSize({ width: 1024, height: 768 });
   await signIn(page, demoLogin("investigator"));
+
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await page.request.get(`/api/logs?tenant=${TENANT}&range=1h&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+    expect(res.status()).toBe(200);
+    const body = (await res.json()) as { lines: { body: string }[]; next: string | null };
+    seen.push(...body.lines.map((l) => l.body));
+    cursor = body.next;
+  } while (cursor);
+  expect(seen).toEqual(["user \u202Eevil\u202C said hi", "retry scheduled", "zebradeadlock on ledger rows"]);
+
+  const bad = await page.request.get(`/api/logs?tenant=${TENANT}&level=loud`);
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()) as unknown).toMatchObject({ error: expect.stringMatching(/level: must be one of/) });
+  const sql = e2eDatabase();
+  const rows = await sql`SELECT action, outcome, details FROM audit_log WHERE request_id = ${bad.headers()["x-request-id"]!}`;
+  await sql.end();
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).toMatchObject({ action: "logs.search", outcome: "denied", details: { reason: "invalid-input" } });
+
   await page.goto(`/logs?tenant=${TENANT}`);
   await expect(page.getByRole("link", { name: "Logs", exact: true })).toHaveAttribute("aria-current", "page");
   const lines = page.getByTestId("log-line");
@@ -62,27 +84,4 @@ test("the logs page: filters from the keyboard, bidi text escaped, a line opens 
   await expect(page.getByTestId("trace-results").filter({ visible: true }).getByTestId("trace-link")).toHaveCount(1);
   await page.goto(`/traces?tenant=${TENANT}&range=1h&logText=zebradeadlock&logLevel=fatal`);
   await expect(page.getByTestId("no-results")).toBeVisible();
-});
-
-test("GET /api/logs pages each line once; bad input is a 400 with a message, audited as denied", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  const seen: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const res = await page.request.get(`/api/logs?tenant=${TENANT}&range=1h&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
-    expect(res.status()).toBe(200);
-    const body = (await res.json()) as { lines: { body: string }[]; next: string | null };
-    seen.push(...body.lines.map((l) => l.body));
-    cursor = body.next;
-  } while (cursor);
-  expect(seen).toEqual(["user \u202Eevil\u202C said hi", "retry scheduled", "zebradeadlock on ledger rows"]);
-
-  const bad = await page.request.get(`/api/logs?tenant=${TENANT}&level=loud`);
-  expect(bad.status()).toBe(400);
-  expect((await bad.json()) as unknown).toMatchObject({ error: expect.stringMatching(/level: must be one of/) });
-  const sql = e2eDatabase();
-  const rows = await sql`SELECT action, outcome, details FROM audit_log WHERE request_id = ${bad.headers()["x-request-id"]!}`;
-  await sql.end();
-  expect(rows).toHaveLength(1);
-  expect(rows[0]).toMatchObject({ action: "logs.search", outcome: "denied", details: { reason: "invalid-input" } });
 });
