@@ -8,6 +8,7 @@ import { runMigrations } from "../db/migrate";
 import { createIngestHandler } from "../lib/ingest/signals";
 import { createIngestKey } from "../lib/ingest/otlp-http/keys";
 import { percentile } from "../lib/latency/percentile";
+import { descendantCpuSeconds } from "./lib/process-cpu";
 import { logsInWindow, logsOfTrace } from "../lib/logs/read";
 
 // Log records: ingest throughput against a raw COPY of the same rows, then "logs of one trace"
@@ -82,6 +83,7 @@ async function main() {
     const nowNs = BigInt(Date.now()) * 1_000_000n;
     const bodies = Array.from({ length: batches }, (_, b) => ingestBody(b, nowNs));
     let next = 0;
+    const cpuBefore = { node: process.cpuUsage(), pg: descendantCpuSeconds(["postgres"]) };
     const started = performance.now();
     await Promise.all(
       Array.from({ length: EXPORTERS }, async () => {
@@ -93,23 +95,27 @@ async function main() {
       }),
     );
     const ingestS = seconds(started);
+    const nodeCpu = process.cpuUsage(cpuBefore.node);
+    const ingestCpu = { node: (nodeCpu.user + nodeCpu.system) / 1e6, pg: descendantCpuSeconds(["postgres"]) - cpuBefore.pg };
     const [counted] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM log_records`;
     const stored = counted!.n;
     if (stored !== batches * BATCH) throw new Error(`stored ${stored} of ${batches * BATCH}`);
     const ingestRate = stored / ingestS;
     log(`ingest: ${stored.toLocaleString("en-US")} records in ${ingestS.toFixed(1)} s = ${Math.round(ingestRate).toLocaleString("en-US")} records/s (${EXPORTERS} clients, ${BATCH} a request)`);
+    log(`ingest CPU: handler ${ingestCpu.node.toFixed(1)} s, Postgres ${ingestCpu.pg.toFixed(1)} s = ${((ingestCpu.node * 1e6) / stored).toFixed(0)} + ${((ingestCpu.pg * 1e6) / stored).toFixed(0)} µs a record`);
 
     // The same rows, COPYed: written to a file by the server, then read back by it (as the
     // cluster's superuser). No client round trips: the strictest baseline.
     await sql.unsafe(`COPY (SELECT * FROM log_records) TO '${COPY_FILE}'`);
     await sql`TRUNCATE log_records`;
     await sql`CHECKPOINT`;
+    const copyPg = descendantCpuSeconds(["postgres"]);
     const copyStarted = performance.now();
     await sql.unsafe(`COPY log_records FROM '${COPY_FILE}'`);
     const copyS = seconds(copyStarted);
     fs.rmSync(COPY_FILE, { force: true });
     const copyRate = stored / copyS;
-    log(`raw COPY: the same ${stored.toLocaleString("en-US")} rows in ${copyS.toFixed(1)} s = ${Math.round(copyRate).toLocaleString("en-US")} rows/s`);
+    log(`raw COPY: the same ${stored.toLocaleString("en-US")} rows in ${copyS.toFixed(1)} s = ${Math.round(copyRate).toLocaleString("en-US")} rows/s, Postgres CPU ${(descendantCpuSeconds(["postgres"]) - copyPg).toFixed(1)} s`);
     log(`ingest / COPY = ${(ingestRate / copyRate).toFixed(2)} (target ≥ 0.40)`);
 
     // The large table, built in SQL: the index dropped while filling and built after.

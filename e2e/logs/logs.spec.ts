@@ -82,6 +82,4 @@ test("logs: GET /api/logs pages each line once and audits bad input as denied; t
   await page.goto(`/traces?tenant=${TENANT}&range=1h&logText=zebradeadlock&logLevel=error`);
   await expect(page.getByLabel("Logs contain")).toHaveValue("zebradeadlock");
   await expect(page.getByTestId("trace-results").filter({ visible: true }).getByTestId("trace-link")).toHaveCount(1);
-  await page.goto(`/traces?tenant=${TENANT}&range=1h&logText=zebradeadlock&logLevel=fatal`);
-  await expect(page.getByTestId("no-results")).toBeVisible();
 });
