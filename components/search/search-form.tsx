@@ -7,6 +7,7 @@ import { FiltersPending } from "@/components/shell/navigation-progress";
 import { useUrlParams } from "@/components/filters/use-url-params";
 import type { TenantOption } from "@/lib/tenants/in-scope";
 import { parseSearch, rawSearchParams } from "@/lib/traces/search/search-params";
+import { LOG_LEVEL_NAMES } from "@/lib/filters/log-level";
 import { AttributeConditions } from "./attribute-conditions";
 import { AutocompleteInput } from "./autocomplete-input";
 
@@ -34,13 +35,15 @@ function SearchFields({ tenants }: { tenants: readonly TenantOption[] }) {
   const [maxDuration, setMaxDuration] = useState(params.get("maxDuration") ?? "");
   const [status, setStatus] = useState(params.get("status") ?? "");
   const [q, setQ] = useState(params.get("q") ?? "");
+  const [logText, setLogText] = useState(params.get("logText") ?? "");
+  const [logLevel, setLogLevel] = useState(params.get("logLevel") ?? "");
   const [attr, setAttr] = useState(params.getAll("attr"));
   const [problem, setProblem] = useState<string | null>(null);
   const selectedTenants = params.getAll("tenant");
 
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    const patch = { service, operation, minDuration, maxDuration, status, q, attr };
+    const patch = { service, operation, minDuration, maxDuration, status, logText, logLevel, q, attr };
     const next = new URLSearchParams(params);
     next.delete("cursor");
     for (const [key, value] of Object.entries(patch)) {
@@ -72,6 +75,15 @@ function SearchFields({ tenants }: { tenants: readonly TenantOption[] }) {
           <option value="">Any status</option>
           <option value="error">Errors only</option>
           <option value="ok">Without errors</option>
+        </select>
+        <input aria-label="Logs contain" className={`${input} w-48`} placeholder="Logs contain…" value={logText} onChange={(e) => setLogText(e.target.value)} />
+        <select aria-label="Log level" className={input} value={logLevel} onChange={(e) => setLogLevel(e.target.value)}>
+          <option value="">Any log level</option>
+          {LOG_LEVEL_NAMES.map((level) => (
+            <option key={level} value={level}>
+              Logs at {level} or above
+            </option>
+          ))}
         </select>
         <button type="submit" className="rounded bg-zinc-800 px-3 py-1 text-white dark:bg-zinc-200 dark:text-zinc-900">
           Search

@@ -147,6 +147,8 @@ export const ROUTES: RouteCase[] = [
   },
   { name: "latency API", kind: "api", tenantAware: true, roles: TRACE_ROLES, action: "latency.query", path: (f, v) => `/api/latency?range=24h&tenant=${t(f, v).tenant}` },
   { name: "service map API", kind: "api", tenantAware: true, roles: TRACE_ROLES, action: "services.map", path: (f, v) => `/api/services?range=24h&tenant=${t(f, v).tenant}` },
+  { name: "logs page", kind: "page", tenantAware: true, roles: TRACE_ROLES, action: "logs.search", path: (f, v) => `/logs?tenant=${t(f, v).tenant}` },
+  { name: "logs API", kind: "api", tenantAware: true, roles: TRACE_ROLES, action: "logs.search", path: (f, v) => `/api/logs?range=1h&tenant=${t(f, v).tenant}` },
   { name: "audit CSV export", kind: "api", tenantAware: false, roles: AUDIT_ROLES, action: "audit.export", path: () => "/api/audit/export" },
   { name: "audit head", kind: "api", tenantAware: false, roles: AUDIT_ROLES, action: "audit.head", path: () => "/api/audit/head" },
 ];

@@ -40,6 +40,7 @@ const PAGES: PageCase[] = [
       why: "a heatmap is a dense grid of cells one step wide (13 px at 24 h); each cell's traces are also reached from the percentile and traffic charts and the search's duration filter",
     },
   },
+  { name: "logs", path: () => "/logs?range=7d", ready: (p) => expect(p.getByTestId("log-lines")).toBeVisible() },
   { name: "investigate: errors", path: () => "/investigate?view=errors&range=7d" },
   { name: "investigate: retries", path: () => "/investigate?view=retries&range=7d" },
   { name: "investigate: slow", path: () => "/investigate?view=slow&range=7d" },

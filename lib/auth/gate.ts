@@ -20,6 +20,11 @@ export interface AccessRequest {
   details?: Record<string, unknown>;
   /** Tenants that hold the data this access reads, looked up across all tenants: the row names whose data was read. */
   dataTenants?: readonly string[];
+  /**
+   * The request was refused for its input before anything was read (answered 400): recorded as
+   * denied (reason invalid-input), never as an allowed read of the caller's tenants.
+   */
+  invalidInput?: boolean;
 }
 
 export type Decision =
@@ -50,9 +55,10 @@ export async function authorize(action: Action, access: AccessRequest): Promise<
   const tenants = access.tenants ?? (scope && !scope.all ? scope.tenantIds : []);
   // An allowed read names the tenants whose data it reads; one of data only outside the scope
   // stays allowed (it answers "not found") but is recorded as a denied probe against them.
-  const row = decision.allowed
-    ? allowedRow(access.dataTenants, inScope, { tenants, details: access.details })
-    : { tenants, outcome: "denied" as const, details: { ...access.details, reason: decision.reason, needed: action } };
+  const row =
+    decision.allowed && !access.invalidInput
+      ? allowedRow(access.dataTenants, inScope, { tenants, details: access.details })
+      : { tenants, outcome: "denied" as const, details: { ...access.details, reason: decision.allowed ? "invalid-input" : decision.reason, needed: action } };
   // Denials of callers with no session are aggregated per source and minute (lib/audit/denials.ts).
   await (user ? recordAudit : recordRepeatableDenial)(getSql(), {
     actor: actorOf(user),

@@ -3,7 +3,7 @@ import { navItemsFor } from "./navigation";
 
 describe("navigation", () => {
   it("shows every section to an admin", () => {
-    expect(navItemsFor("admin").map((i) => i.label)).toEqual(["Traces", "Latency", "Services", "Investigate", "Audit", "Admin"]);
+    expect(navItemsFor("admin").map((i) => i.label)).toEqual(["Traces", "Latency", "Services", "Logs", "Investigate", "Audit", "Admin"]);
   });
 
   it("shows an auditor the audit log and no trace sections", () => {

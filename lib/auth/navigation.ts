@@ -5,6 +5,7 @@ const ITEMS: { href: string; label: string; action: Action }[] = [
   { href: "/traces", label: "Traces", action: "traces:read" },
   { href: "/latency", label: "Latency", action: "traces:read" },
   { href: "/services", label: "Services", action: "traces:read" },
+  { href: "/logs", label: "Logs", action: "traces:read" },
   { href: "/investigate", label: "Investigate", action: "traces:read" },
   { href: "/audit", label: "Audit", action: "audit:read" },
   { href: "/admin", label: "Admin", action: "admin" },

@@ -68,6 +68,7 @@ export function apiRoute<Q = Record<string, never>, P = Record<string, never>>(
             audit: options.audit,
             resource: new URL(req.url).pathname,
             details: { rejected: "invalid input", problem: message },
+            invalidInput: true,
           });
           if (!decision.allowed) return denied(decision.reason);
           return jsonError(400, message);

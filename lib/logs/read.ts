@@ -53,7 +53,7 @@ function encodeCursor(row: Row): string {
   return Buffer.from(JSON.stringify([row.time_us, row.tenant_id, row.record_id, row.time_sub_us_ns])).toString("base64url");
 }
 
-const cursor = z
+export const cursor = z
   .string()
   .max(200)
   .transform((v, ctx) => {
@@ -85,7 +85,8 @@ export const traceLogsQuery = z.object({
 
 export const windowLogsQuery = z
   .object({
-    tenantIds: z.array(tenantIdSchema).min(1).max(100),
+    /** Null: every tenant of the caller's scope (row-level security and the probe apply it); empty: none. */
+    tenantIds: z.array(tenantIdSchema).max(100).nullable(),
     from: z.date(),
     to: z.date(),
     /** Records at this severity number or above (9 info, 13 warn, 17 error, 21 fatal). */
@@ -174,7 +175,11 @@ export async function logsOfTrace(scope: TenantScope, input: z.input<typeof trac
   return page(rows, q.limit);
 }
 
-/** A tenant's (or tenants') log records in a window, newest first, by minimum severity and body words. */
+/**
+ * A tenant's (or tenants') log records in a window, newest first, by minimum severity and body
+ * words. The records are found by log_records_matching (migration 0026), which the reader role
+ * may call: under row-level security its own query could not use the full-text index.
+ */
 export async function logsInWindow(scope: TenantScope, input: z.input<typeof windowLogsQuery>, sql?: Sql): Promise<LogPage> {
   const q = windowLogsQuery.parse(input);
   const after = q.after ?? null;
@@ -183,13 +188,11 @@ export async function logsInWindow(scope: TenantScope, input: z.input<typeof win
     scope,
     (tx: TransactionSql) =>
       tx.unsafe<Row[]>(
-        `SELECT ${COLUMNS} FROM log_records l ${RESOURCE}
-         WHERE l.tenant_id = ANY($1::text[]) AND l.time >= $2 AND l.time < $3
-           AND l.severity_number >= $4
-           AND ($5::text IS NULL OR to_tsvector('simple'::regconfig, coalesce(l.body #>> '{}', '')) @@ plainto_tsquery('simple'::regconfig, $5))
-           AND ($6::text IS NULL OR (l.time, l.tenant_id, l.record_id) < (${FROM_US("$6")}, $7::text, $8::bigint))
-         ORDER BY l.time DESC, l.tenant_id DESC, l.record_id DESC
-         LIMIT $9`,
+        `SELECT ${COLUMNS}
+         FROM log_records_matching($1::text[], $2, $3, $4::int, $5::text, false, ${FROM_US("$6::text")}, $7::text, $8::bigint, $9::int) m
+         JOIN log_records l ON l.tenant_id = m.tenant_id AND l.time = m.time AND l.record_id = m.record_id
+         ${RESOURCE}
+         ORDER BY l.time DESC, l.tenant_id DESC, l.record_id DESC`,
         [q.tenantIds, q.from, q.to, q.minSeverity, text, after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null, q.limit + 1],
       ),
     sql,

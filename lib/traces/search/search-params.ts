@@ -3,6 +3,7 @@ import { refineTimeRange, timeRangeParams } from "@/lib/filters/time-range";
 import { describeIssues } from "@/lib/validation/issues";
 import { parseLeniently, type LenientParse } from "@/lib/http/lenient-params";
 import { tenantIdSchema } from "@/lib/tenants/tenant-id";
+import { LOG_LEVEL_NAMES } from "@/lib/filters/log-level";
 
 /**
  * The trace search's URL state, the one schema of the page (`/traces`) and the JSON API
@@ -22,6 +23,8 @@ export const MAX_PAGE_SIZE = 200;
 export const MAX_ATTRIBUTE_CONDITIONS = 8;
 /** Matches the ingest side's summary: longer values are not summarised, so never match. */
 export const MAX_ATTRIBUTE_VALUE_LENGTH = 128;
+/** Words a trace's logs must contain (full text: each a whole word). */
+export const MAX_LOG_TEXT_LENGTH = 200;
 
 /**
  * Names and values travel only as bound parameters, but a filter carrying SQL syntax is a
@@ -30,7 +33,7 @@ export const MAX_ATTRIBUTE_VALUE_LENGTH = 128;
 const SQL_SYNTAX = /['";\\]|--|\/\*|\*\//;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-function anyText(max: number) {
+export function anyText(max: number) {
   return z
     .string()
     .trim()
@@ -141,6 +144,9 @@ export const searchParamsSchema = z
     minDuration: duration.optional(),
     maxDuration: duration.optional(),
     status: z.enum(["error", "ok"], { error: 'must be "error" or "ok"' }).optional(),
+    // Log text is data (a quoted message, a SQL error): any text, as a bound parameter.
+    logText: anyText(MAX_LOG_TEXT_LENGTH).optional(),
+    logLevel: z.enum(LOG_LEVEL_NAMES, { error: `must be one of ${LOG_LEVEL_NAMES.join(", ")}` }).optional(),
     q: z
       .string()
       .trim()
@@ -164,7 +170,7 @@ export type SearchFilters = z.output<typeof searchParamsSchema>;
 export type RawSearchParams = Record<string, string | string[] | undefined>;
 
 /** Parameters that may appear once; a second copy is an error, not silently ignored. */
-const SINGLE_KEYS = ["service", "operation", "minDuration", "maxDuration", "status", "q", "sort", "dir", "cursor", "limit", "range", "from", "to"];
+const SINGLE_KEYS = ["service", "operation", "minDuration", "maxDuration", "status", "logText", "logLevel", "q", "sort", "dir", "cursor", "limit", "range", "from", "to"];
 
 /** A query string as the parsers read it: a repeated parameter as an array. */
 export function rawSearchParams(params: URLSearchParams): RawSearchParams {
@@ -210,6 +216,8 @@ export function serializeSearch(f: Partial<SearchFilters>): URLSearchParams {
   if (f.minDuration !== undefined) p.set("minDuration", formatDurationParam(f.minDuration));
   if (f.maxDuration !== undefined) p.set("maxDuration", formatDurationParam(f.maxDuration));
   if (f.status) p.set("status", f.status);
+  if (f.logText) p.set("logText", f.logText);
+  if (f.logLevel) p.set("logLevel", f.logLevel);
   if (f.q) p.set("q", f.q);
   if (f.range) p.set("range", f.range);
   if (f.from) p.set("from", f.from.toISOString());

@@ -6,6 +6,7 @@ import type { SearchCursor } from "./search-cursor";
 import type { AttributeCondition, SearchFilters, SortKey } from "./search-params";
 import { withinRetention } from "../retention-filter";
 import { isNumberCondition, numberCondition, numberProbe, type SearchWindow } from "./search-numbers";
+import { hasLogCondition, logCondition } from "./search-logs";
 
 type Fragment = PendingQuery<Row[]>;
 
@@ -139,6 +140,7 @@ export function searchWhere(
   if (f.status) parts.push(f.status === "error" ? tx`t.has_error` : tx`NOT t.has_error`);
   if (f.minDuration !== undefined) parts.push(tx`t.duration_ns >= ${f.minDuration.toString()}::bigint`);
   if (f.maxDuration !== undefined) parts.push(tx`t.duration_ns <= ${f.maxDuration.toString()}::bigint`);
+  if (hasLogCondition(f)) parts.push(logCondition(tx, f, window));
   for (const c of f.attr ?? []) {
     parts.push(attributeCondition(tx, c));
     if (!window || !probed.has(c)) continue;

@@ -1,0 +1,169 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { connect, makeDb } from "../db/connect";
+import { startEmbedded } from "../db/embedded";
+import { runMigrations } from "../db/migrate";
+import { createIngestHandler } from "../lib/ingest/signals";
+import { createIngestKey } from "../lib/ingest/otlp-http/keys";
+import { percentile } from "../lib/latency/percentile";
+import { descendantCpuSeconds } from "./lib/process-cpu";
+import { logsInWindow, logsOfTrace } from "../lib/logs/read";
+
+// Log records: ingest throughput against a raw COPY of the same rows, then "logs of one trace"
+// and a text search over a table of LOGS_BENCH_ROWS (10 million) records, in one run on its own
+// embedded Postgres.
+//
+//   npm run bench -- logs
+//
+// Ingest: LOGS_BENCH_INGEST records in OTLP/JSON requests of LOGS_BENCH_BATCH records, from
+// LOGS_BENCH_EXPORTERS concurrent clients, through the app's ingest handler in this process
+// (decode, normalise, redaction, tenant rule, the all-or-nothing write): the path /v1/logs
+// runs, without HTTP. Baseline: the rows it stored, written out by the server with COPY TO,
+// then the table emptied and the same rows COPYed in from that file. The large table is built in SQL
+// (generate_series), not through ingest, and its build time printed. Queries run under the
+// reader role and a tenant viewer's scope, as the pages run them (lib/logs/read.ts).
+
+const env = (name: string, fallback: number) => Number(process.env[`LOGS_BENCH_${name}`] ?? fallback);
+const INGEST = env("INGEST", 100_000);
+const BATCH = env("BATCH", 500);
+const EXPORTERS = env("EXPORTERS", 4);
+const ROWS = env("ROWS", 10_000_000);
+const DAYS = env("DAYS", 7);
+const RUNS = env("RUNS", 200);
+const PG_PORT = env("PG_PORT", 54383);
+const DIR = path.resolve(process.env.LOGS_BENCH_DIR ?? ".data/bench-logs");
+const TENANTS = ["acme", "globex", "initech"];
+// One record in this many says "deadlock": a word rare enough to be worth an index.
+const RARE_EVERY = 5000;
+// In the cluster's data folder, which its server may write.
+const COPY_FILE = path.join(DIR, "data", "bench-logs-copy.tsv");
+
+const log = (line: string) => console.log(`[bench/logs] ${line}`);
+const seconds = (started: number) => (performance.now() - started) / 1000;
+
+function ingestBody(batch: number, nowNs: bigint): string {
+  const logRecords = Array.from({ length: BATCH }, (_, i) => {
+    const n = batch * BATCH + i;
+    return {
+      timeUnixNano: (nowNs - BigInt(n) * 1_000_000n).toString(),
+      severityNumber: n % 10 === 0 ? 17 : 9,
+      severityText: n % 10 === 0 ? "ERROR" : "INFO",
+      body: { stringValue: n % RARE_EVERY === 0 ? `deadlock detected on orders row ${n}` : `request ${n} served in ${n % 900} ms` },
+      traceId: randomBytes(16).toString("hex"),
+      spanId: randomBytes(8).toString("hex"),
+      attributes: [
+        { key: "tenant.id", value: { stringValue: TENANTS[n % TENANTS.length] } },
+        { key: "http.route", value: { stringValue: "/api/orders" } },
+      ],
+    };
+  });
+  return JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "orders" } }] }, scopeLogs: [{ logRecords }] }] });
+}
+
+async function main() {
+  const server = await startEmbedded({ dir: DIR, port: PG_PORT, database: "postgres", logFile: path.join(DIR, "postgres.log") });
+  const admin = connect(server.url, { max: 1 });
+  const url = server.url.replace(/\/[^/]*$/, "/bench_logs");
+  await admin.unsafe(`DROP DATABASE IF EXISTS bench_logs WITH (FORCE)`);
+  await admin.unsafe(`CREATE DATABASE bench_logs`);
+  await admin.end();
+  await runMigrations(url);
+  const sql = connect(url, { max: EXPORTERS + 2 });
+  try {
+    for (const t of TENANTS) await sql`INSERT INTO tenants (id, name) VALUES (${t}, ${t})`;
+    await sql`SELECT ensure_log_partitions(current_date - ${DAYS + 1}::int, current_date + 1)`;
+    const { key } = await createIngestKey(makeDb(url, { max: 1 }), { tenantId: null, name: "bench collector" });
+    log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, load ${os.loadavg()[0]!.toFixed(1)}`);
+
+    // Ingest through the handler.
+    const handler = createIngestHandler({ sql });
+    const batches = Math.ceil(INGEST / BATCH);
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
+    const bodies = Array.from({ length: batches }, (_, b) => ingestBody(b, nowNs));
+    let next = 0;
+    const cpuBefore = { node: process.cpuUsage(), pg: descendantCpuSeconds(["postgres"]) };
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: EXPORTERS }, async () => {
+        while (next < batches) {
+          const body = bodies[next++]!;
+          const res = await handler(new Request("http://ingest/v1/logs", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body }));
+          if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+        }
+      }),
+    );
+    const ingestS = seconds(started);
+    const nodeCpu = process.cpuUsage(cpuBefore.node);
+    const ingestCpu = { node: (nodeCpu.user + nodeCpu.system) / 1e6, pg: descendantCpuSeconds(["postgres"]) - cpuBefore.pg };
+    const [counted] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM log_records`;
+    const stored = counted!.n;
+    if (stored !== batches * BATCH) throw new Error(`stored ${stored} of ${batches * BATCH}`);
+    const ingestRate = stored / ingestS;
+    log(`ingest: ${stored.toLocaleString("en-US")} records in ${ingestS.toFixed(1)} s = ${Math.round(ingestRate).toLocaleString("en-US")} records/s (${EXPORTERS} clients, ${BATCH} a request)`);
+    log(`ingest CPU: handler ${ingestCpu.node.toFixed(1)} s, Postgres ${ingestCpu.pg.toFixed(1)} s = ${((ingestCpu.node * 1e6) / stored).toFixed(0)} + ${((ingestCpu.pg * 1e6) / stored).toFixed(0)} µs a record`);
+
+    // The same rows, COPYed: written to a file by the server, then read back by it (as the
+    // cluster's superuser). No client round trips: the strictest baseline.
+    await sql.unsafe(`COPY (SELECT * FROM log_records) TO '${COPY_FILE}'`);
+    await sql`TRUNCATE log_records`;
+    await sql`CHECKPOINT`;
+    const copyPg = descendantCpuSeconds(["postgres"]);
+    const copyStarted = performance.now();
+    await sql.unsafe(`COPY log_records FROM '${COPY_FILE}'`);
+    const copyS = seconds(copyStarted);
+    fs.rmSync(COPY_FILE, { force: true });
+    const copyRate = stored / copyS;
+    log(`raw COPY: the same ${stored.toLocaleString("en-US")} rows in ${copyS.toFixed(1)} s = ${Math.round(copyRate).toLocaleString("en-US")} rows/s, Postgres CPU ${(descendantCpuSeconds(["postgres"]) - copyPg).toFixed(1)} s`);
+    log(`ingest / COPY = ${(ingestRate / copyRate).toFixed(2)} (target ≥ 0.40)`);
+
+    // The large table, built in SQL: the index dropped while filling and built after.
+    await sql`TRUNCATE log_records`;
+    const buildStarted = performance.now();
+    await sql`DROP INDEX log_records_body_search_idx`;
+    await sql.unsafe(`
+      INSERT INTO log_records (tenant_id, time, record_id, severity_number, severity_text, body_type, body, resource_id, scope_id, trace_id, span_id)
+      SELECT (ARRAY['acme','globex','initech'])[1 + i % 3],
+             now() - (i::float8 / ${ROWS}) * interval '${DAYS} days',
+             i, CASE WHEN i % 10 = 0 THEN 17 ELSE 9 END, CASE WHEN i % 10 = 0 THEN 'ERROR' ELSE 'INFO' END, 'string',
+             to_jsonb(CASE WHEN i % ${RARE_EVERY} = 0 THEN 'deadlock detected on orders row ' || i ELSE 'request ' || i || ' served in ' || (i % 900) || ' ms' END),
+             1, 1,
+             -- Eight records a trace, written together.
+             md5((i / 8)::text)::uuid, i
+      FROM generate_series(1, ${ROWS}) AS i`);
+    const filledS = seconds(buildStarted);
+    await sql`CREATE INDEX log_records_body_search_idx ON log_records USING gin (to_tsvector('simple'::regconfig, coalesce(body #>> '{}', '')))`;
+    await sql`VACUUM ANALYZE log_records`;
+    log(`built ${ROWS.toLocaleString("en-US")} records over ${DAYS} days in ${seconds(buildStarted).toFixed(0)} s (rows ${filledS.toFixed(0)} s, then the full-text index and ANALYZE)`);
+
+    // Queries, as a tenant viewer of acme.
+    const scope = { all: false, tenantIds: ["acme"] } as const;
+    const traceIds = await sql<{ t: string }[]>`
+      SELECT replace(trace_id::text, '-', '') AS t FROM log_records WHERE tenant_id = 'acme' AND record_id % 9973 = 0 LIMIT ${RUNS}`;
+    const time = async (fn: (i: number) => Promise<unknown>) => {
+      const samples: number[] = [];
+      for (let i = 0; i < RUNS + 10; i++) {
+        const s = performance.now();
+        await fn(i);
+        if (i >= 10) samples.push(performance.now() - s);
+      }
+      return `p50 ${percentile(samples, 50).toFixed(1)} ms, p95 ${percentile(samples, 95).toFixed(1)} ms`;
+    };
+    log(`logs of one trace (${RUNS} traces): ${await time((i) => logsOfTrace(scope, { tenantId: "acme", traceId: traceIds[i % traceIds.length]!.t }, sql))} (target p95 < 50 ms)`);
+    const day = { tenantIds: ["acme"], from: new Date(Date.now() - 86_400_000), to: new Date() };
+    const week = { tenantIds: ["acme"], from: new Date(Date.now() - DAYS * 86_400_000), to: new Date() };
+    log(`text search, rare word, last 24 h: ${await time(() => logsInWindow(scope, { ...day, text: "deadlock" }, sql))} (target p95 < 300 ms)`);
+    log(`text search, rare word, ${DAYS} days: ${await time(() => logsInWindow(scope, { ...week, text: "deadlock" }, sql))}`);
+    log(`text search, common word, ${DAYS} days: ${await time(() => logsInWindow(scope, { ...week, text: "served" }, sql))}`);
+    log(`text search, rare word at error level, ${DAYS} days: ${await time(() => logsInWindow(scope, { ...week, text: "deadlock", minSeverity: 17 }, sql))}`);
+  } finally {
+    await sql.end({ timeout: 5 });
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
