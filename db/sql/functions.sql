@@ -441,3 +441,31 @@ AS $function$
       'details', a.details)::text,
     a.mac), 'UTF8')), 'hex')
 $function$;
+
+-- Logs matching a search (lib/logs/read.ts, lib/traces/search/search-logs.ts): run as the owner so
+-- that the full-text index serves it (under row-level security the reader role's own query
+-- skips it), applying the tenant rule itself (migration 0026).
+CREATE OR REPLACE FUNCTION public.log_records_matching(p_tenants text[], p_from timestamp with time zone, p_to timestamp with time zone, p_min_severity integer, p_text text, p_traced boolean, p_before_time timestamp with time zone, p_before_tenant text, p_before_record bigint, p_limit integer)
+ RETURNS TABLE(tenant_id text, "time" timestamp with time zone, record_id bigint, trace_id uuid)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER ROWS 100
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+BEGIN
+  RETURN QUERY EXECUTE format(
+    'SELECT l.tenant_id, l.time, l.record_id, l.trace_id FROM log_records l
+     WHERE l.time >= $2 AND l.time < $3 AND app_tenant_visible(l.tenant_id) %s %s %s %s %s
+     ORDER BY l.time DESC, l.tenant_id DESC, l.record_id DESC %s',
+    -- One tenant as an equality: the primary key (tenant_id, time, record_id) then walks its
+    -- window newest first, which a common word needs (= ANY cannot walk it in time order).
+    CASE WHEN p_tenants IS NULL THEN '' WHEN cardinality(p_tenants) = 1 THEN 'AND l.tenant_id = $1[1]' ELSE 'AND l.tenant_id = ANY ($1)' END,
+    CASE WHEN p_min_severity > 0 THEN 'AND l.severity_number >= $4' ELSE '' END,
+    CASE WHEN p_text IS NULL THEN ''
+         ELSE 'AND to_tsvector(''simple''::regconfig, coalesce(l.body #>> ''{}'', '''')) @@ plainto_tsquery(''simple''::regconfig, $5)' END,
+    CASE WHEN p_traced THEN 'AND l.trace_id IS NOT NULL' ELSE '' END,
+    CASE WHEN p_before_time IS NULL THEN '' ELSE 'AND (l.time, l.tenant_id, l.record_id) < ($6, $7, $8)' END,
+    CASE WHEN p_limit IS NULL THEN '' ELSE 'LIMIT $9' END
+  ) USING p_tenants, p_from, p_to, p_min_severity, p_text, p_before_time, p_before_tenant, p_before_record, p_limit;
+END
+$function$
+;

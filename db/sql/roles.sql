@@ -123,6 +123,7 @@ GRANT EXECUTE ON FUNCTION audit_log_head() TO te_app, te_reader, te_writer;
 GRANT EXECUTE ON FUNCTION audit_log_no_truncate() TO PUBLIC, te_app;
 GRANT EXECUTE ON FUNCTION audit_log_row_hash(audit_log) TO PUBLIC, te_app;
 GRANT EXECUTE ON FUNCTION ensure_log_partitions(date,date) TO te_app, te_writer;
+GRANT EXECUTE ON FUNCTION log_records_matching(text[],timestamp with time zone,timestamp with time zone,integer,text,boolean,timestamp with time zone,text,bigint,integer) TO te_reader;
 GRANT EXECUTE ON FUNCTION ensure_span_partitions(date,date) TO te_app, te_writer;
 GRANT EXECUTE ON FUNCTION ingest_span_partitions(date,date) TO te_app, te_writer;
 GRANT EXECUTE ON FUNCTION investigate_spans_with_id(text,timestamp with time zone,timestamp with time zone) TO te_app, te_reader;
