@@ -103,9 +103,14 @@ describe("the service map at ingest", () => {
       const value = table === "service_map_rollup" ? t.sql`1,` : t.sql``;
       await t.sql`INSERT INTO ${t.sql(table)} (tenant_id, ${grain} minute, caller, service, call_count) VALUES ('acme', ${value} ${old}, '', 'old', 1), ('acme', ${value} now(), '', 'new', 1)`;
     }
-    const run = await runRetention(t, { trigger: "test", now: new Date() });
-    expect(run.status).toBe("completed");
-    // The ingest server's folder may have moved the new delta row into the rollup meanwhile.
+    // The ingest server's folder may fold the old delta row into the rollup while a run purges
+    // both tables, after the rollup's purge: the row then goes with the next run, as the
+    // retention schedule runs them.
+    for (let i = 0; i < 2; i++) {
+      const run = await runRetention(t, { trigger: "test", now: new Date() });
+      expect(run.status).toBe("completed");
+    }
+    // The folder may have moved the new delta row into the rollup meanwhile.
     const left = await t.sql`SELECT DISTINCT service FROM (SELECT service FROM service_map_rollup UNION ALL SELECT service FROM service_map_delta) u`;
     expect(left.map((r) => r.service)).toEqual(["new"]);
     await t.sql`UPDATE tenants SET retention_days = 14 WHERE id = 'acme'`;
