@@ -122,6 +122,8 @@ test("a region dragged on the search scatter is compared, and its time span can 
 });
 
 test("by keyboard, the slowest 5 % of the scatter are compared with the rest", async ({ page }) => {
+  // Keyboard steps over a 7-day scatter: 18 s on a loaded machine, near the default 30 s limit.
+  test.setTimeout(60_000);
   await signIn(page, demoLogin("investigator"));
   await page.goto("/traces?range=7d");
   const button = page.getByTestId("select-slowest").filter({ visible: true });
