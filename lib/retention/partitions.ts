@@ -7,8 +7,13 @@ const DAY_MS = 86_400_000;
 /** The tables partitioned by day (spans by start, log records by time), and their partitions' names. */
 export const DAILY_TABLES = { spans: /^spans_p(\d{4})(\d{2})(\d{2})$/, log_records: /^log_records_p(\d{4})(\d{2})(\d{2})$/ } as const;
 export type DailyTable = keyof typeof DAILY_TABLES;
-/** DDL on a partitioned table waits at most this long for a lock, so ingest queued behind it waits no longer. */
-const DDL_LOCK_TIMEOUT = "2s";
+/**
+ * DDL on a partitioned table waits at most this long for a lock, so ingest and search queued
+ * behind it wait no longer. At 2 s, a detach finishing behind a stalled download's transaction
+ * held the soak's other users' ingest and search for most of a second (BENCHMARKS.md, session 9);
+ * a detach that cannot have its lock this soon waits for the next run.
+ */
+const DDL_LOCK_TIMEOUT = "200ms";
 
 export interface DayPartition {
   table: DailyTable;
