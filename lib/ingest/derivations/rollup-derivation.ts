@@ -9,14 +9,13 @@ import { isFirstAttempt } from "../traces/span-facts";
 import { epochNs } from "../traces/sql-time";
 import { queueWaitNs, RollupDelta, type RollupSpan } from "./rollup-delta";
 import { RollupFolder } from "./rollup-folder";
-import { SpanKeys, spanKey, storedChildrenSql } from "./span-keys";
+import { SpanKeys, spanKey, storedChildrenSql, storedSpansSql } from "./span-keys";
 
 /** Stored producers among the parents of the request's first attempts, by full key ($1 tenant, $2 trace, $3 span id). */
-const STORED_PRODUCERS = `
-  SELECT p.tenant_id, p.trace_id::text, p.span_id::text, ${epochNs("p.start_time")}::text AS start_ns, p.duration_ns::text
-  FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS k(tenant_id, trace_id, span_id)
-  JOIN spans p ON p.tenant_id = k.tenant_id AND p.trace_id = k.trace_id AND p.span_id = k.span_id
-  WHERE p.kind = ${SpanKind.Producer}`;
+const STORED_PRODUCERS = storedSpansSql(
+  `p.tenant_id, p.trace_id::text, p.span_id::text, ${epochNs("p.start_time")}::text AS start_ns, p.duration_ns::text`,
+  `p.kind = ${SpanKind.Producer}`,
+);
 
 /** Stored job runs whose parent is one of the request's producers, by the producer's full key. */
 const STORED_CONSUMERS = storedChildrenSql(

@@ -6,17 +6,11 @@ import type { JoinedTraces, NewSpans, SpanDerivation } from "../traces/derivatio
 import { epochNs } from "../traces/sql-time";
 import { RollupFolder } from "./rollup-folder";
 import { foldServiceMapDeltas } from "./service-map";
-import { SpanKeys, spanKey, storedChildrenSql } from "./span-keys";
+import { SpanKeys, spanKey, storedChildrenSql, storedSpansSql } from "./span-keys";
 import { callerOf, isEntry, OWN_ROW, ServiceMapDelta, type MapSpan } from "./service-map-delta";
 
-/**
- * Stored parents ($3) of the request's spans, each looked up by its full key ($1 tenant, $2
- * trace, $3 span id): the primary key's prefix, whatever the trace's size.
- */
-const STORED_PARENTS = `
-  SELECT p.tenant_id, p.trace_id::text, p.span_id::text, p.service
-  FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS k(tenant_id, trace_id, span_id)
-  JOIN spans p ON p.tenant_id = k.tenant_id AND p.trace_id = k.trace_id AND p.span_id = k.span_id`;
+/** Stored parents of the request's spans, by their full keys. */
+const STORED_PARENTS = storedSpansSql("p.tenant_id, p.trace_id::text, p.span_id::text, p.service");
 
 /** Stored children of the request's spans, by the parent's full key: the callees that arrived first. */
 const STORED_CHILDREN = storedChildrenSql(`

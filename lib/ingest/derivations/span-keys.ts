@@ -28,6 +28,18 @@ export class SpanKeys {
 }
 
 /**
+ * Stored spans `p` by the full keys $1 (tenant), $2 (trace), $3 (span id), with `columns` of `p`
+ * and an optional further condition on it: one probe of the primary key per key.
+ */
+export function storedSpansSql(columns: string, where = "true"): string {
+  return `
+  SELECT ${columns}
+  FROM unnest($1::text[], $2::uuid[], $3::bigint[]) AS k(tenant_id, trace_id, span_id)
+  JOIN spans p ON p.tenant_id = k.tenant_id AND p.trace_id = k.trace_id AND p.span_id = k.span_id
+  WHERE ${where}`;
+}
+
+/**
  * Stored children `c` of the spans whose full keys are $1 (tenant), $2 (trace), $3 (span id),
  * with `columns` of `c` and an optional further condition on it: one probe per key of
  * migration 0024's index, led by the parent, however big the stored trace. The lateral
