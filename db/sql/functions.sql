@@ -11,14 +11,14 @@
 -- Span partitions
 -- ---------------------------------------------------------------------------------------------
 
--- Daily partitions of spans, created ahead of time (0001, 0009). SECURITY DEFINER so the ingest
--- role can create the partition of a day it is about to write without owning the table. Ingest
--- COPYs into partitions, which have no policies (COPY refuses a table with row-level security),
--- so each gets INSERT for te_writer and nothing for te_reader, who reads through spans.
-CREATE OR REPLACE FUNCTION public.ensure_span_partitions(from_day date, to_day date)
+-- Daily partitions of a table partitioned by day, created ahead of time (0027: one definition
+-- for spans and log records, which had one each in 0001/0009 and 0023). Runs as the owner inside
+-- the SECURITY DEFINER functions below and is executable by no app role. `writer_inserts` grants
+-- te_writer INSERT on each new partition: ingest COPYs spans into their partitions, which have no
+-- policies (COPY refuses a table with row-level security), and te_reader gets nothing there.
+CREATE OR REPLACE FUNCTION public.ensure_day_partitions(parent text, from_day date, to_day date, writer_inserts boolean)
  RETURNS integer
  LANGUAGE plpgsql
- SECURITY DEFINER
  SET search_path TO 'public', 'pg_temp'
 AS $function$
 DECLARE
@@ -34,16 +34,19 @@ BEGIN
   END IF;
   d := from_day;
   WHILE d <= to_day LOOP
-    part := 'spans_p' || to_char(d, 'YYYYMMDD');
+    part := parent || '_p' || to_char(d, 'YYYYMMDD');
     IF to_regclass('public.' || part) IS NULL THEN
       BEGIN
         EXECUTE format(
-          'CREATE TABLE %I PARTITION OF spans FOR VALUES FROM (%L) TO (%L)',
+          'CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
           part,
+          parent,
           (d::timestamp AT TIME ZONE 'UTC'),
           ((d + 1)::timestamp AT TIME ZONE 'UTC')
         );
-        EXECUTE format('GRANT INSERT ON %I TO te_writer', part);
+        IF writer_inserts THEN
+          EXECUTE format('GRANT INSERT ON %I TO te_writer', part);
+        END IF;
         created := created + 1;
       EXCEPTION WHEN duplicate_table THEN
         -- A concurrent caller created it first; that is the outcome we wanted.
@@ -55,6 +58,16 @@ BEGIN
   RETURN created;
 END;
 $function$;
+
+-- Daily partitions of spans, made by ingest for its spans' days and by the retention run for the
+-- days ahead; SECURITY DEFINER so the ingest role can create the partition of a day it is about
+-- to write without owning the table.
+CREATE OR REPLACE FUNCTION public.ensure_span_partitions(from_day date, to_day date)
+ RETURNS integer
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$ SELECT ensure_day_partitions('spans', from_day, to_day, true) $function$;
 
 -- The partitions ingest COPYs a request's spans into, one per day, created if missing (0009). A
 -- day whose table exists but is detached (the purge detached it and has not dropped it yet)
@@ -84,48 +97,15 @@ $function$;
 -- Log partitions
 -- ---------------------------------------------------------------------------------------------
 
--- Daily partitions of log_records (0023), made as the span ones are: by ingest for its records'
--- days and by the retention run for the days ahead. Ingest inserts through log_records and its
--- policies, so the partitions get no grants.
+-- Daily partitions of log_records (0023, 0027), made as the span ones are: by ingest for its
+-- records' days and by the retention run for the days ahead. Ingest inserts through log_records
+-- and its policies, so the partitions get no grants.
 CREATE OR REPLACE FUNCTION public.ensure_log_partitions(from_day date, to_day date)
  RETURNS integer
- LANGUAGE plpgsql
+ LANGUAGE sql
  SECURITY DEFINER
  SET search_path TO 'public', 'pg_temp'
-AS $function$
-DECLARE
-  d date;
-  part text;
-  created integer := 0;
-BEGIN
-  IF to_day < from_day THEN
-    RAISE EXCEPTION 'to_day % is before from_day %', to_day, from_day;
-  END IF;
-  IF to_day - from_day > 400 THEN
-    RAISE EXCEPTION 'refusing to create more than 400 partitions at once';
-  END IF;
-  d := from_day;
-  WHILE d <= to_day LOOP
-    part := 'log_records_p' || to_char(d, 'YYYYMMDD');
-    IF to_regclass('public.' || part) IS NULL THEN
-      BEGIN
-        EXECUTE format(
-          'CREATE TABLE %I PARTITION OF log_records FOR VALUES FROM (%L) TO (%L)',
-          part,
-          (d::timestamp AT TIME ZONE 'UTC'),
-          ((d + 1)::timestamp AT TIME ZONE 'UTC')
-        );
-        created := created + 1;
-      EXCEPTION WHEN duplicate_table THEN
-        -- A concurrent caller created it first; that is the outcome we wanted.
-        NULL;
-      END;
-    END IF;
-    d := d + 1;
-  END LOOP;
-  RETURN created;
-END;
-$function$
+AS $function$ SELECT ensure_day_partitions('log_records', from_day, to_day, false) $function$;
 
 -- ---------------------------------------------------------------------------------------------
 -- The tenant rule
@@ -467,5 +447,4 @@ BEGIN
     CASE WHEN p_limit IS NULL THEN '' ELSE 'LIMIT $9' END
   ) USING p_tenants, p_from, p_to, p_min_severity, p_text, p_before_time, p_before_tenant, p_before_record, p_limit;
 END
-$function$
-;
+$function$;
