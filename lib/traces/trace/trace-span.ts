@@ -106,12 +106,18 @@ export async function readSpanDetail(
 }
 
 /**
- * Spans of exactly this trace: its tenant, id and time range (which prunes the day partitions).
- * The bounds go as text: postgres.js would turn a timestamptz parameter into a Date (ms).
+ * Spans of exactly this trace: its tenant, id and time range, which prunes the day partitions.
+ * The range goes as timestamptz values, to the millisecond and widened outward (a trace's spans
+ * all start within it, so the id alone picks them): Postgres prunes by a value when it plans,
+ * and locks only the partitions left. By `'…'::text::timestamptz`, a cast that depends on the
+ * session's time zone, it pruned only when running, having locked every day's partition: for
+ * a download's whole transaction, and retention's detach of an expired day waited for it.
  */
 export function spanWhere(tx: TransactionSql, header: TraceHeader) {
+  const from = new Date(Math.floor(Date.parse(header.start)));
+  const to = new Date(Math.floor(Date.parse(header.end)) + 1);
   return tx`s.tenant_id = ${header.tenantId} AND s.trace_id = ${checkedTraceIdUuid(header.traceId)}::uuid
-    AND s.start_time >= ${header.start}::text::timestamptz AND s.start_time <= ${header.end}::text::timestamptz`;
+    AND s.start_time >= ${from} AND s.start_time <= ${to}`;
 }
 
 export function loadSpanDetail(scope: TenantScope, request: { traceId: string; tenant?: string; spanId: string }): Promise<SpanDetail | null> {
