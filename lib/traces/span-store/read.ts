@@ -1,0 +1,78 @@
+import "server-only";
+import type { PendingQuery, Row, TransactionSql } from "postgres";
+import { checkedTraceIdUuid } from "@/db/span-codec/ids";
+import { SegmentError } from "@/lib/traces/segments/bytes";
+import { decodeSegment } from "@/lib/traces/segments/decode";
+import { spanKey, spanRecord, SPAN_RECORD_COLUMNS } from "./columns";
+
+/**
+ * Where a trace's spans are: rows of `spans`, and segments of `span_segments` once sealed
+ * (docs/sealed-traces.md). Whole-trace readers read both through here, never `spans` alone.
+ */
+
+/** A trace as its summary bounds it: tenant, 32-hex id, and its first start and last end (ISO 8601, µs). */
+export interface TraceBounds {
+  tenantId: string;
+  traceId: string;
+  start: string;
+  end: string;
+}
+
+/** A SQL row source with the columns of `spans`, for a reader's `FROM ${source.sql} s`. */
+export interface SpanSource {
+  sql: PendingQuery<Row[]>;
+  /** From a segment (decoded here) rather than from rows. */
+  sealed: boolean;
+}
+
+/**
+ * Rows of exactly this trace: its tenant, id and time range (which prunes the day partitions).
+ * The bounds go as text: postgres.js would turn a timestamptz parameter into a Date (ms).
+ */
+export function spanWhere(tx: TransactionSql, header: TraceBounds) {
+  return tx`s.tenant_id = ${header.tenantId} AND s.trace_id = ${checkedTraceIdUuid(header.traceId)}::uuid
+    AND s.start_time >= ${header.start}::text::timestamptz AND s.start_time <= ${header.end}::text::timestamptz`;
+}
+
+/** The trace's segments, found as its rows are: a segment starts where one of its spans does, within the trace. */
+function segmentWhere(tx: TransactionSql, header: TraceBounds) {
+  return tx`g.tenant_id = ${header.tenantId} AND g.trace_id = ${checkedTraceIdUuid(header.traceId)}::uuid
+    AND g.start_time >= ${header.start}::text::timestamptz AND g.start_time <= ${header.end}::text::timestamptz`;
+}
+
+/** Decoded spans as a row source with `spans`' columns: Postgres writes their JSON as it would the rows'. */
+export function segmentRecordset(tx: TransactionSql, tenantId: string, traceUuid: string, spans: Parameters<typeof spanRecord>[2][]) {
+  const records = JSON.stringify(spans.map((s) => spanRecord(tenantId, traceUuid, s)));
+  return tx`(SELECT * FROM jsonb_to_recordset((${records}::text)::jsonb) AS x(${tx.unsafe(SPAN_RECORD_COLUMNS)}))`;
+}
+
+/**
+ * The trace's spans as row sources: its rows first, then each segment, one decoded at a time
+ * (a segment holds at most MAX_SEGMENT_SPANS), without the spans a row shadows: a span sent
+ * again after sealing is a row, and the row wins. Segments never overlap each other (the
+ * sealer rewrites an older one a later seal shadows), so only the rows' keys are kept, and only
+ * when the trace has segments: for an unsealed trace this is the one query it always was.
+ */
+export async function* traceSpanSources(tx: TransactionSql, header: TraceBounds): AsyncGenerator<SpanSource> {
+  const segments = await tx<{ seq: number; start: string }[]>`
+    SELECT g.seq, g.start_time::text AS start FROM span_segments g WHERE ${segmentWhere(tx, header)} ORDER BY g.seq`;
+  yield { sql: tx`(SELECT * FROM spans s WHERE ${spanWhere(tx, header)})`, sealed: false };
+  if (segments.length === 0) return;
+  const rows = await tx<{ id: string; us: string }[]>`
+    SELECT s.span_id::text AS id, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS us FROM spans s WHERE ${spanWhere(tx, header)}`;
+  const shadowed = new Set(rows.map((r) => spanKey(r.id, r.us)));
+  const traceUuid = checkedTraceIdUuid(header.traceId);
+  for (const { seq, start } of segments) {
+    const [row] = await tx<{ segment: Uint8Array }[]>`
+      SELECT g.segment FROM span_segments g WHERE ${segmentWhere(tx, header)} AND g.seq = ${seq} AND g.start_time = ${start}::timestamptz`;
+    // Purged since the list was read: each statement sees what is committed when it starts.
+    if (!row) continue;
+    const decoded = decodeSegment(row.segment);
+    // The segment names its trace: one stored under another would show that trace's spans here.
+    if (decoded.tenantId !== header.tenantId || decoded.traceId !== traceUuid) {
+      throw new SegmentError(`Segment ${seq} of trace ${header.traceId} holds another trace's spans.`);
+    }
+    const spans = shadowed.size === 0 ? decoded.spans : decoded.spans.filter((s) => !shadowed.has(spanKey(s.spanId, s.startUs)));
+    if (spans.length > 0) yield { sql: segmentRecordset(tx, header.tenantId, traceUuid, spans), sealed: true };
+  }
+}
