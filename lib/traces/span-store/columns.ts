@@ -12,11 +12,34 @@ export const SEGMENT_SPAN_SELECT = `
   s.dropped_events_count AS "droppedEventsCount", s.dropped_links_count AS "droppedLinksCount"`;
 
 /** Every column of `spans`, with its type, as jsonb_to_recordset declares them. */
-export const SPAN_RECORD_COLUMNS = `
-  tenant_id text, trace_id uuid, span_id int8, parent_span_id int8, trace_state text, request_id text, service text, name text,
-  kind int2, start_time timestamptz, start_sub_us_ns int2, duration_ns int8, status_code int2, status_message text,
-  attributes jsonb, events jsonb, links jsonb, resource_id int8, scope_id int8, flags int4,
-  dropped_attributes_count int4, dropped_events_count int4, dropped_links_count int4`;
+const SPAN_COLUMN_TYPES = {
+  tenant_id: "text",
+  trace_id: "uuid",
+  span_id: "int8",
+  parent_span_id: "int8",
+  trace_state: "text",
+  request_id: "text",
+  service: "text",
+  name: "text",
+  kind: "int2",
+  start_time: "timestamptz",
+  start_sub_us_ns: "int2",
+  duration_ns: "int8",
+  status_code: "int2",
+  status_message: "text",
+  attributes: "jsonb",
+  events: "jsonb",
+  links: "jsonb",
+  resource_id: "int8",
+  scope_id: "int8",
+  flags: "int4",
+  dropped_attributes_count: "int4",
+  dropped_events_count: "int4",
+  dropped_links_count: "int4",
+} as const;
+
+export const SPAN_COLUMN_NAMES = Object.keys(SPAN_COLUMN_TYPES) as (keyof typeof SPAN_COLUMN_TYPES)[];
+export const SPAN_RECORD_COLUMNS = SPAN_COLUMN_NAMES.map((c) => `${c} ${SPAN_COLUMN_TYPES[c]}`).join(", ");
 
 /** A span's identity within its trace, as the spans primary key has it: span id and start (µs). */
 export const spanKey = (spanId: bigint | string, startUs: bigint | string) => `${spanId}/${startUs}`;

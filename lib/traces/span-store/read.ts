@@ -54,17 +54,15 @@ export function segmentRecordset(tx: TransactionSql, tenantId: string, traceUuid
  * when the trace has segments: for an unsealed trace this is the one query it always was.
  */
 export async function* traceSpanSources(tx: TransactionSql, header: TraceBounds): AsyncGenerator<SpanSource> {
-  const segments = await tx<{ seq: number; start: string }[]>`
-    SELECT g.seq, g.start_time::text AS start FROM span_segments g WHERE ${segmentWhere(tx, header)} ORDER BY g.seq`;
+  const segments = await tx<{ seq: number }[]>`SELECT g.seq FROM span_segments g WHERE ${segmentWhere(tx, header)} ORDER BY g.seq`;
   yield { sql: tx`(SELECT * FROM spans s WHERE ${spanWhere(tx, header)})`, sealed: false };
   if (segments.length === 0) return;
   const rows = await tx<{ id: string; us: string }[]>`
     SELECT s.span_id::text AS id, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS us FROM spans s WHERE ${spanWhere(tx, header)}`;
   const shadowed = new Set(rows.map((r) => spanKey(r.id, r.us)));
   const traceUuid = checkedTraceIdUuid(header.traceId);
-  for (const { seq, start } of segments) {
-    const [row] = await tx<{ segment: Uint8Array }[]>`
-      SELECT g.segment FROM span_segments g WHERE ${segmentWhere(tx, header)} AND g.seq = ${seq} AND g.start_time = ${start}::timestamptz`;
+  for (const { seq } of segments) {
+    const [row] = await tx<{ segment: Uint8Array }[]>`SELECT g.segment FROM span_segments g WHERE ${segmentWhere(tx, header)} AND g.seq = ${seq}`;
     // Purged since the list was read: each statement sees what is committed when it starts.
     if (!row) continue;
     const decoded = decodeSegment(row.segment);
