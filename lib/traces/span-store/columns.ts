@@ -81,3 +81,6 @@ export function spanRecord(tenantId: string, traceId: string, s: SegmentSpan): R
     dropped_links_count: s.droppedLinksCount,
   };
 }
+
+/** Whether a span's attributes have any of these top-level keys, as jsonb's `?` asks. */
+export const hasAnyKey = (attributes: Record<string, unknown>, keys: readonly string[]) => keys.some((k) => Object.hasOwn(attributes, k));

@@ -3,6 +3,7 @@ import type { PendingQuery, Row, TransactionSql } from "postgres";
 import { checkedTraceIdUuid } from "@/db/span-codec/ids";
 import { SegmentError } from "@/lib/traces/segments/bytes";
 import { decodeSegment } from "@/lib/traces/segments/decode";
+import type { SegmentSpan } from "@/lib/traces/segments/format";
 import { spanKey, spanRecord, SPAN_RECORD_COLUMNS } from "./columns";
 
 /**
@@ -18,11 +19,28 @@ export interface TraceBounds {
   end: string;
 }
 
-/** A SQL row source with the columns of `spans`, for a reader's `FROM ${source.sql} s`. */
-export interface SpanSource {
-  sql: PendingQuery<Row[]>;
-  /** From a segment (decoded here) rather than from rows. */
-  sealed: boolean;
+/**
+ * Some of a trace's spans: its rows, as SQL, or one sealed segment's, decoded. Either gives a
+ * SQL row source with the columns of `spans` for a reader's `FROM ${sourceSql(source)} s`.
+ */
+export type SpanSource =
+  | { sealed: false; sql: PendingQuery<Row[]> }
+  | {
+      sealed: true;
+      /** The segment's spans, as readers that build their answer in Node take them. */
+      spans: SegmentSpan[];
+      tenantId: string;
+      traceUuid: string;
+    };
+
+/**
+ * The source as SQL. A sealed source's spans go to Postgres as JSON, which it parses at some
+ * 10 MB/s (a 10,000-span segment: over half a second), so a reader that wants few of them
+ * says which: `keep` may keep more than the reader's own WHERE, never fewer.
+ */
+export function sourceSql(tx: TransactionSql, source: SpanSource, keep?: (span: SegmentSpan) => boolean): PendingQuery<Row[]> {
+  if (!source.sealed) return source.sql;
+  return segmentRecordset(tx, source.tenantId, source.traceUuid, keep ? source.spans.filter(keep) : source.spans);
 }
 
 /**
@@ -41,7 +59,7 @@ function segmentWhere(tx: TransactionSql, header: TraceBounds) {
 }
 
 /** Decoded spans as a row source with `spans`' columns: Postgres writes their JSON as it would the rows'. */
-export function segmentRecordset(tx: TransactionSql, tenantId: string, traceUuid: string, spans: Parameters<typeof spanRecord>[2][]) {
+export function segmentRecordset(tx: TransactionSql, tenantId: string, traceUuid: string, spans: SegmentSpan[]) {
   const records = JSON.stringify(spans.map((s) => spanRecord(tenantId, traceUuid, s)));
   return tx`(SELECT * FROM jsonb_to_recordset((${records}::text)::jsonb) AS x(${tx.unsafe(SPAN_RECORD_COLUMNS)}))`;
 }
@@ -71,6 +89,6 @@ export async function* traceSpanSources(tx: TransactionSql, header: TraceBounds)
       throw new SegmentError(`Segment ${seq} of trace ${header.traceId} holds another trace's spans.`);
     }
     const spans = shadowed.size === 0 ? decoded.spans : decoded.spans.filter((s) => !shadowed.has(spanKey(s.spanId, s.startUs)));
-    if (spans.length > 0) yield { sql: segmentRecordset(tx, header.tenantId, traceUuid, spans), sealed: true };
+    if (spans.length > 0) yield { sealed: true, spans, tenantId: header.tenantId, traceUuid };
   }
 }

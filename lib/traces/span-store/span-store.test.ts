@@ -32,6 +32,8 @@ const uuid = checkedTraceIdUuid;
 // As text: a JavaScript object literal would take "__proto__" as its prototype, not a key.
 const ODD_ATTRIBUTES = '{"__proto__": {"$int": "-9223372036854775808"}, "€": [1.5, -0.25, {"$double": "NaN"}], "k": {"$kvlist": {"a": null}}, "": "odd"}';
 const ODD_EVENTS = '[{"name": "exception", "timeUnixNano": "1", "attributes": {"exception.message": "odd\\nline"}, "droppedAttributesCount": 2}]';
+// A link whose span id is not a string: the span stream asks Postgres for such a segment's tuples.
+const ODD_LINKS = `[{"traceId": "${ODD.toUpperCase()}", "spanId": 12345, "attributes": {}}, {"traceId": "${SEALED}", "spanId": "00f067aa0ba902b7", "attributes": {}}]`;
 
 /** Small segments, so a trace is several of them. */
 const SEAL: SealOptions = { now: new Date(), quietMinutes: 30, maxSegmentSpans: 128 };
@@ -127,9 +129,13 @@ beforeAll(async () => {
     UPDATE spans SET trace_state = 'vendor=odd,x=1', scope_id = 77, flags = -1, start_sub_us_ns = 999, request_id = NULL, duration_ns = 0,
            parent_span_id = 1234567, status_message = 'odd 😀 ü \\ "quoted"',
            attributes = ${ODD_ATTRIBUTES}::text::jsonb,
-           events = ${ODD_EVENTS}::text::jsonb,
+           events = ${ODD_EVENTS}::text::jsonb, links = ${ODD_LINKS}::text::jsonb,
            dropped_attributes_count = 3, dropped_events_count = 4, dropped_links_count = 5
     WHERE tenant_id = 'alpha' AND trace_id = ${uuid(ODD)}::uuid AND parent_span_id IS NOT NULL AND kind = 3`;
+  // A link to the same trace spelled in capitals: the stream keeps it (as its SQL lowercases).
+  await t.sql`
+    UPDATE spans SET links = ${`[{"traceId": "${SEALED.toUpperCase()}", "spanId": "0000000000000abc", "attributes": {}}]`}::text::jsonb
+    WHERE tenant_id = 'alpha' AND trace_id = ${uuid(SEALED)}::uuid AND span_id = (SELECT max(span_id) FROM spans WHERE trace_id = ${uuid(SEALED)}::uuid)`;
   for (const id of TRACES) {
     await copyToTwin("traces", `x.trace_id = '${uuid(id)}'`);
     await copyToTwin("spans", `x.trace_id = '${uuid(id)}'`);

@@ -1,8 +1,10 @@
 import "server-only";
-import type { TransactionSql } from "postgres";
+import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { SpanEvent, SpanLink } from "@/db/schema";
 import { doubleJson, typedValue, type TypedValue } from "@/lib/attributes/stored-value";
-import { traceSpanSources, type SpanSource } from "@/lib/traces/span-store/read";
+import { bigintToSpanId } from "@/db/span-codec/ids";
+import type { SegmentSpan } from "@/lib/traces/segments/format";
+import { traceSpanSources } from "@/lib/traces/span-store/read";
 import type { TraceHeader } from "./trace-header";
 
 /**
@@ -225,30 +227,64 @@ function groupedWriter(groups: ReturnType<typeof groupLookup>) {
  * cursor of this transaction, and each batch's rows are fetched by primary key (no join for the
  * planner to misjudge).
  */
-async function writeRows(tx: TransactionSql, source: SpanSource, out: ReturnType<typeof groupedWriter>, write: (chunk: string) => Promise<void>) {
+async function writeRows(tx: TransactionSql, rows: PendingQuery<Row[]>, out: ReturnType<typeof groupedWriter>, write: (chunk: string) => Promise<void>) {
   await tx`
     DECLARE export_keys NO SCROLL CURSOR FOR
     SELECT s.span_id::text AS "spanId", s.start_time::text AS start
-    FROM ${source.sql} s
+    FROM ${rows} s
     ORDER BY s.resource_id, s.scope_id, s.span_id, s.start_time`;
   // Small batches first: a client that reads the first kilobytes and stops has cost little.
   for (let batch = 50; ; batch = Math.min(batch * 2, 2_000)) {
     const keys = await tx<ExportKey[]>`FETCH FORWARD ${tx.unsafe(String(batch))} FROM export_keys`;
     if (keys.length === 0) break;
-    const rows = await tx<(ExportRow & { key: string })[]>`
+    const found = await tx<(ExportRow & { key: string })[]>`
       SELECT s.span_id::text || '/' || s.start_time::text AS key, ${tx.unsafe(EXPORT_COLUMNS)}
-      FROM ${source.sql} s WHERE s.span_id = ANY(${keys.map((k) => k.spanId)}::int8[])`;
-    const byKey = new Map(rows.map((row) => [row.key, row]));
+      FROM ${rows} s WHERE s.span_id = ANY(${keys.map((k) => k.spanId)}::int8[])`;
+    const byKey = new Map(found.map((row) => [row.key, row]));
     // Each statement reads what is committed when it starts: a span purged since the cursor opened is left out.
     await write(await out.chunk(keys.flatMap((key) => byKey.get(`${key.spanId}/${key.start}`) ?? [])));
   }
 }
 
-/** A sealed segment's part: its spans (at most a segment's) sorted by Postgres, as the rows' are. */
-async function writeSegment(tx: TransactionSql, source: SpanSource, out: ReturnType<typeof groupedWriter>, write: (chunk: string) => Promise<void>) {
-  const rows = await tx<ExportRow[]>`
-    SELECT ${tx.unsafe(EXPORT_COLUMNS)} FROM ${source.sql} s ORDER BY s.resource_id, s.scope_id, s.span_id, s.start_time`;
-  for (let i = 0; i < rows.length; i += 2_000) await write(await out.chunk(rows.slice(i, i + 2_000)));
+/** A sealed span as EXPORT_COLUMNS read a row. */
+function exportRow(s: SegmentSpan, traceId: string): ExportRow {
+  return {
+    resourceId: s.resourceId.toString(),
+    scopeId: s.scopeId === null ? null : s.scopeId.toString(),
+    flags: s.flags,
+    traceId,
+    spanId: bigintToSpanId(s.spanId),
+    parentSpanId: s.parentSpanId === null ? null : bigintToSpanId(s.parentSpanId),
+    traceState: s.traceState,
+    name: s.name,
+    kind: s.kind,
+    startUs: s.startUs.toString(),
+    startSubUsNs: s.startSubUsNs,
+    durationNs: s.durationNs.toString(),
+    statusCode: s.statusCode,
+    statusMessage: s.statusMessage,
+    attributes: s.attributes,
+    events: s.events,
+    links: s.links,
+    droppedAttributesCount: s.droppedAttributesCount,
+    droppedEventsCount: s.droppedEventsCount,
+    droppedLinksCount: s.droppedLinksCount,
+  };
+}
+
+const sign = (d: bigint) => (d < 0n ? -1 : d > 0n ? 1 : 0);
+
+/** The rows' ORDER BY resource_id, scope_id (NULL last), span_id, start_time. */
+function exportOrder(a: SegmentSpan, b: SegmentSpan): number {
+  if (a.resourceId !== b.resourceId) return sign(a.resourceId - b.resourceId);
+  if (a.scopeId !== b.scopeId) return a.scopeId === null ? 1 : b.scopeId === null ? -1 : sign(a.scopeId - b.scopeId);
+  return sign(a.spanId - b.spanId) || sign(a.startUs - b.startUs);
+}
+
+/** A sealed segment's part, in the rows' order, built here: the spans are decoded already. */
+async function writeSegment(spans: SegmentSpan[], traceId: string, out: ReturnType<typeof groupedWriter>, write: (chunk: string) => Promise<void>) {
+  const sorted = [...spans].sort(exportOrder);
+  for (let i = 0; i < sorted.length; i += 2_000) await write(await out.chunk(sorted.slice(i, i + 2_000).map((s) => exportRow(s, traceId))));
 }
 
 /**
@@ -261,7 +297,7 @@ export async function writeOtlpExport(tx: TransactionSql, header: TraceHeader, w
   const out = groupedWriter(groupLookup(tx, header.tenantId));
   await write('{"resourceSpans":[');
   for await (const source of traceSpanSources(tx, header)) {
-    await (source.sealed ? writeSegment : writeRows)(tx, source, out, write);
+    await (source.sealed ? writeSegment(source.spans, header.traceId, out, write) : writeRows(tx, source.sql, out, write));
   }
   await write(out.end());
 }

@@ -3,7 +3,7 @@ import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import { likePattern } from "@/lib/db/like-pattern";
 import { withTenantScope } from "@/lib/db/scoped";
-import { traceSpanSources } from "@/lib/traces/span-store/read";
+import { sourceSql, traceSpanSources } from "@/lib/traces/span-store/read";
 import { findTraceHeader } from "./trace-header";
 import { MAX_FIND_RESULTS } from "./trace-find-limits";
 
@@ -22,10 +22,10 @@ export async function findInTrace(
   if (!header) return null;
   const pattern = likePattern(request.text);
   const found: string[] = [];
-  for await (const { sql: source } of traceSpanSources(tx, header)) {
+  for await (const source of traceSpanSources(tx, header)) {
     const rows = await tx<{ id: string }[]>`
       SELECT lpad(to_hex(s.span_id), 16, '0') AS id
-      FROM ${source} s
+      FROM ${sourceSql(tx, source)} s
       WHERE s.status_message ILIKE ${pattern}
              OR EXISTS (SELECT 1 FROM jsonb_each_text(s.attributes) a WHERE a.key ILIKE ${pattern} OR a.value ILIKE ${pattern})
              OR EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(s.events) = 'array' THEN s.events ELSE '[]'::jsonb END) e

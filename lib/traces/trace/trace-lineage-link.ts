@@ -1,9 +1,12 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
+import { hasAnyKey } from "@/lib/traces/span-store/columns";
 import { firstBySpanOrder, SPAN_ORDER, type SpanOrder } from "@/lib/traces/span-store/order";
-import { traceSpanSources } from "@/lib/traces/span-store/read";
+import { sourceSql, traceSpanSources } from "@/lib/traces/span-store/read";
 import { LINEAGE_ID_PATTERN } from "./lineage-id";
 import type { TraceHeader } from "./trace-header";
+
+const LINEAGE_KEYS = ["job.id", "event.id"];
 
 /** Slack around the trace's own times, so the lineage window surely holds the trace's start. */
 const WINDOW_SLACK_MS = 60_000;
@@ -16,11 +19,11 @@ const WINDOW_SLACK_MS = 60_000;
  */
 export async function lineageHref(tx: TransactionSql, header: TraceHeader): Promise<string | null> {
   const first: ({ id: string | null } & SpanOrder)[] = [];
-  for await (const { sql: source } of traceSpanSources(tx, header)) {
+  for await (const source of traceSpanSources(tx, header)) {
     first.push(
       ...(await tx<({ id: string | null } & SpanOrder)[]>`
         SELECT coalesce(s.attributes->>'job.id', s.attributes->>'event.id') AS id, ${tx.unsafe(SPAN_ORDER)}
-        FROM ${source} s
+        FROM ${sourceSql(tx, source, (s) => s.kind === 5 && hasAnyKey(s.attributes, LINEAGE_KEYS))} s
         WHERE s.kind = 5 AND (s.attributes ? 'job.id' OR s.attributes ? 'event.id')
         ORDER BY s.start_time, s.span_id
         LIMIT 1`),

@@ -4,8 +4,9 @@ import type { TenantScope } from "@/db/tenant-scope";
 import type { SpanEvent, SpanLink } from "@/db/schema";
 import { withTenantScope } from "@/lib/db/scoped";
 import { checkedSpanIdToBigint } from "@/db/span-codec/ids";
+import { hasAnyKey } from "@/lib/traces/span-store/columns";
 import { firstBySpanOrder, SPAN_ORDER, type SpanOrder } from "@/lib/traces/span-store/order";
-import { traceSpanSources } from "@/lib/traces/span-store/read";
+import { sourceSql, traceSpanSources } from "@/lib/traces/span-store/read";
 import { findTraceHeader } from "./trace-header";
 
 /** A job or event handler run in the trace: a consumer span carrying job.* or event.* attributes. */
@@ -59,6 +60,9 @@ interface Row extends Omit<SpanDetail, "events" | "asyncWork" | "dropped"> {
   droppedLinks: number;
 }
 
+/** The attributes that make a consumer span a job or event handler run (AsyncWork). */
+const ASYNC_WORK_KEYS = ["job.id", "job.name", "event.id", "event.name"];
+
 /** The trace's jobs and event handlers the panel gets at most. */
 const MAX_ASYNC_WORK = 1000;
 
@@ -69,11 +73,11 @@ export async function readSpanDetail(
 ): Promise<SpanDetail | null> {
   const header = await findTraceHeader(tx, scope, request.traceId, request.tenant);
   if (!header) return null;
-  const spanId = checkedSpanIdToBigint(request.spanId).toString();
+  const spanId = checkedSpanIdToBigint(request.spanId);
   let row: Row | undefined;
   const work: (AsyncWork & SpanOrder)[] = [];
   // Every source, for the trace's async work; the span from the first that has it (rows win).
-  for await (const { sql: source } of traceSpanSources(tx, header)) {
+  for await (const source of traceSpanSources(tx, header)) {
     if (!row) {
       [row] = await tx<Row[]>`
         SELECT lpad(to_hex(s.span_id), 16, '0') AS "spanId",
@@ -89,9 +93,9 @@ export async function readSpanDetail(
                s.events, s.links,
                s.dropped_attributes_count AS "droppedAttributes", s.dropped_events_count AS "droppedEvents",
                s.dropped_links_count AS "droppedLinks"
-        FROM ${source} s LEFT JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id
+        FROM ${sourceSql(tx, source, (s) => s.spanId === spanId)} s LEFT JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id
         LEFT JOIN scopes c ON c.tenant_id = s.tenant_id AND c.id = s.scope_id
-        WHERE s.span_id = ${spanId}::bigint
+        WHERE s.span_id = ${spanId.toString()}::bigint
         LIMIT 1`;
     }
     work.push(
@@ -102,7 +106,7 @@ export async function readSpanDetail(
                s.attributes->>'job.attempt' AS attempt, s.attributes->>'job.outcome' AS outcome,
                s.status_code = 2 AS error,
                ${tx.unsafe(SPAN_ORDER)}
-        FROM ${source} s
+        FROM ${sourceSql(tx, source, (s) => s.kind === 5 && hasAnyKey(s.attributes, ASYNC_WORK_KEYS))} s
         WHERE s.kind = 5
           AND (s.attributes ? 'job.id' OR s.attributes ? 'job.name' OR s.attributes ? 'event.id' OR s.attributes ? 'event.name')
         ORDER BY s.start_time, s.span_id
