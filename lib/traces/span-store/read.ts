@@ -33,14 +33,31 @@ export type SpanSource =
       traceUuid: string;
     };
 
+/** What of a sealed source a reader's SQL needs: never less than its own WHERE and SELECT read. */
+export interface SourceNeeds {
+  /** Spans it may want; it may keep more than the reader's WHERE, never fewer. */
+  keep?: (span: SegmentSpan) => boolean;
+  /** The only attributes it reads (events and links it then reads not at all). */
+  attributes?: readonly string[];
+}
+
+function only(attributes: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (Object.hasOwn(attributes, k)) out[k] = attributes[k];
+  return out;
+}
+
 /**
  * The source as SQL. A sealed source's spans go to Postgres as JSON, which it parses at some
- * 10 MB/s (a 10,000-span segment: over half a second), so a reader that wants few of them
- * says which: `keep` may keep more than the reader's own WHERE, never fewer.
+ * 10 MB/s (a 10,000-span segment: over half a second), so a reader that wants few of them, or
+ * little of each, says so (SourceNeeds).
  */
-export function sourceSql(tx: TransactionSql, source: SpanSource, keep?: (span: SegmentSpan) => boolean): PendingQuery<Row[]> {
+export function sourceSql(tx: TransactionSql, source: SpanSource, needs: SourceNeeds = {}): PendingQuery<Row[]> {
   if (!source.sealed) return source.sql;
-  return segmentRecordset(tx, source.tenantId, source.traceUuid, keep ? source.spans.filter(keep) : source.spans);
+  const { keep, attributes } = needs;
+  let spans = keep ? source.spans.filter(keep) : source.spans;
+  if (attributes) spans = spans.map((s) => ({ ...s, attributes: only(s.attributes, attributes), events: [], links: [] }));
+  return segmentRecordset(tx, source.tenantId, source.traceUuid, spans);
 }
 
 /**

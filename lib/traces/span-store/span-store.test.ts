@@ -30,7 +30,7 @@ const ODD = "1af7651916cd43dd8448eb211c803104";
 const TRACES = [SEALED, MIXED, UNSEALED, ODD];
 const uuid = checkedTraceIdUuid;
 // As text: a JavaScript object literal would take "__proto__" as its prototype, not a key.
-const ODD_ATTRIBUTES = '{"__proto__": {"$int": "-9223372036854775808"}, "€": [1.5, -0.25, {"$double": "NaN"}], "k": {"$kvlist": {"a": null}}, "": "odd"}';
+const ODD_ATTRIBUTES = '{"__proto__": {"$int": "-9223372036854775808"}, "€": [1.5, -0.25, {"$double": "NaN"}], "k": {"$kvlist": {"a": null, "b": "x\\ny"}}, "": "odd"}';
 const ODD_EVENTS = '[{"name": "exception", "timeUnixNano": "1", "attributes": {"exception.message": "odd\\nline"}, "droppedAttributesCount": 2}]';
 // A link whose span id is not a string: the span stream asks Postgres for such a segment's tuples.
 const ODD_LINKS = `[{"traceId": "${ODD.toUpperCase()}", "spanId": 12345, "attributes": {}}, {"traceId": "${SEALED}", "spanId": "00f067aa0ba902b7", "attributes": {}}]`;
@@ -60,7 +60,7 @@ async function view(scope: TenantScope, traceId: string) {
     const details = [];
     for (const spanId of sample) details.push(await readSpanDetail(tx, scope, { traceId, spanId }));
     const finds = [];
-    for (const text of ["synthetic failure", "checkpoint", "job_1", "ORDERS WHERE id = 7", "late", "odd", "no such text"]) {
+    for (const text of ["synthetic failure", "checkpoint", "job_1", "ORDERS WHERE id = 7", "late", "odd", "no such text", "1.5", "$INT", "nline", "ny", "75808", "TRUE", "x=1"]) {
       finds.push(((await findInTrace(tx, scope, { traceId, text })) ?? []).sort());
     }
     let exported = "";

@@ -4,6 +4,7 @@ import type { TenantScope } from "@/db/tenant-scope";
 import { likePattern } from "@/lib/db/like-pattern";
 import { withTenantScope } from "@/lib/db/scoped";
 import { sourceSql, traceSpanSources } from "@/lib/traces/span-store/read";
+import { findCandidates } from "./find-candidates";
 import { findTraceHeader } from "./trace-header";
 import { MAX_FIND_RESULTS } from "./trace-find-limits";
 
@@ -21,11 +22,12 @@ export async function findInTrace(
   const header = await findTraceHeader(tx, scope, request.traceId, request.tenant);
   if (!header) return null;
   const pattern = likePattern(request.text);
+  const keep = findCandidates(request.text);
   const found: string[] = [];
   for await (const source of traceSpanSources(tx, header)) {
     const rows = await tx<{ id: string }[]>`
       SELECT lpad(to_hex(s.span_id), 16, '0') AS id
-      FROM ${sourceSql(tx, source)} s
+      FROM ${sourceSql(tx, source, { keep })} s
       WHERE s.status_message ILIKE ${pattern}
              OR EXISTS (SELECT 1 FROM jsonb_each_text(s.attributes) a WHERE a.key ILIKE ${pattern} OR a.value ILIKE ${pattern})
              OR EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(s.events) = 'array' THEN s.events ELSE '[]'::jsonb END) e

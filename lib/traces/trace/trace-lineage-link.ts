@@ -23,7 +23,7 @@ export async function lineageHref(tx: TransactionSql, header: TraceHeader): Prom
     first.push(
       ...(await tx<({ id: string | null } & SpanOrder)[]>`
         SELECT coalesce(s.attributes->>'job.id', s.attributes->>'event.id') AS id, ${tx.unsafe(SPAN_ORDER)}
-        FROM ${sourceSql(tx, source, (s) => s.kind === 5 && hasAnyKey(s.attributes, LINEAGE_KEYS))} s
+        FROM ${sourceSql(tx, source, { keep: (s) => s.kind === 5 && hasAnyKey(s.attributes, LINEAGE_KEYS), attributes: LINEAGE_KEYS })} s
         WHERE s.kind = 5 AND (s.attributes ? 'job.id' OR s.attributes ? 'event.id')
         ORDER BY s.start_time, s.span_id
         LIMIT 1`),

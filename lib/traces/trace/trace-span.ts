@@ -62,6 +62,8 @@ interface Row extends Omit<SpanDetail, "events" | "asyncWork" | "dropped"> {
 
 /** The attributes that make a consumer span a job or event handler run (AsyncWork). */
 const ASYNC_WORK_KEYS = ["job.id", "job.name", "event.id", "event.name"];
+/** And the attributes its query reads of them. */
+const ASYNC_WORK_READS = [...ASYNC_WORK_KEYS, "job.attempt", "job.outcome"];
 
 /** The trace's jobs and event handlers the panel gets at most. */
 const MAX_ASYNC_WORK = 1000;
@@ -93,7 +95,7 @@ export async function readSpanDetail(
                s.events, s.links,
                s.dropped_attributes_count AS "droppedAttributes", s.dropped_events_count AS "droppedEvents",
                s.dropped_links_count AS "droppedLinks"
-        FROM ${sourceSql(tx, source, (s) => s.spanId === spanId)} s LEFT JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id
+        FROM ${sourceSql(tx, source, { keep: (s) => s.spanId === spanId })} s LEFT JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id
         LEFT JOIN scopes c ON c.tenant_id = s.tenant_id AND c.id = s.scope_id
         WHERE s.span_id = ${spanId.toString()}::bigint
         LIMIT 1`;
@@ -106,7 +108,7 @@ export async function readSpanDetail(
                s.attributes->>'job.attempt' AS attempt, s.attributes->>'job.outcome' AS outcome,
                s.status_code = 2 AS error,
                ${tx.unsafe(SPAN_ORDER)}
-        FROM ${sourceSql(tx, source, (s) => s.kind === 5 && hasAnyKey(s.attributes, ASYNC_WORK_KEYS))} s
+        FROM ${sourceSql(tx, source, { keep: (s) => s.kind === 5 && hasAnyKey(s.attributes, ASYNC_WORK_KEYS), attributes: ASYNC_WORK_READS })} s
         WHERE s.kind = 5
           AND (s.attributes ? 'job.id' OR s.attributes ? 'job.name' OR s.attributes ? 'event.id' OR s.attributes ? 'event.name')
         ORDER BY s.start_time, s.span_id
