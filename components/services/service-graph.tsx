@@ -1,15 +1,17 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
-import { Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Edge } from "@xyflow/react";
+import { Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useRouter } from "next/navigation";
 import { useId, useMemo } from "react";
 import { formatDuration } from "@/lib/format/duration";
 import { layoutServices, NODE_HEIGHT, NODE_WIDTH } from "@/lib/services/layout";
+import { CallEdge, type CallEdgeType } from "./call-edge";
 import { risenLabel, type EdgeView, type NodeView } from "./map-data";
 import { ServiceNode, type ServiceNodeType } from "./service-node";
 
 const NODE_TYPES = { service: ServiceNode };
+const EDGE_TYPES = { call: CallEdge };
 
 /**
  * React Flow's colours under the app's own theme (data-theme, the dark: variant), which a
@@ -18,8 +20,6 @@ const NODE_TYPES = { service: ServiceNode };
 const THEME = [
   "[--xy-background-color:transparent]",
   "dark:[--xy-edge-stroke:#71717a]",
-  "dark:[--xy-edge-label-background-color:#18181b]",
-  "dark:[--xy-edge-label-color:#e4e4e7]",
   "dark:[--xy-controls-button-background-color:#27272a]",
   "dark:[--xy-controls-button-background-color-hover:#3f3f46]",
   "dark:[--xy-controls-button-color:#e4e4e7]",
@@ -97,17 +97,21 @@ function Graph({ nodes, edges }: { nodes: readonly NodeView[]; edges: readonly E
       connectable: false,
       draggable: false,
     }));
-    const flowEdges: Edge[] = edges.map((e) => {
+    const flowEdges: CallEdgeType[] = edges.map((e) => {
       const risen = risenLabel(e);
-      const figures = `${formatDuration(e.p95Ns ?? 0)} p95 · ${(e.errorRate * 100).toFixed(1)}% err`;
+      const p95 = `p95 ${formatDuration(e.p95Ns ?? 0)}`;
+      const errors = `${(e.errorRate * 100).toFixed(1)}% err`;
+      const figures = `${p95} · ${errors}`;
+      // Stacked lines, narrow enough for the gap between two columns of services.
+      const label = risen ? [risen, p95, errors] : edges.length <= LABEL_ALL_UP_TO ? [p95, errors] : null;
+      const name = `${e.caller} calls ${e.service}: ${figures}${risen ? `, ${risen}` : ""}`;
       return {
         id: e.id,
+        type: "call",
         source: e.caller,
         target: e.service,
-        data: { href: e.href },
-        label: risen ? `${risen} · ${figures}` : edges.length <= LABEL_ALL_UP_TO ? figures : undefined,
-        labelShowBg: true,
-        ariaLabel: `${e.caller} calls ${e.service}: ${figures}${risen ? `, ${risen}` : ""}`,
+        data: { href: e.href, risen: risen !== null, label, name },
+        ariaLabel: name,
         className: risen ? "risen" : undefined,
         animated: risen !== null,
         markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
@@ -123,13 +127,14 @@ function Graph({ nodes, edges }: { nodes: readonly NodeView[]; edges: readonly E
         nodes={flowNodes}
         edges={flowEdges}
         nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
         fitView
         minZoom={0.05}
         onlyRenderVisibleElements={nodes.length > 60}
         nodesConnectable={false}
         nodesDraggable={false}
         onNodeClick={(_, node) => router.push((node as ServiceNodeType).data.view.href)}
-        onEdgeClick={(_, edge) => router.push((edge.data as { href: string }).href)}
+        onEdgeClick={(_, edge) => router.push(edge.data!.href)}
       >
         <Background />
         <Controls showInteractive={false} />

@@ -101,19 +101,42 @@ export async function countByTenant(sql: Sql, partition: Pick<DayPartition, "tab
 /**
  * Detaches without blocking ingest (CONCURRENTLY takes only a SHARE UPDATE EXCLUSIVE lock on
  * the partitioned table) and drops the detached table, which nothing reads any more. A detach
- * cut off half-way is finished with FINALIZE.
+ * cut off half-way is finished with FINALIZE. "held-up" when a reader stands in the way: the
+ * caller tries again in a later run.
  */
-export async function detachAndDrop(sql: Sql, partition: DayPartition): Promise<void> {
+export async function detachAndDrop(sql: Sql, partition: DayPartition): Promise<"dropped" | "held-up"> {
   if (partition.attached) {
+    // FINALIZE takes the partition's ACCESS EXCLUSIVE lock first and then waits for every older
+    // snapshot: behind a long reader (a stalled download) it held every query of that day for
+    // the whole lock timeout, the soak's slowest answers under its adversary.
+    if (partition.detachPending && (await longTransactionOpen(sql))) return "held-up";
     await sql.unsafe(`SET lock_timeout = '${DDL_LOCK_TIMEOUT}'`);
     try {
       const mode = partition.detachPending ? "FINALIZE" : "CONCURRENTLY";
       await sql.unsafe(`ALTER TABLE ${partition.table} DETACH PARTITION "${partition.name}" ${mode}`);
+    } catch (cause) {
+      if ((cause as { code?: string }).code === "55P03") return "held-up";
+      throw cause;
     } finally {
       await sql.unsafe(`RESET lock_timeout`);
     }
   }
   await sql.unsafe(`DROP TABLE IF EXISTS "${partition.name}"`);
+  return "dropped";
+}
+
+/**
+ * A client transaction of this database open for over a second with a snapshot, which a detach
+ * would wait for. Sessions of the runtime role (every app reader) are visible to it; another
+ * role's are not, and a FINALIZE behind one waits its lock timeout as before.
+ */
+async function longTransactionOpen(sql: Sql): Promise<boolean> {
+  const [row] = await sql<{ open: boolean }[]>`
+    SELECT EXISTS (
+      SELECT 1 FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+        AND backend_xmin IS NOT NULL AND xact_start < clock_timestamp() - interval '1 second') AS open`;
+  return row!.open;
 }
 
 /** Puts back a detached partition that may not go (a legal hold placed since it was detached). */

@@ -192,10 +192,7 @@ async function dropExpiredPartitions(
       continue;
     }
     const perTenant = await countByTenant(conn, partition);
-    try {
-      await detachAndDrop(conn, partition);
-    } catch (cause) {
-      if ((cause as { code?: string }).code !== "55P03") throw cause;
+    if ((await detachAndDrop(conn, partition)) === "held-up") {
       heldUp.add(partition.table);
       defer(partition.name);
       continue;

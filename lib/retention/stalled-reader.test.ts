@@ -46,6 +46,25 @@ it("completes under a stalled reader, deferring the span partitions it cannot de
     // Log partitions are not read by the reader, so they go.
     expect(held.partitionsDropped.some((name) => name.startsWith("log_records_"))).toBe(true);
 
+    // Again under the same reader: its pending detach is not finished, and no day's readers
+    // and writers wait meanwhile (FINALIZE would hold, or queue for, the day's exclusive lock).
+    const exclusive: string[] = [];
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const rows = await t.sql<{ name: string }[]>`
+          SELECT l.relation::regclass::text AS name FROM pg_locks l
+          WHERE l.mode = 'AccessExclusiveLock' AND l.relation::regclass::text LIKE 'spans_p%'`;
+        exclusive.push(...rows.map((r) => r.name));
+      }
+    })();
+    const again = await run();
+    watching = false;
+    await watcher;
+    expect(again.status).toBe("completed");
+    expect(again.counts.partitionsDeferred.filter((name) => name.startsWith("spans_")).sort()).toEqual([...heldSpans].sort());
+    expect(exclusive).toEqual([]);
+
     await reader`COMMIT`;
     reader.release();
 

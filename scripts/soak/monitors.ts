@@ -42,6 +42,61 @@ export function serverRssMb(pid: number | undefined): number {
   return kb / 1024;
 }
 
+/** Linux reports process CPU time in USER_HZ ticks, 100 a second on every mainstream kernel. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU the server's process tree used since the previous call, in % of one core (from
+ * /proc/<pid>/stat utime + stime): near 100 the event loop is saturated and every request
+ * waits, whatever the database does.
+ */
+export function serverCpuPercent(pid: () => number | undefined): () => number {
+  let last: { at: number; ticks: number } | undefined;
+  return () => {
+    const root = pid();
+    let ticks = 0;
+    for (const p of root === undefined ? [] : processTree(root)) {
+      try {
+        const fields = fs.readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ");
+        // utime and stime: fields 14 and 15 of stat, 12 and 13 after the command name.
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // Gone while we looked.
+      }
+    }
+    const now = { at: Date.now(), ticks };
+    const previous = last;
+    last = now;
+    if (!previous || now.at <= previous.at) return 0;
+    return Math.max(0, ((now.ticks - previous.ticks) / TICKS_PER_SECOND / ((now.at - previous.at) / 1000)) * 100);
+  };
+}
+
+/**
+ * The whole machine's CPU busy since the previous call, in % of all its cores (from
+ * /proc/stat): near 100 every process waits for a core, the server's and the database's alike,
+ * and a slow answer then says little about either.
+ */
+export function machineCpuPercent(): () => number {
+  let last: { busy: number; total: number } | undefined;
+  return () => {
+    const [, ...fields] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+    const ticks = fields.map(Number);
+    // idle and iowait are the fourth and fifth fields; guest time is already inside user.
+    const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+    const now = { busy: total - ticks[3]! - ticks[4]!, total };
+    const previous = last;
+    last = now;
+    if (!previous || now.total <= previous.total) return 0;
+    return ((now.busy - previous.busy) / (now.total - previous.total)) * 100;
+  };
+}
+
+/** The seconds in which a per-second sample reached `threshold`, as busy intervals. */
+export function busyWhere(samples: readonly Sample[], threshold: number): { from: number; to: number }[] {
+  return samples.filter((s) => s.value >= threshold).map((s) => ({ from: s.at - 1000, to: s.at }));
+}
+
 /** Samples something every second; failures (the database is down) are skipped. */
 export class Sampler {
   readonly samples: Sample[] = [];

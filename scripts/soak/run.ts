@@ -6,7 +6,7 @@ import { Adversary, seedAdversary } from "./adversary";
 import { SentSpans, SoakExporter, type ExportTally } from "./exporters";
 import { appRestart, pgRestart, type FaultOutcome } from "./faults";
 import { HttpRecorder, KEEP_ALIVE_RESET } from "./http-recorder";
-import { appConnectionCounter, idleInTransactionSessions, PurgeScheduler, Sampler, serverRssMb } from "./monitors";
+import { appConnectionCounter, busyWhere, idleInTransactionSessions, machineCpuPercent, PurgeScheduler, Sampler, serverCpuPercent, serverRssMb } from "./monitors";
 import { soakOptions } from "./options";
 import { burst, syntheticBody, postUntilAccepted, type BurstResult } from "./raw-ingest";
 import { EXPIRED_TENANT, expireTenant, seedSoak, SOAK_TENANTS } from "./seed";
@@ -31,9 +31,11 @@ const options = (() => {
 })();
 const log = (line: string) => console.log(`[soak] ${line}`);
 const DRAIN_MS = 120_000;
-/** Network errors are expected only while the app is down and until it answers again. */
 const WARM_UP_MS = 5_000;
+/** Network errors are expected only while the app is down and until it answers again. */
 const NETWORK_GRACE_MS = 2_000;
+/** The server's event loop is one core, and at this share of it requests queue in the process; so do all at this share of the machine. */
+const SATURATED_CPU = 90;
 
 async function main(): Promise<number> {
   const loadAtStart = os.loadavg()[0]!.toFixed(1);
@@ -43,6 +45,8 @@ async function main(): Promise<number> {
   const stack = new Stack({ dataDir: options.dataDir, port: options.port, pgPort: options.pgPort, log });
   const recorder = new HttpRecorder();
   const rss = new Sampler(() => serverRssMb(stack.appPid));
+  const cpu = new Sampler(serverCpuPercent(() => stack.appPid));
+  const machineCpu = new Sampler(machineCpuPercent());
   const connections = appConnectionCounter(() => stack.databaseUrl);
   const connectionSampler = new Sampler(connections.read);
   try {
@@ -78,6 +82,8 @@ async function main(): Promise<number> {
     log(`soak for ${options.duration} s: ${options.exporters} exporters × ${options.rate} spans/s, ${options.users} users, purge every ${options.purgeEvery} s, fault: ${options.fault}, adversary: ${options.adversary}`);
     recorder.subscribe();
     rss.start();
+    cpu.start();
+    machineCpu.start();
     connectionSampler.start();
     for (const e of exporters) e.start();
     purge.start(Math.min(10_000, durationMs / 10), options.purgeEvery * 1000);
@@ -128,6 +134,8 @@ async function main(): Promise<number> {
     await purge.stop();
     const drainedAt = Date.now();
     rss.stop();
+    cpu.stop();
+    machineCpu.stop();
     connectionSampler.stop();
     recorder.unsubscribe();
 
@@ -211,7 +219,12 @@ async function main(): Promise<number> {
 
     const secs = (drainedAt - t0) / 1000;
     const slowLines = () => {
-      const suspects = { purge: purge.runs.map((r) => ({ from: r.startedAt, to: r.at })), ...(adversary ? { "an adversary's download": adversary.tally.downloads } : {}) };
+      const suspects = {
+        purge: purge.runs.map((r) => ({ from: r.startedAt, to: r.at })),
+        ...(adversary ? { "an adversary's download": adversary.tally.downloads } : {}),
+        [`a second of server CPU ≥ ${SATURATED_CPU} %`]: busyWhere(cpu.samples, SATURATED_CPU),
+        [`a second of machine CPU ≥ ${SATURATED_CPU} %`]: busyWhere(machineCpu.samples, SATURATED_CPU),
+      };
       const run = { from: t0, to: drainedAt };
       const kinds = { ingest: recorder.stats, search: users.search, "open trace": users.trace, "span stream": users.spans };
       return Object.entries(kinds).map(([kind, stats]) => `slowest ${kind} answers: ${slowAnswersAgainst(stats, suspects, run, disturbed)}`);
@@ -230,6 +243,7 @@ async function main(): Promise<number> {
       ...slowLines(),
       ...(adversary ? [`adversary: exports ${[...adversary.tally.exports].map(([k, v]) => `${k}×${v}`).join(" ")}, cut ${adversary.tally.cut}; drip sockets ${[...adversary.tally.drips].map(([k, v]) => `${k}×${v}`).join(" ")}`] : []),
       `server RSS MiB, max per tenth of the run: ${rss.series(t0, drainedAt, 10).join(" ")} (peak ${Math.round(rss.peak)})`,
+      `server CPU % of a core, max per tenth: ${cpu.series(t0, drainedAt, 10).join(" ")}; machine CPU % of all cores: ${machineCpu.series(t0, drainedAt, 10).join(" ")}`,
       `app database connections, max per tenth: ${connectionSampler.series(t0, drainedAt, 10).join(" ")} (peak ${connectionSampler.peak})`,
       ...faults.map((f) => `fault ${f.name}: at ${f.atSeconds} s, down ${f.downSeconds.toFixed(1)} s, probe ${JSON.stringify(f.probe)}, recovered ${f.recoveredAfterMs} ms after`),
       // Reported, not a check: postgres.js 3.4.9 throws from a timer when a transaction's connection
@@ -248,6 +262,8 @@ async function main(): Promise<number> {
   } finally {
     recorder.unsubscribe();
     rss.stop();
+    cpu.stop();
+    machineCpu.stop();
     connectionSampler.stop();
     await connections.end().catch(() => {});
     await stack.stop();

@@ -2,6 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { connect } from "../../db/connect";
 import { startEmbedded, type EmbeddedServer } from "../../db/embedded";
 import { runMigrations } from "../../db/migrate";
 import { provisionAppRole } from "../../db/app-role";
@@ -61,6 +62,7 @@ export class Stack {
     fs.chmodSync(dataDir, 0o755);
     buildIfStale(log);
     await this.startPostgres();
+    await explainSlowAnswersInLog(this.databaseUrl);
     await runMigrations(this.databaseUrl);
     this.appDatabaseUrl = await provisionAppRole(this.databaseUrl, randomBytes(32).toString("base64url"));
     this.appLog = fs.openSync(path.join(dataDir, "app.log"), "a");
@@ -123,5 +125,21 @@ export class Stack {
     if (this.appLog !== undefined) fs.closeSync(this.appLog);
     this.appLog = undefined;
     await this.stopPostgres();
+  }
+}
+
+/**
+ * postgres.log then names what made an answer slow: a lock wait over 100 ms (with who holds the
+ * lock) or a statement over 250 ms. Set once in the cluster's configuration, so a restart keeps it.
+ */
+async function explainSlowAnswersInLog(databaseUrl: string): Promise<void> {
+  const sql = connect(databaseUrl, { max: 1, applicationName: "trace-explorer-soak-setup" });
+  try {
+    await sql`ALTER SYSTEM SET log_lock_waits = on`;
+    await sql`ALTER SYSTEM SET deadlock_timeout = '100ms'`;
+    await sql`ALTER SYSTEM SET log_min_duration_statement = '250ms'`;
+    await sql`SELECT pg_reload_conf()`;
+  } finally {
+    await sql.end();
   }
 }

@@ -61,18 +61,29 @@ export function sourceSql(tx: TransactionSql, source: SpanSource, needs: SourceN
 }
 
 /**
- * Rows of exactly this trace: its tenant, id and time range (which prunes the day partitions).
- * The bounds go as text: postgres.js would turn a timestamptz parameter into a Date (ms).
+ * The trace's range as timestamptz values, to the millisecond and widened outward (a trace's
+ * spans and segments all start within it, so the id alone picks them): Postgres prunes by a
+ * value when it plans, and locks only the partitions left. By `'…'::text::timestamptz`, a cast
+ * that depends on the session's time zone, it pruned only when running, having locked every
+ * day's partition: for a download's whole transaction, and retention's detach of an expired
+ * day waited for it.
  */
+function prunedRange(header: TraceBounds) {
+  return { from: new Date(Math.floor(Date.parse(header.start))), to: new Date(Math.floor(Date.parse(header.end)) + 1) };
+}
+
+/** Rows of exactly this trace: its tenant, id and time range, which prunes the day partitions. */
 export function spanWhere(tx: TransactionSql, header: TraceBounds) {
+  const { from, to } = prunedRange(header);
   return tx`s.tenant_id = ${header.tenantId} AND s.trace_id = ${checkedTraceIdUuid(header.traceId)}::uuid
-    AND s.start_time >= ${header.start}::text::timestamptz AND s.start_time <= ${header.end}::text::timestamptz`;
+    AND s.start_time >= ${from} AND s.start_time <= ${to}`;
 }
 
 /** The trace's segments, found as its rows are: a segment starts where one of its spans does, within the trace. */
 function segmentWhere(tx: TransactionSql, header: TraceBounds) {
+  const { from, to } = prunedRange(header);
   return tx`g.tenant_id = ${header.tenantId} AND g.trace_id = ${checkedTraceIdUuid(header.traceId)}::uuid
-    AND g.start_time >= ${header.start}::text::timestamptz AND g.start_time <= ${header.end}::text::timestamptz`;
+    AND g.start_time >= ${from} AND g.start_time <= ${to}`;
 }
 
 /** Decoded spans as a row source with `spans`' columns: Postgres writes their JSON as it would the rows'. */

@@ -36,6 +36,8 @@ beforeAll(async () => {
   process.env.TRACE_STREAM_STALL_PENALTY_MS = "0";
   process.env.AUTH_SECRET ??= "a".repeat(40);
   await t.sql`INSERT INTO tenants (id, name, retention_days, kept_retention_days) VALUES ('alpha', 'Alpha', 14, 30), ('beta', 'Beta', 14, 30)`;
+  // A week of day partitions, as a running app has: the large trace is in today's.
+  await t.sql`SELECT ensure_span_partitions(current_date - 6, current_date)`;
   await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: BIG, spans: 30_000 });
   await insertSyntheticTrace(t.sql, { tenant: "beta", traceId: "4bf92f3577b34da6a3ce929d0e0e4736", spans: 20 });
   header = (await t.asReader(ALPHA, (tx) => findTraceHeader(tx, ALPHA, BIG)))!;
@@ -114,7 +116,8 @@ describe("stalled trace downloads", () => {
         }
         opened++;
         const reader = await readThenStall(response, 64 * 1024);
-        await sleep(STALL_MS + 500);
+        // A second past the cut: on a loaded machine a late timer would let this read resume the download.
+        await sleep(STALL_MS + 1_000);
         // The server has cut the download: what is left to read ends in an error, not the whole trace.
         const rest = await (async () => {
           try {
@@ -157,6 +160,25 @@ describe("stalled trace downloads", () => {
     expect(streamGuard().slots.inUse).toBe(0);
     expect(await idleInTransaction()).toBe(0);
   }, 60_000);
+
+  it("hold only their trace's day partition, so retention can take an expired day while they stall", async () => {
+    const downloads = [await otlpExportResponse("retention-attacker", ALPHA, header), await spansResponse("retention-attacker", ALPHA, header)];
+    // Far enough for an export to run its batch statement more than five times: from the sixth,
+    // Postgres may plan it generically, and a generic plan locks every partition.
+    const readers = await Promise.all(downloads.map((r) => readThenStall(r!, 2 * 1024 * 1024)));
+    const locked = await t.sql<{ relname: string }[]>`
+      SELECT DISTINCT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE a.datname = current_database() AND a.state LIKE 'idle in transaction%' AND c.relkind = 'r' AND c.relname LIKE 'spans_p%'`;
+    const today = `spans_p${new Date().toISOString().slice(0, 10).replaceAll("-", "")}`;
+    expect(locked.map((l) => l.relname)).toEqual([today]);
+    // What detaching or dropping a day takes, which would otherwise queue every query of that day behind it.
+    const expired = `spans_p${new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10).replaceAll("-", "")}`;
+    await t.sql.begin(async (tx) => {
+      await tx.unsafe(`LOCK TABLE ${expired} IN ACCESS EXCLUSIVE MODE NOWAIT`);
+    });
+    for (const reader of readers) await reader.cancel();
+    while (streamGuard().slots.inUse > 0) await sleep(10);
+  });
 
   it("make a user whose downloads were cut for not reading three times in a row wait before the next, and not one whose download completed", async () => {
     const limits = { ...streamGuard().limits, stallPenaltyMs: 60_000 };

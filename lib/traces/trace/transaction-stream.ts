@@ -133,6 +133,11 @@ export async function transactionStream(options: TransactionStreamOptions, guard
     // Whole milliseconds; a parameter cannot be bound in SET.
     await tx.unsafe(`SET LOCAL statement_timeout = ${Math.trunc(limits.maxMs)}`);
     await tx.unsafe(`SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(limits.stallMs + 5_000)}`);
+    // A download runs the same statement batch after batch, and from the sixth run Postgres may
+    // switch to a generic plan, which locks every day partition of spans until the transaction
+    // ends, not only the trace's: retention detaching an expired day then queued behind a
+    // stalled download, and every user's query of that day queued behind retention.
+    await tx.unsafe("SET LOCAL plan_cache_mode = force_custom_plan");
     await options.produce(tx, write);
     // Closed before the commit: the client has the whole body whatever the commit of this
     // read-only transaction does.
