@@ -98,14 +98,17 @@ async function sealTrace(tx: TransactionSql, due: Due, cutoff: Date, options: Se
   // Ingest's lock on the trace, then its summary's row: a request storing spans of this trace,
   // tail sampling deciding it and the purge deleting it all wait, and what was due is checked again.
   await tx`SELECT pg_advisory_xact_lock(${lockKey(due.trace_id).toString()}::bigint)`;
-  const [trace] = await tx<{ start: string; end: string }[]>`
-    SELECT t.start_time::text AS start, t.end_time::text AS "end" FROM traces t
+  const [summary] = await tx<{ start: Date; end: Date }[]>`
+    SELECT t.start_time AS start, t.end_time AS "end" FROM traces t
     WHERE t.tenant_id = ${due.tenant_id} AND t.trace_id = ${due.trace_id}::uuid AND t.updated_at < ${cutoff}
       AND NOT EXISTS (SELECT 1 FROM trace_sampling_pending p WHERE p.tenant_id = t.tenant_id AND p.trace_id = t.trace_id)
     FOR UPDATE OF t`;
-  if (!trace) return;
+  if (!summary) return;
+  // Its range to the millisecond, widened outward: Postgres prunes (and locks) partitions by the
+  // values when it plans (read.ts, prunedRange).
+  const trace = { start: summary.start, end: new Date(summary.end.getTime() + 1) };
   const where = tx`s.tenant_id = ${due.tenant_id} AND s.trace_id = ${due.trace_id}::uuid
-    AND s.start_time >= ${trace.start}::text::timestamptz AND s.start_time <= ${trace.end}::text::timestamptz`;
+    AND s.start_time >= ${trace.start} AND s.start_time <= ${trace.end}`;
   const spans = await tx<SegmentSpan[]>`
     SELECT ${tx.unsafe(SEGMENT_SPAN_SELECT)} FROM spans s WHERE ${where} ORDER BY s.start_time, s.span_id FOR UPDATE`;
   if (spans.length === 0) return;
@@ -172,7 +175,7 @@ async function withoutShadowed(tx: TransactionSql, due: Due, rows: ReadonlySet<s
  * deleted, column for column as Postgres compares them: otherwise the transaction fails and
  * the rows stay.
  */
-async function verifySealed(tx: TransactionSql, due: Due, trace: { start: string; end: string }, after: number, count: number): Promise<void> {
+async function verifySealed(tx: TransactionSql, due: Due, trace: { start: Date; end: Date }, after: number, count: number): Promise<void> {
   const written = await tx<{ segment: Uint8Array }[]>`
     SELECT g.segment FROM span_segments g
     WHERE g.tenant_id = ${due.tenant_id} AND g.trace_id = ${due.trace_id}::uuid AND g.seq > ${after} ORDER BY g.seq`;
@@ -185,7 +188,7 @@ async function verifySealed(tx: TransactionSql, due: Due, trace: { start: string
     const [differing] = await tx<{ n: number }[]>`
       SELECT count(*)::int AS n FROM ${segmentRecordset(tx, due.tenant_id, due.trace_id, sealed)} x
       LEFT JOIN spans s ON s.tenant_id = x.tenant_id AND s.trace_id = x.trace_id AND s.span_id = x.span_id AND s.start_time = x.start_time
-        AND s.start_time >= ${trace.start}::text::timestamptz AND s.start_time <= ${trace.end}::text::timestamptz
+        AND s.start_time >= ${trace.start} AND s.start_time <= ${trace.end}
       WHERE s.span_id IS NULL OR (${columns}) IS DISTINCT FROM (${decoded})`;
     if (differing!.n !== 0) throw new Error(`Sealing trace ${due.trace_id}: ${differing!.n} decoded spans differ from their rows.`);
   }
