@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
+  customType,
   boolean,
   check,
   date,
@@ -146,6 +147,32 @@ export const spans = pgTable(
     // same however big the trace already is. Not led by tenant and trace, so that lookups by span
     // id never take it.
     index("spans_parent_idx").on(t.parentSpanId, t.tenantId),
+  ],
+);
+
+const bytea = customType<{ data: Uint8Array; driverData: Buffer }>({ dataType: () => "bytea" });
+
+/**
+ * A sealed trace's spans as compressed segments (migration 0028, lib/traces/segments,
+ * docs/sealed-traces.md): partitioned by day on start_time, the segment's earliest span start,
+ * like spans. A late span sealed after its trace gets a further `seq`.
+ */
+export const spanSegments = pgTable(
+  "span_segments",
+  {
+    tenantId: text("tenant_id").notNull(),
+    traceId: uuid("trace_id").notNull(),
+    seq: integer("seq").notNull(),
+    startTime: ts("start_time").notNull(),
+    /** The latest span end in the segment. */
+    endTime: ts("end_time").notNull(),
+    spanCount: integer("span_count").notNull(),
+    segment: bytea("segment").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.traceId, t.seq, t.startTime] }),
+    check("span_segments_span_count_check", sql`${t.spanCount} > 0`),
   ],
 );
 

@@ -61,13 +61,14 @@ $function$;
 
 -- Daily partitions of spans, made by ingest for its spans' days and by the retention run for the
 -- days ahead; SECURITY DEFINER so the ingest role can create the partition of a day it is about
--- to write without owning the table.
+-- to write without owning the table. Each day's span_segments partition comes with it (0028), so
+-- a span's sealed form always has a partition; the count returned is still the spans'.
 CREATE OR REPLACE FUNCTION public.ensure_span_partitions(from_day date, to_day date)
  RETURNS integer
  LANGUAGE sql
  SECURITY DEFINER
  SET search_path TO 'public', 'pg_temp'
-AS $function$ SELECT ensure_day_partitions('spans', from_day, to_day, true) $function$;
+AS $function$ SELECT ensure_day_partitions('span_segments', from_day, to_day, false); SELECT ensure_day_partitions('spans', from_day, to_day, true) $function$;
 
 -- The partitions ingest COPYs a request's spans into, one per day, created if missing (0009). A
 -- day whose table exists but is detached (the purge detached it and has not dropped it yet)

@@ -29,6 +29,17 @@ CREATE POLICY spans_reader ON spans FOR SELECT TO te_reader USING (app_tenant_vi
 CREATE POLICY spans_writer ON spans TO te_writer USING (true) WITH CHECK (true);
 
 -- ---------------------------------------------------------------------------------------------
+-- span_segments (migration 0028): as spans
+-- ---------------------------------------------------------------------------------------------
+
+ALTER TABLE span_segments ENABLE ROW LEVEL SECURITY;
+ALTER TABLE span_segments FORCE ROW LEVEL SECURITY;
+CREATE POLICY span_segments_app ON span_segments TO te_app USING (true) WITH CHECK (true);
+CREATE POLICY span_segments_owner ON span_segments TO CURRENT_USER USING (true) WITH CHECK (true);
+CREATE POLICY span_segments_reader ON span_segments FOR SELECT TO te_reader USING (app_tenant_visible(tenant_id));
+CREATE POLICY span_segments_writer ON span_segments TO te_writer USING (true) WITH CHECK (true);
+
+-- ---------------------------------------------------------------------------------------------
 -- traces
 -- ---------------------------------------------------------------------------------------------
 

@@ -102,6 +102,13 @@ export async function applyTailSampling(sql: Sql, options: TailSamplingOptions):
         const spans = await tx`
           DELETE FROM spans s USING unnest(${tenants}::text[], ${traces}::uuid[]) AS d(tenant_id, trace_id)
           WHERE s.tenant_id = d.tenant_id AND s.trace_id = d.trace_id AND s.start_time >= ${from} AND s.start_time <= ${to}`;
+        // And any sealed spans: the sealer waits for the decision, but a dropped trace goes whole, whatever its spans' form.
+        const sealed = await tx<{ n: number }[]>`
+          WITH gone AS (
+            DELETE FROM span_segments g USING unnest(${tenants}::text[], ${traces}::uuid[]) AS d(tenant_id, trace_id)
+            WHERE g.tenant_id = d.tenant_id AND g.trace_id = d.trace_id AND g.start_time >= ${from} AND g.start_time <= ${to}
+            RETURNING g.span_count)
+          SELECT coalesce(sum(span_count), 0)::int AS n FROM gone`;
         // Their log records go too, found by trace id alone: a record may lie outside its spans' times.
         const logs = await tx`
           DELETE FROM log_records l USING unnest(${tenants}::text[], ${traces}::uuid[]) AS d(tenant_id, trace_id)
@@ -109,7 +116,7 @@ export async function applyTailSampling(sql: Sql, options: TailSamplingOptions):
         await tx`
           DELETE FROM traces t USING unnest(${tenants}::text[], ${traces}::uuid[]) AS d(tenant_id, trace_id)
           WHERE t.tenant_id = d.tenant_id AND t.trace_id = d.trace_id`;
-        result.droppedSpans += spans.count;
+        result.droppedSpans += spans.count + sealed[0]!.n;
         result.droppedLogRecords += logs.count;
       }
       result.decided += decisions.length;

@@ -4,8 +4,15 @@ import { PARTITIONS_AHEAD_DAYS } from "./policy";
 import type { TenantPolicy } from "./tenants";
 
 const DAY_MS = 86_400_000;
-/** The tables partitioned by day (spans by start, log records by time), and their partitions' names. */
-export const DAILY_TABLES = { spans: /^spans_p(\d{4})(\d{2})(\d{2})$/, log_records: /^log_records_p(\d{4})(\d{2})(\d{2})$/ } as const;
+/**
+ * The tables partitioned by day (spans by start, sealed segments by their first span's start,
+ * log records by time), and their partitions' names.
+ */
+export const DAILY_TABLES = {
+  spans: /^spans_p(\d{4})(\d{2})(\d{2})$/,
+  span_segments: /^span_segments_p(\d{4})(\d{2})(\d{2})$/,
+  log_records: /^log_records_p(\d{4})(\d{2})(\d{2})$/,
+} as const;
 export type DailyTable = keyof typeof DAILY_TABLES;
 /**
  * DDL on a partitioned table waits at most this long for a lock, so ingest and search queued
@@ -82,9 +89,11 @@ export async function isDroppable(sql: Sql, partition: DayPartition, tenants: Re
   return true;
 }
 
-export async function countByTenant(sql: Sql, partition: string): Promise<Map<string, number>> {
+/** The spans (of a segment partition: the spans its segments hold) or log records in a partition, by tenant. */
+export async function countByTenant(sql: Sql, partition: Pick<DayPartition, "table" | "name">): Promise<Map<string, number>> {
+  const n = partition.table === "span_segments" ? "sum(span_count)" : "count(*)";
   const rows = await sql.unsafe<{ tenant_id: string; n: number }[]>(
-    `SELECT tenant_id, count(*)::int AS n FROM ONLY "${partition}" GROUP BY tenant_id`,
+    `SELECT tenant_id, ${n}::int AS n FROM ONLY "${partition.name}" GROUP BY tenant_id`,
   );
   return new Map(rows.map((r) => [r.tenant_id, r.n]));
 }

@@ -65,19 +65,26 @@ export async function purgeExpiredTraces(sql: Sql, tenant: TenantPolicy, options
         const spans = await tx`
           DELETE FROM spans WHERE tenant_id = ${tenant.id} AND trace_id = ANY(${ids}::uuid[])
             AND start_time >= ${from} AND start_time <= ${to}`;
+        // Their sealed spans: a segment starts where one of its spans does, so the same bounds find it.
+        const sealed = await tx<{ n: number }[]>`
+          WITH gone AS (
+            DELETE FROM span_segments WHERE tenant_id = ${tenant.id} AND trace_id = ANY(${ids}::uuid[])
+              AND start_time >= ${from} AND start_time <= ${to}
+            RETURNING span_count)
+          SELECT coalesce(sum(span_count), 0)::int AS n FROM gone`;
         // A trace's log records may lie outside its spans' times: found by trace id alone (log_records_trace_idx).
         const logs = await tx`DELETE FROM log_records WHERE tenant_id = ${tenant.id} AND trace_id = ANY(${ids}::uuid[])`;
         await tx`DELETE FROM traces WHERE tenant_id = ${tenant.id} AND trace_id = ANY(${ids}::uuid[])`;
         const c = kept ? counts.kept : counts.standard;
         c.traces += group.length;
-        c.spans += spans.count;
+        c.spans += spans.count + sealed[0]!.n;
         c.logRecords += logs.count;
       }
       return doomed.length;
     });
     if (taken < options.batchSize) break;
   }
-  counts.strandedSpans = await purgeStrandedSpans(sql, tenant, options);
+  counts.strandedSpans = (await purgeStrandedSpans(sql, tenant, options)) + (await purgeStrandedSegments(sql, tenant, options));
   counts.logRecordsAlone = await purgeLogRecordsAlone(sql, tenant, options);
   return counts;
 }
@@ -114,6 +121,25 @@ function purgeStrandedSpans(sql: Sql, tenant: TenantPolicy, options: BatchOption
         WHERE s.tenant_id = ${tenant.id} AND s.trace_id = d.trace_id AND s.span_id = d.span_id
           AND s.start_time = d.start_time AND s.start_time < ${tenant.keptCutoff}`,
   );
+}
+
+/** Sealed spans past the kept cutoff, as purgeStrandedSpans: a segment starts where its first span does. */
+async function purgeStrandedSegments(sql: Sql, tenant: TenantPolicy, options: BatchOptions): Promise<number> {
+  let spans = 0;
+  await deleteInBatches(sql, options, async (tx) => {
+    const gone = await tx<{ span_count: number }[]>`
+      DELETE FROM span_segments g USING (
+        SELECT trace_id, seq, start_time FROM span_segments
+        WHERE tenant_id = ${tenant.id} AND start_time < ${tenant.keptCutoff}
+        LIMIT ${options.batchSize}
+      ) d
+      WHERE g.tenant_id = ${tenant.id} AND g.trace_id = d.trace_id AND g.seq = d.seq AND g.start_time = d.start_time
+        AND g.start_time < ${tenant.keptCutoff}
+      RETURNING g.span_count`;
+    for (const r of gone) spans += r.span_count;
+    return gone;
+  });
+  return spans;
 }
 
 /**

@@ -160,7 +160,7 @@ async function execute(conn: Sql, sql: Sql, options: RunOptions): Promise<RunRes
 }
 
 /**
- * Drops the daily partitions (of spans and of log records) whose every row is expired. Counted per tenant before the drop,
+ * Drops the daily partitions (of spans, sealed segments and log records) whose every row is expired. Counted per tenant before the drop,
  * since a dropped table cannot be counted; a detach held up by a lock waits for the next run.
  */
 async function dropExpiredPartitions(
@@ -191,7 +191,7 @@ async function dropExpiredPartitions(
       defer(partition.name);
       continue;
     }
-    const perTenant = await countByTenant(conn, partition.name);
+    const perTenant = await countByTenant(conn, partition);
     if ((await detachAndDrop(conn, partition)) === "held-up") {
       heldUp.add(partition.table);
       defer(partition.name);
@@ -200,8 +200,8 @@ async function dropExpiredPartitions(
     dropped.push(partition.name);
     for (const [tenantId, n] of perTenant) {
       const c = counts.tenants[tenantId];
-      if (c && partition.table === "spans") c.partitionSpans += n;
-      else if (c) c.partitionLogRecords += n;
+      if (c && partition.table === "log_records") c.partitionLogRecords += n;
+      else if (c) c.partitionSpans += n;
     }
   }
 }

@@ -35,8 +35,8 @@ const MAX_ATTEMPTS = 3;
 
 const partitionOf = (day: string) => `spans_p${day.replaceAll("-", "")}`;
 
-/** The first 64 bits of a trace id, as the key of its transaction-scoped advisory lock. */
-function lockKey(traceUuid: string): bigint {
+/** The first 64 bits of a trace id, as the key of its transaction-scoped advisory lock (the sealer takes it too). */
+export function lockKey(traceUuid: string): bigint {
   return BigInt.asIntN(64, BigInt(`0x${traceUuid.slice(0, 8)}${traceUuid.slice(9, 13)}${traceUuid.slice(14, 18)}`));
 }
 

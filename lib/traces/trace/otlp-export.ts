@@ -1,9 +1,11 @@
 import "server-only";
-import type { TransactionSql } from "postgres";
+import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { SpanEvent, SpanLink } from "@/db/schema";
 import { doubleJson, typedValue, type TypedValue } from "@/lib/attributes/stored-value";
+import { bigintToSpanId } from "@/db/span-codec/ids";
+import type { SegmentSpan } from "@/lib/traces/segments/format";
+import { traceSpanSources } from "@/lib/traces/span-store/read";
 import type { TraceHeader } from "./trace-header";
-import { spanWhere } from "./trace-span";
 
 /**
  * A trace as an OTLP/JSON ExportTraceServiceRequest (hex ids, integer enums, resourceSpans
@@ -150,10 +152,8 @@ function scopeSpansOpening(resource: StoredResource | undefined, scope: StoredSc
   return `{"resource":${JSON.stringify(r)}${resourceSchema},"scopeSpans":[{"scope":${JSON.stringify(sc)}${scopeSchema},"spans":[`;
 }
 
-/** A span's place in the export: its group, and its primary key within the trace. */
+/** A span's primary key within the trace, in the export's order. */
 interface ExportKey {
-  resourceId: string;
-  scopeId: string | null;
   spanId: string;
   start: string;
 }
@@ -186,57 +186,118 @@ function groupLookup(tx: TransactionSql, tenantId: string) {
   };
 }
 
-/**
- * Writes the export request for the trace in chunks; `write` may wait (backpressure).
- *
- * One ResourceSpans per resource and scope: OTLP groups by both. Sorting the trace's wide rows
- * that way made Postgres spill them to disk, in three processes, before the first byte: a
- * third of a second of both cores for every download opened, even one its client then stalls.
- * So only the narrow keys are sorted, read through a cursor of this transaction, and each
- * batch's rows are fetched by primary key (no join for the planner to misjudge).
- */
-export async function writeOtlpExport(tx: TransactionSql, header: TraceHeader, write: (chunk: string) => Promise<void>): Promise<void> {
-  const where = spanWhere(tx, header);
-  const groups = groupLookup(tx, header.tenantId);
-  await tx`
-    DECLARE export_keys NO SCROLL CURSOR FOR
-    SELECT s.resource_id::text AS "resourceId", s.scope_id::text AS "scopeId", s.span_id::text AS "spanId", s.start_time::text AS start
-    FROM spans s WHERE ${where}
-    ORDER BY s.resource_id, s.scope_id, s.span_id, s.start_time`;
-  await write('{"resourceSpans":[');
+/** An export row's columns from a span source `s`. */
+const EXPORT_COLUMNS = `
+  s.resource_id::text AS "resourceId", s.scope_id::text AS "scopeId", s.flags, replace(s.trace_id::text, '-', '') AS "traceId",
+  lpad(to_hex(s.span_id), 16, '0') AS "spanId",
+  CASE WHEN s.parent_span_id IS NULL THEN NULL ELSE lpad(to_hex(s.parent_span_id), 16, '0') END AS "parentSpanId",
+  s.trace_state AS "traceState", s.name, s.kind, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS "startUs", s.start_sub_us_ns AS "startSubUsNs",
+  s.duration_ns::text AS "durationNs", s.status_code AS "statusCode", s.status_message AS "statusMessage",
+  s.attributes, s.events, s.links, s.dropped_attributes_count AS "droppedAttributesCount",
+  s.dropped_events_count AS "droppedEventsCount", s.dropped_links_count AS "droppedLinksCount"`;
+
+/** Spans in (resource, scope) order as ResourceSpans: a new group opens where the pair changes. */
+function groupedWriter(groups: ReturnType<typeof groupLookup>) {
   let current: string | null = null;
   let first = true;
+  return {
+    async chunk(rows: Iterable<ExportRow>): Promise<string> {
+      let chunk = "";
+      for (const row of rows) {
+        const group = `${row.resourceId}/${row.scopeId}`;
+        if (group !== current) {
+          const opening = scopeSpansOpening(await groups.resource(row.resourceId), await groups.scope(row.scopeId));
+          chunk += `${current === null ? "" : "]}]},"}${opening}`;
+          current = group;
+          first = true;
+        }
+        chunk += `${first ? "" : ","}${JSON.stringify(otlpSpan(row))}`;
+        first = false;
+      }
+      return chunk;
+    },
+    end: () => (current === null ? "]}" : "]}]}]}"),
+  };
+}
+
+/**
+ * The rows' part. Sorting the trace's wide rows by group made Postgres spill them to disk, in
+ * three processes, before the first byte: a third of a second of both cores for every download
+ * opened, even one its client then stalls. So only the narrow keys are sorted, read through a
+ * cursor of this transaction, and each batch's rows are fetched by primary key (no join for the
+ * planner to misjudge).
+ */
+async function writeRows(tx: TransactionSql, rows: PendingQuery<Row[]>, out: ReturnType<typeof groupedWriter>, write: (chunk: string) => Promise<void>) {
+  await tx`
+    DECLARE export_keys NO SCROLL CURSOR FOR
+    SELECT s.span_id::text AS "spanId", s.start_time::text AS start
+    FROM ${rows} s
+    ORDER BY s.resource_id, s.scope_id, s.span_id, s.start_time`;
   // Small batches first: a client that reads the first kilobytes and stops has cost little.
   for (let batch = 50; ; batch = Math.min(batch * 2, 2_000)) {
     const keys = await tx<ExportKey[]>`FETCH FORWARD ${tx.unsafe(String(batch))} FROM export_keys`;
     if (keys.length === 0) break;
-    const rows = await tx<(ExportRow & { key: string })[]>`
-      SELECT s.span_id::text || '/' || s.start_time::text AS key,
-             s.resource_id::text AS "resourceId", s.scope_id::text AS "scopeId", s.flags, replace(s.trace_id::text, '-', '') AS "traceId",
-             lpad(to_hex(s.span_id), 16, '0') AS "spanId",
-             CASE WHEN s.parent_span_id IS NULL THEN NULL ELSE lpad(to_hex(s.parent_span_id), 16, '0') END AS "parentSpanId",
-             s.trace_state AS "traceState", s.name, s.kind, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS "startUs", s.start_sub_us_ns AS "startSubUsNs",
-             s.duration_ns::text AS "durationNs", s.status_code AS "statusCode", s.status_message AS "statusMessage",
-             s.attributes, s.events, s.links, s.dropped_attributes_count AS "droppedAttributesCount",
-             s.dropped_events_count AS "droppedEventsCount", s.dropped_links_count AS "droppedLinksCount"
-      FROM spans s WHERE ${where} AND s.span_id = ANY(${keys.map((k) => k.spanId)}::int8[])`;
-    const byKey = new Map(rows.map((row) => [row.key, row]));
-    let chunk = "";
-    for (const key of keys) {
-      const row = byKey.get(`${key.spanId}/${key.start}`);
-      // Each statement reads what is committed when it starts: a span purged since the cursor opened is left out.
-      if (!row) continue;
-      const group = `${key.resourceId}/${key.scopeId}`;
-      if (group !== current) {
-        const opening = scopeSpansOpening(await groups.resource(key.resourceId), await groups.scope(key.scopeId));
-        chunk += `${current === null ? "" : "]}]},"}${opening}`;
-        current = group;
-        first = true;
-      }
-      chunk += `${first ? "" : ","}${JSON.stringify(otlpSpan(row))}`;
-      first = false;
-    }
-    await write(chunk);
+    const found = await tx<(ExportRow & { key: string })[]>`
+      SELECT s.span_id::text || '/' || s.start_time::text AS key, ${tx.unsafe(EXPORT_COLUMNS)}
+      FROM ${rows} s WHERE s.span_id = ANY(${keys.map((k) => k.spanId)}::int8[])`;
+    const byKey = new Map(found.map((row) => [row.key, row]));
+    // Each statement reads what is committed when it starts: a span purged since the cursor opened is left out.
+    await write(await out.chunk(keys.flatMap((key) => byKey.get(`${key.spanId}/${key.start}`) ?? [])));
   }
-  await write(current === null ? "]}" : "]}]}]}");
+}
+
+/** A sealed span as EXPORT_COLUMNS read a row. */
+function exportRow(s: SegmentSpan, traceId: string): ExportRow {
+  return {
+    resourceId: s.resourceId.toString(),
+    scopeId: s.scopeId === null ? null : s.scopeId.toString(),
+    flags: s.flags,
+    traceId,
+    spanId: bigintToSpanId(s.spanId),
+    parentSpanId: s.parentSpanId === null ? null : bigintToSpanId(s.parentSpanId),
+    traceState: s.traceState,
+    name: s.name,
+    kind: s.kind,
+    startUs: s.startUs.toString(),
+    startSubUsNs: s.startSubUsNs,
+    durationNs: s.durationNs.toString(),
+    statusCode: s.statusCode,
+    statusMessage: s.statusMessage,
+    attributes: s.attributes,
+    events: s.events,
+    links: s.links,
+    droppedAttributesCount: s.droppedAttributesCount,
+    droppedEventsCount: s.droppedEventsCount,
+    droppedLinksCount: s.droppedLinksCount,
+  };
+}
+
+const sign = (d: bigint) => (d < 0n ? -1 : d > 0n ? 1 : 0);
+
+/** The rows' ORDER BY resource_id, scope_id (NULL last), span_id, start_time. */
+function exportOrder(a: SegmentSpan, b: SegmentSpan): number {
+  if (a.resourceId !== b.resourceId) return sign(a.resourceId - b.resourceId);
+  if (a.scopeId !== b.scopeId) return a.scopeId === null ? 1 : b.scopeId === null ? -1 : sign(a.scopeId - b.scopeId);
+  return sign(a.spanId - b.spanId) || sign(a.startUs - b.startUs);
+}
+
+/** A sealed segment's part, in the rows' order, built here: the spans are decoded already. */
+async function writeSegment(spans: SegmentSpan[], traceId: string, out: ReturnType<typeof groupedWriter>, write: (chunk: string) => Promise<void>) {
+  const sorted = [...spans].sort(exportOrder);
+  for (let i = 0; i < sorted.length; i += 2_000) await write(await out.chunk(sorted.slice(i, i + 2_000).map((s) => exportRow(s, traceId))));
+}
+
+/**
+ * Writes the export request for the trace in chunks; `write` may wait (backpressure). One
+ * ResourceSpans per resource and scope, as OTLP groups by both, within each of the trace's
+ * sources (lib/traces/span-store/read.ts): a trace with rows and sealed segments may repeat a
+ * group, valid OTLP that imports as the same spans under the same resources and scopes.
+ */
+export async function writeOtlpExport(tx: TransactionSql, header: TraceHeader, write: (chunk: string) => Promise<void>): Promise<void> {
+  const out = groupedWriter(groupLookup(tx, header.tenantId));
+  await write('{"resourceSpans":[');
+  for await (const source of traceSpanSources(tx, header)) {
+    await (source.sealed ? writeSegment(source.spans, header.traceId, out, write) : writeRows(tx, source.sql, out, write));
+  }
+  await write(out.end());
 }

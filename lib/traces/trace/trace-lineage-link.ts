@@ -1,8 +1,12 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
+import { hasAnyKey } from "@/lib/traces/span-store/columns";
+import { firstBySpanOrder, SPAN_ORDER, type SpanOrder } from "@/lib/traces/span-store/order";
+import { sourceSql, traceSpanSources } from "@/lib/traces/span-store/read";
 import { LINEAGE_ID_PATTERN } from "./lineage-id";
 import type { TraceHeader } from "./trace-header";
-import { spanWhere } from "./trace-span";
+
+const LINEAGE_KEYS = ["job.id", "event.id"];
 
 /** Slack around the trace's own times, so the lineage window surely holds the trace's start. */
 const WINDOW_SLACK_MS = 60_000;
@@ -14,12 +18,18 @@ const WINDOW_SLACK_MS = 60_000;
  * the trace ran no job and handled no event.
  */
 export async function lineageHref(tx: TransactionSql, header: TraceHeader): Promise<string | null> {
-  const [work] = await tx<{ id: string | null }[]>`
-    SELECT coalesce(s.attributes->>'job.id', s.attributes->>'event.id') AS id
-    FROM spans s
-    WHERE ${spanWhere(tx, header)} AND s.kind = 5 AND (s.attributes ? 'job.id' OR s.attributes ? 'event.id')
-    ORDER BY s.start_time, s.span_id
-    LIMIT 1`;
+  const first: ({ id: string | null } & SpanOrder)[] = [];
+  for await (const source of traceSpanSources(tx, header)) {
+    first.push(
+      ...(await tx<({ id: string | null } & SpanOrder)[]>`
+        SELECT coalesce(s.attributes->>'job.id', s.attributes->>'event.id') AS id, ${tx.unsafe(SPAN_ORDER)}
+        FROM ${sourceSql(tx, source, { keep: (s) => s.kind === 5 && hasAnyKey(s.attributes, LINEAGE_KEYS), attributes: LINEAGE_KEYS })} s
+        WHERE s.kind = 5 AND (s.attributes ? 'job.id' OR s.attributes ? 'event.id')
+        ORDER BY s.start_time, s.span_id
+        LIMIT 1`),
+    );
+  }
+  const [work] = firstBySpanOrder(first, 1);
   if (!work) return null;
   const id = [header.requestId, work.id].find((c): c is string => c !== null && LINEAGE_ID_PATTERN.test(c));
   if (!id) return null;

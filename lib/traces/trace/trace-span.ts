@@ -3,8 +3,11 @@ import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import type { SpanEvent, SpanLink } from "@/db/schema";
 import { withTenantScope } from "@/lib/db/scoped";
-import { checkedSpanIdToBigint, checkedTraceIdUuid } from "@/db/span-codec/ids";
-import { findTraceHeader, type TraceHeader } from "./trace-header";
+import { checkedSpanIdToBigint } from "@/db/span-codec/ids";
+import { hasAnyKey } from "@/lib/traces/span-store/columns";
+import { firstBySpanOrder, SPAN_ORDER, type SpanOrder } from "@/lib/traces/span-store/order";
+import { sourceSql, traceSpanSources } from "@/lib/traces/span-store/read";
+import { findTraceHeader } from "./trace-header";
 
 /** A job or event handler run in the trace: a consumer span carrying job.* or event.* attributes. */
 export interface AsyncWork {
@@ -57,6 +60,14 @@ interface Row extends Omit<SpanDetail, "events" | "asyncWork" | "dropped"> {
   droppedLinks: number;
 }
 
+/** The attributes that make a consumer span a job or event handler run (AsyncWork). */
+const ASYNC_WORK_KEYS = ["job.id", "job.name", "event.id", "event.name"];
+/** And the attributes its query reads of them. */
+const ASYNC_WORK_READS = [...ASYNC_WORK_KEYS, "job.attempt", "job.outcome"];
+
+/** The trace's jobs and event handlers the panel gets at most. */
+const MAX_ASYNC_WORK = 1000;
+
 export async function readSpanDetail(
   tx: TransactionSql,
   scope: TenantScope,
@@ -64,37 +75,48 @@ export async function readSpanDetail(
 ): Promise<SpanDetail | null> {
   const header = await findTraceHeader(tx, scope, request.traceId, request.tenant);
   if (!header) return null;
-  const where = spanWhere(tx, header);
-  const [row] = await tx<Row[]>`
-    SELECT lpad(to_hex(s.span_id), 16, '0') AS "spanId",
-           CASE WHEN s.parent_span_id IS NULL THEN NULL ELSE lpad(to_hex(s.parent_span_id), 16, '0') END AS "parentSpanId",
-           s.trace_state AS "traceState", s.service, s.name, s.kind, s.request_id AS "requestId",
-           to_char(s.start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || lpad(s.start_sub_us_ns::text, 3, '0') || 'Z' AS start,
-           s.duration_ns::text AS "durationNs", s.status_code AS "statusCode", s.status_message AS "statusMessage",
-           (s.flags::bigint & 4294967295)::float8 AS flags,
-           s.attributes, coalesce(r.attributes, '{}'::jsonb) AS resource, coalesce(r.schema_url, '') AS "resourceSchemaUrl",
-           coalesce(r.dropped_attributes_count, 0) AS "resourceDroppedAttributes",
-           CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('name', c.name, 'version', c.version, 'attributes', c.attributes,
-             'droppedAttributesCount', c.dropped_attributes_count, 'schemaUrl', c.schema_url) END AS scope,
-           s.events, s.links,
-           s.dropped_attributes_count AS "droppedAttributes", s.dropped_events_count AS "droppedEvents",
-           s.dropped_links_count AS "droppedLinks"
-    FROM spans s LEFT JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id
-    LEFT JOIN scopes c ON c.tenant_id = s.tenant_id AND c.id = s.scope_id
-    WHERE ${where} AND s.span_id = ${checkedSpanIdToBigint(request.spanId).toString()}::bigint
-    LIMIT 1`;
+  const spanId = checkedSpanIdToBigint(request.spanId);
+  let row: Row | undefined;
+  const work: (AsyncWork & SpanOrder)[] = [];
+  // Every source, for the trace's async work; the span from the first that has it (rows win).
+  for await (const source of traceSpanSources(tx, header)) {
+    if (!row) {
+      [row] = await tx<Row[]>`
+        SELECT lpad(to_hex(s.span_id), 16, '0') AS "spanId",
+               CASE WHEN s.parent_span_id IS NULL THEN NULL ELSE lpad(to_hex(s.parent_span_id), 16, '0') END AS "parentSpanId",
+               s.trace_state AS "traceState", s.service, s.name, s.kind, s.request_id AS "requestId",
+               to_char(s.start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || lpad(s.start_sub_us_ns::text, 3, '0') || 'Z' AS start,
+               s.duration_ns::text AS "durationNs", s.status_code AS "statusCode", s.status_message AS "statusMessage",
+               (s.flags::bigint & 4294967295)::float8 AS flags,
+               s.attributes, coalesce(r.attributes, '{}'::jsonb) AS resource, coalesce(r.schema_url, '') AS "resourceSchemaUrl",
+               coalesce(r.dropped_attributes_count, 0) AS "resourceDroppedAttributes",
+               CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('name', c.name, 'version', c.version, 'attributes', c.attributes,
+                 'droppedAttributesCount', c.dropped_attributes_count, 'schemaUrl', c.schema_url) END AS scope,
+               s.events, s.links,
+               s.dropped_attributes_count AS "droppedAttributes", s.dropped_events_count AS "droppedEvents",
+               s.dropped_links_count AS "droppedLinks"
+        FROM ${sourceSql(tx, source, { keep: (s) => s.spanId === spanId })} s LEFT JOIN resources r ON r.tenant_id = s.tenant_id AND r.id = s.resource_id
+        LEFT JOIN scopes c ON c.tenant_id = s.tenant_id AND c.id = s.scope_id
+        WHERE s.span_id = ${spanId.toString()}::bigint
+        LIMIT 1`;
+    }
+    work.push(
+      ...(await tx<(AsyncWork & SpanOrder)[]>`
+        SELECT lpad(to_hex(s.span_id), 16, '0') AS "spanId", s.service, s.name,
+               CASE WHEN s.attributes ? 'job.id' OR s.attributes ? 'job.name' THEN 'job' ELSE 'event' END AS kind,
+               coalesce(s.attributes->>'job.name', s.attributes->>'event.name') AS label,
+               s.attributes->>'job.attempt' AS attempt, s.attributes->>'job.outcome' AS outcome,
+               s.status_code = 2 AS error,
+               ${tx.unsafe(SPAN_ORDER)}
+        FROM ${sourceSql(tx, source, { keep: (s) => s.kind === 5 && hasAnyKey(s.attributes, ASYNC_WORK_KEYS), attributes: ASYNC_WORK_READS })} s
+        WHERE s.kind = 5
+          AND (s.attributes ? 'job.id' OR s.attributes ? 'job.name' OR s.attributes ? 'event.id' OR s.attributes ? 'event.name')
+        ORDER BY s.start_time, s.span_id
+        LIMIT ${MAX_ASYNC_WORK}`),
+    );
+  }
   if (!row) return null;
-  const asyncWork = await tx<AsyncWork[]>`
-    SELECT lpad(to_hex(s.span_id), 16, '0') AS "spanId", s.service, s.name,
-           CASE WHEN s.attributes ? 'job.id' OR s.attributes ? 'job.name' THEN 'job' ELSE 'event' END AS kind,
-           coalesce(s.attributes->>'job.name', s.attributes->>'event.name') AS label,
-           s.attributes->>'job.attempt' AS attempt, s.attributes->>'job.outcome' AS outcome,
-           s.status_code = 2 AS error
-    FROM spans s
-    WHERE ${where} AND s.kind = 5
-      AND (s.attributes ? 'job.id' OR s.attributes ? 'job.name' OR s.attributes ? 'event.id' OR s.attributes ? 'event.name')
-    ORDER BY s.start_time, s.span_id
-    LIMIT 1000`;
+  const asyncWork = firstBySpanOrder(work, MAX_ASYNC_WORK);
   const startNs = BigInt(`${header.startUs}000`);
   const { droppedAttributes, droppedEvents, droppedLinks, events, ...span } = row;
   return {
@@ -103,21 +125,6 @@ export async function readSpanDetail(
     dropped: { attributes: droppedAttributes, events: droppedEvents, links: droppedLinks },
     asyncWork,
   };
-}
-
-/**
- * Spans of exactly this trace: its tenant, id and time range, which prunes the day partitions.
- * The range goes as timestamptz values, to the millisecond and widened outward (a trace's spans
- * all start within it, so the id alone picks them): Postgres prunes by a value when it plans,
- * and locks only the partitions left. By `'…'::text::timestamptz`, a cast that depends on the
- * session's time zone, it pruned only when running, having locked every day's partition: for
- * a download's whole transaction, and retention's detach of an expired day waited for it.
- */
-export function spanWhere(tx: TransactionSql, header: TraceHeader) {
-  const from = new Date(Math.floor(Date.parse(header.start)));
-  const to = new Date(Math.floor(Date.parse(header.end)) + 1);
-  return tx`s.tenant_id = ${header.tenantId} AND s.trace_id = ${checkedTraceIdUuid(header.traceId)}::uuid
-    AND s.start_time >= ${from} AND s.start_time <= ${to}`;
 }
 
 export function loadSpanDetail(scope: TenantScope, request: { traceId: string; tenant?: string; spanId: string }): Promise<SpanDetail | null> {

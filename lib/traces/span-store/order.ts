@@ -1,0 +1,28 @@
+/**
+ * Readers that want a trace's first spans by (start, span id), as one ORDER BY over `spans`
+ * gave them, ask each source for its first n (selecting SPAN_ORDER as well) and merge here.
+ */
+export const SPAN_ORDER = `(extract(epoch FROM s.start_time) * 1000000)::bigint::text AS "sortUs", s.span_id::text AS "sortId"`;
+
+export interface SpanOrder {
+  sortUs: string;
+  sortId: string;
+}
+
+const compare = (a: SpanOrder, b: SpanOrder) => {
+  const d = BigInt(a.sortUs) - BigInt(b.sortUs) || BigInt(a.sortId) - BigInt(b.sortId);
+  return d === 0n ? 0 : d < 0n ? -1 : 1;
+};
+
+/** The first `n` of the sources' items by (start, span id), without the order columns. */
+export function firstBySpanOrder<T extends object>(items: (T & SpanOrder)[], n: number): Omit<T, keyof SpanOrder>[] {
+  return [...items]
+    .sort(compare)
+    .slice(0, n)
+    .map((item) => {
+      const { sortUs, sortId, ...rest } = item;
+      void sortUs;
+      void sortId;
+      return rest;
+    });
+}

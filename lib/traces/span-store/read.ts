@@ -1,0 +1,122 @@
+import "server-only";
+import type { PendingQuery, Row, TransactionSql } from "postgres";
+import { checkedTraceIdUuid } from "@/db/span-codec/ids";
+import { SegmentError } from "@/lib/traces/segments/bytes";
+import { decodeSegment } from "@/lib/traces/segments/decode";
+import type { SegmentSpan } from "@/lib/traces/segments/format";
+import { spanKey, spanRecord, SPAN_RECORD_COLUMNS } from "./columns";
+
+/**
+ * Where a trace's spans are: rows of `spans`, and segments of `span_segments` once sealed
+ * (docs/sealed-traces.md). Whole-trace readers read both through here, never `spans` alone.
+ */
+
+/** A trace as its summary bounds it: tenant, 32-hex id, and its first start and last end (ISO 8601, µs). */
+export interface TraceBounds {
+  tenantId: string;
+  traceId: string;
+  start: string;
+  end: string;
+}
+
+/**
+ * Some of a trace's spans: its rows, as SQL, or one sealed segment's, decoded. Either gives a
+ * SQL row source with the columns of `spans` for a reader's `FROM ${sourceSql(source)} s`.
+ */
+export type SpanSource =
+  | { sealed: false; sql: PendingQuery<Row[]> }
+  | {
+      sealed: true;
+      /** The segment's spans, as readers that build their answer in Node take them. */
+      spans: SegmentSpan[];
+      tenantId: string;
+      traceUuid: string;
+    };
+
+/** What of a sealed source a reader's SQL needs: never less than its own WHERE and SELECT read. */
+export interface SourceNeeds {
+  /** Spans it may want; it may keep more than the reader's WHERE, never fewer. */
+  keep?: (span: SegmentSpan) => boolean;
+  /** The only attributes it reads (events and links it then reads not at all). */
+  attributes?: readonly string[];
+}
+
+function only(attributes: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (Object.hasOwn(attributes, k)) out[k] = attributes[k];
+  return out;
+}
+
+/**
+ * The source as SQL. A sealed source's spans go to Postgres as JSON, which it parses at some
+ * 10 MB/s (a 10,000-span segment: over half a second), so a reader that wants few of them, or
+ * little of each, says so (SourceNeeds).
+ */
+export function sourceSql(tx: TransactionSql, source: SpanSource, needs: SourceNeeds = {}): PendingQuery<Row[]> {
+  if (!source.sealed) return source.sql;
+  const { keep, attributes } = needs;
+  let spans = keep ? source.spans.filter(keep) : source.spans;
+  if (attributes) spans = spans.map((s) => ({ ...s, attributes: only(s.attributes, attributes), events: [], links: [] }));
+  return segmentRecordset(tx, source.tenantId, source.traceUuid, spans);
+}
+
+/**
+ * The trace's range as timestamptz values, to the millisecond and widened outward (a trace's
+ * spans and segments all start within it, so the id alone picks them): Postgres prunes by a
+ * value when it plans, and locks only the partitions left. By `'…'::text::timestamptz`, a cast
+ * that depends on the session's time zone, it pruned only when running, having locked every
+ * day's partition: for a download's whole transaction, and retention's detach of an expired
+ * day waited for it.
+ */
+function prunedRange(header: TraceBounds) {
+  return { from: new Date(Math.floor(Date.parse(header.start))), to: new Date(Math.floor(Date.parse(header.end)) + 1) };
+}
+
+/** Rows of exactly this trace: its tenant, id and time range, which prunes the day partitions. */
+export function spanWhere(tx: TransactionSql, header: TraceBounds) {
+  const { from, to } = prunedRange(header);
+  return tx`s.tenant_id = ${header.tenantId} AND s.trace_id = ${checkedTraceIdUuid(header.traceId)}::uuid
+    AND s.start_time >= ${from} AND s.start_time <= ${to}`;
+}
+
+/** The trace's segments, found as its rows are: a segment starts where one of its spans does, within the trace. */
+function segmentWhere(tx: TransactionSql, header: TraceBounds) {
+  const { from, to } = prunedRange(header);
+  return tx`g.tenant_id = ${header.tenantId} AND g.trace_id = ${checkedTraceIdUuid(header.traceId)}::uuid
+    AND g.start_time >= ${from} AND g.start_time <= ${to}`;
+}
+
+/** Decoded spans as a row source with `spans`' columns: Postgres writes their JSON as it would the rows'. */
+export function segmentRecordset(tx: TransactionSql, tenantId: string, traceUuid: string, spans: SegmentSpan[]) {
+  const records = JSON.stringify(spans.map((s) => spanRecord(tenantId, traceUuid, s)));
+  return tx`(SELECT * FROM jsonb_to_recordset((${records}::text)::jsonb) AS x(${tx.unsafe(SPAN_RECORD_COLUMNS)}))`;
+}
+
+/**
+ * The trace's spans as row sources: its rows first, then each segment, one decoded at a time
+ * (a segment holds at most MAX_SEGMENT_SPANS), without the spans a row shadows: a span sent
+ * again after sealing is a row, and the row wins. Segments never overlap each other (the
+ * sealer rewrites an older one a later seal shadows), so only the rows' keys are kept, and only
+ * when the trace has segments: for an unsealed trace this is the one query it always was.
+ */
+export async function* traceSpanSources(tx: TransactionSql, header: TraceBounds): AsyncGenerator<SpanSource> {
+  const segments = await tx<{ seq: number }[]>`SELECT g.seq FROM span_segments g WHERE ${segmentWhere(tx, header)} ORDER BY g.seq`;
+  yield { sql: tx`(SELECT * FROM spans s WHERE ${spanWhere(tx, header)})`, sealed: false };
+  if (segments.length === 0) return;
+  const rows = await tx<{ id: string; us: string }[]>`
+    SELECT s.span_id::text AS id, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS us FROM spans s WHERE ${spanWhere(tx, header)}`;
+  const shadowed = new Set(rows.map((r) => spanKey(r.id, r.us)));
+  const traceUuid = checkedTraceIdUuid(header.traceId);
+  for (const { seq } of segments) {
+    const [row] = await tx<{ segment: Uint8Array }[]>`SELECT g.segment FROM span_segments g WHERE ${segmentWhere(tx, header)} AND g.seq = ${seq}`;
+    // Purged since the list was read: each statement sees what is committed when it starts.
+    if (!row) continue;
+    const decoded = decodeSegment(row.segment);
+    // The segment names its trace: one stored under another would show that trace's spans here.
+    if (decoded.tenantId !== header.tenantId || decoded.traceId !== traceUuid) {
+      throw new SegmentError(`Segment ${seq} of trace ${header.traceId} holds another trace's spans.`);
+    }
+    const spans = shadowed.size === 0 ? decoded.spans : decoded.spans.filter((s) => !shadowed.has(spanKey(s.spanId, s.startUs)));
+    if (spans.length > 0) yield { sealed: true, spans, tenantId: header.tenantId, traceUuid };
+  }
+}
