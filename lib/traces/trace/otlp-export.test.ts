@@ -53,7 +53,12 @@ describe("OTLP JSON export", () => {
     const body = JSON.parse(await exported()) as {
       resourceSpans: { resource: { attributes: { key: string }[] }; scopeSpans: { spans: { traceId: string; spanId: string; parentSpanId?: string }[] }[] }[];
     };
-    expect(body.resourceSpans).toHaveLength(6);
+    // Six resources; grouped within each batch (50, 100, 200, 400, then 484 spans), never two
+    // ResourceSpans in a row for the same one.
+    const resources = body.resourceSpans.map((rs) => JSON.stringify(rs.resource));
+    expect(new Set(resources).size).toBe(6);
+    expect(resources.length).toBeLessThanOrEqual(6 * 5);
+    expect(resources.filter((r, i) => i > 0 && r === resources[i - 1])).toEqual([]);
     const spans = body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((s) => s.spans));
     expect(spans).toHaveLength(1_234);
     expect(spans.every((s) => s.traceId === TRACE && /^[0-9a-f]{16}$/.test(s.spanId))).toBe(true);
