@@ -18,10 +18,14 @@ export function copyNullable(value: string | null | undefined): string {
   return value == null ? COPY_NULL : copyText(value);
 }
 
-/** A jsonb field: JSON text escapes tabs and newlines itself, so only its backslashes need doubling. */
-export function copyJson(value: unknown): string {
-  const json = JSON.stringify(value);
+/** A jsonb field from its JSON text, which escapes tabs and newlines itself: only its backslashes need doubling. */
+export function copyJsonText(json: string): string {
   return json.includes("\\") ? json.replaceAll("\\", "\\\\") : json;
+}
+
+/** A jsonb field. */
+export function copyJson(value: unknown): string {
+  return copyJsonText(JSON.stringify(value));
 }
 
 const PLAIN_ELEMENT = /^[A-Za-z0-9_.:/-]+$/;

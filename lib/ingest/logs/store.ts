@@ -1,14 +1,15 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import type { Sql } from "@/db/connect";
-import { isMissingPartition, isRetryableConflict } from "@/db/errors";
+import { isMissingPartition, isRetryableConflict, isUniqueViolation } from "@/db/errors";
 import type { KeyScope } from "../otlp-http/authenticate";
 import { countCleaned } from "../otlp-http/clean";
 import { LOG_COUNTER } from "../otlp-http/counters";
 import type { RefusalReason } from "../otlp-http/refusals";
-import { dayNamer, recordOutcome, upsertResourcesAndScopes } from "../otlp-http/shared-writes";
+import { copyBehind, dayNamer, groupByUtcDay, recordOutcome, upsertResourcesAndScopes } from "../otlp-http/shared-writes";
 import { claimedTenantIds, Refusals, resolveTenant, type TenantPolicy } from "../otlp-http/tenant-rule";
 import { fromNs } from "../traces/sql-time";
+import { copyIntoLogPartition, logCopyText } from "./log-copy";
 import type { NormalizedLogEntry, NormalizedLogRecord } from "./normalize";
 
 export interface LogStoreOptions {
@@ -47,9 +48,9 @@ interface TenantRow {
 }
 
 /**
- * One insert of the request's accepted records; a record already stored (same tenant, time and
- * content) is skipped. Answers how many it stored per tenant: a row back per record cost the
- * client more than the counting.
+ * One insert of the request's accepted records, when a COPY found one of them stored already: a
+ * record already stored (same tenant, time and content) is skipped. Answers how many it stored
+ * per tenant: a row back per record cost the client more than the counting.
  */
 const INSERT_RECORDS = `
   WITH stored AS (
@@ -89,11 +90,20 @@ function insertParameters(accepted: readonly AcceptedLog[]) {
 
 
 /**
+ * How a request's records are written. "copy": COPY into the days' partitions, which costs
+ * Postgres about half the insert; it fails (unique_violation) when any record is stored already
+ * or sent twice. "insert": through log_records with ON CONFLICT DO NOTHING, which skips those.
+ */
+type WriteMode = "copy" | "insert";
+
+/**
  * Writes one request's log records in one transaction, as the ingest role: all of them or
  * none. The tenant rule is the spans' (otlp-http/tenant-rule.ts), against the tenants read in
  * the transaction. A record's identity is its tenant, time and content hash, so a retried
- * export, or two concurrent copies of one, stores each record once (ON CONFLICT DO NOTHING
- * waits for the other writer's row and skips it): no locks of ingest's own are needed.
+ * export, or two concurrent copies of one, stores each record once: the COPY of a record
+ * already stored, or being stored by another transaction (it waits for that one's outcome),
+ * fails, and the request is written again with the insert that skips it. No locks of
+ * ingest's own are needed.
  */
 export class LogStore {
   constructor(
@@ -102,17 +112,24 @@ export class LogStore {
   ) {}
 
   async store(entries: readonly NormalizedLogEntry[], key: KeyScope, now: Date): Promise<LogStoreResult> {
+    let mode: WriteMode = "copy";
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(entries, key, now);
+        return await this.attempt(entries, key, now, mode);
       } catch (error) {
+        if (mode === "copy" && isUniqueViolation(error)) {
+          // A retried or repeated export: again, skipping what is stored. Not a failed attempt.
+          mode = "insert";
+          attempt--;
+          continue;
+        }
         // A day's partition detached by a purge under way, or a serialisation conflict: the next attempt finds it made again.
         if (attempt >= MAX_ATTEMPTS || !(isMissingPartition(error) || isRetryableConflict(error))) throw error;
       }
     }
   }
 
-  private async attempt(entries: readonly NormalizedLogEntry[], key: KeyScope, now: Date): Promise<LogStoreResult> {
+  private async attempt(entries: readonly NormalizedLogEntry[], key: KeyScope, now: Date, mode: WriteMode): Promise<LogStoreResult> {
     return (await this.sql.begin(async (tx) => {
       const records = entries.flatMap((e) => (e.record ? [e.record] : []));
       const [, tenantRows] = await Promise.all([
@@ -141,10 +158,11 @@ export class LogStore {
         }
       }
 
-      const storedBy = new Map((accepted.length > 0 ? await this.write(tx, accepted) : []).map((s) => [s.tenant_id, s.n]));
-      let stored = 0;
       const acceptedBy = new Map<string, number>();
       for (const { tenantId } of accepted) acceptedBy.set(tenantId, (acceptedBy.get(tenantId) ?? 0) + 1);
+      // A COPY that succeeded stored every accepted record.
+      const storedBy = accepted.length === 0 ? new Map<string, number>() : mode === "copy" ? (await this.copy(tx, accepted), acceptedBy) : await this.insert(tx, accepted);
+      let stored = 0;
       for (const [tenantId, n] of acceptedBy) {
         const s = storedBy.get(tenantId) ?? 0;
         stored += s;
@@ -156,8 +174,19 @@ export class LogStore {
     })) as LogStoreResult;
   }
 
-  /** The days' partitions, the resources and scopes, then the records; queued on the one connection: one round trip. */
-  private async write(tx: TransactionSql, accepted: readonly AcceptedLog[]): Promise<StoredCount[]> {
+  /** The days' partitions, the resources and scopes, then a COPY of the records per day; queued on the one connection: one round trip. */
+  private async copy(tx: TransactionSql, accepted: readonly AcceptedLog[]): Promise<void> {
+    const byDay = groupByUtcDay(accepted, (a) => a.record.timeNs);
+    const days = [...byDay.keys()].sort();
+    await copyBehind(
+      tx,
+      [tx`SELECT ingest_log_partitions(${days[0]!}::date, ${days[days.length - 1]!}::date)`, this.shared(tx, accepted)],
+      [...byDay].map(([day, records]) => ({ statement: copyIntoLogPartition(day), rows: () => logCopyText(records) })),
+    );
+  }
+
+  /** The days' partitions, the resources and scopes, then the records' insert; queued on the one connection: one round trip. */
+  private async insert(tx: TransactionSql, accepted: readonly AcceptedLog[]): Promise<Map<string, number>> {
     const utcDay = dayNamer();
     let first = accepted[0]!.record.timeNs;
     let last = first;
@@ -167,9 +196,13 @@ export class LogStore {
     }
     const [, , rows] = await Promise.all([
       tx`SELECT ensure_log_partitions(${utcDay(first)}::date, ${utcDay(last)}::date)`,
-      upsertResourcesAndScopes(tx, accepted.map((a) => ({ tenantId: a.tenantId, resource: a.record.resource, scope: a.record.scope, ns: a.record.timeNs }))),
+      this.shared(tx, accepted),
       tx.unsafe<StoredCount[]>(INSERT_RECORDS, insertParameters(accepted) as never[], { prepare: true }),
     ]);
-    return rows;
+    return new Map(rows.map((r) => [r.tenant_id, r.n]));
+  }
+
+  private shared(tx: TransactionSql, accepted: readonly AcceptedLog[]): Promise<unknown> {
+    return upsertResourcesAndScopes(tx, accepted.map((a) => ({ tenantId: a.tenantId, resource: a.record.resource, scope: a.record.scope, ns: a.record.timeNs })));
   }
 }
