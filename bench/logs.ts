@@ -1,12 +1,15 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import { connect, makeDb } from "../db/connect";
 import { startEmbedded } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 import { createIngestHandler } from "../lib/ingest/signals";
 import { createIngestKey } from "../lib/ingest/otlp-http/keys";
+import { serverNodeOptions } from "../lib/ingest/otlp-http/node-server";
 import { percentile } from "../lib/latency/percentile";
 import { descendantCpuSeconds } from "./lib/process-cpu";
 import { logsInWindow, logsOfTrace } from "../lib/logs/read";
@@ -23,7 +26,7 @@ import { fixed64 } from "../lib/ingest/testing/synthetic";
 // Ingest: LOGS_BENCH_INGEST records in requests of LOGS_BENCH_BATCH records, from
 // LOGS_BENCH_EXPORTERS concurrent clients, through the app's ingest handler in this process
 // (decode, normalise, redaction, tenant rule, the all-or-nothing write): the path /v1/logs
-// runs, without HTTP. Once with OTLP/JSON bodies, once with protobuf (the SDKs' default) bodies
+// runs, without HTTP, with the app server's Node settings. Once with OTLP/JSON bodies, once with protobuf (the SDKs' default) bodies
 // of the same records (LOGS_BENCH_ENCODINGS, default "json,protobuf"), each phase on emptied
 // tables; bodies are encoded to bytes before timing starts, as an exporter sends them (session 9
 // timed JSON bodies as strings, which the Request encoded inside the timed phase). Baseline: the rows the first phase stored, written out by the server with COPY TO,
@@ -233,7 +236,15 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// The handler runs in this process, so with the Node settings the app's server runs with (a
+// young generation large enough for a request's decoded records), as bench/ingest.ts's server does.
+const nodeOptions = serverNodeOptions(process.env.NODE_OPTIONS);
+if (process.env.NODE_OPTIONS !== nodeOptions) {
+  const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: "inherit", env: { ...process.env, NODE_OPTIONS: nodeOptions } });
+  process.exit(run.status ?? 1);
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
