@@ -35,3 +35,23 @@ export function copyTextArray(values: readonly string[]): string {
   const elements = values.map((v) => (PLAIN_ELEMENT.test(v) && v.toUpperCase() !== "NULL" ? v : `"${v.replace(/["\\]/g, "\\$&")}"`));
   return copyText(`{${elements.join(",")}}`);
 }
+
+/**
+ * Characters of COPY text per chunk: below V8's large-object size (128 KiB), a string over
+ * which takes over a millisecond to allocate on this project's machine, against microseconds
+ * under it (BENCHMARKS.md, Logs, session 10).
+ */
+const COPY_CHUNK_CHARS = 60_000;
+
+/** COPY text rows of the items, in chunks of whole rows of about COPY_CHUNK_CHARS each. */
+export function* copyChunks<T>(items: Iterable<T>, row: (item: T) => string): Generator<string> {
+  let out = "";
+  for (const item of items) {
+    out += row(item);
+    if (out.length >= COPY_CHUNK_CHARS) {
+      yield out;
+      out = "";
+    }
+  }
+  if (out !== "") yield out;
+}

@@ -1,5 +1,5 @@
 import "server-only";
-import { COPY_NULL, copyJsonText, copyNullable, copyText } from "@/db/span-codec/copy-text";
+import { COPY_NULL, copyChunks, copyJsonText, copyNullable, copyText } from "@/db/span-codec/copy-text";
 import { TimestampFormatter } from "@/db/span-codec/timestamp";
 import type { NormalizedLogRecord } from "./normalize";
 
@@ -16,17 +16,16 @@ export function copyIntoLogPartition(day: string): string {
   return `COPY ${partition} (${LOG_COLUMNS}) FROM STDIN`;
 }
 
-/** The records as COPY text rows in LOG_COLUMNS order: `time` keeps microseconds, `time_sub_us_ns` the rest. */
-export function logCopyText(records: readonly { tenantId: string; record: NormalizedLogRecord }[]): string {
+/** The records as COPY text rows in LOG_COLUMNS order, in chunks (copyChunks): `time` keeps microseconds, `time_sub_us_ns` the rest. */
+export function logCopyText(records: readonly { tenantId: string; record: NormalizedLogRecord }[]): Iterable<string> {
   const time = new TimestampFormatter();
-  let out = "";
-  for (const { tenantId, record: r } of records) {
-    out +=
+  return copyChunks(
+    records,
+    ({ tenantId, record: r }) =>
       `${copyText(tenantId)}\t${time.format(Number(r.timeNs / 1000n))}\t${r.timeNs % 1000n}\t${r.recordId}\t${r.observedNs ?? COPY_NULL}\t` +
       `${r.severityNumber}\t${copyNullable(r.severityText)}\t${r.bodyType}\t${r.bodyJson === null ? COPY_NULL : copyJsonText(r.bodyJson)}\t` +
       `${copyJsonText(r.attributesJson)}\t${r.resource.id}\t${r.scope.id}\t${r.traceId ?? COPY_NULL}\t${r.spanId ?? COPY_NULL}\t` +
       // flags is a fixed32 in a signed int4 column: its bits, as `| 0` gives them.
-      `${r.flags | 0}\t${copyNullable(r.eventName)}\t${r.droppedAttributesCount}\n`;
-  }
-  return out;
+      `${r.flags | 0}\t${copyNullable(r.eventName)}\t${r.droppedAttributesCount}\n`,
+  );
 }

@@ -91,7 +91,8 @@ function recordIdOf(fields: RecordFields, body: string, attributes: string, reso
   const head = JSON.stringify([fields.timeNs.toString(), fields.observedNs?.toString() ?? null, fields.severityNumber, fields.severityText, fields.bodyType]);
   const tail = JSON.stringify([fields.traceId, fields.spanId, fields.flags, fields.eventName, fields.droppedAttributesCount, resource.id, scope.id]);
   const text = `${head.slice(0, -1)},${body},${attributes},${tail.slice(1)}`;
-  return hash("sha256", text, "buffer").readBigInt64BE(0).toString();
+  // Its first 8 bytes as a signed big-endian integer; read from hex, which Node answers several times faster than a Buffer.
+  return BigInt.asIntN(64, BigInt(`0x${hash("sha256", text, "hex").slice(0, 16)}`)).toString();
 }
 
 function normalizeRecord(decoded: DecodedLogRecord, resource: NormalizedResource, ctx: Context): NormalizedLogEntry {

@@ -122,10 +122,10 @@ export async function recordOutcome(tx: TransactionSql, counted: TenantCounters,
   ]);
 }
 
-/** A `COPY … FROM STDIN` statement and the rows it sends, as COPY text. */
+/** A `COPY … FROM STDIN` statement and the rows it sends, as COPY text in chunks, each sent as it is. */
 export interface CopyOf {
   statement: string;
-  rows: () => string;
+  rows: () => Iterable<string>;
 }
 
 /**
@@ -141,7 +141,7 @@ export async function copyBehind(tx: TransactionSql, statements: readonly Promis
     for (const { statement, rows } of copies) {
       const copy = await CopyWriter.open(tx, statement);
       try {
-        copy.write(rows());
+        for (const chunk of rows()) await copy.send(chunk);
         await copy.end();
       } catch (error) {
         copy.abort(error instanceof Error ? error : new Error(String(error)));

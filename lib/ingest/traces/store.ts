@@ -193,7 +193,7 @@ export class SpanStore {
     await copyBehind(
       tx,
       statements,
-      [...byDay].map(([day, spans]) => ({ statement: copyIntoPartition(partitionOf(day)), rows: () => spanCopyText(spans) })),
+      [...byDay].map(([day, spans]) => ({ statement: copyIntoPartition(partitionOf(day)), rows: () => [spanCopyText(spans)] })),
     );
     // Last, so the day's counter rows, which every concurrent request of a tenant updates, stay
     // locked only until the commit that follows, not while the spans are sent: issued first,
