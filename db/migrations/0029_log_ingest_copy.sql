@@ -1,7 +1,7 @@
 -- custom SQL
--- Ingest COPYs log records straight into their day's partition, as it does spans (0009):
--- an insert through log_records with ON CONFLICT DO NOTHING cost Postgres about twice a COPY
--- of the same rows. COPY needs INSERT on the partitions themselves: ensure_log_partitions now
+-- Ingest COPYs log records straight into their day's partition, as it does spans (0009): the
+-- insert's sixteen parameter arrays cost the ingest process more to build and send than COPY
+-- text (BENCHMARKS.md, Logs, session 10). COPY needs INSERT on the partitions themselves: ensure_log_partitions now
 -- grants it to te_writer as ensure_span_partitions does, and the partitions already made get it
 -- here. Reading through log_records and its policies is unchanged.
 CREATE OR REPLACE FUNCTION ensure_log_partitions(from_day date, to_day date)
