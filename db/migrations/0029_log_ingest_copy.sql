@@ -1,9 +1,9 @@
 -- custom SQL
 -- Ingest COPYs log records straight into their day's partition, as it does spans (0009): the
 -- insert's sixteen parameter arrays cost the ingest process more to build and send than COPY
--- text (BENCHMARKS.md, Logs, session 10). COPY needs INSERT on the partitions themselves: ensure_log_partitions now
--- grants it to te_writer as ensure_span_partitions does, and the partitions already made get it
--- here. Reading through log_records and its policies is unchanged.
+-- text (BENCHMARKS.md, Logs, session 10). COPY needs INSERT on the partitions themselves:
+-- ensure_log_partitions now grants it to te_writer as ensure_span_partitions does, and the
+-- partitions already made get it here. Reading through log_records and its policies is unchanged.
 CREATE OR REPLACE FUNCTION ensure_log_partitions(from_day date, to_day date)
 RETURNS integer
 LANGUAGE sql
@@ -21,9 +21,11 @@ BEGIN
 END;
 $$;
 --> statement-breakpoint
--- The days' partitions of a table, created if missing, by name; a day whose table exists but
--- is not attached (the purge detached it and has not dropped it yet) fails like a missing
--- partition: rows written there would be lost. ingest_span_partitions' body, for any parent.
+-- The days' partitions of a table partitioned by day, by name, once its caller has made them;
+-- a day whose table exists but is not attached (the purge detached it and has not dropped it
+-- yet) fails like a missing partition: rows written there would be lost. ingest_span_partitions'
+-- check (0009), for any parent; that function is left as it is, for it makes its partitions with
+-- ensure_span_partitions, which makes more than span partitions.
 CREATE OR REPLACE FUNCTION attached_day_partitions(parent text, from_day date, to_day date)
 RETURNS text[]
 LANGUAGE plpgsql
@@ -32,7 +34,6 @@ AS $$
 DECLARE
   names text[];
 BEGIN
-  PERFORM ensure_day_partitions(parent, from_day, to_day, true);
   SELECT array_agg(parent || '_p' || to_char(d, 'YYYYMMDD') ORDER BY d) INTO names
   FROM generate_series(from_day, to_day, interval '1 day') AS d;
   IF (SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
@@ -46,19 +47,13 @@ $$;
 --> statement-breakpoint
 REVOKE ALL ON FUNCTION attached_day_partitions(text, date, date) FROM PUBLIC;
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION ingest_span_partitions(from_day date, to_day date)
-RETURNS text[]
-LANGUAGE sql
-SECURITY DEFINER
-SET search_path = public, pg_temp
-AS $$ SELECT attached_day_partitions('spans', from_day, to_day) $$;
---> statement-breakpoint
+-- The partitions ingest COPYs a request's log records into, one per day, created if missing.
 CREATE OR REPLACE FUNCTION ingest_log_partitions(from_day date, to_day date)
 RETURNS text[]
 LANGUAGE sql
 SECURITY DEFINER
 SET search_path = public, pg_temp
-AS $$ SELECT attached_day_partitions('log_records', from_day, to_day) $$;
+AS $$ SELECT ensure_log_partitions(from_day, to_day); SELECT attached_day_partitions('log_records', from_day, to_day) $$;
 --> statement-breakpoint
 REVOKE ALL ON FUNCTION ingest_log_partitions(date, date) FROM PUBLIC;
 --> statement-breakpoint

@@ -14,8 +14,9 @@
 -- Daily partitions of a table partitioned by day, created ahead of time (0027: one definition
 -- for spans and log records, which had one each in 0001/0009 and 0023). Runs as the owner inside
 -- the SECURITY DEFINER functions below and is executable by no app role. `writer_inserts` grants
--- te_writer INSERT on each new partition: ingest COPYs spans and log records into their partitions, which have no
--- policies (COPY refuses a table with row-level security), and te_reader gets nothing there.
+-- te_writer INSERT on each new partition: ingest COPYs spans and log records into their
+-- partitions, which have no policies (COPY refuses a table with row-level security), and
+-- te_reader gets nothing there.
 CREATE OR REPLACE FUNCTION public.ensure_day_partitions(parent text, from_day date, to_day date, writer_inserts boolean)
  RETURNS integer
  LANGUAGE plpgsql
@@ -69,37 +70,29 @@ CREATE OR REPLACE FUNCTION public.ensure_span_partitions(from_day date, to_day d
  SET search_path TO 'public', 'pg_temp'
 AS $function$ SELECT ensure_day_partitions('spans', from_day, to_day, true) $function$;
 
--- The days' partitions of a table partitioned by day that ingest COPYs into, by name, created
--- if missing (0009 for spans, 0029 for both). A day whose table exists but is detached (the purge
--- detached it and has not dropped it yet) fails like a missing partition: rows written there
--- would be lost. Runs as the owner inside the two functions below; executable by no app role.
-CREATE OR REPLACE FUNCTION public.attached_day_partitions(parent text, from_day date, to_day date)
+-- The partitions ingest COPYs a request's spans into, one per day, created if missing (0009). A
+-- day whose table exists but is detached (the purge detached it and has not dropped it yet)
+-- fails like a missing partition: rows written there would be lost.
+CREATE OR REPLACE FUNCTION public.ingest_span_partitions(from_day date, to_day date)
  RETURNS text[]
  LANGUAGE plpgsql
+ SECURITY DEFINER
  SET search_path TO 'public', 'pg_temp'
 AS $function$
 DECLARE
   names text[];
 BEGIN
-  PERFORM ensure_day_partitions(parent, from_day, to_day, true);
-  SELECT array_agg(parent || '_p' || to_char(d, 'YYYYMMDD') ORDER BY d) INTO names
+  PERFORM ensure_span_partitions(from_day, to_day);
+  SELECT array_agg('spans_p' || to_char(d, 'YYYYMMDD') ORDER BY d) INTO names
   FROM generate_series(from_day, to_day, interval '1 day') AS d;
   IF (SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = parent::regclass AND c.relname = ANY(names)) <> cardinality(names) THEN
-    RAISE EXCEPTION 'no partition of relation "%" is attached for a day from % to %', parent, from_day, to_day
+      WHERE i.inhparent = 'spans'::regclass AND c.relname = ANY(names)) <> cardinality(names) THEN
+    RAISE EXCEPTION 'no partition of relation "spans" is attached for a day from % to %', from_day, to_day
       USING ERRCODE = 'check_violation';
   END IF;
   RETURN names;
 END;
 $function$;
-
--- The partitions ingest COPYs a request's spans into, one per day (0009, 0029).
-CREATE OR REPLACE FUNCTION public.ingest_span_partitions(from_day date, to_day date)
- RETURNS text[]
- LANGUAGE sql
- SECURITY DEFINER
- SET search_path TO 'public', 'pg_temp'
-AS $function$ SELECT attached_day_partitions('spans', from_day, to_day) $function$;
 
 -- ---------------------------------------------------------------------------------------------
 -- Log partitions
@@ -115,15 +108,37 @@ CREATE OR REPLACE FUNCTION public.ensure_log_partitions(from_day date, to_day da
  SET search_path TO 'public', 'pg_temp'
 AS $function$ SELECT ensure_day_partitions('log_records', from_day, to_day, true) $function$;
 
--- The partitions ingest COPYs a request's log records into, one per day (0029); a record
--- already stored makes the COPY fail, and the request is written again with an insert that
--- skips it (lib/ingest/logs/store.ts).
+-- The days' partitions of a table partitioned by day, by name, once its caller has made them
+-- (0029): a day whose table exists but is detached fails like a missing partition, as in
+-- ingest_span_partitions. Runs as the owner inside ingest_log_partitions; executable by no app role.
+CREATE OR REPLACE FUNCTION public.attached_day_partitions(parent text, from_day date, to_day date)
+ RETURNS text[]
+ LANGUAGE plpgsql
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+DECLARE
+  names text[];
+BEGIN
+  SELECT array_agg(parent || '_p' || to_char(d, 'YYYYMMDD') ORDER BY d) INTO names
+  FROM generate_series(from_day, to_day, interval '1 day') AS d;
+  IF (SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = parent::regclass AND c.relname = ANY(names)) <> cardinality(names) THEN
+    RAISE EXCEPTION 'no partition of relation "%" is attached for a day from % to %', parent, from_day, to_day
+      USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN names;
+END;
+$function$;
+
+-- The partitions ingest COPYs a request's log records into, one per day, created if missing
+-- (0029); a record already stored makes the COPY fail, and the request is written again with an
+-- insert that skips it (lib/ingest/logs/store.ts).
 CREATE OR REPLACE FUNCTION public.ingest_log_partitions(from_day date, to_day date)
  RETURNS text[]
  LANGUAGE sql
  SECURITY DEFINER
  SET search_path TO 'public', 'pg_temp'
-AS $function$ SELECT attached_day_partitions('log_records', from_day, to_day) $function$;
+AS $function$ SELECT ensure_log_partitions(from_day, to_day); SELECT attached_day_partitions('log_records', from_day, to_day) $function$;
 
 -- ---------------------------------------------------------------------------------------------
 -- The tenant rule

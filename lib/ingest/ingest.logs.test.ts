@@ -252,6 +252,23 @@ describe("written by COPY, again with an insert that skips what is stored", () =
     ]);
   });
 
+  it("a day whose partition the purge has detached is refused whole, and nothing is written into the detached table", async () => {
+    await clear();
+    const then = nowNs() - 2n * 86_400_000_000_000n;
+    const day = new Date(Number(then / 1_000_000n)).toISOString().slice(0, 10);
+    const partition = `log_records_p${day.replaceAll("-", "")}`;
+    await t.sql`SELECT ensure_log_partitions(${day}::date, ${day}::date)`;
+    await t.sql.unsafe(`ALTER TABLE log_records DETACH PARTITION ${partition}`);
+    try {
+      const res = await post([{ ...record(0), timeUnixNano: then.toString() }, record(1)]);
+      expect(res.status).toBe(500);
+      expect(await count()).toBe(0);
+      expect(Number((await t.sql.unsafe<{ n: string }[]>(`SELECT count(*) AS n FROM ${partition}`))[0]!.n)).toBe(0);
+    } finally {
+      await t.sql.unsafe(`DROP TABLE ${partition}`);
+    }
+  });
+
   it("concurrent copies of one batch store each record once", async () => {
     await clear();
     const batch = Array.from({ length: 300 }, (_, i) => record(i));
