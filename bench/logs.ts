@@ -1,26 +1,35 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import { connect, makeDb } from "../db/connect";
 import { startEmbedded } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 import { createIngestHandler } from "../lib/ingest/signals";
 import { createIngestKey } from "../lib/ingest/otlp-http/keys";
+import { serverNodeOptions } from "../lib/ingest/otlp-http/node-server";
 import { percentile } from "../lib/latency/percentile";
 import { descendantCpuSeconds } from "./lib/process-cpu";
 import { logsInWindow, logsOfTrace } from "../lib/logs/read";
+import { opentelemetry } from "../lib/ingest/proto/otlp.js";
+import { fixed64 } from "../lib/ingest/testing/synthetic";
 
 // Log records: ingest throughput against a raw COPY of the same rows, then "logs of one trace"
 // and a text search over a table of LOGS_BENCH_ROWS (10 million) records, in one run on its own
 // embedded Postgres.
 //
 //   npm run bench -- logs
+//   LOGS_BENCH_ROWS=0 npm run bench -- logs        ingest only, no large table and no queries
 //
-// Ingest: LOGS_BENCH_INGEST records in OTLP/JSON requests of LOGS_BENCH_BATCH records, from
+// Ingest: LOGS_BENCH_INGEST records in requests of LOGS_BENCH_BATCH records, from
 // LOGS_BENCH_EXPORTERS concurrent clients, through the app's ingest handler in this process
 // (decode, normalise, redaction, tenant rule, the all-or-nothing write): the path /v1/logs
-// runs, without HTTP. Baseline: the rows it stored, written out by the server with COPY TO,
+// runs, without HTTP, with the app server's Node settings. Once with OTLP/JSON bodies, once with protobuf (the SDKs' default) bodies
+// of the same records (LOGS_BENCH_ENCODINGS, default "json,protobuf"), each phase on emptied
+// tables; bodies are encoded to bytes before timing starts, as an exporter sends them (session 9
+// timed JSON bodies as strings, which the Request encoded inside the timed phase). Baseline: the rows the first phase stored, written out by the server with COPY TO,
 // then the table emptied and the same rows COPYed in from that file. The large table is built in SQL
 // (generate_series), not through ingest, and its build time printed. Queries run under the
 // reader role and a tenant viewer's scope, as the pages run them (lib/logs/read.ts).
@@ -33,6 +42,7 @@ const ROWS = env("ROWS", 10_000_000);
 const DAYS = env("DAYS", 7);
 const RUNS = env("RUNS", 200);
 const PG_PORT = env("PG_PORT", 54383);
+const ENCODINGS = (process.env.LOGS_BENCH_ENCODINGS ?? "json,protobuf").split(",").map((e) => e.trim()) as Encoding[];
 const DIR = path.resolve(process.env.LOGS_BENCH_DIR ?? ".data/bench-logs");
 const TENANTS = ["acme", "globex", "initech"];
 // One record in this many says "deadlock": a word rare enough to be worth an index.
@@ -43,23 +53,74 @@ const COPY_FILE = path.join(DIR, "data", "bench-logs-copy.tsv");
 const log = (line: string) => console.log(`[bench/logs] ${line}`);
 const seconds = (started: number) => (performance.now() - started) / 1000;
 
-function ingestBody(batch: number, nowNs: bigint): string {
-  const logRecords = Array.from({ length: BATCH }, (_, i) => {
+type Encoding = "json" | "protobuf";
+const CONTENT_TYPE: Record<Encoding, string> = { json: "application/json", protobuf: "application/x-protobuf" };
+
+interface BenchRecord {
+  ns: bigint;
+  severityNumber: number;
+  severityText: string;
+  body: string;
+  traceId: Buffer;
+  spanId: Buffer;
+  tenant: string;
+}
+
+function batchRecords(batch: number, nowNs: bigint): BenchRecord[] {
+  return Array.from({ length: BATCH }, (_, i) => {
     const n = batch * BATCH + i;
     return {
-      timeUnixNano: (nowNs - BigInt(n) * 1_000_000n).toString(),
+      ns: nowNs - BigInt(n) * 1_000_000n,
       severityNumber: n % 10 === 0 ? 17 : 9,
       severityText: n % 10 === 0 ? "ERROR" : "INFO",
-      body: { stringValue: n % RARE_EVERY === 0 ? `deadlock detected on orders row ${n}` : `request ${n} served in ${n % 900} ms` },
-      traceId: randomBytes(16).toString("hex"),
-      spanId: randomBytes(8).toString("hex"),
-      attributes: [
-        { key: "tenant.id", value: { stringValue: TENANTS[n % TENANTS.length] } },
-        { key: "http.route", value: { stringValue: "/api/orders" } },
-      ],
+      body: n % RARE_EVERY === 0 ? `deadlock detected on orders row ${n}` : `request ${n} served in ${n % 900} ms`,
+      traceId: randomBytes(16),
+      spanId: randomBytes(8),
+      tenant: TENANTS[n % TENANTS.length]!,
     };
   });
-  return JSON.stringify({ resourceLogs: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "orders" } }] }, scopeLogs: [{ logRecords }] }] });
+}
+
+const attributesOf = (r: BenchRecord) => [
+  { key: "tenant.id", value: { stringValue: r.tenant } },
+  { key: "http.route", value: { stringValue: "/api/orders" } },
+];
+const RESOURCE = { attributes: [{ key: "service.name", value: { stringValue: "orders" } }] };
+
+/** A request body as an exporter sends it: bytes, encoded before timing starts. */
+function ingestBody(records: readonly BenchRecord[], encoding: Encoding): Uint8Array {
+  if (encoding === "protobuf") {
+    return opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest.encode({
+      resourceLogs: [
+        {
+          resource: RESOURCE,
+          scopeLogs: [
+            {
+              logRecords: records.map((r) => ({
+                timeUnixNano: fixed64(r.ns) as never,
+                severityNumber: r.severityNumber,
+                severityText: r.severityText,
+                body: { stringValue: r.body },
+                traceId: r.traceId,
+                spanId: r.spanId,
+                attributes: attributesOf(r),
+              })),
+            },
+          ],
+        },
+      ],
+    }).finish();
+  }
+  const logRecords = records.map((r) => ({
+    timeUnixNano: r.ns.toString(),
+    severityNumber: r.severityNumber,
+    severityText: r.severityText,
+    body: { stringValue: r.body },
+    traceId: r.traceId.toString("hex"),
+    spanId: r.spanId.toString("hex"),
+    attributes: attributesOf(r),
+  }));
+  return Buffer.from(JSON.stringify({ resourceLogs: [{ resource: RESOURCE, scopeLogs: [{ logRecords }] }] }));
 }
 
 async function main() {
@@ -77,38 +138,49 @@ async function main() {
     const { key } = await createIngestKey(makeDb(url, { max: 1 }), { tenantId: null, name: "bench collector" });
     log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, load ${os.loadavg()[0]!.toFixed(1)}`);
 
-    // Ingest through the handler.
+    // Ingest through the handler, once per encoding, of the same records.
     const handler = createIngestHandler({ sql });
     const batches = Math.ceil(INGEST / BATCH);
     const nowNs = BigInt(Date.now()) * 1_000_000n;
-    const bodies = Array.from({ length: batches }, (_, b) => ingestBody(b, nowNs));
-    let next = 0;
-    const cpuBefore = { node: process.cpuUsage(), pg: descendantCpuSeconds(["postgres"]) };
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: EXPORTERS }, async () => {
-        while (next < batches) {
-          const body = bodies[next++]!;
-          const res = await handler(new Request("http://ingest/v1/logs", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body }));
-          if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
-        }
-      }),
-    );
-    const ingestS = seconds(started);
-    const nodeCpu = process.cpuUsage(cpuBefore.node);
-    const ingestCpu = { node: (nodeCpu.user + nodeCpu.system) / 1e6, pg: descendantCpuSeconds(["postgres"]) - cpuBefore.pg };
-    const [counted] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM log_records`;
-    const stored = counted!.n;
-    if (stored !== batches * BATCH) throw new Error(`stored ${stored} of ${batches * BATCH}`);
-    const ingestRate = stored / ingestS;
-    log(`ingest: ${stored.toLocaleString("en-US")} records in ${ingestS.toFixed(1)} s = ${Math.round(ingestRate).toLocaleString("en-US")} records/s (${EXPORTERS} clients, ${BATCH} a request)`);
-    log(`ingest CPU: handler ${ingestCpu.node.toFixed(1)} s, Postgres ${ingestCpu.pg.toFixed(1)} s = ${((ingestCpu.node * 1e6) / stored).toFixed(0)} + ${((ingestCpu.pg * 1e6) / stored).toFixed(0)} µs a record`);
+    const records = Array.from({ length: batches }, (_, b) => batchRecords(b, nowNs));
+    const empty = async () => {
+      await sql`TRUNCATE log_records, resources, scopes, ingest_counters`;
+      await sql`CHECKPOINT`;
+    };
+    const ingestRates = new Map<Encoding, number>();
+    let stored = 0;
+    fs.rmSync(COPY_FILE, { force: true });
+    for (const encoding of ENCODINGS) {
+      const bodies = records.map((r) => ingestBody(r, encoding));
+      await empty();
+      let next = 0;
+      const cpuBefore = { node: process.cpuUsage(), pg: descendantCpuSeconds(["postgres"]) };
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: EXPORTERS }, async () => {
+          while (next < batches) {
+            const body = bodies[next++]!;
+            const res = await handler(new Request("http://ingest/v1/logs", { method: "POST", headers: { "content-type": CONTENT_TYPE[encoding], authorization: `Bearer ${key}` }, body: body as BodyInit }));
+            if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+          }
+        }),
+      );
+      const ingestS = seconds(started);
+      const nodeCpu = process.cpuUsage(cpuBefore.node);
+      const ingestCpu = { node: (nodeCpu.user + nodeCpu.system) / 1e6, pg: descendantCpuSeconds(["postgres"]) - cpuBefore.pg };
+      const [counted] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM log_records`;
+      stored = counted!.n;
+      if (stored !== batches * BATCH) throw new Error(`stored ${stored} of ${batches * BATCH}`);
+      ingestRates.set(encoding, stored / ingestS);
+      log(`ingest ${encoding}: ${stored.toLocaleString("en-US")} records in ${ingestS.toFixed(1)} s = ${Math.round(stored / ingestS).toLocaleString("en-US")} records/s (${EXPORTERS} clients, ${BATCH} a request)`);
+      log(`ingest ${encoding} CPU: handler ${ingestCpu.node.toFixed(1)} s, Postgres ${ingestCpu.pg.toFixed(1)} s = ${((ingestCpu.node * 1e6) / stored).toFixed(0)} + ${((ingestCpu.pg * 1e6) / stored).toFixed(0)} µs a record`);
+      // The baseline's rows: the first phase's, as stored.
+      if (ingestRates.size === 1) await sql.unsafe(`COPY (SELECT * FROM log_records) TO '${COPY_FILE}'`);
+    }
 
     // The same rows, COPYed: written to a file by the server, then read back by it (as the
     // cluster's superuser). No client round trips: the strictest baseline.
-    await sql.unsafe(`COPY (SELECT * FROM log_records) TO '${COPY_FILE}'`);
-    await sql`TRUNCATE log_records`;
-    await sql`CHECKPOINT`;
+    await empty();
     const copyPg = descendantCpuSeconds(["postgres"]);
     const copyStarted = performance.now();
     await sql.unsafe(`COPY log_records FROM '${COPY_FILE}'`);
@@ -116,7 +188,8 @@ async function main() {
     fs.rmSync(COPY_FILE, { force: true });
     const copyRate = stored / copyS;
     log(`raw COPY: the same ${stored.toLocaleString("en-US")} rows in ${copyS.toFixed(1)} s = ${Math.round(copyRate).toLocaleString("en-US")} rows/s, Postgres CPU ${(descendantCpuSeconds(["postgres"]) - copyPg).toFixed(1)} s`);
-    log(`ingest / COPY = ${(ingestRate / copyRate).toFixed(2)} (target ≥ 0.40)`);
+    for (const [encoding, rate] of ingestRates) log(`ingest ${encoding} / COPY = ${(rate / copyRate).toFixed(2)} (target ≥ 0.40)`);
+    if (ROWS <= 0) return;
 
     // The large table, built in SQL: the index dropped while filling and built after.
     await sql`TRUNCATE log_records`;
@@ -163,7 +236,15 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+// The handler runs in this process, so with the Node settings the app's server runs with (a
+// young generation large enough for a request's decoded records), as bench/ingest.ts's server does.
+const nodeOptions = serverNodeOptions(process.env.NODE_OPTIONS);
+if (process.env.NODE_OPTIONS !== nodeOptions) {
+  const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { stdio: "inherit", env: { ...process.env, NODE_OPTIONS: nodeOptions } });
+  process.exit(run.status ?? 1);
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

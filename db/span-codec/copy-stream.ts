@@ -63,8 +63,11 @@ export class CopyWriter {
     if (this.buffer.length >= CHUNK_CHARS) await this.flush();
   }
 
-  /** Sends rows already encoded (the benchmark replays pre-rendered rows this way). */
-  async send(chunk: Buffer): Promise<void> {
+  /**
+   * Sends rows as they are, after anything buffered: pre-rendered bytes (the benchmark replays
+   * rows this way), or text kept in chunks under V8's large-object size (copy-text.ts).
+   */
+  async send(chunk: string | Buffer): Promise<void> {
     await this.flush();
     await this.writeToSocket(chunk);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COPY_NULL, copyJson, copyNullable, copyText, copyTextArray } from "./copy-text";
+import { COPY_NULL, copyChunks, copyJson, copyNullable, copyText, copyTextArray } from "./copy-text";
 
 describe("COPY text fields", () => {
   it("leaves plain text alone and escapes backslash, tab, newline and carriage return", () => {
@@ -26,5 +26,23 @@ describe("COPY text fields", () => {
     expect(copyTextArray(["edge-gateway", "web-api"])).toBe("{edge-gateway,web-api}");
     expect(copyTextArray([])).toBe("{}");
     expect(copyTextArray(["a b", 'q"x', "null"])).toBe('{"a b","q\\\\"x","null"}');
+  });
+});
+
+describe("copyChunks", () => {
+  it("gives every row once, in order, whole, in chunks that stay small", () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => `${i}\t${"x".repeat(i % 97)}\n`);
+    const chunks = [...copyChunks(rows, (r) => r)];
+    expect(chunks.join("")).toBe(rows.join(""));
+    expect(chunks.length).toBeGreaterThan(1);
+    // A chunk ends where a row does, and holds at most one row past the size.
+    for (const chunk of chunks) {
+      expect(chunk.endsWith("\n")).toBe(true);
+      expect(chunk.length).toBeLessThan(60_000 + 200);
+    }
+  });
+
+  it("gives nothing for no rows", () => {
+    expect([...copyChunks([], String)]).toEqual([]);
   });
 });

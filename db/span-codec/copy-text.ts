@@ -18,10 +18,14 @@ export function copyNullable(value: string | null | undefined): string {
   return value == null ? COPY_NULL : copyText(value);
 }
 
-/** A jsonb field: JSON text escapes tabs and newlines itself, so only its backslashes need doubling. */
-export function copyJson(value: unknown): string {
-  const json = JSON.stringify(value);
+/** A jsonb field from its JSON text, which escapes tabs and newlines itself: only its backslashes need doubling. */
+export function copyJsonText(json: string): string {
   return json.includes("\\") ? json.replaceAll("\\", "\\\\") : json;
+}
+
+/** A jsonb field. */
+export function copyJson(value: unknown): string {
+  return copyJsonText(JSON.stringify(value));
 }
 
 const PLAIN_ELEMENT = /^[A-Za-z0-9_.:/-]+$/;
@@ -30,4 +34,24 @@ const PLAIN_ELEMENT = /^[A-Za-z0-9_.:/-]+$/;
 export function copyTextArray(values: readonly string[]): string {
   const elements = values.map((v) => (PLAIN_ELEMENT.test(v) && v.toUpperCase() !== "NULL" ? v : `"${v.replace(/["\\]/g, "\\$&")}"`));
   return copyText(`{${elements.join(",")}}`);
+}
+
+/**
+ * Characters of COPY text per chunk: below V8's large-object size (128 KiB), a string over
+ * which takes over a millisecond to allocate on this project's machine, against microseconds
+ * under it (BENCHMARKS.md, Logs, session 10).
+ */
+const COPY_CHUNK_CHARS = 60_000;
+
+/** COPY text rows of the items, in chunks of whole rows of about COPY_CHUNK_CHARS each. */
+export function* copyChunks<T>(items: Iterable<T>, row: (item: T) => string): Generator<string> {
+  let out = "";
+  for (const item of items) {
+    out += row(item);
+    if (out.length >= COPY_CHUNK_CHARS) {
+      yield out;
+      out = "";
+    }
+  }
+  if (out !== "") yield out;
 }

@@ -14,8 +14,9 @@
 -- Daily partitions of a table partitioned by day, created ahead of time (0027: one definition
 -- for spans and log records, which had one each in 0001/0009 and 0023). Runs as the owner inside
 -- the SECURITY DEFINER functions below and is executable by no app role. `writer_inserts` grants
--- te_writer INSERT on each new partition: ingest COPYs spans into their partitions, which have no
--- policies (COPY refuses a table with row-level security), and te_reader gets nothing there.
+-- te_writer INSERT on each new partition: ingest COPYs spans and log records into their
+-- partitions, which have no policies (COPY refuses a table with row-level security), and
+-- te_reader gets nothing there.
 CREATE OR REPLACE FUNCTION public.ensure_day_partitions(parent text, from_day date, to_day date, writer_inserts boolean)
  RETURNS integer
  LANGUAGE plpgsql
@@ -99,14 +100,46 @@ $function$;
 -- ---------------------------------------------------------------------------------------------
 
 -- Daily partitions of log_records (0023, 0027), made as the span ones are: by ingest for its
--- records' days and by the retention run for the days ahead. Ingest inserts through log_records
--- and its policies, so the partitions get no grants.
+-- records' days and by the retention run for the days ahead. Ingest COPYs its records into them
+-- (0029), so te_writer gets INSERT on each, as on span partitions.
 CREATE OR REPLACE FUNCTION public.ensure_log_partitions(from_day date, to_day date)
  RETURNS integer
  LANGUAGE sql
  SECURITY DEFINER
  SET search_path TO 'public', 'pg_temp'
-AS $function$ SELECT ensure_day_partitions('log_records', from_day, to_day, false) $function$;
+AS $function$ SELECT ensure_day_partitions('log_records', from_day, to_day, true) $function$;
+
+-- The days' partitions of a table partitioned by day, by name, once its caller has made them
+-- (0029): a day whose table exists but is detached fails like a missing partition, as in
+-- ingest_span_partitions. Runs as the owner inside ingest_log_partitions; executable by no app role.
+CREATE OR REPLACE FUNCTION public.attached_day_partitions(parent text, from_day date, to_day date)
+ RETURNS text[]
+ LANGUAGE plpgsql
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+DECLARE
+  names text[];
+BEGIN
+  SELECT array_agg(parent || '_p' || to_char(d, 'YYYYMMDD') ORDER BY d) INTO names
+  FROM generate_series(from_day, to_day, interval '1 day') AS d;
+  IF (SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = parent::regclass AND c.relname = ANY(names)) <> cardinality(names) THEN
+    RAISE EXCEPTION 'no partition of relation "%" is attached for a day from % to %', parent, from_day, to_day
+      USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN names;
+END;
+$function$;
+
+-- The partitions ingest COPYs a request's log records into, one per day, created if missing
+-- (0029); a record already stored makes the COPY fail, and the request is written again with an
+-- insert that skips it (lib/ingest/logs/store.ts).
+CREATE OR REPLACE FUNCTION public.ingest_log_partitions(from_day date, to_day date)
+ RETURNS text[]
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$ SELECT ensure_log_partitions(from_day, to_day); SELECT attached_day_partitions('log_records', from_day, to_day) $function$;
 
 -- ---------------------------------------------------------------------------------------------
 -- The tenant rule

@@ -128,6 +128,7 @@ GRANT EXECUTE ON FUNCTION audit_log_row_hash(audit_log) TO PUBLIC, te_app;
 GRANT EXECUTE ON FUNCTION ensure_log_partitions(date,date) TO te_app, te_writer;
 GRANT EXECUTE ON FUNCTION log_records_matching(text[],timestamp with time zone,timestamp with time zone,integer,text,boolean,timestamp with time zone,text,bigint,integer) TO te_reader;
 GRANT EXECUTE ON FUNCTION ensure_span_partitions(date,date) TO te_app, te_writer;
+GRANT EXECUTE ON FUNCTION ingest_log_partitions(date,date) TO te_writer;
 GRANT EXECUTE ON FUNCTION ingest_span_partitions(date,date) TO te_app, te_writer;
 GRANT EXECUTE ON FUNCTION investigate_spans_with_id(text,timestamp with time zone,timestamp with time zone) TO te_app, te_reader;
 GRANT EXECUTE ON FUNCTION pending_revocations_resolve_once() TO PUBLIC, te_app;

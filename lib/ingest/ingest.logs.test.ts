@@ -217,6 +217,71 @@ describe("retries", () => {
   });
 });
 
+describe("written by COPY, again with an insert that skips what is stored", () => {
+  const at = nowNs() - 5_000_000_000n;
+  // Text COPY must escape: tabs, newlines, backslashes, quotes in every text and JSON field.
+  const record = (i: number) => ({
+    timeUnixNano: (at + BigInt(i)).toString(),
+    severityText: `WARN\t${i}`,
+    body: { stringValue: `line ${i}\twith\na "quote" and a \\ backslash` },
+    attributes: [{ key: "k\\ey\t", value: { stringValue: "v\r\n\\N" } }],
+    eventName: "\\N",
+    flags: 0x80000001,
+  });
+  const post = (records: object[]) => postOtlp(logsUrl, { body: jsonLogs(records), key: acmeKey, contentType: "application/json" });
+  const count = async () => Number((await t.sql<{ n: string }[]>`SELECT count(*) AS n FROM log_records`)[0]!.n);
+  const counters = () => t.sql<{ counter: string; value: string }[]>`
+    SELECT counter, value::text FROM ingest_counters WHERE tenant_id = 'acme' AND counter LIKE 'logs.%' ORDER BY counter`;
+
+  it("a batch half of which is stored stores the other half, exactly as the insert stores it", async () => {
+    await clear();
+    expect((await post(Array.from({ length: 10 }, (_, i) => record(i)))).status).toBe(200);
+    const copied = await storedLogs(t.sql);
+    expect(copied.find((r) => r.time_ns === at.toString())).toMatchObject({ severity_text: "WARN\t0", body: "line 0\twith\na \"quote\" and a \\ backslash", attributes: { "k\\ey\t": "v\r\n\\N" }, event_name: "\\N", flags: 0x80000001 | 0 });
+    // Records 5–9 are stored: the COPY fails on them, and the insert stores 10–14 only.
+    expect((await post(Array.from({ length: 10 }, (_, i) => record(i + 5)))).status).toBe(200);
+    expect(await count()).toBe(15);
+    const all = await storedLogs(t.sql);
+    const key = (r: { record_id: string }) => r.record_id;
+    // The insert's rows read as the COPY's did.
+    expect(new Map(all.map((r) => [key(r), r]))).toEqual(new Map([...copied, ...all.filter((r) => !copied.some((c) => key(c) === key(r)))].map((r) => [key(r), r])));
+    expect(all.find((r) => r.time_ns === (at + 14n).toString())).toMatchObject({ severity_text: "WARN\t14", event_name: "\\N" });
+    expect(await counters()).toEqual([
+      { counter: "logs.duplicate", value: "5" },
+      { counter: "logs.stored", value: "15" },
+    ]);
+  });
+
+  it("a day whose partition the purge has detached is refused whole, and nothing is written into the detached table", async () => {
+    await clear();
+    const then = nowNs() - 2n * 86_400_000_000_000n;
+    const day = new Date(Number(then / 1_000_000n)).toISOString().slice(0, 10);
+    const partition = `log_records_p${day.replaceAll("-", "")}`;
+    await t.sql`SELECT ensure_log_partitions(${day}::date, ${day}::date)`;
+    await t.sql.unsafe(`ALTER TABLE log_records DETACH PARTITION ${partition}`);
+    try {
+      const res = await post([{ ...record(0), timeUnixNano: then.toString() }, record(1)]);
+      expect(res.status).toBe(500);
+      expect(await count()).toBe(0);
+      expect(Number((await t.sql.unsafe<{ n: string }[]>(`SELECT count(*) AS n FROM ${partition}`))[0]!.n)).toBe(0);
+    } finally {
+      await t.sql.unsafe(`DROP TABLE ${partition}`);
+    }
+  });
+
+  it("concurrent copies of one batch store each record once", async () => {
+    await clear();
+    const batch = Array.from({ length: 300 }, (_, i) => record(i));
+    const answers = await Promise.all(Array.from({ length: 4 }, () => post(batch)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(await count()).toBe(300);
+    expect(await counters()).toEqual([
+      { counter: "logs.duplicate", value: "900" },
+      { counter: "logs.stored", value: "300" },
+    ]);
+  });
+});
+
 describe("backpressure", () => {
   it("is shared with traces: while a stalled span export holds the only admission place, a log export is answered 429 with Retry-After", async () => {
     const busy = await startIngestServer(t, { config: { maxConcurrent: 1, maxQueued: 0 } });

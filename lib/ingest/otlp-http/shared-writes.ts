@@ -1,5 +1,6 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
+import { CopyWriter } from "@/db/span-codec/copy-stream";
 import type { KeyScope } from "./authenticate";
 import type { NormalizedResource, NormalizedScope } from "./clean";
 import type { TenantCounters } from "./counters";
@@ -21,6 +22,19 @@ export function dayNamer(): (ns: bigint) => string {
     if (name === undefined) names.set(day, (name = new Date(Number(day) * 86_400_000).toISOString().slice(0, 10)));
     return name;
   };
+}
+
+/** Items by the UTC day of their time ("YYYY-MM-DD"), in the order met. */
+export function groupByUtcDay<T>(items: readonly T[], ns: (item: T) => bigint): Map<string, T[]> {
+  const utcDay = dayNamer();
+  const byDay = new Map<string, T[]>();
+  for (const item of items) {
+    const day = utcDay(ns(item));
+    const list = byDay.get(day);
+    if (list) list.push(item);
+    else byDay.set(day, [item]);
+  }
+  return byDay;
 }
 
 /** A stored record as the shared rows see it: its tenant, resource, scope and time. */
@@ -106,4 +120,37 @@ export async function recordOutcome(tx: TransactionSql, counted: TenantCounters,
         SELECT ${key.keyId}::uuid, * FROM unnest(${v.map((x) => x.reason)}::text[], ${v.map((x) => x.traceId)}::uuid[],
                ${v.map((x) => x.claimedTenant)}::text[], ${v.map((x) => x.ownerTenant)}::text[], ${v.map((x) => x.spans)}::integer[])`,
   ]);
+}
+
+/** A `COPY … FROM STDIN` statement and the rows it sends, as COPY text in chunks, each sent as it is. */
+export interface CopyOf {
+  statement: string;
+  rows: () => Iterable<string>;
+}
+
+/**
+ * The COPYs, queued behind `statements` (already issued on the transaction's one connection,
+ * which the first COPY's start waits for: one round trip), then those statements' outcome.
+ * When anything fails, the first statement that failed says why: a COPY behind it only sees
+ * an aborted transaction.
+ */
+export async function copyBehind(tx: TransactionSql, statements: readonly Promise<unknown>[], copies: Iterable<CopyOf>): Promise<void> {
+  // Rejections are awaited below; until then they must not count as unhandled.
+  for (const s of statements) s.catch(() => {});
+  try {
+    for (const { statement, rows } of copies) {
+      const copy = await CopyWriter.open(tx, statement);
+      try {
+        for (const chunk of rows()) await copy.send(chunk);
+        await copy.end();
+      } catch (error) {
+        copy.abort(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+    }
+  } catch (error) {
+    const failed = (await Promise.allSettled(statements)).find((r) => r.status === "rejected");
+    throw failed ? failed.reason : error;
+  }
+  await Promise.all(statements);
 }

@@ -1,10 +1,9 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import type { Sql } from "@/db/connect";
-import { CopyWriter } from "@/db/span-codec/copy-stream";
 import type { KeyScope } from "../otlp-http/authenticate";
 import { COUNTER } from "../otlp-http/counters";
-import { dayNamer, recordOutcome, upsertResourcesAndScopes } from "../otlp-http/shared-writes";
+import { copyBehind, groupByUtcDay, recordOutcome, upsertResourcesAndScopes } from "../otlp-http/shared-writes";
 import { isMissingPartition, isRetryableConflict, isUniqueViolation } from "@/db/errors";
 import type { DerivationRun, JoinedTraces, NewSpans, SpanDerivation, StoredTrace } from "./derivation";
 import { claimedTenantIds, enforceTenants, traceIdsOf, type AcceptedSpan, type Enforcement, type TenantPolicy } from "./enforce-tenant";
@@ -175,7 +174,7 @@ export class SpanStore {
 
   private async write(tx: TransactionSql, fresh: readonly AcceptedSpan[], decision: Enforcement, stored: Stored, runs: readonly DerivationRun[], key: KeyScope, now: Date): Promise<void> {
     const statements: Promise<unknown>[] = [];
-    const byDay = new Map<string, AcceptedSpan[]>();
+    const byDay = groupByUtcDay(fresh, (a) => a.span.startNs);
     if (fresh.length > 0) {
       const weights = traceWeights(fresh, stored.traces);
       const spans: NewSpans = {
@@ -184,13 +183,6 @@ export class SpanStore {
         tenants: stored.tenants,
         traceWeight: (tenantId, traceId) => weights.get(traceKey(tenantId, traceId)) ?? 1,
       };
-      const utcDay = dayNamer();
-      for (const a of fresh) {
-        const day = utcDay(a.span.startNs);
-        const list = byDay.get(day);
-        if (list) list.push(a);
-        else byDay.set(day, [a]);
-      }
       const days = [...byDay.keys()].sort();
       statements.push(
         tx`SELECT ingest_span_partitions(${days[0]!}::date, ${days[days.length - 1]!}::date)`,
@@ -198,26 +190,11 @@ export class SpanStore {
         ...runs.map((r) => r.write(tx, spans)),
       );
     }
-    // Rejections are awaited below; until then they must not count as unhandled.
-    for (const s of statements) s.catch(() => {});
-    try {
-      // Queued behind the statements above, which the COPY's start waits for: one round trip.
-      for (const [day, spans] of byDay) {
-        const copy = await CopyWriter.open(tx, copyIntoPartition(partitionOf(day)));
-        try {
-          copy.write(spanCopyText(spans));
-          await copy.end();
-        } catch (error) {
-          copy.abort(error instanceof Error ? error : new Error(String(error)));
-          throw error;
-        }
-      }
-    } catch (error) {
-      // The first statement that failed says why; the COPY only sees an aborted transaction.
-      const failed = (await Promise.allSettled(statements)).find((r) => r.status === "rejected");
-      throw failed ? failed.reason : error;
-    }
-    await Promise.all(statements);
+    await copyBehind(
+      tx,
+      statements,
+      [...byDay].map(([day, spans]) => ({ statement: copyIntoPartition(partitionOf(day)), rows: () => [spanCopyText(spans)] })),
+    );
     // Last, so the day's counter rows, which every concurrent request of a tenant updates, stay
     // locked only until the commit that follows, not while the spans are sent: issued first,
     // they made the requests' writes take turns.
