@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { ingestConfigFromEnv } from "../../lib/ingest/otlp-http/config";
 import { streamLimitsFromEnv } from "../../lib/traces/trace/stream-limits";
-import { Adversary, seedAdversary } from "./adversary";
+import { Adversary, seedAdversary, signInAndWarm } from "./adversary";
 import { SentSpans, SoakExporter, type ExportTally } from "./exporters";
 import { appRestart, pgRestart, type FaultOutcome } from "./faults";
 import { HttpRecorder, KEEP_ALIVE_RESET } from "./http-recorder";
@@ -55,6 +55,7 @@ async function main(): Promise<number> {
     const seeded = await seedSoak(stack.databaseUrl, options.users);
     const adversarySeed = options.adversary !== "off" ? await seedAdversary(stack.databaseUrl, options.adversaryTraceSpans) : undefined;
     await stack.startApp();
+    const adversarySession = adversarySeed ? await signInAndWarm(stack.baseUrl, adversarySeed) : undefined;
     const endpoint = `http://127.0.0.1:${options.port}/v1/traces`;
 
     // Spans five days old for the expired tenant, stored through ingest, then made due for the purge.
@@ -89,12 +90,11 @@ async function main(): Promise<number> {
     purge.start(Math.min(10_000, durationMs / 10), options.purgeEvery * 1000);
     const browsing = seeded.users.map((u) => browse(stack.baseUrl, u, users, () => Date.now() >= endAt));
     // Held until the server cuts it: its stall timeout, and a margin.
-    const adversary = options.adversary === "on" && adversarySeed
-      ? new Adversary({ baseUrl: stack.baseUrl, seed: adversarySeed, exports: options.adversaryExports, drips: options.adversaryDrips, dripEveryMs: 2_000, holdMs: streamLimits.stallMs + 5_000 })
+    const adversary = options.adversary === "on" && adversarySeed && adversarySession
+      ? new Adversary({ baseUrl: stack.baseUrl, seed: adversarySeed, session: adversarySession, exports: options.adversaryExports, drips: options.adversaryDrips, dripEveryMs: 2_000, holdMs: streamLimits.stallMs + 5_000 })
       : undefined;
     // The server's first seconds are slow with or without an adversary (route modules load, caches
-    // are cold): the users' percentiles leave them out, and the adversary starts once they are over,
-    // so that its own cold start (the first export of its trace) still counts against it.
+    // are cold): the users' percentiles leave them out, and the adversary starts once they are over.
     const warmedAt = t0 + Math.min(WARM_UP_MS, durationMs / 10);
     const adversaryStarted = sleep(warmedAt - Date.now()).then(() => adversary?.start());
 
