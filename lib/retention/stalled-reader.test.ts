@@ -56,10 +56,13 @@ it("completes under a stalled reader, deferring the span partitions it cannot de
           SELECT l.relation::regclass::text AS name FROM pg_locks l
           WHERE l.mode = 'AccessExclusiveLock' AND l.relation::regclass::text LIKE 'spans_p%'`;
         exclusive.push(...rows.map((r) => r.name));
+        // Not in a tight loop: reading pg_locks takes every lock partition of the cluster, which
+        // slowed this run, and every other test's, past the test's timeout on a busy CI machine.
+        await new Promise((r) => setTimeout(r, 40));
       }
     })();
-    const again = await run();
-    watching = false;
+    // Stopped whatever the run does: a watcher left polling hid a failed run behind a timeout.
+    const again = await run().finally(() => (watching = false));
     await watcher;
     expect(again.status).toBe("completed");
     expect(again.counts.partitionsDeferred.filter((name) => name.startsWith("spans_")).sort()).toEqual([...heldSpans].sort());
@@ -76,4 +79,4 @@ it("completes under a stalled reader, deferring the span partitions it cannot de
   } finally {
     await stalled.end({ timeout: 5 });
   }
-}, 60_000);
+}, 120_000);
