@@ -61,29 +61,31 @@ export function sourceSql(tx: TransactionSql, source: SpanSource, needs: SourceN
 }
 
 /**
- * The trace's range as timestamptz values, to the millisecond and widened outward (a trace's
- * spans and segments all start within it, so the id alone picks them): Postgres prunes by a
- * value when it plans, and locks only the partitions left. By `'…'::text::timestamptz`, a cast
- * that depends on the session's time zone, it pruned only when running, having locked every
- * day's partition: for a download's whole transaction, and retention's detach of an expired
- * day waited for it.
+ * Rows of exactly this trace in `spans s` or `span_segments g` (a segment starts where one of
+ * its spans does): its tenant, id and time range, which prunes the day partitions. The range
+ * goes as timestamptz values, to the millisecond and widened outward (a trace's spans and
+ * segments all start within it, so the id alone picks them): Postgres prunes by a value when
+ * it plans, and locks only the partitions left. By `'…'::text::timestamptz`, a cast that
+ * depends on the session's time zone, it pruned only when running, having locked every day's
+ * partition: for a download's whole transaction, and retention's detach of an expired day
+ * waited for it.
  */
-function prunedRange(header: TraceBounds) {
-  return { from: new Date(Math.floor(Date.parse(header.start))), to: new Date(Math.floor(Date.parse(header.end)) + 1) };
+function traceWhere(tx: TransactionSql, alias: "s" | "g", header: TraceBounds) {
+  const from = new Date(Math.floor(Date.parse(header.start)));
+  const to = new Date(Math.floor(Date.parse(header.end)) + 1);
+  const t = tx(alias);
+  return tx`${t}.tenant_id = ${header.tenantId} AND ${t}.trace_id = ${checkedTraceIdUuid(header.traceId)}::uuid
+    AND ${t}.start_time >= ${from} AND ${t}.start_time <= ${to}`;
 }
 
-/** Rows of exactly this trace: its tenant, id and time range, which prunes the day partitions. */
+/** Rows of exactly this trace in `spans s`. */
 export function spanWhere(tx: TransactionSql, header: TraceBounds) {
-  const { from, to } = prunedRange(header);
-  return tx`s.tenant_id = ${header.tenantId} AND s.trace_id = ${checkedTraceIdUuid(header.traceId)}::uuid
-    AND s.start_time >= ${from} AND s.start_time <= ${to}`;
+  return traceWhere(tx, "s", header);
 }
 
-/** The trace's segments, found as its rows are: a segment starts where one of its spans does, within the trace. */
+/** The trace's segments in `span_segments g`, found as its rows are. */
 function segmentWhere(tx: TransactionSql, header: TraceBounds) {
-  const { from, to } = prunedRange(header);
-  return tx`g.tenant_id = ${header.tenantId} AND g.trace_id = ${checkedTraceIdUuid(header.traceId)}::uuid
-    AND g.start_time >= ${from} AND g.start_time <= ${to}`;
+  return traceWhere(tx, "g", header);
 }
 
 /** Decoded spans as a row source with `spans`' columns: Postgres writes their JSON as it would the rows'. */

@@ -105,7 +105,7 @@ async function sealTrace(tx: TransactionSql, due: Due, cutoff: Date, options: Se
     FOR UPDATE OF t`;
   if (!summary) return;
   // Its range to the millisecond, widened outward: Postgres prunes (and locks) partitions by the
-  // values when it plans (read.ts, prunedRange).
+  // values when it plans (read.ts, traceWhere).
   const trace = { start: summary.start, end: new Date(summary.end.getTime() + 1) };
   const where = tx`s.tenant_id = ${due.tenant_id} AND s.trace_id = ${due.trace_id}::uuid
     AND s.start_time >= ${trace.start} AND s.start_time <= ${trace.end}`;
