@@ -58,9 +58,11 @@ export async function purgeExpiredTraces(sql: Sql, tenant: TenantPolicy, options
       for (const kept of [false, true]) {
         const group = doomed.filter((d) => d.kept === kept);
         if (group.length === 0) continue;
-        // A trace's spans start between its start and end: those bounds prune the partitions.
+        // A trace's spans start between its start and end: those bounds prune the partitions. The
+        // end read back is cut to the millisecond, so it is rounded up: spans of its last
+        // millisecond would stay behind (as stranded spans, until the kept cutoff).
         const from = new Date(Math.min(...group.map((d) => d.start_time.getTime())));
-        const to = new Date(Math.max(...group.map((d) => d.end_time.getTime())));
+        const to = new Date(Math.max(...group.map((d) => d.end_time.getTime())) + 1);
         const ids = group.map((d) => d.trace_id);
         const spans = await tx`
           DELETE FROM spans WHERE tenant_id = ${tenant.id} AND trace_id = ANY(${ids}::uuid[])
