@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkedTraceIdUuid } from "@/db/span-codec/ids";
 import type { TenantScope } from "@/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { sealTraces } from "@/lib/traces/span-store/seal";
+import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
 import { generateDemoTraces, seedTenants } from "@/scripts/demo/index";
 import { errorsByTenant } from "./errors";
-import { findLineage } from "./lineage";
+import { findLineage, LINEAGE_SPAN_CAP } from "./lineage";
 import { retryLoops } from "./retries";
 import { slowRequests } from "./slow";
 import { tenantFilter } from "./tenant-filter";
@@ -101,5 +103,35 @@ describe("investigate on sealed traces", () => {
     await t.sql`INSERT INTO spans SELECT * FROM sent_again`;
     expect((await t.sql`SELECT 1 FROM sent_again`).length).toBeGreaterThan(20);
     expect(await views()).toEqual(before);
+  });
+
+  it("reads the capped first spans of a large trace across its segments and the late rows among them", async () => {
+    const BIG = "3af7651916cd43dd8448eb211c803101";
+    const scope: TenantScope = { all: false, tenantIds: ["big"] };
+    await t.sql`INSERT INTO tenants (id, name, slow_threshold_ms) VALUES ('big', 'Big', 1)`;
+    await insertSyntheticTrace(t.sql, { tenant: "big", traceId: BIG, spans: LINEAGE_SPAN_CAP + 200, asyncJobs: true, start: new Date(now.getTime() - 3_600_000) });
+    await t.sql`UPDATE traces SET is_slow = true, updated_at = now() - interval '1 hour' WHERE tenant_id = 'big'`;
+    const read = () =>
+      t.asReader(scope, async (tx) => {
+        const big = tenantFilter(scope, []);
+        return {
+          slow: await slowRequests(tx, big, window),
+          slowEndToEnd: await slowRequests(tx, big, window, { rank: "end-to-end" }),
+          lineage: await findLineage(tx, big, window, "job_4"),
+        };
+      });
+    const before = await read();
+    expect(before.slow.map((r) => r.capped)).toEqual([true]);
+    expect(before.lineage.map((l) => [l.capped, l.loadedSpans])).toEqual([[true, LINEAGE_SPAN_CAP]]);
+
+    // Early spans held back and stored after the seal: rows among the first spans of a sealed trace.
+    const uuid = checkedTraceIdUuid(BIG);
+    await t.sql`CREATE TABLE big_held AS SELECT * FROM spans WHERE tenant_id = 'big' AND parent_span_id IS NOT NULL AND start_time < (SELECT start_time FROM traces WHERE tenant_id = 'big') + interval '2 ms' AND span_id % 2 = 0`;
+    await t.sql`DELETE FROM spans s USING big_held h WHERE s.tenant_id = 'big' AND s.trace_id = ${uuid}::uuid AND s.span_id = h.span_id AND s.start_time = h.start_time`;
+    expect(await sealTraces(t.url, { now: new Date(), quietMinutes: 30, maxSegmentSpans: 1_000 })).toMatchObject({ failed: [] });
+    expect(await t.sql`SELECT 1 FROM spans WHERE tenant_id = 'big'`).toHaveLength(0);
+    await t.sql`INSERT INTO spans SELECT * FROM big_held`;
+    expect((await t.sql`SELECT 1 FROM big_held`).length).toBeGreaterThan(20);
+    expect(await read()).toEqual(before);
   });
 });
