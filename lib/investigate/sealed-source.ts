@@ -12,7 +12,7 @@ import { tenantCondition, type TenantFilter } from "./tenant-filter";
  * may want as one source, so it writes for a sealed span what it wrote for the row.
  */
 
-/** A trace a view reads: its first start and last start (rounded up to the millisecond), as the summary bounds it. */
+/** A trace a view reads: its first start and its end (rounded up to the millisecond), as the summary bounds it. */
 export interface WantedTrace {
   tenant_id: string;
   trace_id: string;
