@@ -2,7 +2,7 @@ import "server-only";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
 import { withinRetention } from "@/lib/traces/retention-filter";
 import { buildLineage, type LineageNode, type LineageSpan } from "./lineage-tree";
-import { firstSpans, withSealedSpans, type WantedTrace } from "./sealed-source";
+import { firstSpans, hasSegments, withSealedSpans, type WantedTrace } from "./sealed-source";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
 import { hexIds, roundUpMs } from "./trace-link";
 
@@ -35,6 +35,7 @@ interface MatchRow {
   start_time: Date;
   end_time: Date;
   span_count: number;
+  sealed: boolean;
 }
 
 interface SpanRow {
@@ -89,7 +90,7 @@ export async function findLineage(tx: TransactionSql, tenants: TenantFilter, win
         AND t.start_time >= ${window.from} AND t.start_time < ${window.to} AND ${tenantCondition(tx, "t.tenant_id", tenants)}
     )
     SELECT DISTINCT ON (t.tenant_id, t.trace_id) t.tenant_id, t.trace_id::text AS trace_id, m.matched, t.request_id,
-           t.start_time, t.end_time, t.span_count
+           t.start_time, t.end_time, t.span_count, ${hasSegments(tx)} AS sealed
     FROM m
     JOIN traces t ON t.tenant_id = m.tenant_id AND t.trace_id = m.trace_id
     JOIN tenants n ON n.id = t.tenant_id
@@ -98,7 +99,7 @@ export async function findLineage(tx: TransactionSql, tenants: TenantFilter, win
   if (matches.length === 0) return [];
   const shown = [...matches].sort((a, b) => b.start_time.getTime() - a.start_time.getTime()).slice(0, LINEAGE_TRACES_LIMIT);
 
-  const wanted = shown.map((m) => ({ tenant_id: m.tenant_id, trace_id: m.trace_id, from: m.start_time, to: roundUpMs(m.end_time) }));
+  const wanted = shown.map((m) => ({ tenant_id: m.tenant_id, trace_id: m.trace_id, from: m.start_time, to: roundUpMs(m.end_time), sealed: m.sealed }));
   // A sealed trace's first spans are its rows' and its segments' first: read again from both.
   const spans = await withSealedSpans(
     tx,

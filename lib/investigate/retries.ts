@@ -2,7 +2,7 @@ import "server-only";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { SegmentSpan } from "@/lib/traces/segments/format";
 import { withinRetention } from "@/lib/traces/retention-filter";
-import { rowOf, withSealedSpans, type WantedTrace } from "./sealed-source";
+import { hasSegments, rowOf, withSealedSpans, type WantedTrace } from "./sealed-source";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
 import { hexIds, roundUpMs } from "./trace-link";
 
@@ -59,6 +59,7 @@ interface GroupRow {
   root_service: string | null;
   root_name: string | null;
   request_id: string | null;
+  sealed: boolean;
 }
 
 interface AttemptRow {
@@ -152,7 +153,7 @@ export async function retryLoops(tx: TransactionSql, tenants: TenantFilter, wind
     )
     SELECT g.tenant_id, t.trace_id::text AS trace_id, g.is_job, g.job_id, g.parent_span_id, g.name, g.service, g.attempts,
            g.outcome, g.last_span_id, g.last_at, t.start_time AS trace_start, t.end_time AS trace_end,
-           t.root_service, t.root_name, t.request_id
+           t.root_service, t.root_name, t.request_id, ${hasSegments(tx)} AS sealed
     FROM g
     JOIN traces t ON t.tenant_id = g.tenant_id AND t.trace_id = g.trace_id
     JOIN tenants n ON n.id = t.tenant_id
@@ -167,6 +168,7 @@ export async function retryLoops(tx: TransactionSql, tenants: TenantFilter, wind
     trace_id: g.trace_id,
     from: g.trace_start,
     to: roundUpMs(g.trace_end),
+    sealed: g.sealed,
     job_id: g.is_job ? g.job_id : null,
     parent_span_id: g.is_job || g.parent_span_id === null ? null : g.parent_span_id.toString(),
     name: g.name,

@@ -18,6 +18,8 @@ export interface WantedTrace {
   trace_id: string;
   from: Date;
   to: Date;
+  /** It has segments (hasSegments). */
+  sealed: boolean;
 }
 
 /** The row of span `alias` of sealed_span_refs, if one repeats it (and so replaces the sealed copy). */
@@ -26,15 +28,13 @@ export function rowOf(tx: TransactionSql, alias: string) {
   return tx`SELECT 1 FROM spans x WHERE x.tenant_id = ${r}.tenant_id AND x.trace_id = ${r}.trace_id AND x.span_id = ${r}.span_id AND x.start_time = ${r}.start_time`;
 }
 
-/** Which of the traces have segments (by index in `wanted`): only those need more than their rows. */
-async function withSegments(tx: TransactionSql, wanted: readonly WantedTrace[]): Promise<Set<number>> {
-  if (wanted.length === 0) return new Set();
-  const rows = await tx<{ idx: number }[]>`
-    SELECT g.idx FROM jsonb_to_recordset((${JSON.stringify(wanted.map((w, idx) => ({ ...w, idx })))}::text)::jsonb)
-         AS g(idx int, tenant_id text, trace_id uuid, "from" timestamptz, "to" timestamptz)
-    WHERE EXISTS (SELECT 1 FROM span_segments x WHERE x.tenant_id = g.tenant_id AND x.trace_id = g.trace_id
-                  AND x.start_time >= g."from" AND x.start_time <= g."to")`;
-  return new Set(rows.map((r) => r.idx));
+/**
+ * Whether the trace `t` (a `traces` row) has segments, as a column of a view's window query:
+ * only those traces need more than their rows, and asking there costs no round trip.
+ */
+export function hasSegments(tx: TransactionSql) {
+  return tx`EXISTS (SELECT 1 FROM span_segments x WHERE x.tenant_id = t.tenant_id AND x.trace_id = t.trace_id
+                    AND x.start_time >= t.start_time AND x.start_time <= t.end_time)`;
 }
 
 /** What a view reads of a trace's sealed spans. */
@@ -87,8 +87,8 @@ export async function withSealedSpans<W extends WantedTrace, R extends { idx: nu
   read: (one: W[], from: PendingQuery<Row[]>) => Promise<R[]>,
 ): Promise<R[]> {
   let out = rows;
-  for (const idx of await withSegments(tx, wanted)) {
-    const trace = wanted[idx]!;
+  for (const [idx, trace] of wanted.entries()) {
+    if (!trace.sealed) continue;
     const source = await traceWithSealed(tx, trace, pick(trace));
     const own = await read([trace], source.sql);
     out = [...out.filter((r) => r.idx !== idx), ...own.map((r) => ({ ...r, idx }))];

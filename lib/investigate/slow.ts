@@ -3,7 +3,7 @@ import type { PendingQuery, Row, TransactionSql } from "postgres";
 import { criticalPath, type TimedSpan } from "@/lib/traces/trace/critical-path";
 import { withinRetention } from "@/lib/traces/retention-filter";
 import type { SlowRank } from "./investigate-params";
-import { firstSpans, withSealedSpans, type WantedTrace } from "./sealed-source";
+import { firstSpans, hasSegments, withSealedSpans, type WantedTrace } from "./sealed-source";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
 import { hexIds, roundUpMs } from "./trace-link";
 
@@ -57,6 +57,7 @@ interface TraceRow {
   request_ns: bigint | null;
   end_to_end_ns: bigint;
   span_count: number;
+  sealed: boolean;
 }
 
 interface SpanRow {
@@ -98,7 +99,8 @@ function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, r
           AND ${tenantCondition(tx, "t.tenant_id", tenants)}
       )
       SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name,
-             t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count
+             t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count,
+             ${hasSegments(tx)} AS sealed
       FROM w t
       JOIN tenants n ON n.id = t.tenant_id
       ${rootSpan(tx)}
@@ -118,7 +120,8 @@ function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, r
       LIMIT ${limit}
     )
     SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name,
-           t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count
+           t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count,
+             ${hasSegments(tx)} AS sealed
     FROM top t
     ${rootSpan(tx)}
     ORDER BY t.duration_ns DESC, t.tenant_id DESC, t.trace_id DESC`;
@@ -148,7 +151,7 @@ export async function slowRequests(
   const traces = await slowTraces(tx, tenants, window, rank, limit);
   if (traces.length === 0) return [];
 
-  const wanted = traces.map((r) => ({ tenant_id: r.tenant_id, trace_id: r.trace_id, from: r.start_time, to: roundUpMs(r.end_time) }));
+  const wanted = traces.map((r) => ({ tenant_id: r.tenant_id, trace_id: r.trace_id, from: r.start_time, to: roundUpMs(r.end_time), sealed: r.sealed }));
   // A sealed trace's first spans are its rows' and its segments' first: read again from both.
   const spans = await withSealedSpans(
     tx,
