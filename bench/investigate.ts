@@ -1,6 +1,4 @@
-import { spawnSync } from "node:child_process";
 import os from "node:os";
-import { fileURLToPath } from "node:url";
 import type { TransactionSql } from "postgres";
 import { connect } from "../db/connect";
 import { enterReaderScope } from "../db/reader-scope";
@@ -8,7 +6,6 @@ import type { TenantScope } from "../db/tenant-scope";
 import { RETRY_THRESHOLD, type InvestigateFilters, type InvestigateView } from "../lib/investigate/investigate-params";
 import { benchDatabase } from "./lib/bench-database";
 import { percentile } from "../lib/latency/percentile";
-import { TSX_NODE_ARGS } from "../scripts/node/tsx";
 
 // `npm run bench -- investigate`: p50/p95 of each /investigate view on the 5-million-span
 // benchmark database, over a 24-hour window, for all tenants (an investigator) and for one
@@ -16,13 +13,8 @@ import { TSX_NODE_ARGS } from "../scripts/node/tsx";
 // transaction under row-level security. The baseline in the same run is the newest-traces
 // query of /traces over the same scope, so the ratio reads the same on a busy machine.
 
-// The views are server modules (`import "server-only"`): run them under the condition the
-// Next server uses, by starting this file again with it.
-if (!process.execArgv.includes("--conditions=react-server")) {
-  const run = spawnSync(process.execPath, [...TSX_NODE_ARGS, fileURLToPath(import.meta.url)], { stdio: "inherit" });
-  process.exit(run.status ?? 1);
-}
-
+// The views are server modules (`import "server-only"`): bench/run.ts starts this file with
+// TSX_NODE_ARGS, which resolve the marker as the Next server does.
 const { runView } = await import("../lib/investigate/run");
 
 const RUNS = Number(process.env.BENCH_INVESTIGATE_RUNS ?? 40);

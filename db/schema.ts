@@ -176,6 +176,40 @@ export const spanSegments = pgTable(
   ],
 );
 
+/**
+ * What /investigate finds across traces of a sealed trace's spans (migration 0030,
+ * lib/investigate/sealed-refs.ts): errors, retries, job and event ids, and roots, with only the
+ * columns and attribute keys its window queries read. Written by the sealer; partitioned by
+ * day on the span's start, like spans.
+ */
+export const sealedSpanRefs = pgTable(
+  "sealed_span_refs",
+  {
+    tenantId: text("tenant_id").notNull(),
+    traceId: uuid("trace_id").notNull(),
+    spanId: bigint("span_id", { mode: "bigint" }).notNull(),
+    startTime: ts("start_time").notNull(),
+    parentSpanId: bigint("parent_span_id", { mode: "bigint" }),
+    service: text("service").notNull(),
+    name: text("name").notNull(),
+    durationNs: nanos("duration_ns").notNull(),
+    statusCode: smallint("status_code").notNull(),
+    statusMessage: text("status_message"),
+    attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull(),
+    events: jsonb("events").$type<SpanEvent[]>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.traceId, t.spanId, t.startTime] }),
+    index("sealed_span_refs_retries_idx")
+      .on(t.tenantId, t.startTime)
+      .where(
+        sql`${t.attributes} ? 'http.request.resend_count' OR (${t.attributes} ? 'job.attempt' AND ${t.attributes} -> 'job.attempt' <> '1'::jsonb)`,
+      ),
+    index("sealed_span_refs_job_id_idx").on(sql`(${t.attributes} ->> 'job.id')`).where(sql`${t.attributes} ? 'job.id'`),
+    index("sealed_span_refs_event_id_idx").on(sql`(${t.attributes} ->> 'event.id')`).where(sql`${t.attributes} ? 'event.id'`),
+  ],
+);
+
 /** Resource attributes, stored once per distinct resource instead of on every span. */
 export const resources = pgTable(
   "resources",

@@ -62,14 +62,15 @@ $function$;
 
 -- Daily partitions of spans, made by ingest for its spans' days and by the retention run for the
 -- days ahead; SECURITY DEFINER so the ingest role can create the partition of a day it is about
--- to write without owning the table. Each day's span_segments partition comes with it (0028), so
--- a span's sealed form always has a partition; the count returned is still the spans'.
+-- to write without owning the table. Each day's span_segments partition comes with it (0028), and
+-- its sealed_span_refs partition (0030), so a span's sealed form always has a partition; the count
+-- returned is still the spans'.
 CREATE OR REPLACE FUNCTION public.ensure_span_partitions(from_day date, to_day date)
  RETURNS integer
  LANGUAGE sql
  SECURITY DEFINER
  SET search_path TO 'public', 'pg_temp'
-AS $function$ SELECT ensure_day_partitions('span_segments', from_day, to_day, false); SELECT ensure_day_partitions('spans', from_day, to_day, true) $function$;
+AS $function$ SELECT ensure_day_partitions('span_segments', from_day, to_day, false); SELECT ensure_day_partitions('sealed_span_refs', from_day, to_day, false); SELECT ensure_day_partitions('spans', from_day, to_day, true) $function$;
 
 -- The partitions ingest COPYs a request's spans into, one per day, created if missing (0009). A
 -- day whose table exists but is detached (the purge detached it and has not dropped it yet)
@@ -172,7 +173,8 @@ $function$;
 -- ---------------------------------------------------------------------------------------------
 
 -- Lineage (lib/investigate): the spans of a job or event id in a window, through the expression
--- indexes spans_job_id_idx and spans_event_id_idx (0006).
+-- indexes spans_job_id_idx and spans_event_id_idx (0006), and sealed spans' through
+-- sealed_span_refs' (0030), less those a row repeats.
 CREATE OR REPLACE FUNCTION public.investigate_spans_with_id(p_id text, p_from timestamp with time zone, p_to timestamp with time zone)
  RETURNS TABLE(tenant_id text, trace_id uuid, matched text)
  LANGUAGE sql
@@ -186,6 +188,16 @@ AS $function$
   SELECT s.tenant_id, s.trace_id, 'event' FROM spans s
   WHERE s.attributes ? 'event.id' AND s.attributes ->> 'event.id' = p_id
     AND s.start_time >= p_from AND s.start_time < p_to AND app_tenant_visible(s.tenant_id)
+  UNION
+  SELECT r.tenant_id, r.trace_id, 'job' FROM sealed_span_refs r
+  WHERE r.attributes ? 'job.id' AND r.attributes ->> 'job.id' = p_id
+    AND r.start_time >= p_from AND r.start_time < p_to AND app_tenant_visible(r.tenant_id)
+    AND NOT EXISTS (SELECT 1 FROM spans x WHERE x.tenant_id = r.tenant_id AND x.trace_id = r.trace_id AND x.span_id = r.span_id AND x.start_time = r.start_time)
+  UNION
+  SELECT r.tenant_id, r.trace_id, 'event' FROM sealed_span_refs r
+  WHERE r.attributes ? 'event.id' AND r.attributes ->> 'event.id' = p_id
+    AND r.start_time >= p_from AND r.start_time < p_to AND app_tenant_visible(r.tenant_id)
+    AND NOT EXISTS (SELECT 1 FROM spans x WHERE x.tenant_id = r.tenant_id AND x.trace_id = r.trace_id AND x.span_id = r.span_id AND x.start_time = r.start_time)
 $function$;
 
 -- Trace search's `key = value` conditions and job/event id lookups, through the GIN index

@@ -40,6 +40,17 @@ CREATE POLICY span_segments_reader ON span_segments FOR SELECT TO te_reader USIN
 CREATE POLICY span_segments_writer ON span_segments TO te_writer USING (true) WITH CHECK (true);
 
 -- ---------------------------------------------------------------------------------------------
+-- sealed_span_refs (migration 0030): as spans
+-- ---------------------------------------------------------------------------------------------
+
+ALTER TABLE sealed_span_refs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE sealed_span_refs FORCE ROW LEVEL SECURITY;
+CREATE POLICY sealed_span_refs_app ON sealed_span_refs TO te_app USING (true) WITH CHECK (true);
+CREATE POLICY sealed_span_refs_owner ON sealed_span_refs TO CURRENT_USER USING (true) WITH CHECK (true);
+CREATE POLICY sealed_span_refs_reader ON sealed_span_refs FOR SELECT TO te_reader USING (app_tenant_visible(tenant_id));
+CREATE POLICY sealed_span_refs_writer ON sealed_span_refs TO te_writer USING (true) WITH CHECK (true);
+
+-- ---------------------------------------------------------------------------------------------
 -- traces
 -- ---------------------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import { withinRetention } from "@/lib/traces/retention-filter";
+import { rowOf } from "./sealed-source";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
 import { hexIds } from "./trace-link";
 
@@ -48,9 +49,31 @@ interface Row {
 }
 
 /**
+ * The error spans of the window's traces `w`: their rows, or (sealed) their refs, which keep
+ * the columns and the first exception event read here; a row repeating a sealed span replaces it.
+ */
+function errorSpans(tx: TransactionSql, table: "spans" | "sealed_span_refs") {
+  return tx`
+      SELECT s.tenant_id, s.trace_id, s.span_id, s.service, s.start_time, ex.type,
+             COALESCE(ex.message, s.status_message) AS message
+      FROM w t
+      JOIN tenants n ON n.id = t.tenant_id
+      JOIN ${tx(table)} s ON s.tenant_id = t.tenant_id AND s.trace_id = t.trace_id
+                  AND s.start_time >= t.start_time AND s.start_time <= t.end_time
+      LEFT JOIN LATERAL (
+        SELECT ev->'attributes'->>'exception.type' AS type, ev->'attributes'->>'exception.message' AS message
+        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(s.events) = 'array' THEN s.events ELSE '[]'::jsonb END) ev
+        WHERE ev->>'name' = 'exception'
+        LIMIT 1
+      ) ex ON true
+      WHERE s.status_code = 2 AND ${withinRetention(tx)}
+        ${table === "spans" ? tx`` : tx`AND NOT EXISTS (${rowOf(tx, "s")})`}`;
+}
+
+/**
  * Which tenants saw which errors in the window. Starts from the traces summary (traces that
  * started in the window with has_error, within retention), then reads only their error spans
- * (partial index spans_errors_idx). `q` keeps the errors whose type or message contains it.
+ * (partial index spans_errors_idx; sealed ones from sealed_span_refs). `q` keeps the errors whose type or message contains it.
  */
 export async function errorsByTenant(tx: TransactionSql, tenants: TenantFilter, window: Window, q = ""): Promise<TenantErrors[]> {
   const rows = await tx<Row[]>`
@@ -60,19 +83,9 @@ export async function errorsByTenant(tx: TransactionSql, tenants: TenantFilter, 
       WHERE t.has_error AND t.start_time >= ${window.from} AND t.start_time < ${window.to}
         AND ${tenantCondition(tx, "t.tenant_id", tenants)}
     ), e AS (
-      SELECT s.tenant_id, s.trace_id, s.span_id, s.service, s.start_time, ex.type,
-             COALESCE(ex.message, s.status_message) AS message
-      FROM w t
-      JOIN tenants n ON n.id = t.tenant_id
-      JOIN spans s ON s.tenant_id = t.tenant_id AND s.trace_id = t.trace_id
-                  AND s.start_time >= t.start_time AND s.start_time <= t.end_time
-      LEFT JOIN LATERAL (
-        SELECT ev->'attributes'->>'exception.type' AS type, ev->'attributes'->>'exception.message' AS message
-        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(s.events) = 'array' THEN s.events ELSE '[]'::jsonb END) ev
-        WHERE ev->>'name' = 'exception'
-        LIMIT 1
-      ) ex ON true
-      WHERE s.status_code = 2 AND ${withinRetention(tx)}
+      ${errorSpans(tx, "spans")}
+      UNION ALL
+      ${errorSpans(tx, "sealed_span_refs")}
     ), matching AS (
       SELECT * FROM e
       WHERE ${q ? tx`strpos(lower(coalesce(type, '') || ' ' || coalesce(message, '')), lower(${q})) > 0` : tx`true`}

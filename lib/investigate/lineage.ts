@@ -1,7 +1,8 @@
 import "server-only";
-import type { TransactionSql } from "postgres";
+import type { PendingQuery, Row, TransactionSql } from "postgres";
 import { withinRetention } from "@/lib/traces/retention-filter";
 import { buildLineage, type LineageNode, type LineageSpan } from "./lineage-tree";
+import { firstSpans, hasSegments, withSealedSpans, type WantedTrace } from "./sealed-source";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
 import { hexIds, roundUpMs } from "./trace-link";
 
@@ -34,6 +35,7 @@ interface MatchRow {
   start_time: Date;
   end_time: Date;
   span_count: number;
+  sealed: boolean;
 }
 
 interface SpanRow {
@@ -55,6 +57,20 @@ interface SpanRow {
   event_name: string | null;
 }
 
+/** What spanRows reads of a sealed span's attributes. */
+const LINEAGE_ATTRIBUTES = ["job.id", "job.name", "job.queue", "job.attempt", "job.outcome", "event.id", "event.name"] as const;
+
+/** The first LINEAGE_SPAN_CAP + 1 spans of each trace in `from` (`spans`, or one trace's rows and sealed spans), by index in `wanted`. */
+function spanRows(tx: TransactionSql, tenants: TenantFilter, wanted: readonly WantedTrace[], from: PendingQuery<Row[]>) {
+  const columns = tx`s.span_id, s.parent_span_id, s.service, s.name, s.kind, s.start_time, s.duration_ns, s.status_code,
+             s.attributes->>'job.id' AS job_id, s.attributes->>'job.name' AS job_name, s.attributes->>'job.queue' AS job_queue,
+             CASE WHEN jsonb_typeof(s.attributes->'job.attempt') = 'number'
+                  THEN least(greatest((s.attributes->>'job.attempt')::numeric, 0), 1000000)::int END AS job_attempt,
+             s.attributes->>'job.outcome' AS job_outcome,
+             s.attributes->>'event.id' AS event_id, s.attributes->>'event.name' AS event_name`;
+  return firstSpans<SpanRow>(tx, tenants, wanted, from, columns, LINEAGE_SPAN_CAP);
+}
+
 /**
  * Finds `id` as a job id (`job.id`), an event id (`event.id`) or a request id in the window
  * and the caller's tenants, and returns the lineage of each trace it occurs in: from a job or
@@ -74,7 +90,7 @@ export async function findLineage(tx: TransactionSql, tenants: TenantFilter, win
         AND t.start_time >= ${window.from} AND t.start_time < ${window.to} AND ${tenantCondition(tx, "t.tenant_id", tenants)}
     )
     SELECT DISTINCT ON (t.tenant_id, t.trace_id) t.tenant_id, t.trace_id::text AS trace_id, m.matched, t.request_id,
-           t.start_time, t.end_time, t.span_count
+           t.start_time, t.end_time, t.span_count, ${hasSegments(tx)} AS sealed
     FROM m
     JOIN traces t ON t.tenant_id = m.tenant_id AND t.trace_id = m.trace_id
     JOIN tenants n ON n.id = t.tenant_id
@@ -83,25 +99,15 @@ export async function findLineage(tx: TransactionSql, tenants: TenantFilter, win
   if (matches.length === 0) return [];
   const shown = [...matches].sort((a, b) => b.start_time.getTime() - a.start_time.getTime()).slice(0, LINEAGE_TRACES_LIMIT);
 
-  const wanted = shown.map((m, idx) => ({ idx, tenant_id: m.tenant_id, trace_id: m.trace_id, from: m.start_time, to: roundUpMs(m.end_time) }));
-  const spans = await tx<SpanRow[]>`
-    SELECT g.idx, s.*
-    FROM jsonb_to_recordset((${JSON.stringify(wanted)}::text)::jsonb)
-         AS g(idx int, tenant_id text, trace_id uuid, "from" timestamptz, "to" timestamptz)
-    CROSS JOIN LATERAL (
-      SELECT s.span_id, s.parent_span_id, s.service, s.name, s.kind, s.start_time, s.duration_ns, s.status_code,
-             s.attributes->>'job.id' AS job_id, s.attributes->>'job.name' AS job_name, s.attributes->>'job.queue' AS job_queue,
-             CASE WHEN jsonb_typeof(s.attributes->'job.attempt') = 'number'
-                  THEN least(greatest((s.attributes->>'job.attempt')::numeric, 0), 1000000)::int END AS job_attempt,
-             s.attributes->>'job.outcome' AS job_outcome,
-             s.attributes->>'event.id' AS event_id, s.attributes->>'event.name' AS event_name
-      FROM spans s
-      WHERE s.tenant_id = g.tenant_id AND s.trace_id = g.trace_id AND s.start_time >= g."from" AND s.start_time <= g."to"
-        AND ${tenantCondition(tx, "s.tenant_id", tenants)}
-      ORDER BY s.start_time, s.span_id
-      LIMIT ${LINEAGE_SPAN_CAP + 1}
-    ) s
-    ORDER BY g.idx`;
+  const wanted = shown.map((m) => ({ tenant_id: m.tenant_id, trace_id: m.trace_id, from: m.start_time, to: roundUpMs(m.end_time), sealed: m.sealed }));
+  // A sealed trace's first spans are its rows' and its segments' first: read again from both.
+  const spans = await withSealedSpans(
+    tx,
+    wanted,
+    await spanRows(tx, tenants, wanted, tx`spans`),
+    () => ({ first: LINEAGE_SPAN_CAP + 1, attributes: LINEAGE_ATTRIBUTES }),
+    (one, from) => spanRows(tx, tenants, one, from),
+  );
 
   const perTrace = shown.map((): LineageSpan[] => []);
   const read = shown.map(() => 0);

@@ -1,6 +1,8 @@
 import "server-only";
-import type { TransactionSql } from "postgres";
+import type { PendingQuery, Row, TransactionSql } from "postgres";
+import type { SegmentSpan } from "@/lib/traces/segments/format";
 import { withinRetention } from "@/lib/traces/retention-filter";
+import { hasSegments, rowOf, withSealedSpans, type WantedTrace } from "./sealed-source";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
 import { hexIds, roundUpMs } from "./trace-link";
 
@@ -57,6 +59,7 @@ interface GroupRow {
   root_service: string | null;
   root_name: string | null;
   request_id: string | null;
+  sealed: boolean;
 }
 
 interface AttemptRow {
@@ -67,6 +70,17 @@ interface AttemptRow {
   status_code: number;
   attempt: number | null;
 }
+
+/** A loop whose attempts are read: its trace, and its job id or its parent and name. */
+interface Wanted extends WantedTrace {
+  idx: number;
+  job_id: string | null;
+  parent_span_id: string | null;
+  name: string;
+}
+
+/** What attemptRows and attemptNumber read of a sealed span's attributes. */
+const ATTEMPT_ATTRIBUTES = ["job.attempt", "job.id", "http.request.resend_count"] as const;
 
 /** The attempt number a span states, as SQL: only JSON numbers count, capped so a cast cannot fail. */
 function attemptNumber(tx: TransactionSql) {
@@ -80,6 +94,40 @@ function attemptNumber(tx: TransactionSql) {
 }
 
 /**
+ * Second and later attempts in the window, of the rows or (sealed) of their refs, which keep
+ * what is read here; a row repeating a sealed span replaces it. The predicate is the partial
+ * indexes' word for word (spans_retries_idx, sealed_span_refs_retries_idx).
+ */
+function candidates(tx: TransactionSql, table: "spans" | "sealed_span_refs", tenants: TenantFilter, window: Window) {
+  return tx`
+      SELECT s.tenant_id, s.trace_id, s.span_id, s.parent_span_id, s.service, s.name, s.start_time, s.status_code,
+             s.attributes ? 'job.attempt' AS is_job,
+             CASE WHEN s.attributes ? 'job.attempt' THEN coalesce(s.attributes->>'job.id', s.name) END AS job_id,
+             CASE WHEN s.attributes ? 'job.attempt' THEN coalesce(s.attributes->>'job.name', s.name) ELSE s.name END AS label,
+             s.attributes->>'job.outcome' AS job_outcome,
+             ${attemptNumber(tx)} AS attempt
+      FROM ${tx(table)} s
+      WHERE (s.attributes ? 'http.request.resend_count' OR (s.attributes ? 'job.attempt' AND s.attributes->'job.attempt' <> '1'::jsonb))
+        AND s.start_time >= ${window.from} AND s.start_time < ${window.to}
+        AND ${tenantCondition(tx, "s.tenant_id", tenants)}
+        ${table === "spans" ? tx`` : tx`AND NOT EXISTS (${rowOf(tx, "s")})`}`;
+}
+
+/** Every attempt of each group in `wanted`, in `from` (`spans`, or one trace's rows and sealed spans). */
+function attemptRows(tx: TransactionSql, tenants: TenantFilter, wanted: readonly Wanted[], from: PendingQuery<Row[]>) {
+  return tx<AttemptRow[]>`
+    SELECT g.idx, s.span_id, s.start_time, s.duration_ns, s.status_code, ${attemptNumber(tx)} AS attempt
+    FROM jsonb_to_recordset((${JSON.stringify(wanted)}::text)::jsonb)
+         AS g(idx int, tenant_id text, trace_id uuid, "from" timestamptz, "to" timestamptz, job_id text, parent_span_id bigint, name text)
+    JOIN ${from} s ON s.tenant_id = g.tenant_id AND s.trace_id = g.trace_id AND s.start_time >= g."from" AND s.start_time <= g."to"
+    WHERE CASE WHEN g.job_id IS NOT NULL
+               THEN s.attributes ? 'job.attempt' AND coalesce(s.attributes->>'job.id', s.name) = g.job_id
+               ELSE s.parent_span_id IS NOT DISTINCT FROM g.parent_span_id AND s.name = g.name END
+      AND ${tenantCondition(tx, "s.tenant_id", tenants)}
+    ORDER BY g.idx, s.start_time, s.span_id`;
+}
+
+/**
  * Retry loops in the window: a job (same `job.id`) whose attempts went above `n`, or a client
  * operation whose resends (`http.request.resend_count`, same parent and name) did. Candidates
  * come from the partial index spans_retries_idx (second and later attempts only); the first
@@ -88,16 +136,9 @@ function attemptNumber(tx: TransactionSql) {
 export async function retryLoops(tx: TransactionSql, tenants: TenantFilter, window: Window, n: number): Promise<RetryLoop[]> {
   const groups = await tx<GroupRow[]>`
     WITH c AS MATERIALIZED (
-      SELECT s.tenant_id, s.trace_id, s.span_id, s.parent_span_id, s.service, s.name, s.start_time, s.status_code,
-             s.attributes ? 'job.attempt' AS is_job,
-             CASE WHEN s.attributes ? 'job.attempt' THEN coalesce(s.attributes->>'job.id', s.name) END AS job_id,
-             CASE WHEN s.attributes ? 'job.attempt' THEN coalesce(s.attributes->>'job.name', s.name) ELSE s.name END AS label,
-             s.attributes->>'job.outcome' AS job_outcome,
-             ${attemptNumber(tx)} AS attempt
-      FROM spans s
-      WHERE (s.attributes ? 'http.request.resend_count' OR (s.attributes ? 'job.attempt' AND s.attributes->'job.attempt' <> '1'::jsonb))
-        AND s.start_time >= ${window.from} AND s.start_time < ${window.to}
-        AND ${tenantCondition(tx, "s.tenant_id", tenants)}
+      ${candidates(tx, "spans", tenants, window)}
+      UNION ALL
+      ${candidates(tx, "sealed_span_refs", tenants, window)}
     ), g AS (
       SELECT tenant_id, trace_id, is_job, job_id, CASE WHEN is_job THEN NULL ELSE parent_span_id END AS parent_span_id,
              label AS name, min(service) AS service, max(attempt) AS attempts,
@@ -112,7 +153,7 @@ export async function retryLoops(tx: TransactionSql, tenants: TenantFilter, wind
     )
     SELECT g.tenant_id, t.trace_id::text AS trace_id, g.is_job, g.job_id, g.parent_span_id, g.name, g.service, g.attempts,
            g.outcome, g.last_span_id, g.last_at, t.start_time AS trace_start, t.end_time AS trace_end,
-           t.root_service, t.root_name, t.request_id
+           t.root_service, t.root_name, t.request_id, ${hasSegments(tx)} AS sealed
     FROM g
     JOIN traces t ON t.tenant_id = g.tenant_id AND t.trace_id = g.trace_id
     JOIN tenants n ON n.id = t.tenant_id
@@ -121,26 +162,25 @@ export async function retryLoops(tx: TransactionSql, tenants: TenantFilter, wind
     LIMIT ${RETRY_LOOPS_LIMIT}`;
   if (groups.length === 0) return [];
 
-  const wanted = groups.map((g, idx) => ({
+  const wanted: Wanted[] = groups.map((g, idx) => ({
     idx,
     tenant_id: g.tenant_id,
     trace_id: g.trace_id,
     from: g.trace_start,
     to: roundUpMs(g.trace_end),
+    sealed: g.sealed,
     job_id: g.is_job ? g.job_id : null,
     parent_span_id: g.is_job || g.parent_span_id === null ? null : g.parent_span_id.toString(),
     name: g.name,
   }));
-  const attempts = await tx<AttemptRow[]>`
-    SELECT g.idx, s.span_id, s.start_time, s.duration_ns, s.status_code, ${attemptNumber(tx)} AS attempt
-    FROM jsonb_to_recordset((${JSON.stringify(wanted)}::text)::jsonb)
-         AS g(idx int, tenant_id text, trace_id uuid, "from" timestamptz, "to" timestamptz, job_id text, parent_span_id bigint, name text)
-    JOIN spans s ON s.tenant_id = g.tenant_id AND s.trace_id = g.trace_id AND s.start_time >= g."from" AND s.start_time <= g."to"
-    WHERE CASE WHEN g.job_id IS NOT NULL
-               THEN s.attributes ? 'job.attempt' AND coalesce(s.attributes->>'job.id', s.name) = g.job_id
-               ELSE s.parent_span_id IS NOT DISTINCT FROM g.parent_span_id AND s.name = g.name END
-      AND ${tenantCondition(tx, "s.tenant_id", tenants)}
-    ORDER BY g.idx, s.start_time, s.span_id`;
+  // A sealed trace's attempts, first ones included, are read from its rows and segments.
+  const attempts = await withSealedSpans(
+    tx,
+    wanted,
+    await attemptRows(tx, tenants, wanted, tx`spans`),
+    (g) => ({ keep: (s: SegmentSpan) => s.name === g.name || Object.hasOwn(s.attributes, "job.attempt"), attributes: ATTEMPT_ATTRIBUTES }),
+    (one, from) => attemptRows(tx, tenants, one, from),
+  );
 
   const timelines = groups.map((): RetryAttempt[] => []);
   for (const a of attempts) {

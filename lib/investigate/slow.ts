@@ -1,8 +1,9 @@
 import "server-only";
-import type { TransactionSql } from "postgres";
+import type { PendingQuery, Row, TransactionSql } from "postgres";
 import { criticalPath, type TimedSpan } from "@/lib/traces/trace/critical-path";
 import { withinRetention } from "@/lib/traces/retention-filter";
 import type { SlowRank } from "./investigate-params";
+import { firstSpans, hasSegments, withSealedSpans, type WantedTrace } from "./sealed-source";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
 import { hexIds, roundUpMs } from "./trace-link";
 
@@ -56,6 +57,7 @@ interface TraceRow {
   request_ns: bigint | null;
   end_to_end_ns: bigint;
   span_count: number;
+  sealed: boolean;
 }
 
 interface SpanRow {
@@ -67,6 +69,17 @@ interface SpanRow {
   duration_ns: bigint;
   links: string[] | null;
 }
+
+/**
+ * The trace `t`'s root span by key: its row `r`, else its sealed ref `q` (a row repeating a
+ * sealed span replaces it).
+ */
+const rootSpan = (tx: TransactionSql) => tx`
+  LEFT JOIN spans r ON r.tenant_id = t.tenant_id AND r.trace_id = t.trace_id AND r.span_id = t.root_span_id
+                   AND r.start_time >= t.start_time AND r.start_time <= t.end_time
+  LEFT JOIN sealed_span_refs q ON r.span_id IS NULL AND q.tenant_id = t.tenant_id AND q.trace_id = t.trace_id AND q.span_id = t.root_span_id
+                   AND q.start_time >= t.start_time AND q.start_time <= t.end_time`;
+const rootNs = (tx: TransactionSql) => tx`coalesce(r.duration_ns, q.duration_ns)`;
 
 /**
  * By request latency: roots flagged slow in the traces summary (traces_slow_idx), ordered by
@@ -86,13 +99,13 @@ function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, r
           AND ${tenantCondition(tx, "t.tenant_id", tenants)}
       )
       SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name,
-             t.start_time, t.end_time, r.duration_ns AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count
+             t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count,
+             ${hasSegments(tx)} AS sealed
       FROM w t
       JOIN tenants n ON n.id = t.tenant_id
-      JOIN spans r ON r.tenant_id = t.tenant_id AND r.trace_id = t.trace_id AND r.span_id = t.root_span_id
-                  AND r.start_time >= t.start_time AND r.start_time <= t.end_time
-      WHERE ${withinRetention(tx)}
-      ORDER BY r.duration_ns DESC, t.tenant_id, t.trace_id
+      ${rootSpan(tx)}
+      WHERE ${withinRetention(tx)} AND coalesce(r.span_id, q.span_id) IS NOT NULL
+      ORDER BY ${rootNs(tx)} DESC, t.tenant_id, t.trace_id
       LIMIT ${limit}`;
   }
   return tx<TraceRow[]>`
@@ -107,11 +120,22 @@ function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, r
       LIMIT ${limit}
     )
     SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name,
-           t.start_time, t.end_time, r.duration_ns AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count
+           t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count,
+             ${hasSegments(tx)} AS sealed
     FROM top t
-    LEFT JOIN spans r ON r.tenant_id = t.tenant_id AND r.trace_id = t.trace_id AND r.span_id = t.root_span_id
-                     AND r.start_time >= t.start_time AND r.start_time <= t.end_time
+    ${rootSpan(tx)}
     ORDER BY t.duration_ns DESC, t.tenant_id DESC, t.trace_id DESC`;
+}
+
+/** The first SPAN_CAP + 1 spans of each trace in `from` (`spans`, or one trace's rows and sealed spans), by index in `wanted`. */
+function spanRows(tx: TransactionSql, tenants: TenantFilter, wanted: readonly WantedTrace[], from: PendingQuery<Row[]>) {
+  // Links to spans of the same trace only, as signed decimals like span_id.
+  const columns = tx`s.span_id, s.parent_span_id, s.service, s.duration_ns,
+             (round(extract(epoch FROM s.start_time - g."from") * 1000000) * 1000)::bigint AS start_ns,
+             CASE WHEN s.links = '[]'::jsonb THEN NULL ELSE
+               (SELECT array_agg(('x' || (l->>'spanId'))::bit(64)::bigint::text) FROM jsonb_array_elements(s.links) l
+                WHERE lower(l->>'traceId') = replace(g.trace_id::text, '-', '') AND l->>'spanId' ~ '^[0-9a-fA-F]{16}$') END AS links`;
+  return firstSpans<SpanRow>(tx, tenants, wanted, from, columns, SPAN_CAP);
 }
 
 /**
@@ -127,25 +151,15 @@ export async function slowRequests(
   const traces = await slowTraces(tx, tenants, window, rank, limit);
   if (traces.length === 0) return [];
 
-  const wanted = traces.map((r, idx) => ({ idx, tenant_id: r.tenant_id, trace_id: r.trace_id, from: r.start_time, to: roundUpMs(r.end_time) }));
-  // Links to spans of the same trace only, as signed decimals like span_id.
-  const spans = await tx<SpanRow[]>`
-    SELECT g.idx, s.span_id, s.parent_span_id, s.service, s.start_ns, s.duration_ns, s.links
-    FROM jsonb_to_recordset((${JSON.stringify(wanted)}::text)::jsonb)
-         AS g(idx int, tenant_id text, trace_id uuid, "from" timestamptz, "to" timestamptz)
-    CROSS JOIN LATERAL (
-      SELECT s.span_id, s.parent_span_id, s.service, s.duration_ns,
-             (round(extract(epoch FROM s.start_time - g."from") * 1000000) * 1000)::bigint AS start_ns,
-             CASE WHEN s.links = '[]'::jsonb THEN NULL ELSE
-               (SELECT array_agg(('x' || (l->>'spanId'))::bit(64)::bigint::text) FROM jsonb_array_elements(s.links) l
-                WHERE lower(l->>'traceId') = replace(g.trace_id::text, '-', '') AND l->>'spanId' ~ '^[0-9a-fA-F]{16}$') END AS links
-      FROM spans s
-      WHERE s.tenant_id = g.tenant_id AND s.trace_id = g.trace_id AND s.start_time >= g."from" AND s.start_time <= g."to"
-        AND ${tenantCondition(tx, "s.tenant_id", tenants)}
-      ORDER BY s.start_time, s.span_id
-      LIMIT ${SPAN_CAP + 1}
-    ) s
-    ORDER BY g.idx`;
+  const wanted = traces.map((r) => ({ tenant_id: r.tenant_id, trace_id: r.trace_id, from: r.start_time, to: roundUpMs(r.end_time), sealed: r.sealed }));
+  // A sealed trace's first spans are its rows' and its segments' first: read again from both.
+  const spans = await withSealedSpans(
+    tx,
+    wanted,
+    await spanRows(tx, tenants, wanted, tx`spans`),
+    () => ({ first: SPAN_CAP + 1, attributes: [], links: true }),
+    (one, from) => spanRows(tx, tenants, one, from),
+  );
 
   const perTrace = traces.map((): TimedSpan[] => []);
   const read = traces.map(() => 0);

@@ -6,11 +6,12 @@ import type { TenantPolicy } from "./tenants";
 const DAY_MS = 86_400_000;
 /**
  * The tables partitioned by day (spans by start, sealed segments by their first span's start,
- * log records by time), and their partitions' names.
+ * sealed spans' investigate refs by the span's start, log records by time), and their partitions' names.
  */
 export const DAILY_TABLES = {
   spans: /^spans_p(\d{4})(\d{2})(\d{2})$/,
   span_segments: /^span_segments_p(\d{4})(\d{2})(\d{2})$/,
+  sealed_span_refs: /^sealed_span_refs_p(\d{4})(\d{2})(\d{2})$/,
   log_records: /^log_records_p(\d{4})(\d{2})(\d{2})$/,
 } as const;
 export type DailyTable = keyof typeof DAILY_TABLES;
@@ -89,8 +90,12 @@ export async function isDroppable(sql: Sql, partition: DayPartition, tenants: Re
   return true;
 }
 
-/** The spans (of a segment partition: the spans its segments hold) or log records in a partition, by tenant. */
+/**
+ * The spans (of a segment partition: the spans its segments hold) or log records in a
+ * partition, by tenant. A refs partition holds no spans of its own (its spans are in segments).
+ */
 export async function countByTenant(sql: Sql, partition: Pick<DayPartition, "table" | "name">): Promise<Map<string, number>> {
+  if (partition.table === "sealed_span_refs") return new Map();
   const n = partition.table === "span_segments" ? "sum(span_count)" : "count(*)";
   const rows = await sql.unsafe<{ tenant_id: string; n: number }[]>(
     `SELECT tenant_id, ${n}::int AS n FROM ONLY "${partition.name}" GROUP BY tenant_id`,

@@ -58,9 +58,11 @@ export async function purgeExpiredTraces(sql: Sql, tenant: TenantPolicy, options
       for (const kept of [false, true]) {
         const group = doomed.filter((d) => d.kept === kept);
         if (group.length === 0) continue;
-        // A trace's spans start between its start and end: those bounds prune the partitions.
+        // A trace's spans start between its start and end: those bounds prune the partitions. The
+        // end read back is cut to the millisecond, so it is rounded up: spans of its last
+        // millisecond would stay behind (as stranded spans, until the kept cutoff).
         const from = new Date(Math.min(...group.map((d) => d.start_time.getTime())));
-        const to = new Date(Math.max(...group.map((d) => d.end_time.getTime())));
+        const to = new Date(Math.max(...group.map((d) => d.end_time.getTime())) + 1);
         const ids = group.map((d) => d.trace_id);
         const spans = await tx`
           DELETE FROM spans WHERE tenant_id = ${tenant.id} AND trace_id = ANY(${ids}::uuid[])
@@ -72,6 +74,10 @@ export async function purgeExpiredTraces(sql: Sql, tenant: TenantPolicy, options
               AND start_time >= ${from} AND start_time <= ${to}
             RETURNING span_count)
           SELECT coalesce(sum(span_count), 0)::int AS n FROM gone`;
+        // And what investigate keeps of them (not spans of their own: not counted).
+        await tx`
+          DELETE FROM sealed_span_refs WHERE tenant_id = ${tenant.id} AND trace_id = ANY(${ids}::uuid[])
+            AND start_time >= ${from} AND start_time <= ${to}`;
         // A trace's log records may lie outside its spans' times: found by trace id alone (log_records_trace_idx).
         const logs = await tx`DELETE FROM log_records WHERE tenant_id = ${tenant.id} AND trace_id = ANY(${ids}::uuid[])`;
         await tx`DELETE FROM traces WHERE tenant_id = ${tenant.id} AND trace_id = ANY(${ids}::uuid[])`;
@@ -84,7 +90,8 @@ export async function purgeExpiredTraces(sql: Sql, tenant: TenantPolicy, options
     });
     if (taken < options.batchSize) break;
   }
-  counts.strandedSpans = (await purgeStrandedSpans(sql, tenant, options)) + (await purgeStrandedSegments(sql, tenant, options));
+  counts.strandedSpans = (await purgeStrandedSpans(sql, "spans", tenant, options)) + (await purgeStrandedSegments(sql, tenant, options));
+  await purgeStrandedSpans(sql, "sealed_span_refs", tenant, options);
   counts.logRecordsAlone = await purgeLogRecordsAlone(sql, tenant, options);
   return counts;
 }
@@ -106,15 +113,16 @@ async function deleteInBatches(sql: Sql, options: BatchOptions, remove: (tx: Sql
 /**
  * Spans that started before the tenant's kept-trace cutoff are expired whatever their trace:
  * a span never starts before its trace. Catches spans whose summary went first (a skipped
- * locked trace, an older partial run); partition pruning keeps this to the oldest days.
+ * locked trace, an older partial run); partition pruning keeps this to the oldest days. The
+ * same for sealed spans' investigate refs, keyed as spans are.
  */
-function purgeStrandedSpans(sql: Sql, tenant: TenantPolicy, options: BatchOptions): Promise<number> {
+function purgeStrandedSpans(sql: Sql, table: "spans" | "sealed_span_refs", tenant: TenantPolicy, options: BatchOptions): Promise<number> {
   return deleteInBatches(
     sql,
     options,
     (tx) => tx`
-        DELETE FROM spans s USING (
-          SELECT trace_id, span_id, start_time FROM spans
+        DELETE FROM ${tx(table)} s USING (
+          SELECT trace_id, span_id, start_time FROM ${tx(table)}
           WHERE tenant_id = ${tenant.id} AND start_time < ${tenant.keptCutoff}
           LIMIT ${options.batchSize}
         ) d

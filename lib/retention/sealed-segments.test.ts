@@ -6,9 +6,10 @@ import { sealTraces } from "@/lib/traces/span-store/seal";
 import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
 import { runRetention } from "./run";
 
-// Sealed spans (span_segments) go when their rows would have: with their day's partition, with
-// their trace in the per-tenant purge, as stranded spans past the kept cutoff, and with a trace
-// tail sampling drops; a tenant on legal hold keeps them.
+// Sealed spans (span_segments) and what investigate keeps of them (sealed_span_refs) go when
+// their rows would have: with their day's partition, with their trace in the per-tenant purge,
+// as stranded spans past the kept cutoff, and with a trace tail sampling drops; a tenant on
+// legal hold keeps them.
 
 const DAY_MS = 86_400_000;
 const now = new Date();
@@ -31,6 +32,13 @@ const sealedSpans = async (tenant: string, traceId: string) =>
       SELECT coalesce(sum(span_count), 0)::int AS n FROM span_segments WHERE tenant_id = ${tenant} AND trace_id = ${checkedTraceIdUuid(traceId)}::uuid`
   )[0]!.n;
 
+/** The trace's refs (its root, error and job spans). */
+const refs = async (tenant: string, traceId: string) =>
+  (
+    await t.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM sealed_span_refs WHERE tenant_id = ${tenant} AND trace_id = ${checkedTraceIdUuid(traceId)}::uuid`
+  )[0]!.n;
+
 beforeAll(async () => {
   t = await createTestDatabase();
   await t.sql`
@@ -48,6 +56,9 @@ beforeAll(async () => {
   await t.sql`UPDATE traces SET has_error = false, error_count = 0, updated_at = now() - interval '1 hour'`;
   expect(await sealTraces(t.url, { now, quietMinutes: 30 })).toMatchObject({ traces: 7, spans: 195, failed: [] });
   expect((await t.sql`SELECT count(*)::int AS n FROM spans`)[0]!.n).toBe(0);
+  for (const [tenant, id] of [["gone", DROPPED_DAY], ["gone", PURGED], ["gone", STRANDED], ["long", KEPT_BESIDE], ["held", HELD]] as const) {
+    expect(await refs(tenant, id)).toBeGreaterThan(1);
+  }
   await t.sql`DELETE FROM traces WHERE trace_id = ${checkedTraceIdUuid(STRANDED)}::uuid`;
 });
 
@@ -63,7 +74,9 @@ describe("sealed spans under retention", () => {
     expect(result.partitionsDropped).toContain(`span_segments_p${dayName(daysAgo(20))}`);
     expect(result.partitionsDropped).not.toContain(`span_segments_p${dayName(daysAgo(25))}`);
     expect(result.partitionsDropped).not.toContain(`span_segments_p${dayName(daysAgo(8))}`);
-    // The dropped day's trace summary goes by rows (its spans went with the partition).
+    expect(result.partitionsDropped).toContain(`sealed_span_refs_p${dayName(daysAgo(20))}`);
+    expect(result.partitionsDropped).not.toContain(`sealed_span_refs_p${dayName(daysAgo(25))}`);
+    // The dropped day's trace summary goes by rows (its spans went with the partition); refs are no spans of their own.
     expect(result.counts.tenants.gone).toMatchObject({ partitionSpans: 30, standard: { traces: 2, spans: 40 }, strandedSpans: 25 });
 
     expect(await sealedSpans("gone", DROPPED_DAY)).toBe(0);
@@ -72,6 +85,9 @@ describe("sealed spans under retention", () => {
     expect(await sealedSpans("long", KEPT_BESIDE)).toBe(10);
     expect(await sealedSpans("long", STRANDED_BESIDE)).toBe(10);
     expect(await sealedSpans("held", HELD)).toBe(35);
+    expect([await refs("gone", DROPPED_DAY), await refs("gone", PURGED), await refs("gone", STRANDED)]).toEqual([0, 0, 0]);
+    // 10-span traces: root, error at 5, jobs at 4 and 9; 35 spans: 7 jobs more.
+    expect([await refs("long", KEPT_BESIDE), await refs("long", STRANDED_BESIDE), await refs("held", HELD)]).toEqual([4, 4, 9]);
   });
 
   it("go with a trace tail sampling drops", async () => {

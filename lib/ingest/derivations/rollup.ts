@@ -3,6 +3,7 @@ import type { Sql } from "@/db/connect";
 import { SpanKind } from "@/db/span-codec/kind-and-status";
 import { epochNs } from "../traces/sql-time";
 import { foldDeltas, type DeltaFold } from "./fold-deltas";
+import { holdSealers, loadSealedSpans, WITH_SEALED } from "./sealed-spans";
 
 /**
  * Maintains `span_rollup` (db/schema-rollup.ts), the latency rollup the latency views read
@@ -112,20 +113,23 @@ const upsert = (g: Grain, src: string, waits: string) => `
 const SPAN_FIELDS = "s.tenant_id, s.trace_id, s.span_id, s.parent_span_id, s.service, s.name, s.kind, s.start_time, s.duration_ns, s.status_code, s.attributes";
 const CONSUMER_FIELDS = (c: string) => `${c}.tenant_id, ${c}.service, ${c}.name, ${c}.kind, ${c}.start_time, ${c}.attributes`;
 
-const SPANS_SINCE = `
+/** Spans from $1 on, of `spans` or of `spans` with the sealed ones (sealed-spans.ts). */
+const spansSince = (spans: string) => `
   SELECT ${SPAN_FIELDS}, t.sample_weight AS trace_weight, ${weightOf("s.attributes", "t.sample_weight")} AS weight
-  FROM spans s LEFT JOIN traces t ON t.tenant_id = s.tenant_id AND t.trace_id = s.trace_id
+  FROM ${spans} s LEFT JOIN traces t ON t.tenant_id = s.tenant_id AND t.trace_id = s.trace_id
   WHERE s.start_time >= $1`;
 
-const WAITS_SINCE = `
+const waitsSince = (spans: string) => `
   SELECT ${CONSUMER_FIELDS("c")}, c.weight, ${waitNs("c", "p")} AS wait_ns
-  FROM src c JOIN spans p ON p.tenant_id = c.tenant_id AND p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
+  FROM src c JOIN ${spans} p ON p.tenant_id = c.tenant_id AND p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
   WHERE ${isFirstAttempt("c")} AND p.kind = ${SpanKind.Producer}`;
 
-const REBUILD_SINCE = GRAINS.map((g) => upsert(g, SPANS_SINCE, WAITS_SINCE));
+const rebuildSince = (spans: string) => GRAINS.map((g) => upsert(g, spansSince(spans), waitsSince(spans)));
+/** Statements over rows only, as before sealing existed, and over rows and sealed spans. */
+const REBUILD_SINCE = { rows: rebuildSince("spans"), sealed: rebuildSince(WITH_SEALED) };
 
 /**
- * Recomputes every rollup minute from `from` on out of the stored spans: for writers that
+ * Recomputes every rollup minute from `from` on out of the stored spans, rows and sealed: for writers that
  * bypass ingest (the demo seed's COPY). Locking the rollup and its deltas holds ingest's delta
  * writes (and so its commits) and the folder until the rebuild commits, so a span is neither
  * missed nor counted twice; deltas of the rebuilt period are dropped, the rebuild counts them.
@@ -134,10 +138,12 @@ export async function rebuildRollupSince(sql: Sql, from: Date): Promise<void> {
   // From a whole day, so every grain's periods are recomputed whole.
   const day = new Date(Math.floor(from.getTime() / 86_400_000) * 86_400_000);
   await sql.begin(async (tx) => {
+    await holdSealers(tx);
     await tx`LOCK TABLE span_rollup, span_rollup_delta IN EXCLUSIVE MODE`;
     await tx`DELETE FROM span_rollup_delta WHERE minute >= ${day}`;
     await tx`DELETE FROM span_rollup WHERE minute >= ${day}`;
-    for (const statement of REBUILD_SINCE) await tx.unsafe(statement, [day]);
+    const statements = (await loadSealedSpans(tx, day)) ? REBUILD_SINCE.sealed : REBUILD_SINCE.rows;
+    for (const statement of statements) await tx.unsafe(statement, [day]);
   });
 }
 

@@ -3,6 +3,7 @@ import type { Sql } from "@/db/connect";
 import { SpanKind } from "@/db/span-codec/kind-and-status";
 import { foldDeltas, type DeltaFold } from "./fold-deltas";
 import { weightOf } from "./rollup";
+import { holdSealers, loadSealedSpans, WITH_SEALED } from "./sealed-spans";
 
 /**
  * Maintains `service_map_rollup` (db/schema-service-map.ts), the service map's rollup. Ingest
@@ -60,27 +61,34 @@ const spanRows = (caller: string, from: string, where: string) => `
   LATERAL (SELECT ${weightOf("s.attributes", "t.sample_weight")} AS w) weight
   WHERE s.start_time >= $1 AND ${where}`;
 
-const ENTRY_ROWS = spanRows("''", "spans s", `(s.parent_span_id IS NULL OR s.kind IN (${SpanKind.Server}, ${SpanKind.Consumer}))`);
-// The parent may be older than $1: the join reads it by primary key in any partition.
-const EDGE_ROWS = spanRows(
-  "p.service",
-  "spans s JOIN spans p ON p.tenant_id = s.tenant_id AND p.trace_id = s.trace_id AND p.span_id = s.parent_span_id",
-  "p.service <> s.service AND p.service <> ''",
-);
-const REBUILD_SINCE = SERVICE_MAP_GRAINS.map((g) => upsert(g, `${ENTRY_ROWS} UNION ALL ${EDGE_ROWS}`));
+/** Entry and edge rows from $1 on, of `spans` or of `spans` with the sealed ones (sealed-spans.ts). */
+function rebuildSince(spans: string) {
+  const entries = spanRows("''", `${spans} s`, `(s.parent_span_id IS NULL OR s.kind IN (${SpanKind.Server}, ${SpanKind.Consumer}))`);
+  // The parent may be older than $1: the join reads it by primary key in any partition.
+  const edges = spanRows(
+    "p.service",
+    `${spans} s JOIN ${spans} p ON p.tenant_id = s.tenant_id AND p.trace_id = s.trace_id AND p.span_id = s.parent_span_id`,
+    "p.service <> s.service AND p.service <> ''",
+  );
+  return SERVICE_MAP_GRAINS.map((g) => upsert(g, `${entries} UNION ALL ${edges}`));
+}
+/** Statements over rows only, as before sealing existed, and over rows and sealed spans. */
+const REBUILD_SINCE = { rows: rebuildSince("spans"), sealed: rebuildSince(WITH_SEALED) };
 
 /**
- * Recomputes every service map minute from `from`'s day on out of the stored spans, for
+ * Recomputes every service map minute from `from`'s day on out of the stored spans, rows and sealed, for
  * writers that bypass ingest (the demo seed's COPY); locked as rebuildRollupSince is, so a
  * span is neither missed nor counted twice.
  */
 export async function rebuildServiceMapSince(sql: Sql, from: Date): Promise<void> {
   const day = new Date(Math.floor(from.getTime() / 86_400_000) * 86_400_000);
   await sql.begin(async (tx) => {
+    await holdSealers(tx);
     await tx`LOCK TABLE service_map_rollup, service_map_delta IN EXCLUSIVE MODE`;
     await tx`DELETE FROM service_map_delta WHERE minute >= ${day}`;
     await tx`DELETE FROM service_map_rollup WHERE minute >= ${day}`;
-    for (const statement of REBUILD_SINCE) await tx.unsafe(statement, [day]);
+    const statements = (await loadSealedSpans(tx, day)) ? REBUILD_SINCE.sealed : REBUILD_SINCE.rows;
+    for (const statement of statements) await tx.unsafe(statement, [day]);
   });
 }
 

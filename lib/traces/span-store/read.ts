@@ -41,7 +41,8 @@ export interface SourceNeeds {
   attributes?: readonly string[];
 }
 
-function only(attributes: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+/** The attributes among `keys`, as a reader trims what it hands Postgres. */
+export function only(attributes: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of keys) if (Object.hasOwn(attributes, k)) out[k] = attributes[k];
   return out;

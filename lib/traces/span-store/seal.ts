@@ -6,6 +6,7 @@ import { decodeColumns, decodeSegment } from "@/lib/traces/segments/decode";
 import { encodeSegment } from "@/lib/traces/segments/encode";
 import type { SegmentSpan } from "@/lib/traces/segments/format";
 import { isoMicros, SEGMENT_SPAN_SELECT, spanKey, SPAN_COLUMN_NAMES } from "./columns";
+import { writeInvestigateRefs } from "./investigate-refs";
 import { segmentRecordset } from "./read";
 
 /**
@@ -122,6 +123,7 @@ async function sealTrace(tx: TransactionSql, due: Due, cutoff: Date, options: Se
     result.segments++;
   }
   await verifySealed(tx, due, trace, lastSeq, spans.length);
+  await writeInvestigateRefs(tx, due.tenant_id, due.trace_id, spans);
   await options.beforeDelete?.(tx);
   const deleted = await tx`
     DELETE FROM spans s USING unnest(${spans.map((s) => s.spanId.toString())}::int8[], ${spans.map((s) => isoMicros(s.startUs))}::text[]::timestamptz[]) AS k(span_id, start_time)

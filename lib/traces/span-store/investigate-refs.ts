@@ -1,0 +1,66 @@
+import "server-only";
+import type { TransactionSql } from "postgres";
+import type { SpanEvent } from "@/db/schema";
+import type { SegmentSpan } from "@/lib/traces/segments/format";
+import { hasAnyKey, isoMicros } from "./columns";
+import { only, segmentRecordset } from "./read";
+
+/**
+ * `sealed_span_refs` (migration 0030, docs/sealed-traces.md): of the spans a seal writes as
+ * segments, those /investigate finds across traces in SQL — errors, retries, job and event ids
+ * (the spans its partial indexes hold) and roots (slow requests rank by the root's duration) —
+ * with only what those window queries read. Everything else of a sealed trace is read from its
+ * segments, per trace.
+ */
+
+/** The attribute keys the window queries read: retries' and lineage's. */
+const KEPT_ATTRIBUTES = ["job.id", "job.name", "job.attempt", "job.outcome", "event.id", "http.request.resend_count"] as const;
+/** A span with any of these is in one of investigate's partial indexes (0006). */
+const INDEXED_KEYS = ["http.request.resend_count", "job.attempt", "job.id", "event.id"] as const;
+const ERROR = 2;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The first exception event, as the errors view reads it (`ev->>'name' = 'exception'`, first in order): its type and message only. */
+function firstException(events: readonly SpanEvent[]): SpanEvent[] {
+  if (!Array.isArray(events)) return [];
+  const ev = (events as unknown[]).find((e) => isObject(e) && e.name === "exception") as SpanEvent | undefined;
+  if (!ev) return [];
+  return [{ name: "exception", timeUnixNano: "0", attributes: isObject(ev.attributes) ? only(ev.attributes, ["exception.type", "exception.message"]) : {} }];
+}
+
+/**
+ * Writes the refs of `spans` (being sealed now), replacing any an earlier seal wrote for the
+ * same span keys (a span sent again after sealing: its row replaced the sealed copy). Runs in
+ * the sealer's transaction for the trace, so refs and segments commit or roll back together.
+ */
+export async function writeInvestigateRefs(tx: TransactionSql, tenantId: string, traceUuid: string, spans: readonly SegmentSpan[]): Promise<void> {
+  const [summary] = await tx<{ root: string | null; refs: boolean }[]>`
+    SELECT t.root_span_id::text AS root,
+           EXISTS (SELECT 1 FROM sealed_span_refs r WHERE r.tenant_id = t.tenant_id AND r.trace_id = t.trace_id) AS refs
+    FROM traces t WHERE t.tenant_id = ${tenantId} AND t.trace_id = ${traceUuid}::uuid`;
+  if (summary?.refs !== false) {
+    await tx`
+      DELETE FROM sealed_span_refs r
+      USING unnest(${spans.map((s) => s.spanId.toString())}::int8[], ${spans.map((s) => isoMicros(s.startUs))}::text[]::timestamptz[]) AS k(span_id, start_time)
+      WHERE r.tenant_id = ${tenantId} AND r.trace_id = ${traceUuid}::uuid AND r.span_id = k.span_id AND r.start_time = k.start_time`;
+  }
+  const root = summary?.root ?? null;
+  const refs = spans
+    .filter((s) => s.statusCode === ERROR || s.parentSpanId === null || s.spanId.toString() === root || hasAnyKey(s.attributes, INDEXED_KEYS))
+    .map((s) => {
+      const error = s.statusCode === ERROR;
+      return {
+        ...s,
+        attributes: only(s.attributes, KEPT_ATTRIBUTES),
+        events: error ? firstException(s.events) : [],
+        statusMessage: error ? s.statusMessage : null,
+        links: [],
+      };
+    });
+  if (refs.length === 0) return;
+  await tx`
+    INSERT INTO sealed_span_refs (tenant_id, trace_id, span_id, start_time, parent_span_id, service, name, duration_ns, status_code, status_message, attributes, events)
+    SELECT tenant_id, trace_id, span_id, start_time, parent_span_id, service, name, duration_ns, status_code, status_message, attributes, events
+    FROM ${segmentRecordset(tx, tenantId, traceUuid, refs)} x`;
+}
