@@ -74,7 +74,7 @@ const byTrace = <T extends { tenantId: string; traceId: string }>(items: readonl
 
 export class SealedSpans {
   private readonly ranges = new Map<string, Promise<SegmentRange[]>>();
-  private readonly bytes = new Map<string, Promise<Uint8Array>>();
+  private readonly bytes = new Map<string, Promise<Uint8Array | null>>();
   private readonly columns = new Map<string, SegmentColumns>();
   private readonly decoded = new Map<string, SegmentSpan[]>();
 
@@ -100,23 +100,21 @@ export class SealedSpans {
     return ranges;
   }
 
-  private async segmentBytes(tenantId: string, traceId: string, seq: number): Promise<Uint8Array> {
+  /** Null when the segment is gone since it was listed: the purge deletes without the trace's lock (the sealer takes it). */
+  private segmentBytes(tenantId: string, traceId: string, seq: number): Promise<Uint8Array | null> {
     const key = `${traceKey(tenantId, traceId)}/${seq}`;
     let bytes = this.bytes.get(key);
     if (!bytes) {
-      bytes = this.tx.unsafe<{ segment: Uint8Array }[]>(SEGMENT_BYTES, [tenantId, traceId, seq], { prepare: true }).then(([row]) => {
-        // The request holds the trace's lock, which the sealer and the purge take: listed is there.
-        if (!row) throw new Error(`Segment ${seq} of trace ${traceId} vanished during an ingest transaction.`);
-        return row.segment;
-      });
+      bytes = this.tx.unsafe<{ segment: Uint8Array }[]>(SEGMENT_BYTES, [tenantId, traceId, seq], { prepare: true }).then(([row]) => row?.segment ?? null);
       this.bytes.set(key, bytes);
     }
     return bytes;
   }
 
   /** The segment's columns without JSON, decoded once per request. */
-  private async idColumns(tenantId: string, traceId: string, seq: number): Promise<SegmentColumns> {
+  private async idColumns(tenantId: string, traceId: string, seq: number): Promise<SegmentColumns | null> {
     const bytes = await this.segmentBytes(tenantId, traceId, seq);
+    if (!bytes) return null;
     const key = `${traceKey(tenantId, traceId)}/${seq}`;
     let c = this.columns.get(key);
     if (!c) {
@@ -129,10 +127,10 @@ export class SealedSpans {
   }
 
   private async spans(tenantId: string, traceId: string, seq: number): Promise<SegmentSpan[]> {
-    const bytes = await this.segmentBytes(tenantId, traceId, seq);
     const key = `${traceKey(tenantId, traceId)}/${seq}`;
     let spans = this.decoded.get(key);
-    if (!spans) this.decoded.set(key, (spans = decodeSegment(bytes).spans));
+    // Called only for a segment whose columns were read, so its bytes are there.
+    if (!spans) this.decoded.set(key, (spans = decodeSegment((await this.segmentBytes(tenantId, traceId, seq))!).spans));
     return spans;
   }
 
@@ -145,6 +143,7 @@ export class SealedSpans {
         const inRange = group.filter((k) => k.startNs / 1000n >= segment.startUs && k.startNs / 1000n <= segment.endUs);
         if (inRange.length === 0) continue;
         const c = await this.idColumns(tenantId, traceId, segment.seq);
+        if (!c) continue;
         const held = new Set<string>();
         for (let i = 0; i < c.count; i++) held.add(`${c.spanId[i]}/${c.startUs[i]}`);
         for (const k of inRange) if (held.has(`${k.spanId}/${k.startNs / 1000n}`)) found.push(k);
@@ -165,6 +164,7 @@ export class SealedSpans {
       const ids = new Set(group.map((r) => r.spanId));
       for (const segment of await this.segments(tenantId, traceId)) {
         const c = await this.idColumns(tenantId, traceId, segment.seq);
+        if (!c) continue;
         const hits: number[] = [];
         for (let i = 0; i < c.count; i++) {
           if (by === "span" ? ids.has(c.spanId[i]!.toString()) : c.hasParent[i] === 1 && ids.has(c.parentSpanId[i]!.toString())) hits.push(i);
