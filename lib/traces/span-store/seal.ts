@@ -13,7 +13,7 @@ import { segmentRecordset } from "./read";
  * for `quietMinutes` and decided by tail sampling, has its span rows written as segments and deleted,
  * in one transaction per trace, so a crash anywhere leaves the trace as rows or as segments,
  * never both and never neither. Spans that arrive later are rows until the next run seals them
- * as further segments. Not scheduled yet: every reader of spans must read segments first.
+ * as further segments. The app's scheduler runs it after tail sampling (lib/jobs/scheduler.ts).
  */
 
 /** One sealer at a time, cluster-wide: a session-level advisory lock on the run's own connection. */
