@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from "./testing/test-db";
  * the small shared tables replicated as reference tables, the append-only governance
  * tables on the coordinator. A new table must be placed in one of the three lists.
  */
-const DISTRIBUTED = ["spans", "span_segments", "sealed_span_refs", "log_records", "traces", "resources", "scopes", "span_rollup", "span_rollup_delta", "service_map_rollup", "service_map_delta", "ingest_counters", "trace_sampling_pending"];
+const DISTRIBUTED = ["spans", "span_segments", "sealed_span_refs", "log_records", "traces", "resources", "scopes", "span_rollup", "span_rollup_delta", "service_map_rollup", "service_map_delta", "ingest_counters", "trace_sampling_pending", "trace_seal_pending"];
 /** Insert-only distributed tables, with no unique key at all. */
 const KEYLESS = ["span_rollup_delta", "service_map_delta"];
 const REFERENCE = ["tenants", "users", "user_tenant_scopes", "ingest_keys"];

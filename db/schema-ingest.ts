@@ -63,3 +63,18 @@ export const traceSamplingPending = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.traceId] })],
 );
+
+/**
+ * Traces waiting to be sealed (migration 0031, lib/traces/span-store/seal.ts): queued by ingest
+ * for a new trace of a tenant that keeps every trace and for late rows of a sealed trace, and by
+ * tail sampling for a trace it keeps. The sealer takes an entry once its trace is quiet.
+ */
+export const traceSealPending = pgTable(
+  "trace_seal_pending",
+  {
+    tenantId: text("tenant_id").notNull(),
+    traceId: uuid("trace_id").notNull(),
+    queuedAt: ts("queued_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.traceId] }), index("trace_seal_pending_queued_at_idx").on(t.queuedAt)],
+);

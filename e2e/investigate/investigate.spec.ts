@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { uuidToTraceId } from "../../db/span-codec/ids";
 import { demoLogin, signIn } from "../fixtures/demo";
-import { e2eDatabase } from "../fixtures/db";
+import { e2eDatabase, e2eDatabaseWithSealedSpans } from "../fixtures/db";
 
 // Each link names the trace's tenant: one id can be a trace in several tenants.
 const TRACE_LINK = /^\/traces\/[0-9a-f]{32}\?tenant=[a-z0-9_.-]+(&span=[0-9a-f]{16})?$/;
@@ -13,7 +13,7 @@ async function hrefOf(page: Page, name: RegExp | string): Promise<string> {
 
 test.describe("/investigate answers the ADR-012 questions", () => {
   test("from a failing job to the request that triggered it", async ({ page }) => {
-    const sql = e2eDatabase();
+    const sql = await e2eDatabaseWithSealedSpans();
     // A job whose attempt failed, in a trace that came from a web request; any job if none failed.
     const [job] = await sql<{ job_id: string; request_id: string; tenant_id: string }[]>`
       SELECT s.attributes->>'job.id' AS job_id, t.request_id, s.tenant_id
@@ -40,7 +40,7 @@ test.describe("/investigate answers the ADR-012 questions", () => {
   });
 
   test("from an error to the tenant that saw it", async ({ page }) => {
-    const sql = e2eDatabase();
+    const sql = await e2eDatabaseWithSealedSpans();
     const [error] = await sql<{ type: string; tenant_id: string; traces: number }[]>`
       SELECT e->'attributes'->>'exception.type' AS type, s.tenant_id, count(DISTINCT s.trace_id)::int AS traces
       FROM spans s, jsonb_array_elements(s.events) e
@@ -93,7 +93,7 @@ test.describe("/investigate answers the ADR-012 questions", () => {
   });
 
   test("a tenant viewer finds nothing of other tenants, and bad input gets a clear message", async ({ page }) => {
-    const sql = e2eDatabase();
+    const sql = await e2eDatabaseWithSealedSpans();
     const viewer = demoLogin("tenant_viewer");
     const [other] = await sql<{ job_id: string }[]>`
       SELECT attributes->>'job.id' AS job_id FROM spans WHERE attributes ? 'job.id' AND NOT tenant_id = ANY(${viewer.tenants}) LIMIT 1`;

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { demoLogin, signIn } from "../fixtures/demo";
-import { e2eDatabase } from "../fixtures/db";
+import { e2eDatabaseWithSealedSpans } from "../fixtures/db";
 
 const TOP = 5;
 
@@ -30,7 +30,7 @@ test("Slow requests ranked by end-to-end latency agree with a search sorted by d
 
   // The fast bulk import whose job took the time (about 40 s end to end, among the demo's slowest)
   // is there, its job's service first; ranked by request latency it is missing.
-  const sql = e2eDatabase();
+  const sql = await e2eDatabaseWithSealedSpans();
   const [showcase] = await sql<{ trace_id: string }[]>`
     SELECT replace(trace_id::text, '-', '') AS trace_id FROM spans WHERE name = 'process bulk-import' AND kind = 5 LIMIT 1`;
   await sql.end();

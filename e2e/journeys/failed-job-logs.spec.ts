@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { e2eDatabase } from "../fixtures/db";
+import { e2eDatabaseWithSealedSpans } from "../fixtures/db";
 import { demoLogin, signIn } from "../fixtures/demo";
 
 interface FailedJob {
@@ -11,7 +11,7 @@ interface FailedJob {
 
 /** A dead-lettered job of the demo data (scripts/demo/scenarios/showcase.ts) and the error it logged. */
 async function failedJob(): Promise<FailedJob> {
-  const sql = e2eDatabase();
+  const sql = await e2eDatabaseWithSealedSpans();
   try {
     const [row] = await sql<FailedJob[]>`
       SELECT replace(t.trace_id::text, '-', '') AS "traceId", t.tenant_id AS tenant, lpad(to_hex(s.span_id), 16, '0') AS "jobSpan",

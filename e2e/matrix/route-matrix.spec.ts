@@ -13,9 +13,8 @@ let fixture: Fixture;
 
 async function sample(tenant: string) {
   const [row] = await sql<{ trace_id: string; span_id: string }[]>`
-    SELECT replace(s.trace_id::text, '-', '') AS trace_id, lpad(to_hex(s.span_id), 16, '0') AS span_id
-    FROM traces t JOIN spans s ON s.tenant_id = t.tenant_id AND s.trace_id = t.trace_id AND s.span_id = t.root_span_id
-    WHERE t.tenant_id = ${tenant} ORDER BY t.start_time DESC LIMIT 1`;
+    SELECT replace(t.trace_id::text, '-', '') AS trace_id, lpad(to_hex(t.root_span_id), 16, '0') AS span_id
+    FROM traces t WHERE t.tenant_id = ${tenant} AND t.root_span_id IS NOT NULL ORDER BY t.start_time DESC LIMIT 1`;
   if (!row) throw new Error(`no demo trace of ${tenant}`);
   return { tenant, traceId: row.trace_id, spanId: row.span_id };
 }

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { formatDuration } from "../../lib/format/duration";
 import { demoLogin, signIn } from "../fixtures/demo";
-import { e2eDatabase } from "../fixtures/db";
+import { e2eDatabaseWithSealedSpans } from "../fixtures/db";
 
 interface JobTrace {
   traceId: string;
@@ -12,7 +12,7 @@ interface JobTrace {
 
 /** The demo's showcase (scripts/demo/scenarios/index.ts): a fast bulk-import request whose time is in its job. */
 async function bulkImportTrace(): Promise<JobTrace> {
-  const sql = e2eDatabase();
+  const sql = await e2eDatabaseWithSealedSpans();
   try {
     const [row] = await sql<JobTrace[]>`
       SELECT replace(t.trace_id::text, '-', '') AS "traceId", t.tenant_id AS tenant,

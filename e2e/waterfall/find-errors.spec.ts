@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { demoLogin, signIn } from "../fixtures/demo";
-import { e2eDatabase } from "../fixtures/db";
+import { e2eDatabase, e2eDatabaseWithSealedSpans } from "../fixtures/db";
 import { waterfallSettled } from "../fixtures/traces";
 
 interface BigTrace {
@@ -17,7 +17,7 @@ interface BigTrace {
 
 /** The demo's showcase: a bulk import of ~3,000 spans with deadlocked inserts deep inside (scripts/demo/scenarios/showcase.ts). */
 async function bigTraceWithErrors(tenants: string[]): Promise<BigTrace> {
-  const sql = e2eDatabase();
+  const sql = await e2eDatabaseWithSealedSpans();
   try {
     const [row] = await sql<BigTrace[]>`
       SELECT replace(t.trace_id::text, '-', '') AS "traceId", t.tenant_id AS tenant, t.span_count AS "spanCount", t.error_count AS "errorCount",

@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { demoLogin, signIn } from "../fixtures/demo";
-import { e2eDatabase } from "../fixtures/db";
+import { e2eDatabaseWithSealedSpans } from "../fixtures/db";
 import { waterfallSettled } from "../fixtures/traces";
 
 interface Trace {
@@ -11,7 +11,7 @@ interface Trace {
 
 /** A demo trace of the viewer's tenants in which a request enqueued a job, or (`jobs` false) one without any job or event. */
 async function demoTrace(tenants: string[], jobs: boolean): Promise<Trace> {
-  const sql = e2eDatabase();
+  const sql = await e2eDatabaseWithSealedSpans();
   try {
     const [row] = await sql<Trace[]>`
       SELECT replace(t.trace_id::text, '-', '') AS "traceId", t.tenant_id AS tenant, t.request_id AS "requestId"

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { demoLogin, signIn } from "../fixtures/demo";
-import { e2eDatabase } from "../fixtures/db";
+import { e2eDatabase, e2eDatabaseWithSealedSpans } from "../fixtures/db";
 
 interface JobTrace {
   traceId: string;
@@ -13,7 +13,7 @@ interface JobTrace {
 
 /** A demo trace of the viewer's tenant in which a request enqueued a job that ran. */
 async function jobTrace(tenants: string[]): Promise<JobTrace> {
-  const sql = e2eDatabase();
+  const sql = await e2eDatabaseWithSealedSpans();
   try {
     const [row] = await sql<JobTrace[]>`
       SELECT replace(t.trace_id::text, '-', '') AS "traceId", t.tenant_id AS tenant,

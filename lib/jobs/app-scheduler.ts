@@ -15,5 +15,5 @@ export function startAppScheduler(): void {
   const stop = () => void scheduler.stop();
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
-  logger.info({}, "scheduler started: retention purge hourly, tail sampling and rollup sweep every minute");
+  logger.info({}, "scheduler started: retention purge hourly, tail sampling, sealing and rollup sweep every minute");
 }

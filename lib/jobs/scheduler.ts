@@ -2,6 +2,7 @@ import { foldRollupDeltas } from "@/lib/ingest/derivations/rollup";
 import { foldServiceMapDeltas } from "@/lib/ingest/derivations/service-map";
 import { summarize, type RetentionDatabase } from "@/lib/retention/run";
 import { runRetentionJob } from "@/lib/retention/traced-run";
+import { sealTraces } from "@/lib/traces/span-store/seal";
 import { applyTailSampling } from "./tail-sampling";
 
 export interface SchedulerLog {
@@ -17,7 +18,7 @@ export interface SchedulerOptions {
   /** The first purge waits this long after start, so it does not compete with the app's start. */
   firstPurgeAfterMs?: number;
   samplingEveryMs?: number;
-  /** Tail sampling decides a trace once it received no span for this long. */
+  /** Tail sampling decides a trace once it received no span for this long; the sealer seals one as quiet and decided. */
   decisionWindowMinutes?: number;
 }
 
@@ -54,7 +55,7 @@ function every(everyMs: number, firstAfterMs: number, task: () => Promise<void>)
 
 /**
  * The embedded default's in-process scheduler: the ADR-010 purge hourly, ingest tail sampling
- * every minute, and a sweep of rollup deltas no ingest process folded (one stopped first). With
+ * and then the sealer every minute, and a sweep of rollup deltas no ingest process folded (one stopped first). With
  * your own database, call POST /api/cron/retention from your scheduler instead (or as well: the
  * purge's lock makes a second caller a no-op answered 409).
  */
@@ -72,12 +73,23 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       failed("retention run could not start")(error);
     }
   });
+  const decisionWindowMinutes = options.decisionWindowMinutes ?? 5;
   const stopSampling = every(options.samplingEveryMs ?? MINUTE, options.samplingEveryMs ?? MINUTE, async () => {
     try {
-      const result = await applyTailSampling(db.sql, { now: new Date(), decisionWindowMinutes: options.decisionWindowMinutes ?? 5 });
+      const result = await applyTailSampling(db.sql, { now: new Date(), decisionWindowMinutes });
       if (result.decided > 0) log.info({ ...result }, "tail sampling decided traces");
     } catch (error) {
       failed("tail sampling failed")(error);
+    }
+    // After the decisions, so a trace kept this minute is sealed this minute; one sealer at a
+    // time across processes (its own lock: another process's run makes this one a no-op).
+    try {
+      const sealed = await sealTraces(db.url, { now: new Date(), quietMinutes: decisionWindowMinutes });
+      if (sealed === null) log.info({}, "sealer: another process is sealing");
+      else if (sealed.failed.length > 0) log.warn({ ...sealed, failed: sealed.failed.slice(0, 10) }, "sealer left traces as rows");
+      else if (sealed.traces > 0) log.info({ ...sealed }, "sealer sealed traces");
+    } catch (error) {
+      failed("sealer failed")(error);
     }
   });
   const stopFold = every(MINUTE, MINUTE, () => foldRollupDeltas(db.sql).then(() => undefined, failed("folding the latency rollup failed")));

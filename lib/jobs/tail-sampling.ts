@@ -72,7 +72,7 @@ const DECIDE = `
  * with keep_ratio < 1 are down-sampled to that ratio, deterministically by trace id; traces
  * with an error, a slow root or a security-related span are always kept. A kept standard trace
  * records its sample weight (× 1/ratio), so counts and rates can be re-weighted to the real
- * traffic; a dropped one loses its spans, log records and summary. Runs as the table owner (it deletes),
+ * traffic, and is queued for the sealer; a dropped one loses its spans, log records and summary. Runs as the table owner (it deletes),
  * meant for a scheduled job.
  */
 export async function applyTailSampling(sql: Sql, options: TailSamplingOptions): Promise<TailSamplingResult> {
@@ -92,6 +92,16 @@ export async function applyTailSampling(sql: Sql, options: TailSamplingOptions):
           FROM unnest(${kept.map((d) => d.tenant_id)}::text[], ${kept.map((d) => d.trace_id)}::uuid[], ${kept.map((d) => d.keep_ratio)}::float8[])
                AS k(tenant_id, trace_id, ratio)
           WHERE t.tenant_id = k.tenant_id AND t.trace_id = k.trace_id`;
+      }
+      // The kept go to the sealer's queue, due when quiet (queued as of their last write, as ingest queues).
+      const sealable = decisions.filter((d) => d.always_kept || d.in_sample);
+      if (sealable.length > 0) {
+        await tx`
+          INSERT INTO trace_seal_pending (tenant_id, trace_id, queued_at)
+          SELECT t.tenant_id, t.trace_id, t.updated_at
+          FROM unnest(${sealable.map((d) => d.tenant_id)}::text[], ${sealable.map((d) => d.trace_id)}::uuid[]) AS k(tenant_id, trace_id)
+          JOIN traces t ON t.tenant_id = k.tenant_id AND t.trace_id = k.trace_id
+          ON CONFLICT DO NOTHING`;
       }
       if (dropped.length > 0) {
         const tenants = dropped.map((d) => d.tenant_id);

@@ -19,6 +19,8 @@ export const DERIVED_TABLES: readonly DerivedTable[] = [
   { table: "ingest_counters", tenantColumn: "tenant_id", timeColumn: "day", retention: "kept" },
   // Tail sampling drops queue entries whose trace is gone; this only sweeps what outlived it.
   { table: "trace_sampling_pending", tenantColumn: "tenant_id", timeColumn: "queued_at", retention: "kept" },
+  // The sealer drops entries whose trace is gone; as the sampling queue, this sweeps what outlived it.
+  { table: "trace_seal_pending", tenantColumn: "tenant_id", timeColumn: "queued_at", retention: "kept" },
   // The latency rollup counts standard and kept traces alike; the latency views show only
   // the standard window, so its rows go with the standard class (every grain at once).
   { table: "span_rollup", tenantColumn: "tenant_id", timeColumn: "minute", retention: "standard" },

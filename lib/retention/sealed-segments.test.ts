@@ -54,6 +54,7 @@ beforeAll(async () => {
   await insertSyntheticTrace(t.sql, { tenant: "sampled", traceId: SAMPLED, spans: 45 });
   // Standard traces (the synthetic ones have an error span): expired past the standard cutoff.
   await t.sql`UPDATE traces SET has_error = false, error_count = 0, updated_at = now() - interval '1 hour'`;
+  await t.sql`INSERT INTO trace_seal_pending (tenant_id, trace_id, queued_at) SELECT tenant_id, trace_id, updated_at FROM traces`;
   expect(await sealTraces(t.url, { now, quietMinutes: 30 })).toMatchObject({ traces: 7, spans: 195, failed: [] });
   expect((await t.sql`SELECT count(*)::int AS n FROM spans`)[0]!.n).toBe(0);
   for (const [tenant, id] of [["gone", DROPPED_DAY], ["gone", PURGED], ["gone", STRANDED], ["long", KEPT_BESIDE], ["held", HELD]] as const) {

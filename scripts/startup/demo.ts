@@ -22,6 +22,12 @@ export async function seedDemoOnFirstStart(url: string, state: LocalState, log: 
     const seed = process.env.DEMO_SEED ? Number(process.env.DEMO_SEED) : undefined;
     const result = await generateDemoTraces(sql, { traces, seed, logs: true });
     log(`Demo data: ${result.traces} traces, ${result.spans} spans in ${(result.ms / 1000).toFixed(1)} s.`);
+    // Written by COPY, not through ingest, which queues each new trace for the sealer: queued here
+    // as it would have been, as last written when its spans ended (it stands for past traffic), so
+    // the scheduler seals the demo's traces on its first run, as it would such traffic by now.
+    await sql`
+      WITH seeded AS (UPDATE traces SET updated_at = LEAST(end_time, now()) RETURNING tenant_id, trace_id, updated_at)
+      INSERT INTO trace_seal_pending (tenant_id, trace_id, queued_at) SELECT tenant_id, trace_id, updated_at FROM seeded ON CONFLICT DO NOTHING`;
     const [first, second] = DEMO_TENANTS;
     const logins = await createDemoUsers(sql, [first!.id, second!.id]);
     state.writeDemoLogins(logins);

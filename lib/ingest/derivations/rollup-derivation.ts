@@ -95,8 +95,8 @@ export function rollupDerivation({ sql, config, log }: SignalDeps): SpanDerivati
   };
 }
 
-/** In the joined stored traces: producers of the request's new job runs, and job runs of its new producers. */
-async function lookupQueueEnds(tx: TransactionSql, { accepted, joins }: JoinedTraces): Promise<{ producers: readonly StoredProducer[]; consumers: readonly StoredConsumer[] }> {
+/** In the joined stored traces (rows, and segments of sealed ones): producers of the request's new job runs, and job runs of its new producers. */
+async function lookupQueueEnds(tx: TransactionSql, { accepted, joins, sealed }: JoinedTraces): Promise<{ producers: readonly StoredProducer[]; consumers: readonly StoredConsumer[] }> {
   const inRequest = new Set<string>();
   for (const { tenantId, span } of accepted) inRequest.add(spanKey(tenantId, span.traceId, span.spanId));
   const producers = new SpanKeys();
@@ -106,11 +106,29 @@ async function lookupQueueEnds(tx: TransactionSql, { accepted, joins }: JoinedTr
     if (span.kind === SpanKind.Producer) producers.add(tenantId, span.traceId, span.spanId);
     if (span.parentSpanId && isFirstAttempt(span.kind, span.attributes) && !inRequest.has(spanKey(tenantId, span.traceId, span.parentSpanId))) parents.add(tenantId, span.traceId, span.parentSpanId);
   }
-  const [producerRows, consumerRows] = await Promise.all([
+  const [producerRows, consumerRows, sealedProducers, sealedConsumers] = await Promise.all([
     parents.size > 0 ? tx.unsafe<StoredProducer[]>(STORED_PRODUCERS, parents.columns(), { prepare: true }) : [],
     producers.size > 0 ? tx.unsafe<StoredConsumer[]>(STORED_CONSUMERS, producers.columns(), { prepare: true }) : [],
+    sealed.find(parents.refs(), "span", (s) => s.kind === SpanKind.Producer),
+    sealed.find(producers.refs(), "parent", (s) => s.kind === SpanKind.Consumer && Object.hasOwn(s.attributes, "job.name")),
   ]);
-  return { producers: producerRows, consumers: consumerRows };
+  // Rows and segments never hold the same span (sealed.find drops those a row shadows).
+  return {
+    producers: [
+      ...producerRows,
+      ...sealedProducers.map(({ tenantId, traceId, span: s }) => ({
+        tenant_id: tenantId, trace_id: traceId, span_id: s.spanId.toString(), start_ns: (s.startUs * 1000n).toString(), duration_ns: s.durationNs.toString(),
+      })),
+    ],
+    consumers: [
+      ...consumerRows,
+      ...sealedConsumers.map(({ tenantId, traceId, span: s }) => ({
+        tenant_id: tenantId, trace_id: traceId, span_id: s.spanId.toString(), parent_span_id: s.parentSpanId!.toString(), service: s.service,
+        name: s.name, kind: s.kind, start_ns: (s.startUs * 1000n).toString(), duration_ns: s.durationNs.toString(), status_code: s.statusCode,
+        attributes: s.attributes as RollupSpan["attributes"],
+      })),
+    ],
+  };
 }
 
 /**

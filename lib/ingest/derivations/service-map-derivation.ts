@@ -83,8 +83,8 @@ export function serviceMapDerivation({ sql, config, log }: SignalDeps): SpanDeri
   };
 }
 
-/** In the joined stored traces: parents of the request's spans not in it, and stored children of its spans. */
-async function lookupRelatives(tx: TransactionSql, { accepted, joins }: JoinedTraces): Promise<{ parents: readonly StoredParent[]; children: readonly StoredChild[] }> {
+/** In the joined stored traces (rows, and segments of sealed ones): parents of the request's spans not in it, and stored children of its spans. */
+async function lookupRelatives(tx: TransactionSql, { accepted, joins, sealed }: JoinedTraces): Promise<{ parents: readonly StoredParent[]; children: readonly StoredChild[] }> {
   const inRequest = new Set<string>();
   for (const { tenantId, span } of accepted) inRequest.add(spanKey(tenantId, span.traceId, span.spanId));
   const parents = new SpanKeys();
@@ -94,11 +94,24 @@ async function lookupRelatives(tx: TransactionSql, { accepted, joins }: JoinedTr
     joinedSpans.add(tenantId, span.traceId, span.spanId);
     if (span.parentSpanId && !inRequest.has(spanKey(tenantId, span.traceId, span.parentSpanId))) parents.add(tenantId, span.traceId, span.parentSpanId);
   }
-  const [parentRows, childRows] = await Promise.all([
+  const [parentRows, childRows, sealedParents, sealedChildren] = await Promise.all([
     parents.size > 0 ? tx.unsafe<StoredParent[]>(STORED_PARENTS, parents.columns(), { prepare: true }) : [],
     joinedSpans.size > 0 ? tx.unsafe<StoredChild[]>(STORED_CHILDREN, joinedSpans.columns(), { prepare: true }) : [],
+    sealed.find(parents.refs(), "span"),
+    sealed.find(joinedSpans.refs(), "parent"),
   ]);
-  return { parents: parentRows, children: childRows };
+  // Rows and segments never hold the same span (sealed.find drops those a row shadows).
+  return {
+    parents: [...parentRows, ...sealedParents.map(({ tenantId, traceId, span: s }) => ({ tenant_id: tenantId, trace_id: traceId, span_id: s.spanId.toString(), service: s.service }))],
+    children: [
+      ...childRows,
+      ...sealedChildren.map(({ tenantId, traceId, span: s }) => ({
+        tenant_id: tenantId, trace_id: traceId, span_id: s.spanId.toString(), parent_span_id: s.parentSpanId!.toString(), service: s.service,
+        kind: s.kind, start_ns: (s.startUs * 1000n).toString(), duration_ns: s.durationNs.toString(), status_code: s.statusCode,
+        attributes: s.attributes as MapSpan["attributes"],
+      })),
+    ],
+  };
 }
 
 /**

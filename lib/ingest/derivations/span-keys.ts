@@ -1,3 +1,5 @@
+import type { SpanRef } from "../traces/sealed-spans";
+
 /** A span's full key, as the derivations match stored and new spans in memory. */
 export const spanKey = (tenantId: string, traceId: string, spanId: string) => `${tenantId}/${traceId}/${spanId}`;
 
@@ -24,6 +26,11 @@ export class SpanKeys {
 
   columns(): [string[], string[], string[]] {
     return [this.tenants, this.traces, this.spans];
+  }
+
+  /** The keys one by one, as the lookups of sealed spans take them (lib/ingest/traces/sealed-spans.ts). */
+  refs(): SpanRef[] {
+    return this.spans.map((spanId, i) => ({ tenantId: this.tenants[i]!, traceId: this.traces[i]!, spanId }));
   }
 }
 

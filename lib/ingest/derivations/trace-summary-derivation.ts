@@ -10,7 +10,9 @@ import { summarizeTraces, summaryColumns } from "./trace-summaries";
  * trace-summaries.ts, only of spans inserted now, so a span is never counted twice). A late
  * span extends its trace's time range and counts, adds its service, sets flags, and supplies
  * the root when it is the root. New traces of the tenants in $16 (those keeping only a share of
- * standard traces) are queued for tail sampling. $17: each trace's number cells for search
+ * standard traces) are queued for tail sampling, which queues those it keeps for the sealer;
+ * other new traces are queued for the sealer at once, and so is a sealed trace that gets late
+ * rows (the sealer writes them as a further segment). $17: each trace's number cells for search
  * (number-cells.ts), as JSON arrays.
  */
 const MERGE_TRACE_SUMMARIES = `
@@ -58,16 +60,20 @@ const MERGE_TRACE_SUMMARIES = `
       attribute_number_cells = CASE WHEN t.attribute_number_cells @> EXCLUDED.attribute_number_cells THEN t.attribute_number_cells
                                     ELSE ARRAY(SELECT DISTINCT c FROM unnest(t.attribute_number_cells || EXCLUDED.attribute_number_cells) AS c) END,
       updated_at = now()
-    RETURNING t.tenant_id, t.trace_id, t.xmax = 0 AS created
+    RETURNING t.tenant_id, t.trace_id, t.xmax = 0 AS created, t.sealed
+  ), sampling AS (
+    INSERT INTO trace_sampling_pending (tenant_id, trace_id)
+    SELECT tenant_id, trace_id FROM summaries WHERE created AND tenant_id = ANY($16::text[])
+    ON CONFLICT DO NOTHING
   )
-  INSERT INTO trace_sampling_pending (tenant_id, trace_id)
-  SELECT tenant_id, trace_id FROM summaries WHERE created AND tenant_id = ANY($16::text[])
+  INSERT INTO trace_seal_pending (tenant_id, trace_id)
+  SELECT tenant_id, trace_id FROM summaries WHERE (created AND tenant_id <> ALL($16::text[])) OR sealed
   ON CONFLICT DO NOTHING`;
 
 /**
  * Each trace's `traces` row, its attribute summary and number cells included: new traces are
  * inserted, stored ones extended by what their new spans add. Traces of tenants keeping only a
- * share of their standard traces are queued for tail sampling when first stored.
+ * share of their standard traces are queued for tail sampling when first stored, others for the sealer.
  */
 export const traceSummaryDerivation = (): SpanDerivation => ({
   start: () => ({

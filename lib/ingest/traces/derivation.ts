@@ -1,5 +1,6 @@
 import type { TransactionSql } from "postgres";
 import type { AcceptedSpan, TenantPolicy } from "./enforce-tenant";
+import type { SealedSpans } from "./sealed-spans";
 
 /** A stored trace with one of the request's trace ids, as STORED_TRACES (store-sql.ts) reads it. */
 export interface StoredTrace {
@@ -7,6 +8,8 @@ export interface StoredTrace {
   tenant_id: string;
   sample_weight: number;
   has_root: boolean;
+  /** Some of its spans are in segments (the sealer's `traces.sealed`). */
+  sealed: boolean;
 }
 
 /** The stored traces that accepted spans of the request join (late spans, a retried export). */
@@ -16,6 +19,8 @@ export interface JoinedTraces {
   /** Every accepted span of the request, joining a stored trace or not. */
   accepted: readonly AcceptedSpan[];
   joins(tenantId: string, traceId: string): boolean;
+  /** The joined traces' sealed spans: a lookup of stored spans reads these as well as the rows. */
+  sealed: SealedSpans;
 }
 
 /** What one transaction stores, as each derivation sees it. */

@@ -16,9 +16,12 @@ export function copyIntoPartition(partition: string): string {
   return `COPY ${partition} (${SPAN_COLUMNS}) FROM STDIN`;
 }
 
-/** The stored traces with the request's trace ids, of every tenant, with what the summary merge needs. */
+/**
+ * The stored traces with the request's trace ids, of every tenant, with what the summary merge
+ * needs and whether the lookups of stored spans must read segments too (sealed-spans.ts).
+ */
 export const STORED_TRACES = `
-  SELECT trace_id::text, tenant_id, sample_weight, root_span_id IS NOT NULL AS has_root
+  SELECT trace_id::text, tenant_id, sample_weight, root_span_id IS NOT NULL AS has_root, sealed
   FROM traces WHERE trace_id = ANY($1::uuid[]) ORDER BY trace_id, tenant_id`;
 
 /** Which of the request's spans ($1 tenant, $2 trace, $3 span, $4 start ns) are stored. */

@@ -11,6 +11,7 @@ import type { NormalizedEntry } from "./normalize";
 import type { RefusalReason } from "../otlp-http/refusals";
 import { storedStartNs } from "./span-facts";
 import { spanCopyText } from "./span-copy";
+import { SealedSpans } from "./sealed-spans";
 import { copyIntoPartition, STORED_SPANS, STORED_TRACES } from "./store-sql";
 import { traceKey, traceWeights } from "./trace-weights";
 
@@ -145,7 +146,7 @@ export class SpanStore {
   /**
    * Only when some accepted spans join their tenant's stored traces (late spans, a retried
    * export), a second round trip for what of those traces is stored: the spans themselves, and
-   * what the derivations read of them.
+   * what the derivations read of them, in rows and, for a sealed trace only, in its segments.
    */
   private async lookupSpans(tx: TransactionSql, accepted: readonly AcceptedSpan[], stored: Stored, runs: readonly DerivationRun[]): Promise<void> {
     const joined = new Map<string, StoredTrace>();
@@ -164,12 +165,15 @@ export class SpanStore {
       keys.spans.push(span.spanId);
       keys.starts.push(storedStartNs(span.startNs).toString());
     }
-    const traces: JoinedTraces = { traces: [...joined.values()], accepted, joins: (tenantId, traceId) => joined.has(traceKey(tenantId, traceId)) };
-    const [spanRows] = await Promise.all([
+    const sealed = new SealedSpans(tx, new Set([...joined].filter(([, t]) => t.sealed).map(([key]) => key)));
+    const traces: JoinedTraces = { traces: [...joined.values()], accepted, joins: (tenantId, traceId) => joined.has(traceKey(tenantId, traceId)), sealed };
+    const [spanRows, sealedKeys] = await Promise.all([
       tx.unsafe<{ tenant_id: string; trace_id: string; span_id: string; start_ns: string }[]>(STORED_SPANS, [keys.tenants, keys.traces, keys.spans, keys.starts], { prepare: true }),
+      sealed.storedKeys(keys.spans.map((spanId, i) => ({ tenantId: keys.tenants[i]!, traceId: keys.traces[i]!, spanId, startNs: BigInt(keys.starts[i]!) }))),
       ...runs.map((r) => r.lookup?.(tx, traces)),
     ]);
     for (const s of spanRows) stored.spans.add(rowKey(s.tenant_id, s.trace_id, s.span_id, s.start_ns));
+    for (const k of sealedKeys) stored.spans.add(rowKey(k.tenantId, k.traceId, k.spanId, k.startNs));
   }
 
   private async write(tx: TransactionSql, fresh: readonly AcceptedSpan[], decision: Enforcement, stored: Stored, runs: readonly DerivationRun[], key: KeyScope, now: Date): Promise<void> {

@@ -10,11 +10,11 @@ import { writeInvestigateRefs } from "./investigate-refs";
 import { segmentRecordset } from "./read";
 
 /**
- * The sealer (issue 22, docs/sealed-traces.md): a trace quiet for `quietMinutes` and decided by
- * tail sampling (no longer queued for it) has its span rows written as segments and deleted,
+ * The sealer (issue 22, docs/sealed-traces.md): a trace queued in `trace_seal_pending`, quiet
+ * for `quietMinutes` and decided by tail sampling, has its span rows written as segments and deleted,
  * in one transaction per trace, so a crash anywhere leaves the trace as rows or as segments,
  * never both and never neither. Spans that arrive later are rows until the next run seals them
- * as further segments. Not scheduled yet: every reader of spans must read segments first.
+ * as further segments. The app's scheduler runs it after tail sampling (lib/jobs/scheduler.ts).
  */
 
 /** One sealer at a time, cluster-wide: a session-level advisory lock on the run's own connection. */
@@ -83,15 +83,17 @@ export async function sealTraces(url: string, options: SealOptions): Promise<Sea
   }
 }
 
-/** Quiet, decided traces that still have span rows, the longest quiet first. */
+/**
+ * Queued traces quiet since the cutoff, or gone, the longest queued first. An entry is never
+ * older than its trace's last write (both are stamped in the writing transaction), so the
+ * queue's index skips every entry too young to be due and only what it returns is joined.
+ */
 function dueTraces(conn: Sql, cutoff: Date, limit: number): Promise<Due[]> {
   return conn<Due[]>`
-    SELECT t.tenant_id, t.trace_id::text AS trace_id FROM traces t
-    WHERE t.updated_at < ${cutoff}
-      AND NOT EXISTS (SELECT 1 FROM trace_sampling_pending p WHERE p.tenant_id = t.tenant_id AND p.trace_id = t.trace_id)
-      AND EXISTS (SELECT 1 FROM spans s WHERE s.tenant_id = t.tenant_id AND s.trace_id = t.trace_id
-                  AND s.start_time >= t.start_time AND s.start_time <= t.end_time)
-    ORDER BY t.updated_at
+    SELECT q.tenant_id, q.trace_id::text AS trace_id FROM trace_seal_pending q
+    LEFT JOIN traces t ON t.tenant_id = q.tenant_id AND t.trace_id = q.trace_id
+    WHERE q.queued_at < ${cutoff} AND (t.trace_id IS NULL OR t.updated_at < ${cutoff})
+    ORDER BY q.queued_at
     LIMIT ${limit}`;
 }
 
@@ -99,12 +101,17 @@ async function sealTrace(tx: TransactionSql, due: Due, cutoff: Date, options: Se
   // Ingest's lock on the trace, then its summary's row: a request storing spans of this trace,
   // tail sampling deciding it and the purge deleting it all wait, and what was due is checked again.
   await tx`SELECT pg_advisory_xact_lock(${lockKey(due.trace_id).toString()}::bigint)`;
-  const [summary] = await tx<{ start: Date; end: Date }[]>`
-    SELECT t.start_time AS start, t.end_time AS "end" FROM traces t
-    WHERE t.tenant_id = ${due.tenant_id} AND t.trace_id = ${due.trace_id}::uuid AND t.updated_at < ${cutoff}
-      AND NOT EXISTS (SELECT 1 FROM trace_sampling_pending p WHERE p.tenant_id = t.tenant_id AND p.trace_id = t.trace_id)
+  const [summary] = await tx<{ start: Date; end: Date; quiet: boolean; undecided: boolean }[]>`
+    SELECT t.start_time AS start, t.end_time AS "end", t.updated_at < ${cutoff} AS quiet,
+           EXISTS (SELECT 1 FROM trace_sampling_pending p WHERE p.tenant_id = t.tenant_id AND p.trace_id = t.trace_id) AS undecided
+    FROM traces t WHERE t.tenant_id = ${due.tenant_id} AND t.trace_id = ${due.trace_id}::uuid
     FOR UPDATE OF t`;
-  if (!summary) return;
+  // A span came since it was picked: the entry waits for the next run.
+  if (summary && !summary.quiet) return;
+  // The entry goes with this transaction: with the trace sealed, or back if anything fails. A
+  // trace gone (dropped, purged) or not decided yet (tail sampling queues it again if it keeps it) has nothing to seal now.
+  await tx`DELETE FROM trace_seal_pending q WHERE q.tenant_id = ${due.tenant_id} AND q.trace_id = ${due.trace_id}::uuid`;
+  if (!summary || summary.undecided) return;
   // Its range to the millisecond, widened outward: Postgres prunes (and locks) partitions by the
   // values when it plans (read.ts, traceWhere).
   const trace = { start: summary.start, end: new Date(summary.end.getTime() + 1) };
@@ -113,6 +120,8 @@ async function sealTrace(tx: TransactionSql, due: Due, cutoff: Date, options: Se
   const spans = await tx<SegmentSpan[]>`
     SELECT ${tx.unsafe(SEGMENT_SPAN_SELECT)} FROM spans s WHERE ${where} ORDER BY s.start_time, s.span_id FOR UPDATE`;
   if (spans.length === 0) return;
+  // Ingest's lookups of stored spans read this trace's segments from now on (ingest/traces/sealed-spans.ts).
+  await tx`UPDATE traces t SET sealed = true WHERE t.tenant_id = ${due.tenant_id} AND t.trace_id = ${due.trace_id}::uuid AND NOT t.sealed`;
   const keys = new Set(spans.map((s) => spanKey(s.spanId, s.startUs)));
   const { lastSeq, rewritten } = await withoutShadowed(tx, due, keys);
   result.rewritten += rewritten;

@@ -89,8 +89,13 @@ const rowCount = async (traceId: string, tenant = "alpha") =>
 const segments = (traceId: string) =>
   t.sql<{ seq: number; span_count: number; md5: string }[]>`
     SELECT seq, span_count, md5(segment) AS md5 FROM span_segments WHERE tenant_id = 'alpha' AND trace_id = ${uuid(traceId)}::uuid ORDER BY seq`;
-/** Quiet for an hour: due for the sealer. */
-const quiet = (traceId: string) => t.sql`UPDATE traces SET updated_at = now() - interval '1 hour' WHERE tenant_id = 'alpha' AND trace_id = ${uuid(traceId)}::uuid`;
+/** Quiet for an hour and in the sealer's queue (as ingest or tail sampling queues it): due for the sealer. */
+async function quiet(traceId: string) {
+  await t.sql`UPDATE traces SET updated_at = now() - interval '1 hour' WHERE tenant_id = 'alpha' AND trace_id = ${uuid(traceId)}::uuid`;
+  await t.sql`
+    INSERT INTO trace_seal_pending (tenant_id, trace_id, queued_at) VALUES ('alpha', ${uuid(traceId)}::uuid, now() - interval '1 hour')
+    ON CONFLICT DO NOTHING`;
+}
 
 /** Late spans of the trace, as rows, in both tenants: copies of three spans under new ids, and `shadow` sent again with a new attribute. */
 async function lateSpans(traceId: string, shadow: string) {
@@ -160,7 +165,9 @@ describe("sealed traces through the span-reading module", () => {
     const first = await seal();
     expect(first).toMatchObject({ traces: 2, spans: 1_000, segments: 6 + 3, rewritten: 0, failed: [] });
     expect(await rowCount(ODD)).toBe(6);
+    // Tail sampling keeps it and queues it for the sealer.
     await t.sql`DELETE FROM trace_sampling_pending`;
+    await quiet(ODD);
     expect(await seal()).toMatchObject({ traces: 1, spans: 6, segments: 1, failed: [] });
 
     expect(await rowCount(SEALED)).toBe(0);
@@ -179,6 +186,8 @@ describe("sealed traces through the span-reading module", () => {
     const [shadow] = await t.sql<{ id: string }[]>`
       SELECT span_id::text AS id FROM spans WHERE tenant_id = 'twin' AND trace_id = ${uuid(MIXED)}::uuid AND parent_span_id IS NOT NULL ORDER BY span_id LIMIT 1 OFFSET 100`;
     await lateSpans(MIXED, shadow!.id);
+    // Ingest queues a sealed trace that gets late rows.
+    await quiet(MIXED);
     expect(await rowCount(MIXED)).toBe(4);
     await expectSameAsRows(MIXED);
     const before = await segments(MIXED);
