@@ -3,6 +3,7 @@ import { checkedTraceIdUuid } from "@/db/span-codec/ids";
 import type { TenantScope } from "@/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { sealTraces } from "@/lib/traces/span-store/seal";
+import { makeQuiet } from "@/lib/traces/testing/sealed-twin";
 import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
 import { generateDemoTraces, seedTenants } from "@/scripts/demo/index";
 import { errorsByTenant } from "./errors";
@@ -85,7 +86,8 @@ describe("investigate on sealed traces", () => {
         AND s.trace_id::text >= 'c' AND s.tenant_id <> ${UNSEALED_TENANT}`;
     await t.sql`DELETE FROM spans s USING held_back h WHERE s.tenant_id = h.tenant_id AND s.trace_id = h.trace_id AND s.span_id = h.span_id AND s.start_time = h.start_time`;
     await t.sql`DELETE FROM trace_sampling_pending`;
-    await t.sql`UPDATE traces SET updated_at = CASE WHEN tenant_id = ${UNSEALED_TENANT} THEN now() ELSE now() - interval '1 hour' END`;
+    await t.sql`UPDATE traces SET updated_at = now() WHERE tenant_id = ${UNSEALED_TENANT}`;
+    for (const { id } of await t.sql<{ id: string }[]>`SELECT id FROM tenants WHERE id <> ${UNSEALED_TENANT}`) await makeQuiet(t.sql, id);
     let sealed = 0;
     for (;;) {
       const run = await sealTraces(t.url, { now: new Date(), quietMinutes: 30 });
@@ -110,7 +112,8 @@ describe("investigate on sealed traces", () => {
     const scope: TenantScope = { all: false, tenantIds: ["big"] };
     await t.sql`INSERT INTO tenants (id, name, slow_threshold_ms) VALUES ('big', 'Big', 1)`;
     await insertSyntheticTrace(t.sql, { tenant: "big", traceId: BIG, spans: LINEAGE_SPAN_CAP + 200, asyncJobs: true, start: new Date(now.getTime() - 3_600_000) });
-    await t.sql`UPDATE traces SET is_slow = true, updated_at = now() - interval '1 hour' WHERE tenant_id = 'big'`;
+    await t.sql`UPDATE traces SET is_slow = true WHERE tenant_id = 'big'`;
+    await makeQuiet(t.sql, "big");
     const read = () =>
       t.asReader(scope, async (tx) => {
         const big = tenantFilter(scope, []);

@@ -4,6 +4,7 @@ import { checkedTraceIdUuid } from "@/db/span-codec/ids";
 import type { TenantScope } from "@/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { SegmentError } from "@/lib/traces/segments/bytes";
+import { makeQuiet } from "@/lib/traces/testing/sealed-twin";
 import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
 import { writeOtlpExport } from "@/lib/traces/trace/otlp-export";
 import { spanChunkLines } from "@/lib/traces/trace/spans-stream";
@@ -90,12 +91,7 @@ const segments = (traceId: string) =>
   t.sql<{ seq: number; span_count: number; md5: string }[]>`
     SELECT seq, span_count, md5(segment) AS md5 FROM span_segments WHERE tenant_id = 'alpha' AND trace_id = ${uuid(traceId)}::uuid ORDER BY seq`;
 /** Quiet for an hour and in the sealer's queue (as ingest or tail sampling queues it): due for the sealer. */
-async function quiet(traceId: string) {
-  await t.sql`UPDATE traces SET updated_at = now() - interval '1 hour' WHERE tenant_id = 'alpha' AND trace_id = ${uuid(traceId)}::uuid`;
-  await t.sql`
-    INSERT INTO trace_seal_pending (tenant_id, trace_id, queued_at) VALUES ('alpha', ${uuid(traceId)}::uuid, now() - interval '1 hour')
-    ON CONFLICT DO NOTHING`;
-}
+const quiet = (traceId: string) => makeQuiet(t.sql, "alpha", uuid(traceId));
 
 /** Late spans of the trace, as rows, in both tenants: copies of three spans under new ids, and `shadow` sent again with a new attribute. */
 async function lateSpans(traceId: string, shadow: string) {

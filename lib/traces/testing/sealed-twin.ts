@@ -14,7 +14,15 @@ export async function copyToTenant(sql: Sql, table: string, where: string, from:
   );
 }
 
-/** Marks a trace quiet for an hour, so the sealer takes it. */
-export async function makeQuiet(sql: Sql, tenant: string, traceUuid: string): Promise<void> {
-  await sql`UPDATE traces SET updated_at = now() - interval '1 hour' WHERE tenant_id = ${tenant} AND trace_id = ${traceUuid}::uuid`;
+/**
+ * Marks a trace (or, without an id, every trace of the tenant) quiet for an hour and queues it
+ * for the sealer, as ingest or tail sampling would have: due for the next seal.
+ */
+export async function makeQuiet(sql: Sql, tenant: string, traceUuid?: string): Promise<void> {
+  const which = traceUuid === undefined ? sql`true` : sql`trace_id = ${traceUuid}::uuid`;
+  await sql`UPDATE traces SET updated_at = now() - interval '1 hour' WHERE tenant_id = ${tenant} AND ${which}`;
+  await sql`
+    INSERT INTO trace_seal_pending (tenant_id, trace_id, queued_at)
+    SELECT tenant_id, trace_id, now() - interval '1 hour' FROM traces WHERE tenant_id = ${tenant} AND ${which}
+    ON CONFLICT DO NOTHING`;
 }
