@@ -70,8 +70,9 @@ export class SpanFrameWriter {
       writeId(this.parents, this.parentView, 8 * i, parent);
       this.hasParent[i] = 1;
     }
-    this.startUs[i] = startUs;
-    this.durationNs[i] = durationNs;
+    // + 0: JSON has no -0 (the NDJSON gives 0), so neither does this form.
+    this.startUs[i] = startUs + 0;
+    this.durationNs[i] = durationNs + 0;
     this.service[i] = this.string(service);
     this.name[i] = this.string(name);
     this.kind[i] = kind;
@@ -85,7 +86,7 @@ export class SpanFrameWriter {
     if (times.length === 0) return;
     this.eventSpans.push(i);
     this.eventCounts.push(times.length);
-    for (const t of times) this.eventTimes.push(t ?? NaN);
+    for (const t of times) this.eventTimes.push(t === null ? NaN : t + 0);
   }
 
   /** The span's link ids within the trace; only those that can name a span are kept (LINK_TARGET). */

@@ -19,8 +19,8 @@ const chunksArb = fc
     const tuple: fc.Arbitrary<SpanTuple> = fc.tuple(
       fc.constantFrom(...ids),
       fc.oneof(fc.constant(""), ref),
-      fc.oneof(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), fc.maxSafeInteger()),
-      fc.oneof(fc.nat(), fc.double({ min: 0, max: 2 ** 63, noNaN: true })),
+      fc.oneof(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), fc.maxSafeInteger(), fc.constant(-0)),
+      fc.oneof(fc.nat(), fc.double({ min: -0, max: 2 ** 63, noNaN: true })),
       fc.string({ unit: "binary", maxLength: 12 }),
       fc.oneof(fc.constantFrom("GET /", "SELECT"), fc.string({ unit: "binary", maxLength: 12 })),
       fc.integer({ min: -32768, max: 32767 }),
