@@ -22,8 +22,8 @@ export interface BrowserBench {
   name: string;
   pgPort: number;
   port: number;
-  /** Writes the benchmark's traces (tenants are seeded and migrations run before). */
-  prepare: (sql: Sql) => Promise<void>;
+  /** Writes the benchmark's traces (tenants are seeded and migrations run before); `url` is the database's. */
+  prepare: (sql: Sql, url: string) => Promise<void>;
   run: (page: Page) => Promise<void>;
 }
 
@@ -64,7 +64,7 @@ export async function runBrowserBench(bench: BrowserBench): Promise<void> {
     const sql = connect(pg.url, { max: 2 });
     try {
       await seedTenants(sql);
-      await bench.prepare(sql);
+      await bench.prepare(sql, pg.url);
       await sql`VACUUM ANALYZE spans`;
       const hash = await hashPassword(user.password);
       await sql`INSERT INTO users (email, name, password_hash, role) VALUES (${user.email}, 'bench', ${hash}, 'investigator')

@@ -42,7 +42,8 @@ interface Props {
   initialZoom: ViewWindow | null;
   /** Keys the column widths kept in this browser. */
   viewerId: string;
-  lineageHref: string | null;
+  /** Resolves after the page has rendered (lib/traces/trace/trace-page-access.ts). */
+  lineageHref: Promise<string | null>;
 }
 
 export function TraceView({ header, initialSpan, initialZoom, viewerId, lineageHref }: Props) {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { SpanChunk } from "@/lib/waterfall/span-page";
+import { SpanStreamDecoder } from "@/lib/waterfall/span-binary-decoder";
 import { TraceModelBuilder, type TraceModel } from "@/lib/waterfall/trace-model";
 
 export type TraceLoad =
@@ -11,12 +11,13 @@ export type TraceLoad =
 
 /** The span stream's URL; the page preloads exactly this, so the fetch below picks up the preloaded response. */
 export function spansUrl(traceId: string, tenant: string): string {
-  return `/api/traces/${traceId}/spans?${new URLSearchParams({ tenant })}`;
+  return `/api/traces/${traceId}/spans?${new URLSearchParams({ tenant, format: "binary" })}`;
 }
 
 /**
- * Reads the span stream (one NDJSON chunk per line) and adds each chunk to the model as it
- * arrives, so parsing overlaps the download; the tree is built once the stream ends.
+ * Reads the span stream in its binary form (lib/traces/trace/span-binary-format.ts) and adds each frame
+ * to the model as it arrives, so decoding overlaps the download; the tree is built once the
+ * stream ends. A stream cut short or damaged is an error, never a smaller trace.
  */
 export function useTraceModel(traceId: string, tenant: string): TraceLoad {
   const [load, setLoad] = useState<TraceLoad>({ state: "loading", loaded: 0 });
@@ -29,23 +30,16 @@ export function useTraceModel(traceId: string, tenant: string): TraceLoad {
         throw new Error(body.error ?? `the server answered ${response.status}`);
       }
       const builder = new TraceModelBuilder();
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      let pending = "";
+      const decoder = new SpanStreamDecoder((batch) => builder.addBatch(batch));
+      const reader = response.body.getReader();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        pending += value;
-        let newline = pending.indexOf("\n");
-        if (newline < 0) continue;
-        let from = 0;
-        for (; newline >= 0; newline = pending.indexOf("\n", from)) {
-          builder.add(JSON.parse(pending.slice(from, newline)) as SpanChunk);
-          from = newline + 1;
-        }
-        pending = pending.slice(from);
-        setLoad({ state: "loading", loaded: builder.size });
+        const before = builder.size;
+        decoder.push(value);
+        if (builder.size !== before) setLoad({ state: "loading", loaded: builder.size });
       }
-      if (pending.trim() !== "") throw new Error("the span stream ended early");
+      decoder.end();
       setLoad({ state: "ready", model: builder.build() });
     })().catch((error: unknown) => {
       if (!abort.signal.aborted) setLoad({ state: "error", message: error instanceof Error ? error.message : String(error) });

@@ -1,7 +1,10 @@
 /**
  * One span on the wire (GET /api/traces/[traceId]/spans streams one JSON array of these per
  * line): a tuple rather than an object, formatted by Postgres itself so the server only
- * concatenates text. Times are relative to the trace's start.
+ * concatenates text. Times are relative to the trace's start. The waterfall asks for the same
+ * values in binary (`format=binary`: typed-array columns per chunk, ids as 8 bytes, strings
+ * in a table per chunk; lib/traces/trace/span-binary-format.ts), which it decodes without a JSON
+ * value per span (span-binary-decoder.ts); NDJSON stays the default for every other reader.
  */
 export type SpanTuple = [
   /** 16-hex span id. */

@@ -1,3 +1,4 @@
+import type { SpanBatch } from "./span-binary-decoder";
 import type { SpanChunk } from "./span-page";
 
 /**
@@ -70,6 +71,29 @@ export class TraceModelBuilder {
       this.kinds.push(kind);
       this.statuses.push(status);
     }
+  }
+
+  /** A frame of the binary stream (lib/traces/trace/span-binary-format.ts): the same spans `add` takes as tuples, without a JSON value per span. */
+  addBatch(batch: SpanBatch): void {
+    const base = this.ids.length;
+    // The frame's table holds services and names alike: each is interned where it is used, once.
+    const services = new Int32Array(batch.strings.length).fill(-1);
+    const names = new Int32Array(batch.strings.length).fill(-1);
+    const service = (k: number) => (services[k]! >= 0 ? services[k]! : (services[k] = intern(batch.strings[k]!, this.services, this.serviceIndex)));
+    const name = (k: number) => (names[k]! >= 0 ? names[k]! : (names[k] = intern(batch.strings[k]!, this.names, this.nameIndex)));
+    const n = batch.ids.length;
+    for (let i = 0; i < n; i++) {
+      this.ids.push(batch.ids[i]!);
+      this.parents.push(batch.parents[i]!);
+      this.starts.push(batch.startUs[i]! * 1000);
+      this.durations.push(batch.durationNs[i]!);
+      this.serviceIdx.push(service(batch.service[i]!));
+      this.nameIdx.push(name(batch.name[i]!));
+      this.kinds.push(batch.kind[i]!);
+      this.statuses.push(batch.status[i]!);
+    }
+    for (const [i, times] of batch.events) this.events.set(base + i, times);
+    for (const [i, targets] of batch.links) this.linkIds.set(base + i, targets);
   }
 
   build(): TraceModel {

@@ -53,7 +53,7 @@ export async function insertSyntheticTrace(sql: Sql, trace: SyntheticTrace): Pro
            CASE WHEN i = 0 THEN 'GET /synthetic' ELSE (ARRAY['SELECT orders', 'HTTP GET', 'render', 'cache get', 'process job'])[1 + i % 5] || ' #' || (i % 200) END,
            CASE WHEN i = 0 THEN 2 WHEN i % 5 = 4 THEN 5 ELSE 3 END,
            ${start}::timestamptz + i * interval '10 microseconds',
-           (((${trace.spans}::int - i) * 10 - depth) * 1000
+           (((${trace.spans}::int - i) * 10 - depth)::bigint * 1000
             + CASE WHEN ${trace.asyncJobs ?? false}::boolean AND i % 5 = 4 THEN (i % 1000) * 10000 ELSE 0 END)::bigint,
            CASE WHEN i % 97 = 5 THEN 2 ELSE 0 END,
            CASE WHEN i % 97 = 5 THEN 'synthetic failure ' || i END,

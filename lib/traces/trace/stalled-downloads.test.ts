@@ -162,10 +162,15 @@ describe("stalled trace downloads", () => {
   }, 60_000);
 
   it("hold only their trace's day partition, so retention can take an expired day while they stall", async () => {
-    const downloads = [await otlpExportResponse("retention-attacker", ALPHA, header), await spansResponse("retention-attacker", ALPHA, header)];
+    const downloads = [
+      await otlpExportResponse("retention-attacker", ALPHA, header),
+      await spansResponse("retention-attacker", ALPHA, header),
+      await spansResponse("retention-attacker-binary", ALPHA, header, "binary"),
+    ];
     // Far enough for an export to run its batch statement more than five times: from the sixth,
-    // Postgres may plan it generically, and a generic plan locks every partition.
-    const readers = await Promise.all(downloads.map((r) => readThenStall(r!, 2 * 1024 * 1024)));
+    // Postgres may plan it generically, and a generic plan locks every partition. The binary
+    // stream is some 1.5 MB in all: half of it is well inside.
+    const readers = await Promise.all(downloads.map((r, k) => readThenStall(r!, k === 2 ? 700 * 1024 : 2 * 1024 * 1024)));
     const locked = await t.sql<{ relname: string }[]>`
       SELECT DISTINCT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND c.relkind = 'r' AND c.relname LIKE 'spans_p%'`;
@@ -178,6 +183,22 @@ describe("stalled trace downloads", () => {
     });
     for (const reader of readers) await reader.cancel();
     while (streamGuard().slots.inUse > 0) await sleep(10);
+  });
+
+  it("cut a binary span stream whose client stops reading, as the NDJSON one, ending its transaction", async () => {
+    const response = await spansResponse("binary-staller", ALPHA, header, "binary");
+    expect(response.status).toBe(200);
+    const reader = await readThenStall(response, 64 * 1024);
+    const stalledAt = Date.now();
+    while (streamGuard().slots.inUse > 0) await sleep(50);
+    const cutAfter = Date.now() - stalledAt;
+    expect(cutAfter).toBeGreaterThan(STALL_MS / 2);
+    expect(cutAfter).toBeLessThan(STALL_MS + 3_000);
+    // What is left to read ends in an error: the client's decoder never sees a whole, smaller trace.
+    await expect((async () => {
+      for (;;) if ((await reader.read()).done) return "complete";
+    })()).rejects.toThrow();
+    expect(await idleInTransaction()).toBe(0);
   });
 
   it("make a user whose downloads were cut for not reading three times in a row wait before the next, and not one whose download completed", async () => {

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TenantScope } from "@/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { parseInvestigateParams } from "@/lib/investigate/investigate-params";
+import { checkedTraceIdUuid } from "@/db/span-codec/ids";
+import { sealTraces } from "@/lib/traces/span-store/seal";
 import { findTraceHeader } from "./trace-header";
 import { lineageHref } from "./trace-lineage-link";
 import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
@@ -11,6 +13,8 @@ const ALPHA: TenantScope = { all: false, tenantIds: ["alpha"] };
 const WITH_JOBS = "2af7651916cd43dd8448eb211c80319e";
 const NO_JOBS = "3af7651916cd43dd8448eb211c80319f";
 const ODD_REQUEST = "4af7651916cd43dd8448eb211c8031a0";
+const SEALED_JOBS = "5af7651916cd43dd8448eb211c8031a1";
+const SEALED_NUMBER = "6af7651916cd43dd8448eb211c8031a2";
 
 const hrefOf = (traceId: string) =>
   t.asReader(ALPHA, async (tx) => {
@@ -25,6 +29,12 @@ beforeAll(async () => {
   await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: WITH_JOBS, spans: 20, requestId: "req_abc123" });
   await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: NO_JOBS, spans: 4 });
   await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: ODD_REQUEST, spans: 20, requestId: "req with spaces" });
+  await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: SEALED_JOBS, spans: 300, requestId: "req with spaces" });
+  await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: SEALED_NUMBER, spans: 300, requestId: "req with spaces" });
+  // The first job's id a JSON number: Postgres spells it as text (->>), which Node leaves to it.
+  await t.sql`
+    UPDATE spans SET attributes = attributes || '{"job.id": 4321}'::jsonb
+    WHERE trace_id = ${checkedTraceIdUuid(SEALED_NUMBER)}::uuid AND attributes->>'job.id' = 'job_4'`;
 });
 
 afterAll(async () => {
@@ -53,5 +63,21 @@ describe("the trace's link to its job lineage", () => {
   it("falls back to the first job's id when the request id is not one Investigate accepts", async () => {
     const href = await hrefOf(ODD_REQUEST);
     expect(new URL(href!, "http://x").searchParams.get("id")).toBe("job_4");
+  });
+});
+
+describe("the lineage link of a sealed trace", () => {
+  it("names the same first job as the rows did, found in Node or, for an id only Postgres spells, by Postgres", async () => {
+    const before = [await hrefOf(SEALED_JOBS), await hrefOf(SEALED_NUMBER)];
+    expect(before.map((h) => new URL(h!, "http://x").searchParams.get("id"))).toEqual(["job_4", "4321"]);
+    // A later job moved before every other (20 µs into the trace): the earliest wins whichever segment holds it.
+    await t.sql`
+      UPDATE spans SET start_time = start_time - interval '2970 microseconds', attributes = attributes || '{"job.id": "job_early"}'::jsonb
+      WHERE trace_id = ${checkedTraceIdUuid(SEALED_JOBS)}::uuid AND attributes->>'job.id' = 'job_299'`;
+    const early = await hrefOf(SEALED_JOBS);
+    expect(new URL(early!, "http://x").searchParams.get("id")).toBe("job_early");
+    await t.sql`UPDATE traces SET updated_at = now() - interval '1 hour' WHERE trace_id IN ${t.sql([SEALED_JOBS, SEALED_NUMBER].map(checkedTraceIdUuid))}`;
+    expect(await sealTraces(t.url, { now: new Date(), quietMinutes: 30, maxSegmentSpans: 64 })).toMatchObject({ traces: 2, failed: [] });
+    expect([await hrefOf(SEALED_JOBS), await hrefOf(SEALED_NUMBER)]).toEqual([early, before[1]]);
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { pageAccess } from "@/lib/auth/guard";
 import { withTenantScope } from "@/lib/db/scoped";
+import { logger } from "@trace-explorer/tracing/logger";
 import { findTraceHeader, type TraceHeader } from "./trace-header";
 import { lineageHref } from "./trace-lineage-link";
 import { traceAccess } from "./trace-route-params";
@@ -10,8 +11,12 @@ export interface TracePage {
   header: TraceHeader;
   /** The signed-in user's id: the waterfall keeps its pane widths per user. */
   viewerId: string;
-  /** Investigate → Lineage for the trace's jobs and events, when it has any. */
-  lineageHref: string | null;
+  /**
+   * Investigate → Lineage for the trace's jobs and events, when it has any: a promise the page
+   * does not wait for (its link shows when it resolves), since it reads the trace's spans, every
+   * segment of a sealed trace. A failure leaves the link out and is logged.
+   */
+  lineageHref: Promise<string | null>;
 }
 
 /**
@@ -21,8 +26,11 @@ export interface TracePage {
  */
 export async function traceViewAccess(traceId: string, tenant: string | undefined): Promise<TracePage | null> {
   const { scope, user } = await pageAccess("traces:read", await traceAccess("trace.view", traceId, tenant));
-  return withTenantScope(scope, async (tx) => {
-    const header = await findTraceHeader(tx, scope, traceId, tenant);
-    return header ? { header, viewerId: user.id, lineageHref: await lineageHref(tx, header) } : null;
+  const header = await withTenantScope(scope, (tx) => findTraceHeader(tx, scope, traceId, tenant));
+  if (!header) return null;
+  const lineage = withTenantScope(scope, (tx) => lineageHref(tx, header)).catch((error: unknown) => {
+    logger.error({ err: error, traceId }, "trace lineage link failed");
+    return null;
   });
+  return { header, viewerId: user.id, lineageHref: lineage };
 }

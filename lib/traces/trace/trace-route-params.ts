@@ -13,6 +13,9 @@ export const spanParams = z.object({ traceId: traceIdParam, spanId: spanIdParam 
 /** `tenant` picks the tenant when one trace id exists in several; the page always sends it. */
 export const tenantQuery = z.object({ tenant: tenantIdSchema.optional() });
 
+/** The span stream's form: NDJSON unless the reader asks for the binary frames. */
+export const spansQuery = tenantQuery.extend({ format: z.enum(["ndjson", "binary"]).default("ndjson") });
+
 export const findQuery = tenantQuery.extend({ q: z.string().trim().min(1, "q: empty search").max(MAX_FIND_TEXT) });
 
 /** What the audit row says about a read of one trace, with the tenants that hold it. */

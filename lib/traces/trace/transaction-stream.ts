@@ -59,8 +59,8 @@ export interface TransactionStreamOptions {
   /** The trace's span count: what the download is charged against its user's allowance. */
   spans: number;
   headers: Record<string, string>;
-  /** Writes the body through `write`, which waits while the client is not reading. */
-  produce: (tx: TransactionSql, write: (text: string) => Promise<void>) => Promise<void>;
+  /** Writes the body through `write` (text goes as UTF-8), which waits while the client is not reading. */
+  produce: (tx: TransactionSql, write: (piece: string | Uint8Array) => Promise<void>) => Promise<void>;
 }
 
 /**
@@ -99,7 +99,7 @@ export async function transactionStream(options: TransactionStreamOptions, guard
   let open!: () => void;
   const firstWrite = new Promise<void>((resolve) => (open = resolve));
 
-  const write = async (text: string): Promise<void> => {
+  const write = async (piece: string | Uint8Array): Promise<void> => {
     if (!started) {
       started = true;
       open();
@@ -107,7 +107,7 @@ export async function transactionStream(options: TransactionStreamOptions, guard
     if (Date.now() > deadline) throw new StreamCutError(`the download took longer than ${limits.maxMs} ms`);
     giveTurn();
     // Rejects when the client cancelled the body (it went away), or after a cut (the abort below).
-    const written = writer.write(encoder.encode(text)).catch(() => {
+    const written = writer.write(typeof piece === "string" ? encoder.encode(piece) : piece).catch(() => {
       throw new StreamCutError("the client closed the download");
     });
     written.catch(() => {});
