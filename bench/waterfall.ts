@@ -2,6 +2,7 @@ import os from "node:os";
 import type { Page } from "@playwright/test";
 import type { Sql } from "../db/connect";
 import { sealTraces } from "../lib/traces/span-store/seal";
+import { makeQuiet } from "../lib/traces/testing/sealed-twin";
 import { insertSyntheticTrace } from "../lib/traces/testing/synthetic-trace";
 import { navigationMs, runBrowserBench } from "./lib/browser-app";
 
@@ -59,8 +60,9 @@ async function prepareTraces(sql: Sql, url: string): Promise<void> {
     }
   }
   if (twins.length === 0) return;
-  // The sealer takes every quiet trace: only the new twins are quiet, everything else just touched.
-  await sql`UPDATE traces SET updated_at = CASE WHEN trace_id IN ${sql(twins)} THEN now() - interval '1 hour' ELSE now() END`;
+  // The sealer takes every quiet queued trace: only the new twins are quiet and queued, everything else just touched.
+  await sql`UPDATE traces SET updated_at = now() WHERE trace_id NOT IN ${sql(twins)}`;
+  for (const twin of twins) await makeQuiet(sql, "acme", twin);
   const started = performance.now();
   const result = await sealTraces(url, { now: new Date(), quietMinutes: 30 });
   if (!result || result.failed.length > 0 || result.traces !== twins.length) throw new Error(`sealing the twins: ${JSON.stringify(result)}`);

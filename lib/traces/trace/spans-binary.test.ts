@@ -3,6 +3,7 @@ import { checkedTraceIdUuid } from "@/db/span-codec/ids";
 import type { TenantScope } from "@/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { sealTraces } from "@/lib/traces/span-store/seal";
+import { makeQuiet } from "@/lib/traces/testing/sealed-twin";
 import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
 import { SPANS_BINARY_CONTENT_TYPE } from "./span-binary-format";
 import { SpanStreamDecoder } from "@/lib/waterfall/span-binary-decoder";
@@ -111,7 +112,7 @@ describe("the binary span stream over real Postgres", () => {
   });
 
   it("gives the same model once sealed, from segments, as the rows gave", async () => {
-    await t.sql`UPDATE traces SET updated_at = now() - interval '1 hour' WHERE tenant_id = 'alpha' AND trace_id IN ${t.sql([SEALED, MIXED, ODD].map(uuid))}`;
+    for (const id of [SEALED, MIXED, ODD]) await makeQuiet(t.sql, "alpha", uuid(id));
     expect(await sealTraces(t.url, { now: new Date(), quietMinutes: 30, maxSegmentSpans: 128 })).toMatchObject({ traces: 3, failed: [] });
     for (const id of [SEALED, MIXED, ODD]) {
       expect(await rowCount(id)).toBe(0);

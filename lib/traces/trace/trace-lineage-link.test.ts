@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { parseInvestigateParams } from "@/lib/investigate/investigate-params";
 import { checkedTraceIdUuid } from "@/db/span-codec/ids";
 import { sealTraces } from "@/lib/traces/span-store/seal";
+import { makeQuiet } from "@/lib/traces/testing/sealed-twin";
 import { findTraceHeader } from "./trace-header";
 import { lineageHref } from "./trace-lineage-link";
 import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
@@ -76,7 +77,7 @@ describe("the lineage link of a sealed trace", () => {
       WHERE trace_id = ${checkedTraceIdUuid(SEALED_JOBS)}::uuid AND attributes->>'job.id' = 'job_299'`;
     const early = await hrefOf(SEALED_JOBS);
     expect(new URL(early!, "http://x").searchParams.get("id")).toBe("job_early");
-    await t.sql`UPDATE traces SET updated_at = now() - interval '1 hour' WHERE trace_id IN ${t.sql([SEALED_JOBS, SEALED_NUMBER].map(checkedTraceIdUuid))}`;
+    for (const id of [SEALED_JOBS, SEALED_NUMBER]) await makeQuiet(t.sql, "alpha", checkedTraceIdUuid(id));
     expect(await sealTraces(t.url, { now: new Date(), quietMinutes: 30, maxSegmentSpans: 64 })).toMatchObject({ traces: 2, failed: [] });
     expect([await hrefOf(SEALED_JOBS), await hrefOf(SEALED_NUMBER)]).toEqual([early, before[1]]);
   });
