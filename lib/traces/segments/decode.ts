@@ -55,8 +55,8 @@ export interface SegmentColumns {
   /** The scope's id where hasScope is 1. */
   scopeId: BigInt64Array;
   hasScope: Uint8Array;
-  /** The JSON columns, one value per span; absent when decodeColumns was asked to skip them. */
-  json?: Record<JsonColumn, unknown[]>;
+  /** The JSON columns, one value per span; absent when decodeColumns was asked to skip them, and only those asked for when it was given a list. */
+  json?: Partial<Record<JsonColumn, unknown[]>>;
 }
 
 export interface SegmentHeader {
@@ -113,8 +113,12 @@ function ranged(r: ByteReader, range: { min: number; max: number }): number {
   return n;
 }
 
-/** The segment's spans as columns; `{ json: false }` skips decoding attributes, events and links. */
-export function decodeColumns(segment: Uint8Array, options: { json?: boolean } = {}): SegmentColumns {
+/**
+ * The segment's spans as columns; `{ json: false }` skips decoding attributes, events and links,
+ * and a list of JSON columns decodes only those (the binary span stream wants events and links,
+ * not the attributes that are most of the JSON).
+ */
+export function decodeColumns(segment: Uint8Array, options: { json?: boolean | readonly JsonColumn[] } = {}): SegmentColumns {
   const b = body(segment);
   const tenantId = b.string();
   const traceId = Buffer.from(b.bytes(16)).toString("hex").replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
@@ -189,16 +193,18 @@ export function decodeColumns(segment: Uint8Array, options: { json?: boolean } =
       c.scopeId[i] = table[scope - 1]!;
     }
   }
-  if (options.json !== false) {
-    const json = {} as Record<JsonColumn, unknown[]>;
-    for (const column of JSON_COLUMNS) {
+  const wanted: readonly JsonColumn[] = options.json === false ? [] : options.json === true || options.json === undefined ? JSON_COLUMNS : options.json;
+  if (wanted.length > 0) {
+    const json: Partial<Record<JsonColumn, unknown[]>> = {};
+    for (const column of wanted) {
       const reader = new JsonReader(sec[`${column}.tags`], sec[`${column}.data`], strings);
       json[column] = Array.from({ length: count }, () => reader.value());
     }
     c.json = json;
   }
   for (const s of SECTIONS) {
-    if (options.json === false && s.includes(".")) continue;
+    const column = s.split(".")[0] as JsonColumn;
+    if (s.includes(".") && !wanted.includes(column)) continue;
     sec[s].end();
   }
   return c;
@@ -214,6 +220,7 @@ const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.i
 /** The segment's spans as `spans` rows, in the order they were encoded. */
 export function decodeSegment(segment: Uint8Array): SegmentTrace {
   const c = decodeColumns(segment);
+  const json = c.json!;
   const str = (i: number) => (i < 0 ? null : c.strings[i]!);
   const spans: SegmentSpan[] = new Array(c.count);
   for (let i = 0; i < c.count; i++) {
@@ -230,9 +237,9 @@ export function decodeSegment(segment: Uint8Array): SegmentTrace {
       durationNs: c.durationNs[i]!,
       statusCode: c.statusCode[i]!,
       statusMessage: str(c.statusMessage[i]!),
-      attributes: expect<Record<string, unknown>>(isObject, c.json!.attributes[i], "attributes"),
-      events: expect<SpanEvent[]>(Array.isArray, c.json!.events[i], "events"),
-      links: expect<SpanLink[]>(Array.isArray, c.json!.links[i], "links"),
+      attributes: expect<Record<string, unknown>>(isObject, json.attributes![i], "attributes"),
+      events: expect<SpanEvent[]>(Array.isArray, json.events![i], "events"),
+      links: expect<SpanLink[]>(Array.isArray, json.links![i], "links"),
       resourceId: c.resourceId[i]!,
       scopeId: c.hasScope[i] ? c.scopeId[i]! : null,
       flags: c.flags[i]!,

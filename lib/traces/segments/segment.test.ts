@@ -188,6 +188,20 @@ describe("segment codec", () => {
     );
   });
 
+  it("decodes only the JSON columns asked for, with the values the whole decode gives", () => {
+    fc.assert(
+      fc.property(trace, (t) => {
+        const bytes = encodeSegment(t);
+        const c = decodeColumns(bytes, { json: ["events", "links"] });
+        expect(Object.keys(c.json!).sort()).toEqual(["events", "links"]);
+        const whole = decodeSegment(bytes).spans;
+        expect(c.json!.events).toEqual(whole.map((s) => s.events));
+        expect(c.json!.links).toEqual(whole.map((s) => s.links));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("gives back an empty trace", () => {
     const empty = { tenantId: "acme", traceId: demoTrace.traceId, spans: [] };
     expect(decodeSegment(encodeSegment(empty))).toEqual(empty);

@@ -2,8 +2,8 @@ import "server-only";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
 import { checkedTraceIdUuid } from "@/db/span-codec/ids";
 import { SegmentError } from "@/lib/traces/segments/bytes";
-import { decodeSegment } from "@/lib/traces/segments/decode";
-import type { SegmentSpan } from "@/lib/traces/segments/format";
+import { decodeColumns, decodeSegment, type SegmentColumns } from "@/lib/traces/segments/decode";
+import type { JsonColumn, SegmentSpan } from "@/lib/traces/segments/format";
 import { spanKey, spanRecord, SPAN_RECORD_COLUMNS } from "./columns";
 
 /**
@@ -19,12 +19,15 @@ export interface TraceBounds {
   end: string;
 }
 
+/** A trace's rows as a source: what every reader reads first. */
+export type RowsSource = { sealed: false; sql: PendingQuery<Row[]> };
+
 /**
  * Some of a trace's spans: its rows, as SQL, or one sealed segment's, decoded. Either gives a
  * SQL row source with the columns of `spans` for a reader's `FROM ${sourceSql(source)} s`.
  */
 export type SpanSource =
-  | { sealed: false; sql: PendingQuery<Row[]> }
+  | RowsSource
   | {
       sealed: true;
       /** The segment's spans, as readers that build their answer in Node take them. */
@@ -96,13 +99,19 @@ export function segmentRecordset(tx: TransactionSql, tenantId: string, traceUuid
 }
 
 /**
- * The trace's spans as row sources: its rows first, then each segment, one decoded at a time
- * (a segment holds at most MAX_SEGMENT_SPANS), without the spans a row shadows: a span sent
- * again after sealing is a row, and the row wins. Segments never overlap each other (the
- * sealer rewrites an older one a later seal shadows), so only the rows' keys are kept, and only
- * when the trace has segments: for an unsealed trace this is the one query it always was.
+ * The trace's rows, then each of its segments decoded by `decode` and made a source by
+ * `source` with the keys of the spans a row shadows (a span sent again after sealing is a row,
+ * and the row wins), one segment at a time (a segment holds at most MAX_SEGMENT_SPANS).
+ * Segments never overlap each other (the sealer rewrites an older one a later seal shadows),
+ * so only the rows' keys are kept, and only when the trace has segments: for an unsealed trace
+ * this is the one query it always was. `source` returns null for a segment left with no spans.
  */
-export async function* traceSpanSources(tx: TransactionSql, header: TraceBounds): AsyncGenerator<SpanSource> {
+async function* rowsThenSegments<D extends { tenantId: string; traceId: string }, S>(
+  tx: TransactionSql,
+  header: TraceBounds,
+  decode: (segment: Uint8Array) => D,
+  source: (segment: { decoded: D; bytes: Uint8Array; shadowed: ReadonlySet<string>; traceUuid: string }) => S | null,
+): AsyncGenerator<RowsSource | S> {
   const segments = await tx<{ seq: number }[]>`SELECT g.seq FROM span_segments g WHERE ${segmentWhere(tx, header)} ORDER BY g.seq`;
   yield { sql: tx`(SELECT * FROM spans s WHERE ${spanWhere(tx, header)})`, sealed: false };
   if (segments.length === 0) return;
@@ -114,12 +123,53 @@ export async function* traceSpanSources(tx: TransactionSql, header: TraceBounds)
     const [row] = await tx<{ segment: Uint8Array }[]>`SELECT g.segment FROM span_segments g WHERE ${segmentWhere(tx, header)} AND g.seq = ${seq}`;
     // Purged since the list was read: each statement sees what is committed when it starts.
     if (!row) continue;
-    const decoded = decodeSegment(row.segment);
+    const decoded = decode(row.segment);
     // The segment names its trace: one stored under another would show that trace's spans here.
     if (decoded.tenantId !== header.tenantId || decoded.traceId !== traceUuid) {
       throw new SegmentError(`Segment ${seq} of trace ${header.traceId} holds another trace's spans.`);
     }
-    const spans = shadowed.size === 0 ? decoded.spans : decoded.spans.filter((s) => !shadowed.has(spanKey(s.spanId, s.startUs)));
-    if (spans.length > 0) yield { sealed: true, spans, tenantId: header.tenantId, traceUuid };
+    const made = source({ decoded, bytes: row.segment, shadowed, traceUuid });
+    if (made !== null) yield made;
   }
+}
+
+/** The trace's spans as row sources: its rows first, then each segment's spans no row shadows (rowsThenSegments). */
+export function traceSpanSources(tx: TransactionSql, header: TraceBounds): AsyncGenerator<SpanSource> {
+  return rowsThenSegments(tx, header, decodeSegment, ({ decoded, shadowed, traceUuid }) => {
+    const spans = shadowed.size === 0 ? decoded.spans : decoded.spans.filter((s) => !shadowed.has(spanKey(s.spanId, s.startUs)));
+    return spans.length > 0 ? { sealed: true, spans, tenantId: header.tenantId, traceUuid } : null;
+  });
+}
+
+/**
+ * A sealed segment as columns (decodeColumns with the events and links, without the
+ * attributes), for a reader that builds its answer from arrays: the binary span stream.
+ */
+export interface SegmentColumnsSource {
+  sealed: true;
+  columns: SegmentColumns & { json: Pick<Record<JsonColumn, unknown[]>, "events" | "links"> };
+  /** The rows of `columns` no row of `spans` shadows, in order; null when none is shadowed. */
+  kept: Uint32Array | null;
+  /** The same spans decoded whole as a SpanSource, for what only a reader's SQL spells. */
+  spans: () => SpanSource & { sealed: true };
+}
+
+/** The trace's spans as traceSpanSources gives them, its segments as columns: its rows first, then each segment's spans no row shadows. */
+export function traceSpanColumnSources(tx: TransactionSql, header: TraceBounds): AsyncGenerator<RowsSource | SegmentColumnsSource> {
+  // Events and links are what the stream carries of the JSON; the attributes are most of its decoding.
+  const decode = (segment: Uint8Array) => decodeColumns(segment, { json: ["events", "links"] }) as SegmentColumnsSource["columns"];
+  return rowsThenSegments(tx, header, decode, ({ decoded: columns, bytes, shadowed, traceUuid }) => {
+    let kept: Uint32Array | null = null;
+    if (shadowed.size > 0) {
+      const rows: number[] = [];
+      for (let i = 0; i < columns.count; i++) if (!shadowed.has(spanKey(columns.spanId[i]!, columns.startUs[i]!))) rows.push(i);
+      if (rows.length < columns.count) kept = Uint32Array.from(rows);
+    }
+    if ((kept ? kept.length : columns.count) === 0) return null;
+    const spans = () => {
+      const all = decodeSegment(bytes).spans;
+      return { sealed: true as const, spans: kept ? Array.from(kept, (i) => all[i]!) : all, tenantId: header.tenantId, traceUuid };
+    };
+    return { sealed: true, columns, kept, spans };
+  });
 }

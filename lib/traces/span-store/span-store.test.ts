@@ -7,11 +7,12 @@ import { SegmentError } from "@/lib/traces/segments/bytes";
 import { makeQuiet } from "@/lib/traces/testing/sealed-twin";
 import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
 import { writeOtlpExport } from "@/lib/traces/trace/otlp-export";
-import { spanChunkLines } from "@/lib/traces/trace/spans-stream";
+import { spanChunkLines, spanStreamBytes } from "@/lib/traces/trace/spans-stream";
 import { findInTrace } from "@/lib/traces/trace/trace-find";
 import { findTraceHeader } from "@/lib/traces/trace/trace-header";
 import { lineageHref } from "@/lib/traces/trace/trace-lineage-link";
 import { readSpanDetail } from "@/lib/traces/trace/trace-span";
+import { SpanStreamDecoder } from "@/lib/waterfall/span-binary-decoder";
 import { SPAN_COLUMN_NAMES } from "./columns";
 import { SEAL_LOCK_KEY, sealTraces, type SealOptions } from "./seal";
 
@@ -55,6 +56,16 @@ async function view(scope: TenantScope, traceId: string) {
     const tuples: string[] = [];
     for await (const line of spanChunkLines(tx, header, 100)) for (const tuple of JSON.parse(line) as unknown[]) tuples.push(JSON.stringify(tuple));
     tuples.sort();
+    // The binary stream as the waterfall decodes it, span by span (sealed segments go to frames from their columns).
+    const frames: string[] = [];
+    const decoder = new SpanStreamDecoder((b) =>
+      b.ids.forEach((id, i) =>
+        frames.push(JSON.stringify([id, b.parents[i], b.startUs[i], b.durationNs[i], b.strings[b.service[i]!], b.strings[b.name[i]!], b.kind[i], b.status[i], b.events.get(i) ?? null, b.links.get(i) ?? null])),
+      ),
+    );
+    for await (const bytes of spanStreamBytes(tx, header, 100)) decoder.push(bytes);
+    decoder.end();
+    frames.sort();
     const ids = tuples.map((j) => (JSON.parse(j) as string[])[0]!);
     // The root, a job, an error, an evented span and a few more, by position in the sorted ids.
     const sample = [...new Set([header.rootSpanId!, ...ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 6)) === 0)])];
@@ -73,7 +84,7 @@ async function view(scope: TenantScope, traceId: string) {
       .flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => JSON.stringify({ resource: rs.resource, scope: ss.scope, span }))))
       .sort();
     const lineage = (await lineageHref(tx, header))?.replace(/tenant=[a-z]+/, "tenant=_") ?? null;
-    return { tuples, details, finds, otlp, lineage };
+    return { tuples, frames, details, finds, otlp, lineage };
   });
 }
 
@@ -82,6 +93,7 @@ async function expectSameAsRows(traceId: string) {
   const rows = await view(TWIN, traceId);
   expect(rows).not.toBeNull();
   expect(sealed!.tuples.length).toBe(rows!.tuples.length);
+  expect(sealed!.frames.length).toBe(rows!.tuples.length);
   expect(sealed).toEqual(rows);
 }
 

@@ -1,5 +1,6 @@
 import { bigintToSpanId } from "@/db/span-codec/ids";
 import type { SegmentSpan } from "@/lib/traces/segments/format";
+import type { SegmentColumnsSource } from "@/lib/traces/span-store/read";
 import { SpanFrameWriter } from "./span-frame-writer";
 import type { TraceHeader } from "./trace-header";
 
@@ -14,23 +15,25 @@ interface WireExtras {
 }
 
 /**
- * A sealed span's events and links as the span stream carries them, computed here instead of
- * in Postgres (which would first have to parse the segment's spans as JSON). Null when the
- * span holds what only that SQL spells exactly (an event time that is not an integer, a link
- * whose ids are not strings): the caller then asks Postgres.
+ * A sealed span's events and links (its JSON columns' values) as the span stream carries them,
+ * computed here instead of in Postgres (which would first have to parse the segment's spans as
+ * JSON). Null when the span holds what only that SQL spells exactly (an event time that is not
+ * an integer, a link whose ids are not strings) or what is not an array: the caller then asks
+ * Postgres, through the whole decode, which refuses a damaged segment.
  */
-function wireExtras(s: SegmentSpan, header: TraceHeader, startNs: bigint): WireExtras | null {
+function wireExtras(spanEvents: unknown, spanLinks: unknown, header: TraceHeader, startNs: bigint): WireExtras | null {
+  if (!Array.isArray(spanEvents) || !Array.isArray(spanLinks)) return null;
   let events: bigint[] | null = null;
-  if (s.events.length > 0) {
+  if (spanEvents.length > 0) {
     events = [];
-    for (const e of s.events as unknown[]) {
+    for (const e of spanEvents as unknown[]) {
       const time = e !== null && typeof e === "object" && !Array.isArray(e) ? (e as { timeUnixNano?: unknown }).timeUnixNano : undefined;
       if (typeof time !== "string" || !INTEGER.test(time)) return null;
       events.push(BigInt(time) - startNs);
     }
   }
   const links: string[] = [];
-  for (const l of s.links as unknown[]) {
+  for (const l of spanLinks as unknown[]) {
     if (l === null || typeof l !== "object" || Array.isArray(l)) return null;
     const { traceId, spanId } = l as { traceId?: unknown; spanId?: unknown };
     if (typeof traceId !== "string" || typeof spanId !== "string") return null;
@@ -50,45 +53,46 @@ function spanTuple(s: SegmentSpan, extras: WireExtras, startUs: bigint): string 
   );
 }
 
-/** A sealed segment's spans in chunks of `chunkSpans`, each chunk made by `line`; null if one needs Postgres (wireExtras). */
-function sealedChunks<T>(
-  spans: readonly SegmentSpan[],
-  header: TraceHeader,
-  chunkSpans: number,
-  chunk: (spans: readonly SegmentSpan[], extras: WireExtras[]) => T,
-): T[] | null {
-  const startNs = BigInt(header.startUs) * 1000n;
-  const chunks: T[] = [];
-  for (let i = 0; i < spans.length; i += chunkSpans) {
-    const part = spans.slice(i, i + chunkSpans);
-    const extras: WireExtras[] = [];
-    for (const s of part) {
-      const e = wireExtras(s, header, startNs);
-      if (e === null) return null;
-      extras.push(e);
-    }
-    chunks.push(chunk(part, extras));
-  }
-  return chunks;
-}
-
-/** A sealed segment's spans as lines of the NDJSON span stream, `chunkSpans` a line; null if one needs Postgres. */
+/** A sealed segment's spans as lines of the NDJSON span stream, `chunkSpans` a line; null if one needs Postgres (wireExtras). */
 export function sealedSpanLines(spans: readonly SegmentSpan[], header: TraceHeader, chunkSpans: number): string[] | null {
   const startUs = BigInt(header.startUs);
-  return sealedChunks(spans, header, chunkSpans, (part, extras) => `[${part.map((s, k) => spanTuple(s, extras[k]!, startUs)).join(",")}]\n`);
+  const startNs = startUs * 1000n;
+  const lines: string[] = [];
+  for (let i = 0; i < spans.length; i += chunkSpans) {
+    const tuples: string[] = [];
+    for (const s of spans.slice(i, i + chunkSpans)) {
+      const extras = wireExtras(s.events, s.links, header, startNs);
+      if (extras === null) return null;
+      tuples.push(spanTuple(s, extras, startUs));
+    }
+    lines.push(`[${tuples.join(",")}]\n`);
+  }
+  return lines;
 }
 
-/** A sealed segment's spans as frames of the binary span stream, `chunkSpans` a frame; null if one needs Postgres. */
-export function sealedSpanFrames(spans: readonly SegmentSpan[], header: TraceHeader, chunkSpans: number): Uint8Array[] | null {
+/**
+ * A sealed segment's spans (its columns, less those a row shadows) as frames of the binary
+ * span stream, `chunkSpans` a frame; null if one needs Postgres (wireExtras). Straight from
+ * the columns: no object per span, and the attributes never decoded.
+ */
+export function sealedSpanFrames(source: SegmentColumnsSource, header: TraceHeader, chunkSpans: number): Uint8Array[] | null {
+  const { columns: c, kept } = source;
   const startUs = BigInt(header.startUs);
-  return sealedChunks(spans, header, chunkSpans, (part, extras) => {
-    const frame = new SpanFrameWriter(part.length);
-    part.forEach((s, k) => {
-      const i = frame.span(s.spanId, s.parentSpanId, Number(s.startUs - startUs), Number(s.durationNs), s.service, s.name, s.kind, s.statusCode);
-      const { events, links } = extras[k]!;
-      if (events) frame.events(i, events.map(Number));
-      if (links) frame.links(i, links);
-    });
-    return frame.finish();
-  });
+  const startNs = startUs * 1000n;
+  const count = kept ? kept.length : c.count;
+  const frames: Uint8Array[] = [];
+  for (let from = 0; from < count; from += chunkSpans) {
+    const frame = new SpanFrameWriter(Math.min(chunkSpans, count - from));
+    for (let k = from; k < from + frame.capacity; k++) {
+      const r = kept ? kept[k]! : k;
+      const extras = wireExtras(c.json.events[r], c.json.links[r], header, startNs);
+      if (extras === null) return null;
+      const parent = c.hasParent[r] ? c.parentSpanId[r]! : null;
+      const i = frame.span(c.spanId[r]!, parent, Number(c.startUs[r]! - startUs), Number(c.durationNs[r]!), c.strings[c.service[r]!]!, c.strings[c.name[r]!]!, c.kind[r]!, c.statusCode[r]!);
+      if (extras.events) frame.events(i, extras.events.map(Number));
+      if (extras.links) frame.links(i, extras.links);
+    }
+    frames.push(frame.finish());
+  }
+  return frames;
 }

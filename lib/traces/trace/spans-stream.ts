@@ -3,7 +3,7 @@ import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import { SPANS_BINARY_CONTENT_TYPE } from "./span-binary-format";
 import type { TraceHeader } from "./trace-header";
-import { sourceSql, traceSpanSources, type SpanSource } from "@/lib/traces/span-store/read";
+import { sourceSql, traceSpanColumnSources, traceSpanSources, type SpanSource } from "@/lib/traces/span-store/read";
 import { SpanFrameWriter, streamEnd, streamPreamble } from "./span-frame-writer";
 import { sealedSpanFrames, sealedSpanLines } from "./span-tuples";
 import { transactionStream } from "./transaction-stream";
@@ -94,14 +94,15 @@ async function* sqlFrames(tx: TransactionSql, header: TraceHeader, source: SpanS
 
 /**
  * The same spans as spanChunkLines in the binary form, one frame per chunk (without the
- * stream's preamble and end mark). A sealed segment goes from its decoded spans to frames in
- * Node; rows go through one cursor whose columns the frames take as they are.
+ * stream's preamble and end mark). A sealed segment goes from its columns to frames in Node
+ * (its attributes never decoded), or through Postgres when it holds what only the SQL spells;
+ * rows go through one cursor whose columns the frames take as they are.
  */
 export async function* spanFrames(tx: TransactionSql, header: TraceHeader, chunkSpans = CHUNK_SPANS): AsyncGenerator<Uint8Array> {
-  for await (const source of traceSpanSources(tx, header)) {
-    const sealed = source.sealed ? sealedSpanFrames(source.spans, header, chunkSpans) : null;
+  for await (const source of traceSpanColumnSources(tx, header)) {
+    const sealed = source.sealed ? sealedSpanFrames(source, header, chunkSpans) : null;
     if (sealed) yield* sealed;
-    else yield* sqlFrames(tx, header, source, chunkSpans);
+    else yield* sqlFrames(tx, header, source.sealed ? source.spans() : source, chunkSpans);
   }
 }
 
