@@ -2,7 +2,7 @@ import "server-only";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { SegmentSpan } from "@/lib/traces/segments/format";
 import { withinRetention } from "@/lib/traces/retention-filter";
-import { hasSegments, rowOf, withSealedSpans, type WantedTrace } from "./sealed-source";
+import { rowOf, withSealedSpans, type WantedTrace } from "./sealed-source";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
 import { hexIds, roundUpMs } from "./trace-link";
 
@@ -153,7 +153,7 @@ export async function retryLoops(tx: TransactionSql, tenants: TenantFilter, wind
     )
     SELECT g.tenant_id, t.trace_id::text AS trace_id, g.is_job, g.job_id, g.parent_span_id, g.name, g.service, g.attempts,
            g.outcome, g.last_span_id, g.last_at, t.start_time AS trace_start, t.end_time AS trace_end,
-           t.root_service, t.root_name, t.request_id, ${hasSegments(tx)} AS sealed
+           t.root_service, t.root_name, t.request_id, t.sealed
     FROM g
     JOIN traces t ON t.tenant_id = g.tenant_id AND t.trace_id = g.trace_id
     JOIN tenants n ON n.id = t.tenant_id

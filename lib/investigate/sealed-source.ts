@@ -18,7 +18,7 @@ export interface WantedTrace {
   trace_id: string;
   from: Date;
   to: Date;
-  /** It has segments (hasSegments). */
+  /** It has segments: its summary's `sealed`, set by the sealer in the seal's transaction (migration 0031). */
   sealed: boolean;
 }
 
@@ -26,15 +26,6 @@ export interface WantedTrace {
 export function rowOf(tx: TransactionSql, alias: string) {
   const r = tx(alias);
   return tx`SELECT 1 FROM spans x WHERE x.tenant_id = ${r}.tenant_id AND x.trace_id = ${r}.trace_id AND x.span_id = ${r}.span_id AND x.start_time = ${r}.start_time`;
-}
-
-/**
- * Whether the trace `t` (a `traces` row) has segments, as a column of a view's window query:
- * only those traces need more than their rows, and asking there costs no round trip.
- */
-export function hasSegments(tx: TransactionSql) {
-  return tx`EXISTS (SELECT 1 FROM span_segments x WHERE x.tenant_id = t.tenant_id AND x.trace_id = t.trace_id
-                    AND x.start_time >= t.start_time AND x.start_time <= t.end_time)`;
 }
 
 /** What a view reads of a trace's sealed spans. */

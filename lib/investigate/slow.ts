@@ -3,7 +3,7 @@ import type { PendingQuery, Row, TransactionSql } from "postgres";
 import { criticalPath, type TimedSpan } from "@/lib/traces/trace/critical-path";
 import { withinRetention } from "@/lib/traces/retention-filter";
 import type { SlowRank } from "./investigate-params";
-import { firstSpans, hasSegments, withSealedSpans, type WantedTrace } from "./sealed-source";
+import { firstSpans, withSealedSpans, type WantedTrace } from "./sealed-source";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
 import { hexIds, roundUpMs } from "./trace-link";
 
@@ -93,14 +93,13 @@ function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, r
     return tx<TraceRow[]>`
       WITH w AS MATERIALIZED (
         SELECT t.tenant_id, t.trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name, t.start_time, t.end_time,
-               t.duration_ns, t.span_count, t.has_error, t.is_slow, t.is_security
+               t.duration_ns, t.span_count, t.has_error, t.is_slow, t.is_security, t.sealed
         FROM traces t
         WHERE t.is_slow AND t.root_span_id IS NOT NULL AND t.start_time >= ${window.from} AND t.start_time < ${window.to}
           AND ${tenantCondition(tx, "t.tenant_id", tenants)}
       )
       SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name,
-             t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count,
-             ${hasSegments(tx)} AS sealed
+             t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count, t.sealed
       FROM w t
       JOIN tenants n ON n.id = t.tenant_id
       ${rootSpan(tx)}
@@ -111,7 +110,7 @@ function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, r
   return tx<TraceRow[]>`
     WITH top AS MATERIALIZED (
       SELECT t.tenant_id, t.trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name, t.start_time, t.end_time,
-             t.duration_ns, t.span_count
+             t.duration_ns, t.span_count, t.sealed
       FROM traces t JOIN tenants n ON n.id = t.tenant_id
       WHERE t.start_time >= ${window.from} AND t.start_time < ${window.to}
         AND ${tenantCondition(tx, "t.tenant_id", tenants)} AND ${withinRetention(tx)}
@@ -120,8 +119,7 @@ function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, r
       LIMIT ${limit}
     )
     SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name,
-           t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count,
-             ${hasSegments(tx)} AS sealed
+           t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count, t.sealed
     FROM top t
     ${rootSpan(tx)}
     ORDER BY t.duration_ns DESC, t.tenant_id DESC, t.trace_id DESC`;
