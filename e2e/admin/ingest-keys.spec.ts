@@ -17,8 +17,7 @@ function oneSpan(tenant: string) {
 
 test("an admin creates an ingest key that is shown once and works, then revokes it", async ({ page, request }) => {
   const name = `e2e key ${randomBytes(3).toString("hex")}`;
-  await signIn(page, demoLogin("admin"));
-  await page.goto("/admin/ingest-keys");
+  await signIn(page, demoLogin("admin"), "/admin/ingest-keys");
   const form = page.getByRole("form", { name: "Create ingest key" });
   await form.getByLabel("Key name").fill(name);
   await form.getByLabel("Tenant").selectOption("globex");

@@ -8,8 +8,7 @@ test("the tenants page counts redactions per tenant and rule, without the values
   const mark = randomBytes(4).toString("hex");
   const leaks = { email: `leaky-${mark}@example.com`, password: `Pw-${mark}!`, field: `Hunter2-${mark}` };
 
-  await signIn(page, demoLogin("admin"));
-  await page.goto("/admin/ingest-keys");
+  await signIn(page, demoLogin("admin"), "/admin/ingest-keys");
   const form = page.getByRole("form", { name: "Create ingest key" });
   await form.getByLabel("Key name").fill(`redaction e2e ${mark}`);
   await form.getByLabel("Tenant").selectOption("initech");

@@ -14,8 +14,7 @@ test("an admin creates a tenant viewer who sees only their tenant; a scope chang
   const email = `viewer-${randomBytes(4).toString("hex")}@demo.test`;
   const password = "viewer-password-123";
 
-  await signIn(page, demoLogin("admin"));
-  await page.goto("/admin");
+  await signIn(page, demoLogin("admin"), "/admin");
   await page.getByRole("link", { name: /^Users/ }).click();
   await expect(page).toHaveURL(/\/admin\/users$/);
 
@@ -73,8 +72,7 @@ test("an admin creates a tenant viewer who sees only their tenant; a scope chang
 });
 
 test("bad input is refused with a message and creates nothing", async ({ page }) => {
-  await signIn(page, demoLogin("admin"));
-  await page.goto("/admin/users");
+  await signIn(page, demoLogin("admin"), "/admin/users");
   const form = page.getByRole("form", { name: "Create user" });
   await form.getByLabel("E-mail").fill("nobody-scoped@demo.test");
   await form.getByLabel("Name").fill("No Scope");
@@ -87,16 +85,14 @@ test("bad input is refused with a message and creates nothing", async ({ page })
 
 test("an admin's own row offers no way to demote or disable themselves", async ({ page }) => {
   const admin = demoLogin("admin");
-  await signIn(page, admin);
-  await page.goto("/admin/users");
+  await signIn(page, admin, "/admin/users");
   const own = page.locator(`tr[data-email="${admin.email}"]`);
   await expect(own).toContainText("You cannot demote or disable yourself.");
   await expect(own.getByRole("button")).toHaveCount(0);
 });
 
 test("the admin index links every admin section; other roles get HTTP 403", async ({ page }) => {
-  await signIn(page, demoLogin("admin"));
-  await page.goto("/admin");
+  await signIn(page, demoLogin("admin"), "/admin");
   for (const name of ["Users", "Ingest keys", "Retention", "Tenants"]) {
     await expect(page.getByRole("link", { name: new RegExp(`^${name}`) })).toBeVisible();
   }

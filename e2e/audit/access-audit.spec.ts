@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demoLogin, signIn } from "../fixtures/demo";
+import { demoLogin, signInWithForm } from "../fixtures/demo";
 import { e2eDatabase } from "../fixtures/db";
 
 test("viewing traces, a denied section and signing in each write one audit row", async ({ page }) => {
@@ -7,7 +7,7 @@ test("viewing traces, a denied section and signing in each write one audit row",
   const viewer = demoLogin("tenant_viewer");
   const [{ before }] = (await sql`SELECT coalesce(max(seq), 0)::int AS before FROM audit_log`) as unknown as [{ before: number }];
 
-  await signIn(page, viewer);
+  await signInWithForm(page, viewer);
   await expect(page.getByTestId("trace-results")).toBeVisible();
   await page.goto("/admin");
   await expect(page.getByRole("heading", { name: "No access" })).toBeVisible();

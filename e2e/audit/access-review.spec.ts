@@ -39,8 +39,7 @@ test("the CSV export holds the filtered rows and is itself audited; the chain ch
   const auditor = demoLogin("auditor");
   const viewer = demoLogin("tenant_viewer");
   const tenant = viewer.tenants[0]!;
-  await signIn(page, auditor);
-  await page.goto(`/audit?tenant=${tenant}&data=trace`);
+  await signIn(page, auditor, `/audit?tenant=${tenant}&data=trace`);
   await expect(page.getByTestId("audit-rows")).toBeVisible();
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
@@ -75,8 +74,7 @@ test("an auditor marks one user kept and revokes a tenant viewer, who is disable
   const revokedPage = await signedIn(browser, revoked);
 
   const auditor = demoLogin("auditor");
-  await signIn(page, auditor);
-  await page.goto("/audit");
+  await signIn(page, auditor, "/audit");
   await expect(page.locator(`tr[data-subject="${auditor.email}"]`)).toContainText("Another reviewer must review you.");
 
   const keptRow = page.locator(`tr[data-subject="${kept.email}"]`);
@@ -116,8 +114,7 @@ test("an auditor's revoke of an investigator waits until an admin confirms it", 
   const subject = { email: `pending-${suffix}@demo.test`, password: `pw-${suffix}-pending`, role: "investigator" as const };
   await createUser(sql, subject);
 
-  await signIn(page, demoLogin("auditor"));
-  await page.goto("/audit");
+  await signIn(page, demoLogin("auditor"), "/audit");
   const row = page.locator(`tr[data-subject="${subject.email}"]`);
   await row.getByLabel("Decision").selectOption("revoke");
   await row.getByRole("button", { name: "Mark reviewed" }).click();
@@ -139,8 +136,7 @@ test("an auditor's revoke of an investigator waits until an admin confirms it", 
 test("a tenant viewer gets no access to the audit log, its export or its checks", async ({ page }) => {
   const sql = e2eDatabase();
   const viewer = demoLogin("tenant_viewer");
-  await signIn(page, viewer);
-  await page.goto("/audit");
+  await signIn(page, viewer, "/audit");
   await expect(page.getByRole("heading", { name: "No access" })).toBeVisible();
   await expect(page.getByTestId("audit-rows")).toHaveCount(0);
   const exported = await page.request.get("/api/audit/export?range=7d");

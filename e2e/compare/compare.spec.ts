@@ -90,8 +90,7 @@ test("search → tick two → compare: one aligned tree, and the span that diffe
 
 test("trace page → compare with a typical trace: which one was picked and why, then the difference", async ({ page }) => {
   const op = await busyOperation();
-  await signIn(page, demoLogin("investigator"));
-  await page.goto(`/traces/${op.slowest}?tenant=${encodeURIComponent(op.tenant)}`);
+  await signIn(page, demoLogin("investigator"), `/traces/${op.slowest}?tenant=${encodeURIComponent(op.tenant)}`);
   await page.getByTestId("compare-typical").click();
 
   await page.waitForURL((url) => url.pathname === "/traces/compare" && url.searchParams.get("a") === "typical");
@@ -111,8 +110,7 @@ test("trace page → compare with a typical trace: which one was picked and why,
 
 test("a bad or missing trace is listed, and another tenant's trace is not found", async ({ page }) => {
   const viewer = demoLogin("tenant_viewer");
-  await signIn(page, viewer);
-  await page.goto("/traces/compare?a=nope");
+  await signIn(page, viewer, "/traces/compare?a=nope");
   const invalid = page.getByTestId("invalid-params");
   await expect(invalid).toContainText("b: missing");
   await expect(invalid).toContainText("a: not a trace id");

@@ -23,8 +23,7 @@ test.describe("/investigate answers the ADR-012 questions", () => {
     await sql.end();
     expect(job, "the demo data has jobs started by requests").toBeDefined();
 
-    await signIn(page, demoLogin("investigator"));
-    await page.goto("/investigate?view=lineage&range=7d");
+    await signIn(page, demoLogin("investigator"), "/investigate?view=lineage&range=7d");
     await page.getByRole("textbox", { name: "Job, event or request id" }).fill(job!.job_id);
     await page.getByRole("button", { name: "Find" }).click();
     await expect(page).toHaveURL(new RegExp(`id=${job!.job_id}`));
@@ -49,8 +48,7 @@ test.describe("/investigate answers the ADR-012 questions", () => {
     await sql.end();
     expect(error).toBeDefined();
 
-    await signIn(page, demoLogin("admin"));
-    await page.goto("/investigate?range=7d");
+    await signIn(page, demoLogin("admin"), "/investigate?range=7d");
     await page.getByRole("textbox", { name: "Error contains" }).fill(error!.type);
     await page.getByRole("button", { name: "Apply" }).click();
     const section = page.getByRole("region", { name: `Errors of tenant ${error!.tenant_id}` });
@@ -65,8 +63,7 @@ test.describe("/investigate answers the ADR-012 questions", () => {
     await sql.end();
     expect(slow.length, "the demo data has slow requests").toBeGreaterThan(0);
 
-    await signIn(page, demoLogin("investigator"));
-    await page.goto("/investigate?range=7d");
+    await signIn(page, demoLogin("investigator"), "/investigate?range=7d");
     await page.getByRole("link", { name: "Slow requests" }).click();
     await expect(page).toHaveURL(/view=slow/);
     const first = page.getByTestId("slow-request").first();
@@ -80,8 +77,7 @@ test.describe("/investigate answers the ADR-012 questions", () => {
   });
 
   test("to a trace with a retry loop", async ({ page }) => {
-    await signIn(page, demoLogin("investigator"));
-    await page.goto("/investigate?view=retries&range=7d");
+    await signIn(page, demoLogin("investigator"), "/investigate?view=retries&range=7d");
     await page.getByRole("spinbutton", { name: /Ran more than/ }).fill("1");
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(/n=1/);
@@ -99,8 +95,7 @@ test.describe("/investigate answers the ADR-012 questions", () => {
       SELECT attributes->>'job.id' AS job_id FROM spans WHERE attributes ? 'job.id' AND NOT tenant_id = ANY(${viewer.tenants}) LIMIT 1`;
     const [{ before }] = (await sql`SELECT coalesce(max(seq), 0)::int AS before FROM audit_log`) as unknown as [{ before: number }];
 
-    await signIn(page, viewer);
-    await page.goto(`/investigate?view=lineage&range=7d&id=${other!.job_id}`);
+    await signIn(page, viewer, `/investigate?view=lineage&range=7d&id=${other!.job_id}`);
     await expect(page.getByText(`Not found: no job, event or request with id ${other!.job_id}`)).toBeVisible();
     await page.goto("/investigate?range=7d");
     const tenants = await page.locator("section[data-tenant]").evaluateAll((els) => els.map((e) => e.getAttribute("data-tenant")));

@@ -11,8 +11,7 @@ async function slowTraceIds(page: Page): Promise<string[]> {
 }
 
 test("Slow requests ranked by end-to-end latency agree with a search sorted by duration", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/investigate?view=slow&range=7d");
+  await signIn(page, demoLogin("investigator"), "/investigate?view=slow&range=7d");
   const byRequest = await slowTraceIds(page);
 
   await page.getByLabel("Rank by").selectOption("end-to-end");
@@ -44,8 +43,7 @@ test("Slow requests ranked by end-to-end latency agree with a search sorted by d
 });
 
 test("a request whose end-to-end path is mostly a wait in a queue says so first, not its busiest service", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/investigate?view=slow&range=7d&rank=end-to-end");
+  await signIn(page, demoLogin("investigator"), "/investigate?view=slow&range=7d&rank=end-to-end");
   const waiting = page.getByTestId("slow-request").filter({ visible: true }).filter({ has: page.getByTestId("dominant-queue-wait") });
   await expect(waiting.first()).toBeVisible();
   // The share is of the whole path: a wait that dominates is over half of it.

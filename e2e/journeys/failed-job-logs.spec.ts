@@ -35,8 +35,7 @@ const selectedRow = (page: import("@playwright/test").Page) => page.locator('[ro
 // the job, and back.
 test("from a failed job's log line to its span, the request that enqueued it, and back", async ({ page }) => {
   const job = await failedJob();
-  await signIn(page, demoLogin("investigator"));
-  await page.goto(`/traces/${job.traceId}?tenant=${job.tenant}`);
+  await signIn(page, demoLogin("investigator"), `/traces/${job.traceId}?tenant=${job.tenant}`);
   await expect(page.getByRole("treeitem").first()).toBeVisible();
 
   // The trace's logs, narrowed to the failure's level: the job's line is there, linked to its span.

@@ -5,8 +5,7 @@ import { demoLogin, signIn } from "../fixtures/demo";
 // The latency issue's journey: from a point on the percentile chart to a slow trace's waterfall
 // in three clicks or fewer (the chart point, then a search result opens the waterfall).
 test("from a latency spike to a slow trace's waterfall in three clicks", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/latency?range=7d");
+  await signIn(page, demoLogin("investigator"), "/latency?range=7d");
   const chart = page.getByTestId("percentile-chart");
   await expect(chart.locator(".recharts-line-curve").first()).toBeVisible();
 

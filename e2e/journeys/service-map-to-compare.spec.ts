@@ -9,8 +9,7 @@ import { demoLogin, signIn } from "../fixtures/demo";
 const SLOW_EDGE = "e-outbox-relay--search-service";
 
 test("service map → the edge whose p95 rose → its traces → the slowest against a typical one → the span that differs", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/services");
+  await signIn(page, demoLogin("investigator"), "/services");
 
   const row = page.locator(`[data-testid="edge-row"][data-edge="${SLOW_EDGE}"]`);
   await expect(row).toContainText("p95 rose");

@@ -44,8 +44,7 @@ async function topValue(panel: Locator) {
 }
 
 test("heatmap selection → the attribute that sets it apart → the search filtered by it", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/latency?range=7d&step=1d");
+  await signIn(page, demoLogin("investigator"), "/latency?range=7d&step=1d");
   const heatmap = page.getByTestId("latency-heatmap");
   const { top, bottom } = await heatmapCorners(heatmap);
   // The pointer only reaches what is on screen; and a drag before hydration selects nothing, so it is tried again.
@@ -81,8 +80,7 @@ test("heatmap selection → the attribute that sets it apart → the search filt
 });
 
 test("the heatmap selects by keyboard too: Space on two cells, and the answer takes the focus", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/latency?range=7d&step=1d");
+  await signIn(page, demoLogin("investigator"), "/latency?range=7d&step=1d");
   const heatmap = page.getByTestId("latency-heatmap");
   const links = heatmap.locator("a[data-step]");
   await links.first().focus();
@@ -98,8 +96,7 @@ test("the heatmap selects by keyboard too: Space on two cells, and the answer ta
 });
 
 test("a region dragged on the search scatter is compared, and its time span can narrow the search", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/traces?range=7d");
+  await signIn(page, demoLogin("investigator"), "/traces?range=7d");
   const scatter = page.getByTestId("duration-scatter").filter({ visible: true });
   await expect(scatter.locator("circle[data-trace-id]").first()).toBeVisible();
   const grid = (await scatter.locator(".recharts-cartesian-grid").boundingBox())!;
@@ -124,8 +121,7 @@ test("a region dragged on the search scatter is compared, and its time span can 
 test("by keyboard, the slowest 5 % of the scatter are compared with the rest", async ({ page }) => {
   // Keyboard steps over a 7-day scatter: 18 s on a loaded machine, near the default 30 s limit.
   test.setTimeout(60_000);
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/traces?range=7d");
+  await signIn(page, demoLogin("investigator"), "/traces?range=7d");
   const button = page.getByTestId("select-slowest").filter({ visible: true });
   await button.focus();
   await page.keyboard.press("Enter");

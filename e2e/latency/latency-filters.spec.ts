@@ -2,8 +2,7 @@ import { expect, test } from "@playwright/test";
 import { demoLogin, signIn } from "../fixtures/demo";
 
 test("the heatmap labels its axes with short durations and times, and keeps every band between fastest and slowest", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/latency?range=7d");
+  await signIn(page, demoLogin("investigator"), "/latency?range=7d");
   const heatmap = page.getByTestId("latency-heatmap");
   const latencyLabels = await heatmap.getByTestId("heatmap-latency-axis").locator("div").allInnerTexts();
   expect(latencyLabels.length).toBeGreaterThan(3);
@@ -21,8 +20,7 @@ test("the heatmap labels its axes with short durations and times, and keeps ever
 });
 
 test("an unknown service stays chosen with a note, and the jobs table follows the service filter", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/latency?range=7d&service=no-such-service");
+  await signIn(page, demoLogin("investigator"), "/latency?range=7d&service=no-such-service");
   const service = page.locator("#latency-service");
   await expect(service).toHaveValue("no-such-service");
   await expect(service.locator("option:checked")).toHaveText("no-such-service (no spans here)");

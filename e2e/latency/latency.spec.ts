@@ -4,8 +4,7 @@ import { demoLogin, signIn } from "../fixtures/demo";
 import { e2eDatabase } from "../fixtures/db";
 
 test("the latency view charts the demo traffic, and a chart point opens the trace search for its window and durations", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/latency?range=7d");
+  await signIn(page, demoLogin("investigator"), "/latency?range=7d");
 
   await expect(page.getByRole("heading", { name: "Latency", exact: true })).toBeVisible();
   await expect(page.getByTestId("latency-summary")).toContainText(/[1-9][\d,]* spans/);
@@ -25,8 +24,7 @@ test("the latency view charts the demo traffic, and a chart point opens the trac
 });
 
 test("a heatmap cell narrows the search to its window and duration band", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/latency?range=7d&step=1d");
+  await signIn(page, demoLogin("investigator"), "/latency?range=7d&step=1d");
   const cell = page.getByTestId("latency-heatmap").getByRole("link").first();
   await cell.click();
   await page.waitForURL(/\/traces\?/);
@@ -40,8 +38,7 @@ test("a tenant viewer picks only their tenants, cannot chart another, and each v
   const sql = e2eDatabase();
   const viewer = demoLogin("tenant_viewer");
   const [{ before }] = (await sql`SELECT coalesce(max(seq), 0)::int AS before FROM audit_log`) as unknown as [{ before: number }];
-  await signIn(page, viewer);
-  await page.goto("/latency?range=7d&service=web-api");
+  await signIn(page, viewer, "/latency?range=7d&service=web-api");
   await page.getByRole("button", { name: /^Tenants:/ }).click();
   const offered = await page.getByRole("group", { name: "Tenants" }).getByRole("checkbox").count();
   expect(offered).toBe(viewer.tenants.length);

@@ -20,8 +20,7 @@ async function chooseTheme(page: Page, theme: "System" | "Light" | "Dark") {
 
 test("the theme toggle overrides the system setting, persists, and is in the page's first byte (no flash)", async ({ page }) => {
   await page.emulateMedia({ colorScheme: "light" });
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/traces");
+  await signIn(page, demoLogin("investigator"), "/traces");
   await expect(page.locator("html")).toHaveAttribute("data-theme", "system");
   expect(await background(page)).toBe(LIGHT_BG);
 
@@ -61,8 +60,7 @@ test.describe("the waterfall without a mouse", () => {
   });
 
   test.beforeEach(async ({ page }) => {
-    await signIn(page, demoLogin("investigator"));
-    await page.goto(`/traces/${trace.traceId}?tenant=${trace.tenant}`);
+    await signIn(page, demoLogin("investigator"), `/traces/${trace.traceId}?tenant=${trace.tenant}`);
     await expect(page.getByTestId("waterfall")).toBeVisible();
   });
 

@@ -63,8 +63,7 @@ test.describe("one time zone setting", () => {
   });
 
   test("the custom range is picked in the chosen zone and stored as the instant it means", async ({ page }) => {
-    await signIn(page, demoLogin("admin"));
-    await page.goto("/traces");
+    await signIn(page, demoLogin("admin"), "/traces");
     await page.getByLabel("Time range").selectOption("custom");
     await expect(page.getByTestId("range-zone")).toHaveText("UTC+05:30");
     await page.getByLabel("From", { exact: true }).fill("2026-05-20T10:00");

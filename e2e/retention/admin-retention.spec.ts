@@ -11,8 +11,7 @@ test("an admin changes a tenant's retention, and the change is audited with old 
   // Longer retention: nothing another test reads disappears.
   const next = before!.retention_days + 1;
 
-  await signIn(page, demoLogin("admin"));
-  await page.goto("/admin/retention");
+  await signIn(page, demoLogin("admin"), "/admin/retention");
   const form = tenantForm(page, "Wonka Industries");
   await form.getByLabel("Standard retention (days)").fill(String(next));
   await form.getByRole("button", { name: "Save" }).click();
@@ -34,8 +33,7 @@ test("an out-of-range retention is refused with a message and changes nothing", 
   const read = async () => (await sql<{ retention_days: number }[]>`SELECT retention_days FROM tenants WHERE id = 'stark'`)[0]!.retention_days;
   const before = await read();
 
-  await signIn(page, demoLogin("admin"));
-  await page.goto("/admin/retention");
+  await signIn(page, demoLogin("admin"), "/admin/retention");
   const form = tenantForm(page, "Stark Industries");
   await form.getByLabel("Standard retention (days)").fill("91");
   await form.getByRole("button", { name: "Save" }).click();
@@ -50,8 +48,7 @@ test("an out-of-range retention is refused with a message and changes nothing", 
 });
 
 test("run now shows the run in the history", async ({ page }) => {
-  await signIn(page, demoLogin("admin"));
-  await page.goto("/admin/retention");
+  await signIn(page, demoLogin("admin"), "/admin/retention");
   await page.getByRole("button", { name: "Run now" }).click();
   await expect(page.getByRole("status")).toContainText("Run completed:", { timeout: 60_000 });
   const runs = page.getByTestId("retention-runs");
@@ -59,8 +56,7 @@ test("run now shows the run in the history", async ({ page }) => {
 });
 
 test("a user who is not an admin sees no access", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/admin/retention");
+  await signIn(page, demoLogin("investigator"), "/admin/retention");
   await expect(page.getByRole("heading", { name: "No access" })).toBeVisible();
   await expect(page.getByTestId("retention-tenants")).toHaveCount(0);
 });

@@ -43,8 +43,7 @@ test.afterAll(async () => {
 });
 
 test("the scatter shows every match with its count, the outlier the first page does not, on every page", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto(`/traces?tenant=${TENANT}&range=1h`);
+  await signIn(page, demoLogin("investigator"), `/traces?tenant=${TENANT}&range=1h`);
   const scatter = page.getByTestId("duration-scatter").filter({ visible: true });
   await expect(page.getByTestId("scatter-count").filter({ visible: true })).toHaveText("All 120 matching traces");
   await expect(scatter.locator("circle[data-trace-id]")).toHaveCount(120);
@@ -75,8 +74,7 @@ test("the scatter shows every match with its count, the outlier the first page d
 test("beyond 5,000 matches the scatter says it is a sample that holds every error and the slowest", async ({ page }) => {
   // 5,200 more, two to three hours ago, one in fifty an error.
   await insert(1001, 6200, "now() - interval '2 hours' - (i - 1000) * interval '1 second'", 50);
-  await signIn(page, demoLogin("investigator"));
-  await page.goto(`/traces?tenant=${TENANT}&range=6h`);
+  await signIn(page, demoLogin("investigator"), `/traces?tenant=${TENANT}&range=6h`);
   await expect(page.getByTestId("scatter-count").filter({ visible: true })).toHaveText(
     "5,000 of 5,320 traces, sampled; all errors and the slowest included",
     { timeout: 20_000 },

@@ -29,8 +29,7 @@ async function erroneousService(): Promise<string> {
 
 test("filtering by service and errors lives in the URL: reload, shared link and back button show the same views", async ({ page, context }) => {
   const service = await erroneousService();
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/traces?range=7d");
+  await signIn(page, demoLogin("investigator"), "/traces?range=7d");
   const unfiltered = await resultLinks(page);
 
   await page.getByLabel("Service").filter({ visible: true }).fill(service);
@@ -86,8 +85,7 @@ test("a lookup by request id finds its trace", async ({ page }) => {
 });
 
 test("bad filters get a clear message on the page and a 400 from the API, never a 500", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto(`/traces?service=${encodeURIComponent("x' OR 1=1 --")}`);
+  await signIn(page, demoLogin("investigator"), `/traces?service=${encodeURIComponent("x' OR 1=1 --")}`);
   await expect(page.getByRole("alert").filter({ hasText: "service: must not contain quotes" })).toBeVisible();
   await page.goto(`/traces?q=${"a".repeat(10_000)}`);
   await expect(page.getByRole("alert").filter({ hasText: "q: must be at most 128 characters" })).toBeVisible();

@@ -8,8 +8,7 @@ import { demoLogin, signIn } from "../fixtures/demo";
 
 test("Share copies the search with the relative range pinned to an absolute one, which opens the same window", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/traces?range=6h&service=web-api&status=error");
+  await signIn(page, demoLogin("investigator"), "/traces?range=6h&service=web-api&status=error");
   const clicked = Date.now();
   await page.getByRole("button", { name: "Share" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Link copied" })).toBeVisible();
@@ -43,8 +42,7 @@ test("saved queries: save, apply and delete; another user never sees them; a for
   await createUser(sql, ann);
   await createUser(sql, bob);
 
-  await signIn(page, ann);
-  await page.goto("/traces?range=7d&status=error");
+  await signIn(page, ann, "/traces?range=7d&status=error");
   await page.getByText("Saved queries (0)").click();
   await page.getByLabel("Name of this search").fill("Week of errors");
   await page.getByRole("button", { name: "Save", exact: true }).click();
@@ -66,8 +64,7 @@ test("saved queries: save, apply and delete; another user never sees them; a for
   // Bob sees none of it.
   const other = await browser.newContext();
   const bobPage = await other.newPage();
-  await signIn(bobPage, bob);
-  await bobPage.goto("/traces");
+  await signIn(bobPage, bob, "/traces");
   await expect(bobPage.getByText("Saved queries (0)")).toBeVisible();
   await expect(bobPage.getByRole("link", { name: "Week of errors" })).toHaveCount(0);
   await other.close();

@@ -24,8 +24,7 @@ const picker = (page: Page) => page.getByRole("group", { name: "Tenants" });
 const tenantsIn = (page: Page) => new URL(page.url()).searchParams.getAll("tenant");
 
 test("type to filter, tick with arrows and Space while it stays open, Enter applies once", async ({ page }) => {
-  await signIn(page, demoLogin("admin"));
-  await page.goto("/traces?range=1h&service=web-api");
+  await signIn(page, demoLogin("admin"), "/traces?range=1h&service=web-api");
   const before = await historyLength(page);
 
   await page.getByRole("button", { name: /^Tenants:/ }).click();
@@ -63,8 +62,7 @@ test("type to filter, tick with arrows and Space while it stays open, Enter appl
 });
 
 test("Cancel discards, closing unchanged navigates nowhere, a click outside applies", async ({ page }) => {
-  await signIn(page, demoLogin("admin"));
-  await page.goto("/traces?range=1h&tenant=e2e-pick-001&tenant=e2e-pick-002");
+  await signIn(page, demoLogin("admin"), "/traces?range=1h&tenant=e2e-pick-001&tenant=e2e-pick-002");
   const before = await historyLength(page);
   const trigger = page.getByRole("button", { name: /^Tenants:/ });
 

@@ -1,5 +1,5 @@
 import { expect, test, type Page, type Request } from "@playwright/test";
-import { demoLogin, signIn } from "../fixtures/demo";
+import { demoLogin, signInWithForm } from "../fixtures/demo";
 import { e2eDatabase } from "../fixtures/db";
 
 const EVIL_ORIGIN = "https://evil.example";
@@ -24,7 +24,7 @@ async function userExists(email: string): Promise<boolean> {
 }
 
 test("a server action replayed from another origin is refused and changes nothing", async ({ page }) => {
-  await signIn(page, demoLogin("admin"));
+  await signInWithForm(page, demoLogin("admin"));
   await page.goto("/admin/users");
   await page.waitForLoadState("networkidle");
   const form = page.getByRole("form", { name: "Create user" });
@@ -99,7 +99,7 @@ test("Auth.js endpoints refuse a sign-in or sign-out without their CSRF token", 
   await other.dispose();
 
   // A signed-in browser: a sign-out posted without the token leaves the session working.
-  await signIn(page, admin);
+  await signInWithForm(page, admin);
   const forgedSignOut = await page.request.post("/api/auth/signout", { headers: { origin: EVIL_ORIGIN }, form: {}, maxRedirects: 0 });
   expect(forgedSignOut.headers()["set-cookie"] ?? "").not.toMatch(/session-token=;|session-token=deleted|Max-Age=0/i);
   await page.goto("/traces");
@@ -107,7 +107,7 @@ test("Auth.js endpoints refuse a sign-in or sign-out without their CSRF token", 
 });
 
 test("the sign-out server action replayed from another origin leaves the session alone", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
+  await signInWithForm(page, demoLogin("investigator"));
   await page.waitForLoadState("networkidle");
   await page.getByTestId("user-menu").click();
   // Capture the real sign-out request but keep it from reaching the server.

@@ -40,8 +40,7 @@ test("bidi overrides and zero-width characters in names show escaped, in a marke
   const hex = traceId.toString("hex");
   expect((await send(page.request, "globex", "svc\u202Eevil", [{ traceId, spanId: randomBytes(8), name: "pay\u200Bment", startNs: now() }])).status).toBe(200);
 
-  await signIn(page, demoLogin("investigator"));
-  await page.goto(`/traces/${hex}?tenant=globex`);
+  await signIn(page, demoLogin("investigator"), `/traces/${hex}?tenant=globex`);
   const root = page.getByTestId("trace-root");
   await expect(root).toContainText("svc\\u202Eevil pay\\u200Bment");
   await expect(root.getByTestId("invisible-char")).toHaveText(["\\u202E", "\\u200B"]);
@@ -75,8 +74,7 @@ test("bidi overrides and zero-width characters in log bodies and attributes show
   });
   expect(logs.status()).toBe(200);
 
-  await signIn(page, demoLogin("investigator"));
-  await page.goto(`/traces/${hex}?tenant=globex&span=${spanId.toString("hex")}`);
+  await signIn(page, demoLogin("investigator"), `/traces/${hex}?tenant=globex&span=${spanId.toString("hex")}`);
   const line = page.getByTestId("span-log-line");
   await expect(line.getByTestId("log-body")).toHaveText("paid \\u202Eevil\\u200B");
   await line.locator("summary").click();
@@ -101,8 +99,7 @@ test("another tenant's span with a trace's id changes nothing for the owner, tel
   expect(probe.status).toBe(200);
   expect((await send(page.request, "acme", "e2e-owner", [{ traceId, spanId: randomBytes(8), parentSpanId: root, name: "later", startNs: now() }])).status).toBe(200);
 
-  await signIn(page, demoLogin("investigator"));
-  await page.goto(`/traces?q=${hex}`);
+  await signIn(page, demoLogin("investigator"), `/traces?q=${hex}`);
   const results = page.getByTestId("trace-results").filter({ visible: true });
   await expect(results.locator("tbody tr")).toHaveCount(2);
   const hrefs = await results.getByTestId("trace-link").evaluateAll((links) => links.map((a) => a.getAttribute("href")).sort());
@@ -121,8 +118,7 @@ test("another tenant's span with a trace's id changes nothing for the owner, tel
   const [logged] = await sql`SELECT reason, claimed_tenant, owner_tenant, spans FROM ingest_isolation_violations WHERE trace_id = ${traceIdToUuid(hex)}::uuid`;
   expect(logged).toEqual({ reason: "shared_trace_id", claimed_tenant: "globex", owner_tenant: "acme", spans: 1 });
   await page.context().clearCookies();
-  await signIn(page, demoLogin("admin"));
-  await page.goto("/admin/tenants");
+  await signIn(page, demoLogin("admin"), "/admin/tenants");
   await expect(page.getByTestId("isolation-log")).toContainText(hex);
 });
 

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { demoLogin, signIn } from "../fixtures/demo";
+import { demoLogin, signInWithForm } from "../fixtures/demo";
 import { createUser } from "../../lib/auth/testing/users";
 import { e2eDatabase } from "../fixtures/db";
 
@@ -24,7 +24,7 @@ async function signOutRows(email: string): Promise<number> {
 
 test("Auth.js's POST /api/auth/signout ends the session: the old cookie no longer reads /api/traces", async ({ page, request }) => {
   const login = demoLogin("investigator");
-  await signIn(page, login);
+  await signInWithForm(page, login);
   const old = await sessionCookie(page);
   expect(await readsTraces(request, old)).toBe(200);
   const before = await signOutRows(login.email);
@@ -39,7 +39,7 @@ test("Auth.js's POST /api/auth/signout ends the session: the old cookie no longe
 
 test("the UI's sign-out ends the session too", async ({ page, request }) => {
   const login = demoLogin("admin");
-  await signIn(page, login);
+  await signInWithForm(page, login);
   const old = await sessionCookie(page);
   const before = await signOutRows(login.email);
   await page.waitForLoadState("networkidle");
@@ -73,7 +73,7 @@ test("a forged X-Forwarded-For is neither stored nor a way around the sign-in th
 });
 
 test("a client's x-request-id is kept beside the server's own id, never in its place", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
+  await signInWithForm(page, demoLogin("investigator"));
   const response = await page.request.get("/api/traces", { headers: { "x-request-id": "someone-elses-request-1" } });
   expect(response.status()).toBe(200);
   const own = response.headers()["x-request-id"];

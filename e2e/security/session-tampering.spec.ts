@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { encode } from "next-auth/jwt";
-import { demoLogin, signIn } from "../fixtures/demo";
+import { demoLogin, signInWithForm } from "../fixtures/demo";
 import { e2eDatabase } from "../fixtures/db";
 
 const COOKIE = "authjs.session-token";
@@ -32,7 +32,7 @@ test("a made-up session cookie is treated as signed out", async ({ request }) =>
 });
 
 test("a real session cookie with one character changed is treated as signed out", async ({ page, request }) => {
-  await signIn(page, demoLogin("admin"));
+  await signInWithForm(page, demoLogin("admin"));
   const real = (await page.context().cookies()).find((c) => c.name === COOKIE)!.value;
   const middle = Math.floor(real.length / 2);
   const flipped = real.slice(0, middle) + (real[middle] === "A" ? "B" : "A") + real.slice(middle + 1);

@@ -23,8 +23,7 @@ test("the service map draws the demo's services; an edge opens the search for th
 });
 
 test("on the service map, a service opens its latency view with the map's window", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/services?range=7d");
+  await signIn(page, demoLogin("investigator"), "/services?range=7d");
   const node = page.getByTestId("service-graph").getByTestId("service-node").first();
   const service = (await node.getAttribute("data-service"))!;
   // The finder zooms to the service and its neighbours.

@@ -16,8 +16,7 @@ async function holdNavigations(page: Page, path: string): Promise<() => void> {
 }
 
 test("a filter change shows progress at once and the control keeps the chosen value while the page loads", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
-  await page.goto("/latency?range=7d");
+  await signIn(page, demoLogin("investigator"), "/latency?range=7d");
   await expect(page.getByTestId("latency-summary")).toContainText("step 3h");
   const release = await holdNavigations(page, "/latency");
 
@@ -39,8 +38,7 @@ test("a filter change shows progress at once and the control keeps the chosen va
 });
 
 test("every section link shows the section's loading state at once", async ({ page }) => {
-  await signIn(page, demoLogin("admin"));
-  await page.goto("/traces");
+  await signIn(page, demoLogin("admin"), "/traces");
   const nav = page.getByRole("navigation", { name: "Main" });
   for (const [path, label] of [["/latency", "Latency"], ["/investigate", "Investigate"], ["/audit", "Audit"], ["/admin", "Admin"], ["/traces", "Traces"]] as const) {
     const release = await holdNavigations(page, path);

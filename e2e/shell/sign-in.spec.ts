@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { demoLogin, signIn } from "../fixtures/demo";
+import { demoLogin, signInWithForm } from "../fixtures/demo";
 
 test("the demo admin signs in and sees the shell with every section", async ({ page }) => {
-  await signIn(page, demoLogin("admin"));
+  await signInWithForm(page, demoLogin("admin"));
   await expect(page).toHaveURL(/\/traces$/);
   const nav = page.getByRole("navigation", { name: "Main" });
   for (const section of ["Traces", "Latency", "Services", "Investigate", "Audit", "Admin"]) {
@@ -33,7 +33,7 @@ test("signed-out visitors are sent to the login page", async ({ page }) => {
 
 test("a tenant viewer sees only their tenants and no admin section", async ({ page }) => {
   const viewer = demoLogin("tenant_viewer");
-  await signIn(page, viewer);
+  await signInWithForm(page, viewer);
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" })).toHaveCount(0);
   const tenantCells = page.getByTestId("trace-results").locator("tbody tr td:nth-child(2)");
   await expect(tenantCells.first()).toBeVisible();
@@ -44,14 +44,14 @@ test("a tenant viewer sees only their tenants and no admin section", async ({ pa
 });
 
 test("an auditor is refused trace data", async ({ page }) => {
-  await signIn(page, demoLogin("auditor"));
+  await signInWithForm(page, demoLogin("auditor"));
   await page.goto("/traces");
   await expect(page.getByRole("heading", { name: "No access" })).toBeVisible();
   await expect(page.getByTestId("trace-results")).toHaveCount(0);
 });
 
 test("signing out ends the session", async ({ page }) => {
-  await signIn(page, demoLogin("investigator"));
+  await signInWithForm(page, demoLogin("investigator"));
   // A submit clicked while React is still hydrating the page can be dropped; wait until the
   // page has settled (scripts loaded, prefetches done), as a person's first click would.
   await page.waitForLoadState("networkidle");

@@ -34,8 +34,7 @@ test("the critical path of a fast request whose time is in its job: the job's se
   // The request answered at once; the trace lasted seconds.
   expect(Number(trace.requestNs) * 10).toBeLessThan(Number(trace.endToEndNs));
 
-  await signIn(page, demoLogin("investigator"));
-  await page.goto(`/traces/${trace.traceId}?tenant=${trace.tenant}`);
+  await signIn(page, demoLogin("investigator"), `/traces/${trace.traceId}?tenant=${trace.tenant}`);
   const facts = page.getByTestId("trace-facts");
   await expect(facts).toContainText(`End-to-end latency${formatDuration(BigInt(trace.endToEndNs))}`);
   await expect(facts).toContainText(`Request latency${formatDuration(Number(trace.requestNs))}`);

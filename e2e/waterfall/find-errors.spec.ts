@@ -47,8 +47,7 @@ test.describe("errors in a big trace", () => {
   });
 
   test.beforeEach(async ({ page }) => {
-    await signIn(page, demoLogin("tenant_viewer"));
-    await page.goto(`/traces/${trace.traceId}`);
+    await signIn(page, demoLogin("tenant_viewer"), `/traces/${trace.traceId}`);
     await waterfallSettled(page);
   });
 

@@ -46,8 +46,7 @@ test("the span detail shows the parent that never arrived, dropped counts, types
   const res = await request.post("/v1/traces", { headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, data: body });
   expect(res.status()).toBe(200);
 
-  await signIn(page, viewer());
-  await page.goto(`/traces/${traceId}?span=${spanId}`);
+  await signIn(page, viewer(), `/traces/${traceId}?span=${spanId}`);
   const detail = page.getByTestId("span-detail");
   await expect(detail.getByTestId("span-parent")).toHaveText(`${missingParent} (not received)`);
   await expect(detail.getByTestId("span-trace-state")).toHaveText("rojo=00f067aa0ba902b7");

@@ -155,8 +155,7 @@ test.describe("access to a trace", () => {
     const [other] = await sql<{ traceId: string; tenant: string }[]>`
       SELECT replace(trace_id::text, '-', '') AS "traceId", tenant_id AS tenant FROM traces
       WHERE NOT tenant_id = ANY(${viewer.tenants}) ORDER BY start_time DESC LIMIT 1`;
-    await signIn(page, viewer);
-    await page.goto(`/traces/${other!.traceId}`);
+    await signIn(page, viewer, `/traces/${other!.traceId}`);
     await expect(page.getByRole("heading", { name: "Trace not found" })).toBeVisible();
     for (const path of ["", "/spans", "/export"]) {
       const response = await page.request.get(`/api/traces/${other!.traceId}${path}`);
@@ -170,8 +169,7 @@ test.describe("access to a trace", () => {
   });
 
   test("a malformed trace id gets a clear message and a 400", async ({ page }) => {
-    await signIn(page, demoLogin("investigator"));
-    await page.goto("/traces/not-a-trace");
+    await signIn(page, demoLogin("investigator"), "/traces/not-a-trace");
     await expect(page.getByRole("heading", { name: "Not a trace id" })).toBeVisible();
     const response = await page.request.get("/api/traces/not-a-trace/spans");
     expect(response.status()).toBe(400);
@@ -184,8 +182,7 @@ test.describe("access to a trace", () => {
     const [t] = await sql<{ traceId: string; tenant: string }[]>`
       SELECT replace(trace_id::text, '-', '') AS "traceId", tenant_id AS tenant FROM traces ORDER BY start_time DESC LIMIT 1`;
     const [{ before }] = (await sql`SELECT coalesce(max(seq), 0)::int AS before FROM audit_log`) as unknown as [{ before: number }];
-    await signIn(page, investigator);
-    await page.goto(`/traces/${t!.traceId}`);
+    await signIn(page, investigator, `/traces/${t!.traceId}`);
     await expect(page.getByRole("treeitem").first()).toBeVisible();
     const views = await sql`
       SELECT tenants, outcome FROM audit_log WHERE seq > ${before} AND action = 'trace.view' AND resource = ${t!.traceId}`;
