@@ -26,3 +26,20 @@ export function firstBySpanOrder<T extends object>(items: (T & SpanOrder)[], n: 
       return rest;
     });
 }
+
+/** A segment's columns (or what of them order reads). */
+interface OrderColumns {
+  startUs: BigInt64Array;
+  spanId: BigInt64Array;
+}
+
+/** Rows of a segment's columns compared by (start, span id), as SPAN_ORDER sorts spans. */
+export const columnOrder =
+  (c: OrderColumns) =>
+  (a: number, b: number): number => {
+    const d = c.startUs[a]! - c.startUs[b]! || c.spanId[a]! - c.spanId[b]!;
+    return d === 0n ? 0 : d < 0n ? -1 : 1;
+  };
+
+/** Row i's SPAN_ORDER columns, for merging with what other sources' SQL selected. */
+export const spanOrderAt = (c: OrderColumns, i: number): SpanOrder => ({ sortUs: c.startUs[i]!.toString(), sortId: c.spanId[i]!.toString() });

@@ -142,22 +142,34 @@ export function traceSpanSources(tx: TransactionSql, header: TraceBounds): Async
 }
 
 /**
- * A sealed segment as columns (decodeColumns with the events and links, without the
- * attributes), for a reader that builds its answer from arrays: the binary span stream.
+ * A sealed segment as columns (decodeColumns with only the JSON columns `J` a reader reads:
+ * the attributes are most of a segment's decoding), for readers that build their answer from
+ * arrays in Node: the binary span stream, span detail, find, the lineage link.
  */
-export interface SegmentColumnsSource {
+export interface SegmentColumnsSource<J extends JsonColumn> {
   sealed: true;
-  columns: SegmentColumns & { json: Pick<Record<JsonColumn, unknown[]>, "events" | "links"> };
+  columns: SegmentColumns & { json: Pick<Record<JsonColumn, unknown[]>, J> };
   /** The rows of `columns` no row of `spans` shadows, in order; null when none is shadowed. */
   kept: Uint32Array | null;
   /** The same spans decoded whole as a SpanSource, for what only a reader's SQL spells. */
   spans: () => SpanSource & { sealed: true };
 }
 
-/** The trace's spans as traceSpanSources gives them, its segments as columns: its rows first, then each segment's spans no row shadows. */
-export function traceSpanColumnSources(tx: TransactionSql, header: TraceBounds): AsyncGenerator<RowsSource | SegmentColumnsSource> {
-  // Events and links are what the stream carries of the JSON; the attributes are most of its decoding.
-  const decode = (segment: Uint8Array) => decodeColumns(segment, { json: ["events", "links"] }) as SegmentColumnsSource["columns"];
+/** The rows of a column source that are its spans (those no row shadows), in order. */
+export function keptRows(source: { columns: SegmentColumns; kept: Uint32Array | null }): ArrayLike<number> {
+  if (source.kept) return source.kept;
+  const all = new Uint32Array(source.columns.count);
+  for (let i = 0; i < all.length; i++) all[i] = i;
+  return all;
+}
+
+/** The trace's spans as traceSpanSources gives them, its segments as columns with the JSON columns `json`: its rows first, then each segment's spans no row shadows. */
+export function traceSpanColumnSources<J extends JsonColumn>(
+  tx: TransactionSql,
+  header: TraceBounds,
+  json: readonly J[],
+): AsyncGenerator<RowsSource | SegmentColumnsSource<J>> {
+  const decode = (segment: Uint8Array) => decodeColumns(segment, { json }) as SegmentColumnsSource<J>["columns"];
   return rowsThenSegments(tx, header, decode, ({ decoded: columns, bytes, shadowed, traceUuid }) => {
     let kept: Uint32Array | null = null;
     if (shadowed.size > 0) {
