@@ -20,7 +20,7 @@ async function foldsAscii(tx: TransactionSql): Promise<boolean> {
 }
 
 /** The source's matching span ids by the SQL: its rows, or a segment's candidates (findCandidates) handed to Postgres. */
-async function findBySql(tx: TransactionSql, source: SpanSource, text: string, limit: number): Promise<string[]> {
+export async function findBySql(tx: TransactionSql, source: SpanSource, text: string, limit: number): Promise<string[]> {
   const pattern = likePattern(text);
   const rows = await tx<{ id: string }[]>`
     SELECT lpad(to_hex(s.span_id), 16, '0') AS id
@@ -36,7 +36,7 @@ async function findBySql(tx: TransactionSql, source: SpanSource, text: string, l
 }
 
 /** A segment's matching span ids found in Node from its columns, in its order: what findBySql gives for it. */
-function findInColumns(source: SegmentColumnsSource<"attributes" | "events">, text: string, limit: number): string[] {
+export function findInColumns(source: SegmentColumnsSource<"attributes" | "events">, text: string, limit: number): string[] {
   const { columns: c } = source;
   const matches = spanMatcher(text);
   const found: string[] = [];
