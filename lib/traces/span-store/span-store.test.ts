@@ -4,6 +4,7 @@ import { checkedTraceIdUuid } from "@/db/span-codec/ids";
 import type { TenantScope } from "@/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { SegmentError } from "@/lib/traces/segments/bytes";
+import { recordsetSpy } from "@/lib/traces/testing/recordset-spy";
 import { makeQuiet } from "@/lib/traces/testing/sealed-twin";
 import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
 import { writeOtlpExport } from "@/lib/traces/trace/otlp-export";
@@ -188,6 +189,37 @@ describe("sealed traces through the span-reading module", () => {
 
   it("gives every reader the same answers for sealed and unsealed traces", async () => {
     for (const id of TRACES) await expectSameAsRows(id);
+  });
+
+  it("answers span detail, find and the lineage link of a sealed trace in Node, handing Postgres at most the one span shown", async () => {
+    const sent = await t.asReader(ALPHA, async (plain) => {
+      const { tx, spansSent } = recordsetSpy(plain);
+      const header = (await findTraceHeader(tx, ALPHA, SEALED))!;
+      const [job, other] = await t.sql<{ id: string }[]>`
+        SELECT lpad(to_hex(span_id), 16, '0') AS id FROM spans WHERE tenant_id = 'twin' AND trace_id = ${uuid(SEALED)}::uuid AND kind IN (5, 3)
+        ORDER BY kind DESC, span_id LIMIT 2`;
+      const counts: Record<string, number> = {};
+      const count = async (what: string, read: () => Promise<unknown>) => {
+        const before = spansSent();
+        expect(await read()).not.toBeNull();
+        counts[what] = spansSent() - before;
+      };
+      await count("job detail", () => readSpanDetail(tx, ALPHA, { traceId: SEALED, spanId: job!.id }));
+      await count("detail", () => readSpanDetail(tx, ALPHA, { traceId: SEALED, spanId: other!.id }));
+      for (const text of ["synthetic failure", "job_1", "ORDERS WHERE id = 7", "{", ""]) await count(`find ${text}`, () => findInTrace(tx, ALPHA, { traceId: SEALED, text }));
+      await count("lineage", () => lineageHref(tx, header));
+      return counts;
+    });
+    expect(sent).toEqual({
+      "job detail": 1,
+      detail: 1,
+      "find synthetic failure": 0,
+      "find job_1": 0,
+      "find ORDERS WHERE id = 7": 0,
+      "find {": 0,
+      "find ": 0,
+      lineage: 0,
+    });
   });
 
   it("reads late rows beside the segments, the row winning over the sealed span it repeats, then seals them as further segments", async () => {
