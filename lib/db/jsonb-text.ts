@@ -13,6 +13,8 @@ const EXPONENT = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/;
  * many decimals as the text's digits after its point less its exponent.
  */
 function numericText(n: number): string {
+  // The common case, without the regex: an integer JSON.stringify writes in plain digits (-0 as 0).
+  if (Number.isSafeInteger(n)) return String(n);
   const json = JSON.stringify(n);
   const m = EXPONENT.exec(json);
   if (!m) return json;
