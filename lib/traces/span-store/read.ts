@@ -1,6 +1,6 @@
 import "server-only";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
-import { checkedTraceIdUuid } from "@/db/span-codec/ids";
+import { checkedTraceIdUuid, uuidToTraceId } from "@/db/span-codec/ids";
 import { SegmentError } from "@/lib/traces/segments/bytes";
 import { decodeColumns, decodeSegment, type SegmentColumns } from "@/lib/traces/segments/decode";
 import type { JsonColumn, SegmentSpan } from "@/lib/traces/segments/format";
@@ -17,6 +17,11 @@ export interface TraceBounds {
   traceId: string;
   start: string;
   end: string;
+}
+
+/** A trace's bounds from its tenant, its id as the `trace_id` uuid spells it, and its first start and last end. */
+export function boundsOf(tenantId: string, traceUuid: string, start: Date, end: Date): TraceBounds {
+  return { tenantId, traceId: uuidToTraceId(traceUuid), start: start.toISOString(), end: end.toISOString() };
 }
 
 /** A trace's rows as a source: what every reader reads first. */
