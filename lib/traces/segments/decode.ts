@@ -76,6 +76,12 @@ function header(r: ByteReader): SegmentHeader & { check: number } {
   return { version, codec, bodyLength, check: r.uint32() };
 }
 
+/** A decoded segment (columns or spans) of row `seq` of this trace, refused unless it names that trace: one stored under another would show that trace's spans. */
+export function segmentOf<D extends { tenantId: string; traceId: string }>(decoded: D, tenantId: string, traceUuid: string, seq: number): D {
+  if (decoded.tenantId !== tenantId || decoded.traceId !== traceUuid) throw new SegmentError(`Segment ${seq} of trace ${traceUuid} holds another trace's spans.`);
+  return decoded;
+}
+
 /** The header alone: version, codec and body size, without decompressing anything. */
 export function readSegmentHeader(segment: Uint8Array): SegmentHeader {
   const { version, codec, bodyLength } = header(new ByteReader(segment, "header"));

@@ -1,8 +1,7 @@
 import "server-only";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
 import { checkedTraceIdUuid, uuidToTraceId } from "@/db/span-codec/ids";
-import { SegmentError } from "@/lib/traces/segments/bytes";
-import { decodeColumns, decodeSegment, type SegmentColumns } from "@/lib/traces/segments/decode";
+import { decodeColumns, decodeSegment, segmentOf, type SegmentColumns } from "@/lib/traces/segments/decode";
 import type { JsonColumn, SegmentSpan } from "@/lib/traces/segments/format";
 import { spanKey, spanRecord, SPAN_RECORD_COLUMNS } from "./columns";
 
@@ -128,11 +127,7 @@ async function* rowsThenSegments<D extends { tenantId: string; traceId: string }
     const [row] = await tx<{ segment: Uint8Array }[]>`SELECT g.segment FROM span_segments g WHERE ${segmentWhere(tx, header)} AND g.seq = ${seq}`;
     // Purged since the list was read: each statement sees what is committed when it starts.
     if (!row) continue;
-    const decoded = decode(row.segment);
-    // The segment names its trace: one stored under another would show that trace's spans here.
-    if (decoded.tenantId !== header.tenantId || decoded.traceId !== traceUuid) {
-      throw new SegmentError(`Segment ${seq} of trace ${header.traceId} holds another trace's spans.`);
-    }
+    const decoded = segmentOf(decode(row.segment), header.tenantId, traceUuid, seq);
     const made = source({ decoded, bytes: row.segment, shadowed, traceUuid });
     if (made !== null) yield made;
   }
