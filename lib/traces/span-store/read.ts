@@ -102,6 +102,9 @@ export function segmentRecordset(tx: TransactionSql, tenantId: string, traceUuid
   return tx`(SELECT * FROM jsonb_to_recordset((${records}::text)::jsonb) AS x(${tx.unsafe(SPAN_RECORD_COLUMNS)}))`;
 }
 
+/** Whether a segment whose earliest span starts at `startUs` (epoch µs) need not be read. */
+export type SkipSegment = (startUs: bigint) => boolean;
+
 /**
  * The trace's rows, then each of its segments decoded by `decode` and made a source by
  * `source` with the keys of the spans a row shadows (a span sent again after sealing is a row,
@@ -109,21 +112,27 @@ export function segmentRecordset(tx: TransactionSql, tenantId: string, traceUuid
  * Segments never overlap each other (the sealer rewrites an older one a later seal shadows),
  * so only the rows' keys are kept, and only when the trace has segments: for an unsealed trace
  * this is the one query it always was. `source` returns null for a segment left with no spans.
+ * `skip`, asked before each segment is fetched (after the reader has taken the sources before
+ * it), passes over a segment by its first span's start: a reader that wants the trace's first
+ * spans by (start, span id) and has them need not read a segment starting later.
  */
 async function* rowsThenSegments<D extends { tenantId: string; traceId: string }, S>(
   tx: TransactionSql,
   header: TraceBounds,
   decode: (segment: Uint8Array) => D,
   source: (segment: { decoded: D; bytes: Uint8Array; shadowed: ReadonlySet<string>; traceUuid: string }) => S | null,
+  skip: SkipSegment = () => false,
 ): AsyncGenerator<RowsSource | S> {
-  const segments = await tx<{ seq: number }[]>`SELECT g.seq FROM span_segments g WHERE ${segmentWhere(tx, header)} ORDER BY g.seq`;
+  const segments = await tx<{ seq: number; us: string }[]>`
+    SELECT g.seq, (extract(epoch FROM g.start_time) * 1000000)::bigint::text AS us FROM span_segments g WHERE ${segmentWhere(tx, header)} ORDER BY g.seq`;
   yield { sql: tx`(SELECT * FROM spans s WHERE ${spanWhere(tx, header)})`, sealed: false };
   if (segments.length === 0) return;
   const rows = await tx<{ id: string; us: string }[]>`
     SELECT s.span_id::text AS id, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS us FROM spans s WHERE ${spanWhere(tx, header)}`;
   const shadowed = new Set(rows.map((r) => spanKey(r.id, r.us)));
   const traceUuid = checkedTraceIdUuid(header.traceId);
-  for (const { seq } of segments) {
+  for (const { seq, us } of segments) {
+    if (skip(BigInt(us))) continue;
     const [row] = await tx<{ segment: Uint8Array }[]>`SELECT g.segment FROM span_segments g WHERE ${segmentWhere(tx, header)} AND g.seq = ${seq}`;
     // Purged since the list was read: each statement sees what is committed when it starts.
     if (!row) continue;
@@ -168,6 +177,7 @@ export function traceSpanColumnSources<J extends JsonColumn>(
   tx: TransactionSql,
   header: TraceBounds,
   json: readonly J[],
+  skip?: SkipSegment,
 ): AsyncGenerator<RowsSource | SegmentColumnsSource<J>> {
   const decode = (segment: Uint8Array) => decodeColumns(segment, { json }) as SegmentColumnsSource<J>["columns"];
   return rowsThenSegments(tx, header, decode, ({ decoded: columns, bytes, shadowed, traceUuid }) => {
@@ -183,5 +193,5 @@ export function traceSpanColumnSources<J extends JsonColumn>(
       return { sealed: true as const, spans: kept ? Array.from(kept, (i) => all[i]!) : all, tenantId: header.tenantId, traceUuid };
     };
     return { sealed: true, columns, kept, spans };
-  });
+  }, skip);
 }

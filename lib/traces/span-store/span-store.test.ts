@@ -336,3 +336,39 @@ describe("who reads segments", () => {
     await expectSameAsRows(ODD);
   });
 });
+describe("readers that want a trace's first spans by start", () => {
+  it("pass over the segments starting after them, and still read a later segment that starts earlier", async () => {
+    const many = "1af7651916cd43dd8448eb211c803108";
+    await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: many, spans: 6_000, asyncJobs: true, requestId: "req with spaces" });
+    await copyToTwin("traces", `x.trace_id = '${uuid(many)}'`);
+    await copyToTwin("spans", `x.trace_id = '${uuid(many)}'`);
+    await quiet(many);
+    // Six segments of 200 jobs each: span detail's first 1,000 jobs are in the first five.
+    expect(await seal({ maxSegmentSpans: 1_000 })).toMatchObject({ failed: [] });
+    expect((await segments(many)).map((g) => g.span_count)).toEqual([1_000, 1_000, 1_000, 1_000, 1_000, 1_000]);
+    // Late jobs, 1 µs into the trace: sealed as a seventh segment that starts before every other job.
+    for (const tenant of ["alpha", "twin"]) {
+      await t.sql`
+        INSERT INTO spans (${t.sql(SPAN_COLUMN_NAMES)})
+        SELECT ${tenant}::text, trace_id, span_id # 4611686018427387904, parent_span_id, trace_state, request_id, service, 'late ' || name, kind,
+               (SELECT start_time FROM traces WHERE tenant_id = 'twin' AND trace_id = ${uuid(many)}::uuid) + interval '1 microsecond', start_sub_us_ns,
+               duration_ns, status_code, status_message, attributes || jsonb_build_object('job.id', 'late_' || span_id), events, links, resource_id, scope_id,
+               flags, dropped_attributes_count, dropped_events_count, dropped_links_count
+        FROM spans WHERE tenant_id = 'twin' AND trace_id = ${uuid(many)}::uuid AND kind = 5 AND name NOT LIKE 'late %' ORDER BY span_id LIMIT 3`;
+    }
+    await quiet(many);
+    expect(await seal()).toMatchObject({ failed: [] });
+    expect((await segments(many)).map((g) => g.span_count)).toEqual([1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 3]);
+    const read = (scope: TenantScope) =>
+      t.asReader(scope, async (tx) => {
+        const header = (await findTraceHeader(tx, scope, many))!;
+        const detail = await readSpanDetail(tx, scope, { traceId: many, spanId: header.rootSpanId! });
+        return { asyncWork: detail!.asyncWork, lineage: (await lineageHref(tx, header))?.replace(/tenant=[a-z]+/, "tenant=_") };
+      });
+    const sealed = await read(ALPHA);
+    expect(sealed).toEqual(await read(TWIN));
+    expect(sealed.asyncWork).toHaveLength(1_000);
+    expect(sealed.asyncWork.slice(0, 3).map((w) => w.name.slice(0, 5))).toEqual(["late ", "late ", "late "]);
+    expect(new URL(sealed.lineage!, "http://x").searchParams.get("id")).toMatch(/^late_/);
+  });
+});

@@ -1,7 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import { hasAnyKey } from "@/lib/traces/span-store/columns";
-import { columnOrder, firstBySpanOrder, SPAN_ORDER, spanOrderAt, type SpanOrder } from "@/lib/traces/span-store/order";
+import { columnOrder, firstBySpanOrder, pastFirst, SPAN_ORDER, spanOrderAt, type SpanOrder } from "@/lib/traces/span-store/order";
 import { fieldText } from "@/lib/db/jsonb-text";
 import { spanJson } from "@/lib/traces/segments/decode";
 import { keptRows, sourceSql, traceSpanColumnSources, type RowsSource, type SegmentColumnsSource } from "@/lib/traces/span-store/read";
@@ -53,7 +53,8 @@ function firstWorkOfRows(tx: TransactionSql, rows: RowsSource): Promise<FirstWor
  */
 export async function lineageHref(tx: TransactionSql, header: TraceHeader): Promise<string | null> {
   const first: FirstWork[] = [];
-  for await (const source of traceSpanColumnSources(tx, header, ["attributes"])) {
+  // A segment starting after the earliest found so far cannot hold an earlier one; sealed in start order, most are passed over.
+  for await (const source of traceSpanColumnSources(tx, header, ["attributes"], pastFirst(first, 1))) {
     first.push(...(source.sealed ? firstWorkInNode(source) : await firstWorkOfRows(tx, source)));
   }
   const [work] = firstBySpanOrder(first, 1);

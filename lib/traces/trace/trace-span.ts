@@ -8,7 +8,7 @@ import { fieldText } from "@/lib/db/jsonb-text";
 import { spanAt, spanJson } from "@/lib/traces/segments/decode";
 import { JSON_COLUMNS, type JsonColumn } from "@/lib/traces/segments/format";
 import { hasAnyKey } from "@/lib/traces/span-store/columns";
-import { columnOrder, firstBySpanOrder, SPAN_ORDER, spanOrderAt, type SpanOrder } from "@/lib/traces/span-store/order";
+import { columnOrder, firstBySpanOrder, pastFirst, SPAN_ORDER, spanOrderAt, type SpanOrder } from "@/lib/traces/span-store/order";
 import { keptRows, sourceSql, traceSpanColumnSources, type RowsSource, type SegmentColumnsSource, type SpanSource } from "@/lib/traces/span-store/read";
 import { findTraceHeader } from "./trace-header";
 
@@ -156,8 +156,10 @@ export async function readSpanDetail(
   const spanId = checkedSpanIdToBigint(request.spanId);
   let row: Row | undefined;
   const work: (AsyncWork & SpanOrder)[] = [];
-  // Every source, for the trace's async work; the span from the first that has it (rows win).
-  for await (const source of traceSpanColumnSources(tx, header, JSON_COLUMNS)) {
+  // Every source, for the trace's async work, but a segment starting after the first
+  // MAX_ASYNC_WORK found once the span is; the span from the first source that has it (rows win).
+  const enough = pastFirst(work, MAX_ASYNC_WORK);
+  for await (const source of traceSpanColumnSources(tx, header, JSON_COLUMNS, (startUs) => row !== undefined && enough(startUs))) {
     if (!source.sealed) {
       row = await detailRow(tx, source, spanId);
       work.push(...(await rowsAsyncWork(tx, source)));
