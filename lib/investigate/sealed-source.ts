@@ -1,9 +1,8 @@
 import "server-only";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
-import { uuidToTraceId } from "@/db/span-codec/ids";
 import type { SegmentSpan } from "@/lib/traces/segments/format";
 import { SPAN_COLUMN_NAMES } from "@/lib/traces/span-store/columns";
-import { only, segmentRecordset, traceSpanSources } from "@/lib/traces/span-store/read";
+import { boundsOf, only, segmentRecordset, traceSpanSources } from "@/lib/traces/span-store/read";
 import { tenantCondition, type TenantFilter } from "./tenant-filter";
 
 /**
@@ -48,11 +47,10 @@ const byStart = (a: SegmentSpan, b: SegmentSpan) => (a.startUs < b.startUs ? -1 
  * ones: the first N of the union are among them and the rows. Decoded one segment at a time.
  */
 async function traceWithSealed(tx: TransactionSql, trace: WantedTrace, pick: SealedPick): Promise<{ sql: PendingQuery<Row[]> }> {
-  const bounds = { tenantId: trace.tenant_id, traceId: uuidToTraceId(trace.trace_id), start: trace.from.toISOString(), end: trace.to.toISOString() };
   const columns = tx.unsafe(SPAN_COLUMN_NAMES.join(", "));
   let rows: PendingQuery<Row[]> | null = null;
   let sealed: SegmentSpan[] = [];
-  for await (const source of traceSpanSources(tx, bounds)) {
+  for await (const source of traceSpanSources(tx, boundsOf(trace.tenant_id, trace.trace_id, trace.from, trace.to))) {
     if (!source.sealed) {
       rows = source.sql;
       continue;

@@ -1,7 +1,6 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import { uuidToTraceId } from "@/db/span-codec/ids";
-import { sourceSql, traceSpanSources } from "@/lib/traces/span-store/read";
+import { boundsOf, sourceSql, traceSpanSources } from "@/lib/traces/span-store/read";
 import { SEAL_LOCK_KEY } from "@/lib/traces/span-store/seal";
 
 /**
@@ -56,8 +55,7 @@ export async function loadSealedSpans(tx: TransactionSql, day: Date): Promise<bo
   await tx.unsafe(`CREATE TEMP TABLE rebuild_sealed_spans ON COMMIT DROP AS SELECT ${COLUMNS} FROM spans WITH NO DATA`);
   let loaded = false;
   for (const trace of traces) {
-    const bounds = { tenantId: trace.tenant_id, traceId: uuidToTraceId(trace.trace_id), start: trace.start.toISOString(), end: trace.end.toISOString() };
-    for await (const source of traceSpanSources(tx, bounds)) {
+    for await (const source of traceSpanSources(tx, boundsOf(trace.tenant_id, trace.trace_id, trace.start, trace.end))) {
       if (!source.sealed) continue;
       await tx`INSERT INTO ${tx.unsafe(SEALED_REBUILD_TABLE)} SELECT ${tx.unsafe(COLUMNS)} FROM ${sourceSql(tx, source, { attributes: ATTRIBUTES })} x`;
       loaded = true;

@@ -1,7 +1,6 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
-import { SegmentError } from "@/lib/traces/segments/bytes";
-import { decodeColumns, decodeSegment, type SegmentColumns } from "@/lib/traces/segments/decode";
+import { decodeColumns, decodeSegment, segmentOf, type SegmentColumns } from "@/lib/traces/segments/decode";
 import type { SegmentSpan } from "@/lib/traces/segments/format";
 import { STORED_SPANS } from "./store-sql";
 import { traceKey } from "./trace-weights";
@@ -118,9 +117,7 @@ export class SealedSpans {
     const key = `${traceKey(tenantId, traceId)}/${seq}`;
     let c = this.columns.get(key);
     if (!c) {
-      c = decodeColumns(bytes, { json: false });
-      // The segment names its trace: one stored under another would lend that trace's spans here.
-      if (c.tenantId !== tenantId || c.traceId !== traceId) throw new SegmentError(`Segment ${seq} of trace ${traceId} holds another trace's spans.`);
+      c = segmentOf(decodeColumns(bytes, { json: false }), tenantId, traceId, seq);
       this.columns.set(key, c);
     }
     return c;

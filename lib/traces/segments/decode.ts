@@ -76,6 +76,12 @@ function header(r: ByteReader): SegmentHeader & { check: number } {
   return { version, codec, bodyLength, check: r.uint32() };
 }
 
+/** A decoded segment (columns or spans) of row `seq` of this trace, refused unless it names that trace: one stored under another would show that trace's spans. */
+export function segmentOf<D extends { tenantId: string; traceId: string }>(decoded: D, tenantId: string, traceUuid: string, seq: number): D {
+  if (decoded.tenantId !== tenantId || decoded.traceId !== traceUuid) throw new SegmentError(`Segment ${seq} of trace ${traceUuid} holds another trace's spans.`);
+  return decoded;
+}
+
 /** The header alone: version, codec and body size, without decompressing anything. */
 export function readSegmentHeader(segment: Uint8Array): SegmentHeader {
   const { version, codec, bodyLength } = header(new ByteReader(segment, "header"));
@@ -217,36 +223,51 @@ function expect<T>(ok: (v: unknown) => boolean, v: unknown, what: string): T {
 
 const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
 
+interface JsonColumnValue {
+  attributes: Record<string, unknown>;
+  events: SpanEvent[];
+  links: SpanLink[];
+}
+
+const JSON_SHAPES = { attributes: isObject, events: Array.isArray, links: Array.isArray } as const;
+
+/** Row i's value of a JSON column decodeColumns decoded, refused unless of the column's kind (an object, else an array), as decodeSegment refuses it. */
+export function spanJson<C extends JsonColumn>(columns: SegmentColumns, column: C, i: number): JsonColumnValue[C] {
+  return expect<JsonColumnValue[C]>(JSON_SHAPES[column], columns.json![column]![i], column);
+}
+
+/** The string a nullable string column's ref names: null for -1. */
+export const stringAt = (columns: SegmentColumns, ref: number): string | null => (ref < 0 ? null : columns.strings[ref]!);
+
+/** Row i of columns decoded with every JSON column, as a `spans` row. */
+export function spanAt(c: SegmentColumns, i: number): SegmentSpan {
+  return {
+    spanId: c.spanId[i]!,
+    parentSpanId: c.hasParent[i] ? c.parentSpanId[i]! : null,
+    traceState: stringAt(c, c.traceState[i]!),
+    requestId: stringAt(c, c.requestId[i]!),
+    service: c.strings[c.service[i]!]!,
+    name: c.strings[c.name[i]!]!,
+    kind: c.kind[i]!,
+    startUs: c.startUs[i]!,
+    startSubUsNs: c.startSubUsNs[i]!,
+    durationNs: c.durationNs[i]!,
+    statusCode: c.statusCode[i]!,
+    statusMessage: stringAt(c, c.statusMessage[i]!),
+    attributes: spanJson(c, "attributes", i),
+    events: spanJson(c, "events", i),
+    links: spanJson(c, "links", i),
+    resourceId: c.resourceId[i]!,
+    scopeId: c.hasScope[i] ? c.scopeId[i]! : null,
+    flags: c.flags[i]!,
+    droppedAttributesCount: c.droppedAttributesCount[i]!,
+    droppedEventsCount: c.droppedEventsCount[i]!,
+    droppedLinksCount: c.droppedLinksCount[i]!,
+  };
+}
+
 /** The segment's spans as `spans` rows, in the order they were encoded. */
 export function decodeSegment(segment: Uint8Array): SegmentTrace {
   const c = decodeColumns(segment);
-  const json = c.json!;
-  const str = (i: number) => (i < 0 ? null : c.strings[i]!);
-  const spans: SegmentSpan[] = new Array(c.count);
-  for (let i = 0; i < c.count; i++) {
-    spans[i] = {
-      spanId: c.spanId[i]!,
-      parentSpanId: c.hasParent[i] ? c.parentSpanId[i]! : null,
-      traceState: str(c.traceState[i]!),
-      requestId: str(c.requestId[i]!),
-      service: c.strings[c.service[i]!]!,
-      name: c.strings[c.name[i]!]!,
-      kind: c.kind[i]!,
-      startUs: c.startUs[i]!,
-      startSubUsNs: c.startSubUsNs[i]!,
-      durationNs: c.durationNs[i]!,
-      statusCode: c.statusCode[i]!,
-      statusMessage: str(c.statusMessage[i]!),
-      attributes: expect<Record<string, unknown>>(isObject, json.attributes![i], "attributes"),
-      events: expect<SpanEvent[]>(Array.isArray, json.events![i], "events"),
-      links: expect<SpanLink[]>(Array.isArray, json.links![i], "links"),
-      resourceId: c.resourceId[i]!,
-      scopeId: c.hasScope[i] ? c.scopeId[i]! : null,
-      flags: c.flags[i]!,
-      droppedAttributesCount: c.droppedAttributesCount[i]!,
-      droppedEventsCount: c.droppedEventsCount[i]!,
-      droppedLinksCount: c.droppedLinksCount[i]!,
-    };
-  }
-  return { tenantId: c.tenantId, traceId: c.traceId, spans };
+  return { tenantId: c.tenantId, traceId: c.traceId, spans: Array.from({ length: c.count }, (_, i) => spanAt(c, i)) };
 }

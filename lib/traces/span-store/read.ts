@@ -1,8 +1,7 @@
 import "server-only";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
-import { checkedTraceIdUuid } from "@/db/span-codec/ids";
-import { SegmentError } from "@/lib/traces/segments/bytes";
-import { decodeColumns, decodeSegment, type SegmentColumns } from "@/lib/traces/segments/decode";
+import { checkedTraceIdUuid, uuidToTraceId } from "@/db/span-codec/ids";
+import { decodeColumns, decodeSegment, segmentOf, type SegmentColumns } from "@/lib/traces/segments/decode";
 import type { JsonColumn, SegmentSpan } from "@/lib/traces/segments/format";
 import { spanKey, spanRecord, SPAN_RECORD_COLUMNS } from "./columns";
 
@@ -17,6 +16,11 @@ export interface TraceBounds {
   traceId: string;
   start: string;
   end: string;
+}
+
+/** A trace's bounds from its tenant, its id as the `trace_id` uuid spells it, and its first start and last end. */
+export function boundsOf(tenantId: string, traceUuid: string, start: Date, end: Date): TraceBounds {
+  return { tenantId, traceId: uuidToTraceId(traceUuid), start: start.toISOString(), end: end.toISOString() };
 }
 
 /** A trace's rows as a source: what every reader reads first. */
@@ -98,6 +102,9 @@ export function segmentRecordset(tx: TransactionSql, tenantId: string, traceUuid
   return tx`(SELECT * FROM jsonb_to_recordset((${records}::text)::jsonb) AS x(${tx.unsafe(SPAN_RECORD_COLUMNS)}))`;
 }
 
+/** Whether a segment whose earliest span starts at `startUs` (epoch µs) need not be read. */
+export type SkipSegment = (startUs: bigint) => boolean;
+
 /**
  * The trace's rows, then each of its segments decoded by `decode` and made a source by
  * `source` with the keys of the spans a row shadows (a span sent again after sealing is a row,
@@ -105,29 +112,31 @@ export function segmentRecordset(tx: TransactionSql, tenantId: string, traceUuid
  * Segments never overlap each other (the sealer rewrites an older one a later seal shadows),
  * so only the rows' keys are kept, and only when the trace has segments: for an unsealed trace
  * this is the one query it always was. `source` returns null for a segment left with no spans.
+ * `skip`, asked before each segment is fetched (after the reader has taken the sources before
+ * it), passes over a segment by its first span's start: a reader that wants the trace's first
+ * spans by (start, span id) and has them need not read a segment starting later.
  */
 async function* rowsThenSegments<D extends { tenantId: string; traceId: string }, S>(
   tx: TransactionSql,
   header: TraceBounds,
   decode: (segment: Uint8Array) => D,
   source: (segment: { decoded: D; bytes: Uint8Array; shadowed: ReadonlySet<string>; traceUuid: string }) => S | null,
+  skip: SkipSegment = () => false,
 ): AsyncGenerator<RowsSource | S> {
-  const segments = await tx<{ seq: number }[]>`SELECT g.seq FROM span_segments g WHERE ${segmentWhere(tx, header)} ORDER BY g.seq`;
+  const segments = await tx<{ seq: number; us: string }[]>`
+    SELECT g.seq, (extract(epoch FROM g.start_time) * 1000000)::bigint::text AS us FROM span_segments g WHERE ${segmentWhere(tx, header)} ORDER BY g.seq`;
   yield { sql: tx`(SELECT * FROM spans s WHERE ${spanWhere(tx, header)})`, sealed: false };
   if (segments.length === 0) return;
   const rows = await tx<{ id: string; us: string }[]>`
     SELECT s.span_id::text AS id, (extract(epoch FROM s.start_time) * 1000000)::bigint::text AS us FROM spans s WHERE ${spanWhere(tx, header)}`;
   const shadowed = new Set(rows.map((r) => spanKey(r.id, r.us)));
   const traceUuid = checkedTraceIdUuid(header.traceId);
-  for (const { seq } of segments) {
+  for (const { seq, us } of segments) {
+    if (skip(BigInt(us))) continue;
     const [row] = await tx<{ segment: Uint8Array }[]>`SELECT g.segment FROM span_segments g WHERE ${segmentWhere(tx, header)} AND g.seq = ${seq}`;
     // Purged since the list was read: each statement sees what is committed when it starts.
     if (!row) continue;
-    const decoded = decode(row.segment);
-    // The segment names its trace: one stored under another would show that trace's spans here.
-    if (decoded.tenantId !== header.tenantId || decoded.traceId !== traceUuid) {
-      throw new SegmentError(`Segment ${seq} of trace ${header.traceId} holds another trace's spans.`);
-    }
+    const decoded = segmentOf(decode(row.segment), header.tenantId, traceUuid, seq);
     const made = source({ decoded, bytes: row.segment, shadowed, traceUuid });
     if (made !== null) yield made;
   }
@@ -142,22 +151,35 @@ export function traceSpanSources(tx: TransactionSql, header: TraceBounds): Async
 }
 
 /**
- * A sealed segment as columns (decodeColumns with the events and links, without the
- * attributes), for a reader that builds its answer from arrays: the binary span stream.
+ * A sealed segment as columns (decodeColumns with only the JSON columns `J` a reader reads:
+ * the attributes are most of a segment's decoding), for readers that build their answer from
+ * arrays in Node: the binary span stream, span detail, find, the lineage link.
  */
-export interface SegmentColumnsSource {
+export interface SegmentColumnsSource<J extends JsonColumn> {
   sealed: true;
-  columns: SegmentColumns & { json: Pick<Record<JsonColumn, unknown[]>, "events" | "links"> };
+  columns: SegmentColumns & { json: Pick<Record<JsonColumn, unknown[]>, J> };
   /** The rows of `columns` no row of `spans` shadows, in order; null when none is shadowed. */
   kept: Uint32Array | null;
   /** The same spans decoded whole as a SpanSource, for what only a reader's SQL spells. */
   spans: () => SpanSource & { sealed: true };
 }
 
-/** The trace's spans as traceSpanSources gives them, its segments as columns: its rows first, then each segment's spans no row shadows. */
-export function traceSpanColumnSources(tx: TransactionSql, header: TraceBounds): AsyncGenerator<RowsSource | SegmentColumnsSource> {
-  // Events and links are what the stream carries of the JSON; the attributes are most of its decoding.
-  const decode = (segment: Uint8Array) => decodeColumns(segment, { json: ["events", "links"] }) as SegmentColumnsSource["columns"];
+/** The rows of a column source that are its spans (those no row shadows), in order. */
+export function keptRows(source: { columns: SegmentColumns; kept: Uint32Array | null }): ArrayLike<number> {
+  if (source.kept) return source.kept;
+  const all = new Uint32Array(source.columns.count);
+  for (let i = 0; i < all.length; i++) all[i] = i;
+  return all;
+}
+
+/** The trace's spans as traceSpanSources gives them, its segments as columns with the JSON columns `json`: its rows first, then each segment's spans no row shadows. */
+export function traceSpanColumnSources<J extends JsonColumn>(
+  tx: TransactionSql,
+  header: TraceBounds,
+  json: readonly J[],
+  skip?: SkipSegment,
+): AsyncGenerator<RowsSource | SegmentColumnsSource<J>> {
+  const decode = (segment: Uint8Array) => decodeColumns(segment, { json }) as SegmentColumnsSource<J>["columns"];
   return rowsThenSegments(tx, header, decode, ({ decoded: columns, bytes, shadowed, traceUuid }) => {
     let kept: Uint32Array | null = null;
     if (shadowed.size > 0) {
@@ -171,5 +193,5 @@ export function traceSpanColumnSources(tx: TransactionSql, header: TraceBounds):
       return { sealed: true as const, spans: kept ? Array.from(kept, (i) => all[i]!) : all, tenantId: header.tenantId, traceUuid };
     };
     return { sealed: true, columns, kept, spans };
-  });
+  }, skip);
 }

@@ -7,7 +7,7 @@ import { encodeSegment } from "@/lib/traces/segments/encode";
 import type { SegmentSpan } from "@/lib/traces/segments/format";
 import { isoMicros, SEGMENT_SPAN_SELECT, spanKey, SPAN_COLUMN_NAMES } from "./columns";
 import { writeInvestigateRefs } from "./investigate-refs";
-import { segmentRecordset } from "./read";
+import { boundsOf, segmentRecordset, spanWhere, type TraceBounds } from "./read";
 
 /**
  * The sealer (issue 22, docs/sealed-traces.md): a trace queued in `trace_seal_pending`, quiet
@@ -112,11 +112,8 @@ async function sealTrace(tx: TransactionSql, due: Due, cutoff: Date, options: Se
   // trace gone (dropped, purged) or not decided yet (tail sampling queues it again if it keeps it) has nothing to seal now.
   await tx`DELETE FROM trace_seal_pending q WHERE q.tenant_id = ${due.tenant_id} AND q.trace_id = ${due.trace_id}::uuid`;
   if (!summary || summary.undecided) return;
-  // Its range to the millisecond, widened outward: Postgres prunes (and locks) partitions by the
-  // values when it plans (read.ts, traceWhere).
-  const trace = { start: summary.start, end: new Date(summary.end.getTime() + 1) };
-  const where = tx`s.tenant_id = ${due.tenant_id} AND s.trace_id = ${due.trace_id}::uuid
-    AND s.start_time >= ${trace.start} AND s.start_time <= ${trace.end}`;
+  const trace = boundsOf(due.tenant_id, due.trace_id, summary.start, summary.end);
+  const where = spanWhere(tx, trace);
   const spans = await tx<SegmentSpan[]>`
     SELECT ${tx.unsafe(SEGMENT_SPAN_SELECT)} FROM spans s WHERE ${where} ORDER BY s.start_time, s.span_id FOR UPDATE`;
   if (spans.length === 0) return;
@@ -186,7 +183,7 @@ async function withoutShadowed(tx: TransactionSql, due: Due, rows: ReadonlySet<s
  * deleted, column for column as Postgres compares them: otherwise the transaction fails and
  * the rows stay.
  */
-async function verifySealed(tx: TransactionSql, due: Due, trace: { start: Date; end: Date }, after: number, count: number): Promise<void> {
+async function verifySealed(tx: TransactionSql, due: Due, trace: TraceBounds, after: number, count: number): Promise<void> {
   const written = await tx<{ segment: Uint8Array }[]>`
     SELECT g.segment FROM span_segments g
     WHERE g.tenant_id = ${due.tenant_id} AND g.trace_id = ${due.trace_id}::uuid AND g.seq > ${after} ORDER BY g.seq`;
@@ -198,8 +195,7 @@ async function verifySealed(tx: TransactionSql, due: Due, trace: { start: Date; 
     spans += sealed.length;
     const [differing] = await tx<{ n: number }[]>`
       SELECT count(*)::int AS n FROM ${segmentRecordset(tx, due.tenant_id, due.trace_id, sealed)} x
-      LEFT JOIN spans s ON s.tenant_id = x.tenant_id AND s.trace_id = x.trace_id AND s.span_id = x.span_id AND s.start_time = x.start_time
-        AND s.start_time >= ${trace.start} AND s.start_time <= ${trace.end}
+      LEFT JOIN spans s ON ${spanWhere(tx, trace)} AND s.span_id = x.span_id AND s.start_time = x.start_time
       WHERE s.span_id IS NULL OR (${columns}) IS DISTINCT FROM (${decoded})`;
     if (differing!.n !== 0) throw new Error(`Sealing trace ${due.trace_id}: ${differing!.n} decoded spans differ from their rows.`);
   }

@@ -4,6 +4,7 @@ import { checkedTraceIdUuid } from "@/db/span-codec/ids";
 import type { TenantScope } from "@/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import { SegmentError } from "@/lib/traces/segments/bytes";
+import { recordsetSpy } from "@/lib/traces/testing/recordset-spy";
 import { makeQuiet } from "@/lib/traces/testing/sealed-twin";
 import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
 import { writeOtlpExport } from "@/lib/traces/trace/otlp-export";
@@ -190,6 +191,37 @@ describe("sealed traces through the span-reading module", () => {
     for (const id of TRACES) await expectSameAsRows(id);
   });
 
+  it("answers span detail, find and the lineage link of a sealed trace in Node, handing Postgres at most the one span shown", async () => {
+    const sent = await t.asReader(ALPHA, async (plain) => {
+      const { tx, spansSent } = recordsetSpy(plain);
+      const header = (await findTraceHeader(tx, ALPHA, SEALED))!;
+      const [job, other] = await t.sql<{ id: string }[]>`
+        SELECT lpad(to_hex(span_id), 16, '0') AS id FROM spans WHERE tenant_id = 'twin' AND trace_id = ${uuid(SEALED)}::uuid AND kind IN (5, 3)
+        ORDER BY kind DESC, span_id LIMIT 2`;
+      const counts: Record<string, number> = {};
+      const count = async (what: string, read: () => Promise<unknown>) => {
+        const before = spansSent();
+        expect(await read()).not.toBeNull();
+        counts[what] = spansSent() - before;
+      };
+      await count("job detail", () => readSpanDetail(tx, ALPHA, { traceId: SEALED, spanId: job!.id }));
+      await count("detail", () => readSpanDetail(tx, ALPHA, { traceId: SEALED, spanId: other!.id }));
+      for (const text of ["synthetic failure", "job_1", "ORDERS WHERE id = 7", "{", ""]) await count(`find ${text}`, () => findInTrace(tx, ALPHA, { traceId: SEALED, text }));
+      await count("lineage", () => lineageHref(tx, header));
+      return counts;
+    });
+    expect(sent).toEqual({
+      "job detail": 1,
+      detail: 1,
+      "find synthetic failure": 0,
+      "find job_1": 0,
+      "find ORDERS WHERE id = 7": 0,
+      "find {": 0,
+      "find ": 0,
+      lineage: 0,
+    });
+  });
+
   it("reads late rows beside the segments, the row winning over the sealed span it repeats, then seals them as further segments", async () => {
     const [shadow] = await t.sql<{ id: string }[]>`
       SELECT span_id::text AS id FROM spans WHERE tenant_id = 'twin' AND trace_id = ${uuid(MIXED)}::uuid AND parent_span_id IS NOT NULL ORDER BY span_id LIMIT 1 OFFSET 100`;
@@ -302,5 +334,41 @@ describe("who reads segments", () => {
       await t.sql`UPDATE span_segments SET segment = ${Buffer.from(own!.segment)} WHERE ${at}`;
     }
     await expectSameAsRows(ODD);
+  });
+});
+describe("readers that want a trace's first spans by start", () => {
+  it("pass over the segments starting after them, and still read a later segment that starts earlier", async () => {
+    const many = "1af7651916cd43dd8448eb211c803108";
+    await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: many, spans: 6_000, asyncJobs: true, requestId: "req with spaces" });
+    await copyToTwin("traces", `x.trace_id = '${uuid(many)}'`);
+    await copyToTwin("spans", `x.trace_id = '${uuid(many)}'`);
+    await quiet(many);
+    // Six segments of 200 jobs each: span detail's first 1,000 jobs are in the first five.
+    expect(await seal({ maxSegmentSpans: 1_000 })).toMatchObject({ failed: [] });
+    expect((await segments(many)).map((g) => g.span_count)).toEqual([1_000, 1_000, 1_000, 1_000, 1_000, 1_000]);
+    // Late jobs, 1 µs into the trace: sealed as a seventh segment that starts before every other job.
+    for (const tenant of ["alpha", "twin"]) {
+      await t.sql`
+        INSERT INTO spans (${t.sql(SPAN_COLUMN_NAMES)})
+        SELECT ${tenant}::text, trace_id, span_id # 4611686018427387904, parent_span_id, trace_state, request_id, service, 'late ' || name, kind,
+               (SELECT start_time FROM traces WHERE tenant_id = 'twin' AND trace_id = ${uuid(many)}::uuid) + interval '1 microsecond', start_sub_us_ns,
+               duration_ns, status_code, status_message, attributes || jsonb_build_object('job.id', 'late_' || span_id), events, links, resource_id, scope_id,
+               flags, dropped_attributes_count, dropped_events_count, dropped_links_count
+        FROM spans WHERE tenant_id = 'twin' AND trace_id = ${uuid(many)}::uuid AND kind = 5 AND name NOT LIKE 'late %' ORDER BY span_id LIMIT 3`;
+    }
+    await quiet(many);
+    expect(await seal()).toMatchObject({ failed: [] });
+    expect((await segments(many)).map((g) => g.span_count)).toEqual([1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 3]);
+    const read = (scope: TenantScope) =>
+      t.asReader(scope, async (tx) => {
+        const header = (await findTraceHeader(tx, scope, many))!;
+        const detail = await readSpanDetail(tx, scope, { traceId: many, spanId: header.rootSpanId! });
+        return { asyncWork: detail!.asyncWork, lineage: (await lineageHref(tx, header))?.replace(/tenant=[a-z]+/, "tenant=_") };
+      });
+    const sealed = await read(ALPHA);
+    expect(sealed).toEqual(await read(TWIN));
+    expect(sealed.asyncWork).toHaveLength(1_000);
+    expect(sealed.asyncWork.slice(0, 3).map((w) => w.name.slice(0, 5))).toEqual(["late ", "late ", "late "]);
+    expect(new URL(sealed.lineage!, "http://x").searchParams.get("id")).toMatch(/^late_/);
   });
 });

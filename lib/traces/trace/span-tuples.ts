@@ -75,7 +75,7 @@ export function sealedSpanLines(spans: readonly SegmentSpan[], header: TraceHead
  * span stream, `chunkSpans` a frame; null if one needs Postgres (wireExtras). Straight from
  * the columns: no object per span, and the attributes never decoded.
  */
-export function sealedSpanFrames(source: SegmentColumnsSource, header: TraceHeader, chunkSpans: number): Uint8Array[] | null {
+export function sealedSpanFrames(source: SegmentColumnsSource<"events" | "links">, header: TraceHeader, chunkSpans: number): Uint8Array[] | null {
   const { columns: c, kept } = source;
   const startUs = BigInt(header.startUs);
   const startNs = startUs * 1000n;

@@ -99,7 +99,7 @@ async function* sqlFrames(tx: TransactionSql, header: TraceHeader, source: SpanS
  * rows go through one cursor whose columns the frames take as they are.
  */
 export async function* spanFrames(tx: TransactionSql, header: TraceHeader, chunkSpans = CHUNK_SPANS): AsyncGenerator<Uint8Array> {
-  for await (const source of traceSpanColumnSources(tx, header)) {
+  for await (const source of traceSpanColumnSources(tx, header, ["events", "links"])) {
     const sealed = source.sealed ? sealedSpanFrames(source, header, chunkSpans) : null;
     if (sealed) yield* sealed;
     else yield* sqlFrames(tx, header, source.sealed ? source.spans() : source, chunkSpans);

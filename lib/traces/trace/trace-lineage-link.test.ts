@@ -32,7 +32,7 @@ beforeAll(async () => {
   await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: ODD_REQUEST, spans: 20, requestId: "req with spaces" });
   await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: SEALED_JOBS, spans: 300, requestId: "req with spaces" });
   await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: SEALED_NUMBER, spans: 300, requestId: "req with spaces" });
-  // The first job's id a JSON number: Postgres spells it as text (->>), which Node leaves to it.
+  // The first job's id a JSON number: Node spells it as Postgres's ->> does (lib/db/jsonb-text.ts).
   await t.sql`
     UPDATE spans SET attributes = attributes || '{"job.id": 4321}'::jsonb
     WHERE trace_id = ${checkedTraceIdUuid(SEALED_NUMBER)}::uuid AND attributes->>'job.id' = 'job_4'`;
@@ -68,7 +68,7 @@ describe("the trace's link to its job lineage", () => {
 });
 
 describe("the lineage link of a sealed trace", () => {
-  it("names the same first job as the rows did, found in Node or, for an id only Postgres spells, by Postgres", async () => {
+  it("names the same first job as the rows did, found in Node, an id that is a JSON number spelled as Postgres does", async () => {
     const before = [await hrefOf(SEALED_JOBS), await hrefOf(SEALED_NUMBER)];
     expect(before.map((h) => new URL(h!, "http://x").searchParams.get("id"))).toEqual(["job_4", "4321"]);
     // A later job moved before every other (20 µs into the trace): the earliest wins whichever segment holds it.

@@ -1,9 +1,10 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import { hasAnyKey } from "@/lib/traces/span-store/columns";
-import { firstBySpanOrder, SPAN_ORDER, type SpanOrder } from "@/lib/traces/span-store/order";
-import { sourceSql, traceSpanSources, type SpanSource } from "@/lib/traces/span-store/read";
-import type { SegmentSpan } from "@/lib/traces/segments/format";
+import { columnOrder, firstBySpanOrder, pastFirst, SPAN_ORDER, spanOrderAt, type SpanOrder } from "@/lib/traces/span-store/order";
+import { fieldText } from "@/lib/db/jsonb-text";
+import { spanJson } from "@/lib/traces/segments/decode";
+import { keptRows, sourceSql, traceSpanColumnSources, type RowsSource, type SegmentColumnsSource } from "@/lib/traces/span-store/read";
 import { LINEAGE_ID_PATTERN } from "./lineage-id";
 import type { TraceHeader } from "./trace-header";
 
@@ -14,36 +15,31 @@ const WINDOW_SLACK_MS = 60_000;
 
 type FirstWork = { id: string | null } & SpanOrder;
 
-/** `attributes->>key` of a decoded span when Node can spell it exactly: a string, or NULL; undefined otherwise. */
-function textOf(attributes: Record<string, unknown>, key: string): string | null | undefined {
-  const value = Object.hasOwn(attributes, key) ? attributes[key] : null;
-  return value === null || typeof value === "string" ? value : undefined;
-}
-
 /**
- * A sealed source's earliest job or event span, found in Node: the trace page waits for this
- * link, and handing a large segment's job spans to Postgres as JSON took seconds. Undefined when
- * the span's id is a JSON value only Postgres writes as text (the caller asks it then).
+ * A sealed segment's earliest job or event span by (start, span id), found in Node from its
+ * columns: the trace page waits for this link, and handing a large segment's job spans to
+ * Postgres as JSON took seconds. Its id is what the SQL's `->>` writes (jsonbText).
  */
-function firstWorkInNode(spans: readonly SegmentSpan[]): FirstWork[] | undefined {
-  let best: SegmentSpan | undefined;
-  for (const s of spans) {
-    if (s.kind !== 5 || !hasAnyKey(s.attributes, LINEAGE_KEYS)) continue;
-    if (!best || s.startUs < best.startUs || (s.startUs === best.startUs && s.spanId < best.spanId)) best = s;
+function firstWorkInNode(source: SegmentColumnsSource<"attributes">): FirstWork[] {
+  const { columns: c } = source;
+  const rows = keptRows(source);
+  const order = columnOrder(c);
+  let best = -1;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k]!;
+    if (c.kind[i] !== 5 || !hasAnyKey(spanJson(c, "attributes", i), LINEAGE_KEYS)) continue;
+    if (best < 0 || order(i, best) < 0) best = i;
   }
-  if (!best) return [];
-  const job = textOf(best.attributes, "job.id");
-  const id = job === null ? textOf(best.attributes, "event.id") : job;
-  return id === undefined ? undefined : [{ id, sortUs: best.startUs.toString(), sortId: best.spanId.toString() }];
+  if (best < 0) return [];
+  const attributes = spanJson(c, "attributes", best);
+  return [{ id: fieldText(attributes, "job.id") ?? fieldText(attributes, "event.id"), ...spanOrderAt(c, best) }];
 }
 
-/** The source's earliest job or event span by (start, span id), as its SQL would pick it. */
-async function firstWork(tx: TransactionSql, source: SpanSource): Promise<FirstWork[]> {
-  const inNode = source.sealed ? firstWorkInNode(source.spans) : undefined;
-  if (inNode) return inNode;
+/** The rows' earliest job or event span by (start, span id). */
+function firstWorkOfRows(tx: TransactionSql, rows: RowsSource): Promise<FirstWork[]> {
   return tx<FirstWork[]>`
     SELECT coalesce(s.attributes->>'job.id', s.attributes->>'event.id') AS id, ${tx.unsafe(SPAN_ORDER)}
-    FROM ${sourceSql(tx, source, { keep: (s) => s.kind === 5 && hasAnyKey(s.attributes, LINEAGE_KEYS), attributes: LINEAGE_KEYS })} s
+    FROM ${sourceSql(tx, rows)} s
     WHERE s.kind = 5 AND (s.attributes ? 'job.id' OR s.attributes ? 'event.id')
     ORDER BY s.start_time, s.span_id
     LIMIT 1`;
@@ -57,7 +53,10 @@ async function firstWork(tx: TransactionSql, source: SpanSource): Promise<FirstW
  */
 export async function lineageHref(tx: TransactionSql, header: TraceHeader): Promise<string | null> {
   const first: FirstWork[] = [];
-  for await (const source of traceSpanSources(tx, header)) first.push(...(await firstWork(tx, source)));
+  // A segment starting after the earliest found so far cannot hold an earlier one; sealed in start order, most are passed over.
+  for await (const source of traceSpanColumnSources(tx, header, ["attributes"], pastFirst(first, 1))) {
+    first.push(...(source.sealed ? firstWorkInNode(source) : await firstWorkOfRows(tx, source)));
+  }
   const [work] = firstBySpanOrder(first, 1);
   if (!work) return null;
   const id = [header.requestId, work.id].find((c): c is string => c !== null && LINEAGE_ID_PATTERN.test(c));
