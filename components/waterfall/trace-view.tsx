@@ -8,7 +8,7 @@ import { errorSpans, matchSpans, stepFrom } from "@/lib/waterfall/find";
 import { PANE_LIMITS } from "@/lib/waterfall/pane-widths";
 import type { ViewWindow } from "@/lib/waterfall/time-axis";
 import { selfTimeOf } from "@/lib/waterfall/trace-analysis";
-import { childCount, type TraceModel } from "@/lib/waterfall/trace-model";
+import { childCount, spanIdOf, type TraceModel } from "@/lib/waterfall/trace-model";
 import { collapseAll, collapseAtDepth, revealed, toggled, visibleRows } from "@/lib/waterfall/tree-rows";
 import { SPAN_KIND_CONSUMER } from "@/lib/waterfall/span-page";
 import { clampZoom, formatZoom } from "@/lib/waterfall/waterfall-params";
@@ -49,7 +49,7 @@ interface Props {
 export function TraceView({ header, initialSpan, initialZoom, viewerId, lineageHref }: Props) {
   // The download starts with the HTML, not after hydration: the fetch in useTraceModel takes it over.
   preload(spansUrl(header.traceId, header.tenantId), { as: "fetch", crossOrigin: "anonymous" });
-  const load = useTraceModel(header.traceId, header.tenantId);
+  const load = useTraceModel(header.traceId, header.tenantId, header.spanCount);
   return (
     <div className="flex h-[calc(100vh-5.5rem)] flex-col">
       <TraceSummary header={header} model={load.state === "ready" ? load.model : null} />
@@ -140,7 +140,7 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
       setSelected(span);
       if (openDetail !== undefined) setDetailOpen(openDetail);
       setCollapsed((c) => revealed(model, c, span));
-      replaceParam(header, "span", span >= 0 ? model.ids[span]! : null);
+      replaceParam(header, "span", span >= 0 ? spanIdOf(model, span) : null);
     },
     [model, header],
   );
@@ -193,7 +193,7 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
       if (r < 0 || r >= rows.count) return;
       const span = rows.span[r]!;
       setSelected(span);
-      replaceParam(header, "span", model.ids[span]!);
+      replaceParam(header, "span", spanIdOf(model, span));
       setScrollTo((s) => ({ row: r, seq: (s?.seq ?? 0) + 1 }));
     };
     switch (e.key) {
