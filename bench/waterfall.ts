@@ -5,6 +5,7 @@ import { sealTraces } from "../lib/traces/span-store/seal";
 import { makeQuiet } from "../lib/traces/testing/sealed-twin";
 import { insertSyntheticTrace } from "../lib/traces/testing/synthetic-trace";
 import { navigationMs, runBrowserBench } from "./lib/browser-app";
+import { installModelLoaders, modelLoadMs, NDJSON_WATERFALL_COMMIT } from "./lib/page-model-loaders";
 
 // The waterfall in a real browser against the production build (`next start` through
 // scripts/start.ts) on a database of its own holding synthetic traces of 1,000, 10,000 and
@@ -15,7 +16,10 @@ import { navigationMs, runBrowserBench } from "./lib/browser-app";
 // (job spans outlive their parents, so the path runs through asynchronous work). Each size also
 // has a sealed twin (same shape, another id, its spans in segments: lib/traces/span-store/seal.ts),
 // measured in the same run; the span API is timed in both of the stream's forms (NDJSON and the
-// binary one the waterfall reads).
+// binary one the waterfall reads). Issue 22's "today" is the waterfall that read NDJSON: its
+// span loading (fetch to built model, bench/lib/page-model-loaders.ts) is timed in the page
+// beside the current one, and today's rows painted estimated as the current page's with its
+// loading swapped: painted − load now + load today.
 //
 //   npm run bench -- waterfall        WATERFALL_BENCH_SIZES=1000,10000 to pick sizes
 
@@ -91,10 +95,19 @@ async function apiTime(page: Page, traceId: string, format: "ndjson" | "binary")
   return { ms: median(runs.map((r) => r.ms)), mb: runs[0]!.bytes / 1e6 };
 }
 
+async function medianMs(measureOnce: () => Promise<number>): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) times.push(await measureOnce());
+  return median(times);
+}
+
 async function measure(page: Page, size: number, sealed: boolean) {
   const traceId = traceIdOf(size, sealed);
   const ndjson = await apiTime(page, traceId, "ndjson");
   const binary = await apiTime(page, traceId, "binary");
+  await installModelLoaders(page);
+  const todayLoadMs = await medianMs(() => modelLoadMs(page, traceId, size, "today"));
+  const nowLoadMs = await medianMs(() => modelLoadMs(page, traceId, size, "now"));
 
   const interactiveMs = await navigationMs(page, `/traces/${traceId}`, '[role="treeitem"]', RUNS);
 
@@ -150,7 +163,10 @@ async function measure(page: Page, size: number, sealed: boolean) {
     apiMb: ndjson.mb,
     binaryApiMs: binary.ms,
     binaryApiMb: binary.mb,
+    todayLoadMs,
+    nowLoadMs,
     interactiveMs,
+    todayInteractiveMs: interactiveMs - nowLoadMs + todayLoadMs,
     frameP95: p95(frames),
     frameMedian: median(frames),
     frames: frames.length,
@@ -176,14 +192,18 @@ async function main(): Promise<void> {
           results.push(r);
           log(
             `${size.toLocaleString("en-US").padStart(9)} spans ${sealed ? "sealed  " : "as rows "}: API NDJSON ${r.apiMs.toFixed(0)} ms (${r.apiMb.toFixed(1)} MB), ` +
-              `binary ${r.binaryApiMs.toFixed(0)} ms (${r.binaryApiMb.toFixed(1)} MB), interactive ${r.interactiveMs.toFixed(0)} ms, ` +
+              `binary ${r.binaryApiMs.toFixed(0)} ms (${r.binaryApiMb.toFixed(1)} MB), model loaded in the page: NDJSON as of ${NDJSON_WATERFALL_COMMIT} ${r.todayLoadMs.toFixed(0)} ms, binary now ${r.nowLoadMs.toFixed(0)} ms, ` +
+              `interactive ${r.interactiveMs.toFixed(0)} ms (with today's NDJSON loading ~${r.todayInteractiveMs.toFixed(0)} ms), ` +
               `scroll frames p95 ${r.frameP95.toFixed(1)} ms (median ${r.frameMedian.toFixed(1)}, ${r.frames} frames), ` +
               `collapse root ${r.collapseMs.toFixed(0)} ms, expand ${r.expandMs.toFixed(0)} ms, ` +
               `critical path ${r.criticalPathMs.toFixed(0)} ms in the worker (load average ${load()})`,
           );
         }
         const [rows, sealed] = results.slice(-2);
-        log(`${size.toLocaleString("en-US").padStart(9)} spans: rows painted sealed / as rows = ${(sealed!.interactiveMs / rows!.interactiveMs).toFixed(2)}`);
+        log(
+          `${size.toLocaleString("en-US").padStart(9)} spans: rows painted sealed / as rows (binary) = ${(sealed!.interactiveMs / rows!.interactiveMs).toFixed(2)}, ` +
+            `sealed / as rows with today's NDJSON loading = ${(sealed!.interactiveMs / rows!.todayInteractiveMs).toFixed(2)} (load average ${load()})`,
+        );
       }
       console.log(JSON.stringify(results));
     },
