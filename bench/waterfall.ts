@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import os from "node:os";
 import type { Page } from "@playwright/test";
 import type { Sql } from "../db/connect";
@@ -22,11 +23,14 @@ import { installModelLoaders, modelLoadMs, NDJSON_WATERFALL_COMMIT } from "./lib
 // loading swapped: painted − load now + load today.
 //
 //   npm run bench -- waterfall        WATERFALL_BENCH_SIZES=1000,10000 to pick sizes
+//   WATERFALL_BENCH_PROFILE=dir       one more navigation per trace under the DevTools CPU profiler,
+//                                     written to dir/<size>-<rows|sealed>.cpuprofile, its top functions logged
 
 const PG_PORT = Number(process.env.BENCH_DB_PORT ?? 54373);
 const PORT = Number(process.env.WATERFALL_BENCH_PORT ?? 3203);
 const SIZES = (process.env.WATERFALL_BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number);
 const RUNS = Number(process.env.WATERFALL_BENCH_RUNS ?? 3);
+const PROFILE_DIR = process.env.WATERFALL_BENCH_PROFILE;
 const log = (line: string) => console.log(`[bench/waterfall] ${line}`);
 // Each trace is downloaded nine times within a minute here (API in both forms, then the page):
 // the per-user allowance of spans a minute would refuse the later ones, measuring the limiter
@@ -95,6 +99,34 @@ async function apiTime(page: Page, traceId: string, format: "ndjson" | "binary")
   return { ms: median(runs.map((r) => r.ms)), mb: runs[0]!.bytes / 1e6 };
 }
 
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** One navigation under the CPU profiler: the profile saved, the functions with the most self time logged. */
+async function profileNavigation(page: Page, traceId: string, file: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 250 });
+  await cdp.send("Profiler.start");
+  const ms = await navigationMs(page, `/traces/${traceId}`, '[role="treeitem"]', 1);
+  const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: CpuProfile };
+  await cdp.detach();
+  fs.mkdirSync(PROFILE_DIR!, { recursive: true });
+  fs.writeFileSync(`${PROFILE_DIR}/${file}.cpuprofile`, JSON.stringify(profile));
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, k) => {
+    const f = frames.get(id)!;
+    const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[k] ?? 0) / 1000);
+  });
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 20);
+  log(`profile ${file}: interactive ${ms.toFixed(0)} ms under the profiler; self time:\n${top.map(([k, t]) => `${t.toFixed(0).padStart(8)} ms  ${k}`).join("\n")}`);
+}
+
 async function medianMs(measureOnce: () => Promise<number>): Promise<number> {
   const times: number[] = [];
   for (let run = 0; run < RUNS; run++) times.push(await measureOnce());
@@ -110,6 +142,7 @@ async function measure(page: Page, size: number, sealed: boolean) {
   const nowLoadMs = await medianMs(() => modelLoadMs(page, traceId, size, "now"));
 
   const interactiveMs = await navigationMs(page, `/traces/${traceId}`, '[role="treeitem"]', RUNS);
+  if (PROFILE_DIR) await profileNavigation(page, traceId, `${size}-${sealed ? "sealed" : "rows"}`);
 
   // Let the deferred critical-path analysis finish before timing frames; the worker reports its time.
   await page.waitForSelector('[data-testid="critical-segment"]', { timeout: 60_000 });
