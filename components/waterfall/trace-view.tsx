@@ -104,12 +104,14 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
   const scrollRef = useRef<HTMLDivElement>(null);
   const analysis = useTraceAnalysis(model);
 
-  const rows = useMemo(() => visibleRows(model, collapsed), [model, collapsed]);
+  const expanded = useMemo(() => visibleRows(model, new Set()), [model]);
+  // Nothing collapsed, as every trace opens: the rows are the expanded tree's, not walked twice.
+  const rows = useMemo(() => (collapsed.size === 0 ? expanded : visibleRows(model, collapsed)), [model, collapsed, expanded]);
   // Mounted with the spans, so the logs are asked for only after the waterfall has its rows.
   const logs = useTraceLogs(header.traceId, header.tenantId, {});
   const markers = useMemo(() => (logs.lines.length > 0 ? logMarkers(model, logs.lines, header.startUs) : null), [model, logs.lines, header.startUs]);
   const hasConsumers = useMemo(() => model.kind.includes(SPAN_KIND_CONSUMER), [model]);
-  const treeOrder = useMemo(() => visibleRows(model, new Set()).rowOf, [model]);
+  const treeOrder = expanded.rowOf;
 
   const settledFind = useDebounced(findText.trim(), 300);
   const attributeFind = useQuery({
