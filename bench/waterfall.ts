@@ -142,6 +142,12 @@ async function measure(page: Page, size: number, sealed: boolean) {
   const nowLoadMs = await medianMs(() => modelLoadMs(page, traceId, size, "now"));
 
   const interactiveMs = await navigationMs(page, `/traces/${traceId}`, '[role="treeitem"]', RUNS);
+  // Where the last navigation's time went: the HTML, then the span stream the page preloads.
+  const timeline = await page.evaluate(() => {
+    const html = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+    const spans = performance.getEntriesByType("resource").find((e) => e.name.includes("/spans?")) as PerformanceResourceTiming | undefined;
+    return { htmlEndMs: html.responseEnd, spansStartMs: spans?.startTime ?? NaN, spansFirstByteMs: spans?.responseStart ?? NaN, spansEndMs: spans?.responseEnd ?? NaN };
+  });
   if (PROFILE_DIR) await profileNavigation(page, traceId, `${size}-${sealed ? "sealed" : "rows"}`);
 
   // Let the deferred critical-path analysis finish before timing frames; the worker reports its time.
@@ -200,6 +206,7 @@ async function measure(page: Page, size: number, sealed: boolean) {
     nowLoadMs,
     interactiveMs,
     todayInteractiveMs: interactiveMs - nowLoadMs + todayLoadMs,
+    ...timeline,
     frameP95: p95(frames),
     frameMedian: median(frames),
     frames: frames.length,
@@ -226,7 +233,8 @@ async function main(): Promise<void> {
           log(
             `${size.toLocaleString("en-US").padStart(9)} spans ${sealed ? "sealed  " : "as rows "}: API NDJSON ${r.apiMs.toFixed(0)} ms (${r.apiMb.toFixed(1)} MB), ` +
               `binary ${r.binaryApiMs.toFixed(0)} ms (${r.binaryApiMb.toFixed(1)} MB), model loaded in the page: NDJSON as of ${NDJSON_WATERFALL_COMMIT} ${r.todayLoadMs.toFixed(0)} ms, binary now ${r.nowLoadMs.toFixed(0)} ms, ` +
-              `interactive ${r.interactiveMs.toFixed(0)} ms (with today's NDJSON loading ~${r.todayInteractiveMs.toFixed(0)} ms), ` +
+              `interactive ${r.interactiveMs.toFixed(0)} ms (with today's NDJSON loading ~${r.todayInteractiveMs.toFixed(0)} ms; ` +
+              `last navigation: HTML at ${r.htmlEndMs.toFixed(0)} ms, span stream ${r.spansStartMs.toFixed(0)} → first byte ${r.spansFirstByteMs.toFixed(0)} → end ${r.spansEndMs.toFixed(0)} ms), ` +
               `scroll frames p95 ${r.frameP95.toFixed(1)} ms (median ${r.frameMedian.toFixed(1)}, ${r.frames} frames), ` +
               `collapse root ${r.collapseMs.toFixed(0)} ms, expand ${r.expandMs.toFixed(0)} ms, ` +
               `critical path ${r.criticalPathMs.toFixed(0)} ms in the worker (load average ${load()})`,

@@ -56,8 +56,15 @@ async function firstWork(tx: TransactionSql, source: SpanSource): Promise<FirstW
  * the trace ran no job and handled no event.
  */
 export async function lineageHref(tx: TransactionSql, header: TraceHeader): Promise<string | null> {
+  // With a usable request id the link names it, so any job or event span makes the link: the
+  // first source holding one ends the read, where a sealed trace would decode every segment
+  // whole (a 1,000,000-span trace's 100, beside its span stream, while its page loads).
+  const byRequest = header.requestId !== null && LINEAGE_ID_PATTERN.test(header.requestId);
   const first: FirstWork[] = [];
-  for await (const source of traceSpanSources(tx, header)) first.push(...(await firstWork(tx, source)));
+  for await (const source of traceSpanSources(tx, header)) {
+    first.push(...(await firstWork(tx, source)));
+    if (byRequest && first.length > 0) break;
+  }
   const [work] = firstBySpanOrder(first, 1);
   if (!work) return null;
   const id = [header.requestId, work.id].find((c): c is string => c !== null && LINEAGE_ID_PATTERN.test(c));
