@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import os from "node:os";
 import type { Page } from "@playwright/test";
 import type { Sql } from "../db/connect";
@@ -5,6 +6,7 @@ import { sealTraces } from "../lib/traces/span-store/seal";
 import { makeQuiet } from "../lib/traces/testing/sealed-twin";
 import { insertSyntheticTrace } from "../lib/traces/testing/synthetic-trace";
 import { navigationMs, runBrowserBench } from "./lib/browser-app";
+import { installModelLoaders, modelLoadMs, NDJSON_WATERFALL_COMMIT } from "./lib/page-model-loaders";
 
 // The waterfall in a real browser against the production build (`next start` through
 // scripts/start.ts) on a database of its own holding synthetic traces of 1,000, 10,000 and
@@ -15,14 +17,20 @@ import { navigationMs, runBrowserBench } from "./lib/browser-app";
 // (job spans outlive their parents, so the path runs through asynchronous work). Each size also
 // has a sealed twin (same shape, another id, its spans in segments: lib/traces/span-store/seal.ts),
 // measured in the same run; the span API is timed in both of the stream's forms (NDJSON and the
-// binary one the waterfall reads).
+// binary one the waterfall reads). Issue 22's "today" is the waterfall that read NDJSON: its
+// span loading (fetch to built model, bench/lib/page-model-loaders.ts) is timed in the page
+// beside the current one, and today's rows painted estimated as the current page's with its
+// loading swapped: painted − load now + load today.
 //
 //   npm run bench -- waterfall        WATERFALL_BENCH_SIZES=1000,10000 to pick sizes
+//   WATERFALL_BENCH_PROFILE=dir       one more navigation per trace under the DevTools CPU profiler,
+//                                     written to dir/<size>-<rows|sealed>.cpuprofile, its top functions logged
 
 const PG_PORT = Number(process.env.BENCH_DB_PORT ?? 54373);
 const PORT = Number(process.env.WATERFALL_BENCH_PORT ?? 3203);
 const SIZES = (process.env.WATERFALL_BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number);
 const RUNS = Number(process.env.WATERFALL_BENCH_RUNS ?? 3);
+const PROFILE_DIR = process.env.WATERFALL_BENCH_PROFILE;
 const log = (line: string) => console.log(`[bench/waterfall] ${line}`);
 // Each trace is downloaded nine times within a minute here (API in both forms, then the page):
 // the per-user allowance of spans a minute would refuse the later ones, measuring the limiter
@@ -91,12 +99,56 @@ async function apiTime(page: Page, traceId: string, format: "ndjson" | "binary")
   return { ms: median(runs.map((r) => r.ms)), mb: runs[0]!.bytes / 1e6 };
 }
 
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** One navigation under the CPU profiler: the profile saved, the functions with the most self time logged. */
+async function profileNavigation(page: Page, traceId: string, file: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 250 });
+  await cdp.send("Profiler.start");
+  const ms = await navigationMs(page, `/traces/${traceId}`, '[role="treeitem"]', 1);
+  const { profile } = (await cdp.send("Profiler.stop")) as unknown as { profile: CpuProfile };
+  await cdp.detach();
+  fs.mkdirSync(PROFILE_DIR!, { recursive: true });
+  fs.writeFileSync(`${PROFILE_DIR}/${file}.cpuprofile`, JSON.stringify(profile));
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, k) => {
+    const f = frames.get(id)!;
+    const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[k] ?? 0) / 1000);
+  });
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 20);
+  log(`profile ${file}: interactive ${ms.toFixed(0)} ms under the profiler; self time:\n${top.map(([k, t]) => `${t.toFixed(0).padStart(8)} ms  ${k}`).join("\n")}`);
+}
+
+async function medianMs(measureOnce: () => Promise<number>): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) times.push(await measureOnce());
+  return median(times);
+}
+
 async function measure(page: Page, size: number, sealed: boolean) {
   const traceId = traceIdOf(size, sealed);
   const ndjson = await apiTime(page, traceId, "ndjson");
   const binary = await apiTime(page, traceId, "binary");
+  await installModelLoaders(page);
+  const todayLoadMs = await medianMs(() => modelLoadMs(page, traceId, size, "today"));
+  const nowLoadMs = await medianMs(() => modelLoadMs(page, traceId, size, "now"));
 
   const interactiveMs = await navigationMs(page, `/traces/${traceId}`, '[role="treeitem"]', RUNS);
+  // Where the last navigation's time went: the HTML, then the span stream the page preloads.
+  const timeline = await page.evaluate(() => {
+    const html = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+    const spans = performance.getEntriesByType("resource").find((e) => e.name.includes("/spans?")) as PerformanceResourceTiming | undefined;
+    return { htmlEndMs: html.responseEnd, spansStartMs: spans?.startTime ?? NaN, spansFirstByteMs: spans?.responseStart ?? NaN, spansEndMs: spans?.responseEnd ?? NaN };
+  });
+  if (PROFILE_DIR) await profileNavigation(page, traceId, `${size}-${sealed ? "sealed" : "rows"}`);
 
   // Let the deferred critical-path analysis finish before timing frames; the worker reports its time.
   await page.waitForSelector('[data-testid="critical-segment"]', { timeout: 60_000 });
@@ -150,7 +202,11 @@ async function measure(page: Page, size: number, sealed: boolean) {
     apiMb: ndjson.mb,
     binaryApiMs: binary.ms,
     binaryApiMb: binary.mb,
+    todayLoadMs,
+    nowLoadMs,
     interactiveMs,
+    todayInteractiveMs: interactiveMs - nowLoadMs + todayLoadMs,
+    ...timeline,
     frameP95: p95(frames),
     frameMedian: median(frames),
     frames: frames.length,
@@ -176,14 +232,19 @@ async function main(): Promise<void> {
           results.push(r);
           log(
             `${size.toLocaleString("en-US").padStart(9)} spans ${sealed ? "sealed  " : "as rows "}: API NDJSON ${r.apiMs.toFixed(0)} ms (${r.apiMb.toFixed(1)} MB), ` +
-              `binary ${r.binaryApiMs.toFixed(0)} ms (${r.binaryApiMb.toFixed(1)} MB), interactive ${r.interactiveMs.toFixed(0)} ms, ` +
+              `binary ${r.binaryApiMs.toFixed(0)} ms (${r.binaryApiMb.toFixed(1)} MB), model loaded in the page: NDJSON as of ${NDJSON_WATERFALL_COMMIT} ${r.todayLoadMs.toFixed(0)} ms, binary now ${r.nowLoadMs.toFixed(0)} ms, ` +
+              `interactive ${r.interactiveMs.toFixed(0)} ms (with today's NDJSON loading ~${r.todayInteractiveMs.toFixed(0)} ms; ` +
+              `last navigation: HTML at ${r.htmlEndMs.toFixed(0)} ms, span stream ${r.spansStartMs.toFixed(0)} → first byte ${r.spansFirstByteMs.toFixed(0)} → end ${r.spansEndMs.toFixed(0)} ms), ` +
               `scroll frames p95 ${r.frameP95.toFixed(1)} ms (median ${r.frameMedian.toFixed(1)}, ${r.frames} frames), ` +
               `collapse root ${r.collapseMs.toFixed(0)} ms, expand ${r.expandMs.toFixed(0)} ms, ` +
               `critical path ${r.criticalPathMs.toFixed(0)} ms in the worker (load average ${load()})`,
           );
         }
         const [rows, sealed] = results.slice(-2);
-        log(`${size.toLocaleString("en-US").padStart(9)} spans: rows painted sealed / as rows = ${(sealed!.interactiveMs / rows!.interactiveMs).toFixed(2)}`);
+        log(
+          `${size.toLocaleString("en-US").padStart(9)} spans: rows painted sealed / as rows (binary) = ${(sealed!.interactiveMs / rows!.interactiveMs).toFixed(2)}, ` +
+            `sealed / as rows with today's NDJSON loading = ${(sealed!.interactiveMs / rows!.todayInteractiveMs).toFixed(2)} (load average ${load()})`,
+        );
       }
       console.log(JSON.stringify(results));
     },

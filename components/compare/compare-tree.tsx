@@ -8,7 +8,7 @@ import { CHANGE_LABELS, formatDelta } from "@/lib/compare/format";
 import { formatCount } from "@/lib/format/count";
 import { formatDuration } from "@/lib/format/duration";
 import type { TraceHeader } from "@/lib/traces/trace/trace-header";
-import type { TraceModel } from "@/lib/waterfall/trace-model";
+import { spanIdOf, type TraceModel } from "@/lib/waterfall/trace-model";
 import { collapseAll, revealed, toggled, visibleRows } from "@/lib/waterfall/tree-rows";
 import { VisibleName } from "@/components/format/visible-name";
 import { traceHref } from "@/lib/traces/trace/trace-href";
@@ -161,7 +161,7 @@ function SelectedNode({ a, b, A, B, tree, node, diff }: Props & { tree: Alignmen
   const { service, name } = nodeName(tree, A, B, node);
   const link = (header: TraceHeader, model: TraceModel, span: number, label: string) =>
     span >= 0 ? (
-      <Link href={`${traceHref(header.traceId, header.tenantId)}&span=${model.ids[span]}`} prefetch={false} className="underline">
+      <Link href={`${traceHref(header.traceId, header.tenantId)}&span=${spanIdOf(model, span)}`} prefetch={false} className="underline">
         {label}
       </Link>
     ) : null;

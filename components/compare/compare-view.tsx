@@ -23,8 +23,8 @@ interface Props {
 export function CompareView({ a, b, typical }: Props) {
   preload(spansUrl(a.traceId, a.tenantId), { as: "fetch", crossOrigin: "anonymous" });
   preload(spansUrl(b.traceId, b.tenantId), { as: "fetch", crossOrigin: "anonymous" });
-  const loadA = useTraceModel(a.traceId, a.tenantId);
-  const loadB = useTraceModel(b.traceId, b.tenantId);
+  const loadA = useTraceModel(a.traceId, a.tenantId, a.spanCount);
+  const loadB = useTraceModel(b.traceId, b.tenantId, b.spanCount);
   const ns = (h: TraceHeader) => Number(h.durationNs);
   const total = ns(b) - ns(a);
   return (

@@ -1,7 +1,7 @@
 "use client";
 
 import { formatDuration } from "@/lib/format/duration";
-import type { TraceModel } from "@/lib/waterfall/trace-model";
+import { spanIdOf, type TraceModel } from "@/lib/waterfall/trace-model";
 import { VisibleName } from "@/components/format/visible-name";
 import { KeyValues } from "./span-detail";
 import { useSpanDetail } from "./use-span-detail";
@@ -20,7 +20,7 @@ const WIDTH = 360;
  * start) and attributes. The span's details are fetched once and shared with the detail panel.
  */
 export function EventPopover({ model, traceId, tenant, anchor }: { model: TraceModel; traceId: string; tenant: string; anchor: EventAnchor }) {
-  const query = useSpanDetail(traceId, tenant, model.ids[anchor.span]!);
+  const query = useSpanDetail(traceId, tenant, spanIdOf(model, anchor.span));
   const time = model.events.get(anchor.span)?.[anchor.event] ?? 0;
   const event = query.data?.events[anchor.event];
   const left = Math.max(8, Math.min(anchor.rect.left - WIDTH / 2, window.innerWidth - WIDTH - 8));

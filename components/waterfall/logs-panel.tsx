@@ -5,7 +5,7 @@ import { VisibleName } from "@/components/format/visible-name";
 import { formatCount } from "@/lib/format/count";
 import { formatDuration } from "@/lib/format/duration";
 import { SEVERITY_LEVELS, type SeverityLevel } from "@/lib/logs/severity";
-import type { TraceModel } from "@/lib/waterfall/trace-model";
+import { spanIdOf, type TraceModel } from "@/lib/waterfall/trace-model";
 import { logOffsetNs, type LogLine } from "@/lib/waterfall/trace-logs";
 import { useDebounced } from "./find-box";
 import { LevelBadge, LoadLaterLines, LogBody } from "./log-entry";
@@ -39,7 +39,7 @@ export function LogsPanel({ model, traceId, tenant, traceStartUs, selected, onSe
   const q = useDebounced(text.trim(), 300);
   const logs = useTraceLogs(traceId, tenant, { severity: severity || undefined, q: q || undefined });
   const filtered = severity !== "" || q !== "";
-  const selectedId = selected >= 0 ? model.ids[selected] : undefined;
+  const selectedId = selected >= 0 ? spanIdOf(model, selected) : undefined;
 
   return (
     <section id={LOGS_PANEL_ID} aria-label="Trace logs" data-testid="logs-panel" className="mt-2 flex h-48 shrink-0 flex-col rounded border border-zinc-200 text-xs dark:border-zinc-800">

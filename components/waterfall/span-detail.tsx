@@ -8,7 +8,7 @@ import { Time } from "@/components/preferences/time-zone";
 import { describeFlags } from "@/lib/traces/trace/span-flags";
 import { isDescendant, requestSpanOf } from "@/lib/waterfall/lineage";
 import { SPAN_KIND_LABELS, SPAN_KIND_SERVER } from "@/lib/waterfall/span-page";
-import type { TraceModel } from "@/lib/waterfall/trace-model";
+import { spanIdOf, type TraceModel } from "@/lib/waterfall/trace-model";
 import { VisibleName } from "@/components/format/visible-name";
 import { escapeInvisible } from "@/lib/format/visible-text";
 import { logOffsetNs } from "@/lib/waterfall/trace-logs";
@@ -93,7 +93,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 function SpanLink({ model, span, traceId, tenant, onSelect, children }: { model: TraceModel; span: number; traceId: string; tenant: string; onSelect: (span: number) => void; children: React.ReactNode }) {
   return (
     <a
-      href={`/traces/${traceId}?tenant=${encodeURIComponent(tenant)}&span=${model.ids[span]}`}
+      href={`/traces/${traceId}?tenant=${encodeURIComponent(tenant)}&span=${spanIdOf(model, span)}`}
       className="text-sky-700 underline dark:text-sky-400"
       onClick={(e) => {
         e.preventDefault();
@@ -107,7 +107,7 @@ function SpanLink({ model, span, traceId, tenant, onSelect, children }: { model:
 
 /** The lines the span wrote, oldest first, each at its time into the span; later ones on demand. */
 function SpanLogs({ model, span, traceId, tenant, traceStartUs }: { model: TraceModel; span: number; traceId: string; tenant: string; traceStartUs: string }) {
-  const logs = useTraceLogs(traceId, tenant, { span: model.ids[span]! });
+  const logs = useTraceLogs(traceId, tenant, { span: spanIdOf(model, span) });
   return (
     <Section title={`Logs (${logs.loading ? "…" : `${logs.lines.length}${logs.hasMore ? "+" : ""}`})`}>
       {logs.error && <p className="text-red-600">Could not load the logs: {logs.error}</p>}
@@ -135,7 +135,7 @@ function SpanLogs({ model, span, traceId, tenant, traceStartUs }: { model: Trace
 }
 
 export function SpanDetail({ model, span, traceId, tenant, traceStartUs, selfTime, width, onSelect, onClose }: Props) {
-  const spanId = model.ids[span]!;
+  const spanId = spanIdOf(model, span);
   const query = useSpanDetail(traceId, tenant, spanId);
   const d = query.data;
   const name = model.names[model.name[span]!]!;

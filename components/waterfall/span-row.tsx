@@ -7,7 +7,7 @@ import { STATUS_ERROR } from "@/lib/waterfall/span-page";
 import { labelPlacement, labelWidth } from "@/lib/waterfall/label-placement";
 import { fractionOf, type ViewWindow } from "@/lib/waterfall/time-axis";
 import type { TraceModel } from "@/lib/waterfall/trace-model";
-import { childCount } from "@/lib/waterfall/trace-model";
+import { childCount, spanIdOf } from "@/lib/waterfall/trace-model";
 import { guidesFor, type Guide } from "@/lib/waterfall/tree-rows";
 import type { LogMarker } from "@/lib/waterfall/trace-logs";
 import { INDENT, NAME_COLUMN, ROW_HEIGHT } from "./layout";
@@ -106,7 +106,7 @@ export const SpanRow = memo(function SpanRow({ model, span, top, view, selected,
       aria-expanded={kids > 0 ? !collapsed : undefined}
       aria-selected={selected}
       aria-label={escapeInvisible(`${service} ${name}`)}
-      data-span-id={model.ids[span]}
+      data-span-id={spanIdOf(model, span)}
       data-match={match || undefined}
       className={`absolute left-0 flex w-full cursor-pointer text-xs ${
         selected ? "bg-sky-100 outline outline-1 -outline-offset-1 outline-sky-700 dark:bg-sky-900 dark:outline-sky-400" : match === 2 ? "bg-amber-200 dark:bg-amber-900" : match === 1 ? "bg-amber-50 dark:bg-amber-950/40" : "hover:bg-zinc-50 dark:hover:bg-zinc-900"

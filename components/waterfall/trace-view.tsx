@@ -8,7 +8,7 @@ import { errorSpans, matchSpans, stepFrom } from "@/lib/waterfall/find";
 import { PANE_LIMITS } from "@/lib/waterfall/pane-widths";
 import type { ViewWindow } from "@/lib/waterfall/time-axis";
 import { selfTimeOf } from "@/lib/waterfall/trace-analysis";
-import { childCount, type TraceModel } from "@/lib/waterfall/trace-model";
+import { childCount, spanIdOf, type TraceModel } from "@/lib/waterfall/trace-model";
 import { collapseAll, collapseAtDepth, revealed, toggled, visibleRows } from "@/lib/waterfall/tree-rows";
 import { SPAN_KIND_CONSUMER } from "@/lib/waterfall/span-page";
 import { clampZoom, formatZoom } from "@/lib/waterfall/waterfall-params";
@@ -49,7 +49,7 @@ interface Props {
 export function TraceView({ header, initialSpan, initialZoom, viewerId, lineageHref }: Props) {
   // The download starts with the HTML, not after hydration: the fetch in useTraceModel takes it over.
   preload(spansUrl(header.traceId, header.tenantId), { as: "fetch", crossOrigin: "anonymous" });
-  const load = useTraceModel(header.traceId, header.tenantId);
+  const load = useTraceModel(header.traceId, header.tenantId, header.spanCount);
   return (
     <div className="flex h-[calc(100vh-5.5rem)] flex-col">
       <TraceSummary header={header} model={load.state === "ready" ? load.model : null} />
@@ -104,12 +104,14 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
   const scrollRef = useRef<HTMLDivElement>(null);
   const analysis = useTraceAnalysis(model);
 
-  const rows = useMemo(() => visibleRows(model, collapsed), [model, collapsed]);
+  const expanded = useMemo(() => visibleRows(model, new Set()), [model]);
+  // Nothing collapsed, as every trace opens: the rows are the expanded tree's, not walked twice.
+  const rows = useMemo(() => (collapsed.size === 0 ? expanded : visibleRows(model, collapsed)), [model, collapsed, expanded]);
   // Mounted with the spans, so the logs are asked for only after the waterfall has its rows.
   const logs = useTraceLogs(header.traceId, header.tenantId, {});
   const markers = useMemo(() => (logs.lines.length > 0 ? logMarkers(model, logs.lines, header.startUs) : null), [model, logs.lines, header.startUs]);
   const hasConsumers = useMemo(() => model.kind.includes(SPAN_KIND_CONSUMER), [model]);
-  const treeOrder = useMemo(() => visibleRows(model, new Set()).rowOf, [model]);
+  const treeOrder = expanded.rowOf;
 
   const settledFind = useDebounced(findText.trim(), 300);
   const attributeFind = useQuery({
@@ -140,7 +142,7 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
       setSelected(span);
       if (openDetail !== undefined) setDetailOpen(openDetail);
       setCollapsed((c) => revealed(model, c, span));
-      replaceParam(header, "span", span >= 0 ? model.ids[span]! : null);
+      replaceParam(header, "span", span >= 0 ? spanIdOf(model, span) : null);
     },
     [model, header],
   );
@@ -193,7 +195,7 @@ function Waterfall({ header, model, initialSpan, initialZoom, viewerId }: Waterf
       if (r < 0 || r >= rows.count) return;
       const span = rows.span[r]!;
       setSelected(span);
-      replaceParam(header, "span", model.ids[span]!);
+      replaceParam(header, "span", spanIdOf(model, span));
       setScrollTo((s) => ({ row: r, seq: (s?.seq ?? 0) + 1 }));
     };
     switch (e.key) {

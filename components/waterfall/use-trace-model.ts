@@ -17,9 +17,10 @@ export function spansUrl(traceId: string, tenant: string): string {
 /**
  * Reads the span stream in its binary form (lib/traces/trace/span-binary-format.ts) and adds each frame
  * to the model as it arrives, so decoding overlaps the download; the tree is built once the
- * stream ends. A stream cut short or damaged is an error, never a smaller trace.
+ * stream ends. A stream cut short or damaged is an error, never a smaller trace. `expectedSpans`
+ * (the trace summary's count) sizes the model's columns up front.
  */
-export function useTraceModel(traceId: string, tenant: string): TraceLoad {
+export function useTraceModel(traceId: string, tenant: string, expectedSpans: number): TraceLoad {
   const [load, setLoad] = useState<TraceLoad>({ state: "loading", loaded: 0 });
   useEffect(() => {
     const abort = new AbortController();
@@ -29,7 +30,7 @@ export function useTraceModel(traceId: string, tenant: string): TraceLoad {
         const body = (await response.json().catch(() => ({}))) as { error?: string };
         throw new Error(body.error ?? `the server answered ${response.status}`);
       }
-      const builder = new TraceModelBuilder();
+      const builder = new TraceModelBuilder(expectedSpans);
       const decoder = new SpanStreamDecoder((batch) => builder.addBatch(batch));
       const reader = response.body.getReader();
       for (;;) {
@@ -45,6 +46,6 @@ export function useTraceModel(traceId: string, tenant: string): TraceLoad {
       if (!abort.signal.aborted) setLoad({ state: "error", message: error instanceof Error ? error.message : String(error) });
     });
     return () => abort.abort();
-  }, [traceId, tenant]);
+  }, [traceId, tenant, expectedSpans]);
   return load;
 }

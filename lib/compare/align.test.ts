@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { TraceModelBuilder, type TraceModel } from "@/lib/waterfall/trace-model";
+import { spanIdOf, TraceModelBuilder, type TraceModel } from "@/lib/waterfall/trace-model";
 import { pageOf, widePage, type SimpleSpan } from "@/lib/waterfall/testing";
 import { collapseAll, visibleRows } from "@/lib/waterfall/tree-rows";
 import { alignTraces, biggestDifference, diffOf, sortedByDifference, weightsOf, type Alignment } from "./align";
@@ -11,7 +11,7 @@ function model(spans: readonly SimpleSpan[]): TraceModel {
   return b.build();
 }
 
-const short = (m: TraceModel, i: number) => (i < 0 ? "-" : m.ids[i]!.replace(/^0+/, ""));
+const short = (m: TraceModel, i: number) => (i < 0 ? "-" : spanIdOf(m, i).replace(/^0+/, ""));
 
 /** The aligned tree as a reader sees it: indent, A's span, B's span, and the change. */
 function rowsOf(al: Alignment, A: TraceModel, B: TraceModel): string[] {
@@ -53,7 +53,7 @@ describe("alignTraces", () => {
       { id: "d", parent: "a", start: 52, duration: 3, service: "web", name: "SELECT" },
       { id: "e", parent: "a", start: 56, duration: 4, service: "fraud", name: "score" },
       { id: "f", parent: "e", start: 57, duration: 2, service: "fraud", name: "model" },
-      { id: "g", parent: "a", start: 60, duration: 30, service: "pay", name: "charge" },
+      { id: "aa", parent: "a", start: 60, duration: 30, service: "pay", name: "charge" },
     ]);
     expect(rowsOf(alignTraces(A, B), A, B)).toEqual([
       "1|a similar",
@@ -64,7 +64,7 @@ describe("alignTraces", () => {
       "  -|d only-b",
       "  -|e only-b",
       "    -|f only-b",
-      "  6|g similar",
+      "  6|aa similar",
     ]);
   });
 

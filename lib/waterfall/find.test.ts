@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { errorSpans, matchSpans, stepFrom } from "./find";
 import { pageOf } from "./testing";
-import { TraceModelBuilder, type TraceModel } from "./trace-model";
+import { spanIdOf, TraceModelBuilder, type TraceModel } from "./trace-model";
 import { visibleRows } from "./tree-rows";
 
 // root ─┬─ a (error) ── a1
@@ -18,7 +18,7 @@ function model(): { m: TraceModel; order: Int32Array; ids: (list: Int32Array) =>
     ]),
   );
   const m = builder.build();
-  return { m, order: visibleRows(m, new Set()).rowOf, ids: (list) => Array.from(list, (i) => m.ids[i]!.replace(/^0+/, "")) };
+  return { m, order: visibleRows(m, new Set()).rowOf, ids: (list) => Array.from(list, (i) => spanIdOf(m, i).replace(/^0+/, "")) };
 }
 
 describe("matchSpans", () => {

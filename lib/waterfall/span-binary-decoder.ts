@@ -17,9 +17,14 @@ export class SpanStreamError extends Error {
 
 /** One frame's spans as columns (lib/traces/trace/span-binary-format.ts), the strings already decoded. */
 export interface SpanBatch {
-  ids: string[];
-  /** "" for a span without a parent, as in SpanTuple. */
-  parents: string[];
+  /** Spans in the batch. */
+  n: number;
+  /** Each span's id as two words, high then low (lib/waterfall/span-ids.ts): 2n of them. */
+  ids: Uint32Array;
+  /** The parent ids the same way; 0 where `hasParent` is 0. */
+  parents: Uint32Array;
+  /** 0 for a span without a parent ("" in SpanTuple). */
+  hasParent: Uint8Array;
   startUs: Float64Array;
   durationNs: Float64Array;
   strings: string[];
@@ -37,6 +42,11 @@ const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"
 
 function hexId(bytes: Uint8Array, at: number): string {
   return HEX[bytes[at]!]! + HEX[bytes[at + 1]!]! + HEX[bytes[at + 2]!]! + HEX[bytes[at + 3]!]! + HEX[bytes[at + 4]!]! + HEX[bytes[at + 5]!]! + HEX[bytes[at + 6]!]! + HEX[bytes[at + 7]!]!;
+}
+
+/** A big-endian word of an id's bytes (Uint32Array keeps it unsigned). */
+function word(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
 }
 
 const damaged = (what: string): never => {
@@ -91,14 +101,18 @@ export function decodeFrame(payload: Uint8Array): SpanBatch {
   const hasParent = u8(at.hasParent, n);
   const idBytes = u8(at.id, 8 * n);
   const parentBytes = u8(at.parent, 8 * n);
-  const ids: string[] = new Array(n);
-  const parents: string[] = new Array(n);
+  const ids = new Uint32Array(2 * n);
+  const parents = new Uint32Array(2 * n);
   for (let i = 0; i < n; i++) {
     if (service[i]! >= c.strings || name[i]! >= c.strings) damaged("a string index past the table");
     const flag = hasParent[i]!;
     if (flag > 1) damaged("a parent flag that is neither 0 nor 1");
-    ids[i] = hexId(idBytes, 8 * i);
-    parents[i] = flag ? hexId(parentBytes, 8 * i) : "";
+    ids[2 * i] = word(idBytes, 8 * i);
+    ids[2 * i + 1] = word(idBytes, 8 * i + 4);
+    if (flag) {
+      parents[2 * i] = word(parentBytes, 8 * i);
+      parents[2 * i + 1] = word(parentBytes, 8 * i + 4);
+    }
   }
 
   const eventSpan = u32(at.eventSpan, c.eventSpans);
@@ -124,8 +138,10 @@ export function decodeFrame(payload: Uint8Array): SpanBatch {
   }
 
   return {
+    n,
     ids,
     parents,
+    hasParent,
     startUs: f64(at.startUs, n),
     durationNs: f64(at.durationNs, n),
     strings,
@@ -183,7 +199,7 @@ export class SpanStreamDecoder {
       if (this.buffered < 4 + length) return;
       this.take(4);
       const batch = decodeFrame(this.take(length));
-      this.spans += batch.ids.length;
+      this.spans += batch.n;
       this.onBatch(batch);
     }
   }

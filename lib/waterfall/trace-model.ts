@@ -1,5 +1,6 @@
 import type { SpanBatch } from "./span-binary-decoder";
 import type { SpanChunk } from "./span-page";
+import { formatSpanId, parseSpanId, SpanIndex } from "./span-ids";
 
 /**
  * A whole trace in the browser, one slot per span in typed arrays (100,000 spans are a few
@@ -8,8 +9,10 @@ import type { SpanChunk } from "./span-page";
  */
 export interface TraceModel {
   size: number;
-  ids: string[];
-  indexOf: Map<string, number>;
+  /** Span ids as their high and low words (lib/waterfall/span-ids.ts); `spanIdOf` spells one. */
+  idHi: Uint32Array;
+  idLo: Uint32Array;
+  indexOf: SpanIndex;
   /** Parent's index, or -1 for a root (no parent, or a parent that is not in the trace). */
   parent: Int32Array;
   start: Float64Array;
@@ -37,16 +40,37 @@ export interface TraceModel {
   end: number;
 }
 
-/** Accumulates chunks as they arrive; `build()` makes the model once all are in. */
+/** The span's 16-hex id. */
+export function spanIdOf(model: Pick<TraceModel, "idHi" | "idLo">, span: number): string {
+  return formatSpanId(model.idHi[span]!, model.idLo[span]!);
+}
+
+type Column = Uint32Array | Uint16Array | Uint8Array | Float64Array;
+
+function resized<T extends Column>(column: T, length: number): T {
+  const next = new (column.constructor as new (length: number) => T)(length);
+  next.set(column.subarray(0, Math.min(length, column.length)) as never);
+  return next;
+}
+
+/**
+ * Accumulates chunks as they arrive; `build()` makes the model once all are in. The columns
+ * are typed arrays from the start, sized for `expectedSpans` (the trace's summary count) and
+ * doubled if the trace holds more.
+ */
 export class TraceModelBuilder {
-  private readonly ids: string[] = [];
-  private readonly parents: string[] = [];
-  private readonly starts: number[] = [];
-  private readonly durations: number[] = [];
-  private readonly serviceIdx: number[] = [];
-  private readonly nameIdx: number[] = [];
-  private readonly kinds: number[] = [];
-  private readonly statuses: number[] = [];
+  private n = 0;
+  private idHi: Uint32Array;
+  private idLo: Uint32Array;
+  private parentHi: Uint32Array;
+  private parentLo: Uint32Array;
+  private hasParent: Uint8Array;
+  private starts: Float64Array;
+  private durations: Float64Array;
+  private serviceIdx: Uint16Array;
+  private nameIdx: Uint32Array;
+  private kinds: Uint8Array;
+  private statuses: Uint8Array;
   private readonly events = new Map<number, number[]>();
   private readonly linkIds = new Map<number, string[]>();
   private readonly services: string[] = [];
@@ -54,57 +78,88 @@ export class TraceModelBuilder {
   private readonly names: string[] = [];
   private readonly nameIndex = new Map<string, number>();
 
-  get size(): number {
-    return this.ids.length;
+  constructor(expectedSpans = 0) {
+    const capacity = Math.max(64, expectedSpans);
+    this.idHi = new Uint32Array(capacity);
+    this.idLo = new Uint32Array(capacity);
+    this.parentHi = new Uint32Array(capacity);
+    this.parentLo = new Uint32Array(capacity);
+    this.hasParent = new Uint8Array(capacity);
+    this.starts = new Float64Array(capacity);
+    this.durations = new Float64Array(capacity);
+    this.serviceIdx = new Uint16Array(capacity);
+    this.nameIdx = new Uint32Array(capacity);
+    this.kinds = new Uint8Array(capacity);
+    this.statuses = new Uint8Array(capacity);
   }
 
+  get size(): number {
+    return this.n;
+  }
+
+  /** Spans as NDJSON tuples; a span whose id is not 16 lowercase hex digits throws (the server writes no other). */
   add(chunk: SpanChunk): void {
+    this.reserve(this.n + chunk.length);
     for (const [id, parent, start, duration, service, name, kind, status, events, links] of chunk) {
-      if (events) this.events.set(this.ids.length, events);
-      if (links) this.linkIds.set(this.ids.length, links);
-      this.ids.push(id);
-      this.parents.push(parent);
-      this.starts.push(start * 1000);
-      this.durations.push(duration);
-      this.serviceIdx.push(intern(service, this.services, this.serviceIndex));
-      this.nameIdx.push(intern(name, this.names, this.nameIndex));
-      this.kinds.push(kind);
-      this.statuses.push(status);
+      const i = this.n++;
+      const words = parseSpanId(id);
+      if (!words) throw new Error(`not a 16-hex span id: ${JSON.stringify(id)}`);
+      [this.idHi[i], this.idLo[i]] = words;
+      // A parent no span can have ("" or anything else) is no parent: either way the span is a root.
+      const parentWords = parseSpanId(parent);
+      if (parentWords) [this.parentHi[i], this.parentLo[i]] = parentWords;
+      this.hasParent[i] = parentWords ? 1 : 0;
+      this.starts[i] = start * 1000;
+      this.durations[i] = duration;
+      this.serviceIdx[i] = intern(service, this.services, this.serviceIndex);
+      this.nameIdx[i] = intern(name, this.names, this.nameIndex);
+      this.kinds[i] = kind;
+      this.statuses[i] = status;
+      if (events) this.events.set(i, events);
+      if (links) this.linkIds.set(i, links);
     }
   }
 
   /** A frame of the binary stream (lib/traces/trace/span-binary-format.ts): the same spans `add` takes as tuples, without a JSON value per span. */
   addBatch(batch: SpanBatch): void {
-    const base = this.ids.length;
+    const base = this.n;
+    const n = batch.n;
+    this.reserve(base + n);
     // The frame's table holds services and names alike: each is interned where it is used, once.
     const services = new Int32Array(batch.strings.length).fill(-1);
     const names = new Int32Array(batch.strings.length).fill(-1);
     const service = (k: number) => (services[k]! >= 0 ? services[k]! : (services[k] = intern(batch.strings[k]!, this.services, this.serviceIndex)));
     const name = (k: number) => (names[k]! >= 0 ? names[k]! : (names[k] = intern(batch.strings[k]!, this.names, this.nameIndex)));
-    const n = batch.ids.length;
-    for (let i = 0; i < n; i++) {
-      this.ids.push(batch.ids[i]!);
-      this.parents.push(batch.parents[i]!);
-      this.starts.push(batch.startUs[i]! * 1000);
-      this.durations.push(batch.durationNs[i]!);
-      this.serviceIdx.push(service(batch.service[i]!));
-      this.nameIdx.push(name(batch.name[i]!));
-      this.kinds.push(batch.kind[i]!);
-      this.statuses.push(batch.status[i]!);
+    const { ids, parents } = batch;
+    for (let k = 0; k < n; k++) {
+      const i = base + k;
+      this.idHi[i] = ids[2 * k]!;
+      this.idLo[i] = ids[2 * k + 1]!;
+      this.parentHi[i] = parents[2 * k]!;
+      this.parentLo[i] = parents[2 * k + 1]!;
+      this.starts[i] = batch.startUs[k]! * 1000;
+      this.serviceIdx[i] = service(batch.service[k]!);
+      this.nameIdx[i] = name(batch.name[k]!);
     }
-    for (const [i, times] of batch.events) this.events.set(base + i, times);
-    for (const [i, targets] of batch.links) this.linkIds.set(base + i, targets);
+    this.hasParent.set(batch.hasParent, base);
+    this.durations.set(batch.durationNs, base);
+    this.kinds.set(batch.kind, base);
+    this.statuses.set(batch.status, base);
+    this.n += n;
+    for (const [k, times] of batch.events) this.events.set(base + k, times);
+    for (const [k, targets] of batch.links) this.linkIds.set(base + k, targets);
   }
 
   build(): TraceModel {
-    const size = this.ids.length;
-    const indexOf = new Map<string, number>();
-    for (let i = 0; i < size; i++) indexOf.set(this.ids[i]!, i);
+    const size = this.n;
+    const fit = <T extends Column>(column: T) => (column.length === size ? column : resized(column, size));
+    const idHi = fit(this.idHi);
+    const idLo = fit(this.idLo);
+    const indexOf = new SpanIndex(idHi, idLo);
     const parent = new Int32Array(size);
     for (let i = 0; i < size; i++) {
-      const p = this.parents[i]!;
-      const pi = p === "" ? undefined : indexOf.get(p);
-      parent[i] = pi === undefined || pi === i ? -1 : pi;
+      const p = this.hasParent[i] ? indexOf.find(this.parentHi[i]!, this.parentLo[i]!) : -1;
+      parent[i] = p === i ? -1 : p;
     }
     const links = new Map<number, number[]>();
     for (const [i, ids] of this.linkIds) {
@@ -112,20 +167,38 @@ export class TraceModelBuilder {
       if (targets.length > 0) links.set(i, targets);
     }
     return buildTree({
-      ids: this.ids,
+      idHi,
+      idLo,
       indexOf,
       parent,
-      start: Float64Array.from(this.starts),
-      duration: Float64Array.from(this.durations),
-      service: Uint16Array.from(this.serviceIdx),
+      start: fit(this.starts),
+      duration: fit(this.durations),
+      service: fit(this.serviceIdx),
       services: this.services,
-      name: Uint32Array.from(this.nameIdx),
+      name: fit(this.nameIdx),
       names: this.names,
-      kind: Uint8Array.from(this.kinds),
-      status: Uint8Array.from(this.statuses),
+      kind: fit(this.kinds),
+      status: fit(this.statuses),
       events: this.events,
       links,
     });
+  }
+
+  /** Room for `spans` spans in every column. */
+  private reserve(spans: number): void {
+    if (spans <= this.idHi.length) return;
+    const capacity = Math.max(spans, 2 * this.idHi.length);
+    this.idHi = resized(this.idHi, capacity);
+    this.idLo = resized(this.idLo, capacity);
+    this.parentHi = resized(this.parentHi, capacity);
+    this.parentLo = resized(this.parentLo, capacity);
+    this.hasParent = resized(this.hasParent, capacity);
+    this.starts = resized(this.starts, capacity);
+    this.durations = resized(this.durations, capacity);
+    this.serviceIdx = resized(this.serviceIdx, capacity);
+    this.nameIdx = resized(this.nameIdx, capacity);
+    this.kinds = resized(this.kinds, capacity);
+    this.statuses = resized(this.statuses, capacity);
   }
 }
 
@@ -147,9 +220,10 @@ type Columns = Omit<TraceModel, "size" | "roots" | "childOffset" | "childList" |
  * in start order becomes a root, so every span is shown exactly once.
  */
 export function buildTree(columns: Columns): TraceModel {
-  const { parent, start, ids } = columns;
+  const { parent, start, idHi, idLo } = columns;
   const size = parent.length;
-  const before = (a: number, b: number) => start[a]! - start[b]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0);
+  // Ties by id, high word then low: the order of the 16-hex ids as strings.
+  const before = (a: number, b: number) => start[a]! - start[b]! || idHi[a]! - idHi[b]! || idLo[a]! - idLo[b]!;
 
   // Children grouped by parent in arrival order, then each group sorted on its own: groups are
   // small and usually already in order (spans arrive roughly in start order), which a check

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TraceModelBuilder, type TraceModel } from "./trace-model";
+import { spanIdOf, TraceModelBuilder, type TraceModel } from "./trace-model";
 import { collapseAll, collapseAtDepth, guidesFor, revealed, toggled, visibleRows } from "./tree-rows";
 import { pageOf, widePage, type SimpleSpan } from "./testing";
 
@@ -12,7 +12,7 @@ function model(spans: SimpleSpan[]): TraceModel {
 /** The visible rows as "indent + short id", the way a reader sees the tree. */
 function rowsOf(m: TraceModel, collapsed: ReadonlySet<number> = new Set()): string[] {
   const rows = visibleRows(m, collapsed);
-  return Array.from(rows.span.subarray(0, rows.count), (i) => `${"  ".repeat(m.depth[i]!)}${m.ids[i]!.replace(/^0+/, "")}`);
+  return Array.from(rows.span.subarray(0, rows.count), (i) => `${"  ".repeat(m.depth[i]!)}${spanIdOf(m, i).replace(/^0+/, "")}`);
 }
 
 const idx = (m: TraceModel, id: string) => m.indexOf.get(id.padStart(16, "0"))!;
@@ -60,10 +60,10 @@ describe("visibleRows", () => {
       { id: "a", start: 10, duration: 100 },
       { id: "b", parent: "a", start: 20 },
       { id: "f", parent: "ff", start: 5 },
-      { id: "g", parent: "f", start: 6 },
-      { id: "h", parent: "ee", start: 50 },
+      { id: "aa", parent: "f", start: 6 },
+      { id: "bb", parent: "ee", start: 50 },
     ]);
-    expect(rowsOf(m)).toEqual(["f", "  g", "a", "  b", "h"]);
+    expect(rowsOf(m)).toEqual(["f", "  aa", "a", "  b", "bb"]);
     expect(m.parent[idx(m, "f")]).toBe(-1);
   });
 

@@ -14,6 +14,7 @@ import { findTraceHeader } from "@/lib/traces/trace/trace-header";
 import { lineageHref } from "@/lib/traces/trace/trace-lineage-link";
 import { readSpanDetail } from "@/lib/traces/trace/trace-span";
 import { SpanStreamDecoder } from "@/lib/waterfall/span-binary-decoder";
+import { formatSpanId } from "@/lib/waterfall/span-ids";
 import { SPAN_COLUMN_NAMES } from "./columns";
 import { SEAL_LOCK_KEY, sealTraces, type SealOptions } from "./seal";
 
@@ -59,11 +60,13 @@ async function view(scope: TenantScope, traceId: string) {
     tuples.sort();
     // The binary stream as the waterfall decodes it, span by span (sealed segments go to frames from their columns).
     const frames: string[] = [];
-    const decoder = new SpanStreamDecoder((b) =>
-      b.ids.forEach((id, i) =>
-        frames.push(JSON.stringify([id, b.parents[i], b.startUs[i], b.durationNs[i], b.strings[b.service[i]!], b.strings[b.name[i]!], b.kind[i], b.status[i], b.events.get(i) ?? null, b.links.get(i) ?? null])),
-      ),
-    );
+    const decoder = new SpanStreamDecoder((b) => {
+      for (let i = 0; i < b.n; i++) {
+        const id = formatSpanId(b.ids[2 * i]!, b.ids[2 * i + 1]!);
+        const parent = b.hasParent[i] ? formatSpanId(b.parents[2 * i]!, b.parents[2 * i + 1]!) : "";
+        frames.push(JSON.stringify([id, parent, b.startUs[i], b.durationNs[i], b.strings[b.service[i]!], b.strings[b.name[i]!], b.kind[i], b.status[i], b.events.get(i) ?? null, b.links.get(i) ?? null]));
+      }
+    });
     for await (const bytes of spanStreamBytes(tx, header, 100)) decoder.push(bytes);
     decoder.end();
     frames.sort();

@@ -8,7 +8,7 @@ import { insertSyntheticTrace } from "@/lib/traces/testing/synthetic-trace";
 import { SPANS_BINARY_CONTENT_TYPE } from "./span-binary-format";
 import { SpanStreamDecoder } from "@/lib/waterfall/span-binary-decoder";
 import type { SpanChunk } from "@/lib/waterfall/span-page";
-import { TraceModelBuilder, type TraceModel } from "@/lib/waterfall/trace-model";
+import { spanIdOf, TraceModelBuilder, type TraceModel } from "@/lib/waterfall/trace-model";
 import { spanChunkLines, spanStreamBytes, spansResponse } from "./spans-stream";
 import { findTraceHeader } from "./trace-header";
 
@@ -41,9 +41,9 @@ async function models(traceId: string, chunk = 100) {
 
 /** The model's spans by id, whatever order they arrived in: what the waterfall shows. */
 function bySpan(m: TraceModel) {
-  const at = (i: number) => (i < 0 ? null : m.ids[i]);
+  const at = (i: number) => (i < 0 ? null : spanIdOf(m, i));
   return Array.from({ length: m.size }, (_, i) => ({
-    id: m.ids[i],
+    id: spanIdOf(m, i),
     parent: at(m.parent[i]!),
     start: m.start[i],
     duration: m.duration[i],

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TenantScope } from "@/db/tenant-scope";
 import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import type { SpanChunk } from "@/lib/waterfall/span-page";
-import { TraceModelBuilder } from "@/lib/waterfall/trace-model";
+import { spanIdOf, TraceModelBuilder } from "@/lib/waterfall/trace-model";
 import { visibleRows } from "@/lib/waterfall/tree-rows";
 import { spanChunkLines, spansResponse } from "./spans-stream";
 import { findInTrace } from "./trace-find";
@@ -60,10 +60,11 @@ describe("span stream", () => {
     expect(result!.chunks).toBe(3);
     const { model } = result!;
     expect(model.size).toBe(BIG_SPANS);
-    expect(new Set(model.ids).size).toBe(BIG_SPANS);
+    const ids = Array.from({ length: model.size }, (_, i) => spanIdOf(model, i));
+    expect(new Set(ids).size).toBe(BIG_SPANS);
     const stored = await t.sql<{ id: string }[]>`
       SELECT lpad(to_hex(span_id), 16, '0') AS id FROM spans WHERE trace_id = ${"0af76519-16cd-43dd-8448-eb211c80319c"}::uuid`;
-    expect(new Set(model.ids)).toEqual(new Set(stored.map((r) => r.id)));
+    expect(new Set(ids)).toEqual(new Set(stored.map((r) => r.id)));
     expect(model.roots.length).toBe(1);
     expect(visibleRows(model, new Set()).count).toBe(BIG_SPANS);
     expect(model.services.length).toBe(6);
@@ -92,7 +93,7 @@ describe("span stream", () => {
     const small = await allChunks(ALL, BETA, 7);
     const large = await allChunks(ALL, BETA, 5_000);
     expect(small!.chunks).toBe(3);
-    const inTreeOrder = (m: NonNullable<typeof small>["model"]) => Array.from(visibleRows(m, new Set()).span, (i) => m.ids[i]);
+    const inTreeOrder = (m: NonNullable<typeof small>["model"]) => Array.from(visibleRows(m, new Set()).span, (i) => spanIdOf(m, i));
     expect(inTreeOrder(small!.model)).toEqual(inTreeOrder(large!.model));
   });
 
@@ -141,14 +142,14 @@ describe("span detail and find", () => {
   it("returns attributes, resource, events and the trace's jobs", async () => {
     const { model } = (await allChunks(ALPHA, BIG, 20_000))!;
     const withEvent = [...model.events.keys()][0]!;
-    const detail = await t.asReader(ALPHA, (tx) => readSpanDetail(tx, ALPHA, { traceId: BIG, spanId: model.ids[withEvent]! }));
+    const detail = await t.asReader(ALPHA, (tx) => readSpanDetail(tx, ALPHA, { traceId: BIG, spanId: spanIdOf(model, withEvent) }));
     expect(detail!.events[0]).toMatchObject({ name: "checkpoint" });
     expect(detail!.events[0]!.offsetNs).toBe(model.events.get(withEvent)![0]);
     expect(detail!.resource["service.name"]).toBe(detail!.service);
     expect(detail!.attributes["tenant.id"]).toBe("alpha");
     expect(detail!.asyncWork.length).toBe(1000);
     expect(detail!.asyncWork[0]).toMatchObject({ kind: "job", label: "reindex" });
-    const other = await t.asReader(BETA_ONLY, (tx) => readSpanDetail(tx, BETA_ONLY, { traceId: BIG, spanId: model.ids[withEvent]! }));
+    const other = await t.asReader(BETA_ONLY, (tx) => readSpanDetail(tx, BETA_ONLY, { traceId: BIG, spanId: spanIdOf(model, withEvent) }));
     expect(other).toBeNull();
   });
 

@@ -52,10 +52,15 @@ function firstWorkOfRows(tx: TransactionSql, rows: RowsSource): Promise<FirstWor
  * the trace ran no job and handled no event.
  */
 export async function lineageHref(tx: TransactionSql, header: TraceHeader): Promise<string | null> {
+  // With a usable request id the link names it, so any job or event span makes the link: the
+  // first source holding one ends the read, where a sealed trace would decode every segment
+  // whole (a 1,000,000-span trace's 100, beside its span stream, while its page loads).
+  const byRequest = header.requestId !== null && LINEAGE_ID_PATTERN.test(header.requestId);
   const first: FirstWork[] = [];
   // A segment starting after the earliest found so far cannot hold an earlier one; sealed in start order, most are passed over.
   for await (const source of traceSpanColumnSources(tx, header, ["attributes"], pastFirst(first, 1))) {
     first.push(...(source.sealed ? firstWorkInNode(source) : await firstWorkOfRows(tx, source)));
+    if (byRequest && first.length > 0) break;
   }
   const [work] = firstBySpanOrder(first, 1);
   if (!work) return null;
