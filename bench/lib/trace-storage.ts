@@ -46,27 +46,30 @@ export async function traceStorage(sql: Sql): Promise<RelationBytes[]> {
   return out;
 }
 
+export interface StorageStage {
+  label: string;
+  relations: RelationBytes[];
+}
+
 /**
- * The breakdown before and after sealing, in bytes per span of the day (`spans`), one line per
- * relation (heap, TOAST, indexes, total) and one per index.
+ * Bytes per span of the day (`spans`) at each stage, one line per relation and stage (rows,
+ * heap, TOAST, indexes, total), then each index across the stages, then the totals.
  */
-export function storageLines(before: RelationBytes[], after: RelationBytes[], spans: number): string[] {
+export function storageLines(stages: StorageStage[], spans: number): string[] {
   const f = (bytes: number) => (bytes / spans).toFixed(1).padStart(7);
-  const lines = [`  ${"relation / index".padEnd(58)} ${"rows".padStart(9)} ${"heap".padStart(7)} ${"toast".padStart(7)} ${"index".padStart(7)} ${"total".padStart(7)}   (B/span, before -> after sealing)`];
-  let totalBefore = 0;
-  let totalAfter = 0;
-  for (const [i, b] of before.entries()) {
-    const a = after[i]!;
-    totalBefore += relationTotal(b);
-    totalAfter += relationTotal(a);
-    const idx = (r: RelationBytes) => r.indexes.reduce((s, x) => s + x.bytes, 0);
-    lines.push(`  ${b.relation.padEnd(58)} ${String(b.rows).padStart(9)} ${f(b.heap)} ${f(b.toast)} ${f(idx(b))} ${f(relationTotal(b))}   before`);
-    lines.push(`  ${"".padEnd(58)} ${String(a.rows).padStart(9)} ${f(a.heap)} ${f(a.toast)} ${f(idx(a))} ${f(relationTotal(a))}   after`);
-    for (const x of a.indexes) {
-      const was = b.indexes.find((y) => y.name === x.name)?.bytes ?? 0;
-      lines.push(`    ${x.name.padEnd(56)} ${"".padStart(9)} ${"".padStart(23)} ${f(was)} -> ${f(x.bytes).trim()}`);
+  const indexBytes = (r: RelationBytes) => r.indexes.reduce((s, x) => s + x.bytes, 0);
+  const lines = [`  ${"relation / index".padEnd(44)} ${"rows".padStart(9)} ${"heap".padStart(7)} ${"toast".padStart(7)} ${"index".padStart(7)} ${"total".padStart(7)}   B/span: ${stages.map((s) => s.label).join(" | ")}`];
+  for (const [i, first] of stages[0]!.relations.entries()) {
+    for (const [k, stage] of stages.entries()) {
+      const r = stage.relations[i]!;
+      lines.push(`  ${(k === 0 ? first.relation : "").padEnd(44)} ${String(r.rows).padStart(9)} ${f(r.heap)} ${f(r.toast)} ${f(indexBytes(r))} ${f(relationTotal(r))}   ${stage.label}`);
+    }
+    for (const { name } of first.indexes) {
+      const sizes = stages.map((stage) => stage.relations[i]!.indexes.find((x) => x.name === name)?.bytes ?? 0);
+      lines.push(`    ${name.padEnd(42)} ${sizes.map((b) => f(b).trim()).join(" | ")}`);
     }
   }
-  lines.push(`  ${"all trace data".padEnd(58)} ${"".padStart(9)} ${"".padStart(23)} ${f(totalBefore)} -> ${f(totalAfter).trim()}`);
+  const totals = stages.map((stage) => f(stage.relations.reduce((s, r) => s + relationTotal(r), 0)).trim());
+  lines.push(`  ${"all trace data".padEnd(44)} ${totals.join(" | ")}`);
   return lines;
 }
