@@ -31,16 +31,19 @@ export const relationTotal = (r: RelationBytes) => r.heap + r.toast + r.indexes.
 export async function traceStorage(sql: Sql): Promise<RelationBytes[]> {
   const out: RelationBytes[] = [];
   for (const relation of TRACE_DATA_RELATIONS) {
-    // pg_partition_tree lists a plain table (or index) as its own only leaf.
+    // pg_partition_tree lists nothing for a relation outside a partition tree: that one is its own leaf.
     const [sizes] = await sql<{ heap: number; toast: number; rows: number }[]>`
       SELECT coalesce(sum(pg_table_size(c.oid) - coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0)), 0)::float8 AS heap,
              coalesce(sum(pg_total_relation_size(nullif(c.reltoastrelid, 0))), 0)::float8 AS toast,
              (SELECT count(*) FROM ${sql(relation)})::float8 AS rows
-      FROM pg_partition_tree(${relation}::regclass) p JOIN pg_class c ON c.oid = p.relid WHERE p.isleaf`;
+      FROM pg_class c
+      WHERE c.oid IN (SELECT p.relid FROM pg_partition_tree(${relation}::regclass) p WHERE p.isleaf)
+         OR (c.oid = ${relation}::regclass AND c.relkind <> 'p')`;
     const indexes = await sql<{ name: string; bytes: number }[]>`
       SELECT i.indexrelid::regclass::text AS name,
-             (SELECT coalesce(sum(pg_relation_size(t.relid)), 0) FROM pg_partition_tree(i.indexrelid) t)::float8 AS bytes
-      FROM pg_index i WHERE i.indrelid = ${relation}::regclass ORDER BY bytes DESC, name`;
+             CASE WHEN c.relkind = 'I' THEN (SELECT sum(pg_relation_size(t.relid)) FROM pg_partition_tree(i.indexrelid) t)
+                  ELSE pg_relation_size(i.indexrelid) END::float8 AS bytes
+      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = ${relation}::regclass ORDER BY bytes DESC, name`;
     out.push({ relation, rows: sizes!.rows, heap: sizes!.heap, toast: sizes!.toast, indexes });
   }
   return out;
