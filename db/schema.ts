@@ -286,8 +286,8 @@ export const traces = pgTable(
     index("traces_tenant_errors_idx").on(t.tenantId, t.startTime.desc().nullsFirst()).where(sql`${t.hasError}`),
     // Slow roots of a window across tenants (/investigate, migration 0006).
     index("traces_slow_idx").on(t.startTime.desc().nullsFirst()).where(sql`${t.isSlow}`),
-    // Trace search (migration 0008): attribute containment, probed by traces_matching_attributes.
-    index("traces_attributes_idx").using("gin", t.attributes),
+    // Trace search (migrations 0008, 0032): attribute containment only, probed by traces_matching_attributes.
+    index("traces_attributes_idx").using("gin", t.attributes.op("jsonb_path_ops")),
     // Sorts by duration, errors or span count, walked until enough rows fall in the window.
     index("traces_duration_idx").on(t.durationNs.desc().nullsFirst(), t.startTime),
     index("traces_tenant_duration_idx").on(t.tenantId, t.durationNs.desc().nullsFirst(), t.startTime),

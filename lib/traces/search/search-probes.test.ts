@@ -59,6 +59,16 @@ describe("equality conditions in trace search", () => {
     expect([...probed].map((c) => `${c.key} ${c.op} ${c.value}`)).toEqual(["s = rare"]);
   });
 
+  it("probe through traces_attributes_idx, whose operator class answers the probe's containment", async () => {
+    // The probe function's own query (traces_matching_attributes), as its owner: a seq scan
+    // here, with scans of the table discouraged, means the index cannot answer `@>`.
+    const plan = await t.sql.begin(async (tx) => {
+      await tx`SET LOCAL enable_seqscan = off`;
+      return tx`EXPLAIN (FORMAT JSON) SELECT t.tenant_id, t.trace_id FROM traces t WHERE t.attributes @> '{"s": ["rare"]}'::jsonb`;
+    });
+    expect(JSON.stringify(plan[0]!["QUERY PLAN"])).toContain('"Index Name":"traces_attributes_idx"');
+  });
+
   it("return what a plain scan returns either way, for every tenant scope", async () => {
     for (const [attr, values, negate] of CONDITIONS) {
       for (const [scope, tenants] of SCOPES) {
