@@ -195,7 +195,7 @@ async function verifySealed(tx: TransactionSql, due: Due, trace: TraceBounds, af
     spans += sealed.length;
     const [differing] = await tx<{ n: number }[]>`
       SELECT count(*)::int AS n FROM ${segmentRecordset(tx, due.tenant_id, due.trace_id, sealed)} x
-      LEFT JOIN spans s ON ${spanWhere(tx, trace)} AND s.span_id = x.span_id AND s.start_time = x.start_time
+      LEFT JOIN spans s ON s.tenant_id = x.tenant_id AND ${spanWhere(tx, trace)} AND s.span_id = x.span_id AND s.start_time = x.start_time
       WHERE s.span_id IS NULL OR (${columns}) IS DISTINCT FROM (${decoded})`;
     if (differing!.n !== 0) throw new Error(`Sealing trace ${due.trace_id}: ${differing!.n} decoded spans differ from their rows.`);
   }
