@@ -60,17 +60,18 @@ function resized<T extends Column>(column: T, length: number): T {
  */
 export class TraceModelBuilder {
   private n = 0;
-  private idHi: Uint32Array;
-  private idLo: Uint32Array;
-  private parentHi: Uint32Array;
-  private parentLo: Uint32Array;
-  private hasParent: Uint8Array;
-  private starts: Float64Array;
-  private durations: Float64Array;
-  private serviceIdx: Uint16Array;
-  private nameIdx: Uint32Array;
-  private kinds: Uint8Array;
-  private statuses: Uint8Array;
+  // Empty until the constructor's reserve: the one place that sizes every column.
+  private idHi = new Uint32Array(0);
+  private idLo = new Uint32Array(0);
+  private parentHi = new Uint32Array(0);
+  private parentLo = new Uint32Array(0);
+  private hasParent = new Uint8Array(0);
+  private starts = new Float64Array(0);
+  private durations = new Float64Array(0);
+  private serviceIdx = new Uint16Array(0);
+  private nameIdx = new Uint32Array(0);
+  private kinds = new Uint8Array(0);
+  private statuses = new Uint8Array(0);
   private readonly events = new Map<number, number[]>();
   private readonly linkIds = new Map<number, string[]>();
   private readonly services: string[] = [];
@@ -79,18 +80,7 @@ export class TraceModelBuilder {
   private readonly nameIndex = new Map<string, number>();
 
   constructor(expectedSpans = 0) {
-    const capacity = Math.max(64, expectedSpans);
-    this.idHi = new Uint32Array(capacity);
-    this.idLo = new Uint32Array(capacity);
-    this.parentHi = new Uint32Array(capacity);
-    this.parentLo = new Uint32Array(capacity);
-    this.hasParent = new Uint8Array(capacity);
-    this.starts = new Float64Array(capacity);
-    this.durations = new Float64Array(capacity);
-    this.serviceIdx = new Uint16Array(capacity);
-    this.nameIdx = new Uint32Array(capacity);
-    this.kinds = new Uint8Array(capacity);
-    this.statuses = new Uint8Array(capacity);
+    this.reserve(Math.max(64, expectedSpans));
   }
 
   get size(): number {
