@@ -119,6 +119,10 @@ export async function applyTailSampling(sql: Sql, options: TailSamplingOptions):
             WHERE g.tenant_id = d.tenant_id AND g.trace_id = d.trace_id AND g.start_time >= ${from} AND g.start_time <= ${to}
             RETURNING g.span_count)
           SELECT coalesce(sum(span_count), 0)::int AS n FROM gone`;
+        // With what the sealer copied of them for /investigate, which would otherwise outlive the trace until retention.
+        await tx`
+          DELETE FROM sealed_span_refs r USING unnest(${tenants}::text[], ${traces}::uuid[]) AS d(tenant_id, trace_id)
+          WHERE r.tenant_id = d.tenant_id AND r.trace_id = d.trace_id AND r.start_time >= ${from} AND r.start_time <= ${to}`;
         // Their log records go too, found by trace id alone: a record may lie outside its spans' times.
         const logs = await tx`
           DELETE FROM log_records l USING unnest(${tenants}::text[], ${traces}::uuid[]) AS d(tenant_id, trace_id)

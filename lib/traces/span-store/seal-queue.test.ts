@@ -119,6 +119,30 @@ describe("the sealer's queue", () => {
     expect((await t.sql<{ n: number }[]>`SELECT sum(span_count)::int AS n FROM span_segments WHERE trace_id = ${uuidOf(crash)}::uuid`)[0]!.n).toBe(2);
   });
 
+  it("leaves nothing of a sealed trace tail sampling drops: its segments and its investigate refs go with its rows", async () => {
+    const late = randomBytes(16);
+    const lateRoot = randomBytes(8);
+    await send("sampled", late, [{ id: lateRoot }, { id: randomBytes(8), parent: lateRoot }]);
+    // Sealed before its decision, as if decided then queued for the sampler again (a keep ratio lowered since).
+    await t.sql`DELETE FROM trace_sampling_pending WHERE trace_id = ${uuidOf(late)}::uuid`;
+    await t.sql`INSERT INTO trace_seal_pending (tenant_id, trace_id) VALUES ('sampled', ${uuidOf(late)}::uuid)`;
+    await allQuiet();
+    expect(await seal()).toMatchObject({ traces: 1, spans: 2, failed: [] });
+    const left = async () =>
+      (
+        await t.sql<{ segments: number; refs: number; summaries: number }[]>`
+          SELECT (SELECT count(*)::int FROM span_segments WHERE trace_id = ${uuidOf(late)}::uuid) AS segments,
+                 (SELECT count(*)::int FROM sealed_span_refs WHERE trace_id = ${uuidOf(late)}::uuid) AS refs,
+                 (SELECT count(*)::int FROM traces WHERE trace_id = ${uuidOf(late)}::uuid) AS summaries`
+      )[0];
+    expect(await left()).toEqual({ segments: 1, refs: 1, summaries: 1 });
+
+    await t.sql`INSERT INTO trace_sampling_pending (tenant_id, trace_id) VALUES ('sampled', ${uuidOf(late)}::uuid)`;
+    expect(await applyTailSampling(t.sql, { now: new Date(), decisionWindowMinutes: 30 })).toMatchObject({ decided: 1, dropped: 1, droppedSpans: 2 });
+    expect(await left()).toEqual({ segments: 0, refs: 0, summaries: 0 });
+    expect(await rows(late)).toBe(0);
+  });
+
   it("drops an entry whose trace is gone, and retention sweeps entries older than the tenant keeps traces", async () => {
     const gone = randomBytes(16);
     const old = randomBytes(16);
