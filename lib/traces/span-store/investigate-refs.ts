@@ -3,7 +3,7 @@ import type { TransactionSql } from "postgres";
 import type { SpanEvent } from "@/db/schema";
 import type { SegmentSpan } from "@/lib/traces/segments/format";
 import { hasAnyKey, isoMicros } from "./columns";
-import { only, segmentRecordset } from "./read";
+import { only, tracesRecordset } from "./read";
 
 /**
  * `sealed_span_refs` (migration 0030, docs/sealed-traces.md): of the spans a seal writes as
@@ -29,24 +29,46 @@ function firstException(events: readonly SpanEvent[]): SpanEvent[] {
   return [{ name: "exception", timeUnixNano: "0", attributes: isObject(ev.attributes) ? only(ev.attributes, ["exception.type", "exception.message"]) : {} }];
 }
 
+/** A trace's spans being sealed now. */
+export interface SealingTrace {
+  tenantId: string;
+  traceUuid: string;
+  spans: readonly SegmentSpan[];
+}
+
 /**
- * Writes the refs of `spans` (being sealed now), replacing any an earlier seal wrote for the
- * same span keys (a span sent again after sealing: its row replaced the sealed copy). Runs in
- * the sealer's transaction for the trace, so refs and segments commit or roll back together.
+ * Writes the refs of the spans of `traces` (being sealed now), replacing any an earlier seal
+ * wrote for the same span keys (a span sent again after sealing: its row replaced the sealed
+ * copy). Runs in the sealer's transaction, so refs and segments commit or roll back together.
  */
-export async function writeInvestigateRefs(tx: TransactionSql, tenantId: string, traceUuid: string, spans: readonly SegmentSpan[]): Promise<void> {
-  const [summary] = await tx<{ root: string | null; refs: boolean }[]>`
-    SELECT t.root_span_id::text AS root,
+export async function writeInvestigateRefs(tx: TransactionSql, traces: readonly SealingTrace[]): Promise<void> {
+  if (traces.length === 0) return;
+  const summaries = await tx<{ tenant_id: string; trace_id: string; root: string | null; refs: boolean }[]>`
+    SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id::text AS root,
            EXISTS (SELECT 1 FROM sealed_span_refs r WHERE r.tenant_id = t.tenant_id AND r.trace_id = t.trace_id) AS refs
-    FROM traces t WHERE t.tenant_id = ${tenantId} AND t.trace_id = ${traceUuid}::uuid`;
-  if (summary?.refs !== false) {
+    FROM traces t JOIN unnest(${traces.map((t) => t.tenantId)}::text[], ${traces.map((t) => t.traceUuid)}::uuid[]) AS d(tenant_id, trace_id)
+      ON t.tenant_id = d.tenant_id AND t.trace_id = d.trace_id`;
+  const summary = new Map(summaries.map((s) => [`${s.tenant_id}/${s.trace_id}`, s]));
+  const replacing = traces.filter((t) => summary.get(`${t.tenantId}/${t.traceUuid}`)?.refs !== false).flatMap((t) => t.spans.map((s) => ({ t, s })));
+  if (replacing.length > 0) {
     await tx`
       DELETE FROM sealed_span_refs r
-      USING unnest(${spans.map((s) => s.spanId.toString())}::int8[], ${spans.map((s) => isoMicros(s.startUs))}::text[]::timestamptz[]) AS k(span_id, start_time)
-      WHERE r.tenant_id = ${tenantId} AND r.trace_id = ${traceUuid}::uuid AND r.span_id = k.span_id AND r.start_time = k.start_time`;
+      USING unnest(${replacing.map(({ t }) => t.tenantId)}::text[], ${replacing.map(({ t }) => t.traceUuid)}::uuid[],
+                   ${replacing.map(({ s }) => s.spanId.toString())}::int8[], ${replacing.map(({ s }) => isoMicros(s.startUs))}::text[]::timestamptz[])
+        AS k(tenant_id, trace_id, span_id, start_time)
+      WHERE r.tenant_id = k.tenant_id AND r.trace_id = k.trace_id AND r.span_id = k.span_id AND r.start_time = k.start_time`;
   }
-  const root = summary?.root ?? null;
-  const refs = spans
+  const withRefs = traces.map((t) => ({ ...t, spans: refsOf(t.spans, summary.get(`${t.tenantId}/${t.traceUuid}`)?.root ?? null) }));
+  if (withRefs.every((t) => t.spans.length === 0)) return;
+  await tx`
+    INSERT INTO sealed_span_refs (tenant_id, trace_id, span_id, start_time, parent_span_id, service, name, duration_ns, status_code, status_message, attributes, events)
+    SELECT tenant_id, trace_id, span_id, start_time, parent_span_id, service, name, duration_ns, status_code, status_message, attributes, events
+    FROM ${tracesRecordset(tx, withRefs)} x`;
+}
+
+/** The spans of a trace (whose root span id is `root`) that get a ref, with only what the window queries read. */
+function refsOf(spans: readonly SegmentSpan[], root: string | null): SegmentSpan[] {
+  return spans
     .filter((s) => s.statusCode === ERROR || s.parentSpanId === null || s.spanId.toString() === root || hasAnyKey(s.attributes, INDEXED_KEYS))
     .map((s) => {
       const error = s.statusCode === ERROR;
@@ -58,9 +80,4 @@ export async function writeInvestigateRefs(tx: TransactionSql, tenantId: string,
         links: [],
       };
     });
-  if (refs.length === 0) return;
-  await tx`
-    INSERT INTO sealed_span_refs (tenant_id, trace_id, span_id, start_time, parent_span_id, service, name, duration_ns, status_code, status_message, attributes, events)
-    SELECT tenant_id, trace_id, span_id, start_time, parent_span_id, service, name, duration_ns, status_code, status_message, attributes, events
-    FROM ${segmentRecordset(tx, tenantId, traceUuid, refs)} x`;
 }

@@ -79,11 +79,15 @@ export function sourceSql(tx: TransactionSql, source: SpanSource, needs: SourceN
  * waited for it.
  */
 function traceWhere(tx: TransactionSql, alias: "s" | "g", header: TraceBounds) {
-  const from = new Date(Math.floor(Date.parse(header.start)));
-  const to = new Date(Math.floor(Date.parse(header.end)) + 1);
+  const { from, to } = traceRange(header);
   const t = tx(alias);
   return tx`${t}.tenant_id = ${header.tenantId} AND ${t}.trace_id = ${checkedTraceIdUuid(header.traceId)}::uuid
     AND ${t}.start_time >= ${from} AND ${t}.start_time <= ${to}`;
+}
+
+/** The range every span and segment of the trace starts in, as traceWhere bounds it. */
+export function traceRange(header: Pick<TraceBounds, "start" | "end">): { from: Date; to: Date } {
+  return { from: new Date(Math.floor(Date.parse(header.start))), to: new Date(Math.floor(Date.parse(header.end)) + 1) };
 }
 
 /** Rows of exactly this trace in `spans s`. */
@@ -98,7 +102,12 @@ function segmentWhere(tx: TransactionSql, header: TraceBounds) {
 
 /** Decoded spans as a row source with `spans`' columns: Postgres writes their JSON as it would the rows'. */
 export function segmentRecordset(tx: TransactionSql, tenantId: string, traceUuid: string, spans: SegmentSpan[]) {
-  const records = JSON.stringify(spans.map((s) => spanRecord(tenantId, traceUuid, s)));
+  return tracesRecordset(tx, [{ tenantId, traceUuid, spans }]);
+}
+
+/** segmentRecordset of the spans of several traces at once. */
+export function tracesRecordset(tx: TransactionSql, traces: readonly { tenantId: string; traceUuid: string; spans: readonly SegmentSpan[] }[]) {
+  const records = JSON.stringify(traces.flatMap((t) => t.spans.map((s) => spanRecord(t.tenantId, t.traceUuid, s))));
   return tx`(SELECT * FROM jsonb_to_recordset((${records}::text)::jsonb) AS x(${tx.unsafe(SPAN_RECORD_COLUMNS)}))`;
 }
 

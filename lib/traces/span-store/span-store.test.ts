@@ -269,17 +269,26 @@ describe("sealed traces through the span-reading module", () => {
     expect(await rowCount(crash)).toBe(0);
   });
 
-  it("refuses to seal a trace whose rows would not decode as they are, and leaves its rows", async () => {
+  it("refuses to seal a trace whose rows would not decode as they are, and leaves its rows, sealing the others of its batch", async () => {
     const unsafe = "1af7651916cd43dd8448eb211c803106";
-    await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: unsafe, spans: 5 });
+    const fine = ["1af7651916cd43dd8448eb211c803110", "1af7651916cd43dd8448eb211c803111", "1af7651916cd43dd8448eb211c803112"];
+    for (const id of [fine[0]!, unsafe, ...fine.slice(1)]) {
+      await insertSyntheticTrace(t.sql, { tenant: "alpha", traceId: id, spans: 5 });
+      await quiet(id);
+    }
     // A bare JSON number past a double's precision: JavaScript would read it rounded.
     await t.sql`UPDATE spans SET attributes = '{"n": 12345678901234567891}' WHERE trace_id = ${uuid(unsafe)}::uuid AND parent_span_id IS NULL`;
-    await quiet(unsafe);
     const stored = await t.sql`SELECT * FROM spans WHERE trace_id = ${uuid(unsafe)}::uuid ORDER BY span_id`;
+    // All four in one batch: it rolls back whole, then each trace is sealed alone.
     const result = await seal();
+    expect(result).toMatchObject({ traces: 3, spans: 15 });
     expect(result!.failed).toEqual([{ tenantId: "alpha", traceId: uuid(unsafe), error: expect.stringMatching(/1 decoded spans differ from their rows/) as string }]);
     expect(await t.sql`SELECT * FROM spans WHERE trace_id = ${uuid(unsafe)}::uuid ORDER BY span_id`).toEqual(stored);
     expect(await segments(unsafe)).toEqual([]);
+    for (const id of fine) {
+      expect(await rowCount(id)).toBe(0);
+      expect((await segments(id)).map((g) => g.span_count)).toEqual([5]);
+    }
     await t.sql`DELETE FROM spans WHERE trace_id = ${uuid(unsafe)}::uuid`;
     await t.sql`DELETE FROM traces WHERE trace_id = ${uuid(unsafe)}::uuid`;
   });
