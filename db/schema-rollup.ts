@@ -8,7 +8,7 @@ const weight = (name: string) => doublePrecision(name).notNull().default(0);
 /**
  * An hour row's packed minutes (migration 0033 creates the composite types, which drizzle cannot
  * declare; db/declared-schema.test.ts takes them from the migrations). Only SQL reads and
- * writes them (lib/ingest/derivations/packed-minutes.ts), never drizzle.
+ * writes them (lib/latency/packed-minutes.ts), never drizzle.
  */
 export const packedMinutes = (type: "span_rollup_minute" | "service_map_minute") =>
   customType<{ data: string }>({ dataType: () => `${type}[]` })("minutes");

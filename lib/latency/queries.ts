@@ -5,7 +5,7 @@ import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import { displayLowerNs, displayUpperNs } from "./buckets";
 import type { LatencyFilters } from "./latency-params";
-import { SPAN_ROLLUP } from "@/lib/ingest/derivations/packed-minutes";
+import { SPAN_ROLLUP } from "./packed-minutes";
 import { histogramTexts, minuteRows, rollupColumns, rollupTenantFilter, withinRollupRetention } from "./rollup-sql";
 import { addHistogramText, emptyHistogram, type MergedHistogram, quantileBucketOf } from "./merged-histogram";
 import { cumulative, displayBucket, middleNs, quantileBucket } from "./sql-quantiles";

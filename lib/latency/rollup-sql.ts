@@ -3,7 +3,8 @@ import "server-only";
 // caller may read, which retention hides, and how their histograms travel.
 import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
-import { HOUR_GRAIN, type MinuteRollup, packedMinute, rowColumns, unpackedColumns } from "@/lib/ingest/derivations/packed-minutes";
+import { type MinuteRollup, packedMinute, rowColumns, unpackedColumns } from "./packed-minutes";
+import { HOUR_GRAIN } from "./tiers";
 
 type Fragment = PendingQuery<Row[]>;
 
@@ -25,7 +26,7 @@ export const rollupColumns = (tx: TransactionSql, rollup: MinuteRollup): Fragmen
 
 /**
  * `rollup`'s minutes in [from, to), as rows (grain 1) and packed into their hour rows
- * (lib/ingest/derivations/packed-minutes.ts), with the same columns and values either way, plus
+ * (lib/latency/packed-minutes.ts), with the same columns and values either way, plus
  * `extra`; `where` adds `AND` conditions on `r`, the row or a packed minute's hour row (tenant and
  * key columns only, which both have). The one place that reads minutes.
  */

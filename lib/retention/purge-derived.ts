@@ -1,7 +1,7 @@
 import "server-only";
 import type { Sql } from "@/db/connect";
 import { unpackStraddlingHours } from "@/lib/ingest/derivations/pack-minutes";
-import { MINUTE_ROLLUPS } from "@/lib/ingest/derivations/packed-minutes";
+import { MINUTE_ROLLUPS } from "@/lib/latency/packed-minutes";
 import { DERIVED_TABLES, FIXED_AGE_TABLES } from "./derived-tables";
 import type { BatchOptions } from "./purge-traces";
 import { lockedTransaction } from "./transaction";

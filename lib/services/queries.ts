@@ -4,7 +4,7 @@ import "server-only";
 import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import { addHistogramText, emptyHistogram, type MergedHistogram, quantileBucketOf } from "@/lib/latency/merged-histogram";
-import { SERVICE_MAP_ROLLUP } from "@/lib/ingest/derivations/packed-minutes";
+import { SERVICE_MAP_ROLLUP } from "@/lib/latency/packed-minutes";
 import { histogramTexts, minuteRows, rollupColumns, rollupTenantFilter, withinRollupRetention } from "@/lib/latency/rollup-sql";
 import { middleNs } from "@/lib/latency/sql-quantiles";
 import { coverWindow, HOUR_GRAIN } from "@/lib/latency/tiers";

@@ -12,7 +12,7 @@ import { buildServiceMap } from "@/lib/services/queries";
 import { serviceMapFilters } from "@/lib/services/service-map-params";
 import { generateDemoTraces, seedTenants } from "@/scripts/demo/index";
 import { packMinutes, packRollupMinutes } from "./pack-minutes";
-import { MINUTE_ROLLUPS, SPAN_ROLLUP } from "./packed-minutes";
+import { MINUTE_ROLLUPS, SPAN_ROLLUP } from "@/lib/latency/packed-minutes";
 import { foldRollupDeltas, rebuildRollupSince } from "./rollup";
 import { foldServiceMapDeltas, rebuildServiceMapSince } from "./service-map";
 
@@ -92,7 +92,7 @@ async function answers() {
     byService: await latency(ALL, { ...NARROW, step: "5m", service: "edge-gateway" }),
     worker: await latency(ALL, { service: "job-worker" }),
     acme: await latency(ACME, {}),
-    picked: await latency(ALL, { tenants: ["globex", "initech"] }),
+    picked: await latency(ALL, { tenant: ["globex", "initech"] }),
     map: await serviceMap(ALL, WIDE),
     mapNarrow: await serviceMap(ALL, NARROW),
     mapAcme: await serviceMap(ACME, WIDE),

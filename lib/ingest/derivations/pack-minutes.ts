@@ -2,14 +2,14 @@ import "server-only";
 import type { Sql } from "@/db/connect";
 import {
   addedFigures,
-  HOUR_GRAIN,
   keyColumns,
   mergeOnConflict,
   MINUTE_ROLLUPS,
   type MinuteRollup,
   packedMinute,
   unpackedColumns,
-} from "./packed-minutes";
+} from "@/lib/latency/packed-minutes";
+import { HOUR_GRAIN } from "@/lib/latency/tiers";
 
 const HOUR_MS = 3_600_000;
 /**

@@ -3,7 +3,7 @@ import "server-only";
 /**
  * Minute rows packed into their hour rows (issue #22, storage). A minute rollup's grain-1 rows
  * cost a row and a primary-key entry each, and on small tenants a minute summarises about two
- * spans; once its hour has ended, the packer (pack-minutes.ts) moves them into the hour row's
+ * spans; once its hour has ended, the packer (lib/ingest/derivations/pack-minutes.ts) moves them into the hour row's
  * `minutes` array (one element of a composite type per minute: its offset in the hour and its
  * figures) and deletes them. Readers see both forms through `minuteRowsSql`, which gives a packed
  * minute exactly the columns and values its row had.
@@ -19,7 +19,7 @@ export interface MinuteRollup {
   figures: readonly string[];
   /** Histogram figures as (buckets, weights) pairs, merged bucket by bucket; every other figure is summed. */
   histograms: readonly (readonly [string, string])[];
-  /** The advisory lock its folder takes (fold-deltas.ts): packing takes it too, so packs and folds take turns. */
+  /** The advisory lock its folder takes (lib/ingest/derivations/fold-deltas.ts): packing takes it too, so packs and folds take turns. */
   lock: number;
 }
 
@@ -45,8 +45,6 @@ export const SERVICE_MAP_ROLLUP: MinuteRollup = {
 };
 
 export const MINUTE_ROLLUPS = [SPAN_ROLLUP, SERVICE_MAP_ROLLUP] as const;
-
-export const HOUR_GRAIN = 60;
 
 /** The primary key's columns. */
 export const keyColumns = (r: MinuteRollup) => ["tenant_id", "grain", "minute", ...r.keys];
