@@ -5,7 +5,7 @@ import { enterReaderScope } from "../db/reader-scope";
 import type { TenantScope } from "../db/tenant-scope";
 import { latencyFilters, type LatencyFilters, type LatencyParams } from "../lib/latency/latency-params";
 import { chartsReport, jobsReport, operationsReport } from "../lib/latency/queries";
-import { benchDatabase } from "./lib/bench-database";
+import { benchDatabase, readBenchDatabase } from "./lib/bench-database";
 import { percentile } from "../lib/latency/percentile";
 
 // `npm run bench -- latency`: the /latency view's queries on the 5-million-span database,
@@ -34,7 +34,7 @@ const OFF_BLOCKS_MS = (3 * 60 + 17) * 60_000;
 
 async function main() {
   const db = await benchDatabase();
-  const sql = connect(db.url, { max: 2 });
+  const sql = connect(await readBenchDatabase(db), { max: 2 });
   try {
     const [latest] = await sql<{ t: Date }[]>`SELECT max(minute) AS t FROM span_rollup`;
     const to = new Date(Math.floor(latest!.t.getTime() / 3_600_000) * 3_600_000);
