@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from "@/db/testing/test-db";
 import type { TenantScope } from "@/db/tenant-scope";
 import { latencyFilters, type LatencyParams } from "@/lib/latency/latency-params";
 import { buildLatencyReport } from "@/lib/latency/queries";
+import { referenceHour } from "@/lib/latency/testing/reference-hour";
 import { purgeDerived } from "@/lib/retention/purge-derived";
 import { loadTenantPolicies } from "@/lib/retention/tenants";
 import { RETENTION_LOCK_KEY } from "@/lib/retention/transaction";
@@ -21,13 +22,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** The latest Wednesday to Friday 13:00 UTC, as lib/latency/report.test.ts: the demo's weekday traffic, every run. */
-function referenceHour(now: number): Date {
-  for (let at = Math.floor(now / DAY) * DAY + 13 * HOUR; ; at -= DAY) {
-    const weekday = new Date(at).getUTCDay();
-    if (at <= now && weekday >= 3 && weekday <= 5) return new Date(at);
-  }
-}
+// A weekday hour of the demo's traffic (lib/latency/testing/reference-hour.ts).
 const NOW = referenceHour(Date.now());
 /** Packs every hour of the data. */
 const LATER = new Date(NOW.getTime() + 2 * HOUR);
