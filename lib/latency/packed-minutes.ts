@@ -5,7 +5,7 @@ import "server-only";
  * cost a row and a primary-key entry each, and on small tenants a minute summarises about two
  * spans; once its hour has ended, the packer (lib/ingest/derivations/pack-minutes.ts) moves them into the hour row's
  * `minutes` array (one element of a composite type per minute: its offset in the hour and its
- * figures) and deletes them. Readers see both forms through `minuteRowsSql`, which gives a packed
+ * figures) and deletes them. Readers see both forms through `minuteRows` (lib/latency/rollup-sql.ts), which gives a packed
  * minute exactly the columns and values its row had.
  */
 export interface MinuteRollup {
@@ -62,7 +62,7 @@ export const unpackedColumns = (r: MinuteRollup, hour: string, m: string) =>
 const histogramOf = (r: MinuteRollup, figure: string) => r.histograms.find((h) => h.includes(figure));
 
 /**
- * Each figure of `a` and `b` added, as `name = <sum>` (a's or b's may be NULL: a figure only one
+ * Each figure of `a` and `b` added, in `figures` order (a's or b's may be NULL: a minute only one
  * side has): counts and weights summed, histograms merged bucket by bucket (rollup_merge_*).
  */
 export function addedFigures(r: MinuteRollup, a: string, b: string): string[] {
