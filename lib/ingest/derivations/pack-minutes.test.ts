@@ -181,17 +181,33 @@ describe("packing the rollups' minute rows into their hour rows", () => {
     await unpack();
     // A cutoff (now less the retention) a day or less before NOW: inside the windows, inside an hour.
     const days = Math.floor((Date.now() - NOW.getTime()) / DAY) + 1;
-    // Readers hide by now(): compare within one wall-clock minute, so the cut stays on the same minute.
-    if (Date.now() % MINUTE > 30_000) await new Promise((resolve) => setTimeout(resolve, MINUTE - (Date.now() % MINUTE) + 500));
+    // Readers hide by now(): compare within one wall-clock minute, so the cut stays on the same
+    // minute; and not in an hour's last minute, so minutes of the cutoff's hour follow it.
+    while (Date.now() % MINUTE > 30_000 || new Date(Date.now()).getUTCMinutes() === 59) {
+      await new Promise((resolve) => setTimeout(resolve, MINUTE - (Date.now() % MINUTE) + 500));
+    }
     const started = Math.floor(Date.now() / MINUTE);
     const cutoff = new Date(Date.now() - days * DAY);
-    // The tenant with the most minutes in the cutoff's hour from the cutoff on.
-    const [straddling] = await t.sql<{ tenant: string; n: number }[]>`
-      SELECT tenant_id AS tenant, count(*)::int AS n FROM span_rollup
-      WHERE grain = 1 AND minute >= ${cutoff} AND minute < date_bin('1 hour', ${cutoff}::timestamptz, 'epoch') + interval '1 hour'
-      GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`;
+    const tenant = "acme";
+    // Whatever the hour's traffic, the tenant has minutes after the cutoff in its hour: copies of one of its minutes, folded as ingest's.
+    for (const r of MINUTE_ROLLUPS) {
+      const columns = `${r.keys.join(", ")}, ${r.figures.join(", ")}`;
+      await t.sql.unsafe(
+        `INSERT INTO ${r.table === "span_rollup" ? "span_rollup_delta" : "service_map_delta"} (tenant_id, minute, ${columns})
+         SELECT tenant_id, m, ${columns}
+         FROM (SELECT * FROM unpacked_${r.table} WHERE tenant_id = $1 AND grain = 1 ORDER BY minute LIMIT 1) r,
+              generate_series(date_trunc('minute', $2::timestamptz) + interval '1 minute',
+                              least(date_trunc('minute', $2::timestamptz) + interval '3 minutes', date_bin('1 hour', $2::timestamptz, 'epoch') + interval '59 minutes'),
+                              interval '1 minute') m`,
+        [tenant, cutoff],
+      );
+    }
+    await foldRollupDeltas(t.sql);
+    await foldServiceMapDeltas(t.sql);
+    const [straddling] = await t.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM span_rollup
+      WHERE tenant_id = ${tenant} AND grain = 1 AND minute >= ${cutoff} AND minute < date_bin('1 hour', ${cutoff}::timestamptz, 'epoch') + interval '1 hour'`;
     expect(straddling!.n).toBeGreaterThan(0);
-    const tenant = straddling!.tenant;
     const scope: TenantScope = { all: false, tenantIds: [tenant] };
     await t.sql`UPDATE tenants SET retention_days = ${days} WHERE id = ${tenant}`;
     const truth = { latency: await latency(scope, {}), map: await serviceMap(scope, WIDE) };
