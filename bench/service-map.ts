@@ -5,7 +5,7 @@ import type { TenantScope } from "../db/tenant-scope";
 import { percentile } from "../lib/latency/percentile";
 import { buildServiceMap } from "../lib/services/queries";
 import { serviceMapFilters } from "../lib/services/service-map-params";
-import { benchDatabase } from "./lib/bench-database";
+import { benchDatabase, readBenchDatabase } from "./lib/bench-database";
 
 // `npm run bench -- service-map`: the /services map read on the bench database (5 million spans
 // unless BENCH_SPANS says otherwise), from the service map rollup as the page reads it (reader
@@ -22,7 +22,7 @@ const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 async function main() {
   const db = await benchDatabase();
-  const sql = connect(db.url, { max: 2 });
+  const sql = connect(await readBenchDatabase(db), { max: 2 });
   try {
     const [latest] = await sql<{ t: Date }[]>`SELECT max(minute) AS t FROM service_map_rollup`;
     const to = new Date(Math.floor(latest!.t.getTime() / 3_600_000) * 3_600_000 - OFF_HOURS_MS);

@@ -14,6 +14,7 @@ import type { SegmentSpan, SegmentTrace } from "../lib/traces/segments/format";
 import { generateDemoTraces, seedTenants } from "../scripts/demo/index";
 import { Random } from "../scripts/demo/random";
 import { sealTraces } from "../lib/traces/span-store/seal";
+import { packRollupMinutes } from "../lib/ingest/derivations/pack-minutes";
 import { freshDatabase } from "./lib/fresh-database";
 import { copyRealisticSpans, realisticTrace } from "./lib/realistic-spans";
 import { storageLines, traceStorage } from "./lib/trace-storage";
@@ -29,7 +30,8 @@ import { storageLines, traceStorage } from "./lib/trace-storage";
 // with each candidate codec: bytes, encode and decode time. The default codec's segments are then
 // stored in a scratch table shaped like the sealed table will be, so Postgres's own overhead counts.
 // Then the demo day is sealed by the product's sealer (sealTraces), timed, and every relation that
-// holds trace data is measured before and after: heap, TOAST and each index, in bytes per span.
+// holds trace data is measured before and after: heap, TOAST and each index, in bytes per span;
+// last, the rollups' minute rows are packed into their hour rows (lib/ingest/derivations/pack-minutes.ts).
 //
 //   STORAGE_BENCH_PG_PORT (default 55724) picks the cluster's port.
 //   STORAGE_BENCH_SEALED_ONLY=1 measures only the demo day before and after sealing (no codec
@@ -208,6 +210,15 @@ async function reportOn(name: string, sql: Sql, url: string): Promise<void> {
   if (seg.mismatches > 0) process.exitCode = 1;
 }
 
+/** Rows per grain of each minute rollup, hour rows holding packed minutes and how many. */
+function rollupGrains(sql: Sql) {
+  return sql<{ rollup: string; grain: number; rows: number; packed: number; minutes: number }[]>`
+    SELECT rollup, grain, count(*)::int AS rows, count(n)::int AS packed, coalesce(sum(n), 0)::int AS minutes
+    FROM (SELECT 'span_rollup' AS rollup, grain, cardinality(minutes) AS n FROM span_rollup
+          UNION ALL SELECT 'service_map_rollup', grain, cardinality(minutes) FROM service_map_rollup) r
+    GROUP BY 1, 2 ORDER BY 1 DESC, 2`;
+}
+
 /**
  * Seals every trace of the demo day with the product's sealer and prints each trace-data
  * relation's bytes per span before and after. Every trace is queued as ingest would have queued
@@ -242,13 +253,34 @@ async function sealDemo(url: string): Promise<void> {
     // day was sealed at once, and only rebuilding them shows that size.
     await sql.unsafe("REINDEX TABLE spans");
     const reindexed = await traceStorage(sql);
+    // The rollups as compact as a rebuild leaves them, then with every ended hour's minutes
+    // packed (lib/ingest/derivations/pack-minutes.ts), rewritten for the same reason as the
+    // spans' indexes: in the product new rows reuse the space the packed minute rows leave.
+    const rollups = ["span_rollup", "service_map_rollup"];
+    await sql.unsafe(`VACUUM (FULL, ANALYZE) ${rollups.join(", ")}`);
+    const rewritten = await traceStorage(sql);
+    const grainsBefore = await rollupGrains(sql);
+    const packStarted = performance.now();
+    const packed = await packRollupMinutes(sql, now);
+    const packMs = performance.now() - packStarted;
+    await sql.unsafe(`VACUUM (FULL, ANALYZE) ${rollups.join(", ")}`);
+    const packedStorage = await traceStorage(sql);
     log(`demo day sealed by sealTraces: ${sealed.traces.toLocaleString("en-US")} traces, ${sealed.spans.toLocaleString("en-US")} spans, ${sealed.segments.toLocaleString("en-US")} segments, ${sealed.failed} failed, in ${(sealMs / 1000).toFixed(1)} s (${((sealMs * 1000) / Math.max(sealed.spans, 1)).toFixed(0)} µs a span; load ${load()})`);
     const stages = [
       { label: "rows", relations: before },
       { label: "sealed+vacuum", relations: vacuumed },
       { label: "+spans reindexed", relations: reindexed },
+      { label: "+rollups rewritten", relations: rewritten },
+      { label: "+minutes packed", relations: packedStorage },
     ];
     for (const line of storageLines(stages, spans)) log(line);
+    log(`rollup minutes packed by packRollupMinutes: ${JSON.stringify(packed)} in ${(packMs / 1000).toFixed(1)} s (load ${load()})`);
+    log("rollup rows per grain (rows, of them hour rows with packed minutes, packed minutes) before | after packing:");
+    const grainsAfter = await rollupGrains(sql);
+    for (const g of grainsBefore) {
+      const a = grainsAfter.find((x) => x.rollup === g.rollup && x.grain === g.grain);
+      log(`  ${g.rollup.padEnd(20)} grain ${String(g.grain).padStart(3)}: ${g.rows} | ${a?.rows ?? 0} rows, ${a?.packed ?? 0} with ${a?.minutes ?? 0} minutes`);
+    }
     if (sealed.failed > 0 || sealed.spans !== spans) process.exitCode = 1;
   } finally {
     await sql.end();

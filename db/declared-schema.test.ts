@@ -26,6 +26,18 @@ async function schemaFileExports(): Promise<Record<string, unknown>> {
   return Object.assign({}, ...modules);
 }
 
+/** The migrations' composite types (CREATE TYPE ... AS (...)), which the schema files' columns use and drizzle cannot declare. */
+function compositeTypes(): string[] {
+  const dir = path.join(dbDir, "migrations");
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), "utf8").split("--> statement-breakpoint"))
+    .map((statement) => statement.replace(/^\s*--.*$/gm, "").trim())
+    .filter((statement) => /^CREATE TYPE "?\w+"? AS \(/.test(statement));
+}
+
 let migrated: TestDatabase;
 let fromFiles: Sql;
 let fromFilesName: string;
@@ -39,7 +51,7 @@ beforeAll(async () => {
   await admin.end();
   fromFiles = connect(adminUrl.replace(/\/postgres$/, `/${fromFilesName}`), { max: 1 });
   const statements = await generateMigration(generateDrizzleJson({}), generateDrizzleJson(await schemaFileExports()));
-  for (const statement of statements) await fromFiles.unsafe(statement);
+  for (const statement of [...compositeTypes(), ...statements]) await fromFiles.unsafe(statement);
 });
 
 afterAll(async () => {

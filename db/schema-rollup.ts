@@ -1,9 +1,17 @@
 import { sql } from "drizzle-orm";
-import { bigint, doublePrecision, index, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, customType, doublePrecision, index, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const count = (name: string) => bigint(name, { mode: "number" }).notNull().default(0);
 const weight = (name: string) => doublePrecision(name).notNull().default(0);
+
+/**
+ * An hour row's packed minutes (migration 0033 creates the composite types, which drizzle cannot
+ * declare; db/declared-schema.test.ts takes them from the migrations). Only SQL reads and
+ * writes them (lib/latency/packed-minutes.ts), never drizzle.
+ */
+export const packedMinutes = (type: "span_rollup_minute" | "service_map_minute") =>
+  customType<{ data: string }>({ dataType: () => `${type}[]` })("minutes");
 
 /** What a rollup row is per, besides tenant and period (fresh builders per table). */
 const operationKey = () => ({
@@ -42,6 +50,12 @@ const figures = () => ({
  * `buckets` holds the log-bucket indexes present (growth 1.05, see rollup_bucket) in ascending
  * order and `weights` the re-weighted span count of each. Queue wait (enqueue to a job's first
  * attempt starting) is kept the same way on the job's consumer rows.
+ *
+ * Minute rows of ended hours do not stay rows: the packer (lib/ingest/derivations/pack-minutes.ts)
+ * moves them into their hour row's `minutes` (NULL on every other row), one element per minute
+ * with its offset in the hour and these figures, and every reader of minutes reads both forms
+ * (minuteRows, lib/latency/rollup-sql.ts). A minute row for a late span is packed into the
+ * hour's minutes by the next pack, its figures added to the minute's.
  */
 export const spanRollup = pgTable(
   "span_rollup",
@@ -51,6 +65,7 @@ export const spanRollup = pgTable(
     minute: ts("minute").notNull(),
     ...operationKey(),
     ...figures(),
+    minutes: packedMinutes("span_rollup_minute"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.grain, t.minute, t.service, t.operation, t.kind, t.jobName] }),
@@ -60,6 +75,7 @@ export const spanRollup = pgTable(
 );
 
 export type SpanRollupRow = typeof spanRollup.$inferSelect;
+
 
 /**
  * What ingest transactions added to the rollup and the folder (lib/ingest/derivations/rollup-folder.ts) has

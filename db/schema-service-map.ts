@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { packedMinutes } from "./schema-rollup";
 import { bigint, doublePrecision, index, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -29,7 +30,8 @@ const figures = () => ({
  * (lib/ingest/derivations/service-map.ts) so the map never scans spans. A row with `caller`
  * '' is the service's own: its entry spans (roots, server and consumer spans). Any other row is
  * an edge: spans of `service` whose parent span belongs to `caller`, with the child spans'
- * figures. Grains (period in minutes from `minute`) 1 and 60; histograms as span_rollup's.
+ * figures. Grains (period in minutes from `minute`) 1 and 60; histograms as span_rollup's, and
+ * minute rows of ended hours packed into their hour row's `minutes` as span_rollup's are.
  */
 export const serviceMapRollup = pgTable(
   "service_map_rollup",
@@ -39,6 +41,7 @@ export const serviceMapRollup = pgTable(
     minute: ts("minute").notNull(),
     ...edgeKey(),
     ...figures(),
+    minutes: packedMinutes("service_map_minute"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.grain, t.minute, t.caller, t.service] }),

@@ -1,3 +1,4 @@
+import { packRollupMinutes } from "@/lib/ingest/derivations/pack-minutes";
 import { foldRollupDeltas } from "@/lib/ingest/derivations/rollup";
 import { foldServiceMapDeltas } from "@/lib/ingest/derivations/service-map";
 import { summarize, type RetentionDatabase } from "@/lib/retention/run";
@@ -18,6 +19,8 @@ export interface SchedulerOptions {
   /** The first purge waits this long after start, so it does not compete with the app's start. */
   firstPurgeAfterMs?: number;
   samplingEveryMs?: number;
+  /** Packing ended hours' rollup minutes into their hour rows (lib/ingest/derivations/pack-minutes.ts). */
+  packEveryMs?: number;
   /** Tail sampling decides a trace once it received no span for this long; the sealer seals one as quiet and decided. */
   decisionWindowMinutes?: number;
 }
@@ -55,7 +58,8 @@ function every(everyMs: number, firstAfterMs: number, task: () => Promise<void>)
 
 /**
  * The embedded default's in-process scheduler: the ADR-010 purge hourly, ingest tail sampling
- * and then the sealer every minute, and a sweep of rollup deltas no ingest process folded (one stopped first). With
+ * and then the sealer every minute, a sweep of rollup deltas no ingest process folded (one stopped first), and the
+ * rollups' minutes of ended hours packed into their hour rows every five minutes. With
  * your own database, call POST /api/cron/retention from your scheduler instead (or as well: the
  * purge's lock makes a second caller a no-op answered 409).
  */
@@ -94,10 +98,14 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   });
   const stopFold = every(MINUTE, MINUTE, () => foldRollupDeltas(db.sql).then(() => undefined, failed("folding the latency rollup failed")));
   const stopMapFold = every(MINUTE, MINUTE, () => foldServiceMapDeltas(db.sql).then(() => undefined, failed("folding the service map failed")));
+  // After the folds have merged an ended hour's minutes: each pack moves what ended since the last.
+  const stopPack = every(options.packEveryMs ?? 5 * MINUTE, options.packEveryMs ?? 5 * MINUTE, () =>
+    packRollupMinutes(db.sql, new Date()).then(() => undefined, failed("packing rollup minutes failed")),
+  );
   return {
     async stop() {
       abort.abort();
-      await Promise.all([stopPurge(), stopSampling(), stopFold(), stopMapFold()]);
+      await Promise.all([stopPurge(), stopSampling(), stopFold(), stopMapFold(), stopPack()]);
     },
   };
 }

@@ -5,7 +5,8 @@ import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import { displayLowerNs, displayUpperNs } from "./buckets";
 import type { LatencyFilters } from "./latency-params";
-import { histogramTexts, rollupTenantFilter, withinRollupRetention } from "./rollup-sql";
+import { SPAN_ROLLUP } from "./packed-minutes";
+import { histogramTexts, minuteRows, rollupColumns, rollupTenantFilter, withinRollupRetention } from "./rollup-sql";
 import { addHistogramText, emptyHistogram, type MergedHistogram, quantileBucketOf } from "./merged-histogram";
 import { cumulative, displayBucket, middleNs, quantileBucket } from "./sql-quantiles";
 import { chartGrains, coverWindow, HOUR_GRAIN, OPERATION_GRAINS, type Piece, signedCover } from "./tiers";
@@ -32,9 +33,13 @@ function rollupRows(tx: TransactionSql, scope: TenantScope, f: LatencyFilters, p
     ${rollupTenantFilter(tx, scope, f.tenants, "r")}
     ${f.service ? tx`AND r.service = ${f.service}` : tx``}
     ${f.operation ? tx`AND r.operation = ${f.operation}` : tx``}`;
-  const select = (p: Piece, current: boolean) => tx`
-    SELECT r.*, ${current}::boolean AS cur, ${p.sign}::float8 AS sign FROM span_rollup r
-    WHERE r.grain = ${p.grain} AND r.minute >= ${p.from} AND r.minute < ${p.to} ${filters}`;
+  const select = (p: Piece, current: boolean) => {
+    const extra = tx`${current}::boolean AS cur, ${p.sign}::float8 AS sign`;
+    if (p.grain === 1) return minuteRows(tx, SPAN_ROLLUP, p.from, p.to, extra, filters);
+    return tx`
+      SELECT ${rollupColumns(tx, SPAN_ROLLUP)}, ${extra} FROM span_rollup r
+      WHERE r.grain = ${p.grain} AND r.minute >= ${p.from} AND r.minute < ${p.to} ${filters}`;
+  };
   const selects = parts.flatMap((part) =>
     part.pieces.flatMap((p) => {
       const current = part.current ?? true;
@@ -42,7 +47,7 @@ function rollupRows(tx: TransactionSql, scope: TenantScope, f: LatencyFilters, p
     }),
   );
   const union =
-    selects.length === 0 ? tx`SELECT r.*, true AS cur, 1::float8 AS sign FROM span_rollup r WHERE false` : selects.reduce((all, one) => tx`${all} UNION ALL ${one}`);
+    selects.length === 0 ? tx`SELECT ${rollupColumns(tx, SPAN_ROLLUP)}, true AS cur, 1::float8 AS sign FROM span_rollup r WHERE false` : selects.reduce((all, one) => tx`${all} UNION ALL ${one}`);
   return tx`(SELECT u.* FROM (${union}) u WHERE ${withinRollupRetention(tx, "u")}) r`;
 }
 
@@ -56,7 +61,7 @@ function rollupRows(tx: TransactionSql, scope: TenantScope, f: LatencyFilters, p
 function straddlingHours(tx: TransactionSql, p: Piece, current: boolean, filters: PendingQuery<Row[]>) {
   const block = `${p.grain} minutes`;
   return tx`
-    SELECT r.*, ${current}::boolean AS cur, ${p.sign}::float8 AS sign FROM span_rollup r
+    SELECT ${rollupColumns(tx, SPAN_ROLLUP)}, ${current}::boolean AS cur, ${p.sign}::float8 AS sign FROM span_rollup r
     WHERE r.grain = ${HOUR_GRAIN} AND r.minute >= ${p.from}
       AND r.minute < least(${p.to}::timestamptz, (SELECT date_bin(${block}::interval, max(now() - make_interval(days => retention_days)), 'epoch') + ${block}::interval FROM tenants))
       AND date_bin(${block}::interval, r.minute, 'epoch') < (SELECT now() - make_interval(days => c.retention_days) FROM tenants c WHERE c.id = r.tenant_id)

@@ -8,25 +8,12 @@ import { rebuildRollupSince } from "@/lib/ingest/derivations/rollup";
 import { displayBucketOf } from "./buckets";
 import { latencyFilters, type LatencyParams } from "./latency-params";
 import { cumulative, quantileBucket } from "./sql-quantiles";
+import { referenceHour } from "./testing/reference-hour";
 import { buildLatencyReport } from "./queries";
 
 let t: TestDatabase;
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
-/**
- * The latest Wednesday, Thursday or Friday 13:00 UTC: a whole hour, so the view's minute grain
- * and an exact query over the same spans agree, and always the same weekday hour, so the demo's
- * traffic (its tenants' working hours, quiet weekends) is the same in every run; within a week,
- * so inside every tenant's retention. Taken from the clock as it was, the data changed with the
- * hour and sometimes held no job retry at all.
- */
-function referenceHour(now: number): Date {
-  for (let t = Math.floor(now / DAY) * DAY + 13 * HOUR; ; t -= DAY) {
-    const weekday = new Date(t).getUTCDay();
-    if (t <= now && weekday >= 3 && weekday <= 5) return new Date(t);
-  }
-}
 const NOW = referenceHour(Date.now());
 const FROM = new Date(NOW.getTime() - 24 * HOUR);
 const ALL: TenantScope = { all: true };

@@ -3,6 +3,8 @@ import "server-only";
 // caller may read, which retention hides, and how their histograms travel.
 import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
+import { type MinuteRollup, packedMinute, rowColumns, unpackedColumns } from "./packed-minutes";
+import { HOUR_GRAIN } from "./tiers";
 
 type Fragment = PendingQuery<Row[]>;
 
@@ -15,6 +17,29 @@ export function rollupTenantFilter(tx: TransactionSql, scope: TenantScope, picke
   return tx`
     ${tenants ? tx`AND ${tx(alias)}.tenant_id = ANY(${[...tenants]}::text[])` : tx``}
     ${scope.all ? tx`` : tx`AND ${tx(alias)}.tenant_id = ANY(${[...scope.tenantIds]}::text[])`}`;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** `rollup`'s stored columns of alias `r` (its packed minutes left out), the columns every SELECT of its rows gives. */
+export const rollupColumns = (tx: TransactionSql, rollup: MinuteRollup): Fragment => tx.unsafe(rowColumns(rollup, "r"));
+
+/**
+ * `rollup`'s minutes in [from, to), as rows (grain 1) and packed into their hour rows
+ * (lib/latency/packed-minutes.ts), with the same columns and values either way, plus
+ * `extra`; `where` adds `AND` conditions on `r`, the row or a packed minute's hour row (tenant and
+ * key columns only, which both have). The one place that reads minutes.
+ */
+export function minuteRows(tx: TransactionSql, rollup: MinuteRollup, from: Date, to: Date, extra: Fragment, where: Fragment): Fragment {
+  const minute = tx.unsafe(packedMinute("r", "m"));
+  const firstHour = new Date(Math.floor(from.getTime() / HOUR_MS) * HOUR_MS);
+  return tx`
+    SELECT ${rollupColumns(tx, rollup)}, ${extra} FROM ${tx(rollup.table)} r
+    WHERE r.grain = 1 AND r.minute >= ${from} AND r.minute < ${to} ${where}
+    UNION ALL
+    SELECT ${tx.unsafe(unpackedColumns(rollup, "r", "m"))}, ${extra} FROM ${tx(rollup.table)} r, unnest(r.minutes) m
+    WHERE r.grain = ${HOUR_GRAIN} AND r.minute >= ${firstHour} AND r.minute < ${to} AND r.minutes IS NOT NULL
+      AND ${minute} >= ${from} AND ${minute} < ${to} ${where}`;
 }
 
 /**

@@ -1,5 +1,7 @@
 import "server-only";
 import type { Sql } from "@/db/connect";
+import { unpackStraddlingHours } from "@/lib/ingest/derivations/pack-minutes";
+import { MINUTE_ROLLUPS } from "@/lib/latency/packed-minutes";
 import { DERIVED_TABLES, FIXED_AGE_TABLES } from "./derived-tables";
 import type { BatchOptions } from "./purge-traces";
 import { lockedTransaction } from "./transaction";
@@ -32,6 +34,9 @@ export async function purgeDerived(sql: Sql, tenant: TenantPolicy, options: Batc
   const counts: Record<string, number> = {};
   for (const d of DERIVED_TABLES) {
     const cutoff = d.retention === "standard" ? tenant.standardCutoff : tenant.keptCutoff;
+    // An hour row deleted by its start takes its packed minutes along: those from the cutoff on become rows first.
+    const packed = MINUTE_ROLLUPS.find((r) => r.table === d.table);
+    if (packed) await lockedTransaction(sql, (tx) => unpackStraddlingHours(tx, packed, tenant.id, cutoff));
     const n = await deleteInBatches(sql, d.table, `${ident(d.tenantColumn)} = $1 AND ${ident(d.timeColumn)} < $2`, [tenant.id, cutoff], options);
     if (n > 0) counts[d.table] = n;
   }

@@ -1,0 +1,82 @@
+import "server-only";
+
+/**
+ * Minute rows packed into their hour rows (issue #22, storage). A minute rollup's grain-1 rows
+ * cost a row and a primary-key entry each, and on small tenants a minute summarises about two
+ * spans; once its hour has ended, the packer (lib/ingest/derivations/pack-minutes.ts) moves them into the hour row's
+ * `minutes` array (one element of a composite type per minute: its offset in the hour and its
+ * figures) and deletes them. Readers see both forms through `minuteRows` (lib/latency/rollup-sql.ts), which gives a packed
+ * minute exactly the columns and values its row had.
+ */
+export interface MinuteRollup {
+  /** Trusted text, never input. */
+  table: "span_rollup" | "service_map_rollup";
+  /** The composite type of one packed minute: `at` (minutes from the hour's start), then `figures`. */
+  type: string;
+  /** What a row is per besides tenant_id, grain and minute, in table order. */
+  keys: readonly string[];
+  /** The figures, in table (and composite type) order. */
+  figures: readonly string[];
+  /** Histogram figures as (buckets, weights) pairs, merged bucket by bucket; every other figure is summed. */
+  histograms: readonly (readonly [string, string])[];
+  /** The advisory lock its folder takes (lib/ingest/derivations/fold-deltas.ts): packing takes it too, so packs and folds take turns. */
+  lock: number;
+}
+
+export const SPAN_ROLLUP: MinuteRollup = {
+  table: "span_rollup",
+  type: "span_rollup_minute",
+  keys: ["service", "operation", "kind", "job_name"],
+  figures: [
+    "span_count", "error_count", "retry_count", "duration_sum_ns", "weighted_count", "weighted_errors", "weighted_retries",
+    "weighted_duration_ns", "buckets", "weights", "wait_count", "wait_sum_ns", "wait_weighted", "wait_buckets", "wait_weights",
+  ],
+  histograms: [["buckets", "weights"], ["wait_buckets", "wait_weights"]],
+  lock: 7_201_115,
+};
+
+export const SERVICE_MAP_ROLLUP: MinuteRollup = {
+  table: "service_map_rollup",
+  type: "service_map_minute",
+  keys: ["caller", "service"],
+  figures: ["call_count", "error_count", "duration_sum_ns", "weighted_count", "weighted_errors", "weighted_duration_ns", "buckets", "weights"],
+  histograms: [["buckets", "weights"]],
+  lock: 7_201_116,
+};
+
+export const MINUTE_ROLLUPS = [SPAN_ROLLUP, SERVICE_MAP_ROLLUP] as const;
+
+/** The primary key's columns. */
+export const keyColumns = (r: MinuteRollup) => ["tenant_id", "grain", "minute", ...r.keys];
+
+/** A stored row's columns (its packed minutes left out), qualified by `alias`. */
+export const rowColumns = (r: MinuteRollup, alias: string) => [...keyColumns(r), ...r.figures].map((c) => `${alias}.${c}`).join(", ");
+
+/** The start of a packed minute of hour row `hour`. */
+export const packedMinute = (hour: string, m: string) => `${hour}.minute + ${m}.at * interval '1 minute'`;
+
+/** Packed minutes `m` of hour rows `hour` as stored minute rows: rowColumns' columns, in order. */
+export const unpackedColumns = (r: MinuteRollup, hour: string, m: string) =>
+  [`${hour}.tenant_id`, "1::smallint AS grain", `${packedMinute(hour, m)} AS minute`, ...r.keys.map((k) => `${hour}.${k}`), ...r.figures.map((f) => `${m}.${f}`)].join(", ");
+
+const histogramOf = (r: MinuteRollup, figure: string) => r.histograms.find((h) => h.includes(figure));
+
+/**
+ * Each figure of `a` and `b` added, in `figures` order (a's or b's may be NULL: a minute only one
+ * side has): counts and weights summed, histograms merged bucket by bucket (rollup_merge_*).
+ */
+export function addedFigures(r: MinuteRollup, a: string, b: string): string[] {
+  const or = (side: string, f: string) => (histogramOf(r, f) ? `coalesce(${side}.${f}, '{}')` : `coalesce(${side}.${f}, 0)`);
+  return r.figures.map((f) => {
+    const h = histogramOf(r, f);
+    if (!h) return `${or(a, f)} + ${or(b, f)}`;
+    const [buckets, weights] = h;
+    return f === buckets
+      ? `rollup_merge_buckets(${or(a, buckets)}, ${or(b, buckets)})`
+      : `rollup_merge_weights(${or(a, buckets)}, ${or(a, weights)}, ${or(b, buckets)}, ${or(b, weights)})`;
+  });
+}
+
+/** `ON CONFLICT` clause adding rows (`EXCLUDED`) to the stored ones (alias `r`). */
+export const mergeOnConflict = (r: MinuteRollup) =>
+  `ON CONFLICT (${keyColumns(r).join(", ")}) DO UPDATE SET ${r.figures.map((f, i) => `${f} = ${addedFigures(r, "r", "EXCLUDED")[i]}`).join(", ")}`;
