@@ -1,7 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
-import { SPANS_BINARY_CONTENT_TYPE } from "./span-binary-format";
+import { frameSpanCount, SPANS_BINARY_CONTENT_TYPE } from "./span-binary-format";
 import type { TraceHeader } from "./trace-header";
 import { sourceSql, traceSpanColumnSources, traceSpanSources, type SpanSource } from "@/lib/traces/span-store/read";
 import { SpanFrameWriter, streamEnd, streamPreamble } from "./span-frame-writer";
@@ -111,7 +111,7 @@ export async function* spanStreamBytes(tx: TransactionSql, header: TraceHeader, 
   let spans = 0;
   let first = true;
   for await (const frame of spanFrames(tx, header, chunkSpans)) {
-    spans += new DataView(frame.buffer, frame.byteOffset + 4).getUint32(0, true);
+    spans += frameSpanCount(frame);
     yield first ? Buffer.concat([streamPreamble(), frame]) : frame;
     first = false;
   }
