@@ -25,22 +25,33 @@ function mix(hi: number, lo: number): number {
 
 /**
  * Span index by id: an open-addressing table over the model's id columns (linear probing,
- * at most half full). An id held by several spans finds the last of them, as a Map filled
- * in order would.
+ * at most half full of the columns' length). An id held by several spans finds the last of
+ * them, as a Map filled in order would. Spans are indexed as they arrive (`add`), so the
+ * model's build finds parents in a table that is already filled.
  */
 export class SpanIndex {
   private readonly slots: Int32Array;
   private readonly mask: number;
 
+  /** Over the columns' first `count` spans; `add` indexes the next ones (up to the columns' length). */
   constructor(
     private readonly hi: Uint32Array,
     private readonly lo: Uint32Array,
+    count = hi.length,
   ) {
     let capacity = 2;
     while (capacity < 2 * hi.length) capacity *= 2;
     this.slots = new Int32Array(capacity).fill(-1);
     this.mask = capacity - 1;
-    for (let i = 0; i < hi.length; i++) this.slots[this.slot(hi[i]!, lo[i]!)] = i;
+    for (let i = 0; i < count; i++) this.add(i);
+  }
+
+  /** Indexes span i by the id in its columns; returns the span that held that id until now, or -1. */
+  add(i: number): number {
+    const s = this.slot(this.hi[i]!, this.lo[i]!);
+    const before = this.slots[s]!;
+    this.slots[s] = i;
+    return before;
   }
 
   /** The span with this id, or -1. */

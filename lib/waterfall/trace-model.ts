@@ -45,7 +45,7 @@ export function spanIdOf(model: Pick<TraceModel, "idHi" | "idLo">, span: number)
   return formatSpanId(model.idHi[span]!, model.idLo[span]!);
 }
 
-type Column = Uint32Array | Uint16Array | Uint8Array | Float64Array;
+type Column = Uint32Array | Int32Array | Uint16Array | Uint8Array | Float64Array;
 
 function resized<T extends Column>(column: T, length: number): T {
   const next = new (column.constructor as new (length: number) => T)(length);
@@ -72,6 +72,16 @@ export class TraceModelBuilder {
   private nameIdx = new Uint32Array(0);
   private kinds = new Uint8Array(0);
   private statuses = new Uint8Array(0);
+  /** Each span's parent as found when it arrived: its index, -1 for none, UNRESOLVED while its parent has not come. */
+  private parents = new Int32Array(0);
+  /** Over the columns themselves, so it is made again whenever reserve makes new ones. */
+  private index = new SpanIndex(this.idHi, this.idLo);
+  /** Spans whose parent had not come when they did. */
+  private unresolved = 0;
+  /** An id came twice: the parents found on arrival may name its earlier span. */
+  private repeated = false;
+  /** No span so far came before the one before it in start order (ties by id). */
+  private ordered = true;
   private readonly events = new Map<number, number[]>();
   private readonly linkIds = new Map<number, string[]>();
   private readonly services: string[] = [];
@@ -89,7 +99,8 @@ export class TraceModelBuilder {
 
   /** Spans as NDJSON tuples; a span whose id is not 16 lowercase hex digits throws (the server writes no other). */
   add(chunk: SpanChunk): void {
-    this.reserve(this.n + chunk.length);
+    const base = this.n;
+    this.reserve(base + chunk.length);
     for (const [id, parent, start, duration, service, name, kind, status, events, links] of chunk) {
       const i = this.n++;
       const words = parseSpanId(id);
@@ -108,6 +119,7 @@ export class TraceModelBuilder {
       if (events) this.events.set(i, events);
       if (links) this.linkIds.set(i, links);
     }
+    this.arrived(base, this.n);
   }
 
   /** A frame of the binary stream (lib/traces/trace/span-binary-format.ts): the same spans `add` takes as tuples, without a JSON value per span. */
@@ -138,40 +150,74 @@ export class TraceModelBuilder {
     this.n += n;
     for (const [k, times] of batch.events) this.events.set(base + k, times);
     for (const [k, targets] of batch.links) this.linkIds.set(base + k, targets);
+    this.arrived(base, this.n);
+  }
+
+  /**
+   * Spans [from, to) just written: indexed by id, their parents looked up among the spans so far,
+   * and their order checked, while the rest of the stream is still coming; `build` then has
+   * little left to do.
+   */
+  private arrived(from: number, to: number): void {
+    const { idHi, idLo, parentHi, parentLo, hasParent, starts, parents, index } = this;
+    let { ordered, repeated, unresolved } = this;
+    for (let i = from; i < to; i++) {
+      if (index.add(i) >= 0) repeated = true;
+      if (ordered && i > 0) ordered = (starts[i - 1]! - starts[i]! || idHi[i - 1]! - idHi[i]! || idLo[i - 1]! - idLo[i]!) <= 0;
+      let p = -1;
+      if (hasParent[i]) {
+        p = index.find(parentHi[i]!, parentLo[i]!);
+        if (p === i) p = -1;
+        else if (p < 0) {
+          p = UNRESOLVED;
+          unresolved++;
+        }
+      }
+      parents[i] = p;
+    }
+    this.ordered = ordered;
+    this.repeated = repeated;
+    this.unresolved = unresolved;
   }
 
   build(): TraceModel {
     const size = this.n;
     const fit = <T extends Column>(column: T) => (column.length === size ? column : resized(column, size));
-    const idHi = fit(this.idHi);
-    const idLo = fit(this.idLo);
-    const indexOf = new SpanIndex(idHi, idLo);
-    const parent = new Int32Array(size);
-    for (let i = 0; i < size; i++) {
-      const p = this.hasParent[i] ? indexOf.find(this.parentHi[i]!, this.parentLo[i]!) : -1;
-      parent[i] = p === i ? -1 : p;
+    const { index } = this;
+    const parent = this.parents.slice(0, size);
+    // Parents that came after their children, and with a repeated id every parent: the id names
+    // its last span, which may have come after the spans that found the first.
+    if (this.repeated || this.unresolved > 0) {
+      for (let i = 0; i < size; i++) {
+        if (!this.repeated && parent[i] !== UNRESOLVED) continue;
+        const p = this.hasParent[i] ? index.find(this.parentHi[i]!, this.parentLo[i]!) : -1;
+        parent[i] = p === i ? -1 : p;
+      }
     }
     const links = new Map<number, number[]>();
     for (const [i, ids] of this.linkIds) {
-      const targets = ids.map((id) => indexOf.get(id)).filter((t): t is number => t !== undefined && t !== i);
+      const targets = ids.map((id) => index.get(id)).filter((t): t is number => t !== undefined && t !== i);
       if (targets.length > 0) links.set(i, targets);
     }
-    return buildTree({
-      idHi,
-      idLo,
-      indexOf,
-      parent,
-      start: fit(this.starts),
-      duration: fit(this.durations),
-      service: fit(this.serviceIdx),
-      services: this.services,
-      name: fit(this.nameIdx),
-      names: this.names,
-      kind: fit(this.kinds),
-      status: fit(this.statuses),
-      events: this.events,
-      links,
-    });
+    return buildTree(
+      {
+        idHi: fit(this.idHi),
+        idLo: fit(this.idLo),
+        indexOf: index,
+        parent,
+        start: fit(this.starts),
+        duration: fit(this.durations),
+        service: fit(this.serviceIdx),
+        services: this.services,
+        name: fit(this.nameIdx),
+        names: this.names,
+        kind: fit(this.kinds),
+        status: fit(this.statuses),
+        events: this.events,
+        links,
+      },
+      this.ordered,
+    );
   }
 
   /** Room for `spans` spans in every column. */
@@ -189,8 +235,13 @@ export class TraceModelBuilder {
     this.nameIdx = resized(this.nameIdx, capacity);
     this.kinds = resized(this.kinds, capacity);
     this.statuses = resized(this.statuses, capacity);
+    this.parents = resized(this.parents, capacity);
+    this.index = new SpanIndex(this.idHi, this.idLo, this.n);
   }
 }
+
+/** A parent id no span so far has: looked up again once every span is in. */
+const UNRESOLVED = -2;
 
 function intern(value: string, list: string[], index: Map<string, number>): number {
   let i = index.get(value);
@@ -207,9 +258,11 @@ type Columns = Omit<TraceModel, "size" | "roots" | "childOffset" | "childList" |
 /**
  * Children lists in start order (ties by id, so the order is stable), depths, and roots.
  * Spans caught in a parent cycle are reachable from no root; the first of each such group
- * in start order becomes a root, so every span is shown exactly once.
+ * in start order becomes a root, so every span is shown exactly once. `ordered`: the spans'
+ * indexes are already in start order (the builder checked each as it arrived), so every list
+ * filled in index order is too.
  */
-export function buildTree(columns: Columns): TraceModel {
+export function buildTree(columns: Columns, ordered = false): TraceModel {
   const { parent, start, idHi, idLo } = columns;
   const size = parent.length;
   // Ties by id, high word then low: the order of the 16-hex ids as strings.
@@ -229,39 +282,54 @@ export function buildTree(columns: Columns): TraceModel {
     if (p < 0) rootList.push(i);
     else childList[fill[p]!++] = i;
   }
-  for (let i = 0; i < size; i++) sortRange(childList, childOffset[i]!, childOffset[i + 1]!, before);
-  rootList.sort(before);
+  if (!ordered) {
+    for (let i = 0; i < size; i++) sortRange(childList, childOffset[i]!, childOffset[i + 1]!, before);
+    rootList.sort(before);
+  }
 
   const depth = new Uint16Array(size);
-  const visited = new Uint8Array(size);
   let maxDepth = 0;
-  const walk = (root: number) => {
-    const stack = [root];
-    depth[root] = 0;
-    while (stack.length > 0) {
-      const i = stack.pop()!;
-      visited[i] = 1;
-      const d = depth[i]!;
+  // Every parent before its child (as a stream in start order has them): one pass gives the
+  // depths, and no cycle can form. Otherwise a walk from the roots, which finds cycles.
+  let parentsFirst = true;
+  for (let i = 0; i < size && parentsFirst; i++) parentsFirst = parent[i]! < i;
+  if (parentsFirst) {
+    for (let i = 0; i < size; i++) {
+      const p = parent[i]!;
+      const d = p < 0 ? 0 : Math.min(depth[p]! + 1, 65535);
+      depth[i] = d;
       if (d > maxDepth) maxDepth = d;
-      for (let c = childOffset[i]!; c < childOffset[i + 1]!; c++) {
-        const child = childList[c]!;
-        if (visited[child]) continue;
-        depth[child] = Math.min(d + 1, 65535);
-        stack.push(child);
+    }
+  } else {
+    const visited = new Uint8Array(size);
+    const walk = (root: number) => {
+      const stack = [root];
+      depth[root] = 0;
+      while (stack.length > 0) {
+        const i = stack.pop()!;
+        visited[i] = 1;
+        const d = depth[i]!;
+        if (d > maxDepth) maxDepth = d;
+        for (let c = childOffset[i]!; c < childOffset[i + 1]!; c++) {
+          const child = childList[c]!;
+          if (visited[child]) continue;
+          depth[child] = Math.min(d + 1, 65535);
+          stack.push(child);
+        }
       }
+    };
+    for (const r of rootList) walk(r);
+    if (rootList.length < size) {
+      const order = Int32Array.from({ length: size }, (_, i) => i).sort(before);
+      for (let k = 0; k < size; k++) {
+        const i = order[k]!;
+        if (visited[i]) continue;
+        parent[i] = -1;
+        rootList.push(i);
+        walk(i);
+      }
+      rootList.sort(before);
     }
-  };
-  for (const r of rootList) walk(r);
-  if (rootList.length < size) {
-    const order = Int32Array.from({ length: size }, (_, i) => i).sort(before);
-    for (let k = 0; k < size; k++) {
-      const i = order[k]!;
-      if (visited[i]) continue;
-      parent[i] = -1;
-      rootList.push(i);
-      walk(i);
-    }
-    rootList.sort(before);
   }
 
   const roots = Int32Array.from(rootList);

@@ -89,6 +89,11 @@ export function frameLayout(c: FrameCounts) {
   return { ...layout, total: at };
 }
 
+/** A frame as the stream carries it (its u32 length, then its payload): its span count, the payload header's first field (`n`). */
+export function frameSpanCount(frame: Uint8Array): number {
+  return new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(4 + 4 * FRAME_COUNT_FIELDS.indexOf("n"), true);
+}
+
 /** Typed arrays view memory in the platform's byte order; the format is little-endian. */
 export function assertLittleEndian(): void {
   if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new Error("the binary span stream needs a little-endian platform");

@@ -1,5 +1,4 @@
 import { bigintToSpanId } from "@/db/span-codec/ids";
-import type { SegmentSpan } from "@/lib/traces/segments/format";
 import type { SegmentColumnsSource } from "@/lib/traces/span-store/read";
 import { SpanFrameWriter } from "./span-frame-writer";
 import type { TraceHeader } from "./trace-header";
@@ -42,57 +41,73 @@ function wireExtras(spanEvents: unknown, spanLinks: unknown, header: TraceHeader
   return { events, links: links.length > 0 ? links : null };
 }
 
-/** A sealed span as the span stream's SpanTuple (JSON): the values spanChunkLines' SQL writes for a row. */
-function spanTuple(s: SegmentSpan, extras: WireExtras, startUs: bigint): string {
-  const events = extras.events ? `[${extras.events.join(",")}]` : "null";
-  const links = extras.links ? `[${extras.links.map((l) => JSON.stringify(l)).join(",")}]` : "null";
-  const parent = s.parentSpanId === null ? "" : bigintToSpanId(s.parentSpanId);
-  return (
-    `[${JSON.stringify(bigintToSpanId(s.spanId))},${JSON.stringify(parent)},${s.startUs - startUs},${s.durationNs},` +
-    `${JSON.stringify(s.service)},${JSON.stringify(s.name)},${s.kind},${s.statusCode},${events},${links}]`
-  );
-}
+type StreamSource = SegmentColumnsSource<"events" | "links">;
 
-/** A sealed segment's spans as lines of the NDJSON span stream, `chunkSpans` a line; null if one needs Postgres (wireExtras). */
-export function sealedSpanLines(spans: readonly SegmentSpan[], header: TraceHeader, chunkSpans: number): string[] | null {
-  const startUs = BigInt(header.startUs);
-  const startNs = startUs * 1000n;
-  const lines: string[] = [];
-  for (let i = 0; i < spans.length; i += chunkSpans) {
-    const tuples: string[] = [];
-    for (const s of spans.slice(i, i + chunkSpans)) {
-      const extras = wireExtras(s.events, s.links, header, startNs);
-      if (extras === null) return null;
-      tuples.push(spanTuple(s, extras, startUs));
-    }
-    lines.push(`[${tuples.join(",")}]\n`);
-  }
-  return lines;
+/** Encodes one chunk of the stream, span by span (row `r` of the source's columns, with its events and links). */
+interface ChunkWriter<T> {
+  span(r: number, extras: WireExtras): void;
+  finish(): T;
 }
 
 /**
- * A sealed segment's spans (its columns, less those a row shadows) as frames of the binary
- * span stream, `chunkSpans` a frame; null if one needs Postgres (wireExtras). Straight from
- * the columns: no object per span, and the attributes never decoded.
+ * A sealed segment's spans (its columns, less those a row shadows) in chunks of `chunkSpans`, each
+ * written by a writer `chunk` makes for its size; null if one needs Postgres (wireExtras).
+ * Straight from the columns: no object per span, and the attributes never decoded.
  */
-export function sealedSpanFrames(source: SegmentColumnsSource<"events" | "links">, header: TraceHeader, chunkSpans: number): Uint8Array[] | null {
+function sealedChunks<T>(source: StreamSource, header: TraceHeader, chunkSpans: number, chunk: (size: number) => ChunkWriter<T>): T[] | null {
   const { columns: c, kept } = source;
-  const startUs = BigInt(header.startUs);
-  const startNs = startUs * 1000n;
+  const startNs = BigInt(header.startUs) * 1000n;
   const count = kept ? kept.length : c.count;
-  const frames: Uint8Array[] = [];
+  const chunks: T[] = [];
   for (let from = 0; from < count; from += chunkSpans) {
-    const frame = new SpanFrameWriter(Math.min(chunkSpans, count - from));
-    for (let k = from; k < from + frame.capacity; k++) {
+    const to = Math.min(from + chunkSpans, count);
+    const writer = chunk(to - from);
+    for (let k = from; k < to; k++) {
       const r = kept ? kept[k]! : k;
       const extras = wireExtras(c.json.events[r], c.json.links[r], header, startNs);
       if (extras === null) return null;
-      const parent = c.hasParent[r] ? c.parentSpanId[r]! : null;
-      const i = frame.span(c.spanId[r]!, parent, Number(c.startUs[r]! - startUs), Number(c.durationNs[r]!), c.strings[c.service[r]!]!, c.strings[c.name[r]!]!, c.kind[r]!, c.statusCode[r]!);
-      if (extras.events) frame.events(i, extras.events.map(Number));
-      if (extras.links) frame.links(i, extras.links);
+      writer.span(r, extras);
     }
-    frames.push(frame.finish());
+    chunks.push(writer.finish());
   }
-  return frames;
+  return chunks;
+}
+
+/** A sealed segment's spans as lines of the NDJSON span stream: each span the SpanTuple (JSON) spanChunkLines' SQL writes for a row. */
+export function sealedSpanLines(source: StreamSource, header: TraceHeader, chunkSpans: number): string[] | null {
+  const { columns: c } = source;
+  const startUs = BigInt(header.startUs);
+  return sealedChunks(source, header, chunkSpans, () => {
+    const tuples: string[] = [];
+    return {
+      span: (r, extras) => {
+        const events = extras.events ? `[${extras.events.join(",")}]` : "null";
+        const links = extras.links ? `[${extras.links.map((l) => JSON.stringify(l)).join(",")}]` : "null";
+        const parent = c.hasParent[r] ? bigintToSpanId(c.parentSpanId[r]!) : "";
+        tuples.push(
+          `[${JSON.stringify(bigintToSpanId(c.spanId[r]!))},${JSON.stringify(parent)},${c.startUs[r]! - startUs},${c.durationNs[r]!},` +
+            `${JSON.stringify(c.strings[c.service[r]!]!)},${JSON.stringify(c.strings[c.name[r]!]!)},${c.kind[r]!},${c.statusCode[r]!},${events},${links}]`,
+        );
+      },
+      finish: () => `[${tuples.join(",")}]\n`,
+    };
+  });
+}
+
+/** A sealed segment's spans as frames of the binary span stream, `chunkSpans` a frame. */
+export function sealedSpanFrames(source: StreamSource, header: TraceHeader, chunkSpans: number): Uint8Array[] | null {
+  const { columns: c } = source;
+  const startUs = BigInt(header.startUs);
+  return sealedChunks(source, header, chunkSpans, (size) => {
+    const frame = new SpanFrameWriter(size);
+    return {
+      span: (r, extras) => {
+        const parent = c.hasParent[r] ? c.parentSpanId[r]! : null;
+        const i = frame.span(c.spanId[r]!, parent, Number(c.startUs[r]! - startUs), Number(c.durationNs[r]!), c.strings[c.service[r]!]!, c.strings[c.name[r]!]!, c.kind[r]!, c.statusCode[r]!);
+        if (extras.events) frame.events(i, extras.events.map(Number));
+        if (extras.links) frame.links(i, extras.links);
+      },
+      finish: () => frame.finish(),
+    };
+  });
 }

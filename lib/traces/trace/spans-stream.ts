@@ -1,9 +1,9 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
-import { SPANS_BINARY_CONTENT_TYPE } from "./span-binary-format";
+import { frameSpanCount, SPANS_BINARY_CONTENT_TYPE } from "./span-binary-format";
 import type { TraceHeader } from "./trace-header";
-import { sourceSql, traceSpanColumnSources, traceSpanSources, type SpanSource } from "@/lib/traces/span-store/read";
+import { sourceSql, traceSpanColumnSources, type SegmentColumnsSource, type SpanSource } from "@/lib/traces/span-store/read";
 import { SpanFrameWriter, streamEnd, streamPreamble } from "./span-frame-writer";
 import { sealedSpanFrames, sealedSpanLines } from "./span-tuples";
 import { transactionStream } from "./transaction-stream";
@@ -25,37 +25,55 @@ function eventsAndLinksSql(tx: TransactionSql, header: TraceHeader) {
 }
 
 /**
- * Every span of the trace as lines of the stream, each a JSON array of SpanTuples, from one
- * read per source (its rows, then each sealed segment: lib/traces/span-store/read.ts) in
- * whatever order the rows come (no ORDER BY: span ids are random with respect to the heap, so
- * id order costs a random heap read per span, while this reads the heap in order). The browser
- * builds the tree, so the order does not matter; the time range limits the read to the trace's
- * day partitions. Postgres writes each row's tuple JSON, so Node only joins text, and the cursor
+ * The trace's spans as chunks of the stream in either form, one source at a time (its rows, then
+ * each sealed segment: lib/traces/span-store/read.ts): a segment from its columns in Node
+ * (`sealed`, its attributes never decoded), or through Postgres (`sql`) when it holds what only
+ * the SQL spells; rows go through one cursor.
+ */
+async function* sourceChunks<T>(
+  tx: TransactionSql,
+  header: TraceHeader,
+  sealed: (source: SegmentColumnsSource<"events" | "links">) => T[] | null,
+  sql: (source: SpanSource) => AsyncGenerator<T>,
+): AsyncGenerator<T> {
+  for await (const source of traceSpanColumnSources(tx, header, ["events", "links"])) {
+    const chunks = source.sealed ? sealed(source) : null;
+    if (chunks) yield* chunks;
+    else yield* sql(source.sealed ? source.spans() : source);
+  }
+}
+
+/**
+ * Every span of the trace as lines of the stream, each a JSON array of SpanTuples, in whatever
+ * order the rows come (no ORDER BY: span ids are random with respect to the heap, so id order
+ * costs a random heap read per span, while this reads the heap in order). The browser builds
+ * the tree, so the order does not matter; the time range limits the read to the trace's day
+ * partitions. Postgres writes each row's tuple JSON, so Node only joins text, and the cursor
  * keeps one chunk in memory at a time; a sealed segment's tuples are written here
  * (span-tuples.ts), one segment in memory at a time.
  */
-export async function* spanChunkLines(tx: TransactionSql, header: TraceHeader, chunkSpans = CHUNK_SPANS): AsyncGenerator<string> {
-  for await (const source of traceSpanSources(tx, header)) {
-    const sealed = source.sealed ? sealedSpanLines(source.spans, header, chunkSpans) : null;
-    if (sealed) {
-      yield* sealed;
-      continue;
-    }
-    const cursor = tx<{ j: string }[]>`
-      SELECT json_build_array(
-               lpad(to_hex(s.span_id), 16, '0'),
-               coalesce(lpad(to_hex(s.parent_span_id), 16, '0'), ''),
-               (extract(epoch FROM s.start_time) * 1000000)::bigint - ${header.startUs}::bigint,
-               s.duration_ns, s.service, s.name, s.kind, s.status_code,
-               ${eventsAndLinksSql(tx, header)}
-             )::text AS j
-      FROM ${sourceSql(tx, source)} s`.cursor(chunkSpans);
-    for await (const rows of cursor) {
-      let line = "[";
-      for (let i = 0; i < rows.length; i++) line += (i === 0 ? "" : ",") + rows[i]!.j;
-      yield `${line}]\n`;
-    }
-  }
+export function spanChunkLines(tx: TransactionSql, header: TraceHeader, chunkSpans = CHUNK_SPANS): AsyncGenerator<string> {
+  return sourceChunks(
+    tx,
+    header,
+    (source) => sealedSpanLines(source, header, chunkSpans),
+    async function* (source) {
+      const cursor = tx<{ j: string }[]>`
+        SELECT json_build_array(
+                 lpad(to_hex(s.span_id), 16, '0'),
+                 coalesce(lpad(to_hex(s.parent_span_id), 16, '0'), ''),
+                 (extract(epoch FROM s.start_time) * 1000000)::bigint - ${header.startUs}::bigint,
+                 s.duration_ns, s.service, s.name, s.kind, s.status_code,
+                 ${eventsAndLinksSql(tx, header)}
+               )::text AS j
+        FROM ${sourceSql(tx, source)} s`.cursor(chunkSpans);
+      for await (const rows of cursor) {
+        let line = "[";
+        for (let i = 0; i < rows.length; i++) line += (i === 0 ? "" : ",") + rows[i]!.j;
+        yield `${line}]\n`;
+      }
+    },
+  );
 }
 
 interface WireRow {
@@ -92,18 +110,14 @@ async function* sqlFrames(tx: TransactionSql, header: TraceHeader, source: SpanS
   }
 }
 
-/**
- * The same spans as spanChunkLines in the binary form, one frame per chunk (without the
- * stream's preamble and end mark). A sealed segment goes from its columns to frames in Node
- * (its attributes never decoded), or through Postgres when it holds what only the SQL spells;
- * rows go through one cursor whose columns the frames take as they are.
- */
-export async function* spanFrames(tx: TransactionSql, header: TraceHeader, chunkSpans = CHUNK_SPANS): AsyncGenerator<Uint8Array> {
-  for await (const source of traceSpanColumnSources(tx, header, ["events", "links"])) {
-    const sealed = source.sealed ? sealedSpanFrames(source, header, chunkSpans) : null;
-    if (sealed) yield* sealed;
-    else yield* sqlFrames(tx, header, source.sealed ? source.spans() : source, chunkSpans);
-  }
+/** The same spans as spanChunkLines in the binary form, one frame per chunk (without the stream's preamble and end mark). */
+export function spanFrames(tx: TransactionSql, header: TraceHeader, chunkSpans = CHUNK_SPANS): AsyncGenerator<Uint8Array> {
+  return sourceChunks(
+    tx,
+    header,
+    (source) => sealedSpanFrames(source, header, chunkSpans),
+    (source) => sqlFrames(tx, header, source, chunkSpans),
+  );
 }
 
 /** The whole binary stream: preamble with the first frame (the answer waits for the first write), frames, end mark. */
@@ -111,7 +125,7 @@ export async function* spanStreamBytes(tx: TransactionSql, header: TraceHeader, 
   let spans = 0;
   let first = true;
   for await (const frame of spanFrames(tx, header, chunkSpans)) {
-    spans += new DataView(frame.buffer, frame.byteOffset + 4).getUint32(0, true);
+    spans += frameSpanCount(frame);
     yield first ? Buffer.concat([streamPreamble(), frame]) : frame;
     first = false;
   }
