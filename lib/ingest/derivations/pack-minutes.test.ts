@@ -181,6 +181,21 @@ describe("packing the rollups' minute rows into their hour rows", () => {
     expect(Object.keys(fields).filter((f) => fields[f] === null).sort()).toEqual(["error_count", "retry_count", "weighted_errors", "weighted_retries"]);
   }, 60_000);
 
+  it("keeps a weighted figure explicit when it differs from its count only in bits: -0 against 0", async () => {
+    await unpack();
+    const [row] = await t.sql<{ minute: Date; service: string }[]>`
+      UPDATE span_rollup SET duration_sum_ns = 0, weighted_duration_ns = '-0'
+      WHERE (tenant_id, grain, minute, service, operation, kind, job_name) =
+            (SELECT tenant_id, grain, minute, service, operation, kind, job_name FROM span_rollup WHERE tenant_id = 'acme' AND grain = 1 ORDER BY minute LIMIT 1)
+      RETURNING minute, service`;
+    await packMinutes(t.sql, SPAN_ROLLUP, LATER);
+    const [stored] = await t.sql<{ field: string | null; restored: string }[]>`
+      SELECT m.weighted_duration_ns::text AS field, u.weighted_duration_ns::text AS restored
+      FROM span_rollup h, unnest(h.minutes) m, LATERAL (${t.sql.unsafe(`SELECT ${unpackedColumns(SPAN_ROLLUP, "h", "m")}`)}) u
+      WHERE h.tenant_id = 'acme' AND h.grain = 60 AND u.minute = ${row!.minute} AND h.service = ${row!.service} AND u.duration_sum_ns = 0`;
+    expect(stored).toEqual({ field: "-0", restored: "-0" });
+  }, 60_000);
+
   it("packs a second time to no change", async () => {
     await unpack();
     await packRollupMinutes(t.sql, LATER);

@@ -33,9 +33,13 @@ const sameKey = (r: MinuteRollup, a: string, b: string) => r.keys.map((k) => `${
 const packSql = (r: MinuteRollup) => {
   const minuteAt = `((extract(epoch FROM minute)::bigint % 3600) / 60)::smallint`;
   // Packed minutes are sparse (lib/latency/packed-minutes.ts): restored, added, and packed sparse
-  // again. The new ones, built from whole rows, restore to themselves.
+  // again. The new ones, built from whole rows, restore to themselves. A minute only one side has
+  // keeps its figures as they are (0 + -0 would be 0).
   const restoredMinutes = (row: string) => `(SELECT m.at, ${restoredFields(r, "m").join(", ")} FROM unnest(${row}.minutes) m)`;
-  const added = addedFigures(r, "a", "b").map((sum, i) => `${sum} AS ${r.figures[i]}`);
+  const added = addedFigures(r, "a", "b").map((sum, i) => {
+    const f = r.figures[i]!;
+    return `CASE WHEN a.at IS NULL THEN b.${f} WHEN b.at IS NULL THEN a.${f} ELSE ${sum} END AS ${f}`;
+  });
   return `
   WITH moved AS (
     DELETE FROM ${r.table} m USING ${r.table} h
