@@ -53,7 +53,8 @@ const figures = () => ({
  *
  * Minute rows of ended hours do not stay rows: the packer (lib/ingest/derivations/pack-minutes.ts)
  * moves them into their hour row's `minutes` (NULL on every other row), one element per minute
- * with its offset in the hour and these figures, and every reader of minutes reads both forms
+ * with its offset in the hour and these figures (a field NULL where implied, e.g. a weighted
+ * figure equal to its count), and every reader of minutes reads both forms
  * (minuteRows, lib/latency/rollup-sql.ts). A minute row for a late span is packed into the
  * hour's minutes by the next pack, its figures added to the minute's.
  */

@@ -2,7 +2,9 @@
 -- primary-key entry for about two spans on small tenants. Once its hour has ended the packer
 -- (lib/ingest/derivations/pack-minutes.ts) moves it into its hour row's `minutes`, one element
 -- per minute: its offset in the hour (`at`, 0-59) and its figures, in the table's column order.
--- NULL (no packed minute) costs a row nothing; adding the column rewrites no row.
+-- A field is NULL where its value is implied (a weighted figure equal to its count, a zero wait):
+-- lib/latency/packed-minutes.ts (packedFields, restoredFields).
+-- A `minutes` of NULL (no packed minute) costs a row nothing; adding the column rewrites no row.
 CREATE TYPE "span_rollup_minute" AS (
 	"at" smallint,
 	"span_count" bigint,

@@ -7,6 +7,10 @@ import "server-only";
  * `minutes` array (one element of a composite type per minute: its offset in the hour and its
  * figures) and deletes them. Readers see both forms through `minuteRows` (lib/latency/rollup-sql.ts), which gives a packed
  * minute exactly the columns and values its row had.
+ *
+ * A packed minute is stored sparse: a field is NULL when its value is implied (`copies`, `zeros`),
+ * which is most of them for a tenant that keeps all its traces and has no queue wait. Only
+ * `packedFields` writes an element and only `restoredFields` reads one.
  */
 export interface MinuteRollup {
   /** Trusted text, never input. */
@@ -19,6 +23,13 @@ export interface MinuteRollup {
   figures: readonly string[];
   /** Histogram figures as (buckets, weights) pairs, merged bucket by bucket; every other figure is summed. */
   histograms: readonly (readonly [string, string])[];
+  /**
+   * Weighted figures and the count each equals (as float8) when every span weighs 1, the usual
+   * case (a tenant that keeps all its traces): packed NULL when bit-identical to it.
+   */
+  copies: Readonly<Record<string, string>>;
+  /** Figures usually 0 (or an empty histogram), packed NULL when they are. */
+  zeros: readonly string[];
   /** The advisory lock its folder takes (lib/ingest/derivations/fold-deltas.ts): packing takes it too, so packs and folds take turns. */
   lock: number;
 }
@@ -32,6 +43,12 @@ export const SPAN_ROLLUP: MinuteRollup = {
     "weighted_duration_ns", "buckets", "weights", "wait_count", "wait_sum_ns", "wait_weighted", "wait_buckets", "wait_weights",
   ],
   histograms: [["buckets", "weights"], ["wait_buckets", "wait_weights"]],
+  copies: {
+    weighted_count: "span_count", weighted_errors: "error_count", weighted_retries: "retry_count",
+    weighted_duration_ns: "duration_sum_ns", wait_weighted: "wait_count",
+  },
+  // A minute without errors, retries or queue wait (98.7 % have no wait on the demo day).
+  zeros: ["error_count", "retry_count", "wait_count", "wait_sum_ns", "wait_buckets", "wait_weights"],
   lock: 7_201_115,
 };
 
@@ -41,6 +58,8 @@ export const SERVICE_MAP_ROLLUP: MinuteRollup = {
   keys: ["caller", "service"],
   figures: ["call_count", "error_count", "duration_sum_ns", "weighted_count", "weighted_errors", "weighted_duration_ns", "buckets", "weights"],
   histograms: [["buckets", "weights"]],
+  copies: { weighted_count: "call_count", weighted_errors: "error_count", weighted_duration_ns: "duration_sum_ns" },
+  zeros: ["error_count"],
   lock: 7_201_116,
 };
 
@@ -55,11 +74,35 @@ export const rowColumns = (r: MinuteRollup, alias: string) => [...keyColumns(r),
 /** The start of a packed minute of hour row `hour`. */
 export const packedMinute = (hour: string, m: string) => `${hour}.minute + ${m}.at * interval '1 minute'`;
 
+const histogramOf = (r: MinuteRollup, figure: string) => r.histograms.find((h) => h.includes(figure));
+
+/** `figure`'s zero: an empty histogram or 0. */
+const zeroOf = (r: MinuteRollup, figure: string) => (histogramOf(r, figure) ? "'{}'" : "0");
+
+/** The value of `figure` of packed minute `m`, its implied value when the field is NULL. */
+function restored(r: MinuteRollup, m: string, figure: string): string {
+  const copied = r.copies[figure];
+  if (copied) return `coalesce(${m}.${figure}, ${restored(r, m, copied)}::float8)`;
+  return r.zeros.includes(figure) ? `coalesce(${m}.${figure}, ${zeroOf(r, figure)})` : `${m}.${figure}`;
+}
+
+/** Packed minute `m`'s figures, each named and exactly as its row had it: the one reader of packed fields. */
+export const restoredFields = (r: MinuteRollup, m: string) => r.figures.map((f) => `${restored(r, m, f)} AS ${f}`);
+
+/**
+ * The composite fields (after `at`) of a minute whose figures are `s`'s columns: NULL where
+ * restoredFields gives back the same value exactly (float8 compared bit for bit: -0 is not 0).
+ */
+export const packedFields = (r: MinuteRollup, s: string) =>
+  r.figures.map((f) => {
+    const copied = r.copies[f];
+    if (copied) return `CASE WHEN float8send(${s}.${f}) = float8send(${s}.${copied}::float8) THEN NULL ELSE ${s}.${f} END`;
+    return r.zeros.includes(f) ? `NULLIF(${s}.${f}, ${zeroOf(r, f)})` : `${s}.${f}`;
+  });
+
 /** Packed minutes `m` of hour rows `hour` as stored minute rows: rowColumns' columns, in order. */
 export const unpackedColumns = (r: MinuteRollup, hour: string, m: string) =>
-  [`${hour}.tenant_id`, "1::smallint AS grain", `${packedMinute(hour, m)} AS minute`, ...r.keys.map((k) => `${hour}.${k}`), ...r.figures.map((f) => `${m}.${f}`)].join(", ");
-
-const histogramOf = (r: MinuteRollup, figure: string) => r.histograms.find((h) => h.includes(figure));
+  [`${hour}.tenant_id`, "1::smallint AS grain", `${packedMinute(hour, m)} AS minute`, ...r.keys.map((k) => `${hour}.${k}`), ...restoredFields(r, m)].join(", ");
 
 /**
  * Each figure of `a` and `b` added, in `figures` order (a's or b's may be NULL: a minute only one

@@ -13,7 +13,7 @@ import { buildServiceMap } from "@/lib/services/queries";
 import { serviceMapFilters } from "@/lib/services/service-map-params";
 import { generateDemoTraces, seedTenants } from "@/scripts/demo/index";
 import { packMinutes, packRollupMinutes } from "./pack-minutes";
-import { MINUTE_ROLLUPS, SPAN_ROLLUP } from "@/lib/latency/packed-minutes";
+import { keyColumns, MINUTE_ROLLUPS, type MinuteRollup, rowColumns, SPAN_ROLLUP, unpackedColumns } from "@/lib/latency/packed-minutes";
 import { foldRollupDeltas, rebuildRollupSince } from "./rollup";
 import { foldServiceMapDeltas, rebuildServiceMapSince } from "./service-map";
 
@@ -55,6 +55,12 @@ async function unpack() {
 }
 
 const rows = (table: string) => t.sql.unsafe(`SELECT * FROM ${table} ORDER BY tenant_id, grain, minute, ${table === "span_rollup" ? "service, operation, kind, job_name" : "caller, service"}`);
+
+/** Every packed minute as the row it reads as (unpackedColumns), and the minute rows packing started from: the same, exactly. */
+const byKey = (r: MinuteRollup) => `ORDER BY ${keyColumns(r).map((_, i) => i + 1).join(", ")}`;
+const packedRows = (r: MinuteRollup, where = "true", params: (string | number | Date)[] = []) =>
+  t.sql.unsafe(`SELECT ${unpackedColumns(r, "h", "m")} FROM ${r.table} h, unnest(h.minutes) m WHERE ${where} ${byKey(r)}`, params);
+const unpackedRows = (r: MinuteRollup) => t.sql.unsafe(`SELECT ${rowColumns(r, "u")} FROM unpacked_${r.table} u WHERE grain = 1 ${byKey(r)}`);
 
 const minuteRows = async () => {
   const [n] = await t.sql<{ latency: number; map: number }[]>`
@@ -111,7 +117,84 @@ describe("packing the rollups' minute rows into their hour rows", () => {
     expect(packed.service_map_rollup.minutes).toBe(unpacked.map);
     expect(await minuteRows()).toEqual({ latency: 0, map: 0 });
     expect(await answers()).toEqual(before);
+    // Weighted (globex), unweighted and waiting minutes alike read back as their rows were.
+    for (const r of MINUTE_ROLLUPS) expect(await packedRows(r)).toEqual(await unpackedRows(r));
   }, 120_000);
+
+  it("stores a minute's implied fields NULL: the weighted figures of unweighted traffic, a wait of none", async () => {
+    await unpack();
+    await packRollupMinutes(t.sql, LATER);
+    // Every tenant but globex keeps all its traces: each span weighs 1.
+    const [latency] = await t.sql<{ plain: number; stored: number; weighted: number; waits: number }[]>`
+      SELECT count(*) FILTER (WHERE h.tenant_id <> 'globex' AND m.wait_count IS NULL)::int AS plain,
+             count(*) FILTER (WHERE h.tenant_id <> 'globex' AND coalesce(m.wait_count, 0) = 0 AND num_nonnulls(
+               m.weighted_count, m.weighted_errors, m.weighted_retries, m.weighted_duration_ns,
+               m.wait_count, m.wait_sum_ns, m.wait_weighted, m.wait_buckets, m.wait_weights) > 0)::int AS stored,
+             count(*) FILTER (WHERE h.tenant_id = 'globex' AND m.weighted_count IS NOT NULL)::int AS weighted,
+             count(*) FILTER (WHERE m.wait_count > 0 AND m.wait_buckets IS NOT NULL)::int AS waits
+      FROM span_rollup h, unnest(h.minutes) m`;
+    expect(latency!.plain).toBeGreaterThan(0);
+    expect(latency!.stored).toBe(0);
+    expect(latency!.weighted).toBeGreaterThan(0);
+    expect(latency!.waits).toBeGreaterThan(0);
+    const [map] = await t.sql<{ plain: number; stored: number; weighted: number }[]>`
+      SELECT count(*) FILTER (WHERE h.tenant_id <> 'globex')::int AS plain,
+             count(*) FILTER (WHERE h.tenant_id <> 'globex' AND num_nonnulls(m.weighted_count, m.weighted_errors, m.weighted_duration_ns) > 0)::int AS stored,
+             count(*) FILTER (WHERE h.tenant_id = 'globex' AND m.weighted_count IS NOT NULL)::int AS weighted
+      FROM service_map_rollup h, unnest(h.minutes) m`;
+    expect(map!.plain).toBeGreaterThan(0);
+    expect(map!.stored).toBe(0);
+    expect(map!.weighted).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("stores explicitly the figures a late weighted span with a queue wait makes differ from their implied values", async () => {
+    // A packed minute of unweighted traffic without errors, retries or wait, and a late span into it at weight 4 that waited.
+    const [minute] = await t.sql<{ tenant_id: string; minute: Date; service: string; operation: string; kind: number; job_name: string }[]>`
+      SELECT tenant_id, minute, service, operation, kind, job_name FROM unpacked_span_rollup
+      WHERE tenant_id = 'acme' AND grain = 1 AND error_count = 0 AND retry_count = 0 AND wait_count = 0
+      ORDER BY minute, service, operation LIMIT 1`;
+    const same = `h.tenant_id = 'acme' AND h.service = $1 AND h.operation = $2 AND h.kind = $3 AND h.job_name = $4`;
+    const key: (string | number | Date)[] = [minute!.service, minute!.operation, minute!.kind, minute!.job_name];
+    const lateSpan = async () => {
+      await t.sql`
+        INSERT INTO span_rollup_delta (tenant_id, minute, service, operation, kind, job_name, span_count, error_count, retry_count,
+          duration_sum_ns, weighted_count, weighted_errors, weighted_retries, weighted_duration_ns, buckets, weights,
+          wait_count, wait_sum_ns, wait_weighted, wait_buckets, wait_weights)
+        VALUES (${minute!.tenant_id}, ${minute!.minute}, ${minute!.service}, ${minute!.operation}, ${minute!.kind}, ${minute!.job_name},
+          1, 0, 0, 1000000, 4, 0, 0, 4000000, ARRAY[rollup_bucket(1000000)]::smallint[], '{4}',
+          1, 500000, 4, ARRAY[rollup_bucket(500000)]::smallint[], '{4}')`;
+      await foldRollupDeltas(t.sql);
+    };
+    await unpack();
+    await lateSpan();
+    const truth = await t.sql.unsafe(`SELECT ${rowColumns(SPAN_ROLLUP, "h")} FROM span_rollup h WHERE ${same} AND grain = 1 AND minute = $5`, [...key, minute!.minute]);
+    expect(truth).toHaveLength(1);
+
+    await unpack();
+    await packRollupMinutes(t.sql, LATER);
+    await lateSpan();
+    await packRollupMinutes(t.sql, LATER);
+    const packedMinute = `${same} AND grain = 60 AND h.minute + m.at * interval '1 minute' = $5`;
+    expect(await packedRows(SPAN_ROLLUP, packedMinute, [...key, minute!.minute])).toEqual(truth);
+    const [stored] = await t.sql.unsafe(`SELECT to_jsonb(m) AS m FROM span_rollup h, unnest(h.minutes) m WHERE ${packedMinute}`, [...key, minute!.minute]);
+    const fields = stored!.m as Record<string, unknown>;
+    expect(Object.keys(fields).filter((f) => fields[f] === null).sort()).toEqual(["error_count", "retry_count", "weighted_errors", "weighted_retries"]);
+  }, 60_000);
+
+  it("keeps a weighted figure explicit when it differs from its count only in bits: -0 against 0", async () => {
+    await unpack();
+    const [row] = await t.sql<{ minute: Date; service: string }[]>`
+      UPDATE span_rollup SET duration_sum_ns = 0, weighted_duration_ns = '-0'
+      WHERE (tenant_id, grain, minute, service, operation, kind, job_name) =
+            (SELECT tenant_id, grain, minute, service, operation, kind, job_name FROM span_rollup WHERE tenant_id = 'acme' AND grain = 1 ORDER BY minute LIMIT 1)
+      RETURNING minute, service`;
+    await packMinutes(t.sql, SPAN_ROLLUP, LATER);
+    const [stored] = await t.sql<{ field: string | null; restored: string }[]>`
+      SELECT m.weighted_duration_ns::text AS field, u.weighted_duration_ns::text AS restored
+      FROM span_rollup h, unnest(h.minutes) m, LATERAL (${t.sql.unsafe(`SELECT ${unpackedColumns(SPAN_ROLLUP, "h", "m")}`)}) u
+      WHERE h.tenant_id = 'acme' AND h.grain = 60 AND u.minute = ${row!.minute} AND h.service = ${row!.service} AND u.duration_sum_ns = 0`;
+    expect(stored).toEqual({ field: "-0", restored: "-0" });
+  }, 60_000);
 
   it("packs a second time to no change", async () => {
     await unpack();

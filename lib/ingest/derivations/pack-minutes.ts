@@ -6,7 +6,9 @@ import {
   mergeOnConflict,
   MINUTE_ROLLUPS,
   type MinuteRollup,
+  packedFields,
   packedMinute,
+  restoredFields,
   unpackedColumns,
 } from "@/lib/latency/packed-minutes";
 import { HOUR_GRAIN } from "@/lib/latency/tiers";
@@ -30,6 +32,14 @@ const sameKey = (r: MinuteRollup, a: string, b: string) => r.keys.map((k) => `${
  */
 const packSql = (r: MinuteRollup) => {
   const minuteAt = `((extract(epoch FROM minute)::bigint % 3600) / 60)::smallint`;
+  // Packed minutes are sparse (lib/latency/packed-minutes.ts): restored, added, and packed sparse
+  // again. The new ones, built from whole rows, restore to themselves. A minute only one side has
+  // keeps its figures as they are (0 + -0 would be 0).
+  const restoredMinutes = (row: string) => `(SELECT m.at, ${restoredFields(r, "m").join(", ")} FROM unnest(${row}.minutes) m)`;
+  const added = addedFigures(r, "a", "b").map((sum, i) => {
+    const f = r.figures[i]!;
+    return `CASE WHEN a.at IS NULL THEN b.${f} WHEN b.at IS NULL THEN a.${f} ELSE ${sum} END AS ${f}`;
+  });
   return `
   WITH moved AS (
     DELETE FROM ${r.table} m USING ${r.table} h
@@ -42,8 +52,9 @@ const packSql = (r: MinuteRollup) => {
     FROM moved GROUP BY tenant_id, 2, ${r.keys.join(", ")}
   ), updated AS (
     UPDATE ${r.table} h SET minutes = (
-      SELECT array_agg(ROW(coalesce(a.at, b.at), ${addedFigures(r, "a", "b").join(", ")})::${r.type} ORDER BY coalesce(a.at, b.at))
-      FROM unnest(h.minutes) a FULL JOIN unnest(p.minutes) b ON a.at = b.at)
+      SELECT array_agg(ROW(s.at, ${packedFields(r, "s").join(", ")})::${r.type} ORDER BY s.at)
+      FROM (SELECT coalesce(a.at, b.at) AS at, ${added.join(", ")}
+            FROM ${restoredMinutes("h")} a FULL JOIN ${restoredMinutes("p")} b ON a.at = b.at) s)
     FROM packed p
     WHERE h.tenant_id = p.tenant_id AND h.grain = ${HOUR_GRAIN} AND h.minute = p.hour AND ${sameKey(r, "h", "p")}
     RETURNING 1
