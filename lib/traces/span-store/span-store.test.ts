@@ -279,12 +279,17 @@ describe("sealed traces through the span-reading module", () => {
     // A bare JSON number past a double's precision: JavaScript would read it rounded.
     await t.sql`UPDATE spans SET attributes = '{"n": 12345678901234567891}' WHERE trace_id = ${uuid(unsafe)}::uuid AND parent_span_id IS NULL`;
     const stored = await t.sql`SELECT * FROM spans WHERE trace_id = ${uuid(unsafe)}::uuid ORDER BY span_id`;
+    await copyToTwin("traces", `x.trace_id = '${uuid(unsafe)}'`);
+    await copyToTwin("spans", `x.trace_id = '${uuid(unsafe)}'`);
     // All four in one batch: it rolls back whole, then each trace is sealed alone.
     const result = await seal();
     expect(result).toMatchObject({ traces: 3, spans: 15 });
     expect(result!.failed).toEqual([{ tenantId: "alpha", traceId: uuid(unsafe), error: expect.stringMatching(/1 decoded spans differ from their rows/) as string }]);
-    expect(await t.sql`SELECT * FROM spans WHERE trace_id = ${uuid(unsafe)}::uuid ORDER BY span_id`).toEqual(stored);
+    expect(await t.sql`SELECT * FROM spans WHERE tenant_id = 'alpha' AND trace_id = ${uuid(unsafe)}::uuid ORDER BY span_id`).toEqual(stored);
     expect(await segments(unsafe)).toEqual([]);
+    // Flagged before its batch, it stays flagged with no segment: every reader still answers from its rows.
+    expect((await t.sql`SELECT sealed FROM traces WHERE tenant_id = 'alpha' AND trace_id = ${uuid(unsafe)}::uuid`)[0]!.sealed).toBe(true);
+    await expectSameAsRows(unsafe);
     for (const id of fine) {
       expect(await rowCount(id)).toBe(0);
       expect((await segments(id)).map((g) => g.span_count)).toEqual([5]);
