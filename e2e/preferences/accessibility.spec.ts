@@ -22,7 +22,7 @@ interface PageCase {
 
 const PAGES: PageCase[] = [
   { name: "sign-in", path: () => "/login", signedIn: false },
-  { name: "traces search", path: () => "/traces?range=7d", ready: (p) => expect(p.getByTestId("duration-scatter")).toBeVisible() },
+  { name: "traces search", path: () => "/traces?range=7d", ready: (p) => expect(p.getByTestId("duration-scatter").filter({ visible: true })).toBeVisible() },
   {
     // The waterfall with a span's details and the logs panel open: the trace page at its fullest.
     name: "a trace with its logs panel and a span's logs",
