@@ -35,9 +35,17 @@ const MAX_ATTEMPTS = 3;
 
 const partitionOf = (day: string) => `spans_p${day.replaceAll("-", "")}`;
 
-/** The first 64 bits of a trace id, as the key of its transaction-scoped advisory lock (the sealer takes it too). */
-export function lockKey(traceUuid: string): bigint {
+/** The first 64 bits of a trace id, as the key of its transaction-scoped advisory lock. */
+function lockKey(traceUuid: string): bigint {
   return BigInt.asIntN(64, BigInt(`0x${traceUuid.slice(0, 8)}${traceUuid.slice(9, 13)}${traceUuid.slice(14, 18)}`));
+}
+
+/**
+ * The advisory lock keys of these traces, in the one order every writer takes them (ascending,
+ * ingest and the sealer alike), so two transactions locking several traces never wait on each other in a cycle.
+ */
+export function traceLockKeys(traceUuids: readonly string[]): string[] {
+  return [...new Set(traceUuids.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
 }
 
 /** A stored row's key: the span and its start (microseconds, in nanoseconds), as the primary key has it. */
@@ -121,7 +129,7 @@ export class SpanStore {
   /** The role, the locks, the tenants and the stored traces with the request's trace ids, of any tenant, in one round trip. */
   private async lookup(tx: TransactionSql, entries: readonly NormalizedEntry[], key: KeyScope): Promise<Stored> {
     const traceIds = traceIdsOf(entries);
-    const locks = [...new Set(traceIds.map(lockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+    const locks = traceLockKeys(traceIds);
     const [, , tenantRows, traceRows] = await Promise.all([
       // SET LOCAL ROLE and SET LOCAL lock_timeout, as one prepared statement. Every statement of
       // an ingest transaction addresses stored rows by key, one index probe per key, so the plans

@@ -1,7 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import { connect, type Sql } from "@/db/connect";
-import { lockKey } from "@/lib/ingest/traces/store";
+import { traceLockKeys } from "@/lib/ingest/traces/store";
 import { decodeColumns, decodeSegment, segmentOf } from "@/lib/traces/segments/decode";
 import { encodeSegment } from "@/lib/traces/segments/encode";
 import type { SegmentSpan } from "@/lib/traces/segments/format";
@@ -193,12 +193,24 @@ function keyArrays(traces: readonly { tenant_id: string; trace_id: string; start
   };
 }
 
+/**
+ * The join and WHERE that keep, of `spans s` or `span_segments g`, the rows of the traces `k`
+ * (each within its own range, as spanWhere bounds one trace).
+ */
+function ofTraces(tx: TransactionSql, alias: "s" | "g", k: ReturnType<typeof keyArrays>) {
+  const t = tx(alias);
+  return tx`
+    JOIN unnest(${k.tenants}::text[], ${k.ids}::uuid[], ${k.froms}::text[]::timestamptz[], ${k.tos}::text[]::timestamptz[]) AS d(tenant_id, trace_id, lo, hi)
+      ON ${t}.tenant_id = d.tenant_id AND ${t}.trace_id = d.trace_id AND ${t}.start_time >= d.lo AND ${t}.start_time <= d.hi
+    WHERE ${t}.start_time >= ${k.from} AND ${t}.start_time <= ${k.to}`;
+}
+
 async function sealBatch(tx: TransactionSql, batch: readonly Due[], cutoff: Date, options: SealOptions, result: SealResult): Promise<void> {
   // Ingest's locks on the traces, taken in ingest's order (ascending), then their summaries' rows:
   // a request storing spans of these traces, tail sampling deciding them and the purge deleting
   // them all wait, and what was due is checked again. Statements address rows by key: plans that
   // read a whole young, unanalysed day partition are off, as in ingest.
-  const locks = [...new Set(batch.map((d) => lockKey(d.trace_id)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+  const locks = traceLockKeys(batch.map((d) => d.trace_id));
   const tenants = batch.map((d) => d.tenant_id);
   const ids = batch.map((d) => d.trace_id);
   const [, , summaries] = await Promise.all([
@@ -227,18 +239,12 @@ async function sealBatch(tx: TransactionSql, batch: readonly Due[], cutoff: Date
   const [rows, segments] = await Promise.all([
     tx<(SegmentSpan & { tenantId: string; traceId: string })[]>`
       SELECT s.tenant_id AS "tenantId", s.trace_id::text AS "traceId", ${tx.unsafe(SEGMENT_SPAN_SELECT)}
-      FROM spans s
-      JOIN unnest(${k.tenants}::text[], ${k.ids}::uuid[], ${k.froms}::text[]::timestamptz[], ${k.tos}::text[]::timestamptz[]) AS d(tenant_id, trace_id, lo, hi)
-        ON s.tenant_id = d.tenant_id AND s.trace_id = d.trace_id AND s.start_time >= d.lo AND s.start_time <= d.hi
-      WHERE s.start_time >= ${k.from} AND s.start_time <= ${k.to}
+      FROM spans s ${ofTraces(tx, "s", k)}
       ORDER BY s.tenant_id, s.trace_id, s.start_time, s.span_id
       FOR UPDATE OF s`,
     tx<{ tenant_id: string; trace_id: string; seq: number }[]>`
       SELECT g.tenant_id, g.trace_id::text AS trace_id, g.seq
-      FROM span_segments g
-      JOIN unnest(${k.tenants}::text[], ${k.ids}::uuid[], ${k.froms}::text[]::timestamptz[], ${k.tos}::text[]::timestamptz[]) AS d(tenant_id, trace_id, lo, hi)
-        ON g.tenant_id = d.tenant_id AND g.trace_id = d.trace_id AND g.start_time >= d.lo AND g.start_time <= d.hi
-      WHERE g.start_time >= ${k.from} AND g.start_time <= ${k.to}
+      FROM span_segments g ${ofTraces(tx, "g", k)}
       ORDER BY g.tenant_id, g.trace_id, g.seq`,
   ]);
   const traces = new Map<string, SealingTrace & { spans: SegmentSpan[]; lastSeq: number }>();
