@@ -68,8 +68,11 @@ export const MINUTE_ROLLUPS = [SPAN_ROLLUP, SERVICE_MAP_ROLLUP] as const;
 /** The primary key's columns. */
 export const keyColumns = (r: MinuteRollup) => ["tenant_id", "grain", "minute", ...r.keys];
 
-/** A stored row's columns (its packed minutes left out), qualified by `alias`. */
-export const rowColumns = (r: MinuteRollup, alias: string) => [...keyColumns(r), ...r.figures].map((c) => `${alias}.${c}`).join(", ");
+/** A stored row's columns, its packed minutes left out: the key, then the figures. */
+export const storedColumns = (r: MinuteRollup) => [...keyColumns(r), ...r.figures];
+
+/** storedColumns qualified by `alias`. */
+export const rowColumns = (r: MinuteRollup, alias: string) => storedColumns(r).map((c) => `${alias}.${c}`).join(", ");
 
 /** The start of a packed minute of hour row `hour`. */
 export const packedMinute = (hour: string, m: string) => `${hour}.minute + ${m}.at * interval '1 minute'`;
@@ -105,21 +108,27 @@ export const unpackedColumns = (r: MinuteRollup, hour: string, m: string) =>
   [`${hour}.tenant_id`, "1::smallint AS grain", `${packedMinute(hour, m)} AS minute`, ...r.keys.map((k) => `${hour}.${k}`), ...restoredFields(r, m)].join(", ");
 
 /**
- * Each figure of `a` and `b` added, in `figures` order (a's or b's may be NULL: a minute only one
- * side has): counts and weights summed, histograms merged bucket by bucket (rollup_merge_*).
+ * Each figure of minutes (or rows) `a` and `b` added, in `figures` order: counts and weights
+ * summed, histograms merged bucket by bucket (rollup_merge_*). Both must be whole: a minute only
+ * one side has is the caller's to keep as it is.
  */
 export function addedFigures(r: MinuteRollup, a: string, b: string): string[] {
-  const or = (side: string, f: string) => (histogramOf(r, f) ? `coalesce(${side}.${f}, '{}')` : `coalesce(${side}.${f}, 0)`);
   return r.figures.map((f) => {
     const h = histogramOf(r, f);
-    if (!h) return `${or(a, f)} + ${or(b, f)}`;
+    if (!h) return `${a}.${f} + ${b}.${f}`;
     const [buckets, weights] = h;
     return f === buckets
-      ? `rollup_merge_buckets(${or(a, buckets)}, ${or(b, buckets)})`
-      : `rollup_merge_weights(${or(a, buckets)}, ${or(a, weights)}, ${or(b, buckets)}, ${or(b, weights)})`;
+      ? `rollup_merge_buckets(${a}.${buckets}, ${b}.${buckets})`
+      : `rollup_merge_weights(${a}.${buckets}, ${a}.${weights}, ${b}.${buckets}, ${b}.${weights})`;
   });
 }
 
-/** `ON CONFLICT` clause adding rows (`EXCLUDED`) to the stored ones (alias `r`). */
-export const mergeOnConflict = (r: MinuteRollup) =>
-  `ON CONFLICT (${keyColumns(r).join(", ")}) DO UPDATE SET ${r.figures.map((f, i) => `${f} = ${addedFigures(r, "r", "EXCLUDED")[i]}`).join(", ")}`;
+/**
+ * `ON CONFLICT` clause adding rows (`EXCLUDED`, in rowColumns' order and sorted by key, so
+ * concurrent writers lock shared rows in one order) to the stored ones (alias `r`): the folders',
+ * the rebuilds' and retention's one merge.
+ */
+export function mergeOnConflict(r: MinuteRollup): string {
+  const added = addedFigures(r, "r", "EXCLUDED");
+  return `ON CONFLICT (${keyColumns(r).join(", ")}) DO UPDATE SET ${r.figures.map((f, i) => `${f} = ${added[i]}`).join(", ")}`;
+}

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Sql } from "@/db/connect";
 import { SpanKind } from "@/db/span-codec/kind-and-status";
+import { keyColumns, mergeOnConflict, SPAN_ROLLUP, storedColumns } from "@/lib/latency/packed-minutes";
 import { epochNs } from "../traces/sql-time";
 import { foldDeltas, type DeltaFold } from "./fold-deltas";
 import { holdSealers, loadSealedSpans, WITH_SEALED } from "./sealed-spans";
@@ -27,7 +28,7 @@ const isFirstAttempt = (c: string) => `(${c}.kind = ${SpanKind.Consumer} AND ${c
 
 const waitNs = (c: string, p: string) => `greatest(0, ${epochNs(`${c}.start_time`)} - ${epochNs(`${p}.start_time`)} - ${p}.duration_ns)`;
 
-const KEY = "tenant_id, grain, minute, service, operation, kind, job_name";
+const KEY = keyColumns(SPAN_ROLLUP).join(", ");
 
 /** The grains kept (db/schema-rollup.ts): per operation by minute, hour and six hours, per tenant by quarter hour. */
 const GRAINS = [
@@ -55,27 +56,10 @@ const keyOf = (g: Grain, k: KeySource) =>
     ? `service, ${k.operation} AS operation, kind, ${k.jobName} AS job_name`
     : `'' AS service, '' AS operation, 0::smallint AS kind, '' AS job_name`);
 
-const COLUMNS = `${KEY}, span_count, error_count, retry_count, duration_sum_ns, weighted_count, weighted_errors, weighted_retries,
-  weighted_duration_ns, buckets, weights, wait_count, wait_sum_ns, wait_weighted, wait_buckets, wait_weights`;
+const COLUMNS = storedColumns(SPAN_ROLLUP).join(", ");
 
 /** Adds rows (in COLUMNS order, sorted by key so concurrent writers lock shared rows in one order) to the stored ones. */
-const MERGE = `
-  ON CONFLICT (${KEY}) DO UPDATE SET
-    span_count = r.span_count + EXCLUDED.span_count,
-    error_count = r.error_count + EXCLUDED.error_count,
-    retry_count = r.retry_count + EXCLUDED.retry_count,
-    duration_sum_ns = r.duration_sum_ns + EXCLUDED.duration_sum_ns,
-    weighted_count = r.weighted_count + EXCLUDED.weighted_count,
-    weighted_errors = r.weighted_errors + EXCLUDED.weighted_errors,
-    weighted_retries = r.weighted_retries + EXCLUDED.weighted_retries,
-    weighted_duration_ns = r.weighted_duration_ns + EXCLUDED.weighted_duration_ns,
-    buckets = rollup_merge_buckets(r.buckets, EXCLUDED.buckets),
-    weights = rollup_merge_weights(r.buckets, r.weights, EXCLUDED.buckets, EXCLUDED.weights),
-    wait_count = r.wait_count + EXCLUDED.wait_count,
-    wait_sum_ns = r.wait_sum_ns + EXCLUDED.wait_sum_ns,
-    wait_weighted = r.wait_weighted + EXCLUDED.wait_weighted,
-    wait_buckets = rollup_merge_buckets(r.wait_buckets, EXCLUDED.wait_buckets),
-    wait_weights = rollup_merge_weights(r.wait_buckets, r.wait_weights, EXCLUDED.wait_buckets, EXCLUDED.wait_weights)`;
+const MERGE = mergeOnConflict(SPAN_ROLLUP);
 
 /** Aggregates `src` (spans with their weight) and `waits` (first attempts with their queue wait) into rollup rows. */
 const upsert = (g: Grain, src: string, waits: string) => `

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Sql } from "@/db/connect";
 import { SpanKind } from "@/db/span-codec/kind-and-status";
+import { keyColumns, mergeOnConflict, SERVICE_MAP_ROLLUP, storedColumns } from "@/lib/latency/packed-minutes";
 import { foldDeltas, type DeltaFold } from "./fold-deltas";
 import { weightOf } from "./rollup";
 import { holdSealers, loadSealedSpans, WITH_SEALED } from "./sealed-spans";
@@ -15,20 +16,11 @@ import { holdSealers, loadSealedSpans, WITH_SEALED } from "./sealed-spans";
 /** The grains kept, in minutes: minutes for a window's edges, hours for its middle (lib/latency/tiers.ts). */
 export const SERVICE_MAP_GRAINS = [1, 60] as const;
 
-const KEY = "tenant_id, grain, minute, caller, service";
-const COLUMNS = `${KEY}, call_count, error_count, duration_sum_ns, weighted_count, weighted_errors, weighted_duration_ns, buckets, weights`;
+const KEY = keyColumns(SERVICE_MAP_ROLLUP).join(", ");
+const COLUMNS = storedColumns(SERVICE_MAP_ROLLUP).join(", ");
 
 /** Adds rows (sorted by key, so concurrent writers lock shared rows in one order) to the stored ones. */
-const MERGE = `
-  ON CONFLICT (${KEY}) DO UPDATE SET
-    call_count = r.call_count + EXCLUDED.call_count,
-    error_count = r.error_count + EXCLUDED.error_count,
-    duration_sum_ns = r.duration_sum_ns + EXCLUDED.duration_sum_ns,
-    weighted_count = r.weighted_count + EXCLUDED.weighted_count,
-    weighted_errors = r.weighted_errors + EXCLUDED.weighted_errors,
-    weighted_duration_ns = r.weighted_duration_ns + EXCLUDED.weighted_duration_ns,
-    buckets = rollup_merge_buckets(r.buckets, EXCLUDED.buckets),
-    weights = rollup_merge_weights(r.buckets, r.weights, EXCLUDED.buckets, EXCLUDED.weights)`;
+const MERGE = mergeOnConflict(SERVICE_MAP_ROLLUP);
 
 /**
  * Sums `src` rows (key columns, count, errors, duration sums and one histogram each as
