@@ -30,7 +30,7 @@ export interface MinuteRollup {
   copies: Readonly<Record<string, string>>;
   /** Figures usually 0 (or an empty histogram), packed NULL when they are. */
   zeros: readonly string[];
-  /** The advisory lock its folder takes (lib/ingest/derivations/fold-deltas.ts): packing takes it too, so packs and folds take turns. */
+  /** The advisory lock its folder takes (lib/ingest/derivations/fold-deltas.ts, given it from here): packing takes it too, so packs and folds take turns. */
   lock: number;
 }
 

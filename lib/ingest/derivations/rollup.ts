@@ -158,7 +158,7 @@ const foldGrain = (g: Grain) => {
   ${MERGE}`;
 };
 
-const FOLD: DeltaFold = { lock: 7_201_115, delta: "span_rollup_delta", folding: "folding", statements: GRAINS.map(foldGrain) };
+const FOLD: DeltaFold = { lock: SPAN_ROLLUP.lock, delta: "span_rollup_delta", folding: "folding", statements: GRAINS.map(foldGrain) };
 
 /** Merges the committed rows of `span_rollup_delta` into every grain of `span_rollup` (foldDeltas); returns how many. */
 export function foldRollupDeltas(sql: Sql): Promise<number> {

@@ -89,7 +89,7 @@ const DELTA_ROWS = `
          weighted_count AS w, weighted_errors AS we, weighted_duration_ns AS wd, buckets, weights
   FROM pg_temp.folding_service_map`;
 const FOLD: DeltaFold = {
-  lock: 7_201_116,
+  lock: SERVICE_MAP_ROLLUP.lock,
   delta: "service_map_delta",
   folding: "folding_service_map",
   statements: SERVICE_MAP_GRAINS.map((g) => upsert(g, DELTA_ROWS)),
