@@ -272,8 +272,6 @@ export const traces = pgTable(
      * writer that leaves it NULL has it computed by the traces_fill_number_cells trigger.
      */
     attributeNumberCells: text("attribute_number_cells").array(),
-    /** Whether the sealer wrote some of its spans as segments (migration 0031): ingest's lookups read segments only then. */
-    sealed: boolean("sealed").notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.traceId] }),

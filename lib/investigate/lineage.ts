@@ -5,6 +5,7 @@ import { buildLineage, type LineageNode, type LineageSpan } from "./lineage-tree
 import { firstSpans, withSealedSpans, type WantedTrace } from "./sealed-source";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
 import { hexIds, roundUpMs } from "./trace-link";
+import { hasSegments } from "@/lib/traces/segments/has-segments";
 
 export type LineageMatch = "request" | "job" | "event";
 
@@ -90,7 +91,7 @@ export async function findLineage(tx: TransactionSql, tenants: TenantFilter, win
         AND t.start_time >= ${window.from} AND t.start_time < ${window.to} AND ${tenantCondition(tx, "t.tenant_id", tenants)}
     )
     SELECT DISTINCT ON (t.tenant_id, t.trace_id) t.tenant_id, t.trace_id::text AS trace_id, m.matched, t.request_id,
-           t.start_time, t.end_time, t.span_count, t.sealed
+           t.start_time, t.end_time, t.span_count, ${tx.unsafe(hasSegments("t"))} AS sealed
     FROM m
     JOIN traces t ON t.tenant_id = m.tenant_id AND t.trace_id = m.trace_id
     JOIN tenants n ON n.id = t.tenant_id

@@ -5,6 +5,7 @@ import { withinRetention } from "@/lib/traces/retention-filter";
 import { rowOf, withSealedSpans, type WantedTrace } from "./sealed-source";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
 import { hexIds, roundUpMs } from "./trace-link";
+import { hasSegments } from "@/lib/traces/segments/has-segments";
 
 export type RetryOutcome = "succeeded" | "failed" | "retrying";
 
@@ -153,7 +154,7 @@ export async function retryLoops(tx: TransactionSql, tenants: TenantFilter, wind
     )
     SELECT g.tenant_id, t.trace_id::text AS trace_id, g.is_job, g.job_id, g.parent_span_id, g.name, g.service, g.attempts,
            g.outcome, g.last_span_id, g.last_at, t.start_time AS trace_start, t.end_time AS trace_end,
-           t.root_service, t.root_name, t.request_id, t.sealed
+           t.root_service, t.root_name, t.request_id, ${tx.unsafe(hasSegments("t"))} AS sealed
     FROM g
     JOIN traces t ON t.tenant_id = g.tenant_id AND t.trace_id = g.trace_id
     JOIN tenants n ON n.id = t.tenant_id

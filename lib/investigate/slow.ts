@@ -6,6 +6,7 @@ import type { SlowRank } from "./investigate-params";
 import { firstSpans, withSealedSpans, type WantedTrace } from "./sealed-source";
 import { tenantCondition, type TenantFilter, type Window } from "./tenant-filter";
 import { hexIds, roundUpMs } from "./trace-link";
+import { hasSegments } from "@/lib/traces/segments/has-segments";
 
 export interface ServiceTime {
   service: string;
@@ -93,13 +94,14 @@ function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, r
     return tx<TraceRow[]>`
       WITH w AS MATERIALIZED (
         SELECT t.tenant_id, t.trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name, t.start_time, t.end_time,
-               t.duration_ns, t.span_count, t.has_error, t.is_slow, t.is_security, t.sealed
+               t.duration_ns, t.span_count, t.has_error, t.is_slow, t.is_security
         FROM traces t
         WHERE t.is_slow AND t.root_span_id IS NOT NULL AND t.start_time >= ${window.from} AND t.start_time < ${window.to}
           AND ${tenantCondition(tx, "t.tenant_id", tenants)}
       )
       SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name,
-             t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count, t.sealed
+             t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count,
+             ${tx.unsafe(hasSegments("t"))} AS sealed
       FROM w t
       JOIN tenants n ON n.id = t.tenant_id
       ${rootSpan(tx)}
@@ -110,7 +112,7 @@ function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, r
   return tx<TraceRow[]>`
     WITH top AS MATERIALIZED (
       SELECT t.tenant_id, t.trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name, t.start_time, t.end_time,
-             t.duration_ns, t.span_count, t.sealed
+             t.duration_ns, t.span_count
       FROM traces t JOIN tenants n ON n.id = t.tenant_id
       WHERE t.start_time >= ${window.from} AND t.start_time < ${window.to}
         AND ${tenantCondition(tx, "t.tenant_id", tenants)} AND ${withinRetention(tx)}
@@ -119,7 +121,8 @@ function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, r
       LIMIT ${limit}
     )
     SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name,
-           t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count, t.sealed
+           t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count,
+           ${tx.unsafe(hasSegments("t"))} AS sealed
     FROM top t
     ${rootSpan(tx)}
     ORDER BY t.duration_ns DESC, t.tenant_id DESC, t.trace_id DESC`;

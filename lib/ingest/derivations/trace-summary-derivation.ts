@@ -1,6 +1,7 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import type { SpanDerivation } from "../traces/derivation";
+import { hasSegments } from "@/lib/traces/segments/has-segments";
 import { epochNs, fromNs } from "../traces/sql-time";
 import { TRACE_ATTRIBUTE_LIMITS } from "./trace-attributes";
 import { summarizeTraces, summaryColumns } from "./trace-summaries";
@@ -60,7 +61,7 @@ const MERGE_TRACE_SUMMARIES = `
       attribute_number_cells = CASE WHEN t.attribute_number_cells @> EXCLUDED.attribute_number_cells THEN t.attribute_number_cells
                                     ELSE ARRAY(SELECT DISTINCT c FROM unnest(t.attribute_number_cells || EXCLUDED.attribute_number_cells) AS c) END,
       updated_at = now()
-    RETURNING t.tenant_id, t.trace_id, t.xmax = 0 AS created, t.sealed
+    RETURNING t.tenant_id, t.trace_id, t.xmax = 0 AS created, t.xmax <> 0 AND ${hasSegments("t")} AS sealed
   ), sampling AS (
     INSERT INTO trace_sampling_pending (tenant_id, trace_id)
     SELECT tenant_id, trace_id FROM summaries WHERE created AND tenant_id = ANY($16::text[])

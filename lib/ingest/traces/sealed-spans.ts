@@ -2,13 +2,14 @@ import "server-only";
 import type { TransactionSql } from "postgres";
 import { decodeColumns, decodeSegment, segmentOf, type SegmentColumns } from "@/lib/traces/segments/decode";
 import type { SegmentSpan } from "@/lib/traces/segments/format";
+import { segmentInTrace } from "@/lib/traces/segments/has-segments";
 import { STORED_SPANS } from "./store-sql";
 import { traceKey } from "./trace-weights";
 
 /**
  * What ingest's lookups of stored spans (store.ts, the derivations' stored parents, children,
  * producers and consumers) find in the segments of the sealed traces a request joins
- * (docs/sealed-traces.md). Only a trace whose summary says `sealed` is read here, so a request
+ * (docs/sealed-traces.md). Only a joined trace with segments (STORED_TRACES' `sealed`) is read here, so a request
  * for unsealed traces sends no query of this module. For a sealed one, per request:
  *  - one query listing its segments (seq and time range, no bytes);
  *  - a span key (id and start) looked up decodes only the segments whose range holds that start,
@@ -51,13 +52,11 @@ interface SegmentRange {
 const SEGMENT_RANGES = `
   SELECT g.seq, (extract(epoch FROM g.start_time) * 1000000)::bigint::text AS start_us,
          (extract(epoch FROM g.end_time) * 1000000)::bigint::text AS end_us
-  FROM traces t JOIN span_segments g ON g.tenant_id = t.tenant_id AND g.trace_id = t.trace_id
-    AND g.start_time >= t.start_time AND g.start_time <= t.end_time
+  FROM traces t JOIN span_segments g ON g.tenant_id = t.tenant_id AND ${segmentInTrace("g", "t")}
   WHERE t.tenant_id = $1 AND t.trace_id = $2::uuid ORDER BY g.seq`;
 
 const SEGMENT_BYTES = `
-  SELECT g.segment FROM traces t JOIN span_segments g ON g.tenant_id = t.tenant_id AND g.trace_id = t.trace_id
-    AND g.start_time >= t.start_time AND g.start_time <= t.end_time
+  SELECT g.segment FROM traces t JOIN span_segments g ON g.tenant_id = t.tenant_id AND ${segmentInTrace("g", "t")}
   WHERE t.tenant_id = $1 AND t.trace_id = $2::uuid AND g.seq = $3`;
 
 const byTrace = <T extends { tenantId: string; traceId: string }>(items: readonly T[]) => {
@@ -77,7 +76,7 @@ export class SealedSpans {
   private readonly columns = new Map<string, SegmentColumns>();
   private readonly decoded = new Map<string, SegmentSpan[]>();
 
-  /** `sealed`: the traceKeys of the joined traces whose summary says they have segments. */
+  /** `sealed`: the traceKeys of the joined traces that have segments. */
   constructor(
     private readonly tx: TransactionSql,
     private readonly sealed: ReadonlySet<string>,

@@ -1,3 +1,4 @@
+import { hasSegments } from "@/lib/traces/segments/has-segments";
 import { SPAN_COLUMNS } from "./span-copy";
 import { fromNs } from "./sql-time";
 
@@ -21,8 +22,8 @@ export function copyIntoPartition(partition: string): string {
  * needs and whether the lookups of stored spans must read segments too (sealed-spans.ts).
  */
 export const STORED_TRACES = `
-  SELECT trace_id::text, tenant_id, sample_weight, root_span_id IS NOT NULL AS has_root, sealed
-  FROM traces WHERE trace_id = ANY($1::uuid[]) ORDER BY trace_id, tenant_id`;
+  SELECT t.trace_id::text, t.tenant_id, t.sample_weight, t.root_span_id IS NOT NULL AS has_root, ${hasSegments("t")} AS sealed
+  FROM traces t WHERE t.trace_id = ANY($1::uuid[]) ORDER BY t.trace_id, t.tenant_id`;
 
 /** Which of the request's spans ($1 tenant, $2 trace, $3 span, $4 start ns) are stored. */
 export const STORED_SPANS = `

@@ -90,7 +90,6 @@ export async function sealTraces(url: string, options: SealOptions): Promise<Sea
     const cutoff = new Date(options.now.getTime() - options.quietMinutes * 60_000);
     const maxSpans = options.maxSegmentSpans ?? MAX_SEGMENT_SPANS;
     for (const batch of batches(await dueTraces(conn, cutoff, options.maxTraces ?? DEFAULT_MAX_TRACES), options.batchTraces ?? DEFAULT_BATCH_TRACES, maxSpans)) {
-      await flagSealing(conn, batch, cutoff);
       const error = await sealCommitted(conn, batch, cutoff, options, result);
       if (error === null) continue;
       if (batch.length === 1) {
@@ -108,28 +107,6 @@ export async function sealTraces(url: string, options: SealOptions): Promise<Sea
     // Closing the session releases the lock.
     await conn.end({ timeout: 5 }).catch(() => {});
   }
-}
-
-/**
- * Sets the summaries' `sealed` (ingest's lookups of stored spans read a trace's segments only then:
- * ingest/traces/sealed-spans.ts; every reader takes it as "may have segments") before the batch's
- * transaction, one statement and transaction per trace, queued together. Updated in the batch's
- * transaction, a summary's old version cannot be pruned until it commits, so the new versions of
- * the several summaries on a heap page rarely fit on it: they went elsewhere with a new entry in
- * each of the twelve indexes, and the demo day's summaries grew from 176 to 240 B/span. Alone,
- * each update finds the page pruned of the last one's old version and stays on it (HOT). Set
- * first, the flag is never missing for a trace with segments; a seal that then does not happen
- * leaves a trace flagged with none, which readers pass over as a segment lookup finding nothing.
- */
-async function flagSealing(conn: Sql, batch: readonly Due[], cutoff: Date): Promise<void> {
-  await Promise.all(
-    batch.map(
-      (d) => conn`
-        UPDATE traces t SET sealed = true
-        WHERE t.tenant_id = ${d.tenant_id} AND t.trace_id = ${d.trace_id}::uuid AND NOT t.sealed AND t.updated_at < ${cutoff}
-          AND NOT EXISTS (SELECT 1 FROM trace_sampling_pending p WHERE p.tenant_id = t.tenant_id AND p.trace_id = t.trace_id)`,
-    ),
-  );
 }
 
 /** Seals `batch` in one transaction and adds what it committed to `result`; the error when it rolled back. */
@@ -261,11 +238,6 @@ async function sealBatch(tx: TransactionSql, batch: readonly Due[], cutoff: Date
     seqs.set(id, [...(seqs.get(id) ?? []), g.seq]);
   }
   const sealing = [...traces.values()];
-  // Flagged before this transaction (flagSealing); a trace that became due since is flagged here.
-  await tx`
-    UPDATE traces t SET sealed = true
-    FROM unnest(${sealing.map((t) => t.tenantId)}::text[], ${sealing.map((t) => t.traceUuid)}::uuid[]) AS d(tenant_id, trace_id)
-    WHERE t.tenant_id = d.tenant_id AND t.trace_id = d.trace_id AND NOT t.sealed`;
   const max = options.maxSegmentSpans ?? MAX_SEGMENT_SPANS;
   const inserts: Promise<unknown>[] = [];
   for (const trace of sealing) {
