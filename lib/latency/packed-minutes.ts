@@ -8,8 +8,9 @@ import "server-only";
  * figures) and deletes them. Readers see both forms through `minuteRows` (lib/latency/rollup-sql.ts), which gives a packed
  * minute exactly the columns and values its row had.
  *
- * A packed minute is stored sparse: a field is NULL when its value is implied (`copies`, `zeros`),
- * which is most of them for a tenant that keeps all its traces and has no queue wait. Only
+ * A packed minute is stored sparse: a field is NULL when its value is implied (`copies`, `zeros`,
+ * `single`), which is most of them for a tenant that keeps all its traces and has no queue wait,
+ * and the histogram too when the minute saw one span (half the packed minutes on the demo day). Only
  * `packedFields` writes an element and only `restoredFields` reads one.
  */
 export interface MinuteRollup {
@@ -30,6 +31,11 @@ export interface MinuteRollup {
   copies: Readonly<Record<string, string>>;
   /** Figures usually 0 (or an empty histogram), packed NULL when they are. */
   zeros: readonly string[];
+  /**
+   * A histogram of one observation: its one bucket is rollup_bucket of `sum` and its one weight is
+   * `weight`, as for a minute of one span. Each of the pair is packed NULL when that gives it back.
+   */
+  single: { buckets: string; weights: string; sum: string; weight: string };
   /** The advisory lock its folder takes (lib/ingest/derivations/fold-deltas.ts, given it from here): packing takes it too, so packs and folds take turns. */
   lock: number;
 }
@@ -49,6 +55,7 @@ export const SPAN_ROLLUP: MinuteRollup = {
   },
   // A minute without errors, retries or queue wait (98.7 % have no wait on the demo day).
   zeros: ["error_count", "retry_count", "wait_count", "wait_sum_ns", "wait_buckets", "wait_weights"],
+  single: { buckets: "buckets", weights: "weights", sum: "duration_sum_ns", weight: "weighted_count" },
   lock: 7_201_115,
 };
 
@@ -60,6 +67,7 @@ export const SERVICE_MAP_ROLLUP: MinuteRollup = {
   histograms: [["buckets", "weights"]],
   copies: { weighted_count: "call_count", weighted_errors: "error_count", weighted_duration_ns: "duration_sum_ns" },
   zeros: ["error_count"],
+  single: { buckets: "buckets", weights: "weights", sum: "duration_sum_ns", weight: "weighted_count" },
   lock: 7_201_116,
 };
 
@@ -84,6 +92,9 @@ const zeroOf = (r: MinuteRollup, figure: string) => (histogramOf(r, figure) ? "'
 
 /** The value of `figure` of packed minute `m`, its implied value when the field is NULL. */
 function restored(r: MinuteRollup, m: string, figure: string): string {
+  const { single } = r;
+  if (figure === single.buckets) return `coalesce(${m}.${figure}, ARRAY[rollup_bucket(${restored(r, m, single.sum)})])`;
+  if (figure === single.weights) return `coalesce(${m}.${figure}, ARRAY[${restored(r, m, single.weight)}])`;
   const copied = r.copies[figure];
   if (copied) return `coalesce(${m}.${figure}, ${restored(r, m, copied)}::float8)`;
   return r.zeros.includes(figure) ? `coalesce(${m}.${figure}, ${zeroOf(r, figure)})` : `${m}.${figure}`;
@@ -98,6 +109,11 @@ export const restoredFields = (r: MinuteRollup, m: string) => r.figures.map((f) 
  */
 export const packedFields = (r: MinuteRollup, s: string) =>
   r.figures.map((f) => {
+    const { single } = r;
+    if (f === single.buckets) return `CASE WHEN ${s}.${f} = ARRAY[rollup_bucket(${s}.${single.sum})] THEN NULL ELSE ${s}.${f} END`;
+    if (f === single.weights) {
+      return `CASE WHEN cardinality(${s}.${f}) = 1 AND float8send(${s}.${f}[1]) = float8send(${s}.${single.weight}) THEN NULL ELSE ${s}.${f} END`;
+    }
     const copied = r.copies[f];
     if (copied) return `CASE WHEN float8send(${s}.${f}) = float8send(${s}.${copied}::float8) THEN NULL ELSE ${s}.${f} END`;
     return r.zeros.includes(f) ? `NULLIF(${s}.${f}, ${zeroOf(r, f)})` : `${s}.${f}`;

@@ -137,6 +137,19 @@ describe("packing the rollups' minute rows into their hour rows", () => {
     expect(latency!.stored).toBe(0);
     expect(latency!.weighted).toBeGreaterThan(0);
     expect(latency!.waits).toBeGreaterThan(0);
+    // A minute of one span keeps no histogram (its bucket is its duration's, its weight its weighted count); one of two or more keeps it.
+    for (const [table, count] of [["span_rollup", "m.span_count"], ["service_map_rollup", "m.call_count"]]) {
+      const [histograms] = await t.sql.unsafe<{ single: number; implied: number; several: number; stored: number }[]>(`
+        SELECT count(*) FILTER (WHERE ${count} = 1)::int AS single,
+               count(*) FILTER (WHERE ${count} = 1 AND m.buckets IS NULL AND m.weights IS NULL)::int AS implied,
+               count(*) FILTER (WHERE ${count} > 1 AND cardinality(m.buckets) > 1)::int AS several,
+               count(*) FILTER (WHERE ${count} > 1 AND cardinality(m.buckets) > 1 AND m.weights IS NOT NULL)::int AS stored
+        FROM ${table} h, unnest(h.minutes) m`);
+      expect(histograms!.single).toBeGreaterThan(0);
+      expect(histograms!.implied).toBe(histograms!.single);
+      expect(histograms!.several).toBeGreaterThan(0);
+      expect(histograms!.stored).toBe(histograms!.several);
+    }
     const [map] = await t.sql<{ plain: number; stored: number; weighted: number }[]>`
       SELECT count(*) FILTER (WHERE h.tenant_id <> 'globex')::int AS plain,
              count(*) FILTER (WHERE h.tenant_id <> 'globex' AND num_nonnulls(m.weighted_count, m.weighted_errors, m.weighted_duration_ns) > 0)::int AS stored,
