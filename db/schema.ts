@@ -256,6 +256,8 @@ export const traces = pgTable(
     rootSpanId: bigint("root_span_id", { mode: "bigint" }),
     rootService: text("root_service"),
     rootName: text("root_name"),
+    /** The root span's duration, set with root_span_id (migration 0035): slow requests rank by it. */
+    rootDurationNs: nanos("root_duration_ns"),
     requestId: text("request_id"),
     spanCount: integer("span_count").notNull(),
     errorCount: integer("error_count").notNull().default(0),

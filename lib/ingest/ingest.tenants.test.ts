@@ -216,7 +216,7 @@ describe("the traces summary", () => {
       },
     ]);
     let [summary] = await t.sql`SELECT * FROM traces`;
-    expect(summary).toMatchObject({ root_span_id: null, span_count: 2, error_count: 1, services: ["billing", "db"], has_error: true, is_slow: false, duration_ns: 40n * MS });
+    expect(summary).toMatchObject({ root_span_id: null, root_duration_ns: null, span_count: 2, error_count: 1, services: ["billing", "db"], has_error: true, is_slow: false, duration_ns: 40n * MS });
 
     // Then the root: earlier, longer than the tenant's 100 ms threshold, and security-related.
     await send(acmeKey, [
@@ -232,6 +232,7 @@ describe("the traces summary", () => {
       root_span_id: spanIdToBigint(rootId.toString("hex")),
       root_service: "gateway",
       root_name: "POST /pay",
+      root_duration_ns: 150n * MS + 3n,
       request_id: "req-late-root-1",
       span_count: 3,
       error_count: 1,

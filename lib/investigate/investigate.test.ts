@@ -236,9 +236,9 @@ describe("retention", () => {
     await t.sql`INSERT INTO tenants (id, name, retention_days, kept_retention_days, slow_threshold_ms) VALUES ('expired', 'Expired', 1, 1, 1)`;
     const trace = "abababab-abab-abab-abab-abababababab";
     await t.sql`
-      INSERT INTO traces (tenant_id, trace_id, start_time, end_time, duration_ns, root_span_id, root_service, root_name, request_id,
-                          span_count, error_count, services, has_error, is_slow)
-      VALUES ('expired', ${trace}, ${old}, ${old}, 5000000000, 1, 'api', 'GET /', 'req_expired_0001', 3, 1, ARRAY['api'], true, true)`;
+      INSERT INTO traces (tenant_id, trace_id, start_time, end_time, duration_ns, root_span_id, root_service, root_name, root_duration_ns,
+                          request_id, span_count, error_count, services, has_error, is_slow)
+      VALUES ('expired', ${trace}, ${old}, ${old}, 5000000000, 1, 'api', 'GET /', 5000000000, 'req_expired_0001', 3, 1, ARRAY['api'], true, true)`;
     await t.sql`
       INSERT INTO spans (tenant_id, trace_id, span_id, parent_span_id, service, name, kind, start_time, duration_ns, status_code, status_message, attributes, resource_id)
       VALUES ('expired', ${trace}, 1, NULL, 'api', 'GET /', 2, ${old}, 5000000000, 2, 'boom', '{}', 1),
@@ -255,7 +255,8 @@ describe("retention", () => {
     }));
     expect(seen).toEqual({ errors: [], retries: [], slow: [], lineage: [], byRequest: [] });
     await t.sql`UPDATE tenants SET retention_days = 30, kept_retention_days = 30 WHERE id = 'expired'`;
-    const visible = await t.asReader(ALL, (tx) => findLineage(tx, only, wide, "job_expired"));
-    expect(visible).toHaveLength(1);
+    const visible = await t.asReader(ALL, async (tx) => ({ lineage: await findLineage(tx, only, wide, "job_expired"), slow: await slowRequests(tx, only, wide) }));
+    expect(visible.lineage).toHaveLength(1);
+    expect(visible.slow.map((s) => s.requestNs)).toEqual([5_000_000_000n]);
   });
 });

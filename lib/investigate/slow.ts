@@ -72,17 +72,6 @@ interface SpanRow {
 }
 
 /**
- * The trace `t`'s root span by key: its row `r`, else its sealed ref `q` (a row repeating a
- * sealed span replaces it).
- */
-const rootSpan = (tx: TransactionSql) => tx`
-  LEFT JOIN spans r ON r.tenant_id = t.tenant_id AND r.trace_id = t.trace_id AND r.span_id = t.root_span_id
-                   AND r.start_time >= t.start_time AND r.start_time <= t.end_time
-  LEFT JOIN sealed_span_refs q ON r.span_id IS NULL AND q.tenant_id = t.tenant_id AND q.trace_id = t.trace_id AND q.span_id = t.root_span_id
-                   AND q.start_time >= t.start_time AND q.start_time <= t.end_time`;
-const rootNs = (tx: TransactionSql) => tx`coalesce(r.duration_ns, q.duration_ns)`;
-
-/**
  * By request latency: roots flagged slow in the traces summary (traces_slow_idx), ordered by
  * the root span's duration. By end-to-end latency: traces whose first start to last end
  * exceeds the tenant's threshold, ordered by it (`traces.duration_ns`, the column a search
@@ -94,25 +83,23 @@ function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, r
     return tx<TraceRow[]>`
       WITH w AS MATERIALIZED (
         SELECT t.tenant_id, t.trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name, t.start_time, t.end_time,
-               t.duration_ns, t.span_count, t.has_error, t.is_slow, t.is_security
-        FROM traces t
-        WHERE t.is_slow AND t.root_span_id IS NOT NULL AND t.start_time >= ${window.from} AND t.start_time < ${window.to}
-          AND ${tenantCondition(tx, "t.tenant_id", tenants)}
+               t.root_duration_ns, t.duration_ns, t.span_count
+        FROM traces t JOIN tenants n ON n.id = t.tenant_id
+        WHERE t.is_slow AND t.root_duration_ns IS NOT NULL AND t.start_time >= ${window.from} AND t.start_time < ${window.to}
+          AND ${tenantCondition(tx, "t.tenant_id", tenants)} AND ${withinRetention(tx)}
+        ORDER BY t.root_duration_ns DESC, t.tenant_id, t.trace_id
+        LIMIT ${limit}
       )
       SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name,
-             t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count,
+             t.start_time, t.end_time, t.root_duration_ns AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count,
              ${tx.unsafe(hasSegments("t"))} AS sealed
       FROM w t
-      JOIN tenants n ON n.id = t.tenant_id
-      ${rootSpan(tx)}
-      WHERE ${withinRetention(tx)} AND coalesce(r.span_id, q.span_id) IS NOT NULL
-      ORDER BY ${rootNs(tx)} DESC, t.tenant_id, t.trace_id
-      LIMIT ${limit}`;
+      ORDER BY t.root_duration_ns DESC, t.tenant_id, t.trace_id`;
   }
   return tx<TraceRow[]>`
     WITH top AS MATERIALIZED (
       SELECT t.tenant_id, t.trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name, t.start_time, t.end_time,
-             t.duration_ns, t.span_count
+             t.root_duration_ns, t.duration_ns, t.span_count
       FROM traces t JOIN tenants n ON n.id = t.tenant_id
       WHERE t.start_time >= ${window.from} AND t.start_time < ${window.to}
         AND ${tenantCondition(tx, "t.tenant_id", tenants)} AND ${withinRetention(tx)}
@@ -121,10 +108,9 @@ function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, r
       LIMIT ${limit}
     )
     SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name,
-           t.start_time, t.end_time, ${rootNs(tx)} AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count,
+           t.start_time, t.end_time, t.root_duration_ns AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count,
            ${tx.unsafe(hasSegments("t"))} AS sealed
     FROM top t
-    ${rootSpan(tx)}
     ORDER BY t.duration_ns DESC, t.tenant_id DESC, t.trace_id DESC`;
 }
 

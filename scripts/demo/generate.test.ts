@@ -52,7 +52,7 @@ describe("generateDemoTraces", () => {
         t.span_count = a.n AND t.error_count = a.errors AND t.services = a.services
         AND t.start_time = a.start_time AND t.duration_ns = a.duration_ns
         AND t.end_time = t.start_time + (t.duration_ns / 1000) * interval '1 microsecond'
-        AND t.root_span_id = r.span_id AND t.root_service = r.service AND t.root_name = r.name
+        AND t.root_span_id = r.span_id AND t.root_service = r.service AND t.root_name = r.name AND t.root_duration_ns = r.duration_ns
         AND t.request_id IS NOT DISTINCT FROM r.request_id
         AND t.has_error = (a.errors > 0) AND t.is_security = a.security
         AND t.is_slow = (r.duration_ns > tn.slow_threshold_ms * 1000000::bigint)

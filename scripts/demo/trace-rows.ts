@@ -11,7 +11,7 @@ export const SPAN_COPY_COLUMNS =
   "status_code, status_message, attributes, events, links, resource_id, scope_id, flags";
 
 export const TRACE_COPY_COLUMNS =
-  "tenant_id, trace_id, start_time, end_time, duration_ns, root_span_id, root_service, root_name, request_id, " +
+  "tenant_id, trace_id, start_time, end_time, duration_ns, root_span_id, root_service, root_name, root_duration_ns, request_id, " +
   "span_count, error_count, services, has_error, is_slow, is_security, sample_weight, attributes";
 
 /**
@@ -67,7 +67,7 @@ export class TraceRowWriter {
     const isSlow = root.durationNs > trace.tenant.slowThresholdMs * 1_000_000;
     return (
       `${tenant}\t${traceId}\t${this.time.format(startUs)}\t${this.time.format(startUs + Math.floor(durationNs / 1000))}\t` +
-      `${durationNs}\t${root.id}\t${root.service}\t${copyText(root.name)}\t${requestId}\t${trace.spans.length}\t${errors}\t` +
+      `${durationNs}\t${root.id}\t${root.service}\t${copyText(root.name)}\t${root.durationNs}\t${requestId}\t${trace.spans.length}\t${errors}\t` +
       `${copyTextArray([...services].sort())}\t${errors > 0 ? "t" : "f"}\t${isSlow ? "t" : "f"}\t${security ? "t" : "f"}\t1\t${copyJson(attributes)}\n`
     );
   }

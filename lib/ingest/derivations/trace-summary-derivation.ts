@@ -25,10 +25,10 @@ const MERGE_TRACE_SUMMARIES = `
            root_span_id, root_service, root_name, root_duration_ns, root_weight, request_id, attributes, number_cells)
   ), summaries AS (
     INSERT INTO traces AS t (tenant_id, trace_id, start_time, end_time, duration_ns, root_span_id, root_service, root_name,
-                             request_id, span_count, error_count, services, has_error, is_slow, is_security, sample_weight,
+                             root_duration_ns, request_id, span_count, error_count, services, has_error, is_slow, is_security, sample_weight,
                              attributes, attribute_number_cells, updated_at)
     SELECT u.tenant_id, u.trace_id, ${fromNs("u.start_ns")}, ${fromNs("u.end_ns")}, u.end_ns - u.start_ns,
-           u.root_span_id, u.root_service, u.root_name, u.request_id, u.span_count, u.error_count,
+           u.root_span_id, u.root_service, u.root_name, u.root_duration_ns, u.request_id, u.span_count, u.error_count,
            ARRAY(SELECT s FROM jsonb_array_elements_text(u.services::jsonb) AS s ORDER BY s),
            u.error_count > 0,
            COALESCE(u.root_duration_ns > tn.slow_threshold_ms::bigint * 1000000, false),
@@ -44,6 +44,7 @@ const MERGE_TRACE_SUMMARIES = `
       root_span_id = COALESCE(t.root_span_id, EXCLUDED.root_span_id),
       root_service = CASE WHEN t.root_span_id IS NULL THEN EXCLUDED.root_service ELSE t.root_service END,
       root_name = CASE WHEN t.root_span_id IS NULL THEN EXCLUDED.root_name ELSE t.root_name END,
+      root_duration_ns = CASE WHEN t.root_span_id IS NULL THEN EXCLUDED.root_duration_ns ELSE t.root_duration_ns END,
       request_id = CASE WHEN t.root_span_id IS NULL AND EXCLUDED.root_span_id IS NOT NULL
                         THEN COALESCE(EXCLUDED.request_id, t.request_id) ELSE COALESCE(t.request_id, EXCLUDED.request_id) END,
       -- A root kept by head sampling at ratio r stands for 1/r traces.

@@ -8,8 +8,8 @@ import { only, tracesRecordset } from "./read";
 /**
  * `sealed_span_refs` (migration 0030, docs/sealed-traces.md): of the spans a seal writes as
  * segments, those /investigate finds across traces in SQL — errors, retries, job and event ids
- * (the spans its partial indexes hold) and roots (slow requests rank by the root's duration) —
- * with only what those window queries read. Everything else of a sealed trace is read from its
+ * (the spans its partial indexes hold) — with only what those window queries read. Roots are not
+ * among them: slow requests rank by the summary's root_duration_ns (migration 0035). Everything else of a sealed trace is read from its
  * segments, per trace.
  */
 
@@ -43,8 +43,8 @@ export interface SealingTrace {
  */
 export async function writeInvestigateRefs(tx: TransactionSql, traces: readonly SealingTrace[]): Promise<void> {
   if (traces.length === 0) return;
-  const summaries = await tx<{ tenant_id: string; trace_id: string; root: string | null; refs: boolean }[]>`
-    SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id::text AS root,
+  const summaries = await tx<{ tenant_id: string; trace_id: string; refs: boolean }[]>`
+    SELECT t.tenant_id, t.trace_id::text AS trace_id,
            EXISTS (SELECT 1 FROM sealed_span_refs r WHERE r.tenant_id = t.tenant_id AND r.trace_id = t.trace_id) AS refs
     FROM traces t JOIN unnest(${traces.map((t) => t.tenantId)}::text[], ${traces.map((t) => t.traceUuid)}::uuid[]) AS d(tenant_id, trace_id)
       ON t.tenant_id = d.tenant_id AND t.trace_id = d.trace_id`;
@@ -58,7 +58,7 @@ export async function writeInvestigateRefs(tx: TransactionSql, traces: readonly 
         AS k(tenant_id, trace_id, span_id, start_time)
       WHERE r.tenant_id = k.tenant_id AND r.trace_id = k.trace_id AND r.span_id = k.span_id AND r.start_time = k.start_time`;
   }
-  const withRefs = traces.map((t) => ({ ...t, spans: refsOf(t.spans, summary.get(`${t.tenantId}/${t.traceUuid}`)?.root ?? null) }));
+  const withRefs = traces.map((t) => ({ ...t, spans: refsOf(t.spans) }));
   if (withRefs.every((t) => t.spans.length === 0)) return;
   await tx`
     INSERT INTO sealed_span_refs (tenant_id, trace_id, span_id, start_time, parent_span_id, service, name, duration_ns, status_code, status_message, attributes, events)
@@ -66,10 +66,10 @@ export async function writeInvestigateRefs(tx: TransactionSql, traces: readonly 
     FROM ${tracesRecordset(tx, withRefs)} x`;
 }
 
-/** The spans of a trace (whose root span id is `root`) that get a ref, with only what the window queries read. */
-function refsOf(spans: readonly SegmentSpan[], root: string | null): SegmentSpan[] {
+/** The spans of a trace that get a ref, with only what the window queries read. */
+function refsOf(spans: readonly SegmentSpan[]): SegmentSpan[] {
   return spans
-    .filter((s) => s.statusCode === ERROR || s.parentSpanId === null || s.spanId.toString() === root || hasAnyKey(s.attributes, INDEXED_KEYS))
+    .filter((s) => s.statusCode === ERROR || hasAnyKey(s.attributes, INDEXED_KEYS))
     .map((s) => {
       const error = s.statusCode === ERROR;
       return {

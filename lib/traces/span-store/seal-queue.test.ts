@@ -28,10 +28,11 @@ const MS = 1_000_000n;
 const START = BigInt(Date.now() - 120_000) * MS;
 
 /** A trace of `n` spans (the root first), sent by the tenant's key through the real ingest handler. */
-async function send(tenant: string, trace: Buffer, spans: { id: Buffer; parent?: Buffer; error?: boolean }[]): Promise<void> {
+async function send(tenant: string, trace: Buffer, spans: { id: Buffer; parent?: Buffer; error?: boolean; attributes?: SpanSpec["attributes"] }[]): Promise<void> {
   const specs: SpanSpec[] = spans.map((s, i) => ({
     traceId: trace, spanId: s.id, parentSpanId: s.parent, name: `op ${i}`, startNs: START + BigInt(i) * MS, durationNs: MS,
     ...(s.error ? { status: { code: 2 } } : {}),
+    ...(s.attributes ? { attributes: s.attributes } : {}),
   }));
   const request = requestOf([{ attributes: { "service.name": "api" }, spans: specs }]);
   request.resourceSpans![0]!.scopeSpans![0]!.spans!.forEach((span) => (span.kind = SpanKind.Internal));
@@ -122,7 +123,8 @@ describe("the sealer's queue", () => {
   it("leaves nothing of a sealed trace tail sampling drops: its segments and its investigate refs go with its rows", async () => {
     const late = randomBytes(16);
     const lateRoot = randomBytes(8);
-    await send("sampled", late, [{ id: lateRoot }, { id: randomBytes(8), parent: lateRoot }]);
+    // A job run: investigate keeps a ref of it.
+    await send("sampled", late, [{ id: lateRoot }, { id: randomBytes(8), parent: lateRoot, attributes: { "job.id": "job_late" } }]);
     // Sealed before its decision, as if decided then queued for the sampler again (a keep ratio lowered since).
     await t.sql`DELETE FROM trace_sampling_pending WHERE trace_id = ${uuidOf(late)}::uuid`;
     await t.sql`INSERT INTO trace_seal_pending (tenant_id, trace_id) VALUES ('sampled', ${uuidOf(late)}::uuid)`;

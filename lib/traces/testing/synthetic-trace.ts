@@ -70,10 +70,11 @@ export async function insertSyntheticTrace(sql: Sql, trace: SyntheticTrace): Pro
     FROM g`;
   await sql`
     INSERT INTO traces (tenant_id, trace_id, start_time, end_time, duration_ns, root_span_id, root_service, root_name,
-                        request_id, span_count, error_count, services, has_error)
+                        root_duration_ns, request_id, span_count, error_count, services, has_error)
     SELECT tenant_id, trace_id, min(start_time), max(start_time + duration_ns * interval '1 microsecond' / 1000),
            (extract(epoch FROM max(start_time + duration_ns * interval '1 microsecond' / 1000) - min(start_time)) * 1e9)::bigint,
-           min(span_id) FILTER (WHERE parent_span_id IS NULL), ${SYNTHETIC_SERVICES[0]!}::text, 'GET /synthetic', ${requestId}::text,
+           min(span_id) FILTER (WHERE parent_span_id IS NULL), ${SYNTHETIC_SERVICES[0]!}::text, 'GET /synthetic',
+           (array_agg(duration_ns ORDER BY span_id) FILTER (WHERE parent_span_id IS NULL))[1], ${requestId}::text,
            count(*), count(*) FILTER (WHERE status_code = 2), ${[...SYNTHETIC_SERVICES].sort()}, bool_or(status_code = 2)
     FROM spans WHERE tenant_id = ${trace.tenant}::text AND trace_id = ${uuid}::uuid
     GROUP BY tenant_id, trace_id`;
