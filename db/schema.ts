@@ -178,7 +178,7 @@ export const spanSegments = pgTable(
 
 /**
  * What /investigate finds across traces of a sealed trace's spans (migration 0030,
- * lib/investigate/sealed-refs.ts): errors, retries, job and event ids, and roots, with only the
+ * lib/traces/span-store/investigate-refs.ts): errors, retries, job and event ids, with only the
  * columns and attribute keys its window queries read. Written by the sealer; partitioned by
  * day on the span's start, like spans.
  */

@@ -17,7 +17,7 @@ export interface WantedTrace {
   trace_id: string;
   from: Date;
   to: Date;
-  /** It has segments: its summary's `sealed`, set by the sealer in the seal's transaction (migration 0031). */
+  /** It has segments (lib/traces/segments/has-segments.ts, asked by the window query). */
   sealed: boolean;
 }
 

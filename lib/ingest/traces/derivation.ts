@@ -8,7 +8,7 @@ export interface StoredTrace {
   tenant_id: string;
   sample_weight: number;
   has_root: boolean;
-  /** Some of its spans are in segments (the sealer's `traces.sealed`). */
+  /** Some of its spans are in segments (lib/traces/segments/has-segments.ts). */
   sealed: boolean;
 }
 
