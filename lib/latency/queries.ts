@@ -6,7 +6,7 @@ import type { TenantScope } from "@/db/tenant-scope";
 import { displayLowerNs, displayUpperNs } from "./buckets";
 import type { LatencyFilters } from "./latency-params";
 import { SPAN_ROLLUP } from "./packed-minutes";
-import { histogramTexts, minuteRows, rollupColumns, rollupTenantFilter, withinRollupRetention } from "./rollup-sql";
+import { histogramTexts, pieceRows, rollupColumns, rollupTenantFilter, withinRollupRetention } from "./rollup-sql";
 import { addHistogramText, emptyHistogram, type MergedHistogram, quantileBucketOf } from "./merged-histogram";
 import { cumulative, displayBucket, middleNs, quantileBucket } from "./sql-quantiles";
 import { chartGrains, coverWindow, HOUR_GRAIN, OPERATION_GRAINS, type Piece, signedCover } from "./tiers";
@@ -33,13 +33,7 @@ function rollupRows(tx: TransactionSql, scope: TenantScope, f: LatencyFilters, p
     ${rollupTenantFilter(tx, scope, f.tenants, "r")}
     ${f.service ? tx`AND r.service = ${f.service}` : tx``}
     ${f.operation ? tx`AND r.operation = ${f.operation}` : tx``}`;
-  const select = (p: Piece, current: boolean) => {
-    const extra = tx`${current}::boolean AS cur, ${p.sign}::float8 AS sign`;
-    if (p.grain === 1) return minuteRows(tx, SPAN_ROLLUP, p.from, p.to, extra, filters);
-    return tx`
-      SELECT ${rollupColumns(tx, SPAN_ROLLUP)}, ${extra} FROM span_rollup r
-      WHERE r.grain = ${p.grain} AND r.minute >= ${p.from} AND r.minute < ${p.to} ${filters}`;
-  };
+  const select = (p: Piece, current: boolean) => pieceRows(tx, SPAN_ROLLUP, p, tx`${current}::boolean AS cur, ${p.sign}::float8 AS sign`, filters);
   const selects = parts.flatMap((part) =>
     part.pieces.flatMap((p) => {
       const current = part.current ?? true;

@@ -4,7 +4,7 @@ import "server-only";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import { type MinuteRollup, packedMinute, rowColumns, unpackedColumns } from "./packed-minutes";
-import { HOUR_GRAIN } from "./tiers";
+import { HOUR_GRAIN, type Piece } from "./tiers";
 
 type Fragment = PendingQuery<Row[]>;
 
@@ -40,6 +40,17 @@ export function minuteRows(tx: TransactionSql, rollup: MinuteRollup, from: Date,
     SELECT ${tx.unsafe(unpackedColumns(rollup, "r", "m"))}, ${extra} FROM ${tx(rollup.table)} r, unnest(r.minutes) m
     WHERE r.grain = ${HOUR_GRAIN} AND r.minute >= ${firstHour} AND r.minute < ${to} AND r.minutes IS NOT NULL
       AND ${minute} >= ${from} AND ${minute} < ${to} ${where}`;
+}
+
+/**
+ * `rollup`'s rows of one piece of a window's cover (tiers.ts), with minuteRows' columns, `extra` and
+ * `where`: its minutes through minuteRows, a coarser grain's rows as stored.
+ */
+export function pieceRows(tx: TransactionSql, rollup: MinuteRollup, p: Pick<Piece, "grain" | "from" | "to">, extra: Fragment, where: Fragment): Fragment {
+  if (p.grain === 1) return minuteRows(tx, rollup, p.from, p.to, extra, where);
+  return tx`
+    SELECT ${rollupColumns(tx, rollup)}, ${extra} FROM ${tx(rollup.table)} r
+    WHERE r.grain = ${p.grain} AND r.minute >= ${p.from} AND r.minute < ${p.to} ${where}`;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import { addHistogramText, emptyHistogram, type MergedHistogram, quantileBucketOf } from "@/lib/latency/merged-histogram";
 import { SERVICE_MAP_ROLLUP } from "@/lib/latency/packed-minutes";
-import { histogramTexts, minuteRows, rollupColumns, rollupTenantFilter, withinRollupRetention } from "@/lib/latency/rollup-sql";
+import { histogramTexts, pieceRows, rollupTenantFilter, withinRollupRetention } from "@/lib/latency/rollup-sql";
 import { middleNs } from "@/lib/latency/sql-quantiles";
 import { coverWindow, HOUR_GRAIN } from "@/lib/latency/tiers";
 import type { ServiceMapFilters } from "./service-map-params";
@@ -34,13 +34,7 @@ async function periodRows(tx: TransactionSql, scope: TenantScope, f: ServiceMapF
   ];
   const filters = rollupTenantFilter(tx, scope, f.tenants, "r");
   const selects = parts.flatMap((part) =>
-    part.pieces.map((p) => {
-      const extra = tx`${part.current}::boolean AS cur`;
-      if (p.grain === 1) return minuteRows(tx, SERVICE_MAP_ROLLUP, p.from, p.to, extra, filters);
-      return tx`
-        SELECT ${rollupColumns(tx, SERVICE_MAP_ROLLUP)}, ${extra} FROM service_map_rollup r
-        WHERE r.grain = ${p.grain} AND r.minute >= ${p.from} AND r.minute < ${p.to} ${filters}`;
-    }),
+    part.pieces.map((p) => pieceRows(tx, SERVICE_MAP_ROLLUP, p, tx`${part.current}::boolean AS cur`, filters)),
   );
   const union = selects.reduce((all, one) => tx`${all} UNION ALL ${one}`);
   return tx<{ caller: string; service: string; cur: boolean; w: number; we: number; buckets: string | null; weights: string | null }[]>`
