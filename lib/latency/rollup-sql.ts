@@ -4,7 +4,7 @@ import "server-only";
 import type { PendingQuery, Row, TransactionSql } from "postgres";
 import type { TenantScope } from "@/db/tenant-scope";
 import { type MinuteRollup, packedMinute, rowColumns, unpackedColumns } from "./packed-minutes";
-import { HOUR_GRAIN, type Piece } from "./tiers";
+import { HOUR_GRAIN, hourStart, type Piece } from "./tiers";
 
 type Fragment = PendingQuery<Row[]>;
 
@@ -19,8 +19,6 @@ export function rollupTenantFilter(tx: TransactionSql, scope: TenantScope, picke
     ${scope.all ? tx`` : tx`AND ${tx(alias)}.tenant_id = ANY(${[...scope.tenantIds]}::text[])`}`;
 }
 
-const HOUR_MS = 3_600_000;
-
 /** `rollup`'s stored columns of alias `r` (its packed minutes left out), the columns every SELECT of its rows gives. */
 export const rollupColumns = (tx: TransactionSql, rollup: MinuteRollup): Fragment => tx.unsafe(rowColumns(rollup, "r"));
 
@@ -32,7 +30,7 @@ export const rollupColumns = (tx: TransactionSql, rollup: MinuteRollup): Fragmen
  */
 export function minuteRows(tx: TransactionSql, rollup: MinuteRollup, from: Date, to: Date, extra: Fragment, where: Fragment): Fragment {
   const minute = tx.unsafe(packedMinute("r", "m"));
-  const firstHour = new Date(Math.floor(from.getTime() / HOUR_MS) * HOUR_MS);
+  const firstHour = hourStart(from.getTime());
   return tx`
     SELECT ${rollupColumns(tx, rollup)}, ${extra} FROM ${tx(rollup.table)} r
     WHERE r.grain = 1 AND r.minute >= ${from} AND r.minute < ${to} ${where}

@@ -16,6 +16,9 @@ const MINUTE = 60_000;
 /** The tenant totals grain: all operations of a tenant per quarter hour. */
 export const TOTALS_GRAIN = 15;
 export const HOUR_GRAIN = 60;
+export const HOUR_MS = HOUR_GRAIN * MINUTE;
+/** The start of the UTC hour holding `ms`: an hour row's `minute`. */
+export const hourStart = (ms: number): Date => new Date(Math.floor(ms / HOUR_MS) * HOUR_MS);
 /**
  * Six hours per operation: a rolling 24 h window holds three or four whole blocks, where a day
  * grain would fit none unless the window were aligned to UTC days.

@@ -11,9 +11,8 @@ import {
   restoredFields,
   unpackedColumns,
 } from "@/lib/latency/packed-minutes";
-import { HOUR_GRAIN } from "@/lib/latency/tiers";
+import { HOUR_GRAIN, HOUR_MS, hourStart } from "@/lib/latency/tiers";
 
-const HOUR_MS = 3_600_000;
 /**
  * How long after an hour ends its minutes are packed: the folders merge deltas within a second
  * (a minute when only the scheduler folds), so an hour's minute rows are complete by then; a
@@ -76,7 +75,7 @@ export interface PackResult {
  * the folder's lock, so no write to the hour rows is lost between them.
  */
 export async function packMinutes(sql: Sql, r: MinuteRollup, now: Date): Promise<PackResult> {
-  const horizon = new Date(Math.floor((now.getTime() - PACK_MARGIN_MS) / HOUR_MS) * HOUR_MS);
+  const horizon = hourStart(now.getTime() - PACK_MARGIN_MS);
   const statement = packSql(r);
   const total: PackResult = { minutes: 0, hours: 0 };
   let from = new Date(0);
@@ -85,7 +84,7 @@ export async function packMinutes(sql: Sql, r: MinuteRollup, now: Date): Promise
     const [next] = await sql<{ first: Date | null }[]>`
       SELECT min(minute) AS first FROM ${sql(r.table)} WHERE grain = 1 AND minute >= ${from} AND minute < ${horizon}`;
     if (!next?.first) return total;
-    const hour = new Date(Math.floor(next.first.getTime() / HOUR_MS) * HOUR_MS);
+    const hour = hourStart(next.first.getTime());
     from = new Date(hour.getTime() + HOUR_MS);
     const [done] = (await sql.begin(async (tx) => {
       // Packs and folds of the rollup take turns on its folder's lock.
