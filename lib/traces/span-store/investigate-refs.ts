@@ -43,13 +43,13 @@ export interface SealingTrace {
  */
 export async function writeInvestigateRefs(tx: TransactionSql, traces: readonly SealingTrace[]): Promise<void> {
   if (traces.length === 0) return;
-  const summaries = await tx<{ tenant_id: string; trace_id: string; refs: boolean }[]>`
-    SELECT t.tenant_id, t.trace_id::text AS trace_id,
-           EXISTS (SELECT 1 FROM sealed_span_refs r WHERE r.tenant_id = t.tenant_id AND r.trace_id = t.trace_id) AS refs
-    FROM traces t JOIN unnest(${traces.map((t) => t.tenantId)}::text[], ${traces.map((t) => t.traceUuid)}::uuid[]) AS d(tenant_id, trace_id)
-      ON t.tenant_id = d.tenant_id AND t.trace_id = d.trace_id`;
-  const summary = new Map(summaries.map((s) => [`${s.tenant_id}/${s.trace_id}`, s]));
-  const replacing = traces.filter((t) => summary.get(`${t.tenantId}/${t.traceUuid}`)?.refs !== false).flatMap((t) => t.spans.map((s) => ({ t, s })));
+  // Only a trace sealed before has refs an earlier seal wrote.
+  const earlier = await tx<{ tenant_id: string; trace_id: string }[]>`
+    SELECT d.tenant_id, d.trace_id::text AS trace_id
+    FROM unnest(${traces.map((t) => t.tenantId)}::text[], ${traces.map((t) => t.traceUuid)}::uuid[]) AS d(tenant_id, trace_id)
+    WHERE EXISTS (SELECT 1 FROM sealed_span_refs r WHERE r.tenant_id = d.tenant_id AND r.trace_id = d.trace_id)`;
+  const refsBefore = new Set(earlier.map((r) => `${r.tenant_id}/${r.trace_id}`));
+  const replacing = traces.filter((t) => refsBefore.has(`${t.tenantId}/${t.traceUuid}`)).flatMap((t) => t.spans.map((s) => ({ t, s })));
   if (replacing.length > 0) {
     await tx`
       DELETE FROM sealed_span_refs r

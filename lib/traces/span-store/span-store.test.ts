@@ -233,7 +233,8 @@ describe("sealed traces through the span-reading module", () => {
 
   it("reads late rows beside the segments, the row winning over the sealed span it repeats, then seals them as further segments", async () => {
     const [shadow] = await t.sql<{ id: string }[]>`
-      SELECT span_id::text AS id FROM spans WHERE tenant_id = 'twin' AND trace_id = ${uuid(MIXED)}::uuid AND parent_span_id IS NOT NULL ORDER BY span_id LIMIT 1 OFFSET 100`;
+      SELECT span_id::text AS id FROM spans WHERE tenant_id = 'twin' AND trace_id = ${uuid(MIXED)}::uuid AND parent_span_id IS NOT NULL
+        AND attributes ? 'job.id' ORDER BY span_id LIMIT 1 OFFSET 20`;
     await lateSpans(MIXED, shadow!.id);
     // Ingest queues a sealed trace that gets late rows.
     await quiet(MIXED);
@@ -249,6 +250,10 @@ describe("sealed traces through the span-reading module", () => {
     expect(after.map((s) => s.span_count).reduce((a, b) => a + b)).toBe(300 + 3);
     expect(after.filter((s, i) => s.md5 !== before[i]?.md5)).toHaveLength(2);
     await expectSameAsRows(MIXED);
+    // The repeated span is a job run, which investigate keeps a ref of: the ref is the row's now, not the first seal's.
+    expect(await t.sql`SELECT name FROM sealed_span_refs WHERE tenant_id = 'alpha' AND trace_id = ${uuid(MIXED)}::uuid AND span_id = ${shadow!.id}::bigint`).toEqual([
+      { name: "sent again" },
+    ]);
   });
 
   it("is idempotent: a second run finds nothing to seal and changes no segment", async () => {
