@@ -78,40 +78,29 @@ interface SpanRow {
  * sorted by duration orders by, so both list the same slowest traces), which finds a fast
  * request whose job ran for minutes.
  */
+const RANKS: Record<SlowRank, { slow: string; order: string }> = {
+  request: { slow: "t.is_slow AND t.root_duration_ns IS NOT NULL", order: "t.root_duration_ns DESC, t.tenant_id, t.trace_id" },
+  "end-to-end": { slow: "t.duration_ns > n.slow_threshold_ms::bigint * 1000000", order: "t.duration_ns DESC, t.tenant_id DESC, t.trace_id DESC" },
+};
+
 function slowTraces(tx: TransactionSql, tenants: TenantFilter, window: Window, rank: SlowRank, limit: number) {
-  if (rank === "request") {
-    return tx<TraceRow[]>`
-      WITH w AS MATERIALIZED (
-        SELECT t.tenant_id, t.trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name, t.start_time, t.end_time,
-               t.root_duration_ns, t.duration_ns, t.span_count
-        FROM traces t JOIN tenants n ON n.id = t.tenant_id
-        WHERE t.is_slow AND t.root_duration_ns IS NOT NULL AND t.start_time >= ${window.from} AND t.start_time < ${window.to}
-          AND ${tenantCondition(tx, "t.tenant_id", tenants)} AND ${withinRetention(tx)}
-        ORDER BY t.root_duration_ns DESC, t.tenant_id, t.trace_id
-        LIMIT ${limit}
-      )
-      SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name,
-             t.start_time, t.end_time, t.root_duration_ns AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count,
-             ${tx.unsafe(hasSegments("t"))} AS sealed
-      FROM w t
-      ORDER BY t.root_duration_ns DESC, t.tenant_id, t.trace_id`;
-  }
+  const { slow, order } = RANKS[rank];
+  // The window's slowest first, then only they are asked whether they have segments.
   return tx<TraceRow[]>`
     WITH top AS MATERIALIZED (
       SELECT t.tenant_id, t.trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name, t.start_time, t.end_time,
              t.root_duration_ns, t.duration_ns, t.span_count
       FROM traces t JOIN tenants n ON n.id = t.tenant_id
-      WHERE t.start_time >= ${window.from} AND t.start_time < ${window.to}
+      WHERE ${tx.unsafe(slow)} AND t.start_time >= ${window.from} AND t.start_time < ${window.to}
         AND ${tenantCondition(tx, "t.tenant_id", tenants)} AND ${withinRetention(tx)}
-        AND t.duration_ns > n.slow_threshold_ms::bigint * 1000000
-      ORDER BY t.duration_ns DESC, t.tenant_id DESC, t.trace_id DESC
+      ORDER BY ${tx.unsafe(order)}
       LIMIT ${limit}
     )
     SELECT t.tenant_id, t.trace_id::text AS trace_id, t.root_span_id, t.request_id, t.root_service, t.root_name,
            t.start_time, t.end_time, t.root_duration_ns AS request_ns, t.duration_ns AS end_to_end_ns, t.span_count,
            ${tx.unsafe(hasSegments("t"))} AS sealed
     FROM top t
-    ORDER BY t.duration_ns DESC, t.tenant_id DESC, t.trace_id DESC`;
+    ORDER BY ${tx.unsafe(order)}`;
 }
 
 /** The first SPAN_CAP + 1 spans of each trace in `from` (`spans`, or one trace's rows and sealed spans), by index in `wanted`. */
