@@ -1,7 +1,6 @@
 import "server-only";
 import type { TransactionSql } from "postgres";
 import type { SpanDerivation } from "../traces/derivation";
-import { hasSegments } from "@/lib/traces/segments/has-segments";
 import { epochNs, fromNs } from "../traces/sql-time";
 import { TRACE_ATTRIBUTE_LIMITS } from "./trace-attributes";
 import { summarizeTraces, summaryColumns } from "./trace-summaries";
@@ -14,15 +13,15 @@ import { summarizeTraces, summaryColumns } from "./trace-summaries";
  * standard traces) are queued for tail sampling, which queues those it keeps for the sealer;
  * other new traces are queued for the sealer at once, and so is a sealed trace that gets late
  * rows (the sealer writes them as a further segment). $17: each trace's number cells for search
- * (number-cells.ts), as JSON arrays.
+ * (number-cells.ts), as JSON arrays; $18: whether it has segments (NewSpans.hasSegments), as text.
  */
 const MERGE_TRACE_SUMMARIES = `
   WITH u AS (
     SELECT * FROM unnest($1::text[], $2::uuid[], $3::bigint[], $4::bigint[], $5::integer[], $6::integer[], $7::text[],
                          $8::text[], $9::bigint[], $10::text[], $11::text[], $12::bigint[], $13::float8[], $14::text[], $15::text[],
-                         $17::text[])
+                         $17::text[], $18::text[])
       AS u(tenant_id, trace_id, start_ns, end_ns, span_count, error_count, services, is_security,
-           root_span_id, root_service, root_name, root_duration_ns, root_weight, request_id, attributes, number_cells)
+           root_span_id, root_service, root_name, root_duration_ns, root_weight, request_id, attributes, number_cells, sealed)
   ), summaries AS (
     INSERT INTO traces AS t (tenant_id, trace_id, start_time, end_time, duration_ns, root_span_id, root_service, root_name,
                              root_duration_ns, request_id, span_count, error_count, services, has_error, is_slow, is_security, sample_weight,
@@ -62,14 +61,15 @@ const MERGE_TRACE_SUMMARIES = `
       attribute_number_cells = CASE WHEN t.attribute_number_cells @> EXCLUDED.attribute_number_cells THEN t.attribute_number_cells
                                     ELSE ARRAY(SELECT DISTINCT c FROM unnest(t.attribute_number_cells || EXCLUDED.attribute_number_cells) AS c) END,
       updated_at = now()
-    RETURNING t.tenant_id, t.trace_id, t.xmax = 0 AS created, t.xmax <> 0 AND ${hasSegments("t")} AS sealed
+    RETURNING t.tenant_id, t.trace_id, t.xmax = 0 AS created
   ), sampling AS (
     INSERT INTO trace_sampling_pending (tenant_id, trace_id)
     SELECT tenant_id, trace_id FROM summaries WHERE created AND tenant_id = ANY($16::text[])
     ON CONFLICT DO NOTHING
   )
   INSERT INTO trace_seal_pending (tenant_id, trace_id)
-  SELECT tenant_id, trace_id FROM summaries WHERE (created AND tenant_id <> ALL($16::text[])) OR sealed
+  SELECT tenant_id, trace_id FROM summaries WHERE created AND tenant_id <> ALL($16::text[])
+  UNION ALL SELECT tenant_id, trace_id FROM u WHERE sealed::boolean
   ON CONFLICT DO NOTHING`;
 
 /**
@@ -79,12 +79,14 @@ const MERGE_TRACE_SUMMARIES = `
  */
 export const traceSummaryDerivation = (): SpanDerivation => ({
   start: () => ({
-    write(tx: TransactionSql, { fresh, tenants }) {
+    write(tx: TransactionSql, { fresh, tenants, hasSegments }) {
       const sampled = [...tenants.values()].filter((t) => t.keepRatio < 1).map((t) => t.id);
       const c = summaryColumns(summarizeTraces(fresh).values());
+      // As text (cast in SQL), as summaryColumns' booleans.
+      const sealed = c.tenantIds.map((tenantId, i) => String(hasSegments(tenantId, c.traceIds[i]!)));
       return tx.unsafe(MERGE_TRACE_SUMMARIES, [
         c.tenantIds, c.traceIds, c.startNs, c.endNs, c.spans, c.errors, c.services, c.security, c.rootSpanIds, c.rootServices,
-        c.rootNames, c.rootDurationNs, c.rootWeights, c.requestIds, c.attributes, sampled, c.numberCells,
+        c.rootNames, c.rootDurationNs, c.rootWeights, c.requestIds, c.attributes, sampled, c.numberCells, sealed,
       ], { prepare: true });
     },
   }),

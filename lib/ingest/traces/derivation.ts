@@ -32,6 +32,11 @@ export interface NewSpans {
   tenants: ReadonlyMap<string, TenantPolicy>;
   /** The sample weight a trace with new spans has once they are stored; 1 for any other. */
   traceWeight(tenantId: string, traceId: string): number;
+  /**
+   * Whether the trace was stored before and has segments (STORED_TRACES' `sealed`): read under the
+   * request's locks on its traces, so no seal comes between that read and this transaction's writes.
+   */
+  hasSegments(tenantId: string, traceId: string): boolean;
 }
 
 /** A derivation's part in one ingest transaction. */

@@ -194,6 +194,7 @@ export class SpanStore {
         accepted: decision.accepted,
         tenants: stored.tenants,
         traceWeight: (tenantId, traceId) => weights.get(traceKey(tenantId, traceId)) ?? 1,
+        hasSegments: (tenantId, traceId) => stored.traces.get(traceKey(tenantId, traceId))?.sealed === true,
       };
       const days = [...byDay.keys()].sort();
       statements.push(
